@@ -1,0 +1,156 @@
+//! Stage 1: read the YAML files of a spec folder into the raw model.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, FileId, Sources, span_of};
+use crate::raw::SpecFile;
+
+/// The parsed files, each with its id in [`Sources`].
+pub struct Loaded {
+    pub sources: Sources,
+    pub files: Vec<(FileId, SpecFile)>,
+}
+
+/// Read every `*.yaml` / `*.yml` file below `dir` (sorted by path) and parse it.
+///
+/// A file that does not parse yields one diagnostic (serde stops at the first
+/// structural error in a file); the other files are still read, so one run
+/// reports a problem in each broken file.
+pub fn load_dir(dir: &Path) -> Result<Loaded, (Sources, Vec<Diagnostic>)> {
+    let mut paths = Vec::new();
+    if let Err(e) = collect(dir, &mut paths) {
+        return Err((
+            Sources::default(),
+            vec![Diagnostic::global(format!("cannot read spec folder {}: {e}", dir.display()))
+                .hint("pass the folder holding the *.yaml files with --spec PATH")],
+        ));
+    }
+    paths.sort();
+    if paths.is_empty() {
+        return Err((
+            Sources::default(),
+            vec![Diagnostic::global(format!("no *.yaml files in {}", dir.display()))
+                .hint("pass the folder holding the *.yaml files with --spec PATH")],
+        ));
+    }
+    let mut inputs = Vec::new();
+    let mut diags = Vec::new();
+    for path in paths {
+        let name = display_name(dir, &path);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => inputs.push((name, text)),
+            Err(e) => diags.push(Diagnostic::global(format!("cannot read {name}: {e}"))),
+        }
+    }
+    let result = load_sources(inputs);
+    match result {
+        Ok(loaded) if diags.is_empty() => Ok(loaded),
+        Ok(loaded) => Err((loaded.sources, diags)),
+        Err((sources, mut more)) => {
+            diags.append(&mut more);
+            Err((sources, diags))
+        }
+    }
+}
+
+/// Parse in-memory files given as (display name, text).
+pub fn load_sources(inputs: Vec<(String, String)>) -> Result<Loaded, (Sources, Vec<Diagnostic>)> {
+    let mut sources = Sources::default();
+    let ids: Vec<FileId> = inputs
+        .into_iter()
+        .map(|(name, text)| sources.add(name, text))
+        .collect();
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    for id in ids {
+        match parse(sources.text(id)) {
+            Ok(file) => files.push((id, file)),
+            Err(e) => diags.push(yaml_diagnostic(&sources, id, &e)),
+        }
+    }
+    if diags.is_empty() {
+        Ok(Loaded { sources, files })
+    } else {
+        Err((sources, diags))
+    }
+}
+
+/// The one place that calls the YAML library.
+fn parse(text: &str) -> Result<SpecFile, serde_saphyr::Error> {
+    let options = serde_saphyr::options! { strict_booleans: true };
+    serde_saphyr::from_str_with_options(text, options)
+}
+
+fn yaml_diagnostic(sources: &Sources, file: FileId, err: &serde_saphyr::Error) -> Diagnostic {
+    let plain = err.without_snippet().to_string();
+    // serde-saphyr appends " at line L column C"; we show the place ourselves.
+    let message = match plain.find(" at line ") {
+        Some(i) => plain[..i].to_string(),
+        None => plain,
+    };
+    let hint = yaml_hint(&message);
+    let diag = match err.location() {
+        Some(loc) if loc.line() > 0 => {
+            Diagnostic::at(span_of(sources, file, &loc), message).label("here")
+        }
+        _ => Diagnostic::global(format!("{}: {message}", sources.name(file))),
+    };
+    diag.maybe_hint(hint)
+}
+
+/// A hint for the common YAML mistakes, with a did-you-mean for unknown keys
+/// and variants (serde lists what it expected).
+fn yaml_hint(message: &str) -> Option<String> {
+    if message.contains("duplicate mapping key") {
+        return Some("each key may appear once in a mapping; remove or rename one of them".into());
+    }
+    let unknown = ["unknown field `", "unknown variant `"];
+    for prefix in unknown {
+        if let Some(start) = message.find(prefix) {
+            let rest = &message[start + prefix.len()..];
+            let name = rest.split('`').next().unwrap_or("");
+            let expected: Vec<&str> = rest
+                .split("expected ")
+                .nth(1)
+                .map(|e| e.split('`').skip(1).step_by(2).collect())
+                .unwrap_or_default();
+            if let Some(h) = crate::diag::did_you_mean(name, expected.iter().copied()) {
+                return Some(h);
+            }
+            if !expected.is_empty() {
+                return Some(format!("expected one of: {}", expected.join(", ")));
+            }
+        }
+    }
+    if message.contains("invalid boolean") || message.contains("boolean") {
+        return Some("write booleans as `true` or `false`".into());
+    }
+    None
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// `spec/endpoints/wallet.yaml`-style name: the folder's own name, then the
+/// relative path with `/` separators, so messages read the same on every OS.
+fn display_name(dir: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(dir).unwrap_or(path);
+    let rel = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/");
+    match dir.file_name() {
+        Some(base) => format!("{}/{rel}", base.to_string_lossy()),
+        None => rel,
+    }
+}

@@ -1,0 +1,1199 @@
+//! Stage 2: validate the raw files and resolve them into the model.
+//!
+//! Every check runs to the end and all problems are returned together, each
+//! pointing at the place in the spec that causes it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use indexmap::IndexMap;
+
+use crate::diag::{Diagnostic, FileId, Sources, Span, did_you_mean, span_of};
+use crate::load::Loaded;
+use crate::model::{self, Api, Code, Type};
+use crate::raw::{self, Key, Location, Spanned};
+
+const PRIMITIVES: [&str; 8] = [
+    "long", "int", "string", "bool", "money", "decimal", "datetime", "date",
+];
+
+/// Validate and resolve. All problems are reported at once.
+pub fn resolve(loaded: &Loaded) -> Result<Api, Vec<Diagnostic>> {
+    let mut cx = Cx {
+        sources: &loaded.sources,
+        diags: Vec::new(),
+    };
+    let merged = cx.merge(loaded);
+    let api = cx.build(&merged);
+    if cx.diags.is_empty() {
+        if let Some(api) = api {
+            return Ok(api);
+        }
+    }
+    // Sort by place so the report reads top to bottom, file by file.
+    let mut diags = cx.diags;
+    diags.sort_by_key(|d| d.span.as_ref().map(|s| (s.file, s.range.start)));
+    Err(diags)
+}
+
+/// An item of the raw model and the file it came from.
+struct In<'a, T> {
+    file: FileId,
+    key: &'a Key,
+    item: &'a T,
+}
+
+#[derive(Default)]
+struct Merged<'a> {
+    service: Option<(FileId, &'a Spanned<raw::Service>)>,
+    errors: Vec<(FileId, &'a Spanned<raw::ErrorCode>)>,
+    groups: Vec<In<'a, raw::Group>>,
+    enums: Vec<In<'a, raw::Enum>>,
+    objects: Vec<In<'a, raw::Object>>,
+    endpoints: Vec<In<'a, raw::Endpoint>>,
+    webhooks: Option<(FileId, &'a Spanned<raw::Webhooks>)>,
+}
+
+struct Cx<'s> {
+    sources: &'s Sources,
+    diags: Vec<Diagnostic>,
+}
+
+/// What a type name in the spec refers to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Named {
+    Enum,
+    Object,
+}
+
+impl<'s> Cx<'s> {
+    fn span(&self, file: FileId, loc: &Location) -> Span {
+        span_of(self.sources, file, loc)
+    }
+
+    fn err(&mut self, file: FileId, loc: &Location, message: impl Into<String>) -> &mut Diagnostic {
+        let d = Diagnostic::at(self.span(file, loc), message);
+        self.diags.push(d);
+        let last = self.diags.len() - 1;
+        &mut self.diags[last]
+    }
+
+    fn place(&self, file: FileId, loc: &Location) -> String {
+        format!("{}:{}:{}", self.sources.name(file), loc.line(), loc.column())
+    }
+
+    /// Gather the sections of every file, reporting items defined twice.
+    fn merge<'a>(&mut self, loaded: &'a Loaded) -> Merged<'a> {
+        let mut m = Merged::default();
+        for (file, f) in &loaded.files {
+            let file = *file;
+            if let Some(s) = &f.service {
+                if let Some((pf, prev)) = m.service {
+                    let first = self.place(pf, &prev.referenced);
+                    let d = Diagnostic::at(self.span(file, &s.referenced), "`service` is defined twice")
+                        .label("second definition")
+                        .hint(format!("the first is at {first}; keep one"));
+                    self.diags.push(d);
+                } else {
+                    m.service = Some((file, s));
+                }
+            }
+            if let Some(w) = &f.webhooks {
+                if let Some((pf, prev)) = m.webhooks {
+                    let first = self.place(pf, &prev.referenced);
+                    let d = Diagnostic::at(self.span(file, &w.referenced), "`webhooks` is defined twice")
+                        .label("second definition")
+                        .hint(format!("the first is at {first}; keep one"));
+                    self.diags.push(d);
+                } else {
+                    m.webhooks = Some((file, w));
+                }
+            }
+            m.errors.extend(f.errors.iter().map(|e| (file, e)));
+            self.merge_map(file, "group", &f.groups, &mut m.groups);
+            self.merge_map(file, "enum", &f.enums, &mut m.enums);
+            self.merge_map(file, "object", &f.objects, &mut m.objects);
+            self.merge_map(file, "endpoint", &f.endpoints, &mut m.endpoints);
+        }
+        m
+    }
+
+    fn merge_map<'a, T>(
+        &mut self,
+        file: FileId,
+        what: &str,
+        map: &'a IndexMap<Key, T>,
+        out: &mut Vec<In<'a, T>>,
+    ) {
+        for (key, item) in map {
+            if let Some(prev) = out.iter().find(|p| p.key.value == key.value) {
+                let first = self.place(prev.file, &prev.key.loc);
+                self.err(file, &key.loc, format!("duplicate {what} name `{}`", key.value))
+                    .set_label("defined again here")
+                    .hint = Some(format!("the first definition is at {first}; rename or remove one"));
+            } else {
+                out.push(In { file, key, item });
+            }
+        }
+    }
+
+    fn build(&mut self, m: &Merged<'_>) -> Option<Api> {
+        // Type names: enums and objects share one namespace, compared after conversion.
+        let mut types: HashMap<String, Named> = HashMap::new();
+        let mut converted: BTreeMap<String, (FileId, Key)> = BTreeMap::new();
+        for (kind, file, key) in m
+            .enums
+            .iter()
+            .map(|e| (Named::Enum, e.file, e.key))
+            .chain(m.objects.iter().map(|o| (Named::Object, o.file, o.key)))
+        {
+            let rust = key.value.to_upper_camel_case();
+            if !is_ident(&rust) {
+                self.err(file, &key.loc, format!("`{}` is not usable as a type name", key.value))
+                    .hint = Some("use letters, digits and underscores, starting with a letter".into());
+            }
+            if let Some((pf, prev)) = converted.get(&rust) {
+                let first = self.place(*pf, &prev.loc);
+                self.err(file, &key.loc, format!(
+                    "type name `{}` collides with `{}`: both become `{rust}` in Rust",
+                    key.value, prev.value
+                ))
+                .set_label("collides")
+                .hint = Some(format!("`{}` is at {first}; rename one of them", prev.value));
+            } else {
+                converted.insert(rust, (file, key.clone()));
+            }
+            types.insert(key.value.clone(), kind);
+        }
+
+        let mut r = Resolver {
+            cx: self,
+            types,
+            hoisted: Vec::new(),
+        };
+        let service = m.service.and_then(|(file, s)| r.service(file, s));
+        if m.service.is_none() {
+            r.cx.diags.push(
+                Diagnostic::global("the spec has no `service` section")
+                    .hint("add `service:` (title, base_url, path_prefix, version, auth, envelope, pagination) to spec/service.yaml"),
+            );
+        }
+        let errors = r.errors(&m.errors);
+        let groups = r.groups(&m.groups);
+        let enums: Vec<model::Enum> = m.enums.iter().filter_map(|e| r.enum_(e)).collect();
+        let mut objects: Vec<model::Object> = m.objects.iter().map(|o| r.object(o)).collect();
+        let endpoints = r.endpoints(&m.endpoints, &groups, service.as_ref(), &mut objects);
+        objects.append(&mut r.hoisted);
+        let webhooks = m
+            .webhooks
+            .and_then(|(file, w)| r.webhooks(file, w, &endpoints, &objects));
+
+        let api = Api {
+            service: service?,
+            errors,
+            groups,
+            enums,
+            objects,
+            endpoints,
+            webhooks,
+        };
+        r.check_examples(m, &api);
+        Some(api)
+    }
+}
+
+struct Resolver<'c, 's> {
+    cx: &'c mut Cx<'s>,
+    types: HashMap<String, Named>,
+    /// Objects hoisted from inline `type: object` fields.
+    hoisted: Vec<model::Object>,
+}
+
+impl Resolver<'_, '_> {
+    fn service(&mut self, file: FileId, s: &Spanned<raw::Service>) -> Option<model::Service> {
+        let v = &s.value;
+        if !v.path_prefix.value.contains("{version}") {
+            self.cx
+                .err(file, &v.path_prefix.referenced, "`path_prefix` has no `{version}` segment")
+                .hint = Some("write it like `/{version}/openApi`".into());
+        }
+        let auth = self.fields(file, &v.auth, v.source, "Auth");
+        let request = self.fields(file, &v.pagination.request, v.pagination.source, "Page");
+        if !v.pagination.request.keys().any(|k| k.value == v.pagination.page_field.value) {
+            let names: Vec<&str> = v.pagination.request.keys().map(|k| k.value.as_str()).collect();
+            self.cx
+                .err(file, &v.pagination.page_field.referenced, format!(
+                    "page field `{}` is not one of the pagination request fields",
+                    v.pagination.page_field.value
+                ))
+                .hint = did_you_mean(&v.pagination.page_field.value, names);
+        }
+        let response = self.fields(file, &v.pagination.response, v.pagination.source, "Page");
+        Some(model::Service {
+            title: v.title.clone(),
+            title_en: v.title_en.clone(),
+            description: v.description.clone(),
+            base_url: v.base_url.clone(),
+            path_prefix: v.path_prefix.value.clone(),
+            default_version: v.version.default.clone(),
+            version_source: v.version.source,
+            auth,
+            envelope: model::Envelope {
+                code: v.envelope.code.clone(),
+                message: v.envelope.message.clone(),
+                data: v.envelope.data.clone(),
+                success: v.envelope.success,
+                rate_limit_code: v.envelope.rate_limit_code.as_ref().map(|c| c.value),
+                source: v.envelope.source,
+            },
+            pagination: model::Pagination {
+                request,
+                page_field: v.pagination.page_field.value.clone(),
+                total_field: v.pagination.total_field.clone(),
+                list_field: v.pagination.list_field.clone(),
+                response,
+                source: v.pagination.source,
+            },
+            source: v.source,
+        })
+    }
+
+    fn errors(&mut self, errs: &[(FileId, &Spanned<raw::ErrorCode>)]) -> Vec<model::ErrorCode> {
+        let mut out: Vec<model::ErrorCode> = Vec::new();
+        let mut seen_codes: HashMap<i64, String> = HashMap::new();
+        let mut seen_names: HashMap<String, String> = HashMap::new();
+        for (file, e) in errs {
+            let v = &e.value;
+            let variant = v.name.value.to_upper_camel_case();
+            let here = self.cx.place(*file, &e.referenced);
+            if let Some(first) = seen_codes.get(&v.code) {
+                self.cx.err(*file, &e.referenced, format!("duplicate error code {}", v.code))
+                    .hint = Some(format!("it is already defined at {first}"));
+                continue;
+            }
+            if let Some(first) = seen_names.get(&variant) {
+                self.cx
+                    .err(*file, &v.name.referenced, format!(
+                        "error name `{}` collides with another: both become `{variant}`",
+                        v.name.value
+                    ))
+                    .hint = Some(format!("the other is at {first}; rename one"));
+                continue;
+            }
+            if variant == "Unknown" {
+                self.cx.err(*file, &v.name.referenced, "`UNKNOWN` is reserved for codes the spec does not list")
+                    .hint = Some("choose another name".into());
+                continue;
+            }
+            seen_codes.insert(v.code, here.clone());
+            seen_names.insert(variant.clone(), here);
+            out.push(model::ErrorCode {
+                code: v.code,
+                variant,
+                zh: v.zh.clone(),
+                en: v.en.clone(),
+                action: v.action.clone(),
+                source: v.source,
+            });
+        }
+        out
+    }
+
+    fn groups(&mut self, groups: &[In<'_, raw::Group>]) -> Vec<model::Group> {
+        let mut out: Vec<(u32, usize, model::Group)> = Vec::new();
+        for (i, g) in groups.iter().enumerate() {
+            let accessor = escape(&g.key.value.to_snake_case());
+            out.push((
+                g.item.order.unwrap_or(u32::MAX),
+                i,
+                model::Group {
+                    key: g.key.value.clone(),
+                    accessor,
+                    type_name: format!("{}Api", g.key.value.to_upper_camel_case()),
+                    zh: g.item.zh.clone(),
+                    en: g.item.en.clone(),
+                },
+            ));
+        }
+        out.sort_by_key(|(order, i, _)| (*order, *i));
+        out.into_iter().map(|(_, _, g)| g).collect()
+    }
+
+    fn enum_(&mut self, e: &In<'_, raw::Enum>) -> Option<model::Enum> {
+        let v = e.item;
+        let mut values: Vec<model::EnumValue> = Vec::new();
+        let mut codes: HashMap<Code, Location> = HashMap::new();
+        let mut names: HashMap<String, (String, Location)> = HashMap::new();
+        for val in &v.values {
+            let val = &val.value;
+            let code = match (&val.code.value, v.repr) {
+                (raw::Code::Int(i), raw::EnumRepr::Int) => Code::Int(*i),
+                (raw::Code::Str(s), raw::EnumRepr::String) => Code::Str(s.clone()),
+                (raw::Code::Str(s), raw::EnumRepr::Int) => {
+                    self.cx
+                        .err(e.file, &val.code.referenced, format!("code `{s}` is not an integer, but `{}` has `repr: int`", e.key.value))
+                        .hint = Some("write an integer code, or set `repr: string` on the enum".into());
+                    continue;
+                }
+                (raw::Code::Int(i), raw::EnumRepr::String) => {
+                    self.cx
+                        .err(e.file, &val.code.referenced, format!("code {i} is an integer, but `{}` has `repr: string`", e.key.value))
+                        .hint = Some(format!("quote it (`\"{i}\"`), or use `repr: int`"));
+                    continue;
+                }
+            };
+            if let Some(first) = codes.get(&code) {
+                let first = self.cx.place(e.file, first);
+                self.cx
+                    .err(e.file, &val.code.referenced, format!("duplicate code {code} in enum `{}`", e.key.value))
+                    .set_label("used again")
+                    .hint = Some(format!("first used at {first}"));
+                continue;
+            }
+            let variant = val.name.value.to_upper_camel_case();
+            if !is_ident(&variant) {
+                self.cx
+                    .err(e.file, &val.name.referenced, format!("`{}` is not usable as a variant name", val.name.value))
+                    .hint = Some("use letters, digits and underscores, starting with a letter".into());
+                continue;
+            }
+            if variant == "Unknown" {
+                self.cx
+                    .err(e.file, &val.name.referenced, "`Unknown` is reserved for the fallback that keeps unlisted codes")
+                    .hint = Some("name the value after its meaning, e.g. `UNSPECIFIED`".into());
+                continue;
+            }
+            if let Some((first_name, first)) = names.get(&variant) {
+                let first = self.cx.place(e.file, first);
+                let msg = if *first_name == val.name.value {
+                    format!("duplicate name `{}` in enum `{}`", val.name.value, e.key.value)
+                } else {
+                    format!(
+                        "`{}` collides with `{first_name}` in enum `{}`: both become `{variant}`",
+                        val.name.value, e.key.value
+                    )
+                };
+                self.cx.err(e.file, &val.name.referenced, msg).hint =
+                    Some(format!("the other is at {first}; rename one"));
+                continue;
+            }
+            codes.insert(code.clone(), val.code.referenced);
+            names.insert(variant.clone(), (val.name.value.clone(), val.name.referenced));
+            values.push(model::EnumValue {
+                code,
+                name: val.name.value.clone(),
+                variant,
+                zh: val.zh.clone(),
+                en: val.en.clone(),
+            });
+        }
+        if v.values.is_empty() {
+            self.cx.err(e.file, &e.key.loc, format!("enum `{}` has no values", e.key.value));
+        }
+        Some(model::Enum {
+            name: e.key.value.to_upper_camel_case(),
+            zh: v.zh.clone(),
+            en: v.en.clone(),
+            description: v.description.clone(),
+            repr: v.repr,
+            closed: v.closed,
+            source: v.source,
+            values,
+        })
+    }
+
+    fn object(&mut self, o: &In<'_, raw::Object>) -> model::Object {
+        let name = o.key.value.to_upper_camel_case();
+        let fields = self.fields(o.file, &o.item.fields, o.item.source, &name);
+        model::Object {
+            name,
+            kind: model::ObjectKind::Shared,
+            zh: o.item.zh.clone(),
+            en: o.item.en.clone(),
+            description: o.item.description.clone(),
+            source: o.item.source,
+            fields,
+        }
+    }
+
+    /// Resolve a field list. `owner` is the Rust name of the struct they
+    /// belong to (used to name hoisted inline objects).
+    fn fields(
+        &mut self,
+        file: FileId,
+        fields: &IndexMap<Key, raw::Field>,
+        source: raw::Source,
+        owner: &str,
+    ) -> Vec<model::Field> {
+        let mut out = Vec::new();
+        let mut rust_names: HashMap<String, (String, Location)> = HashMap::new();
+        for (key, f) in fields {
+            let rust_name = escape(&key.value.to_snake_case());
+            if !is_ident(rust_name.trim_start_matches("r#")) {
+                self.cx
+                    .err(file, &key.loc, format!("`{}` is not usable as a field name", key.value))
+                    .hint = Some("use letters, digits and underscores, starting with a letter".into());
+                continue;
+            }
+            if let Some((other, loc)) = rust_names.get(&rust_name) {
+                let first = self.cx.place(file, loc);
+                self.cx
+                    .err(file, &key.loc, format!(
+                        "field `{}` collides with `{other}`: both become `{rust_name}`",
+                        key.value
+                    ))
+                    .hint = Some(format!("the other is at {first}; rename one"));
+                continue;
+            }
+            rust_names.insert(rust_name.clone(), (key.value.clone(), key.loc));
+            let field_source = f.source.unwrap_or(source);
+            let Some(ty) = self.field_type(file, key, f, owner, field_source) else {
+                continue;
+            };
+            if f.redact.is_some() && !f.sensitive {
+                self.cx
+                    .err(file, &key.loc, format!("`redact` on `{}`, which is not sensitive", key.value))
+                    .hint = Some("add `sensitive: true`, or drop `redact`".into());
+            }
+            out.push(model::Field {
+                name: key.value.clone(),
+                rust_name,
+                ty,
+                required: f.required,
+                nullable: f.nullable,
+                sensitive: f.sensitive,
+                redact_last4: f.redact == Some(raw::Redact::Last4),
+                zh: f.zh.clone(),
+                en: f.en.clone(),
+                note: f.note.clone(),
+                source: field_source,
+            });
+        }
+        out
+    }
+
+    fn field_type(
+        &mut self,
+        file: FileId,
+        key: &Key,
+        f: &raw::Field,
+        owner: &str,
+        source: raw::Source,
+    ) -> Option<Type> {
+        let text = f.ty.value.trim();
+        let (inner, array) = match text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            Some(inner) => (inner.trim(), true),
+            None => (text, false),
+        };
+        let wrap = |t: Type| if array { Type::Array(Box::new(t)) } else { t };
+        if inner == "object" {
+            let Some(fields) = &f.fields else {
+                self.cx
+                    .err(file, &f.ty.referenced, format!("`{}` is an inline object without `fields`", key.value))
+                    .hint = Some("add `fields:` under it, or name a type from `objects`".into());
+                return None;
+            };
+            let name = format!("{owner}{}", key.value.to_upper_camel_case());
+            if self.types.contains_key(&name) || self.hoisted.iter().any(|o| o.name == name) {
+                self.cx
+                    .err(file, &key.loc, format!("inline object `{name}` collides with a type of the same name"))
+                    .hint = Some("declare it under `objects` and reference it by name".into());
+                return None;
+            }
+            let fields = self.fields(file, fields, source, &name);
+            self.hoisted.push(model::Object {
+                name: name.clone(),
+                kind: model::ObjectKind::Inline,
+                zh: f.zh.clone(),
+                en: f.en.clone().unwrap_or_else(|| key.value.clone()),
+                description: f.note.clone(),
+                source,
+                fields,
+            });
+            return Some(wrap(Type::Object(name)));
+        }
+        if f.fields.is_some() {
+            self.cx
+                .err(file, &f.ty.referenced, format!("`fields` given, but the type is `{text}`"))
+                .hint = Some("an inline object is written `type: object` (or `[object]`) with `fields:`".into());
+            return None;
+        }
+        let t = match inner {
+            "long" => Type::Long,
+            "int" => Type::Int,
+            "string" => Type::String,
+            "bool" => Type::Bool,
+            "money" => Type::Money,
+            "decimal" => Type::Decimal,
+            "datetime" => Type::DateTime,
+            "date" => Type::Date,
+            other => match self.types.get(other) {
+                Some(Named::Enum) => Type::Enum(other.to_upper_camel_case()),
+                Some(Named::Object) => Type::Object(other.to_upper_camel_case()),
+                None => {
+                    let mut candidates: Vec<&str> = PRIMITIVES.to_vec();
+                    candidates.extend(self.types.keys().map(String::as_str));
+                    candidates.sort_unstable();
+                    let hint = did_you_mean(other, candidates).unwrap_or_else(|| {
+                        "use long, int, string, bool, money, decimal, datetime, date, an enum or object name, or [T]".into()
+                    });
+                    self.cx
+                        .err(file, &f.ty.referenced, format!("unknown type `{other}`"))
+                        .set_label("not a primitive, enum or object")
+                        .hint = Some(hint);
+                    return None;
+                }
+            },
+        };
+        Some(wrap(t))
+    }
+
+    fn endpoints(
+        &mut self,
+        eps: &[In<'_, raw::Endpoint>],
+        groups: &[model::Group],
+        service: Option<&model::Service>,
+        objects: &mut Vec<model::Object>,
+    ) -> Vec<model::Endpoint> {
+        let mut out: Vec<(usize, usize, model::Endpoint)> = Vec::new();
+        let mut paths: HashMap<String, String> = HashMap::new();
+        let mut ops: HashMap<String, String> = HashMap::new();
+        for (i, e) in eps.iter().enumerate() {
+            let v = e.item;
+            let file = e.file;
+            let name = e.key.value.to_snake_case();
+            if !is_ident(&name) {
+                self.cx.err(file, &e.key.loc, format!("`{}` is not usable as an operation name", e.key.value));
+                continue;
+            }
+            let name = escape(&name);
+            if let Some(first) = ops.get(&name) {
+                self.cx
+                    .err(file, &e.key.loc, format!("endpoint `{}` collides with another: both become `{name}`", e.key.value))
+                    .hint = Some(format!("the other is at {first}; rename one"));
+                continue;
+            }
+            ops.insert(name.clone(), self.cx.place(file, &e.key.loc));
+
+            let group_pos = groups.iter().position(|g| g.key == v.group.value);
+            if group_pos.is_none() {
+                let hint = did_you_mean(&v.group.value, groups.iter().map(|g| g.key.as_str()))
+                    .unwrap_or_else(|| "declare it under `groups` in spec/service.yaml".into());
+                self.cx
+                    .err(file, &v.group.referenced, format!("unknown group `{}`", v.group.value))
+                    .hint = Some(hint);
+            }
+            if !v.path.value.starts_with('/') {
+                self.cx
+                    .err(file, &v.path.referenced, format!("path `{}` does not start with `/`", v.path.value))
+                    .hint = Some(format!("write `/{}`", v.path.value));
+            }
+            if let Some(first) = paths.get(&v.path.value) {
+                self.cx
+                    .err(file, &v.path.referenced, format!("duplicate path `{}`", v.path.value))
+                    .set_label("already used")
+                    .hint = Some(format!("it is already the path of {first}"));
+            } else {
+                paths.insert(v.path.value.clone(), format!("`{}`", e.key.value));
+            }
+
+            let request_type = format!("{}Request", name.trim_start_matches("r#").to_upper_camel_case());
+            if self.types.contains_key(&request_type) || objects.iter().any(|o| o.name == request_type) {
+                self.cx
+                    .err(file, &e.key.loc, format!("the request type `{request_type}` of `{name}` collides with a declared type"))
+                    .hint = Some("rename the endpoint or the type".into());
+            }
+
+            let response = match &v.response.value {
+                raw::Response::Object(t) => self.response_type(file, t, Named::Object).map(model::Response::Object),
+                raw::Response::Array(t) => self.response_type(file, t, Named::Object).map(model::Response::Array),
+                raw::Response::Page(t) => self.response_type(file, t, Named::Object).map(model::Response::Page),
+                raw::Response::Empty => Some(model::Response::Empty),
+            };
+            let paginated = v.pagination.is_some();
+            if let Some(marker) = &v.pagination {
+                if !matches!(v.response.value, raw::Response::Page(_)) {
+                    self.cx
+                        .err(file, &marker.referenced, "`pagination: page` on a response that is not a page")
+                        .set_label("pagination marker")
+                        .hint = Some("write the response as `{ page: T }`, or drop `pagination`".into());
+                }
+            }
+
+            let mut fields = self.fields(file, &v.request, v.source, &request_type);
+            if paginated {
+                if let Some(s) = service {
+                    for pf in &s.pagination.request {
+                        if fields.iter().any(|f| f.rust_name == pf.rust_name) {
+                            continue;
+                        }
+                        fields.push(pf.clone());
+                    }
+                }
+            }
+            if let Some(s) = service {
+                for f in &fields {
+                    if let Some(a) = s.auth.iter().find(|a| a.name == f.name) {
+                        let loc = v.request.keys().find(|k| k.value == f.name).map(|k| k.loc);
+                        if let Some(loc) = loc {
+                            self.cx
+                                .err(file, &loc, format!("`{}` is an auth field; it is added to every request", a.name))
+                                .hint = Some("remove it from `request`".into());
+                        }
+                    }
+                }
+            }
+
+            if let Some(key) = &v.idempotency_key {
+                if !v.request.keys().any(|k| k.value == key.value) {
+                    let hint = did_you_mean(&key.value, v.request.keys().map(|k| k.value.as_str()))
+                        .unwrap_or_else(|| format!("add `{}` to `request`", key.value));
+                    self.cx
+                        .err(file, &key.referenced, format!(
+                            "idempotency field `{}` is not a request field of `{}`",
+                            key.value, e.key.value
+                        ))
+                        .hint = Some(hint);
+                } else if let Some(f) = v.request.iter().find(|(k, _)| k.value == key.value) {
+                    if !f.1.required {
+                        self.cx
+                            .err(file, &key.referenced, format!("idempotency field `{}` is optional", key.value))
+                            .hint = Some("an idempotency key must be sent on every call; make it required".into());
+                    }
+                }
+            }
+            let retry = match v.retry.value {
+                raw::Retry::Safe => model::Retry::Safe,
+                raw::Retry::Never => model::Retry::Never,
+            };
+            if v.moves_money && retry == model::Retry::Safe {
+                self.cx
+                    .err(file, &v.retry.referenced, format!("`{}` moves money but is marked `retry: safe`", e.key.value))
+                    .hint = Some("money-moving calls are `retry: never` with an `idempotency_key`".into());
+            }
+            if v.moves_money && v.idempotency_key.is_none() {
+                self.cx
+                    .err(file, &e.key.loc, format!("`{}` moves money but names no `idempotency_key`", e.key.value))
+                    .hint = Some("name the request field that identifies the order, e.g. `idempotency_key: out_order_id`".into());
+            }
+
+            let Some(response) = response else { continue };
+            let full_path = match service {
+                Some(s) => format!("{}{}", s.path_prefix.trim_end_matches('/'), v.path.value),
+                None => v.path.value.clone(),
+            };
+            objects.push(model::Object {
+                name: request_type.clone(),
+                kind: model::ObjectKind::Request,
+                zh: format!("{} 请求参数", v.zh),
+                en: format!("Request of `{name}` ({}).", v.en),
+                description: None,
+                source: v.source,
+                fields,
+            });
+            out.push((
+                group_pos.unwrap_or(usize::MAX),
+                i,
+                model::Endpoint {
+                    name,
+                    group: v.group.value.clone(),
+                    zh: v.zh.clone(),
+                    en: v.en.clone(),
+                    description: v.description.clone(),
+                    path: v.path.value.clone(),
+                    full_path,
+                    source: v.source,
+                    request_type,
+                    response,
+                    paginated,
+                    retry,
+                    idempotency_key: v.idempotency_key.as_ref().map(|k| k.value.clone()),
+                    moves_money: v.moves_money,
+                    recovery: v.recovery.clone(),
+                    examples: examples(&v.examples, v.source),
+                },
+            ));
+        }
+        out.sort_by_key(|(g, i, _)| (*g, *i));
+        out.into_iter().map(|(_, _, e)| e).collect()
+    }
+
+    fn response_type(&mut self, file: FileId, t: &Spanned<String>, want: Named) -> Option<String> {
+        match self.types.get(t.value.as_str()) {
+            Some(k) if *k == want => Some(t.value.to_upper_camel_case()),
+            Some(_) => {
+                self.cx
+                    .err(file, &t.referenced, format!("`{}` is an enum; a response holds an object", t.value))
+                    .hint = Some("declare an object under `objects` with the fields of `data`".into());
+                None
+            }
+            None => {
+                let names: Vec<&str> = self
+                    .types
+                    .iter()
+                    .filter(|(_, k)| **k == want)
+                    .map(|(n, _)| n.as_str())
+                    .collect();
+                let hint = did_you_mean(&t.value, names).unwrap_or_else(|| "declare it under `objects`".into());
+                self.cx
+                    .err(file, &t.referenced, format!("unknown type `{}`", t.value))
+                    .set_label("not an object")
+                    .hint = Some(hint);
+                None
+            }
+        }
+    }
+
+    fn webhooks(
+        &mut self,
+        file: FileId,
+        w: &Spanned<raw::Webhooks>,
+        endpoints: &[model::Endpoint],
+        objects: &[model::Object],
+    ) -> Option<model::Webhooks> {
+        let v = &w.value;
+        if let Err(e) = serde_json::from_str::<serde_json::Value>(&v.ack.body.value) {
+            self.cx
+                .err(file, &v.ack.body.referenced, format!("the acknowledgement body is not JSON: {e}"))
+                .hint = Some("write it as JSON text, e.g. '{\"code\":0,\"message\":\"success\"}'".into());
+        }
+        let mut kinds = Vec::new();
+        let mut tags: HashMap<String, String> = HashMap::new();
+        let mut variants: HashMap<String, String> = HashMap::new();
+        for (key, k) in &v.kinds {
+            let payload = self.response_type(file, &k.payload, Named::Object);
+            let mut events = Vec::new();
+            for ev in &k.events {
+                let ev = &ev.value;
+                let here = self.cx.place(file, &ev.tag.referenced);
+                if let Some(first) = tags.get(&ev.tag.value) {
+                    self.cx
+                        .err(file, &ev.tag.referenced, format!("duplicate webhook tag `{}`", ev.tag.value))
+                        .set_label("used again")
+                        .hint = Some(format!("first used at {first}"));
+                    continue;
+                }
+                tags.insert(ev.tag.value.clone(), here.clone());
+                let variant = ev.name.value.to_upper_camel_case();
+                if !is_ident(&variant) || variant == "Unknown" {
+                    self.cx
+                        .err(file, &ev.name.referenced, format!("`{}` is not usable as an event name", ev.name.value))
+                        .hint = Some("`Unknown` is reserved for unlisted tags; otherwise use letters and digits".into());
+                    continue;
+                }
+                if let Some(first) = variants.get(&variant) {
+                    self.cx
+                        .err(file, &ev.name.referenced, format!("event name `{}` collides with another: both become `{variant}`", ev.name.value))
+                        .hint = Some(format!("the other is at {first}; rename one"));
+                    continue;
+                }
+                variants.insert(variant.clone(), here);
+                events.push(model::WebhookEvent {
+                    tag: ev.tag.value.clone(),
+                    variant,
+                    zh: ev.zh.clone(),
+                    en: ev.en.clone(),
+                    source: ev.source.unwrap_or(k.source),
+                });
+            }
+            let refetch = k.refetch.as_ref().and_then(|r| {
+                let r_loc = r.value.endpoint.referenced;
+                let Some(ep) = endpoints.iter().find(|e| e.name == r.value.endpoint.value) else {
+                    let hint = did_you_mean(&r.value.endpoint.value, endpoints.iter().map(|e| e.name.as_str()));
+                    self.cx
+                        .err(file, &r_loc, format!("unknown endpoint `{}`", r.value.endpoint.value))
+                        .hint = hint;
+                    return None;
+                };
+                let req = objects.iter().find(|o| o.name == ep.request_type)?;
+                let pay = payload.as_ref().and_then(|p| objects.iter().find(|o| &o.name == p))?;
+                let mut pairs = Vec::new();
+                for (rk, pf) in &r.value.fields {
+                    if !req.fields.iter().any(|f| f.name == rk.value) {
+                        self.cx
+                            .err(file, &rk.loc, format!("`{}` is not a request field of `{}`", rk.value, ep.name))
+                            .hint = did_you_mean(&rk.value, req.fields.iter().map(|f| f.name.as_str()));
+                        continue;
+                    }
+                    if !pay.fields.iter().any(|f| &f.name == pf) {
+                        self.cx
+                            .err(file, &rk.loc, format!("`{pf}` is not a field of the payload `{}`", pay.name))
+                            .hint = did_you_mean(pf, pay.fields.iter().map(|f| f.name.as_str()));
+                        continue;
+                    }
+                    pairs.push((rk.value.clone(), pf.clone()));
+                }
+                Some(model::Refetch {
+                    endpoint: ep.name.clone(),
+                    fields: pairs,
+                })
+            });
+            let Some(payload) = payload else { continue };
+            kinds.push(model::WebhookKind {
+                key: key.value.clone(),
+                variant: key.value.to_upper_camel_case(),
+                zh: k.zh.clone(),
+                en: k.en.clone(),
+                source: k.source,
+                payload,
+                refetch,
+                events,
+                examples: examples(&k.examples, k.source),
+            });
+        }
+        Some(model::Webhooks {
+            tag_field: v.tag_field.clone(),
+            data_field: v.data_field.clone(),
+            ack_status: v.ack.status,
+            ack_body: v.ack.body.value.clone(),
+            ack_source: v.ack.source,
+            source: v.source,
+            kinds,
+        })
+    }
+
+    /// Check every example against its declared types.
+    fn check_examples(&mut self, m: &Merged<'_>, api: &Api) {
+        for e in &m.endpoints {
+            let Some(ep) = api.endpoints.iter().find(|x| x.name == escape(&e.key.value.to_snake_case())) else {
+                continue;
+            };
+            for ex in &e.item.examples {
+                if let Some(req) = &ex.value.request {
+                    self.check_example(e.file, req, api, Target::Request(ep), &ex.value.name);
+                }
+                if let Some(resp) = &ex.value.response {
+                    self.check_example(e.file, resp, api, Target::Response(ep), &ex.value.name);
+                }
+            }
+        }
+        if let (Some((file, w)), Some(hooks)) = (m.webhooks, &api.webhooks) {
+            for (key, k) in &w.value.kinds {
+                let Some(kind) = hooks.kinds.iter().find(|x| x.key == key.value) else { continue };
+                for ex in &k.examples {
+                    if let Some(body) = &ex.value.request {
+                        self.check_example(file, body, api, Target::Webhook(hooks, kind), &ex.value.name);
+                    }
+                    if ex.value.response.is_some() {
+                        self.cx
+                            .err(file, &ex.referenced, "a webhook example has a body (`request`) only")
+                            .hint = Some("the acknowledgement is `webhooks.ack`".into());
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_example(&mut self, file: FileId, text: &Spanned<String>, api: &Api, target: Target<'_>, name: &str) {
+        let value: serde_json::Value = match serde_json::from_str(&text.value) {
+            Ok(v) => v,
+            Err(e) => {
+                self.cx
+                    .err(file, &text.referenced, format!("example `{name}` is not valid JSON: {e}"))
+                    .hint = Some("examples are JSON text; check commas, quotes and brackets".into());
+                return;
+            }
+        };
+        let mut problems = Vec::new();
+        let checker = Checker { api };
+        match target {
+            Target::Request(ep) => {
+                if let Some(req) = api.request_object(ep) {
+                    let extra: Vec<&model::Field> = api.service.auth.iter().collect();
+                    checker.object_fields(&value, &req.fields, &extra, "$", &mut problems);
+                }
+            }
+            Target::Response(ep) => checker.envelope(&value, ep, &mut problems),
+            Target::Webhook(hooks, kind) => checker.webhook(&value, hooks, kind, &mut problems),
+        }
+        for (path, needle, msg) in problems {
+            let span = self.locate_in_block(file, text, needle.as_deref());
+            let d = Diagnostic::at(span, format!("example `{name}` does not match its type at `{path}`: {msg}"))
+                .label("here")
+                .hint("fix the example, or the declared type if the example is the vendor's");
+            self.cx.diags.push(d);
+        }
+    }
+
+    /// Point at `"needle"` inside a block scalar, or at the block itself.
+    fn locate_in_block(&self, file: FileId, text: &Spanned<String>, needle: Option<&str>) -> Span {
+        let block = span_of(self.cx.sources, file, &text.referenced);
+        if let Some(needle) = needle {
+            let src = self.cx.sources.text(file);
+            let quoted = format!("\"{needle}\"");
+            let start = block.range.start;
+            let end = (start + text.value.len() * 2 + 64).min(src.len());
+            if let Some(i) = src.get(start..end).and_then(|s| s.find(&quoted)) {
+                return Span {
+                    file,
+                    range: start + i..start + i + quoted.len(),
+                };
+            }
+        }
+        block
+    }
+}
+
+enum Target<'a> {
+    Request(&'a model::Endpoint),
+    Response(&'a model::Endpoint),
+    Webhook(&'a model::Webhooks, &'a model::WebhookKind),
+}
+
+/// (JSON path, key to point at, message)
+type Problem = (String, Option<String>, String);
+
+struct Checker<'a> {
+    api: &'a Api,
+}
+
+impl Checker<'_> {
+    fn envelope(&self, v: &serde_json::Value, ep: &model::Endpoint, out: &mut Vec<Problem>) {
+        let env = &self.api.service.envelope;
+        let Some(map) = v.as_object() else {
+            out.push(("$".into(), None, "a response example is the whole envelope object".into()));
+            return;
+        };
+        match map.get(&env.code).and_then(serde_json::Value::as_i64) {
+            None => out.push((format!("$.{}", env.code), Some(env.code.clone()), "missing or not an integer".into())),
+            Some(code) if code != env.success => return, // an error example: data is free-form
+            Some(_) => {}
+        }
+        if !map.get(&env.message).is_some_and(serde_json::Value::is_string) {
+            out.push((format!("$.{}", env.message), Some(env.message.clone()), "missing or not a string".into()));
+        }
+        let data = map.get(&env.data).unwrap_or(&serde_json::Value::Null);
+        let path = format!("$.{}", env.data);
+        match &ep.response {
+            model::Response::Empty => {
+                if !(data.is_null() || data.as_object().is_some_and(|m| m.is_empty())) {
+                    out.push((path, Some(env.data.clone()), "this endpoint's data is empty (null or {})".into()));
+                }
+            }
+            model::Response::Object(t) => self.value(data, &Type::Object(t.clone()), &path, Some(&env.data), out),
+            model::Response::Array(t) => {
+                self.value(data, &Type::Array(Box::new(Type::Object(t.clone()))), &path, Some(&env.data), out)
+            }
+            model::Response::Page(t) => {
+                let p = &self.api.service.pagination;
+                let Some(m) = data.as_object() else {
+                    out.push((path, Some(env.data.clone()), "expected a page object".into()));
+                    return;
+                };
+                let list = m.get(&p.list_field).unwrap_or(&serde_json::Value::Null);
+                let lp = format!("{path}.{}", p.list_field);
+                self.value(list, &Type::Array(Box::new(Type::Object(t.clone()))), &lp, Some(&p.list_field), out);
+                let rest: serde_json::Map<String, serde_json::Value> =
+                    m.iter().filter(|(k, _)| **k != p.list_field).map(|(k, v)| (k.clone(), v.clone())).collect();
+                self.object_fields(&serde_json::Value::Object(rest), &p.response, &[], &path, out);
+            }
+        }
+    }
+
+    fn webhook(&self, v: &serde_json::Value, hooks: &model::Webhooks, kind: &model::WebhookKind, out: &mut Vec<Problem>) {
+        let Some(map) = v.as_object() else {
+            out.push(("$".into(), None, "a webhook body is a JSON object".into()));
+            return;
+        };
+        match map.get(&hooks.tag_field).and_then(serde_json::Value::as_str) {
+            Some(tag) if kind.events.iter().any(|e| e.tag == tag) => {}
+            Some(tag) => out.push((
+                format!("$.{}", hooks.tag_field),
+                Some(hooks.tag_field.clone()),
+                format!("`{tag}` is not a tag of this kind"),
+            )),
+            None => out.push((format!("$.{}", hooks.tag_field), None, "missing event tag".into())),
+        }
+        let ty = Type::Object(kind.payload.clone());
+        match map.get(&hooks.data_field) {
+            Some(data) => self.value(data, &ty, &format!("$.{}", hooks.data_field), Some(&hooks.data_field), out),
+            None => {
+                let flat: serde_json::Map<String, serde_json::Value> =
+                    map.iter().filter(|(k, _)| **k != hooks.tag_field).map(|(k, v)| (k.clone(), v.clone())).collect();
+                if let Some(o) = self.api.object(&kind.payload) {
+                    self.object_fields(&serde_json::Value::Object(flat), &o.fields, &[], "$", out);
+                }
+            }
+        }
+    }
+
+    fn object_fields(
+        &self,
+        v: &serde_json::Value,
+        fields: &[model::Field],
+        also_allowed: &[&model::Field],
+        path: &str,
+        out: &mut Vec<Problem>,
+    ) {
+        let Some(map) = v.as_object() else {
+            out.push((path.into(), None, format!("expected an object, found {}", kind_of(v))));
+            return;
+        };
+        for f in fields {
+            match map.get(&f.name) {
+                None if f.required => out.push((path.into(), None, format!("required field `{}` is missing", f.name))),
+                None => {}
+                Some(x) => self.field(x, f, &format!("{path}.{}", f.name), out),
+            }
+        }
+        for (k, x) in map {
+            if fields.iter().any(|f| &f.name == k) {
+                continue;
+            }
+            match also_allowed.iter().find(|f| &f.name == k) {
+                Some(f) => self.field(x, f, &format!("{path}.{k}"), out),
+                None => out.push((
+                    format!("{path}.{k}"),
+                    Some(k.clone()),
+                    "this field is not declared".into(),
+                )),
+            }
+        }
+    }
+
+    fn field(&self, v: &serde_json::Value, f: &model::Field, path: &str, out: &mut Vec<Problem>) {
+        let empty = v.is_null() || v.as_str() == Some("");
+        let may_be_empty = f.nullable || !f.required;
+        let empty_ok = matches!(f.ty, Type::DateTime | Type::Date) && (may_be_empty || v.is_null());
+        if empty && (empty_ok || (v.is_null() && may_be_empty)) {
+            return;
+        }
+        self.value(v, &f.ty, path, Some(&f.name), out);
+    }
+
+    fn value(&self, v: &serde_json::Value, ty: &Type, path: &str, key: Option<&str>, out: &mut Vec<Problem>) {
+        use serde_json::Value as J;
+        let mut bad = |want: &str| {
+            out.push((path.into(), key.map(str::to_string), format!("expected {want}, found {}", kind_of(v))));
+        };
+        match ty {
+            Type::Long => {
+                if !v.is_i64() {
+                    bad("an integer (long)")
+                }
+            }
+            Type::Int => {
+                if !v.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) {
+                    bad("a 32-bit integer (int)")
+                }
+            }
+            Type::String => {
+                if !v.is_string() {
+                    bad("a string")
+                }
+            }
+            Type::Bool => {
+                if !v.is_boolean() {
+                    bad("a boolean")
+                }
+            }
+            Type::Money | Type::Decimal => {
+                if !v.is_number() {
+                    bad("a decimal number")
+                }
+            }
+            Type::DateTime => {
+                if !v.as_str().is_some_and(is_datetime) {
+                    bad("a datetime \"YYYY-MM-DD HH:MM:SS\"")
+                }
+            }
+            Type::Date => {
+                if !v.as_str().is_some_and(is_date) {
+                    bad("a date \"YYYY-MM-DD\"")
+                }
+            }
+            Type::Enum(name) => {
+                let Some(e) = self.api.enum_(name) else { return };
+                let code = match (e.repr, v) {
+                    (model::EnumRepr::Int, J::Number(n)) => n.as_i64().map(Code::Int),
+                    (model::EnumRepr::String, J::String(s)) => Some(Code::Str(s.clone())),
+                    _ => None,
+                };
+                match code {
+                    None => bad(if e.repr == model::EnumRepr::Int { "an integer code" } else { "a string code" }),
+                    Some(c) if e.closed && !e.values.iter().any(|x| x.code == c) => out.push((
+                        path.into(),
+                        key.map(str::to_string),
+                        format!("{c} is not a code of the closed enum `{name}`"),
+                    )),
+                    Some(_) => {}
+                }
+            }
+            Type::Object(name) => {
+                if let Some(o) = self.api.object(name) {
+                    self.object_fields(v, &o.fields, &[], path, out);
+                }
+            }
+            Type::Array(inner) => match v.as_array() {
+                Some(items) => {
+                    for (i, x) in items.iter().enumerate() {
+                        self.value(x, inner, &format!("{path}[{i}]"), key, out);
+                    }
+                }
+                None => bad("an array"),
+            },
+        }
+    }
+}
+
+fn kind_of(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => "an integer",
+        serde_json::Value::Number(_) => "a decimal number",
+        serde_json::Value::String(s) if s.is_empty() => "an empty string",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+fn examples(raw: &[Spanned<raw::Example>], source: raw::Source) -> Vec<model::Example> {
+    raw.iter()
+        .map(|e| model::Example {
+            name: e.value.name.clone(),
+            source: e.value.source.unwrap_or(source),
+            request: e.value.request.as_ref().map(|s| s.value.clone()),
+            response: e.value.response.as_ref().map(|s| s.value.clone()),
+        })
+        .collect()
+}
+
+fn is_datetime(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 19 && is_date(&s[..10]) && b[10] == b' ' && digits(&b[11..13]) && b[13] == b':' && digits(&b[14..16]) && b[16] == b':' && digits(&b[17..19])
+}
+
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10 && digits(&b[..4]) && b[4] == b'-' && digits(&b[5..7]) && b[7] == b'-' && digits(&b[8..10])
+}
+
+fn digits(b: &[u8]) -> bool {
+    b.iter().all(u8::is_ascii_digit)
+}
+
+/// Is `s` a plain Rust identifier (before keyword escaping)?
+pub fn is_ident(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && s != "_"
+}
+
+/// Escape a snake_case name that is a Rust keyword: `type` -> `r#type`;
+/// the few that cannot be raw identifiers get a trailing underscore.
+pub fn escape(name: &str) -> String {
+    const RAW: &[&str] = &[
+        "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false", "fn",
+        "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+        "static", "struct", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become",
+        "box", "do", "final", "gen", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    ];
+    match name {
+        "self" | "super" | "crate" | "Self" => format!("{name}_"),
+        n if RAW.contains(&n) => format!("r#{n}"),
+        n => n.to_string(),
+    }
+}

@@ -1,0 +1,74 @@
+//! Stage 4: put the rendered files on disk, all or nothing per file.
+//!
+//! Each changed file is written to a temporary sibling and renamed over the
+//! old one, so a reader never sees half a file. This stage runs only after
+//! every emitter has succeeded.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::emit::Output;
+
+/// What `write` did (or, with `check`, would do).
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Files written (or stale, with `check`).
+    pub changed: Vec<PathBuf>,
+    /// Files already up to date.
+    pub unchanged: usize,
+    /// Generated files no longer produced: deleted (or stale, with `check`).
+    pub removed: Vec<PathBuf>,
+}
+
+/// Write `output` below `out_dir`. With `check`, touch nothing and report
+/// which files differ.
+pub fn write(out_dir: &Path, output: &Output, check: bool) -> std::io::Result<Report> {
+    let mut report = Report::default();
+    for (rel, contents) in &output.files {
+        let path = out_dir.join(rel);
+        let same = std::fs::read(&path).map(|old| old == contents.as_bytes()).unwrap_or(false);
+        if same {
+            report.unchanged += 1;
+            continue;
+        }
+        if !check {
+            write_atomic(&path, contents.as_bytes())?;
+        }
+        report.changed.push(rel.clone());
+    }
+    // Files in generated-only folders that we no longer produce.
+    for dir in &output.owned_dirs {
+        let abs = out_dir.join(dir);
+        let Ok(entries) = std::fs::read_dir(&abs) else { continue };
+        let mut stale: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| dir.join(e.file_name()))
+            .filter(|rel| !output.files.contains_key(rel) && out_dir.join(rel).is_file())
+            .collect();
+        stale.sort();
+        for rel in stale {
+            if !check {
+                std::fs::remove_file(out_dir.join(&rel))?;
+            }
+            report.removed.push(rel);
+        }
+    }
+    Ok(report)
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.apigen-tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

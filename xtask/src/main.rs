@@ -1,0 +1,126 @@
+//! `cargo xtask gen [--spec PATH] [--out DIR] [--check]`
+//!
+//! Loads and validates the spec, runs every emitter in memory, and only then
+//! writes the files that changed (atomically). With `--check` it writes
+//! nothing and fails if any generated file is stale.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "usage: cargo xtask gen [--spec PATH] [--out DIR] [--check]
+
+  --spec PATH   folder of YAML files describing the API (default: spec/)
+  --out DIR     client crate to generate into (default: generated-client/)
+  --check       write nothing; exit 1 if any generated file is out of date";
+
+struct Args {
+    spec: PathBuf,
+    out: PathBuf,
+    check: bool,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("gen") => match parse(&args[1..]) {
+            Ok(a) => gen_cmd(&a),
+            Err(e) => {
+                eprintln!("error: {e}\n\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        other => {
+            eprintln!(
+                "error: unknown command {}\n\n{USAGE}",
+                other.map_or_else(|| "(none)".to_string(), |o| format!("`{o}`"))
+            );
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The workspace root, so defaults work from any folder inside it.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn parse(args: &[String]) -> Result<Args, String> {
+    let mut a = Args {
+        spec: root().join("spec"),
+        out: root().join("generated-client"),
+        check: false,
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--spec" => a.spec = it.next().ok_or("--spec needs a path")?.into(),
+            "--out" => a.out = it.next().ok_or("--out needs a folder")?.into(),
+            "--check" => a.check = true,
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(a)
+}
+
+fn gen_cmd(args: &Args) -> ExitCode {
+    let started = Instant::now();
+    let api = match apigen::load_api(&args.spec) {
+        Ok(api) => api,
+        Err(report) => {
+            eprint!("{report}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let output = match apigen::emit::emit(&api) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: generation failed, nothing was written: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let report = match apigen::write::write(&args.out, &output, args.check) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: writing into {}: {e}", args.out.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let counts = format!(
+        "{} endpoints, {} enums, {} objects, {} webhook kinds",
+        api.endpoints.len(),
+        api.enums.len(),
+        api.objects.len(),
+        api.webhooks.as_ref().map_or(0, |w| w.kinds.len()),
+    );
+    let ms = started.elapsed().as_millis();
+    let out = args.out.display();
+    if args.check {
+        if report.changed.is_empty() && report.removed.is_empty() {
+            println!("apigen: {counts}; {} files up to date in {out} ({ms} ms)", report.unchanged);
+            return ExitCode::SUCCESS;
+        }
+        for f in &report.changed {
+            eprintln!("stale: {}", args.out.join(f).display());
+        }
+        for f in &report.removed {
+            eprintln!("no longer generated: {}", args.out.join(f).display());
+        }
+        eprintln!("error: generated files are out of date with the spec; run `cargo xtask gen` and commit the result");
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "apigen: {counts}; {} written, {} unchanged, {} removed in {out} ({ms} ms)",
+        report.changed.len(),
+        report.unchanged,
+        report.removed.len(),
+    );
+    ExitCode::SUCCESS
+}
