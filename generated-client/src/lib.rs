@@ -42,8 +42,8 @@ pub use client::{Client, ClientBuilder};
 pub use error::{Error, Result};
 pub use runtime::RetryPolicy;
 
-pub use generated::service::{Credentials, DEFAULT_VERSION, ErrorCode};
+pub use generated::service::{Credentials, DEFAULT_VERSION, DOCUMENTED_BASE_URL, ErrorCode};
 
 // ---- generated re-exports (maintained by `cargo xtask gen`; keep this marker) ----
-// pub use generated::{api, enums, types, webhooks};
+pub use generated::{api, enums, requests, types};
 // ---- end of generated re-exports ----

@@ -201,9 +201,8 @@ pub fn render(diags: &[Diagnostic], sources: &Sources) -> String {
         // span, which we fall back from by printing the message alone.
         match term::emit_into_string(&config, &files, &cs) {
             Ok(text) => out.push_str(&text),
-            Err(_) => out.push_str(&format!("error: {}\n", d.message)),
+            Err(_) => out.push_str(&format!("error: {}\n\n", d.message)),
         }
-        out.push('\n');
     }
     let n = diags.len();
     out.push_str(&format!(

@@ -84,10 +84,14 @@ fn parse(text: &str) -> Result<SpecFile, serde_saphyr::Error> {
 fn yaml_diagnostic(sources: &Sources, file: FileId, err: &serde_saphyr::Error) -> Diagnostic {
     let plain = err.without_snippet().to_string();
     // serde-saphyr appends " at line L column C"; we show the place ourselves.
-    let message = match plain.find(" at line ") {
+    let mut message = match plain.find(" at line ") {
         Some(i) => plain[..i].to_string(),
         None => plain,
     };
+    // Library advice about its own options is not for spec authors.
+    if let Some(i) = message.find(", set DuplicateKeyPolicy") {
+        message.truncate(i);
+    }
     let hint = yaml_hint(&message);
     let diag = match err.location() {
         Some(loc) if loc.line() > 0 => {

@@ -25,11 +25,10 @@ pub fn resolve(loaded: &Loaded) -> Result<Api, Vec<Diagnostic>> {
     };
     let merged = cx.merge(loaded);
     let api = cx.build(&merged);
-    if cx.diags.is_empty() {
-        if let Some(api) = api {
+    if cx.diags.is_empty()
+        && let Some(api) = api {
             return Ok(api);
         }
-    }
     // Sort by place so the report reads top to bottom, file by file.
     let mut diags = cx.diags;
     diags.sort_by_key(|d| d.span.as_ref().map(|s| (s.file, s.range.start)));
@@ -170,6 +169,7 @@ impl<'s> Cx<'s> {
             cx: self,
             types,
             hoisted: Vec::new(),
+            type_errors: false,
         };
         let service = m.service.and_then(|(file, s)| r.service(file, s));
         if m.service.is_none() {
@@ -197,7 +197,9 @@ impl<'s> Cx<'s> {
             endpoints,
             webhooks,
         };
-        r.check_examples(m, &api);
+        if !r.type_errors {
+            r.check_examples(m, &api);
+        }
         Some(api)
     }
 }
@@ -207,6 +209,8 @@ struct Resolver<'c, 's> {
     types: HashMap<String, Named>,
     /// Objects hoisted from inline `type: object` fields.
     hoisted: Vec<model::Object>,
+    /// A type did not resolve: examples are not checked, to avoid echo errors.
+    type_errors: bool,
 }
 
 impl Resolver<'_, '_> {
@@ -488,6 +492,7 @@ impl Resolver<'_, '_> {
         let wrap = |t: Type| if array { Type::Array(Box::new(t)) } else { t };
         if inner == "object" {
             let Some(fields) = &f.fields else {
+                self.type_errors = true;
                 self.cx
                     .err(file, &f.ty.referenced, format!("`{}` is an inline object without `fields`", key.value))
                     .hint = Some("add `fields:` under it, or name a type from `objects`".into());
@@ -531,6 +536,7 @@ impl Resolver<'_, '_> {
                 Some(Named::Enum) => Type::Enum(other.to_upper_camel_case()),
                 Some(Named::Object) => Type::Object(other.to_upper_camel_case()),
                 None => {
+                    self.type_errors = true;
                     let mut candidates: Vec<&str> = PRIMITIVES.to_vec();
                     candidates.extend(self.types.keys().map(String::as_str));
                     candidates.sort_unstable();
@@ -611,18 +617,17 @@ impl Resolver<'_, '_> {
                 raw::Response::Empty => Some(model::Response::Empty),
             };
             let paginated = v.pagination.is_some();
-            if let Some(marker) = &v.pagination {
-                if !matches!(v.response.value, raw::Response::Page(_)) {
+            if let Some(marker) = &v.pagination
+                && !matches!(v.response.value, raw::Response::Page(_)) {
                     self.cx
                         .err(file, &marker.referenced, "`pagination: page` on a response that is not a page")
                         .set_label("pagination marker")
                         .hint = Some("write the response as `{ page: T }`, or drop `pagination`".into());
                 }
-            }
 
             let mut fields = self.fields(file, &v.request, v.source, &request_type);
-            if paginated {
-                if let Some(s) = service {
+            if paginated
+                && let Some(s) = service {
                     for pf in &s.pagination.request {
                         if fields.iter().any(|f| f.rust_name == pf.rust_name) {
                             continue;
@@ -630,7 +635,6 @@ impl Resolver<'_, '_> {
                         fields.push(pf.clone());
                     }
                 }
-            }
             if let Some(s) = service {
                 for f in &fields {
                     if let Some(a) = s.auth.iter().find(|a| a.name == f.name) {
@@ -654,13 +658,12 @@ impl Resolver<'_, '_> {
                             key.value, e.key.value
                         ))
                         .hint = Some(hint);
-                } else if let Some(f) = v.request.iter().find(|(k, _)| k.value == key.value) {
-                    if !f.1.required {
+                } else if let Some(f) = v.request.iter().find(|(k, _)| k.value == key.value)
+                    && !f.1.required {
                         self.cx
                             .err(file, &key.referenced, format!("idempotency field `{}` is optional", key.value))
                             .hint = Some("an idempotency key must be sent on every call; make it required".into());
                     }
-                }
             }
             let retry = match v.retry.value {
                 raw::Retry::Safe => model::Retry::Safe,
@@ -719,6 +722,9 @@ impl Resolver<'_, '_> {
     }
 
     fn response_type(&mut self, file: FileId, t: &Spanned<String>, want: Named) -> Option<String> {
+        if self.types.get(t.value.as_str()) != Some(&want) {
+            self.type_errors = true;
+        }
         match self.types.get(t.value.as_str()) {
             Some(k) if *k == want => Some(t.value.to_upper_camel_case()),
             Some(_) => {
@@ -1073,7 +1079,7 @@ impl Checker<'_> {
                 }
             }
             Type::Int => {
-                if !v.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) {
+                if v.as_i64().is_none_or(|i| i32::try_from(i).is_err()) {
                     bad("a 32-bit integer (int)")
                 }
             }

@@ -1,5 +1,7 @@
 //! Stage 3: render every generated file in memory.
 
+pub mod rust;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -15,6 +17,34 @@ pub struct Output {
 
 /// Run every emitter. Nothing is written; an emitter bug is an error, not a panic.
 pub fn emit(api: &Api) -> Result<Output, String> {
-    let _ = api;
-    Ok(Output::default())
+    let dir = PathBuf::from("src/generated");
+    let mut out = Output {
+        owned_dirs: vec![dir.clone()],
+        ..Output::default()
+    };
+    let modules = [
+        ("service", rust::service_module(api)),
+        ("enums", rust::enums_module(api)),
+        ("types", rust::types_module(api)),
+        ("requests", rust::requests_module(api)),
+        ("api", rust::api_module(api)),
+    ];
+    let mut names = Vec::new();
+    for (name, tokens) in modules {
+        out.files.insert(dir.join(format!("{name}.rs")), rust::format_module(name, tokens)?);
+        names.push(name);
+    }
+    names.sort_unstable();
+    let mods = names
+        .iter()
+        .map(|n| format!("#[rustfmt::skip]\npub mod {n};\n"))
+        .collect::<String>();
+    out.files.insert(
+        dir.join("mod.rs"),
+        format!(
+            "{}//! Everything generated from `spec/` lives below this module.\n//!\n//! The files are formatted by prettyplease when generated; `rustfmt::skip`\n//! keeps `cargo fmt` from rewriting them, so `cargo xtask gen --check` stays exact.\n\n{mods}",
+            rust::HEADER
+        ),
+    );
+    Ok(out)
 }

@@ -1,0 +1,284 @@
+//! [`Client`] and its builder.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use crate::generated::service::DEFAULT_VERSION;
+use crate::{Credentials, Error, RetryPolicy};
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+const DEFAULT_USER_AGENT: &str = concat!("card-wallet/", env!("CARGO_PKG_VERSION"));
+
+/// Client for the API. Cheap to clone (the state is shared behind an `Arc`).
+///
+/// Build one with [`Client::builder`]. The endpoint methods live in the generated modules; they
+/// all go through the same request path: auth fields + request fields as one JSON body, a bounded
+/// response read, envelope decoding and retries per [`RetryClass`](crate::runtime::RetryClass).
+///
+/// `Debug` does not print the key.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    /// Validated http(s) URL without a trailing slash.
+    pub(crate) base_url: String,
+    pub(crate) version: String,
+    pub(crate) credentials: Credentials,
+    /// The string values of the auth fields (the key), scrubbed from error texts.
+    pub(crate) secrets: Vec<SecretString>,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: usize,
+}
+
+impl Client {
+    /// Starts building a client for `base_url`, e.g. `https://api.example.com` (a path prefix
+    /// such as `https://example.com/gateway` is kept; the `/{version}/openApi/...` path is
+    /// appended).
+    pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            base_url: base_url.into(),
+            version: DEFAULT_VERSION.to_owned(),
+            credentials: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            retry: RetryPolicy::default(),
+            http: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// The credentials sent with every request.
+    pub(crate) fn credentials(&self) -> &Credentials {
+        &self.inner.credentials
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.inner;
+        f.debug_struct("Client")
+            .field("base_url", &inner.base_url)
+            .field("version", &inner.version)
+            .field("credentials", &inner.credentials) // its Debug redacts the key
+            .field("timeout", &inner.timeout)
+            .field("retry", &inner.retry)
+            .field("max_response_bytes", &inner.max_response_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builder for [`Client`]; see [`Client::builder`].
+///
+/// `Debug` does not print the key.
+#[derive(Debug)]
+#[must_use]
+pub struct ClientBuilder {
+    base_url: String,
+    version: String,
+    credentials: Option<Credentials>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: String,
+    retry: RetryPolicy,
+    http: Option<reqwest::Client>,
+    max_response_bytes: usize,
+}
+
+impl ClientBuilder {
+    /// The version path segment (default [`DEFAULT_VERSION`](crate::DEFAULT_VERSION)).
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = version.into();
+        self
+    }
+
+    /// The credentials sent in every request body (required).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Timeout for one whole attempt, from connecting until the response body is read
+    /// (default 30 s). Applied per request, so it also holds with [`http_client`](Self::http_client).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Timeout for establishing a connection (default 10 s). Ignored with
+    /// [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header (default `card-wallet/<version>`). Ignored with
+    /// [`http_client`](Self::http_client).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Retry schedule (default [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Uses the caller's `reqwest::Client` (proxies, TLS roots, connection pool, …). Its
+    /// connect timeout, user agent and redirect policy are then the caller's business; the
+    /// per-request [`timeout`](Self::timeout) still applies. The built-in client follows no
+    /// redirects, because the key travels in the body; consider doing the same.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Largest accepted response body in bytes (default 16 MiB); larger bodies fail with
+    /// [`Error::ResponseTooLarge`] without being buffered.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Validates the settings and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the credentials are missing, `base_url` is not an absolute
+    /// `http`/`https` URL (or carries user info, a query or a fragment), the version is not a
+    /// single path segment, a timeout or the size limit is zero, or the HTTP client cannot be
+    /// created.
+    pub fn build(self) -> Result<Client, Error> {
+        let credentials = self
+            .credentials
+            .ok_or_else(|| Error::Config("credentials are required".into()))?;
+        let base_url = validate_base_url(&self.base_url)?;
+        if self.version.is_empty()
+            || !self
+                .version
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        {
+            return Err(Error::Config(
+                "version must be a non-empty path segment of [A-Za-z0-9._-]".into(),
+            ));
+        }
+        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
+            return Err(Error::Config("timeouts must be greater than zero".into()));
+        }
+        if self.max_response_bytes == 0 {
+            return Err(Error::Config(
+                "max_response_bytes must be greater than zero".into(),
+            ));
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .timeout(self.timeout)
+                .user_agent(self.user_agent)
+                // The key is in the body: never replay it to wherever a redirect points.
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?,
+        };
+        let secrets = secret_strings(&credentials);
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                version: self.version,
+                credentials,
+                secrets,
+                timeout: self.timeout,
+                retry: self.retry,
+                max_response_bytes: self.max_response_bytes,
+            }),
+        })
+    }
+}
+
+/// The string-valued auth fields (the key), found through their serialization so that this
+/// does not depend on the generated field names.
+fn secret_strings(credentials: &Credentials) -> Vec<SecretString> {
+    match serde_json::to_value(credentials.fields()) {
+        Ok(serde_json::Value::Object(fields)) => fields
+            .into_iter()
+            .filter_map(|(_, value)| match value {
+                serde_json::Value::String(s) if !s.is_empty() => Some(SecretString::from(s)),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Checks that `raw` is an absolute http(s) URL we can append paths to; returns it without a
+/// trailing slash. Error messages do not echo the URL (it might carry a password).
+fn validate_base_url(raw: &str) -> Result<String, Error> {
+    let bad = |why: &str| Error::Config(format!("base_url {why}"));
+    let url =
+        reqwest::Url::parse(raw.trim()).map_err(|e| bad(&format!("is not a valid URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad("must use http or https"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(bad("has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("must not contain user info"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("must not contain a query or fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_validation() {
+        assert_eq!(
+            validate_base_url("https://api.example.com/")
+                .ok()
+                .as_deref(),
+            Some("https://api.example.com")
+        );
+        assert_eq!(
+            validate_base_url("http://127.0.0.1:8080/gw/")
+                .ok()
+                .as_deref(),
+            Some("http://127.0.0.1:8080/gw")
+        );
+        for bad in [
+            "",
+            "api.example.com",
+            "ftp://example.com",
+            "https://user:pw@example.com",
+            "https://example.com/?a=1",
+            "https://example.com/#x",
+        ] {
+            assert!(
+                matches!(validate_base_url(bad), Err(Error::Config(_))),
+                "{bad}"
+            );
+        }
+        let Err(Error::Config(message)) = validate_base_url("https://user:hunter2@example.com")
+        else {
+            unreachable!()
+        };
+        assert!(!message.contains("hunter2"));
+    }
+}

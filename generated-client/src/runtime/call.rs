@@ -1,0 +1,256 @@
+//! The single request path every generated endpoint goes through.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use backon::{Retryable as _, TokioSleeper};
+use bytes::Bytes;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use reqwest::{Response, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tracing::Instrument as _;
+
+use super::envelope::{self, Scrubber};
+use super::retry::effective_delay;
+use super::{Operation, RetryClass};
+use crate::generated::service::{AuthFields, ENVELOPE};
+use crate::{Client, Error};
+
+/// At most this much of a non-2xx body is read (for the error excerpt).
+const ERROR_BODY_READ_LIMIT: usize = 8 * 1024;
+/// Length bound of [`Error::Http::body_excerpt`](crate::Error::Http).
+const EXCERPT_BYTES: usize = 512;
+
+/// The request body: auth fields and request fields in one JSON object.
+#[derive(Serialize)]
+struct Body<'a, R: ?Sized> {
+    #[serde(flatten)]
+    auth: AuthFields<'a>,
+    #[serde(flatten)]
+    request: &'a R,
+}
+
+impl Client {
+    /// Calls `op` with `request` and decodes the envelope's `data` into `Resp`.
+    ///
+    /// The body is one JSON object holding the auth fields and the fields of `request` (which
+    /// must serialize as a struct or map). Failed attempts are retried according to
+    /// `op.retry` (see [`RetryClass`]) and the client's [`RetryPolicy`](crate::RetryPolicy).
+    /// A missing or `null` `data` is decoded as JSON `null`, so `Option<T>` and
+    /// [`Empty`](super::Empty) work for empty payloads.
+    ///
+    /// Emits one `info` span per call (`endpoint`) and, inside it, one span per attempt
+    /// (`attempt`) with a `debug` event (`outcome`, `status`, `elapsed_ms`); retries are logged
+    /// at `warn`. Neither the key nor any body content is ever logged.
+    #[doc(hidden)]
+    pub async fn execute<Req, Resp>(
+        &self,
+        op: &'static Operation,
+        request: &Req,
+    ) -> Result<Resp, Error>
+    where
+        Req: Serialize + ?Sized + Sync,
+        Resp: DeserializeOwned,
+    {
+        let span = tracing::info_span!("card_wallet.call", endpoint = op.name);
+        self.execute_inner(op, request).instrument(span).await
+    }
+
+    async fn execute_inner<Req, Resp>(
+        &self,
+        op: &'static Operation,
+        request: &Req,
+    ) -> Result<Resp, Error>
+    where
+        Req: Serialize + ?Sized + Sync,
+        Resp: DeserializeOwned,
+    {
+        let body = Body {
+            auth: self.credentials().fields(),
+            request,
+        };
+        // Serialized once; every attempt sends a cheap clone of the same bytes.
+        let body = Bytes::from(serde_json::to_vec(&body).map_err(|source| Error::Encode {
+            endpoint: op.name,
+            source,
+        })?);
+        let url = format!(
+            "{}{}",
+            self.inner.base_url,
+            op.path.replace("{version}", &self.inner.version)
+        );
+
+        let attempts = AtomicU32::new(0);
+        let (attempts, url, body) = (&attempts, url.as_str(), &body);
+        let attempt = move || {
+            let body = body.clone();
+            async move {
+                let number = attempts.fetch_add(1, Ordering::Relaxed) + 1;
+                let span = tracing::info_span!("attempt", attempt = number);
+                self.attempt::<Resp>(op, url, body).instrument(span).await
+            }
+        };
+        attempt
+            .retry(self.inner.retry.backoff())
+            .sleep(TokioSleeper)
+            .when(|error| retry_allowed(op.retry, error))
+            .adjust(|error, delay| delay.map(|d| effective_delay(d, retry_after(error))))
+            .notify(|error, delay| {
+                tracing::warn!(
+                    attempt = attempts.load(Ordering::Relaxed),
+                    error = error.kind(),
+                    delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                    "retrying"
+                );
+            })
+            .await
+    }
+
+    /// One attempt: send, read (bounded), check the status, decode the envelope.
+    async fn attempt<Resp: DeserializeOwned>(
+        &self,
+        op: &'static Operation,
+        url: &str,
+        body: Bytes,
+    ) -> Result<Resp, Error> {
+        let started = Instant::now();
+        let mut status = None;
+        let result = self.send_and_decode(op, url, body, &mut status).await;
+        tracing::debug!(
+            outcome = match &result {
+                Ok(_) => "ok",
+                Err(error) => error.kind(),
+            },
+            status = status.map(|s: StatusCode| s.as_u16()),
+            api_code = result
+                .as_ref()
+                .err()
+                .and_then(Error::api_code)
+                .map(|c| c.code()),
+            elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            "attempt finished"
+        );
+        result
+    }
+
+    async fn send_and_decode<Resp: DeserializeOwned>(
+        &self,
+        op: &'static Operation,
+        url: &str,
+        body: Bytes,
+        status_out: &mut Option<StatusCode>,
+    ) -> Result<Resp, Error> {
+        let inner = &*self.inner;
+        let mut response = inner
+            .http
+            .post(url)
+            .timeout(inner.timeout)
+            .header(CONTENT_TYPE, "application/json")
+            .header(ACCEPT, "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| Error::from_reqwest(op.name, e))?;
+        let status = response.status();
+        *status_out = Some(status);
+        let scrubber = Scrubber::new(&inner.secrets);
+
+        if !status.is_success() {
+            let retry_after = match status {
+                StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => {
+                    parse_retry_after(response.headers())
+                }
+                _ => None,
+            };
+            // Best effort: whatever part of the body arrives in time, up to a small bound.
+            let (bytes, _) = read_bounded(&mut response, ERROR_BODY_READ_LIMIT).await;
+            let text = String::from_utf8_lossy(&bytes);
+            return Err(Error::Http {
+                endpoint: op.name,
+                status,
+                body_excerpt: scrubber.excerpt(&text, EXCERPT_BYTES),
+                retry_after,
+            });
+        }
+
+        let limit = inner.max_response_bytes;
+        if response
+            .content_length()
+            .is_some_and(|len| len > u64::try_from(limit).unwrap_or(u64::MAX))
+        {
+            return Err(Error::ResponseTooLarge {
+                endpoint: op.name,
+                limit,
+            });
+        }
+        let bytes = match read_bounded(&mut response, limit).await {
+            (bytes, Ok(())) => bytes,
+            (_, Err(ReadError::TooLarge)) => {
+                return Err(Error::ResponseTooLarge {
+                    endpoint: op.name,
+                    limit,
+                });
+            }
+            (_, Err(ReadError::Transport(e))) => return Err(Error::from_reqwest(op.name, e)),
+        };
+        envelope::decode(op.name, &ENVELOPE, &bytes, &scrubber)
+    }
+}
+
+/// Whether an attempt that failed with `error` may be sent again for an operation of `class`.
+fn retry_allowed(class: RetryClass, error: &Error) -> bool {
+    match class {
+        RetryClass::Safe => error.is_retryable(),
+        // Only when the request provably never left: it cannot have been processed.
+        RetryClass::Never => error.never_sent(),
+    }
+}
+
+fn retry_after(error: &Error) -> Option<Duration> {
+    match error {
+        Error::Http { retry_after, .. } => *retry_after,
+        _ => None,
+    }
+}
+
+/// `Retry-After` in its delay-seconds form; the HTTP-date form is ignored.
+fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let seconds = headers
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()?;
+    Some(Duration::from_secs(seconds))
+}
+
+enum ReadError {
+    TooLarge,
+    Transport(reqwest::Error),
+}
+
+/// Reads the body chunk by chunk, never holding more than `limit` bytes. Returns what was read
+/// and why reading stopped early, if it did.
+async fn read_bounded(response: &mut Response, limit: usize) -> (Vec<u8>, Result<(), ReadError>) {
+    let hint = response
+        .content_length()
+        .and_then(|len| usize::try_from(len).ok())
+        .unwrap_or(0);
+    let mut buf = Vec::with_capacity(hint.min(limit).min(64 * 1024));
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if chunk.len() > limit - buf.len() {
+                    let room = limit - buf.len();
+                    buf.extend_from_slice(&chunk[..room]);
+                    return (buf, Err(ReadError::TooLarge));
+                }
+                buf.extend_from_slice(&chunk);
+            }
+            Ok(None) => return (buf, Ok(())),
+            Err(e) => return (buf, Err(ReadError::Transport(e))),
+        }
+    }
+}

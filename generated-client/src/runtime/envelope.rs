@@ -1,0 +1,248 @@
+//! Decoding of the `{code, message, data}` envelope, and keeping body content out of errors.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use secrecy::{ExposeSecret as _, SecretString};
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+use serde_path_to_error::{Path, Segment};
+
+use super::EnvelopeSpec;
+use super::codes::int_or_string;
+use crate::{Error, ErrorCode};
+
+/// Length bound of [`Error::Api::message`](crate::Error::Api).
+const MESSAGE_BYTES: usize = 1024;
+
+/// Decodes a 2xx response body: `data` into `Resp` on success, [`Error::Api`] otherwise.
+///
+/// `data` is kept as raw JSON text until it is deserialized into `Resp`, so numbers reach the
+/// money fields exactly as sent (no `f64` or `Value` round trip).
+pub(crate) fn decode<Resp: DeserializeOwned>(
+    endpoint: &'static str,
+    spec: &EnvelopeSpec,
+    body: &[u8],
+    scrubber: &Scrubber<'_>,
+) -> Result<Resp, Error> {
+    let decode_error = |path: &str, message: String| Error::Decode {
+        endpoint,
+        path: path.to_owned(),
+        message,
+    };
+    let text = std::str::from_utf8(body)
+        .map_err(|_| decode_error("", "the response is not valid UTF-8".to_owned()))?;
+    let fields: HashMap<String, &RawValue> =
+        serde_json::from_str(text).map_err(|e| decode_error("", sanitize(&e.to_string())))?;
+
+    let code = fields
+        .get(spec.code)
+        .ok_or_else(|| decode_error(spec.code, "missing field".to_owned()))?;
+    let code = int_or_string(&mut serde_json::Deserializer::from_str(code.get()))
+        .map_err(|e| decode_error(spec.code, sanitize(&without_position(&e))))?;
+
+    if code != spec.success {
+        // A message that is missing or not a string is not worth failing over.
+        let message = fields
+            .get(spec.message)
+            .and_then(|raw| serde_json::from_str::<String>(raw.get()).ok())
+            .unwrap_or_default();
+        return Err(Error::Api {
+            endpoint,
+            code: ErrorCode::from_code(code),
+            message: scrubber.excerpt(&message, MESSAGE_BYTES),
+        });
+    }
+
+    // A missing `data` reads as `null`, so `Option<T>` and `Empty` accept it.
+    let data = fields.get(spec.data).map_or("null", |raw| raw.get());
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(data)).map_err(|e| {
+        decode_error(
+            &json_path(spec.data, e.path()),
+            sanitize(&without_position(e.inner())),
+        )
+    })
+}
+
+/// serde_json's message without its ` at line L column C` suffix (positions inside the `data`
+/// fragment would be misleading; the path says where).
+fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    match message.strip_suffix(&suffix) {
+        Some(stripped) => stripped.to_owned(),
+        None => message,
+    }
+}
+
+/// `data.list[1].amount`-style path. Map keys that do not look like field names (e.g. a card
+/// number used as a key) are shown as `?`.
+fn json_path(root: &str, path: &Path) -> String {
+    let mut out = root.to_owned();
+    for segment in path {
+        match segment {
+            Segment::Seq { index } => {
+                let _ = write!(out, "[{index}]");
+            }
+            // serde_json's private map key for arbitrary-precision numbers is noise here.
+            Segment::Map { key } if key.starts_with("$serde_json::private::") => {}
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                out.push('.');
+                out.push_str(if looks_like_field_name(key) { key } else { "?" });
+            }
+            Segment::Unknown => out.push_str(".?"),
+        }
+    }
+    out
+}
+
+fn looks_like_field_name(key: &str) -> bool {
+    let mut chars = key.chars();
+    key.len() <= 64
+        && chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Removes values copied from the body out of a serde error message.
+///
+/// serde formats type errors as `invalid type: string "4111…", expected i64` (likewise
+/// `invalid value:` and ``unknown variant `x`, expected …``): the part before `, expected` may
+/// quote the offending value and is reduced to its kind (`string "…"`). Everything else keeps
+/// its text but has double-quoted literals replaced, as a safety net for custom messages.
+pub(crate) fn sanitize(message: &str) -> String {
+    for prefix in ["invalid type: ", "invalid value: ", "unknown variant "] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            // `rfind`: the value itself might contain ", expected ", our expectation does not.
+            let end = rest
+                .rfind(", expected ")
+                .or_else(|| rest.rfind(", there are no variants"))
+                .unwrap_or(rest.len());
+            let (unexpected, tail) = rest.split_at(end);
+            let kind = unexpected.split(['"', '`']).next().unwrap_or_default();
+            let kind = if unexpected.contains('"') {
+                format!("{kind}\"…\"")
+            } else if unexpected.contains('`') {
+                format!("{kind}`…`")
+            } else {
+                unexpected.to_owned() // `map`, `sequence`, `null`, …: no value inside
+            };
+            return format!("{prefix}{kind}{tail}");
+        }
+    }
+    redact_string_literals(message)
+}
+
+/// Replaces every `"…"` literal (Rust `Debug` escaping) with `"…"`.
+fn redact_string_literals(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '"' {
+            // Skip to the closing quote, honouring backslash escapes.
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => {
+                        chars.next();
+                    }
+                    '"' => break,
+                    _ => {}
+                }
+            }
+            out.push_str("…\"");
+        }
+    }
+    out
+}
+
+/// Removes the client's secrets (the key) from server-provided text before it goes into an
+/// error.
+pub(crate) struct Scrubber<'a> {
+    secrets: &'a [SecretString],
+}
+
+impl<'a> Scrubber<'a> {
+    pub(crate) fn new(secrets: &'a [SecretString]) -> Self {
+        Self { secrets }
+    }
+
+    /// `text` with the secrets replaced, cut to at most `max_bytes` bytes on a char boundary
+    /// (`…` appended when cut).
+    pub(crate) fn excerpt(&self, text: &str, max_bytes: usize) -> String {
+        let mut text = text.to_owned();
+        for secret in self.secrets {
+            let secret = secret.expose_secret();
+            if !secret.is_empty() && text.contains(secret) {
+                text = text.replace(secret, "<redacted>");
+            }
+        }
+        if text.len() > max_bytes {
+            let mut cut = max_bytes;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+            text.push('…');
+        }
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_drops_values_and_keeps_the_expectation() {
+        let cases = [
+            (
+                r#"invalid type: string "4111111111111111", expected i64"#,
+                r#"invalid type: string "…", expected i64"#,
+            ),
+            (
+                r#"invalid value: string "4111 \" , expected 4111", expected a Decimal"#,
+                r#"invalid value: string "…", expected a Decimal"#,
+            ),
+            (
+                "invalid type: integer `4111111111111111`, expected a string",
+                "invalid type: integer `…`, expected a string",
+            ),
+            (
+                "unknown variant `4111`, expected one of `a`, `b`",
+                "unknown variant `…`, expected one of `a`, `b`",
+            ),
+            (
+                "invalid type: map, expected a string",
+                "invalid type: map, expected a string",
+            ),
+            ("missing field `amount`", "missing field `amount`"),
+            (
+                r#"custom failure for "123 456" and "x\"y""#,
+                r#"custom failure for "…" and "…""#,
+            ),
+            ("EOF while parsing a value", "EOF while parsing a value"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(sanitize(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn excerpt_scrubs_and_cuts_on_a_char_boundary() {
+        let secrets = [SecretString::from("s3cr3t-key".to_owned())];
+        let scrubber = Scrubber::new(&secrets);
+        assert_eq!(scrubber.excerpt("key=s3cr3t-key!", 100), "key=<redacted>!");
+        assert_eq!(scrubber.excerpt("ééé", 3), "é…"); // 'é' is 2 bytes
+        assert_eq!(scrubber.excerpt("abc", 3), "abc");
+    }
+
+    #[test]
+    fn odd_map_keys_are_hidden_in_paths() {
+        assert!(looks_like_field_name("available_balance"));
+        assert!(!looks_like_field_name("4111111111111111"));
+        assert!(!looks_like_field_name(""));
+        assert!(!looks_like_field_name("a b"));
+    }
+}
