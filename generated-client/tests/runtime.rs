@@ -421,6 +421,25 @@ async fn slow_response_times_out() {
 }
 
 #[tokio::test]
+async fn safe_op_retries_after_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(envelope(WALLET_JSON).set_delay(Duration::from_millis(500)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = client_with(&server.uri(), |b| {
+        b.timeout(Duration::from_millis(100))
+            .retry_policy(fast_retries(2))
+    });
+    let err = client
+        .execute::<_, Wallet>(&WALLET_DETAIL, &wallet_request())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+}
+
+#[tokio::test]
 async fn safe_op_retries_503_then_succeeds() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -550,11 +569,23 @@ async fn connect_refused_is_a_connect_error() {
         .local_addr()
         .unwrap()
         .port();
-    let client = client_with(&format!("http://127.0.0.1:{port}"), |b| b);
+    // The request never left, so even a Never op is retried: 3 attempts, 50 + 100 ms apart.
+    let client = client_with(&format!("http://127.0.0.1:{port}"), |b| {
+        b.retry_policy(
+            fast_retries(3)
+                .initial_backoff(Duration::from_millis(50))
+                .max_backoff(Duration::from_secs(1)),
+        )
+    });
+    let started = std::time::Instant::now();
     let err = client
         .execute::<_, Empty>(&RECHARGE, &recharge_request())
         .await
         .unwrap_err();
+    assert!(
+        started.elapsed() >= Duration::from_millis(150),
+        "not retried"
+    );
     assert!(
         matches!(
             err,

@@ -7,13 +7,13 @@
 //! fields of a struct literal); optional fields have a setter of the same name. The auth
 //! fields are not here: the client adds them to every request.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use rust_decimal::Decimal;
 use time::{Date, PrimitiveDateTime};
 use crate::enums;
 
 /// Request of [`WalletApi::list_wallets`](crate::api::WalletApi::list_wallets): 钱包列表 — List wallets.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListWalletsRequest {
     /// 币种 — filter by currency
     ///
@@ -92,7 +92,7 @@ impl crate::runtime::PageRequest for ListWalletsRequest {
 }
 
 /// Request of [`WalletApi::get_wallet_detail`](crate::api::WalletApi::get_wallet_detail): 钱包详情 — Get wallet detail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetWalletDetailRequest {
     /// 钱包 sn — wallet serial number
     ///
@@ -110,7 +110,7 @@ impl GetWalletDetailRequest {
 }
 
 /// Request of [`WalletApi::list_transactions`](crate::api::WalletApi::list_transactions): 交易流水列表 — List wallet transactions.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListTransactionsRequest {
     /// 钱包 sn — filter by wallet
     ///
@@ -262,7 +262,7 @@ impl crate::runtime::PageRequest for ListTransactionsRequest {
 }
 
 /// Request of [`WalletApi::get_transaction_detail`](crate::api::WalletApi::get_transaction_detail): 交易详情 — Get wallet transaction detail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetTransactionDetailRequest {
     /// 流水 sn — transaction serial number
     ///
@@ -280,7 +280,7 @@ impl GetTransactionDetailRequest {
 }
 
 /// Request of [`WalletApi::get_exchange_rate`](crate::api::WalletApi::get_exchange_rate): 获取兑换汇率 — Get exchange rate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetExchangeRateRequest {
     /// 源币种 — source currency
     ///
@@ -323,7 +323,7 @@ impl GetExchangeRateRequest {
 }
 
 /// Request of [`BinApi::list_bins`](crate::api::BinApi::list_bins): 卡Bin列表 — List card BINs.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListBinsRequest {
     /// 卡Bin类型 — filter by BIN type
     ///
@@ -441,7 +441,7 @@ impl crate::runtime::PageRequest for ListBinsRequest {
 }
 
 /// Request of [`BinApi::get_bin_detail`](crate::api::BinApi::get_bin_detail): 卡Bin详情 — Get card BIN detail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetBinDetailRequest {
     /// 卡Bin id — BIN product id
     ///
@@ -457,7 +457,7 @@ impl GetBinDetailRequest {
 }
 
 /// Request of [`BinApi::get_bin_fee`](crate::api::BinApi::get_bin_fee): 卡Bin费用 — Get card BIN fees.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetBinFeeRequest {
     /// 卡Bin id — BIN product id
     ///
@@ -473,7 +473,7 @@ impl GetBinFeeRequest {
 }
 
 /// Request of [`BinApi::get_bin_limit`](crate::api::BinApi::get_bin_limit): 卡Bin限制 — Get card BIN limits.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetBinLimitRequest {
     /// 卡Bin id — BIN product id
     ///
@@ -489,7 +489,7 @@ impl GetBinLimitRequest {
 }
 
 /// Request of [`CardApi::list_cards`](crate::api::CardApi::list_cards): 卡列表 — List cards.
-#[derive(Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListCardsRequest {
     /// 卡Bin id — filter by BIN
     ///
@@ -660,7 +660,7 @@ impl crate::runtime::PageRequest for ListCardsRequest {
 }
 
 /// Request of [`CardApi::get_card_detail`](crate::api::CardApi::get_card_detail): 卡详情 — Get card detail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetCardDetailRequest {
     /// 卡id — card id
     ///
@@ -676,7 +676,7 @@ impl GetCardDetailRequest {
 }
 
 /// Request of [`CardApi::activate_card`](crate::api::CardApi::activate_card): 卡激活 — Activate card.
-#[derive(Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivateCardRequest {
     /// 卡id — card id
     ///
@@ -718,7 +718,7 @@ impl std::fmt::Debug for ActivateCardRequest {
 }
 
 /// Request of [`CardApi::freeze_card`](crate::api::CardApi::freeze_card): 卡冻结 — Freeze card.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FreezeCardRequest {
     /// 卡id — card id
     ///
@@ -749,7 +749,7 @@ impl FreezeCardRequest {
 }
 
 /// Request of [`CardApi::unfreeze_card`](crate::api::CardApi::unfreeze_card): 卡解冻 — Unfreeze card.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnfreezeCardRequest {
     /// 卡id — card id
     ///
@@ -765,7 +765,7 @@ impl UnfreezeCardRequest {
 }
 
 /// Request of [`CardApi::close_card`](crate::api::CardApi::close_card): 发起销卡 — Close card.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CloseCardRequest {
     /// 卡id — card id
     ///
@@ -803,7 +803,7 @@ impl CloseCardRequest {
 }
 
 /// Request of [`CardApi::list_card_trades`](crate::api::CardApi::list_card_trades): 卡交易列表 — List card transactions.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListCardTradesRequest {
     /// 卡id — filter by card (all cards when omitted)
     ///
@@ -929,7 +929,7 @@ impl crate::runtime::PageRequest for ListCardTradesRequest {
 }
 
 /// Request of [`CardApi::list_merchant_trade_scores`](crate::api::CardApi::list_merchant_trade_scores): 商户交易评分 — List merchant trade scores.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListMerchantTradeScoresRequest {
     /// 卡Bin id — filter by BIN
     ///
@@ -1021,7 +1021,7 @@ impl crate::runtime::PageRequest for ListMerchantTradeScoresRequest {
 }
 
 /// Request of [`OrderApi::open_card`](crate::api::OrderApi::open_card): 开卡 — Open card.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenCardRequest {
     /// 外部订单号 — client order number (idempotency key)
     ///
@@ -1107,7 +1107,7 @@ impl OpenCardRequest {
 }
 
 /// Request of [`OrderApi::recharge_card`](crate::api::OrderApi::recharge_card): 卡充值 — Recharge card.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RechargeCardRequest {
     /// 外部订单号 — client order number (idempotency key)
     ///
@@ -1159,7 +1159,7 @@ impl RechargeCardRequest {
 }
 
 /// Request of [`OrderApi::list_orders`](crate::api::OrderApi::list_orders): 订单列表 — List card orders.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListOrdersRequest {
     /// 订单类型 — filter by order type
     ///
@@ -1298,7 +1298,7 @@ impl crate::runtime::PageRequest for ListOrdersRequest {
 }
 
 /// Request of [`OrderApi::get_order_detail`](crate::api::OrderApi::get_order_detail): 订单详情 — Get card order detail.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetOrderDetailRequest {
     /// 订单号 — platform order number
     ///
@@ -1341,7 +1341,7 @@ impl GetOrderDetailRequest {
 }
 
 /// Request of [`HolderApi::list_holders`](crate::api::HolderApi::list_holders): 持卡人列表 — List card holders.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListHoldersRequest {
     /// 邮箱 — filter by email
     ///
@@ -1449,7 +1449,7 @@ impl crate::runtime::PageRequest for ListHoldersRequest {
 ///
 /// It has many required fields, so build it with a struct literal naming each one
 /// (optional fields are `None`), then use the setters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateHolderRequest {
     /// 名 — first name (Latin letters)
     ///
@@ -1526,7 +1526,7 @@ impl CreateHolderRequest {
 }
 
 /// Request of [`HolderApi::update_holder`](crate::api::HolderApi::update_holder): 编辑持卡人 — Update card holder.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UpdateHolderRequest {
     /// 持卡人id — holder id
     ///
@@ -1704,7 +1704,7 @@ impl UpdateHolderRequest {
 }
 
 /// Request of [`HolderApi::get_holder_detail`](crate::api::HolderApi::get_holder_detail): 持卡人详情 — Get card holder detail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetHolderDetailRequest {
     /// 持卡人id — holder id
     ///
@@ -1722,7 +1722,7 @@ impl GetHolderDetailRequest {
 }
 
 /// Request of [`HolderApi::delete_holder`](crate::api::HolderApi::delete_holder): 删除持卡人 — Delete card holder.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeleteHolderRequest {
     /// 持卡人id — holder id
     ///
@@ -1740,7 +1740,7 @@ impl DeleteHolderRequest {
 }
 
 /// Request of [`PayMethodApi::list_pay_methods`](crate::api::PayMethodApi::list_pay_methods): 付款方式 — List pay methods.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListPayMethodsRequest {
     /// 国家 — filter by destination country
     ///
@@ -1792,7 +1792,7 @@ impl ListPayMethodsRequest {
 }
 
 /// Request of [`PayeeApi::list_fund_sources`](crate::api::PayeeApi::list_fund_sources): 运营资金来源列表 — List fund sources.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListFundSourcesRequest {
     /// 账户类型 — individual / company
     ///
@@ -1816,7 +1816,7 @@ impl ListFundSourcesRequest {
 }
 
 /// Request of [`PayeeApi::list_payment_purposes`](crate::api::PayeeApi::list_payment_purposes): 预期付款目的列表 — List expected payment purposes.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListPaymentPurposesRequest {
     /// 账户类型 — individual / company
     ///
@@ -1843,7 +1843,7 @@ impl ListPaymentPurposesRequest {
 ///
 /// It has many required fields, so build it with a struct literal naming each one
 /// (optional fields are `None`), then use the setters.
-#[derive(Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatePayeeRequest {
     /// 账户类型 — individual / company
     ///
@@ -2007,7 +2007,7 @@ impl std::fmt::Debug for CreatePayeeRequest {
 }
 
 /// Request of [`PayeeApi::update_payee`](crate::api::PayeeApi::update_payee): 编辑收款方 — Update payee.
-#[derive(Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UpdatePayeeRequest {
     /// 收款方id — payee id
     ///
@@ -2288,7 +2288,7 @@ impl std::fmt::Debug for UpdatePayeeRequest {
 }
 
 /// Request of [`PayeeApi::apply_payee`](crate::api::PayeeApi::apply_payee): 申请收款方 — Apply payee (submit for review).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplyPayeeRequest {
     /// 收款方id — payee id
     ///
@@ -2304,7 +2304,7 @@ impl ApplyPayeeRequest {
 }
 
 /// Request of [`PayeeApi::delete_payee`](crate::api::PayeeApi::delete_payee): 删除收款方 — Delete payee.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeletePayeeRequest {
     /// 收款方id — payee id
     ///
@@ -2320,7 +2320,7 @@ impl DeletePayeeRequest {
 }
 
 /// Request of [`PayeeApi::list_payees`](crate::api::PayeeApi::list_payees): 收款方列表 — List payees.
-#[derive(Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListPayeesRequest {
     /// 收款方状态 — filter by payee status
     ///
@@ -2455,7 +2455,7 @@ impl crate::runtime::PageRequest for ListPayeesRequest {
 }
 
 /// Request of [`PayeeApi::get_payee_detail`](crate::api::PayeeApi::get_payee_detail): 收款方详情 — Get payee detail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetPayeeDetailRequest {
     /// 收款方id — payee id
     ///
@@ -2471,7 +2471,7 @@ impl GetPayeeDetailRequest {
 }
 
 /// Request of [`PaymentApi::list_payment_reasons`](crate::api::PaymentApi::list_payment_reasons): 付款原因 — List payment reasons.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListPaymentReasonsRequest {
     /// 付款方式 — filter by pay method
     ///
@@ -2498,7 +2498,7 @@ impl ListPaymentReasonsRequest {
 ///
 /// It has many required fields, so build it with a struct literal naming each one
 /// (optional fields are `None`), then use the setters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatePaymentRequest {
     /// 外部订单号 — client order number (idempotency key)
     ///
@@ -2548,7 +2548,7 @@ impl CreatePaymentRequest {
 }
 
 /// Request of [`PaymentApi::list_payments`](crate::api::PaymentApi::list_payments): 付款列表 — List payments.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListPaymentsRequest {
     /// 付款状态 — filter by payment status
     ///
@@ -2674,7 +2674,7 @@ impl crate::runtime::PageRequest for ListPaymentsRequest {
 }
 
 /// Request of [`PaymentApi::get_payment_detail`](crate::api::PaymentApi::get_payment_detail): 付款详情 — Get payment detail.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetPaymentDetailRequest {
     /// 付款 sn — payment serial number
     ///

@@ -31,7 +31,7 @@ pub trait PageRequest {
 /// Starts at `request.page()` (at least 1) and stops when the rows seen reach the page's
 /// `total`, when a page is empty, or after the first error, which is yielded once. Rows are
 /// counted from the first page fetched, so starting past page 1 may cost one extra request
-/// (which comes back empty). Each page is fetched with [`Client::execute`], with its retries.
+/// (which comes back empty). Each page is an ordinary call, retried per `op.retry`.
 ///
 /// The stream is not `Unpin`; pin it before polling, e.g. with `std::pin::pin!` or
 /// `Box::pin`.

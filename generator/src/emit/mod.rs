@@ -1,6 +1,7 @@
 //! Stage 3: render every generated file in memory.
 
 pub mod rust;
+pub mod tests;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -46,5 +47,6 @@ pub fn emit(api: &Api) -> Result<Output, String> {
             rust::HEADER
         ),
     );
+    out.files.insert(PathBuf::from("tests/endpoints.rs"), tests::endpoints_test(api)?);
     Ok(out)
 }

@@ -21,7 +21,7 @@ pub fn format_module(name: &str, tokens: TokenStream) -> Result<String, String> 
 /// prettyplease packs items tightly; put a blank line between items (after a
 /// closing brace or a `;`-terminated item, before the next item's docs or
 /// attributes) so the files read like hand-written code.
-fn space_items(code: &str) -> String {
+pub fn space_items(code: &str) -> String {
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut prev: Option<&str> = None;
     for line in code.lines() {
@@ -511,7 +511,7 @@ pub fn requests_module(api: &Api) -> TokenStream {
     let imports = imports(&body, &["enums", "types"]);
     quote! {
         #doc
-        use serde::Serialize;
+        use serde::{Deserialize, Serialize};
         #imports
         #body
     }
@@ -675,7 +675,7 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
     };
     quote! {
         #docs
-        #[derive(#debug_derive #default_derive Clone, PartialEq, Eq, Serialize)]
+        #[derive(#debug_derive #default_derive Clone, PartialEq, Eq, Serialize, Deserialize)]
         pub struct #name { #(#fields)* }
         impl #name {
             #new_fn
