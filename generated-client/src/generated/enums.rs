@@ -31,7 +31,7 @@ pub enum WalletStatus {
 
 impl WalletStatus {
     /// Every known value, in spec order.
-    pub const KNOWN: [Self; 2usize] = [Self::Normal, Self::Frozen];
+    pub const KNOWN: [Self; 2] = [Self::Normal, Self::Frozen];
 
     /// The value for a wire code; an unlisted code is kept in `Unknown`.
     pub const fn from_code(code: i64) -> Self {
@@ -124,7 +124,7 @@ pub enum InOutType {
 
 impl InOutType {
     /// Every known value, in spec order.
-    pub const KNOWN: [Self; 2usize] = [Self::In, Self::Out];
+    pub const KNOWN: [Self; 2] = [Self::In, Self::Out];
 
     /// The value for a wire code; an unlisted code is kept in `Unknown`.
     pub const fn from_code(code: i64) -> Self {
@@ -241,7 +241,7 @@ pub enum TransactionType {
 
 impl TransactionType {
     /// Every known value, in spec order.
-    pub const KNOWN: [Self; 12usize] = [
+    pub const KNOWN: [Self; 12] = [
         Self::Deposit,
         Self::Withdraw,
         Self::OpenCard,
@@ -384,7 +384,7 @@ pub enum TransactionStatus {
 
 impl TransactionStatus {
     /// Every known value, in spec order.
-    pub const KNOWN: [Self; 3usize] = [Self::Processing, Self::Success, Self::Failed];
+    pub const KNOWN: [Self; 3] = [Self::Processing, Self::Success, Self::Failed];
 
     /// The value for a wire code; an unlisted code is kept in `Unknown`.
     pub const fn from_code(code: i64) -> Self {
@@ -479,7 +479,7 @@ pub enum BinType {
 
 impl BinType {
     /// Every known value, in spec order.
-    pub const KNOWN: [Self; 2usize] = [Self::Virtual, Self::Physical];
+    pub const KNOWN: [Self; 2] = [Self::Virtual, Self::Physical];
 
     /// The value for a wire code; an unlisted code is kept in `Unknown`.
     pub const fn from_code(code: i64) -> Self {
@@ -566,7 +566,7 @@ pub enum BinMode {
 
 impl BinMode {
     /// Every known value, in spec order.
-    pub const KNOWN: [Self; 2usize] = [Self::Prepaid, Self::Shared];
+    pub const KNOWN: [Self; 2] = [Self::Prepaid, Self::Shared];
 
     /// The value for a wire code; an unlisted code is kept in `Unknown`.
     pub const fn from_code(code: i64) -> Self {
@@ -661,7 +661,7 @@ pub enum BinStatus {
 
 impl BinStatus {
     /// Every known value, in spec order.
-    pub const KNOWN: [Self; 2usize] = [Self::Enabled, Self::Disabled];
+    pub const KNOWN: [Self; 2] = [Self::Enabled, Self::Disabled];
 
     /// The value for a wire code; an unlisted code is kept in `Unknown`.
     pub const fn from_code(code: i64) -> Self {
@@ -768,7 +768,7 @@ pub enum CardStatus {
 
 impl CardStatus {
     /// Every known value, in spec order.
-    pub const KNOWN: [Self; 7usize] = [
+    pub const KNOWN: [Self; 7] = [
         Self::Inactive,
         Self::Active,
         Self::Frozen,
@@ -898,7 +898,7 @@ pub enum CardTradeType {
 
 impl CardTradeType {
     /// Every known value, in spec order.
-    pub const KNOWN: [Self; 7usize] = [
+    pub const KNOWN: [Self; 7] = [
         Self::Auth,
         Self::Settlement,
         Self::Refund,
@@ -1016,7 +1016,7 @@ pub enum CardTradeResult {
 
 impl CardTradeResult {
     /// Every known value, in spec order.
-    pub const KNOWN: [Self; 3usize] = [Self::Approved, Self::Declined, Self::Pending];
+    pub const KNOWN: [Self; 3] = [Self::Approved, Self::Declined, Self::Pending];
 
     /// The value for a wire code; an unlisted code is kept in `Unknown`.
     pub const fn from_code(code: i64) -> Self {
@@ -1111,7 +1111,7 @@ pub enum CardType {
 
 impl CardType {
     /// Every known value, in spec order.
-    pub const KNOWN: [Self; 2usize] = [Self::Virtual, Self::Physical];
+    pub const KNOWN: [Self; 2] = [Self::Virtual, Self::Physical];
 
     /// The value for a wire code; an unlisted code is kept in `Unknown`.
     pub const fn from_code(code: i64) -> Self {
@@ -1204,7 +1204,7 @@ pub enum OrderType {
 
 impl OrderType {
     /// Every known value, in spec order.
-    pub const KNOWN: [Self; 4usize] = [
+    pub const KNOWN: [Self; 4] = [
         Self::OpenCard,
         Self::Recharge,
         Self::CancelCard,
@@ -1310,7 +1310,7 @@ pub enum OrderStatus {
 
 impl OrderStatus {
     /// Every known value, in spec order.
-    pub const KNOWN: [Self; 4usize] = [
+    pub const KNOWN: [Self; 4] = [
         Self::Pending,
         Self::Processing,
         Self::Success,
@@ -1419,7 +1419,7 @@ pub enum OrderBillType {
 
 impl OrderBillType {
     /// Every known value, in spec order.
-    pub const KNOWN: [Self; 5usize] = [
+    pub const KNOWN: [Self; 5] = [
         Self::OpenCard,
         Self::Recharge,
         Self::CancelCard,
@@ -1527,7 +1527,7 @@ pub enum BillCategory {
 
 impl BillCategory {
     /// Every known value, in spec order.
-    pub const KNOWN: [Self; 3usize] = [Self::Principal, Self::Fee, Self::Refund];
+    pub const KNOWN: [Self; 3] = [Self::Principal, Self::Fee, Self::Refund];
 
     /// The value for a wire code; an unlisted code is kept in `Unknown`.
     pub const fn from_code(code: i64) -> Self {
@@ -1627,7 +1627,7 @@ pub enum PayeeStatus {
 
 impl PayeeStatus {
     /// Every known value, in spec order.
-    pub const KNOWN: [Self; 5usize] = [
+    pub const KNOWN: [Self; 5] = [
         Self::Draft,
         Self::Reviewing,
         Self::Approved,
@@ -1742,7 +1742,7 @@ pub enum FeeMode {
 
 impl FeeMode {
     /// Every known value, in spec order.
-    pub const KNOWN: [Self; 3usize] = [Self::Sha, Self::Our, Self::Ben];
+    pub const KNOWN: [Self; 3] = [Self::Sha, Self::Our, Self::Ben];
 
     /// The value for a wire code; an unlisted code is kept in `Unknown`.
     pub const fn from_code(code: i64) -> Self {
@@ -1848,7 +1848,7 @@ pub enum PaymentStatus {
 
 impl PaymentStatus {
     /// Every known value, in spec order.
-    pub const KNOWN: [Self; 7usize] = [
+    pub const KNOWN: [Self; 7] = [
         Self::Created,
         Self::ComplianceReview,
         Self::Processing,

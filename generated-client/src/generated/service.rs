@@ -79,7 +79,7 @@ pub struct AuthFields<'a>(&'a Credentials);
 
 impl serde::Serialize for AuthFields<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(3usize))?;
+        let mut map = serializer.serialize_map(Some(3))?;
         map.serialize_entry("customer_id", &self.0.customer_id)?;
         map.serialize_entry("app_id", &self.0.app_id)?;
         map.serialize_entry("key", self.0.key.expose_secret())?;
@@ -168,7 +168,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every known code, in spec order.
-    pub const KNOWN: [Self; 22usize] = [
+    pub const KNOWN: [Self; 22] = [
         Self::SystemBusy,
         Self::InvalidParameter,
         Self::AuthFailed,

@@ -310,8 +310,8 @@ fn enum_item(e: &Enum) -> TokenStream {
         .collect();
     let zh: Vec<&str> = e.values.iter().map(|v| v.zh.as_str()).collect();
     let en: Vec<&str> = e.values.iter().map(|v| v.en.as_str()).collect();
-    let n = e.values.len();
-    let code_ty = if int { quote!(i64) } else { quote!(&str) };
+    let n = Literal::usize_unsuffixed(e.values.len());
+    let code_ty = if int { quote!(i64) } else { quote!(&'static str) };
     let en_name = &e.en;
 
     if e.closed {
@@ -816,7 +816,7 @@ pub fn service_module(api: &Api) -> TokenStream {
             quote!(#d pub fn #n(&self) -> #t { self.#n })
         }
     });
-    let n_auth = auth.len();
+    let n_auth = Literal::usize_unsuffixed(auth.len());
     let arg_list: Vec<String> = auth.iter().map(|f| format!("`{}` ({})", f.name, md(&f.zh))).collect();
     let cred_doc = doc(&format!(
         "The authentication fields sent in the JSON body of every request: {}.\n\n\
@@ -838,7 +838,7 @@ pub fn service_module(api: &Api) -> TokenStream {
         }
         doc(&t)
     });
-    let n_err = errs.len();
+    let n_err = Literal::usize_unsuffixed(errs.len());
     let mut table = String::from("| code | variant | 中文 | English | source |\n|---|---|---|---|---|\n");
     for e in errs {
         table.push_str(&format!(
