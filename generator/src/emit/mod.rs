@@ -1,5 +1,6 @@
 //! Stage 3: render every generated file in memory.
 
+pub mod docs;
 pub mod rust;
 pub mod tests;
 
@@ -48,5 +49,6 @@ pub fn emit(api: &Api) -> Result<Output, String> {
         ),
     );
     out.files.insert(PathBuf::from("tests/endpoints.rs"), tests::endpoints_test(api)?);
+    out.files.insert(PathBuf::from("docs/api.md"), docs::api_markdown(api));
     Ok(out)
 }
