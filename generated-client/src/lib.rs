@@ -54,5 +54,5 @@ pub use runtime::RetryPolicy;
 pub use generated::service::{Credentials, DEFAULT_VERSION, DOCUMENTED_BASE_URL, ErrorCode};
 
 // ---- generated re-exports (maintained by `cargo xtask gen`; keep this marker) ----
-pub use generated::{api, enums, requests, types};
+pub use generated::{api, enums, requests, types, webhooks};
 // ---- end of generated re-exports ----

@@ -813,21 +813,47 @@ impl Resolver<'_, '_> {
                 };
                 let req = objects.iter().find(|o| o.name == ep.request_type)?;
                 let pay = payload.as_ref().and_then(|p| objects.iter().find(|o| &o.name == p))?;
+                if !matches!(ep.response, model::Response::Object(_)) {
+                    self.cx
+                        .err(file, &r_loc, format!("`{}` does not return one object, so it cannot re-fetch", ep.name))
+                        .hint = Some("refetch through a detail endpoint (`response: { object: T }`)".into());
+                    return None;
+                }
                 let mut pairs = Vec::new();
                 for (rk, pf) in &r.value.fields {
-                    if !req.fields.iter().any(|f| f.name == rk.value) {
+                    let Some(rf) = req.fields.iter().find(|f| f.name == rk.value) else {
                         self.cx
                             .err(file, &rk.loc, format!("`{}` is not a request field of `{}`", rk.value, ep.name))
                             .hint = did_you_mean(&rk.value, req.fields.iter().map(|f| f.name.as_str()));
                         continue;
-                    }
-                    if !pay.fields.iter().any(|f| &f.name == pf) {
+                    };
+                    let Some(pfield) = pay.fields.iter().find(|f| &f.name == pf) else {
                         self.cx
                             .err(file, &rk.loc, format!("`{pf}` is not a field of the payload `{}`", pay.name))
                             .hint = did_you_mean(pf, pay.fields.iter().map(|f| f.name.as_str()));
                         continue;
+                    };
+                    if rf.ty != pfield.ty || (!rf.is_option() && pfield.is_option()) {
+                        self.cx
+                            .err(file, &rk.loc, format!(
+                                "payload field `{pf}` ({}{}) cannot fill request field `{}` ({}{})",
+                                pfield.ty.spec_name(),
+                                if pfield.is_option() { ", optional" } else { "" },
+                                rk.value,
+                                rf.ty.spec_name(),
+                                if rf.is_option() { ", optional" } else { "" },
+                            ))
+                            .hint = Some("map fields of the same type; a required request field needs a required payload field".into());
+                        continue;
                     }
                     pairs.push((rk.value.clone(), pf.clone()));
+                }
+                for f in req.fields.iter().filter(|f| !f.is_option()) {
+                    if !pairs.iter().any(|(rk, _)| *rk == f.name) {
+                        self.cx
+                            .err(file, &r_loc, format!("re-fetching through `{}` needs its required field `{}`", ep.name, f.name))
+                            .hint = Some(format!("add `{}: <payload field>` to `refetch.fields`", f.name));
+                    }
                 }
                 Some(model::Refetch {
                     endpoint: ep.name.clone(),

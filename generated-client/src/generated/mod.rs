@@ -16,3 +16,5 @@ pub mod requests;
 pub mod service;
 #[rustfmt::skip]
 pub mod types;
+#[rustfmt::skip]
+pub mod webhooks;

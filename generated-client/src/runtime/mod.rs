@@ -11,6 +11,7 @@ mod paginate;
 pub mod redact;
 mod retry;
 pub mod serde;
+pub mod webhook;
 
 pub use paginate::{PageRequest, Paged, paginate};
 pub use retry::RetryPolicy;

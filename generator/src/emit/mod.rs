@@ -3,6 +3,7 @@
 pub mod docs;
 pub mod rust;
 pub mod tests;
+pub mod webhooks;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -31,6 +32,10 @@ pub fn emit(api: &Api) -> Result<Output, String> {
         ("requests", rust::requests_module(api)),
         ("api", rust::api_module(api)),
     ];
+    let mut modules = modules.to_vec();
+    if let Some(w) = &api.webhooks {
+        modules.push(("webhooks", webhooks::webhooks_module(api, w)));
+    }
     let mut names = Vec::new();
     for (name, tokens) in modules {
         out.files.insert(dir.join(format!("{name}.rs")), rust::format_module(name, tokens)?);

@@ -226,7 +226,7 @@ fn serde_attr(f: &Field) -> TokenStream {
 }
 
 /// `use` lines for the money, date and module names that `body` mentions.
-fn imports(body: &TokenStream, modules: &[&str]) -> TokenStream {
+pub fn imports(body: &TokenStream, modules: &[&str]) -> TokenStream {
     fn collect(ts: &TokenStream, out: &mut std::collections::BTreeSet<String>) {
         for tt in ts.clone() {
             match tt {

@@ -1,0 +1,213 @@
+//! The `webhooks` module: one `Event` variant per tag with its typed payload,
+//! the spec's acknowledgement, and re-fetching through the detail endpoints.
+//! Parsing, verification and redaction of unknown payloads live in the
+//! hand-written runtime (`runtime::webhook`), which this module re-exports.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::rust::{doc, ident, md, module_doc};
+use crate::model::{Api, EnumRepr, Response, Type, Webhooks};
+
+fn type_ident(name: &str) -> proc_macro2::Ident {
+    proc_macro2::Ident::new(name, proc_macro2::Span::call_site())
+}
+
+/// Is the Rust type of `ty` `Copy` (so it is copied, not cloned)?
+fn is_copy(api: &Api, ty: &Type) -> bool {
+    match ty {
+        Type::Long | Type::Int | Type::Bool | Type::Money | Type::Decimal | Type::DateTime | Type::Date => true,
+        Type::Enum(n) => api.enum_(n).is_some_and(|e| e.repr == EnumRepr::Int || e.closed),
+        Type::String | Type::Object(_) | Type::Array(_) => false,
+    }
+}
+
+pub fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
+    let (tag_field, data_field, ack_status, ack_body) = (&w.tag_field, &w.data_field, w.ack_status, &w.ack_body);
+
+    let mut variants = Vec::new();
+    let mut tag_arms = Vec::new();
+    let mut kind_arms = Vec::new();
+    let mut decode_arms = Vec::new();
+    let mut refetch_arms = Vec::new();
+    let mut refetched = Vec::new();
+    for k in &w.kinds {
+        let payload = type_ident(&k.payload);
+        let kind_key = &k.key;
+        let mut pats = Vec::new();
+        let mut ignored = Vec::new();
+        for e in &k.events {
+            let v = type_ident(&e.variant);
+            let tag = &e.tag;
+            let d = doc(&format!(
+                "`{tag}` — {} ({}). Payload [`{}`](types::{}); kind `{}`.",
+                md(&e.zh),
+                md(&e.en),
+                k.payload,
+                k.payload,
+                k.key
+            ));
+            variants.push(quote!(#d #v(types::#payload),));
+            tag_arms.push(quote!(Self::#v(_) => #tag,));
+            decode_arms.push(quote!(#tag => Self::#v(decode(tag, data)?),));
+            pats.push(quote!(Self::#v(payload)));
+            ignored.push(quote!(Self::#v(_)));
+        }
+        if pats.is_empty() {
+            continue;
+        }
+        kind_arms.push(quote!(#(#ignored)|* => Some(#kind_key),));
+        match &k.refetch {
+            Some(r) => {
+                let Some(ep) = api.endpoint(&r.endpoint) else { continue };
+                let Some(req) = api.request_object(ep) else { continue };
+                let Response::Object(resp) = &ep.response else { continue };
+                let Some(group) = api.groups.iter().find(|g| g.key == ep.group) else { continue };
+                let Some(pay) = api.object(&k.payload) else { continue };
+                let req_ty = type_ident(&req.name);
+                let method = ident(&ep.name);
+                let accessor = ident(&group.accessor);
+                let inits = req.fields.iter().map(|f| {
+                    let n = ident(&f.rust_name);
+                    match r.fields.iter().find(|(rk, _)| *rk == f.name) {
+                        Some((_, pf)) => {
+                            let pfield = pay.fields.iter().find(|x| &x.name == pf);
+                            let pn = ident(pfield.map_or(pf.as_str(), |x| x.rust_name.as_str()));
+                            let payload_optional = pfield.is_some_and(|x| x.is_option());
+                            let value = if is_copy(api, &f.ty) { quote!(payload.#pn) } else { quote!(payload.#pn.clone()) };
+                            if f.is_option() && !payload_optional {
+                                quote!(#n: Some(#value))
+                            } else {
+                                quote!(#n: #value)
+                            }
+                        }
+                        None => quote!(#n: None),
+                    }
+                });
+                let variant = type_ident(&k.variant);
+                let resp_ty = type_ident(resp);
+                let rd = doc(&format!(
+                    "{} re-fetched with [`{}`](crate::api::{}::{}).",
+                    md(&k.en),
+                    ep.name.trim_start_matches("r#"),
+                    group.type_name,
+                    ep.name.trim_start_matches("r#")
+                ));
+                refetched.push(quote!(#rd #variant(types::#resp_ty),));
+                refetch_arms.push(quote! {
+                    #(#pats)|* => {
+                        let request = crate::requests::#req_ty { #(#inits),* };
+                        client.#accessor().#method(&request).await.map(|fresh| Some(Refetched::#variant(fresh)))
+                    }
+                });
+            }
+            None => refetch_arms.push(quote!(#(#ignored)|* => Ok(None),)),
+        }
+    }
+
+    let mut table = String::from("| tag | variant | kind | 中文 | English | source |\n|---|---|---|---|---|---|\n");
+    for k in &w.kinds {
+        for e in &k.events {
+            table.push_str(&format!(
+                "| `{}` | [`{}`](Event::{}) | `{}` | {} | {} | {:?} |\n",
+                e.tag, e.variant, e.variant, k.key, md(&e.zh), md(&e.en), e.source
+            ));
+        }
+    }
+    let mdoc = module_doc(&format!(
+        "Webhook events pushed by the vendor.\n\n\
+         1. Optionally verify the raw body with a [`Verifier`] (the vendor documents no signature,\n   so verification is off unless you configure one).\n\
+         2. [`parse`] the body into an [`Event`]: the tag is read from `{tag_field}`, the object from\n   `{data_field}` or, in a flat body, from beside the tag. An unknown tag is not an error:\n   it is kept as [`Event::Unknown`].\n\
+         3. Answer with [`Ack`] (HTTP {ack_status}, body `{ack_body}`).\n\
+         4. Before acting on money, [`Event::refetch`] the object through the API: without a\n   signature the body is untrusted.\n\n{table}"
+    ));
+    let event_doc = doc(
+        "A webhook event: one variant per tag, with its typed payload.\n\n\
+         `Debug` redacts card numbers (last four digits only), CVVs and PINs, and prints no\n\
+         payload of an unknown event.",
+    );
+    let refetch_doc = doc(
+        "Fetch the current state of this event's object through its detail endpoint.\n\n\
+         This is the trust model that needs no signature: act on money only after re-reading\n\
+         the order, card, payment or transaction from the API. `Ok(None)` for kinds without a\n\
+         detail endpoint and for unknown events.\n\n\
+         # Errors\n\nThe client's [`Error`](crate::Error) for the detail call.",
+    );
+    let has_refetched = !refetched.is_empty();
+    let refetched_item = if has_refetched {
+        quote! {
+            /// The fresh object returned by [`Event::refetch`].
+            #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
+            pub enum Refetched { #(#refetched)* }
+        }
+    } else {
+        quote! {
+            /// The fresh object returned by [`Event::refetch`] (no kind has a detail endpoint).
+            #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
+            pub enum Refetched {}
+        }
+    };
+    quote! {
+        #mdoc
+        use crate::runtime::webhook::{WebhookSpec, decode};
+        use crate::types;
+
+        pub use crate::runtime::webhook::{parse, Ack, HmacSha256Verifier, Parser, UnknownEvent, Verifier, WebhookError};
+
+        /// Where the tag and the object are, and what to answer (from the spec).
+        pub(crate) const SPEC: WebhookSpec = WebhookSpec {
+            tag_field: #tag_field,
+            data_field: #data_field,
+            ack_status: #ack_status,
+            ack_body: #ack_body,
+        };
+
+        #event_doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum Event {
+            #(#variants)*
+            /// A tag this version of the client does not know; the object is kept as raw JSON.
+            Unknown(UnknownEvent),
+        }
+
+        impl Event {
+            /// The event tag as sent by the vendor.
+            pub fn tag(&self) -> &str {
+                match self {
+                    #(#tag_arms)*
+                    Self::Unknown(event) => event.tag(),
+                }
+            }
+
+            /// The kind of event (the spec's key, e.g. `card`); `None` for an unknown tag.
+            pub fn kind(&self) -> Option<&'static str> {
+                match self {
+                    #(#kind_arms)*
+                    Self::Unknown(_) => None,
+                }
+            }
+
+            /// Decode the object of a tag (used by [`parse`]).
+            #[doc(hidden)]
+            pub fn from_parts(tag: &str, data: &str) -> Result<Self, WebhookError> {
+                Ok(match tag {
+                    #(#decode_arms)*
+                    _ => Self::Unknown(UnknownEvent::new(tag, data)),
+                })
+            }
+
+            #refetch_doc
+            pub async fn refetch(&self, client: &crate::Client) -> Result<Option<Refetched>, crate::Error> {
+                match self {
+                    #(#refetch_arms)*
+                    Self::Unknown(_) => Ok(None),
+                }
+            }
+        }
+
+        #refetched_item
+    }
+}
