@@ -54,6 +54,9 @@ pub fn emit(api: &Api) -> Result<Output, String> {
         ),
     );
     out.files.insert(PathBuf::from("tests/endpoints.rs"), tests::endpoints_test(api)?);
+    if let Some(text) = tests::webhook_examples_test(api)? {
+        out.files.insert(PathBuf::from("tests/webhook_examples.rs"), text);
+    }
     out.files.insert(PathBuf::from("docs/api.md"), docs::api_markdown(api));
     Ok(out)
 }

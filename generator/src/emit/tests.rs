@@ -161,3 +161,88 @@ fn endpoint_test(
         }
     }
 }
+
+/// `tests/webhook_examples.rs`: every webhook example in the spec parses into
+/// the variant of its tag, and its payload survives a round trip exactly.
+pub fn webhook_examples_test(api: &Api) -> Result<Option<String>, String> {
+    let Some(w) = &api.webhooks else { return Ok(None) };
+    let mut tests = Vec::new();
+    for k in &w.kinds {
+        for (i, ex) in k.examples.iter().enumerate() {
+            let Some(body) = &ex.request else { continue };
+            let value: serde_json::Value =
+                serde_json::from_str(body).map_err(|e| format!("webhook example {}: {e}", ex.name))?;
+            let Some(map) = value.as_object() else {
+                return Err(format!("webhook example {} is not an object", ex.name));
+            };
+            let tag = map.get(&w.tag_field).and_then(|t| t.as_str()).unwrap_or_default();
+            let Some(event) = k.events.iter().find(|e| e.tag == tag) else {
+                return Err(format!("webhook example {}: tag `{tag}` is not a tag of `{}`", ex.name, k.key));
+            };
+            let data = match map.get(&w.data_field) {
+                Some(d) => d.clone(),
+                None => {
+                    let mut flat = map.clone();
+                    flat.remove(&w.tag_field);
+                    serde_json::Value::Object(flat)
+                }
+            };
+            let name = format_ident!("{}_example_{}", k.key, i + 1);
+            let variant = format_ident!("{}", event.variant);
+            let body = raw_str(body.trim_end())?;
+            let data = raw_str(&serde_json::to_string_pretty(&data).map_err(|e| e.to_string())?)?;
+            let doc = format!(" Webhook example \"{}\" ({}).", ex.name, k.key);
+            tests.push(quote! {
+                #[doc = #doc]
+                #[test]
+                fn #name() {
+                    const BODY: &str = #body;
+                    const PAYLOAD: &str = #data;
+                    let event = webhooks::parse(BODY.as_bytes()).expect("example parses");
+                    assert_eq!(event.tag(), #tag);
+                    match event {
+                        webhooks::Event::#variant(payload) => assert_round_trip(&payload, PAYLOAD),
+                        other => panic!("expected {}, got {:?}", stringify!(#variant), other.tag()),
+                    }
+                }
+            });
+        }
+    }
+    let doc = module_doc(
+        "Every webhook example in the spec parses into the variant of its tag, and its payload,\n\
+         serialized again, equals the example's object (money, datetimes and codes exact).",
+    );
+    let tokens = quote! {
+        #doc
+        use card_wallet::webhooks;
+        use serde_json::Value;
+
+        /// The object with empty strings and nulls dropped: `""` datetimes read as `None`.
+        fn normalize(v: Value) -> Value {
+            match v {
+                Value::Object(map) => Value::Object(
+                    map.into_iter()
+                        .filter(|(_, v)| !(v.is_null() || v.as_str() == Some("")))
+                        .map(|(k, v)| (k, normalize(v)))
+                        .collect(),
+                ),
+                Value::Array(items) => Value::Array(items.into_iter().map(normalize).collect()),
+                other => other,
+            }
+        }
+
+        fn assert_round_trip<T: serde::Serialize>(payload: &T, expected: &str) {
+            let expected = normalize(serde_json::from_str(expected).expect("example payload is JSON"));
+            let actual = normalize(serde_json::to_value(payload).expect("payload serializes"));
+            assert_eq!(actual, expected);
+        }
+
+        #(#tests)*
+    };
+    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("webhook example tests do not parse: {e}"))?;
+    Ok(Some(format!(
+        "{}{}",
+        crate::emit::rust::HEADER,
+        crate::emit::rust::space_items(&prettyplease::unparse(&file))
+    )))
+}
