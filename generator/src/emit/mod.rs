@@ -1,6 +1,7 @@
 //! Stage 3: render every generated file in memory.
 
 pub mod docs;
+pub mod openapi;
 pub mod rust;
 pub mod tests;
 pub mod webhooks;
@@ -58,5 +59,6 @@ pub fn emit(api: &Api) -> Result<Output, String> {
         out.files.insert(PathBuf::from("tests/webhook_examples.rs"), text);
     }
     out.files.insert(PathBuf::from("docs/api.md"), docs::api_markdown(api));
+    out.files.insert(PathBuf::from("openapi.json"), openapi::openapi_json(api)?);
     Ok(out)
 }

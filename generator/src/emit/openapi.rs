@@ -1,0 +1,356 @@
+//! An OpenAPI 3.0.3 document of the same spec (`openapi.json`), for every tool
+//! of that ecosystem: validators, mock servers, other generators. 3.0.3
+//! because the widest range of tools accepts it (progenitor rejects 3.1).
+//!
+//! What OpenAPI cannot say natively is carried in `x-` extensions: enum names
+//! and labels, provenance, retry class, idempotency field, sensitivity,
+//! business error codes and webhooks.
+
+use serde_json::{Map, Value, json};
+
+use crate::model::{Api, Code, Endpoint, Field, Object, Response, Retry, Source, Type};
+
+/// Pattern of the vendor's datetimes; the empty string means absent.
+const DATETIME_PATTERN: &str = r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})?$";
+
+fn source(s: Source) -> &'static str {
+    match s {
+        Source::Documented => "documented",
+        Source::Observed => "observed",
+        Source::Modeled => "modeled",
+    }
+}
+
+fn schema_ref(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+fn type_schema(t: &Type) -> Value {
+    match t {
+        Type::Long => json!({ "type": "integer", "format": "int64" }),
+        Type::Int => json!({ "type": "integer", "format": "int32" }),
+        Type::String => json!({ "type": "string" }),
+        Type::Bool => json!({ "type": "boolean" }),
+        Type::Money => json!({ "type": "number", "format": "decimal", "x-money": "major units" }),
+        Type::Decimal => json!({ "type": "number", "format": "decimal" }),
+        Type::DateTime => json!({ "type": "string", "pattern": DATETIME_PATTERN, "example": "2023-10-30 05:35:14" }),
+        Type::Date => json!({ "type": "string", "format": "date" }),
+        Type::Enum(n) | Type::Object(n) => schema_ref(n),
+        Type::Array(inner) => json!({ "type": "array", "items": type_schema(inner) }),
+    }
+}
+
+fn field_schema(f: &Field) -> Value {
+    let mut s = type_schema(&f.ty);
+    let mut desc = f.zh.clone();
+    if let Some(en) = &f.en {
+        desc.push_str(&format!(" — {en}"));
+    }
+    if let Some(n) = &f.note {
+        desc.push_str(&format!(" ({n})"));
+    }
+    let is_ref = s.get("$ref").is_some();
+    let mut extra = Map::new();
+    extra.insert("description".into(), desc.into());
+    if f.nullable {
+        extra.insert("nullable".into(), true.into());
+    }
+    if f.sensitive {
+        extra.insert("x-sensitive".into(), true.into());
+        if f.ty == Type::String {
+            extra.insert("format".into(), "password".into());
+        }
+    }
+    extra.insert("x-source".into(), source(f.source).into());
+    if is_ref {
+        // 3.0.3 ignores siblings of `$ref`; wrap it so the description survives.
+        let mut wrapped = Map::new();
+        wrapped.insert("allOf".into(), json!([s]));
+        wrapped.extend(extra);
+        return Value::Object(wrapped);
+    }
+    if let Some(map) = s.as_object_mut() {
+        map.extend(extra);
+    }
+    s
+}
+
+fn object_schema(fields: &[&Field], title: &str, description: String, src: Source) -> Value {
+    let mut props = Map::new();
+    let mut required = Vec::new();
+    for f in fields {
+        props.insert(f.name.clone(), field_schema(f));
+        if f.required {
+            required.push(Value::from(f.name.clone()));
+        }
+    }
+    let mut s = json!({
+        "type": "object",
+        "title": title,
+        "description": description,
+        "properties": props,
+        "x-source": source(src),
+    });
+    if !required.is_empty() {
+        s["required"] = Value::Array(required);
+    }
+    s
+}
+
+fn object(o: &Object, extra_fields: &[Field]) -> Value {
+    let fields: Vec<&Field> = extra_fields.iter().chain(&o.fields).collect();
+    let mut d = format!("{} — {}", o.zh, o.en);
+    if let Some(x) = &o.description {
+        d.push_str(&format!("\n\n{x}"));
+    }
+    object_schema(&fields, &o.name, d, o.source)
+}
+
+fn response_name(e: &Endpoint) -> String {
+    format!("{}Response", e.request_type.trim_end_matches("Request"))
+}
+
+fn data_schema(api: &Api, e: &Endpoint) -> Value {
+    match &e.response {
+        Response::Object(t) => schema_ref(t),
+        Response::Array(t) => json!({ "type": "array", "items": schema_ref(t) }),
+        Response::Page(t) => schema_ref(&format!("{t}Page")),
+        Response::Empty => {
+            let _ = api;
+            json!({ "type": "object", "nullable": true, "description": "empty: null or {}" })
+        }
+    }
+}
+
+/// Build the document.
+pub fn openapi(api: &Api) -> Value {
+    let s = &api.service;
+    let env = &s.envelope;
+    let mut schemas = Map::new();
+
+    // Enums.
+    for e in &api.enums {
+        let (ty, values): (&str, Vec<Value>) = match e.repr {
+            crate::model::EnumRepr::Int => (
+                "integer",
+                e.values.iter().map(|v| match &v.code {
+                    Code::Int(i) => Value::from(*i),
+                    Code::Str(x) => Value::from(x.clone()),
+                }).collect(),
+            ),
+            crate::model::EnumRepr::String => (
+                "string",
+                e.values.iter().map(|v| match &v.code {
+                    Code::Int(i) => Value::from(i.to_string()),
+                    Code::Str(x) => Value::from(x.clone()),
+                }).collect(),
+            ),
+        };
+        let mut desc = format!("{} — {}", e.zh, e.en);
+        if let Some(d) = &e.description {
+            desc.push_str(&format!("\n\n{d}"));
+        }
+        for v in &e.values {
+            desc.push_str(&format!("\n- {}: {} {} / {}", v.code, v.name, v.zh, v.en));
+        }
+        let mut schema = json!({
+            "type": ty,
+            "title": e.name,
+            "description": desc,
+            "enum": values,
+            "x-enum-varnames": e.values.iter().map(|v| v.variant.clone()).collect::<Vec<_>>(),
+            "x-enum-names": e.values.iter().map(|v| v.name.clone()).collect::<Vec<_>>(),
+            "x-enum-labels-zh": e.values.iter().map(|v| v.zh.clone()).collect::<Vec<_>>(),
+            "x-enum-descriptions": e.values.iter().map(|v| v.en.clone()).collect::<Vec<_>>(),
+            "x-open-enum": !e.closed,
+            "x-source": source(e.source),
+        });
+        if ty == "integer" {
+            schema["format"] = "int64".into();
+        }
+        schemas.insert(e.name.clone(), schema);
+    }
+
+    // Objects (shared and inline) and their pages.
+    let paged: std::collections::BTreeSet<&str> = api
+        .endpoints
+        .iter()
+        .filter_map(|e| match &e.response {
+            Response::Page(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    for o in api.objects.iter().filter(|o| o.kind != crate::model::ObjectKind::Request) {
+        schemas.insert(o.name.clone(), object(o, &[]));
+    }
+    let p = &s.pagination;
+    for t in paged {
+        let mut page = object_schema(
+            &p.response.iter().collect::<Vec<_>>(),
+            &format!("{t}Page"),
+            format!("A page of {t} (page convention, {}).", source(p.source)),
+            p.source,
+        );
+        page["properties"][p.list_field.as_str()] = json!({ "type": "array", "items": schema_ref(t) });
+        if let Some(req) = page["required"].as_array_mut() {
+            req.push(p.list_field.clone().into());
+        }
+        schemas.insert(format!("{t}Page"), page);
+    }
+
+    // Auth and envelopes.
+    schemas.insert(
+        "Auth".into(),
+        object_schema(
+            &s.auth.iter().collect::<Vec<_>>(),
+            "Auth",
+            "The authentication fields sent in the JSON body of every request.".into(),
+            s.source,
+        ),
+    );
+    schemas.insert(
+        "ErrorEnvelope".into(),
+        json!({
+            "type": "object",
+            "title": "ErrorEnvelope",
+            "description": format!("A business error: HTTP 200 with `{}` other than {}; see x-error-codes.", env.code, env.success),
+            "properties": {
+                env.code.as_str(): { "type": "integer", "format": "int64" },
+                env.message.as_str(): { "type": "string" },
+                env.data.as_str(): { "nullable": true, "description": "null or {} on error" },
+            },
+            "required": [env.code, env.message],
+            "x-source": source(env.source),
+        }),
+    );
+
+    // Endpoints.
+    let mut paths = Map::new();
+    for e in &api.endpoints {
+        let Some(req) = api.request_object(e) else { continue };
+        let mut req_schema = object(req, &s.auth);
+        req_schema["description"] = format!("Request of {} (auth fields included).", e.name).into();
+        schemas.insert(req.name.clone(), req_schema);
+        let resp_name = response_name(e);
+        schemas.insert(
+            resp_name.clone(),
+            json!({
+                "type": "object",
+                "title": resp_name,
+                "description": format!("Envelope of a successful {} (`{}` = {}).", e.name, env.code, env.success),
+                "properties": {
+                    env.code.as_str(): { "type": "integer", "format": "int64", "enum": [env.success] },
+                    env.message.as_str(): { "type": "string" },
+                    env.data.as_str(): data_schema(api, e),
+                },
+                "required": [env.code, env.message],
+            }),
+        );
+        let mut description = e.description.clone().unwrap_or_default();
+        if let Some(r) = &e.recovery {
+            description.push_str(&format!("\n\nRecovery: {r}"));
+        }
+        let mut op = json!({
+            "operationId": e.name.trim_start_matches("r#"),
+            "summary": format!("{} — {}", e.zh, e.en),
+            "description": description.trim(),
+            "tags": [e.group],
+            "requestBody": {
+                "required": true,
+                "content": { "application/json": { "schema": schema_ref(&req.name) } }
+            },
+            "responses": {
+                "200": {
+                    "description": format!("Envelope: `{}` = {} with `{}`; any other code is a business error (ErrorEnvelope).", env.code, env.success, env.data),
+                    "content": { "application/json": { "schema": schema_ref(&resp_name) } }
+                }
+            },
+            "x-source": source(e.source),
+            "x-retry": match e.retry { Retry::Safe => "safe", Retry::Never => "never" },
+            "x-moves-money": e.moves_money,
+            "x-paginated": e.paginated,
+        });
+        if let Some(k) = &e.idempotency_key {
+            op["x-idempotency-key"] = k.clone().into();
+        }
+        if let Some(ex) = e.examples.iter().find_map(|x| x.request.as_ref())
+            && let Ok(v) = serde_json::from_str::<Value>(ex) {
+                op["requestBody"]["content"]["application/json"]["example"] = v;
+            }
+        if let Some(ex) = e.examples.iter().find_map(|x| x.response.as_ref())
+            && let Ok(v) = serde_json::from_str::<Value>(ex) {
+                op["responses"]["200"]["content"]["application/json"]["example"] = v;
+            }
+        paths.insert(e.path.clone(), json!({ "post": op }));
+    }
+
+    let tags: Vec<Value> = api
+        .groups
+        .iter()
+        .map(|g| json!({ "name": g.key, "description": format!("{} — {}", g.zh, g.en) }))
+        .collect();
+    let errors: Vec<Value> = api
+        .errors
+        .iter()
+        .map(|e| json!({ "code": e.code, "name": e.variant, "zh": e.zh, "en": e.en, "action": e.action, "x-source": source(e.source) }))
+        .collect();
+    let server = format!("{}{}", s.base_url.trim_end_matches('/'), s.path_prefix.trim_end_matches('/'));
+    let mut doc = json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": format!("{} — {}", s.title_en, s.title),
+            "description": s.description.clone().unwrap_or_default().trim(),
+            "version": s.default_version,
+        },
+        "servers": [{
+            "url": server,
+            "description": "The vendor's placeholder host; the real host is issued per customer.",
+            "variables": { "version": { "default": s.default_version } }
+        }],
+        "tags": tags,
+        "paths": paths,
+        "components": { "schemas": schemas },
+        "x-generated": "@generated by apigen from spec/. Do not edit: change the spec and run `cargo xtask gen`.",
+        "x-auth-fields": s.auth.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
+        "x-error-codes": errors,
+    });
+    if let Some(w) = &api.webhooks {
+        let mut hooks = Map::new();
+        for k in &w.kinds {
+            for ev in &k.events {
+                hooks.insert(
+                    ev.tag.clone(),
+                    json!({
+                        "post": {
+                            "summary": format!("{} — {}", ev.zh, ev.en),
+                            "x-source": source(ev.source),
+                            "requestBody": { "content": { "application/json": { "schema": {
+                                "type": "object",
+                                "properties": {
+                                    w.tag_field.as_str(): { "type": "string", "enum": [ev.tag] },
+                                    w.data_field.as_str(): schema_ref(&k.payload),
+                                },
+                                "required": [w.tag_field],
+                            } } } },
+                            "responses": { w.ack_status.to_string(): {
+                                "description": "Acknowledgement",
+                                "content": { "application/json": { "example": serde_json::from_str::<Value>(&w.ack_body).unwrap_or(Value::Null) } }
+                            } },
+                            "x-refetch": k.refetch.as_ref().map(|r| r.endpoint.clone()),
+                        }
+                    }),
+                );
+            }
+        }
+        doc["x-webhooks"] = Value::Object(hooks);
+        doc["x-webhook-tag-field"] = w.tag_field.clone().into();
+    }
+    doc
+}
+
+/// The document as pretty JSON text with a trailing newline.
+pub fn openapi_json(api: &Api) -> Result<String, String> {
+    let mut text = serde_json::to_string_pretty(&openapi(api)).map_err(|e| format!("openapi.json: {e}"))?;
+    text.push('\n');
+    Ok(text)
+}
