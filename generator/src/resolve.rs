@@ -232,7 +232,35 @@ impl Resolver<'_, '_> {
                 ))
                 .hint = did_you_mean(&v.pagination.page_field.value, names);
         }
+        if let Some(f) = request.iter().find(|f| f.name == v.pagination.page_field.value) {
+            if f.ty != Type::Int || f.required {
+                self.cx
+                    .err(file, &v.pagination.page_field.referenced, format!(
+                        "page field `{}` must be an optional `int`",
+                        f.name
+                    ))
+                    .hint = Some("write it `{ type: int, required: false, ... }`".into());
+            }
+        }
         let response = self.fields(file, &v.pagination.response, v.pagination.source, "Page");
+        match response.iter().find(|f| f.name == v.pagination.total_field) {
+            Some(f) if matches!(f.ty, Type::Long | Type::Int) => {}
+            Some(_) => {
+                self.cx
+                    .err(file, &s.referenced, format!("total field `{}` must be `long` or `int`", v.pagination.total_field))
+                    .hint = Some("the total counts rows".into());
+            }
+            None => {
+                let names: Vec<&str> = v.pagination.response.keys().map(|k| k.value.as_str()).collect();
+                self.cx
+                    .err(file, &s.referenced, format!(
+                        "total field `{}` is not one of the pagination response fields",
+                        v.pagination.total_field
+                    ))
+                    .hint = did_you_mean(&v.pagination.total_field, names)
+                    .or_else(|| Some("declare it under `pagination.response`".into()));
+            }
+        }
         Some(model::Service {
             title: v.title.clone(),
             title_en: v.title_en.clone(),

@@ -146,7 +146,7 @@ impl WalletApi<'_> {
     ///
     /// `POST /{version}/openApi/wallet/getWalletDetail` · source: documented (vendor page)
     ///
-    /// 获取钱包详情。Fetches one wallet by its wallet\_sn; all nine response fields are required.
+    /// 获取钱包详情。Fetches one wallet by its wallet_sn; all nine response fields are required.
     ///
     /// **Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx,
     /// and the rate-limit code, as the client's [`RetryPolicy`](crate::RetryPolicy) allows.
@@ -310,7 +310,7 @@ impl WalletApi<'_> {
     ///
     /// `POST /{version}/openApi/wallet/getTransactionDetail` · source: modeled (our reconstruction; confirm with the vendor)
     ///
-    /// Fetches one wallet transaction by its transaction\_sn.
+    /// Fetches one wallet transaction by its transaction_sn.
     ///
     /// **Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx,
     /// and the rate-limit code, as the client's [`RetryPolicy`](crate::RetryPolicy) allows.
@@ -371,7 +371,7 @@ impl WalletApi<'_> {
     /// `POST /{version}/openApi/wallet/getExchangeRate` · source: modeled (our reconstruction; confirm with the vendor)
     ///
     /// A quote only: no money moves. The navigation has no wallet exchange endpoint; conversions
-    /// likely happen inside create\_payment or through the portal.
+    /// likely happen inside create_payment or through the portal.
     ///
     ///
     /// **Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx,
@@ -528,7 +528,7 @@ impl BinApi<'_> {
     ///
     /// `POST /{version}/openApi/bin/getBinDetail` · source: modeled (our reconstruction; confirm with the vendor)
     ///
-    /// Fetches one BIN product by bin\_id.
+    /// Fetches one BIN product by bin_id.
     ///
     /// **Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx,
     /// and the rate-limit code, as the client's [`RetryPolicy`](crate::RetryPolicy) allows.
@@ -719,8 +719,8 @@ impl CardApi<'_> {
     ///
     /// `POST /{version}/openApi/card/getCardList` · source: modeled (our reconstruction; confirm with the vendor)
     ///
-    /// Pages through the customer's cards. MODELED: the list masks card\_no and returns cvv / pin
-    /// empty; only get\_card\_detail returns them in clear.
+    /// Pages through the customer's cards. MODELED: the list masks card_no and returns cvv / pin
+    /// empty; only get_card_detail returns them in clear.
     ///
     ///
     /// **Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx,
@@ -809,7 +809,7 @@ impl CardApi<'_> {
     ///
     /// `POST /{version}/openApi/card/getCardDetail` · source: modeled (our reconstruction; confirm with the vendor)
     ///
-    /// Fetches one card including the sensitive fields in clear (card\_no, cvv, pin, expiry). Use
+    /// Fetches one card including the sensitive fields in clear (card_no, cvv, pin, expiry). Use
     /// it to verify a card webhook before acting on it.
     ///
     ///
@@ -878,13 +878,13 @@ impl CardApi<'_> {
     /// `POST /{version}/openApi/card/activateCard` · source: modeled (our reconstruction; confirm with the vendor)
     ///
     /// Moves a card from 1 INACTIVE to 2 ACTIVE and fires the card.status.active webhook
-    /// (OBSERVED tag). A repeat either succeeds or returns 3005 CARD\_STATUS\_NOT\_ALLOWED.
+    /// (OBSERVED tag). A repeat either succeeds or returns 3005 CARD_STATUS_NOT_ALLOWED.
     ///
     ///
     /// **Retry:** never. This call is not retried once the request may have reached the server
     /// (only a connection that was never established is retried).
     ///
-    /// **Recovery** after a timeout or transport error: Re-read the card with get\_card\_detail; if its status is already 2 ACTIVE the call succeeded, otherwise send it again.
+    /// **Recovery** after a timeout or transport error: Re-read the card with get_card_detail; if its status is already 2 ACTIVE the call succeeded, otherwise send it again.
     ///
     /// # Errors
     ///
@@ -925,7 +925,7 @@ impl CardApi<'_> {
     /// **Retry:** never. This call is not retried once the request may have reached the server
     /// (only a connection that was never established is retried).
     ///
-    /// **Recovery** after a timeout or transport error: Re-read the card with get\_card\_detail; if its status is already 3 FROZEN the call succeeded, otherwise send it again.
+    /// **Recovery** after a timeout or transport error: Re-read the card with get_card_detail; if its status is already 3 FROZEN the call succeeded, otherwise send it again.
     ///
     /// # Errors
     ///
@@ -967,7 +967,7 @@ impl CardApi<'_> {
     /// **Retry:** never. This call is not retried once the request may have reached the server
     /// (only a connection that was never established is retried).
     ///
-    /// **Recovery** after a timeout or transport error: Re-read the card with get\_card\_detail; if its status is already 2 ACTIVE the call succeeded, otherwise send it again.
+    /// **Recovery** after a timeout or transport error: Re-read the card with get_card_detail; if its status is already 2 ACTIVE the call succeeded, otherwise send it again.
     ///
     /// # Errors
     ///
@@ -1003,18 +1003,18 @@ impl CardApi<'_> {
     ///
     /// `POST /{version}/openApi/card/closeCard` · source: modeled (our reconstruction; confirm with the vendor)
     ///
-    /// Irreversible. The card goes to 4 CLOSING (close\_at set, card.status.closing webhook), then
-    /// asynchronously to 5 CLOSED (end\_at set, card.status.closed webhook). The remaining balance
+    /// Irreversible. The card goes to 4 CLOSING (close_at set, card.status.closing webhook), then
+    /// asynchronously to 5 CLOSED (end_at set, card.status.closed webhook). The remaining balance
     /// returns to the wallet, possibly minus the closure fee, recorded as an order of Order Type 3
-    /// CANCEL\_CARD with bill lines.
+    /// CANCEL_CARD with bill lines.
     ///
     ///
     /// **Retry:** never. This call is not retried once the request may have reached the server
     /// (only a connection that was never established is retried). It moves money. The server identifies the order by `out_order_id`: reuse the same value when you retry.
     ///
-    /// **Recovery** after a timeout or transport error: Never re-send blindly. Look the closure order up with get\_order\_detail by out\_order\_id and
-    /// re-send (with the same out\_order\_id) only if the vendor has no record of it. On
-    /// 3006 DUPLICATE\_CARD\_ORDER fetch the existing order with get\_order\_detail instead.
+    /// **Recovery** after a timeout or transport error: Never re-send blindly. Look the closure order up with get_order_detail by out_order_id and
+    /// re-send (with the same out_order_id) only if the vendor has no record of it. On
+    /// 3006 DUPLICATE_CARD_ORDER fetch the existing order with get_order_detail instead.
     ///
     ///
     /// # Errors
@@ -1061,8 +1061,8 @@ impl CardApi<'_> {
     ///
     /// `POST /{version}/openApi/card/getCardTradeList` · source: modeled (our reconstruction; confirm with the vendor)
     ///
-    /// Pages through card transactions of one card, or of all cards when card\_id is omitted.
-    /// MODELED: start\_time and end\_time at most 90 days apart, the usual window in analogs.
+    /// Pages through card transactions of one card, or of all cards when card_id is omitted.
+    /// MODELED: start_time and end_time at most 90 days apart, the usual window in analogs.
     ///
     ///
     /// **Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx,
@@ -1253,16 +1253,16 @@ impl OrderApi<'_> {
     /// `POST /{version}/openApi/order/openCard` · source: modeled (our reconstruction; confirm with the vendor)
     ///
     /// Creates an open-card order. The wallet is debited amount + open-card fee + recharge fee.
-    /// The order usually comes back 1 PENDING or 2 PROCESSING with card\_id ""; the result arrives
-    /// by the Order and Card webhooks, or by polling get\_order\_detail with the out\_order\_id.
+    /// The order usually comes back 1 PENDING or 2 PROCESSING with card_id ""; the result arrives
+    /// by the Order and Card webhooks, or by polling get_order_detail with the out_order_id.
     ///
     ///
     /// **Retry:** never. This call is not retried once the request may have reached the server
     /// (only a connection that was never established is retried). It moves money. The server identifies the order by `out_order_id`: reuse the same value when you retry.
     ///
-    /// **Recovery** after a timeout or transport error: Never re-send blindly. Look the order up with get\_order\_detail by out\_order\_id and re-send
-    /// (with the same out\_order\_id) only if the vendor has no record of it. On
-    /// 3006 DUPLICATE\_CARD\_ORDER fetch the existing order with get\_order\_detail instead.
+    /// **Recovery** after a timeout or transport error: Never re-send blindly. Look the order up with get_order_detail by out_order_id and re-send
+    /// (with the same out_order_id) only if the vendor has no record of it. On
+    /// 3006 DUPLICATE_CARD_ORDER fetch the existing order with get_order_detail instead.
     ///
     ///
     /// # Errors
@@ -1333,9 +1333,9 @@ impl OrderApi<'_> {
     /// **Retry:** never. This call is not retried once the request may have reached the server
     /// (only a connection that was never established is retried). It moves money. The server identifies the order by `out_order_id`: reuse the same value when you retry.
     ///
-    /// **Recovery** after a timeout or transport error: Never re-send blindly. Look the order up with get\_order\_detail by out\_order\_id and re-send
-    /// (with the same out\_order\_id) only if the vendor has no record of it. On
-    /// 3006 DUPLICATE\_CARD\_ORDER fetch the existing order with get\_order\_detail instead.
+    /// **Recovery** after a timeout or transport error: Never re-send blindly. Look the order up with get_order_detail by out_order_id and re-send
+    /// (with the same out_order_id) only if the vendor has no record of it. On
+    /// 3006 DUPLICATE_CARD_ORDER fetch the existing order with get_order_detail instead.
     ///
     ///
     /// # Errors
@@ -1489,9 +1489,9 @@ impl OrderApi<'_> {
     ///
     /// `POST /{version}/openApi/order/getOrderDetail` · source: modeled (our reconstruction; confirm with the vendor)
     ///
-    /// Fetches one order with its bill lines, by order\_id or by out\_order\_id (exactly one). The
-    /// lookup by out\_order\_id is what makes recovering a failed open\_card / recharge\_card /
-    /// close\_card call safe.
+    /// Fetches one order with its bill lines, by order_id or by out_order_id (exactly one). The
+    /// lookup by out_order_id is what makes recovering a failed open_card / recharge_card /
+    /// close_card call safe.
     ///
     ///
     /// **Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx,
@@ -1502,7 +1502,7 @@ impl OrderApi<'_> {
     /// [`Error::Api`](crate::Error::Api) when the envelope's code is not success; otherwise a transport,
     /// HTTP or decode [`Error`](crate::Error) naming this endpoint.
     ///
-    /// # Example: a finished open-card order, looked up by out\_order\_id (modeled)
+    /// # Example: a finished open-card order, looked up by out_order_id (modeled)
     ///
     /// Request body:
     ///
@@ -1669,13 +1669,13 @@ impl HolderApi<'_> {
     ///
     /// `POST /{version}/openApi/holder/createHolder` · source: modeled (our reconstruction; confirm with the vendor)
     ///
-    /// Creates a holder profile to attach to cards (required by BINs with need\_holder).
+    /// Creates a holder profile to attach to cards (required by BINs with need_holder).
     ///
     /// **Retry:** never. This call is not retried once the request may have reached the server
     /// (only a connection that was never established is retried).
     ///
     /// **Recovery** after a timeout or transport error: No client-supplied unique key is modeled, so a blind re-send may create a duplicate.
-    /// Before re-sending, search list\_holders by email; re-send only if no such holder exists.
+    /// Before re-sending, search list_holders by email; re-send only if no such holder exists.
     ///
     ///
     /// # Errors
@@ -1729,7 +1729,7 @@ impl HolderApi<'_> {
     /// **Retry:** never. This call is not retried once the request may have reached the server
     /// (only a connection that was never established is retried).
     ///
-    /// **Recovery** after a timeout or transport error: Re-read the holder with get\_holder\_detail; re-send only if the fields do not yet hold the new values.
+    /// **Recovery** after a timeout or transport error: Re-read the holder with get_holder_detail; re-send only if the fields do not yet hold the new values.
     ///
     /// # Errors
     ///
@@ -1788,7 +1788,7 @@ impl HolderApi<'_> {
     ///
     /// `POST /{version}/openApi/holder/getHolderDetail` · source: modeled (our reconstruction; confirm with the vendor)
     ///
-    /// Fetches one holder by holder\_id.
+    /// Fetches one holder by holder_id.
     ///
     /// **Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx,
     /// and the rate-limit code, as the client's [`RetryPolicy`](crate::RetryPolicy) allows.
@@ -1848,13 +1848,13 @@ impl HolderApi<'_> {
     /// `POST /{version}/openApi/holder/deleteHolder` · source: modeled (our reconstruction; confirm with the vendor)
     ///
     /// Deletes a holder. A holder bound to live cards probably cannot be deleted
-    /// (3008 HOLDER\_NOT\_FOUND\_OR\_IN\_USE).
+    /// (3008 HOLDER_NOT_FOUND_OR_IN_USE).
     ///
     ///
     /// **Retry:** never. This call is not retried once the request may have reached the server
     /// (only a connection that was never established is retried).
     ///
-    /// **Recovery** after a timeout or transport error: Re-read the holder with get\_holder\_detail; if that returns 3008 HOLDER\_NOT\_FOUND\_OR\_IN\_USE the delete succeeded, otherwise send it again.
+    /// **Recovery** after a timeout or transport error: Re-read the holder with get_holder_detail; if that returns 3008 HOLDER_NOT_FOUND_OR_IN_USE the delete succeeded, otherwise send it again.
     ///
     /// # Errors
     ///
@@ -1985,7 +1985,7 @@ impl PayeeApi<'_> {
     ///
     /// `POST /{version}/openApi/payee/getFundSourceList` · source: modeled (our reconstruction; confirm with the vendor)
     ///
-    /// The codes accepted in a payee's fund\_source. Not paginated.
+    /// The codes accepted in a payee's fund_source. Not paginated.
     ///
     /// **Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx,
     /// and the rate-limit code, as the client's [`RetryPolicy`](crate::RetryPolicy) allows.
@@ -2032,8 +2032,8 @@ impl PayeeApi<'_> {
     ///
     /// `POST /{version}/openApi/payee/getPaymentPurposeList` · source: modeled (our reconstruction; confirm with the vendor)
     ///
-    /// The codes accepted in a payee's payment\_purpose (the expected purpose of payments to that
-    /// payee). Distinct from list\_payment\_reasons, which is chosen per payment. Not paginated.
+    /// The codes accepted in a payee's payment_purpose (the expected purpose of payments to that
+    /// payee). Distinct from list_payment_reasons, which is chosen per payment. Not paginated.
     ///
     ///
     /// **Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx,
@@ -2081,15 +2081,15 @@ impl PayeeApi<'_> {
     /// `POST /{version}/openApi/payee/createPayee` · source: modeled (our reconstruction; confirm with the vendor)
     ///
     /// Creates a payee in 1 DRAFT. It cannot be paid until it has been submitted with
-    /// apply\_payee and approved. Which bank fields are needed depends on the pay method
-    /// (PayMethod.required\_fields).
+    /// apply_payee and approved. Which bank fields are needed depends on the pay method
+    /// (PayMethod.required_fields).
     ///
     ///
     /// **Retry:** never. This call is not retried once the request may have reached the server
     /// (only a connection that was never established is retried).
     ///
     /// **Recovery** after a timeout or transport error: No client-supplied unique key is modeled, so a blind re-send may create a duplicate.
-    /// Before re-sending, search list\_payees by account\_no; re-send only if no such payee exists.
+    /// Before re-sending, search list_payees by account_no; re-send only if no such payee exists.
     ///
     ///
     /// # Errors
@@ -2147,7 +2147,7 @@ impl PayeeApi<'_> {
     /// **Retry:** never. This call is not retried once the request may have reached the server
     /// (only a connection that was never established is retried).
     ///
-    /// **Recovery** after a timeout or transport error: Re-read the payee with get\_payee\_detail; re-send only if the fields do not yet hold the new values.
+    /// **Recovery** after a timeout or transport error: Re-read the payee with get_payee_detail; re-send only if the fields do not yet hold the new values.
     ///
     /// # Errors
     ///
@@ -2213,13 +2213,13 @@ impl PayeeApi<'_> {
     /// `POST /{version}/openApi/payee/applyPayee` · source: modeled (our reconstruction; confirm with the vendor)
     ///
     /// Submits a draft (or rejected and edited) payee for review: 2 REVIEWING. The result arrives
-    /// by Payee Notify: 3 APPROVED, or 4 REJECTED with reject\_reason.
+    /// by Payee Notify: 3 APPROVED, or 4 REJECTED with reject_reason.
     ///
     ///
     /// **Retry:** never. This call is not retried once the request may have reached the server
     /// (only a connection that was never established is retried).
     ///
-    /// **Recovery** after a timeout or transport error: Re-read the payee with get\_payee\_detail; if its status is 2 REVIEWING or later the call succeeded, otherwise send it again.
+    /// **Recovery** after a timeout or transport error: Re-read the payee with get_payee_detail; if its status is 2 REVIEWING or later the call succeeded, otherwise send it again.
     ///
     /// # Errors
     ///
@@ -2260,7 +2260,7 @@ impl PayeeApi<'_> {
     /// **Retry:** never. This call is not retried once the request may have reached the server
     /// (only a connection that was never established is retried).
     ///
-    /// **Recovery** after a timeout or transport error: Re-read the payee with get\_payee\_detail; if that returns 4001 PAYEE\_NOT\_FOUND the delete succeeded, otherwise send it again.
+    /// **Recovery** after a timeout or transport error: Re-read the payee with get_payee_detail; if that returns 4001 PAYEE_NOT_FOUND the delete succeeded, otherwise send it again.
     ///
     /// # Errors
     ///
@@ -2299,7 +2299,7 @@ impl PayeeApi<'_> {
     ///
     /// `POST /{version}/openApi/payee/getPayeeList` · source: modeled (our reconstruction; confirm with the vendor)
     ///
-    /// Pages through payees (account\_no possibly masked).
+    /// Pages through payees (account_no possibly masked).
     ///
     /// **Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx,
     /// and the rate-limit code, as the client's [`RetryPolicy`](crate::RetryPolicy) allows.
@@ -2382,7 +2382,7 @@ impl PayeeApi<'_> {
     ///
     /// `POST /{version}/openApi/payee/getPayeeDetail` · source: modeled (our reconstruction; confirm with the vendor)
     ///
-    /// Fetches one payee by payee\_id. Use it to verify a Payee Notify before acting on it.
+    /// Fetches one payee by payee_id. Use it to verify a Payee Notify before acting on it.
     ///
     /// **Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx,
     /// and the rate-limit code, as the client's [`RetryPolicy`](crate::RetryPolicy) allows.
@@ -2462,7 +2462,7 @@ impl PaymentApi<'_> {
     ///
     /// `POST /{version}/openApi/payment/getPaymentReasonList` · source: modeled (our reconstruction; confirm with the vendor)
     ///
-    /// The codes accepted in create\_payment's reason, chosen per payment (distinct from the
+    /// The codes accepted in create_payment's reason, chosen per payment (distinct from the
     /// payee's expected purpose). Not paginated.
     ///
     ///
@@ -2511,18 +2511,18 @@ impl PaymentApi<'_> {
     ///
     /// `POST /{version}/openApi/payment/createPayment` · source: modeled (our reconstruction; confirm with the vendor)
     ///
-    /// Pays an approved payee from a wallet. The wallet is debited or frozen by total\_amount
-    /// (freeze\_balance rises while the payment processes). The payment comes back 1 CREATED or
-    /// 2 COMPLIANCE\_REVIEW; the final state arrives by Payment Notify and through
-    /// get\_payment\_detail.
+    /// Pays an approved payee from a wallet. The wallet is debited or frozen by total_amount
+    /// (freeze_balance rises while the payment processes). The payment comes back 1 CREATED or
+    /// 2 COMPLIANCE_REVIEW; the final state arrives by Payment Notify and through
+    /// get_payment_detail.
     ///
     ///
     /// **Retry:** never. This call is not retried once the request may have reached the server
     /// (only a connection that was never established is retried). It moves money. The server identifies the order by `out_order_id`: reuse the same value when you retry.
     ///
-    /// **Recovery** after a timeout or transport error: Never re-send blindly. Look the payment up with get\_payment\_detail by out\_order\_id and
-    /// re-send (with the same out\_order\_id) only if the vendor has no record of it. On
-    /// 4006 DUPLICATE\_PAYMENT\_ORDER fetch the existing payment with get\_payment\_detail instead.
+    /// **Recovery** after a timeout or transport error: Never re-send blindly. Look the payment up with get_payment_detail by out_order_id and
+    /// re-send (with the same out_order_id) only if the vendor has no record of it. On
+    /// 4006 DUPLICATE_PAYMENT_ORDER fetch the existing payment with get_payment_detail instead.
     ///
     ///
     /// # Errors
@@ -2676,8 +2676,8 @@ impl PaymentApi<'_> {
     ///
     /// `POST /{version}/openApi/payment/getPaymentDetail` · source: modeled (our reconstruction; confirm with the vendor)
     ///
-    /// Fetches one payment by payment\_sn or by out\_order\_id (exactly one). The lookup by
-    /// out\_order\_id is what makes recovering a failed create\_payment call safe.
+    /// Fetches one payment by payment_sn or by out_order_id (exactly one). The lookup by
+    /// out_order_id is what makes recovering a failed create_payment call safe.
     ///
     ///
     /// **Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx,
@@ -2688,7 +2688,7 @@ impl PaymentApi<'_> {
     /// [`Error::Api`](crate::Error::Api) when the envelope's code is not success; otherwise a transport,
     /// HTTP or decode [`Error`](crate::Error) naming this endpoint.
     ///
-    /// # Example: a returned payment, looked up by out\_order\_id (modeled)
+    /// # Example: a returned payment, looked up by out_order_id (modeled)
     ///
     /// Request body:
     ///

@@ -457,7 +457,7 @@ impl<'de> Deserialize<'de> for TransactionStatus {
 /// 卡Bin类型 — BIN type
 ///
 /// Modeled as virtual vs physical. Alternative reading: card scheme (VISA / Mastercard); the
-/// scheme is kept as the string \`organization\` on Bin.
+/// scheme is kept as the string `organization` on Bin.
 ///
 ///
 /// | code | variant | 中文 | English |
@@ -729,9 +729,9 @@ impl<'de> Deserialize<'de> for BinStatus {
 
 /// 卡状态 — Card status
 ///
-/// The vendor's example card (card webhook excerpt) has status 2 with use\_at set and empty
-/// close\_at / end\_at, consistent with 2 = ACTIVE. The other codes are modeled; each matches an
-/// OBSERVED card.status.\* webhook tag.
+/// The vendor's example card (card webhook excerpt) has status 2 with use_at set and empty
+/// close_at / end_at, consistent with 2 = ACTIVE. The other codes are modeled; each matches an
+/// OBSERVED card.status.* webhook tag.
 ///
 ///
 /// | code | variant | 中文 | English |
@@ -1602,9 +1602,9 @@ impl<'de> Deserialize<'de> for BillCategory {
 /// | code | variant | 中文 | English |
 /// |---|---|---|---|
 /// | `1` | [`Draft`](PayeeStatus::Draft) | 待申请 | draft (created, not submitted) |
-/// | `2` | [`Reviewing`](PayeeStatus::Reviewing) | 审核中 | under review (after apply\_payee) |
+/// | `2` | [`Reviewing`](PayeeStatus::Reviewing) | 审核中 | under review (after apply_payee) |
 /// | `3` | [`Approved`](PayeeStatus::Approved) | 已通过 | approved (payable) |
-/// | `4` | [`Rejected`](PayeeStatus::Rejected) | 已拒绝 | rejected (see reject\_reason; can be edited and re-applied) |
+/// | `4` | [`Rejected`](PayeeStatus::Rejected) | 已拒绝 | rejected (see reject_reason; can be edited and re-applied) |
 /// | `5` | [`Disabled`](PayeeStatus::Disabled) | 已失效 | disabled |
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor). Open: an unlisted code is kept as [`PayeeStatus::Unknown`].
@@ -1613,11 +1613,11 @@ impl<'de> Deserialize<'de> for BillCategory {
 pub enum PayeeStatus {
     /// `1` — 待申请 (draft (created, not submitted)).
     Draft,
-    /// `2` — 审核中 (under review (after apply\_payee)).
+    /// `2` — 审核中 (under review (after apply_payee)).
     Reviewing,
     /// `3` — 已通过 (approved (payable)).
     Approved,
-    /// `4` — 已拒绝 (rejected (see reject\_reason; can be edited and re-applied)).
+    /// `4` — 已拒绝 (rejected (see reject_reason; can be edited and re-applied)).
     Rejected,
     /// `5` — 已失效 (disabled).
     Disabled,
@@ -1717,7 +1717,7 @@ impl<'de> Deserialize<'de> for PayeeStatus {
 ///
 /// Modeled as int codes 1..3 named after the SWIFT charge options. Open question (api-model
 /// §9.8): the vendor may send the strings "SHA" / "OUR" / "BEN" instead of ints; if so, switch
-/// this enum to \`repr: string\` with those codes.
+/// this enum to `repr: string` with those codes.
 ///
 ///
 /// | code | variant | 中文 | English |

@@ -290,7 +290,7 @@ pub struct GetExchangeRateRequest {
     ///
     /// Wire name `to_currency`, `string`; source: modeled.
     pub to_currency: String,
-    /// 源金额 — source amount (to get to\_amount)
+    /// 源金额 — source amount (to get to_amount)
     ///
     /// Wire name `amount`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
@@ -314,7 +314,7 @@ impl GetExchangeRateRequest {
         }
     }
 
-    /// Sets `amount`: 源金额 — source amount (to get to\_amount).
+    /// Sets `amount`: 源金额 — source amount (to get to_amount).
     #[must_use]
     pub fn amount(mut self, amount: Decimal) -> Self {
         self.amount = Some(amount);
@@ -1029,7 +1029,7 @@ pub struct OpenCardRequest {
     ///
     /// Wire name `out_order_id`, `string`; source: modeled.
     pub out_order_id: String,
-    /// 卡Bin id — BIN product id (from list\_bins)
+    /// 卡Bin id — BIN product id (from list_bins)
     ///
     /// Wire name `bin_id`, `string`; source: modeled.
     pub bin_id: String,
@@ -1046,7 +1046,7 @@ pub struct OpenCardRequest {
     pub amount: Decimal,
     /// 持卡人id — holder id
     ///
-    /// Required when Bin.need\_holder is true.
+    /// Required when Bin.need_holder is true.
     ///
     /// Wire name `holder_id`, `string`; optional; source: modeled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1302,14 +1302,14 @@ impl crate::runtime::PageRequest for ListOrdersRequest {
 pub struct GetOrderDetailRequest {
     /// 订单号 — platform order number
     ///
-    /// Send exactly one of order\_id and out\_order\_id.
+    /// Send exactly one of order_id and out_order_id.
     ///
     /// Wire name `order_id`, `string`; optional; source: modeled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     /// 外部订单号 — client order number
     ///
-    /// Send exactly one of order\_id and out\_order\_id.
+    /// Send exactly one of order_id and out_order_id.
     ///
     /// Wire name `out_order_id`, `string`; optional; source: modeled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1849,7 +1849,7 @@ pub struct CreatePayeeRequest {
     ///
     /// Wire name `account_type`, `string`; source: modeled.
     pub account_type: String,
-    /// 付款方式 — pay method code (from list\_pay\_methods)
+    /// 付款方式 — pay method code (from list_pay_methods)
     ///
     /// Wire name `pay_method`, `string`; source: modeled.
     pub pay_method: String,
@@ -1920,11 +1920,11 @@ pub struct CreatePayeeRequest {
     /// Wire name `phone`, `string`; optional; source: modeled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// 资金来源 — code from list\_fund\_sources
+    /// 资金来源 — code from list_fund_sources
     ///
     /// Wire name `fund_source`, `string`; source: modeled.
     pub fund_source: String,
-    /// 付款目的 — code from list\_payment\_purposes
+    /// 付款目的 — code from list_payment_purposes
     ///
     /// Wire name `payment_purpose`, `string`; source: modeled.
     pub payment_purpose: String,
@@ -2093,12 +2093,12 @@ pub struct UpdatePayeeRequest {
     /// Wire name `phone`, `string`; optional; source: modeled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// 资金来源 — code from list\_fund\_sources
+    /// 资金来源 — code from list_fund_sources
     ///
     /// Wire name `fund_source`, `string`; optional; source: modeled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fund_source: Option<String>,
-    /// 付款目的 — code from list\_payment\_purposes
+    /// 付款目的 — code from list_payment_purposes
     ///
     /// Wire name `payment_purpose`, `string`; optional; source: modeled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2243,14 +2243,14 @@ impl UpdatePayeeRequest {
         self
     }
 
-    /// Sets `fund_source`: 资金来源 — code from list\_fund\_sources.
+    /// Sets `fund_source`: 资金来源 — code from list_fund_sources.
     #[must_use]
     pub fn fund_source(mut self, fund_source: impl Into<String>) -> Self {
         self.fund_source = Some(fund_source.into());
         self
     }
 
-    /// Sets `payment_purpose`: 付款目的 — code from list\_payment\_purposes.
+    /// Sets `payment_purpose`: 付款目的 — code from list_payment_purposes.
     #[must_use]
     pub fn payment_purpose(mut self, payment_purpose: impl Into<String>) -> Self {
         self.payment_purpose = Some(payment_purpose.into());
@@ -2527,7 +2527,7 @@ pub struct CreatePaymentRequest {
     ///
     /// Wire name `fee_mode`, `FeeMode`; source: modeled.
     pub fee_mode: enums::FeeMode,
-    /// 付款原因 — code from list\_payment\_reasons
+    /// 付款原因 — code from list_payment_reasons
     ///
     /// Wire name `reason`, `string`; source: modeled.
     pub reason: String,
@@ -2678,14 +2678,14 @@ impl crate::runtime::PageRequest for ListPaymentsRequest {
 pub struct GetPaymentDetailRequest {
     /// 付款 sn — payment serial number
     ///
-    /// Send exactly one of payment\_sn and out\_order\_id.
+    /// Send exactly one of payment_sn and out_order_id.
     ///
     /// Wire name `payment_sn`, `string`; optional; source: modeled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_sn: Option<String>,
     /// 外部订单号 — client order number
     ///
-    /// Send exactly one of payment\_sn and out\_order\_id.
+    /// Send exactly one of payment_sn and out_order_id.
     ///
     /// Wire name `out_order_id`, `string`; optional; source: modeled.
     #[serde(default, skip_serializing_if = "Option::is_none")]

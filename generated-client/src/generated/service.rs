@@ -93,7 +93,7 @@ impl serde::Serialize for AuthFields<'_> {
 /// |---|---|---|---|---|
 /// | 1001 | [`SystemBusy`](ErrorCode::SystemBusy) | 系统繁忙 | system busy or internal error | Modeled |
 /// | 1002 | [`InvalidParameter`](ErrorCode::InvalidParameter) | 参数错误 | invalid or missing parameter | Modeled |
-/// | 1003 | [`AuthFailed`](ErrorCode::AuthFailed) | 鉴权失败 | customer\_id, app\_id or key invalid | Modeled |
+/// | 1003 | [`AuthFailed`](ErrorCode::AuthFailed) | 鉴权失败 | customer_id, app_id or key invalid | Modeled |
 /// | 1004 | [`IpNotAllowed`](ErrorCode::IpNotAllowed) | IP 不在白名单 | caller IP not on the allow-list | Modeled |
 /// | 1005 | [`RateLimited`](ErrorCode::RateLimited) | 请求过于频繁 | rate limited | Modeled |
 /// | 1006 | [`AppDisabled`](ErrorCode::AppDisabled) | 应用已禁用 | application disabled | Modeled |
@@ -106,23 +106,23 @@ impl serde::Serialize for AuthFields<'_> {
 /// | 3003 | [`AmountOutOfLimit`](ErrorCode::AmountOutOfLimit) | 金额超出限制 | amount outside the BIN limits | Modeled |
 /// | 3004 | [`CardNotFound`](ErrorCode::CardNotFound) | 卡不存在 | card not found | Modeled |
 /// | 3005 | [`CardStatusNotAllowed`](ErrorCode::CardStatusNotAllowed) | 卡状态不允许该操作 | the card status forbids this operation | Modeled |
-/// | 3006 | [`DuplicateCardOrder`](ErrorCode::DuplicateCardOrder) | 外部订单号重复 | duplicate out\_order\_id (card order) | Modeled |
+/// | 3006 | [`DuplicateCardOrder`](ErrorCode::DuplicateCardOrder) | 外部订单号重复 | duplicate out_order_id (card order) | Modeled |
 /// | 3007 | [`OrderNotFound`](ErrorCode::OrderNotFound) | 订单不存在 | order not found | Modeled |
 /// | 3008 | [`HolderNotFoundOrInUse`](ErrorCode::HolderNotFoundOrInUse) | 持卡人不存在或已被使用 | holder not found or in use | Modeled |
 /// | 4001 | [`PayeeNotFound`](ErrorCode::PayeeNotFound) | 收款方不存在 | payee not found | Modeled |
 /// | 4002 | [`PayeeStatusNotAllowed`](ErrorCode::PayeeStatusNotAllowed) | 收款方状态不允许 | the payee status forbids this operation | Modeled |
 /// | 4003 | [`PaymentNotFound`](ErrorCode::PaymentNotFound) | 付款不存在 | payment not found | Modeled |
-/// | 4006 | [`DuplicatePaymentOrder`](ErrorCode::DuplicatePaymentOrder) | 外部订单号重复 | duplicate out\_order\_id (payment) | Modeled |
+/// | 4006 | [`DuplicatePaymentOrder`](ErrorCode::DuplicatePaymentOrder) | 外部订单号重复 | duplicate out_order_id (payment) | Modeled |
 ///
 /// Open: a code this version does not list is kept as [`ErrorCode::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
-    /// `1001` — 系统繁忙 (system busy or internal error). Retry reads with backoff; re-query by out\_order\_id before retrying a write.
+    /// `1001` — 系统繁忙 (system busy or internal error). Retry reads with backoff; re-query by out_order_id before retrying a write.
     SystemBusy,
     /// `1002` — 参数错误 (invalid or missing parameter). Fix the request; do not retry unchanged.
     InvalidParameter,
-    /// `1003` — 鉴权失败 (customer\_id, app\_id or key invalid). Configuration error; check the credentials.
+    /// `1003` — 鉴权失败 (customer_id, app_id or key invalid). Configuration error; check the credentials.
     AuthFailed,
     /// `1004` — IP 不在白名单 (caller IP not on the allow-list). Configuration error; have the vendor allow-list the egress IP.
     IpNotAllowed,
@@ -130,37 +130,37 @@ pub enum ErrorCode {
     RateLimited,
     /// `1006` — 应用已禁用 (application disabled). Configuration error; contact the vendor.
     AppDisabled,
-    /// `2001` — 钱包不存在 (wallet not found). Check the wallet\_sn.
+    /// `2001` — 钱包不存在 (wallet not found). Check the wallet_sn.
     WalletNotFound,
     /// `2002` — 钱包已冻结 (wallet frozen). Contact the vendor; the wallet cannot be debited while frozen.
     WalletFrozen,
-    /// `2003` — 余额不足 (insufficient wallet balance). Top up the wallet, then send again with the same out\_order\_id.
+    /// `2003` — 余额不足 (insufficient wallet balance). Top up the wallet, then send again with the same out_order_id.
     InsufficientBalance,
     /// `2004` — 币种不支持 (currency not supported). Use a currency the wallet, BIN or pay method supports.
     CurrencyNotSupported,
-    /// `3001` — 卡Bin不存在 (BIN not found). Check the bin\_id against list\_bins.
+    /// `3001` — 卡Bin不存在 (BIN not found). Check the bin_id against list_bins.
     BinNotFound,
     /// `3002` — 卡Bin不可用 (BIN disabled). Choose another BIN.
     BinDisabled,
-    /// `3003` — 金额超出限制 (amount outside the BIN limits). Check get\_bin\_limit and adjust the amount.
+    /// `3003` — 金额超出限制 (amount outside the BIN limits). Check get_bin_limit and adjust the amount.
     AmountOutOfLimit,
-    /// `3004` — 卡不存在 (card not found). Check the card\_id.
+    /// `3004` — 卡不存在 (card not found). Check the card_id.
     CardNotFound,
-    /// `3005` — 卡状态不允许该操作 (the card status forbids this operation). Re-read the card with get\_card\_detail; the operation may already have been applied.
+    /// `3005` — 卡状态不允许该操作 (the card status forbids this operation). Re-read the card with get_card_detail; the operation may already have been applied.
     CardStatusNotAllowed,
-    /// `3006` — 外部订单号重复 (duplicate out\_order\_id (card order)). Fetch the existing order with get\_order\_detail by out\_order\_id; do not re-send.
+    /// `3006` — 外部订单号重复 (duplicate out_order_id (card order)). Fetch the existing order with get_order_detail by out_order_id; do not re-send.
     DuplicateCardOrder,
-    /// `3007` — 订单不存在 (order not found). Check the order\_id / out\_order\_id; after a failed create it means the vendor has no record.
+    /// `3007` — 订单不存在 (order not found). Check the order_id / out_order_id; after a failed create it means the vendor has no record.
     OrderNotFound,
-    /// `3008` — 持卡人不存在或已被使用 (holder not found or in use). Check the holder\_id; a holder bound to live cards cannot be deleted.
+    /// `3008` — 持卡人不存在或已被使用 (holder not found or in use). Check the holder_id; a holder bound to live cards cannot be deleted.
     HolderNotFoundOrInUse,
-    /// `4001` — 收款方不存在 (payee not found). Check the payee\_id.
+    /// `4001` — 收款方不存在 (payee not found). Check the payee_id.
     PayeeNotFound,
-    /// `4002` — 收款方状态不允许 (the payee status forbids this operation). Re-read the payee with get\_payee\_detail; only approved payees can be paid.
+    /// `4002` — 收款方状态不允许 (the payee status forbids this operation). Re-read the payee with get_payee_detail; only approved payees can be paid.
     PayeeStatusNotAllowed,
-    /// `4003` — 付款不存在 (payment not found). Check the payment\_sn / out\_order\_id; after a failed create it means the vendor has no record.
+    /// `4003` — 付款不存在 (payment not found). Check the payment_sn / out_order_id; after a failed create it means the vendor has no record.
     PaymentNotFound,
-    /// `4006` — 外部订单号重复 (duplicate out\_order\_id (payment)). Fetch the existing payment with get\_payment\_detail by out\_order\_id; do not re-send.
+    /// `4006` — 外部订单号重复 (duplicate out_order_id (payment)). Fetch the existing payment with get_payment_detail by out_order_id; do not re-send.
     DuplicatePaymentOrder,
     /// A code this version of the client does not know.
     Unknown(i64),

@@ -165,7 +165,7 @@ pub struct WalletTransaction {
     pub status: enums::TransactionStatus,
     /// 关联业务单号 — related business number
     ///
-    /// A card order\_id, a payment\_sn, …
+    /// A card order_id, a payment_sn, …
     ///
     /// Wire name `biz_no`, `string`; optional; source: modeled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -206,7 +206,7 @@ pub struct ExchangeRate {
     ///
     /// Wire name `to_currency`, `string`; source: modeled.
     pub to_currency: String,
-    /// 汇率 — 1 unit of from\_currency = rate units of to\_currency
+    /// 汇率 — 1 unit of from_currency = rate units of to_currency
     ///
     /// Wire name `rate`, `decimal`; source: modeled.
     #[serde(with = "rust_decimal::serde::arbitrary_precision")]
@@ -256,7 +256,7 @@ pub struct ExchangeRate {
 pub struct Bin {
     /// 卡Bin id — BIN product id
     ///
-    /// OBSERVED format "cpi\_6530de6a2f1c7"
+    /// OBSERVED format "cpi_6530de6a2f1c7"
     ///
     /// Wire name `bin_id`, `string`; source: modeled.
     pub bin_id: String,
@@ -539,7 +539,7 @@ pub struct BinLimit {
 /// 卡 — Card
 ///
 /// The card webhook carries the PAN, CVV and PIN in clear, and so does card detail (MODELED:
-/// the card list masks card\_no and leaves cvv / pin empty). Treat the whole object as secret.
+/// the card list masks card_no and leaves cvv / pin empty). Treat the whole object as secret.
 ///
 ///
 /// Source: observed (vendor excerpt). Holds sensitive fields: `Debug` redacts them.
@@ -547,13 +547,13 @@ pub struct BinLimit {
 pub struct Card {
     /// 卡id — card id
     ///
-    /// e.g. "cid\_sxdwXPRxtXt6Ch4n"
+    /// e.g. "cid_sxdwXPRxtXt6Ch4n"
     ///
     /// Wire name `card_id`, `string`; source: observed.
     pub card_id: String,
     /// 订单号 — platform order number of the open-card order
     ///
-    /// e.g. "ord\_5uY0AjUE"
+    /// e.g. "ord_5uY0AjUE"
     ///
     /// Wire name `order_id`, `string`; source: observed.
     pub order_id: String,
@@ -888,7 +888,7 @@ pub struct MerchantTradeScore {
 pub struct Order {
     /// 订单号 — platform order number
     ///
-    /// ord\_…
+    /// ord_…
     ///
     /// Wire name `order_id`, `string`; source: modeled.
     pub order_id: String,
@@ -976,7 +976,7 @@ pub struct Order {
     pub finish_at: Option<PrimitiveDateTime>,
     /// 订单账单 — bill lines
     ///
-    /// Returned by get\_order\_detail only.
+    /// Returned by get_order_detail only.
     ///
     /// Wire name `bills`, `[OrderBill]`; optional; source: modeled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1199,7 +1199,7 @@ pub struct Payee {
     ///
     /// Wire name `account_type`, `string`; source: modeled.
     pub account_type: String,
-    /// 付款方式 — pay method code (from list\_pay\_methods)
+    /// 付款方式 — pay method code (from list_pay_methods)
     ///
     /// Wire name `pay_method`, `string`; source: modeled.
     pub pay_method: String,
@@ -1217,7 +1217,7 @@ pub struct Payee {
     pub account_name: String,
     /// 账号 — account number / IBAN
     ///
-    /// Possibly masked in list\_payees.
+    /// Possibly masked in list_payees.
     ///
     /// Wire name `account_no`, `string`; sensitive: redacted in `Debug`; source: modeled.
     pub account_no: String,
@@ -1270,11 +1270,11 @@ pub struct Payee {
     /// Wire name `phone`, `string`; optional; source: modeled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// 资金来源 — code from list\_fund\_sources
+    /// 资金来源 — code from list_fund_sources
     ///
     /// Wire name `fund_source`, `string`; source: modeled.
     pub fund_source: String,
-    /// 付款目的 — code from list\_payment\_purposes
+    /// 付款目的 — code from list_payment_purposes
     ///
     /// Wire name `payment_purpose`, `string`; source: modeled.
     pub payment_purpose: String,
@@ -1400,7 +1400,7 @@ pub struct Payment {
     /// Wire name `total_amount`, `money`; exact decimal in major units (元); source: modeled.
     #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub total_amount: Decimal,
-    /// 付款原因 — code from list\_payment\_reasons
+    /// 付款原因 — code from list_payment_reasons
     ///
     /// Wire name `reason`, `string`; source: modeled.
     pub reason: String,

@@ -66,7 +66,7 @@ pub(crate) fn decode<Resp: DeserializeOwned>(
 
 /// serde_json's message without its ` at line L column C` suffix (positions inside the `data`
 /// fragment would be misleading; the path says where).
-fn without_position(error: &serde_json::Error) -> String {
+pub(crate) fn without_position(error: &serde_json::Error) -> String {
     let message = error.to_string();
     let suffix = format!(" at line {} column {}", error.line(), error.column());
     match message.strip_suffix(&suffix) {
@@ -77,7 +77,7 @@ fn without_position(error: &serde_json::Error) -> String {
 
 /// `data.list[1].amount`-style path. Map keys that do not look like field names (e.g. a card
 /// number used as a key) are shown as `?`.
-fn json_path(root: &str, path: &Path) -> String {
+pub(crate) fn json_path(root: &str, path: &Path) -> String {
     let mut out = root.to_owned();
     for segment in path {
         match segment {

@@ -71,11 +71,12 @@ pub fn module_doc(text: &str) -> TokenStream {
 }
 
 /// Escape spec prose for Markdown: brackets would become links, `<` HTML.
+/// Backticks are kept: spec text may mark code on purpose.
 pub fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            '[' | ']' | '<' | '>' | '*' | '_' | '`' => {
+            '[' | ']' | '<' | '>' => {
                 out.push('\\');
                 out.push(c);
             }
