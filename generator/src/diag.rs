@@ -113,23 +113,16 @@ impl Diagnostic {
 }
 
 /// Turn a serde-saphyr location into a span covering the token that starts there.
+///
+/// The line and column are used, not the byte offset: after a file is parsed
+/// again with an item blanked out (to find more errors), lines keep their
+/// numbers but byte offsets move.
 pub fn span_of(sources: &Sources, file: FileId, loc: &Location) -> Span {
     let text = sources.text(file);
-    let start = loc
-        .span()
-        .byte_offset()
-        .map(|o| o as usize)
-        .unwrap_or_else(|| offset_of_line_col(text, loc.line(), loc.column()))
-        .min(text.len());
-    let len = loc.span().byte_len().map(|l| l as usize).unwrap_or(0);
-    let end = if len > 0 {
-        (start + len).min(text.len())
-    } else {
-        token_end(text, start)
-    };
+    let start = offset_of_line_col(text, loc.line(), loc.column()).min(text.len());
     Span {
         file,
-        range: start..end,
+        range: start..token_end(text, start),
     }
 }
 

@@ -63,9 +63,9 @@ pub fn load_sources(inputs: Vec<(String, String)>) -> Result<Loaded, (Sources, V
     let mut files = Vec::new();
     let mut diags = Vec::new();
     for id in ids {
-        match parse(sources.text(id)) {
+        match parse_all_errors(sources.text(id)) {
             Ok(file) => files.push((id, file)),
-            Err(e) => diags.push(yaml_diagnostic(&sources, id, &e)),
+            Err(errors) => diags.extend(errors.iter().map(|e| yaml_diagnostic(&sources, id, e))),
         }
     }
     if diags.is_empty() {
@@ -73,6 +73,72 @@ pub fn load_sources(inputs: Vec<(String, String)>) -> Result<Loaded, (Sources, V
     } else {
         Err((sources, diags))
     }
+}
+
+/// At most this many structural errors are reported per file.
+const MAX_ERRORS_PER_FILE: usize = 20;
+
+/// Parse a file, and on failure keep looking for more problems.
+///
+/// serde stops at the first error. To report the others in the same run, the
+/// item holding the error (an entry of `enums`, `objects`, `endpoints`, …) is
+/// blanked out — replaced by empty lines, so every later line keeps its
+/// number — and the file is parsed again, until it parses or no item can be
+/// isolated (for example a syntax error at the top level).
+fn parse_all_errors(text: &str) -> Result<SpecFile, Vec<serde_saphyr::Error>> {
+    let mut errors = Vec::new();
+    let mut current = text.to_string();
+    loop {
+        match parse(&current) {
+            Ok(file) if errors.is_empty() => return Ok(file),
+            Ok(_) => return Err(errors),
+            Err(e) => {
+                let line = e.location().map(|l| l.line() as usize).filter(|l| *l > 0);
+                let same = errors.last().map(|p: &serde_saphyr::Error| p.location().map(|l| l.line())) == Some(e.location().map(|l| l.line()));
+                if !same {
+                    errors.push(e);
+                }
+                let blanked = line.and_then(|l| blank_item(&current, l));
+                match blanked {
+                    Some(next) if !same && errors.len() < MAX_ERRORS_PER_FILE => current = next,
+                    _ => return Err(errors),
+                }
+            }
+        }
+    }
+}
+
+/// Indentation of a line, or `None` for blank and comment-only lines.
+fn indent(line: &str) -> Option<usize> {
+    let trimmed = line.trim_start();
+    (!trimmed.is_empty() && !trimmed.starts_with('#')).then(|| line.len() - trimmed.len())
+}
+
+/// Blank out the second-level item containing 1-based `line_no`.
+fn blank_item(text: &str, line_no: usize) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = line_no.checked_sub(1)?.min(lines.len().checked_sub(1)?);
+    // The section (a top-level key) the line belongs to.
+    let section = (0..=at).rev().find(|&i| indent(lines[i]) == Some(0))?;
+    if section == at {
+        return None;
+    }
+    let item_indent = lines[section + 1..].iter().find_map(|l| indent(l))?;
+    if item_indent == 0 {
+        return None;
+    }
+    let start = (section + 1..=at).rev().find(|&i| indent(lines[i]) == Some(item_indent))?;
+    let end = (start + 1..lines.len())
+        .find(|&i| indent(lines[i]).is_some_and(|n| n <= item_indent))
+        .unwrap_or(lines.len());
+    let mut out = String::with_capacity(text.len());
+    for (i, l) in lines.iter().enumerate() {
+        if !(start..end).contains(&i) {
+            out.push_str(l);
+        }
+        out.push('\n');
+    }
+    Some(out)
 }
 
 /// The one place that calls the YAML library.
@@ -108,23 +174,28 @@ fn yaml_hint(message: &str) -> Option<String> {
     if message.contains("duplicate mapping key") {
         return Some("each key may appear once in a mapping; remove or rename one of them".into());
     }
-    let unknown = ["unknown field `", "unknown variant `"];
-    for prefix in unknown {
-        if let Some(start) = message.find(prefix) {
-            let rest = &message[start + prefix.len()..];
-            let name = rest.split('`').next().unwrap_or("");
-            let expected: Vec<&str> = rest
-                .split("expected ")
-                .nth(1)
-                .map(|e| e.split('`').skip(1).step_by(2).collect())
-                .unwrap_or_default();
-            if let Some(h) = crate::diag::did_you_mean(name, expected.iter().copied()) {
-                return Some(h);
-            }
-            if !expected.is_empty() {
-                return Some(format!("expected one of: {}", expected.join(", ")));
-            }
+    for prefix in ["unknown field `", "unknown variant `"] {
+        let Some(start) = message.find(prefix) else { continue };
+        let rest = &message[start + prefix.len()..];
+        let name = rest.split('`').next().unwrap_or("");
+        let expected: Vec<&str> = rest
+            .split_once("expected one of ")
+            .or_else(|| rest.split_once("expected "))
+            .map(|(_, list)| {
+                list.split(", ")
+                    .map(|w| w.trim_matches(|c: char| c == '`' || c == '"' || c.is_whitespace()))
+                    .filter(|w| !w.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(h) = crate::diag::did_you_mean(name, expected.iter().copied()) {
+            return Some(h);
         }
+        return Some(if prefix.starts_with("unknown field") {
+            format!("remove `{name}`; spec/README.md lists the keys each item takes")
+        } else {
+            "use one of the listed values".to_string()
+        });
     }
     if message.contains("invalid boolean") || message.contains("boolean") {
         return Some("write booleans as `true` or `false`".into());
@@ -158,3 +229,4 @@ fn display_name(dir: &Path, path: &Path) -> String {
         None => rel,
     }
 }
+

@@ -232,8 +232,8 @@ impl Resolver<'_, '_> {
                 ))
                 .hint = did_you_mean(&v.pagination.page_field.value, names);
         }
-        if let Some(f) = request.iter().find(|f| f.name == v.pagination.page_field.value) {
-            if f.ty != Type::Int || f.required {
+        if let Some(f) = request.iter().find(|f| f.name == v.pagination.page_field.value)
+            && (f.ty != Type::Int || f.required) {
                 self.cx
                     .err(file, &v.pagination.page_field.referenced, format!(
                         "page field `{}` must be an optional `int`",
@@ -241,7 +241,6 @@ impl Resolver<'_, '_> {
                     ))
                     .hint = Some("write it `{ type: int, required: false, ... }`".into());
             }
-        }
         let response = self.fields(file, &v.pagination.response, v.pagination.source, "Page");
         match response.iter().find(|f| f.name == v.pagination.total_field) {
             Some(f) if matches!(f.ty, Type::Long | Type::Int) => {}
