@@ -10,7 +10,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong when calling the API.
 ///
-/// Display messages name the endpoint (the operation name, e.g. `wallet.getWalletDetail`) and
+/// Display messages name the endpoint (the operation name, e.g. `get_wallet_detail`) and
 /// never contain the key or values taken from request or response bodies: decode messages have
 /// the offending values replaced by `…`, and HTTP body excerpts are only kept in a field, with
 /// the key scrubbed out.
@@ -117,7 +117,7 @@ fn at(path: &str) -> String {
 }
 
 impl Error {
-    /// The operation (e.g. `wallet.getWalletDetail`) the error belongs to; `None` for
+    /// The operation (e.g. `get_wallet_detail`) the error belongs to; `None` for
     /// [`Error::Config`].
     pub fn endpoint(&self) -> Option<&'static str> {
         match self {

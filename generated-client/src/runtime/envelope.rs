@@ -178,6 +178,7 @@ impl<'a> Scrubber<'a> {
                 text = text.replace(secret, "<redacted>");
             }
         }
+        let mut text = mask_card_numbers(&text);
         if text.len() > max_bytes {
             let mut cut = max_bytes;
             while !text.is_char_boundary(cut) {
@@ -190,9 +191,49 @@ impl<'a> Scrubber<'a> {
     }
 }
 
+/// Runs of this many digits or more look like card or account numbers.
+const CARD_NUMBER_DIGITS: usize = 12;
+
+/// Replace every run of [`CARD_NUMBER_DIGITS`] or more digits by `…` and its
+/// last four digits, so a server message or error page that echoes a card
+/// number does not carry it into an error.
+fn mask_card_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= CARD_NUMBER_DIGITS {
+            out.push('…');
+            out.push_str(&run[run.len() - 4..]);
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn card_numbers_are_masked_in_excerpts() {
+        let scrubber = Scrubber::new(&[]);
+        assert_eq!(
+            scrubber.excerpt("card 491090123456789012345 not found (code 3004)", 200),
+            "card …2345 not found (code 3004)"
+        );
+        assert_eq!(scrubber.excerpt("order 20231030", 100), "order 20231030");
+    }
 
     #[test]
     fn sanitize_drops_values_and_keeps_the_expectation() {

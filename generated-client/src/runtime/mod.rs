@@ -19,7 +19,7 @@ pub use retry::RetryPolicy;
 /// Static description of one endpoint, emitted by the generator as a `const`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Operation {
-    /// Stable operation name used in errors and logs, e.g. `wallet.getWalletDetail`.
+    /// Stable operation name used in errors and logs, e.g. `get_wallet_detail`.
     pub name: &'static str,
     /// Full path template, e.g. `/{version}/openApi/wallet/getWalletDetail`; `{version}` is
     /// replaced by the client's version.

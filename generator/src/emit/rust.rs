@@ -412,7 +412,7 @@ fn enum_item(e: &Enum) -> TokenStream {
             }
             impl<'de> Deserialize<'de> for #name {
                 fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    i64::deserialize(deserializer).map(Self::from_code)
+                    crate::runtime::codes::int_or_string(deserializer).map(Self::from_code)
                 }
             }
         }
