@@ -44,7 +44,8 @@ use crate::runtime::webhook::{WebhookSpec, decode};
 use crate::types;
 
 pub use crate::runtime::webhook::{
-    parse, Ack, HmacSha256Verifier, Parser, UnknownEvent, Verifier, WebhookError,
+    ack, parse, Ack, HmacSha256Verifier, Parser, SignatureError, UnknownEvent, Verifier,
+    WebhookError,
 };
 
 /// Where the tag and the object are, and what to answer (from the spec).

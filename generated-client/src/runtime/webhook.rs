@@ -757,7 +757,11 @@ fn decode_signature(value: &HeaderValue) -> Option<Vec<u8>> {
     if text.len() != 64 {
         return None;
     }
-    let digit = |c: u8| char::from(c).to_digit(16).and_then(|d| u8::try_from(d).ok());
+    let digit = |c: u8| {
+        char::from(c)
+            .to_digit(16)
+            .and_then(|d| u8::try_from(d).ok())
+    };
     text.as_bytes()
         .chunks_exact(2)
         .map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?))
@@ -824,7 +828,8 @@ mod tests {
 
     #[test]
     fn timestamp_window() {
-        let verifier = HmacSha256Verifier::new("k").timestamp("x-timestamp", Duration::from_secs(300));
+        let verifier =
+            HmacSha256Verifier::new("k").timestamp("x-timestamp", Duration::from_secs(300));
         let body = b"{}";
         let at = |ts: i64, now: i64| {
             let sig = verifier.sign(body, Some(ts));
@@ -839,7 +844,9 @@ mod tests {
         assert_eq!(at(1_300, 1_000), Ok(()));
         assert_eq!(
             at(1_000, 1_301),
-            Err(SignatureError::StaleTimestamp { tolerance_secs: 300 })
+            Err(SignatureError::StaleTimestamp {
+                tolerance_secs: 300
+            })
         );
         // The timestamp is covered by the MAC.
         let sig = verifier.sign(body, Some(1_000));
@@ -875,7 +882,10 @@ mod tests {
     #[test]
     fn tags_are_only_logged_when_tag_shaped() {
         assert_eq!(loggable_tag("card.status.active"), "card.status.active");
-        assert_eq!(loggable_tag("v2.thing_happened-now"), "v2.thing_happened-now");
+        assert_eq!(
+            loggable_tag("v2.thing_happened-now"),
+            "v2.thing_happened-now"
+        );
         assert_eq!(loggable_tag("4111111111111111"), "<redacted>");
         assert_eq!(loggable_tag("x4111111111111111"), "<redacted>");
         assert_eq!(loggable_tag("card 4111"), "<redacted>");

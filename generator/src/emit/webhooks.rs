@@ -154,7 +154,7 @@ pub fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
         use crate::runtime::webhook::{WebhookSpec, decode};
         use crate::types;
 
-        pub use crate::runtime::webhook::{parse, Ack, HmacSha256Verifier, Parser, UnknownEvent, Verifier, WebhookError};
+        pub use crate::runtime::webhook::{ack, parse, Ack, HmacSha256Verifier, Parser, SignatureError, UnknownEvent, Verifier, WebhookError};
 
         /// Where the tag and the object are, and what to answer (from the spec).
         pub(crate) const SPEC: WebhookSpec = WebhookSpec {
