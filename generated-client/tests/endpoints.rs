@@ -36,8 +36,8 @@ async fn serve(url: &str, body: &str, response: &str) -> MockServer {
     server
 }
 
-/// The example's data with empty strings and nulls dropped: the client
-/// reads `""` datetimes as `None` and skips absent optional fields.
+/// The JSON with empty strings and nulls dropped: the client reads `""`
+/// datetimes as `None` and skips absent optional fields.
 fn normalize(v: Value) -> Value {
     match v {
         Value::Object(map) => {
@@ -54,11 +54,11 @@ fn normalize(v: Value) -> Value {
     }
 }
 
-/// Decoded response, serialized again and normalized, against the example's data.
-fn assert_round_trip<T: serde::Serialize>(decoded: &T, response: &str) {
-    let example: Value = serde_json::from_str(response)
-        .expect("example response is JSON");
-    let expected = normalize(example.get("data").cloned().unwrap_or(Value::Null));
+/// `decoded`, serialized again and normalized, equals the `expected` JSON.
+fn assert_round_trip<T: serde::Serialize>(decoded: &T, expected: &str) {
+    let expected = normalize(
+        serde_json::from_str(expected).expect("expected JSON parses"),
+    );
     let actual = normalize(
         serde_json::to_value(decoded).expect("decoded value serializes"),
     );
@@ -106,12 +106,31 @@ async fn list_wallets() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "list": [
+    {
+      "available_balance": 10165.27,
+      "create_at": "2023-10-30 05:35:14",
+      "currency": "USD",
+      "customer_id": 10001001,
+      "freeze_balance": 1746.62,
+      "status": 1,
+      "wallet_id": 100006,
+      "wallet_name": "card wallet",
+      "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
+    }
+  ],
+  "page": 1,
+  "page_size": 20,
+  "total": 1
+}"#;
     let response = client(&server)
         .wallet()
         .list_wallets(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `get_wallet_detail` with its example "documented: request and response".
@@ -146,12 +165,24 @@ async fn get_wallet_detail() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "available_balance": 10165.27,
+  "create_at": "2023-10-30 05:35:14",
+  "currency": "USD",
+  "customer_id": 10000011,
+  "freeze_balance": 1746.62,
+  "status": 1,
+  "wallet_id": 100006,
+  "wallet_name": "card wallet",
+  "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
+}"#;
     let response = client(&server)
         .wallet()
         .get_wallet_detail(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `list_transactions` with its example "card top-up debits in March".
@@ -219,12 +250,52 @@ async fn list_transactions() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "list": [
+    {
+      "after_balance": 10165.27,
+      "amount": 100,
+      "before_balance": 10266.77,
+      "biz_no": "ord_7kQ2mZ9p",
+      "create_at": "2025-03-05 08:12:40",
+      "currency": "USD",
+      "fee": 1.5,
+      "finish_at": "2025-03-05 08:12:41",
+      "in_out_type": 2,
+      "remark": "",
+      "status": 2,
+      "transaction_id": 2000153,
+      "transaction_sn": "a3f1c2d4e5b64f7a8b9c0d1e2f3a4b5c",
+      "transaction_type": 4,
+      "wallet_id": 100006,
+      "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
+    },
+    {
+      "amount": 10,
+      "biz_no": "ord_5uY0AjUE",
+      "create_at": "2025-03-03 02:40:57",
+      "currency": "USD",
+      "finish_at": "2025-03-03 02:42:11",
+      "in_out_type": 2,
+      "status": 2,
+      "transaction_id": 2000101,
+      "transaction_sn": "5b9d2e7f01a24c6e9f3b8a7c6d5e4f30",
+      "transaction_type": 3,
+      "wallet_id": 100006,
+      "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
+    }
+  ],
+  "page": 1,
+  "page_size": 20,
+  "total": 2
+}"#;
     let response = client(&server)
         .wallet()
         .list_transactions(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `get_transaction_detail` with its example "a wallet deposit still processing".
@@ -266,12 +337,31 @@ async fn get_transaction_detail() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "after_balance": 10165.27,
+  "amount": 5000,
+  "before_balance": 10165.27,
+  "biz_no": "",
+  "create_at": "2025-03-06 09:00:00",
+  "currency": "USD",
+  "fee": 0,
+  "finish_at": "",
+  "in_out_type": 1,
+  "remark": "bank transfer",
+  "status": 1,
+  "transaction_id": 2000160,
+  "transaction_sn": "c7e2a9b0d3f44e1a8b6c5d4e3f2a1b0c",
+  "transaction_type": 1,
+  "wallet_id": 100006,
+  "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
+}"#;
     let response = client(&server)
         .wallet()
         .get_transaction_detail(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `get_exchange_rate` with its example "USD to EUR for 1000".
@@ -306,12 +396,22 @@ async fn get_exchange_rate() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "amount": 1000,
+  "expire_at": "2025-03-06 09:16:00",
+  "from_currency": "USD",
+  "rate": 0.9216,
+  "rate_at": "2025-03-06 09:15:00",
+  "to_amount": 921.6,
+  "to_currency": "EUR"
+}"#;
     let response = client(&server)
         .wallet()
         .get_exchange_rate(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `list_bins` with its example "enabled virtual BINs".
@@ -369,12 +469,46 @@ async fn list_bins() {
     let server = serve("/v1/openApi/bin/getBinList", BODY, RESPONSE).await;
     let request: card_wallet::requests::ListBinsRequest = serde_json::from_str(REQUEST)
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "list": [
+    {
+      "bin": "491090",
+      "bin_id": "cpi_6530de6a2f1c7",
+      "bin_mode": 1,
+      "bin_name": "VISA USD Ads",
+      "bin_type": 1,
+      "country": "US",
+      "create_at": "2023-10-19 07:12:42",
+      "currency": "USD",
+      "description": "Recommended for advertising platforms",
+      "need_holder": false,
+      "organization": "VISA",
+      "status": 1,
+      "support_3ds": true,
+      "support_avs": true
+    },
+    {
+      "bin": "531993",
+      "bin_id": "cpi_6530df1b9a4e2",
+      "bin_mode": 2,
+      "bin_name": "Mastercard USD Shared",
+      "bin_type": 1,
+      "currency": "USD",
+      "organization": "MASTERCARD",
+      "status": 1
+    }
+  ],
+  "page": 1,
+  "page_size": 20,
+  "total": 2
+}"#;
     let response = client(&server)
         .bin()
         .list_bins(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `get_bin_detail` with its example "one BIN".
@@ -414,12 +548,29 @@ async fn get_bin_detail() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "bin": "491090",
+  "bin_id": "cpi_6530de6a2f1c7",
+  "bin_mode": 1,
+  "bin_name": "VISA USD Ads",
+  "bin_type": 1,
+  "country": "US",
+  "create_at": "2023-10-19 07:12:42",
+  "currency": "USD",
+  "description": "Recommended for advertising platforms",
+  "need_holder": false,
+  "organization": "VISA",
+  "status": 1,
+  "support_3ds": true,
+  "support_avs": true
+}"#;
     let response = client(&server)
         .bin()
         .get_bin_detail(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `get_bin_fee` with its example "fees of one BIN".
@@ -458,12 +609,30 @@ async fn get_bin_fee() {
     let server = serve("/v1/openApi/bin/getBinFee", BODY, RESPONSE).await;
     let request: card_wallet::requests::GetBinFeeRequest = serde_json::from_str(REQUEST)
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "bin_id": "cpi_6530de6a2f1c7",
+  "cancel_card_fee": 0,
+  "cross_border_fee_rate": 1.2,
+  "currency": "USD",
+  "decline_fee": 0.3,
+  "fx_fee_rate": 1,
+  "monthly_fee": 0.5,
+  "open_card_fee": 2,
+  "recharge_fee_fixed": 0,
+  "recharge_fee_rate": 1.5,
+  "refund_fee": 0.2,
+  "small_trade_fee": 0.1,
+  "small_trade_threshold": 1,
+  "trade_fee_fixed": 0.1,
+  "trade_fee_rate": 0
+}"#;
     let response = client(&server)
         .bin()
         .get_bin_fee(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `get_bin_limit` with its example "limits of one BIN".
@@ -502,12 +671,28 @@ async fn get_bin_limit() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "bin_id": "cpi_6530de6a2f1c7",
+  "currency": "USD",
+  "daily_open_count": 100,
+  "daily_trade_count": 50,
+  "daily_trade_limit": 20000,
+  "max_balance": 50000,
+  "max_card_count": 1000,
+  "max_open_amount": 5000,
+  "max_recharge_amount": 10000,
+  "min_open_amount": 10,
+  "min_recharge_amount": 10,
+  "monthly_trade_limit": 100000,
+  "single_trade_limit": 5000
+}"#;
     let response = client(&server)
         .bin()
         .get_bin_limit(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `list_cards` with its example "active cards of one BIN (masked)".
@@ -563,12 +748,44 @@ async fn list_cards() {
     let server = serve("/v1/openApi/card/getCardList", BODY, RESPONSE).await;
     let request: card_wallet::requests::ListCardsRequest = serde_json::from_str(REQUEST)
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "list": [
+    {
+      "app_id": 100001,
+      "balance": 10,
+      "bin": "491090",
+      "bin_id": "cpi_6530de6a2f1c7",
+      "card_id": "cid_sxdwXPRxtXt6Ch4n",
+      "card_no": "491090***********2345",
+      "card_type": 1,
+      "close_at": "",
+      "create_at": "2025-03-03 02:40:57",
+      "currency": "USD",
+      "cvv": "",
+      "end_at": "",
+      "expiry": "03/28",
+      "holder_id": "",
+      "limit": 10,
+      "mark": "",
+      "order_id": "ord_5uY0AjUE",
+      "organization": "VISA",
+      "out_order_id": "platform_ord_5uY0AjUE",
+      "pin": "",
+      "status": 2,
+      "use_at": "2025-03-03 02:42:11"
+    }
+  ],
+  "page": 1,
+  "page_size": 20,
+  "total": 1
+}"#;
     let response = client(&server)
         .card()
         .list_cards(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `get_card_detail` with its example "an active card, in clear".
@@ -616,12 +833,37 @@ async fn get_card_detail() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "app_id": 100001,
+  "balance": 10,
+  "bin": "491090",
+  "bin_id": "cpi_6530de6a2f1c7",
+  "card_id": "cid_sxdwXPRxtXt6Ch4n",
+  "card_no": "491090123456789012345",
+  "card_type": 1,
+  "close_at": "",
+  "create_at": "2025-03-03 02:40:57",
+  "currency": "USD",
+  "cvv": "123",
+  "end_at": "",
+  "expiry": "03/28",
+  "holder_id": "",
+  "limit": 10,
+  "mark": "",
+  "order_id": "ord_5uY0AjUE",
+  "organization": "VISA",
+  "out_order_id": "platform_ord_5uY0AjUE",
+  "pin": "",
+  "status": 2,
+  "use_at": "2025-03-03 02:42:11"
+}"#;
     let response = client(&server)
         .card()
         .get_card_detail(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `activate_card` with its example "activate a virtual card".
@@ -642,12 +884,17 @@ async fn activate_card() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "card_id": "cid_sxdwXPRxtXt6Ch4n",
+  "status": 2
+}"#;
     let response = client(&server)
         .card()
         .activate_card(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `freeze_card` with its example "freeze a card".
@@ -667,12 +914,17 @@ async fn freeze_card() {
     let server = serve("/v1/openApi/card/freezeCard", BODY, RESPONSE).await;
     let request: card_wallet::requests::FreezeCardRequest = serde_json::from_str(REQUEST)
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "card_id": "cid_sxdwXPRxtXt6Ch4n",
+  "status": 3
+}"#;
     let response = client(&server)
         .card()
         .freeze_card(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `unfreeze_card` with its example "unfreeze a card".
@@ -693,12 +945,17 @@ async fn unfreeze_card() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "card_id": "cid_sxdwXPRxtXt6Ch4n",
+  "status": 2
+}"#;
     let response = client(&server)
         .card()
         .unfreeze_card(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `close_card` with its example "request closure of a card".
@@ -727,12 +984,18 @@ async fn close_card() {
     let server = serve("/v1/openApi/card/closeCard", BODY, RESPONSE).await;
     let request: card_wallet::requests::CloseCardRequest = serde_json::from_str(REQUEST)
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "card_id": "cid_sxdwXPRxtXt6Ch4n",
+  "order_id": "ord_9hT3xLq2",
+  "status": 4
+}"#;
     let response = client(&server)
         .card()
         .close_card(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `list_card_trades` with its example "transactions of one card".
@@ -799,12 +1062,52 @@ async fn list_card_trades() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "list": [
+    {
+      "auth_code": "A1B2C3",
+      "billing_amount": 9.23,
+      "billing_currency": "USD",
+      "card_id": "cid_sxdwXPRxtXt6Ch4n",
+      "card_no": "491090***********2345",
+      "fail_reason": "",
+      "fee": 0.1,
+      "mcc": "7311",
+      "merchant_country": "IE",
+      "merchant_name": "FACEBK ADS",
+      "related_trade_id": "",
+      "settle_at": "",
+      "trade_amount": 8.5,
+      "trade_at": "2025-03-04 11:20:05",
+      "trade_currency": "EUR",
+      "trade_id": "trd_Xc81LmPq02",
+      "trade_result": 1,
+      "trade_type": 1
+    },
+    {
+      "billing_amount": 120,
+      "billing_currency": "USD",
+      "card_id": "cid_sxdwXPRxtXt6Ch4n",
+      "fail_reason": "insufficient balance",
+      "trade_amount": 120,
+      "trade_at": "2025-03-05 16:02:44",
+      "trade_currency": "USD",
+      "trade_id": "trd_Xc81LmPq07",
+      "trade_result": 2,
+      "trade_type": 1
+    }
+  ],
+  "page": 1,
+  "page_size": 20,
+  "total": 2
+}"#;
     let response = client(&server)
         .card()
         .list_card_trades(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `list_merchant_trade_scores` with its example "scores for one BIN".
@@ -851,12 +1154,34 @@ async fn list_merchant_trade_scores() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "list": [
+    {
+      "bin_id": "cpi_6530de6a2f1c7",
+      "mcc": "7311",
+      "merchant_name": "FACEBOOK",
+      "score": 92,
+      "success_rate": 97.4,
+      "trade_count": 15230,
+      "update_at": "2025-03-06 00:00:00"
+    },
+    {
+      "bin_id": "cpi_6530de6a2f1c7",
+      "merchant_name": "GOOGLE ADS",
+      "score": 85
+    }
+  ],
+  "page": 1,
+  "page_size": 20,
+  "total": 2
+}"#;
     let response = client(&server)
         .card()
         .list_merchant_trade_scores(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `open_card` with its example "open a virtual card with 10 USD".
@@ -902,12 +1227,32 @@ async fn open_card() {
     let server = serve("/v1/openApi/order/openCard", BODY, RESPONSE).await;
     let request: card_wallet::requests::OpenCardRequest = serde_json::from_str(REQUEST)
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "amount": 10,
+  "bin_id": "cpi_6530de6a2f1c7",
+  "card_id": "",
+  "card_type": 1,
+  "create_at": "2025-03-03 02:40:57",
+  "currency": "USD",
+  "fail_reason": "",
+  "fee": 2.15,
+  "finish_at": "",
+  "holder_id": "",
+  "mark": "",
+  "order_id": "ord_5uY0AjUE",
+  "order_type": 1,
+  "out_order_id": "platform_ord_5uY0AjUE",
+  "status": 2,
+  "total_amount": 12.15,
+  "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
+}"#;
     let response = client(&server)
         .order()
         .open_card(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `recharge_card` with its example "top up a card with 100 USD".
@@ -948,12 +1293,28 @@ async fn recharge_card() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "amount": 100,
+  "bin_id": "cpi_6530de6a2f1c7",
+  "card_id": "cid_sxdwXPRxtXt6Ch4n",
+  "create_at": "2025-03-05 08:12:40",
+  "currency": "USD",
+  "fee": 1.5,
+  "finish_at": "",
+  "order_id": "ord_7kQ2mZ9p",
+  "order_type": 2,
+  "out_order_id": "platform_rch_20250305_0007",
+  "status": 2,
+  "total_amount": 101.5,
+  "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
+}"#;
     let response = client(&server)
         .order()
         .recharge_card(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `list_orders` with its example "orders of one card".
@@ -1018,12 +1379,54 @@ async fn list_orders() {
     let server = serve("/v1/openApi/order/getOrderList", BODY, RESPONSE).await;
     let request: card_wallet::requests::ListOrdersRequest = serde_json::from_str(REQUEST)
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "list": [
+    {
+      "amount": 100,
+      "bin_id": "cpi_6530de6a2f1c7",
+      "card_id": "cid_sxdwXPRxtXt6Ch4n",
+      "create_at": "2025-03-05 08:12:40",
+      "currency": "USD",
+      "fee": 1.5,
+      "finish_at": "2025-03-05 08:12:41",
+      "order_id": "ord_7kQ2mZ9p",
+      "order_type": 2,
+      "out_order_id": "platform_rch_20250305_0007",
+      "status": 3,
+      "total_amount": 101.5,
+      "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
+    },
+    {
+      "amount": 10,
+      "bin_id": "cpi_6530de6a2f1c7",
+      "card_id": "cid_sxdwXPRxtXt6Ch4n",
+      "card_type": 1,
+      "create_at": "2025-03-03 02:40:57",
+      "currency": "USD",
+      "fail_reason": "",
+      "fee": 2.15,
+      "finish_at": "2025-03-03 02:42:11",
+      "holder_id": "",
+      "mark": "",
+      "order_id": "ord_5uY0AjUE",
+      "order_type": 1,
+      "out_order_id": "platform_ord_5uY0AjUE",
+      "status": 3,
+      "total_amount": 12.15,
+      "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
+    }
+  ],
+  "page": 1,
+  "page_size": 20,
+  "total": 2
+}"#;
     let response = client(&server)
         .order()
         .list_orders(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `get_order_detail` with its example "a finished open-card order, looked up by out_order_id".
@@ -1088,12 +1491,54 @@ async fn get_order_detail() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "amount": 10,
+  "bills": [
+    {
+      "amount": 10,
+      "bill_category": 1,
+      "bill_id": "bil_4Fq8Zr1a",
+      "bill_type": 1,
+      "create_at": "2025-03-03 02:42:11",
+      "currency": "USD",
+      "in_out_type": 2,
+      "order_id": "ord_5uY0AjUE"
+    },
+    {
+      "amount": 2.15,
+      "bill_category": 2,
+      "bill_id": "bil_4Fq8Zr1b",
+      "bill_type": 1,
+      "create_at": "2025-03-03 02:42:11",
+      "currency": "USD",
+      "in_out_type": 2,
+      "order_id": "ord_5uY0AjUE"
+    }
+  ],
+  "bin_id": "cpi_6530de6a2f1c7",
+  "card_id": "cid_sxdwXPRxtXt6Ch4n",
+  "card_type": 1,
+  "create_at": "2025-03-03 02:40:57",
+  "currency": "USD",
+  "fail_reason": "",
+  "fee": 2.15,
+  "finish_at": "2025-03-03 02:42:11",
+  "holder_id": "",
+  "mark": "",
+  "order_id": "ord_5uY0AjUE",
+  "order_type": 1,
+  "out_order_id": "platform_ord_5uY0AjUE",
+  "status": 3,
+  "total_amount": 12.15,
+  "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
+}"#;
     let response = client(&server)
         .order()
         .get_order_detail(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `list_holders` with its example "look a holder up by email".
@@ -1143,12 +1588,37 @@ async fn list_holders() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "list": [
+    {
+      "address": "500 Market Street",
+      "birthday": "1990-05-17",
+      "city": "San Francisco",
+      "country": "US",
+      "create_at": "2025-02-20 10:31:08",
+      "email": "jane.doe@example.com",
+      "first_name": "Jane",
+      "holder_id": "hld_2Wn7KpQz",
+      "last_name": "Doe",
+      "mark": "",
+      "phone": "4155550123",
+      "phone_area_code": "+1",
+      "postal_code": "94105",
+      "state": "CA",
+      "update_at": ""
+    }
+  ],
+  "page": 1,
+  "page_size": 20,
+  "total": 1
+}"#;
     let response = client(&server)
         .holder()
         .list_holders(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `create_holder` with its example "create a holder".
@@ -1179,12 +1649,16 @@ async fn create_holder() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "holder_id": "hld_2Wn7KpQz"
+}"#;
     let response = client(&server)
         .holder()
         .create_holder(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `update_holder` with its example "change a holder's address".
@@ -1228,12 +1702,30 @@ async fn update_holder() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "address": "1 Broadway",
+  "birthday": "1990-05-17",
+  "city": "Oakland",
+  "country": "US",
+  "create_at": "2025-02-20 10:31:08",
+  "email": "jane.doe@example.com",
+  "first_name": "Jane",
+  "holder_id": "hld_2Wn7KpQz",
+  "last_name": "Doe",
+  "mark": "",
+  "phone": "4155550123",
+  "phone_area_code": "+1",
+  "postal_code": "94607",
+  "state": "CA",
+  "update_at": "2025-03-06 14:02:19"
+}"#;
     let response = client(&server)
         .holder()
         .update_holder(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `get_holder_detail` with its example "one holder".
@@ -1274,12 +1766,30 @@ async fn get_holder_detail() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "address": "500 Market Street",
+  "birthday": "1990-05-17",
+  "city": "San Francisco",
+  "country": "US",
+  "create_at": "2025-02-20 10:31:08",
+  "email": "jane.doe@example.com",
+  "first_name": "Jane",
+  "holder_id": "hld_2Wn7KpQz",
+  "last_name": "Doe",
+  "mark": "",
+  "phone": "4155550123",
+  "phone_area_code": "+1",
+  "postal_code": "94105",
+  "state": "CA",
+  "update_at": ""
+}"#;
     let response = client(&server)
         .holder()
         .get_holder_detail(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `delete_holder` with its example "delete a holder".
@@ -1344,12 +1854,44 @@ async fn list_pay_methods() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"[
+  {
+    "account_type": "company",
+    "arrival_desc": "1-3 business days",
+    "country": "HK",
+    "currency": "USD",
+    "fee_modes": [
+      1,
+      2,
+      3
+    ],
+    "max_amount": 1000000,
+    "min_amount": 100,
+    "name": "SWIFT 电汇",
+    "pay_method": "SWIFT",
+    "required_fields": [
+      "account_name",
+      "account_no",
+      "bank_name",
+      "swift_code",
+      "address",
+      "city"
+    ]
+  },
+  {
+    "country": "HK",
+    "currency": "HKD",
+    "name": "本地转账",
+    "pay_method": "LOCAL"
+  }
+]"#;
     let response = client(&server)
         .pay_method()
         .list_pay_methods(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `list_fund_sources` with its example "fund sources of a company".
@@ -1378,12 +1920,29 @@ async fn list_fund_sources() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"[
+  {
+    "code": "BUSINESS_INCOME",
+    "name": "经营收入",
+    "name_en": "Business income"
+  },
+  {
+    "code": "INVESTMENT",
+    "name": "投资收益",
+    "name_en": "Investment"
+  },
+  {
+    "code": "LOAN",
+    "name": "借款"
+  }
+]"#;
     let response = client(&server)
         .payee()
         .list_fund_sources(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `list_payment_purposes` with its example "payment purposes".
@@ -1411,12 +1970,30 @@ async fn list_payment_purposes() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"[
+  {
+    "code": "GOODS_PURCHASE",
+    "name": "货物贸易",
+    "name_en": "Purchase of goods"
+  },
+  {
+    "code": "SERVICE_FEE",
+    "name": "服务费",
+    "name_en": "Service fees"
+  },
+  {
+    "code": "SALARY",
+    "name": "工资",
+    "name_en": "Wages and salary"
+  }
+]"#;
     let response = client(&server)
         .payee()
         .list_payment_purposes(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `create_payee` with its example "create a SWIFT payee in Hong Kong".
@@ -1450,12 +2027,17 @@ async fn create_payee() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "payee_id": 300021,
+  "status": 1
+}"#;
     let response = client(&server)
         .payee()
         .create_payee(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `update_payee` with its example "fix the bank code of a rejected payee".
@@ -1505,12 +2087,38 @@ async fn update_payee() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "account_name": "Acme Trading Limited",
+  "account_no": "012345678901",
+  "account_type": "company",
+  "address": "88 Queensway, Admiralty",
+  "bank_address": "",
+  "bank_code": "004",
+  "bank_name": "The Hongkong and Shanghai Banking Corporation Limited",
+  "city": "Hong Kong",
+  "country": "HK",
+  "create_at": "2025-03-01 09:30:00",
+  "currency": "USD",
+  "email": "finance@acme.example",
+  "fund_source": "BUSINESS_INCOME",
+  "pay_method": "SWIFT",
+  "payee_id": 300021,
+  "payment_purpose": "GOODS_PURCHASE",
+  "phone": "",
+  "postal_code": "",
+  "reject_reason": "",
+  "state": "",
+  "status": 1,
+  "swift_code": "HSBCHKHHHKH",
+  "update_at": "2025-03-02 10:05:12"
+}"#;
     let response = client(&server)
         .payee()
         .update_payee(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `apply_payee` with its example "submit a payee".
@@ -1529,12 +2137,17 @@ async fn apply_payee() {
     let server = serve("/v1/openApi/payee/applyPayee", BODY, RESPONSE).await;
     let request: card_wallet::requests::ApplyPayeeRequest = serde_json::from_str(REQUEST)
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "payee_id": 300021,
+  "status": 2
+}"#;
     let response = client(&server)
         .payee()
         .apply_payee(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `delete_payee` with its example "delete a payee".
@@ -1606,12 +2219,40 @@ async fn list_payees() {
     let server = serve("/v1/openApi/payee/getPayeeList", BODY, RESPONSE).await;
     let request: card_wallet::requests::ListPayeesRequest = serde_json::from_str(REQUEST)
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "list": [
+    {
+      "account_name": "Acme Trading Limited",
+      "account_no": "********8901",
+      "account_type": "company",
+      "address": "88 Queensway, Admiralty",
+      "bank_code": "004",
+      "bank_name": "The Hongkong and Shanghai Banking Corporation Limited",
+      "city": "Hong Kong",
+      "country": "HK",
+      "create_at": "2025-03-01 09:30:00",
+      "currency": "USD",
+      "fund_source": "BUSINESS_INCOME",
+      "pay_method": "SWIFT",
+      "payee_id": 300021,
+      "payment_purpose": "GOODS_PURCHASE",
+      "reject_reason": "",
+      "status": 3,
+      "swift_code": "HSBCHKHHHKH",
+      "update_at": "2025-03-03 15:47:26"
+    }
+  ],
+  "page": 1,
+  "page_size": 20,
+  "total": 1
+}"#;
     let response = client(&server)
         .payee()
         .list_payees(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `get_payee_detail` with its example "an approved payee".
@@ -1660,12 +2301,38 @@ async fn get_payee_detail() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "account_name": "Acme Trading Limited",
+  "account_no": "012345678901",
+  "account_type": "company",
+  "address": "88 Queensway, Admiralty",
+  "bank_address": "",
+  "bank_code": "004",
+  "bank_name": "The Hongkong and Shanghai Banking Corporation Limited",
+  "city": "Hong Kong",
+  "country": "HK",
+  "create_at": "2025-03-01 09:30:00",
+  "currency": "USD",
+  "email": "finance@acme.example",
+  "fund_source": "BUSINESS_INCOME",
+  "pay_method": "SWIFT",
+  "payee_id": 300021,
+  "payment_purpose": "GOODS_PURCHASE",
+  "phone": "",
+  "postal_code": "",
+  "reject_reason": "",
+  "state": "",
+  "status": 3,
+  "swift_code": "HSBCHKHHHKH",
+  "update_at": "2025-03-03 15:47:26"
+}"#;
     let response = client(&server)
         .payee()
         .get_payee_detail(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `list_payment_reasons` with its example "reasons for SWIFT payments".
@@ -1694,12 +2361,29 @@ async fn list_payment_reasons() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"[
+  {
+    "code": "GOODS_PURCHASE",
+    "name": "货物贸易",
+    "name_en": "Purchase of goods"
+  },
+  {
+    "code": "SERVICE_FEE",
+    "name": "服务费",
+    "name_en": "Service fees"
+  },
+  {
+    "code": "ADVERTISING",
+    "name": "广告费"
+  }
+]"#;
     let response = client(&server)
         .payment()
         .list_payment_reasons(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `create_payment` with its example "pay 2000 USD by SWIFT, payer pays the charges".
@@ -1752,12 +2436,35 @@ async fn create_payment() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "amount": 2000,
+  "create_at": "2025-03-06 10:00:00",
+  "currency": "USD",
+  "fail_reason": "",
+  "fee": 25,
+  "fee_mode": 2,
+  "finish_at": "",
+  "out_order_id": "platform_pay_20250306_0001",
+  "pay_method": "SWIFT",
+  "payee_amount": 2000,
+  "payee_currency": "USD",
+  "payee_id": 300021,
+  "payment_id": 500031,
+  "payment_sn": "8d1f0c2b7a6e4d3c9b8a7f6e5d4c3b2a",
+  "rate": 1,
+  "reason": "GOODS_PURCHASE",
+  "remark": "INV-2025-0042",
+  "status": 2,
+  "total_amount": 2025,
+  "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
+}"#;
     let response = client(&server)
         .payment()
         .create_payment(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `list_payments` with its example "payments to one payee".
@@ -1812,12 +2519,41 @@ async fn list_payments() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "list": [
+    {
+      "amount": 2000,
+      "create_at": "2025-03-06 10:00:00",
+      "currency": "USD",
+      "fail_reason": "",
+      "fee": 25,
+      "fee_mode": 2,
+      "finish_at": "2025-03-07 03:21:45",
+      "out_order_id": "platform_pay_20250306_0001",
+      "pay_method": "SWIFT",
+      "payee_amount": 2000,
+      "payee_currency": "USD",
+      "payee_id": 300021,
+      "payment_id": 500031,
+      "payment_sn": "8d1f0c2b7a6e4d3c9b8a7f6e5d4c3b2a",
+      "rate": 1,
+      "reason": "GOODS_PURCHASE",
+      "status": 4,
+      "total_amount": 2025,
+      "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
+    }
+  ],
+  "page": 1,
+  "page_size": 20,
+  "total": 1
+}"#;
     let response = client(&server)
         .payment()
         .list_payments(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }
 
 /// `get_payment_detail` with its example "a returned payment, looked up by out_order_id".
@@ -1863,10 +2599,33 @@ async fn get_payment_detail() {
             REQUEST,
         )
         .expect("example request decodes");
+
+    const DATA: &str = r#"{
+  "amount": 1500,
+  "create_at": "2025-03-04 08:45:10",
+  "currency": "USD",
+  "fail_reason": "beneficiary account closed",
+  "fee": 20,
+  "fee_mode": 1,
+  "finish_at": "2025-03-06 02:13:57",
+  "out_order_id": "platform_pay_20250304_0003",
+  "pay_method": "SWIFT",
+  "payee_amount": 11718.75,
+  "payee_currency": "HKD",
+  "payee_id": 300018,
+  "payment_id": 500027,
+  "payment_sn": "1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6",
+  "rate": 7.8125,
+  "reason": "SERVICE_FEE",
+  "remark": "",
+  "status": 6,
+  "total_amount": 1520,
+  "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
+}"#;
     let response = client(&server)
         .payment()
         .get_payment_detail(&request)
         .await
         .expect("call succeeds");
-    assert_round_trip(&response, RESPONSE);
+    assert_round_trip(&response, DATA);
 }

@@ -7,7 +7,8 @@
 use card_wallet::webhooks;
 use serde_json::Value;
 
-/// The object with empty strings and nulls dropped: `""` datetimes read as `None`.
+/// The JSON with empty strings and nulls dropped: the client reads `""`
+/// datetimes as `None` and skips absent optional fields.
 fn normalize(v: Value) -> Value {
     match v {
         Value::Object(map) => {
@@ -24,11 +25,14 @@ fn normalize(v: Value) -> Value {
     }
 }
 
-fn assert_round_trip<T: serde::Serialize>(payload: &T, expected: &str) {
+/// `decoded`, serialized again and normalized, equals the `expected` JSON.
+fn assert_round_trip<T: serde::Serialize>(decoded: &T, expected: &str) {
     let expected = normalize(
-        serde_json::from_str(expected).expect("example payload is JSON"),
+        serde_json::from_str(expected).expect("expected JSON parses"),
     );
-    let actual = normalize(serde_json::to_value(payload).expect("payload serializes"));
+    let actual = normalize(
+        serde_json::to_value(decoded).expect("decoded value serializes"),
+    );
     assert_eq!(actual, expected);
 }
 

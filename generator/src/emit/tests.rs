@@ -36,6 +36,33 @@ fn auth_value(i: usize, ty: &Type, name: &str) -> (TokenStream, serde_json::Valu
     }
 }
 
+/// `normalize` and `assert_round_trip`, shared by the generated test files.
+fn round_trip_helpers() -> TokenStream {
+    quote! {
+        /// The JSON with empty strings and nulls dropped: the client reads `""`
+        /// datetimes as `None` and skips absent optional fields.
+        fn normalize(v: Value) -> Value {
+            match v {
+                Value::Object(map) => Value::Object(
+                    map.into_iter()
+                        .filter(|(_, v)| !(v.is_null() || v.as_str() == Some("")))
+                        .map(|(k, v)| (k, normalize(v)))
+                        .collect(),
+                ),
+                Value::Array(items) => Value::Array(items.into_iter().map(normalize).collect()),
+                other => other,
+            }
+        }
+
+        /// `decoded`, serialized again and normalized, equals the `expected` JSON.
+        fn assert_round_trip<T: serde::Serialize>(decoded: &T, expected: &str) {
+            let expected = normalize(serde_json::from_str(expected).expect("expected JSON parses"));
+            let actual = normalize(serde_json::to_value(decoded).expect("decoded value serializes"));
+            assert_eq!(actual, expected);
+        }
+    }
+}
+
 pub fn endpoints_test(api: &Api) -> Result<String, String> {
     let auth = &api.service.auth;
     let (args, values): (Vec<TokenStream>, Vec<serde_json::Value>) =
@@ -61,7 +88,11 @@ pub fn endpoints_test(api: &Api) -> Result<String, String> {
         let expected_body = raw_str(&serde_json::to_string_pretty(&body).map_err(|e| e.to_string())?)?;
         let request = raw_str(&serde_json::to_string(&fields).map_err(|e| e.to_string())?)?;
         let response = raw_str(resp_text.trim_end())?;
-        tests.push(endpoint_test(api, e, &ex.name, expected_body, request, response));
+        let resp_value: serde_json::Value =
+            serde_json::from_str(resp_text).map_err(|err| format!("{}: example response: {err}", e.name))?;
+        let data_value = resp_value.get(&api.service.envelope.data).cloned().unwrap_or(serde_json::Value::Null);
+        let data = raw_str(&serde_json::to_string_pretty(&data_value).map_err(|e| e.to_string())?)?;
+        tests.push(endpoint_test(api, e, &ex.name, [expected_body, request, response, data]));
     }
     let doc = module_doc(
         "Every endpoint with a complete example in the spec, called once against a loopback\n\
@@ -69,7 +100,7 @@ pub fn endpoints_test(api: &Api) -> Result<String, String> {
          included), and the decoded response, serialized again, must equal the example's data.",
     );
     let version = &api.service.default_version;
-    let data = &api.service.envelope.data;
+    let helpers = round_trip_helpers();
     let tokens = quote! {
         #doc
         use card_wallet::{Client, Credentials};
@@ -100,42 +131,18 @@ pub fn endpoints_test(api: &Api) -> Result<String, String> {
             server
         }
 
-        /// The example's data with empty strings and nulls dropped: the client
-        /// reads `""` datetimes as `None` and skips absent optional fields.
-        fn normalize(v: Value) -> Value {
-            match v {
-                Value::Object(map) => Value::Object(
-                    map.into_iter()
-                        .filter(|(_, v)| !(v.is_null() || v.as_str() == Some("")))
-                        .map(|(k, v)| (k, normalize(v)))
-                        .collect(),
-                ),
-                Value::Array(items) => Value::Array(items.into_iter().map(normalize).collect()),
-                other => other,
-            }
-        }
-
-        /// Decoded response, serialized again and normalized, against the example's data.
-        fn assert_round_trip<T: serde::Serialize>(decoded: &T, response: &str) {
-            let example: Value = serde_json::from_str(response).expect("example response is JSON");
-            let expected = normalize(example.get(#data).cloned().unwrap_or(Value::Null));
-            let actual = normalize(serde_json::to_value(decoded).expect("decoded value serializes"));
-            assert_eq!(actual, expected);
-        }
+        #helpers
 
         #(#tests)*
     };
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("endpoint tests do not parse: {e}"))?;
-    Ok(format!("{}{}", crate::emit::rust::HEADER, crate::emit::rust::space_items(&prettyplease::unparse(&file))))
+    crate::emit::rust::format_module("tests/endpoints.rs", tokens)
 }
 
 fn endpoint_test(
     api: &Api,
     e: &Endpoint,
     example: &str,
-    expected_body: TokenStream,
-    request: TokenStream,
-    response: TokenStream,
+    [expected_body, request, response, data]: [TokenStream; 4],
 ) -> TokenStream {
     let name = format_ident!("{}", e.name.trim_start_matches("r#"));
     let method = ident(&e.name);
@@ -147,8 +154,9 @@ fn endpoint_test(
     let check = match e.response {
         crate::model::Response::Empty => quote!(#call;),
         _ => quote! {
+            const DATA: &str = #data;
             let response = #call;
-            assert_round_trip(&response, RESPONSE);
+            assert_round_trip(&response, DATA);
         },
     };
     quote! {
@@ -215,37 +223,15 @@ pub fn webhook_examples_test(api: &Api) -> Result<Option<String>, String> {
         "Every webhook example in the spec parses into the variant of its tag, and its payload,\n\
          serialized again, equals the example's object (money, datetimes and codes exact).",
     );
+    let helpers = round_trip_helpers();
     let tokens = quote! {
         #doc
         use card_wallet::webhooks;
         use serde_json::Value;
 
-        /// The object with empty strings and nulls dropped: `""` datetimes read as `None`.
-        fn normalize(v: Value) -> Value {
-            match v {
-                Value::Object(map) => Value::Object(
-                    map.into_iter()
-                        .filter(|(_, v)| !(v.is_null() || v.as_str() == Some("")))
-                        .map(|(k, v)| (k, normalize(v)))
-                        .collect(),
-                ),
-                Value::Array(items) => Value::Array(items.into_iter().map(normalize).collect()),
-                other => other,
-            }
-        }
-
-        fn assert_round_trip<T: serde::Serialize>(payload: &T, expected: &str) {
-            let expected = normalize(serde_json::from_str(expected).expect("example payload is JSON"));
-            let actual = normalize(serde_json::to_value(payload).expect("payload serializes"));
-            assert_eq!(actual, expected);
-        }
+        #helpers
 
         #(#tests)*
     };
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("webhook example tests do not parse: {e}"))?;
-    Ok(Some(format!(
-        "{}{}",
-        crate::emit::rust::HEADER,
-        crate::emit::rust::space_items(&prettyplease::unparse(&file))
-    )))
+    crate::emit::rust::format_module("tests/webhook_examples.rs", tokens).map(Some)
 }
