@@ -101,11 +101,6 @@ async fn list_wallets() {
     ]
   }
 }"#;
-    let server = serve("/v1/openApi/wallet/getWalletList", BODY, RESPONSE).await;
-    let request: card_wallet::requests::ListWalletsRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "list": [
@@ -125,6 +120,11 @@ async fn list_wallets() {
   "page_size": 20,
   "total": 1
 }"#;
+    let server = serve("/v1/openApi/wallet/getWalletList", BODY, RESPONSE).await;
+    let request: card_wallet::requests::ListWalletsRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .wallet()
         .list_wallets(&request)
@@ -160,11 +160,6 @@ async fn get_wallet_detail() {
         "create_at": "2023-10-30 05:35:14"
     }
 }"#;
-    let server = serve("/v1/openApi/wallet/getWalletDetail", BODY, RESPONSE).await;
-    let request: card_wallet::requests::GetWalletDetailRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "available_balance": 10165.27,
@@ -177,6 +172,11 @@ async fn get_wallet_detail() {
   "wallet_name": "card wallet",
   "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
 }"#;
+    let server = serve("/v1/openApi/wallet/getWalletDetail", BODY, RESPONSE).await;
+    let request: card_wallet::requests::GetWalletDetailRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .wallet()
         .get_wallet_detail(&request)
@@ -245,11 +245,6 @@ async fn list_transactions() {
     ]
   }
 }"#;
-    let server = serve("/v1/openApi/wallet/getTransactionList", BODY, RESPONSE).await;
-    let request: card_wallet::requests::ListTransactionsRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "list": [
@@ -290,6 +285,11 @@ async fn list_transactions() {
   "page_size": 20,
   "total": 2
 }"#;
+    let server = serve("/v1/openApi/wallet/getTransactionList", BODY, RESPONSE).await;
+    let request: card_wallet::requests::ListTransactionsRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .wallet()
         .list_transactions(&request)
@@ -332,11 +332,6 @@ async fn get_transaction_detail() {
     "finish_at": ""
   }
 }"#;
-    let server = serve("/v1/openApi/wallet/getTransactionDetail", BODY, RESPONSE).await;
-    let request: card_wallet::requests::GetTransactionDetailRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "after_balance": 10165.27,
@@ -356,6 +351,11 @@ async fn get_transaction_detail() {
   "wallet_id": 100006,
   "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
 }"#;
+    let server = serve("/v1/openApi/wallet/getTransactionDetail", BODY, RESPONSE).await;
+    let request: card_wallet::requests::GetTransactionDetailRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .wallet()
         .get_transaction_detail(&request)
@@ -391,11 +391,6 @@ async fn get_exchange_rate() {
     "expire_at": "2025-03-06 09:16:00"
   }
 }"#;
-    let server = serve("/v1/openApi/wallet/getExchangeRate", BODY, RESPONSE).await;
-    let request: card_wallet::requests::GetExchangeRateRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "amount": 1000,
@@ -406,6 +401,11 @@ async fn get_exchange_rate() {
   "to_amount": 921.6,
   "to_currency": "EUR"
 }"#;
+    let server = serve("/v1/openApi/wallet/getExchangeRate", BODY, RESPONSE).await;
+    let request: card_wallet::requests::GetExchangeRateRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .wallet()
         .get_exchange_rate(&request)
@@ -466,9 +466,6 @@ async fn list_bins() {
     ]
   }
 }"#;
-    let server = serve("/v1/openApi/bin/getBinList", BODY, RESPONSE).await;
-    let request: card_wallet::requests::ListBinsRequest = serde_json::from_str(REQUEST)
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "list": [
@@ -503,6 +500,9 @@ async fn list_bins() {
   "page_size": 20,
   "total": 2
 }"#;
+    let server = serve("/v1/openApi/bin/getBinList", BODY, RESPONSE).await;
+    let request: card_wallet::requests::ListBinsRequest = serde_json::from_str(REQUEST)
+        .expect("example request decodes");
     let response = client(&server)
         .bin()
         .list_bins(&request)
@@ -543,11 +543,6 @@ async fn get_bin_detail() {
     "create_at": "2023-10-19 07:12:42"
   }
 }"#;
-    let server = serve("/v1/openApi/bin/getBinDetail", BODY, RESPONSE).await;
-    let request: card_wallet::requests::GetBinDetailRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "bin": "491090",
@@ -565,6 +560,11 @@ async fn get_bin_detail() {
   "support_3ds": true,
   "support_avs": true
 }"#;
+    let server = serve("/v1/openApi/bin/getBinDetail", BODY, RESPONSE).await;
+    let request: card_wallet::requests::GetBinDetailRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .bin()
         .get_bin_detail(&request)
@@ -606,9 +606,6 @@ async fn get_bin_fee() {
     "small_trade_fee": 0.1
   }
 }"#;
-    let server = serve("/v1/openApi/bin/getBinFee", BODY, RESPONSE).await;
-    let request: card_wallet::requests::GetBinFeeRequest = serde_json::from_str(REQUEST)
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "bin_id": "cpi_6530de6a2f1c7",
@@ -627,6 +624,9 @@ async fn get_bin_fee() {
   "trade_fee_fixed": 0.1,
   "trade_fee_rate": 0
 }"#;
+    let server = serve("/v1/openApi/bin/getBinFee", BODY, RESPONSE).await;
+    let request: card_wallet::requests::GetBinFeeRequest = serde_json::from_str(REQUEST)
+        .expect("example request decodes");
     let response = client(&server)
         .bin()
         .get_bin_fee(&request)
@@ -666,11 +666,6 @@ async fn get_bin_limit() {
     "daily_open_count": 100
   }
 }"#;
-    let server = serve("/v1/openApi/bin/getBinLimit", BODY, RESPONSE).await;
-    let request: card_wallet::requests::GetBinLimitRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "bin_id": "cpi_6530de6a2f1c7",
@@ -687,6 +682,11 @@ async fn get_bin_limit() {
   "monthly_trade_limit": 100000,
   "single_trade_limit": 5000
 }"#;
+    let server = serve("/v1/openApi/bin/getBinLimit", BODY, RESPONSE).await;
+    let request: card_wallet::requests::GetBinLimitRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .bin()
         .get_bin_limit(&request)
@@ -745,9 +745,6 @@ async fn list_cards() {
     ]
   }
 }"#;
-    let server = serve("/v1/openApi/card/getCardList", BODY, RESPONSE).await;
-    let request: card_wallet::requests::ListCardsRequest = serde_json::from_str(REQUEST)
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "list": [
@@ -780,6 +777,9 @@ async fn list_cards() {
   "page_size": 20,
   "total": 1
 }"#;
+    let server = serve("/v1/openApi/card/getCardList", BODY, RESPONSE).await;
+    let request: card_wallet::requests::ListCardsRequest = serde_json::from_str(REQUEST)
+        .expect("example request decodes");
     let response = client(&server)
         .card()
         .list_cards(&request)
@@ -828,11 +828,6 @@ async fn get_card_detail() {
     "create_at": "2025-03-03 02:40:57"
   }
 }"#;
-    let server = serve("/v1/openApi/card/getCardDetail", BODY, RESPONSE).await;
-    let request: card_wallet::requests::GetCardDetailRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "app_id": 100001,
@@ -858,6 +853,11 @@ async fn get_card_detail() {
   "status": 2,
   "use_at": "2025-03-03 02:42:11"
 }"#;
+    let server = serve("/v1/openApi/card/getCardDetail", BODY, RESPONSE).await;
+    let request: card_wallet::requests::GetCardDetailRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .card()
         .get_card_detail(&request)
@@ -879,16 +879,16 @@ async fn activate_card() {
     const REQUEST: &str = r#"{"card_id":"cid_sxdwXPRxtXt6Ch4n"}"#;
 
     const RESPONSE: &str = r#"{"code": 0, "message": "success", "data": {"card_id": "cid_sxdwXPRxtXt6Ch4n", "status": 2}}"#;
-    let server = serve("/v1/openApi/card/activateCard", BODY, RESPONSE).await;
-    let request: card_wallet::requests::ActivateCardRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "card_id": "cid_sxdwXPRxtXt6Ch4n",
   "status": 2
 }"#;
+    let server = serve("/v1/openApi/card/activateCard", BODY, RESPONSE).await;
+    let request: card_wallet::requests::ActivateCardRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .card()
         .activate_card(&request)
@@ -911,14 +911,14 @@ async fn freeze_card() {
     const REQUEST: &str = r#"{"card_id":"cid_sxdwXPRxtXt6Ch4n","reason":"suspicious activity"}"#;
 
     const RESPONSE: &str = r#"{"code": 0, "message": "success", "data": {"card_id": "cid_sxdwXPRxtXt6Ch4n", "status": 3}}"#;
-    let server = serve("/v1/openApi/card/freezeCard", BODY, RESPONSE).await;
-    let request: card_wallet::requests::FreezeCardRequest = serde_json::from_str(REQUEST)
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "card_id": "cid_sxdwXPRxtXt6Ch4n",
   "status": 3
 }"#;
+    let server = serve("/v1/openApi/card/freezeCard", BODY, RESPONSE).await;
+    let request: card_wallet::requests::FreezeCardRequest = serde_json::from_str(REQUEST)
+        .expect("example request decodes");
     let response = client(&server)
         .card()
         .freeze_card(&request)
@@ -940,16 +940,16 @@ async fn unfreeze_card() {
     const REQUEST: &str = r#"{"card_id":"cid_sxdwXPRxtXt6Ch4n"}"#;
 
     const RESPONSE: &str = r#"{"code": 0, "message": "success", "data": {"card_id": "cid_sxdwXPRxtXt6Ch4n", "status": 2}}"#;
-    let server = serve("/v1/openApi/card/unfreezeCard", BODY, RESPONSE).await;
-    let request: card_wallet::requests::UnfreezeCardRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "card_id": "cid_sxdwXPRxtXt6Ch4n",
   "status": 2
 }"#;
+    let server = serve("/v1/openApi/card/unfreezeCard", BODY, RESPONSE).await;
+    let request: card_wallet::requests::UnfreezeCardRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .card()
         .unfreeze_card(&request)
@@ -981,15 +981,15 @@ async fn close_card() {
     "status": 4
   }
 }"#;
-    let server = serve("/v1/openApi/card/closeCard", BODY, RESPONSE).await;
-    let request: card_wallet::requests::CloseCardRequest = serde_json::from_str(REQUEST)
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "card_id": "cid_sxdwXPRxtXt6Ch4n",
   "order_id": "ord_9hT3xLq2",
   "status": 4
 }"#;
+    let server = serve("/v1/openApi/card/closeCard", BODY, RESPONSE).await;
+    let request: card_wallet::requests::CloseCardRequest = serde_json::from_str(REQUEST)
+        .expect("example request decodes");
     let response = client(&server)
         .card()
         .close_card(&request)
@@ -1057,11 +1057,6 @@ async fn list_card_trades() {
     ]
   }
 }"#;
-    let server = serve("/v1/openApi/card/getCardTradeList", BODY, RESPONSE).await;
-    let request: card_wallet::requests::ListCardTradesRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "list": [
@@ -1102,6 +1097,11 @@ async fn list_card_trades() {
   "page_size": 20,
   "total": 2
 }"#;
+    let server = serve("/v1/openApi/card/getCardTradeList", BODY, RESPONSE).await;
+    let request: card_wallet::requests::ListCardTradesRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .card()
         .list_card_trades(&request)
@@ -1149,11 +1149,6 @@ async fn list_merchant_trade_scores() {
     ]
   }
 }"#;
-    let server = serve("/v1/openApi/card/getMerchantTradeScore", BODY, RESPONSE).await;
-    let request: card_wallet::requests::ListMerchantTradeScoresRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "list": [
@@ -1176,6 +1171,11 @@ async fn list_merchant_trade_scores() {
   "page_size": 20,
   "total": 2
 }"#;
+    let server = serve("/v1/openApi/card/getMerchantTradeScore", BODY, RESPONSE).await;
+    let request: card_wallet::requests::ListMerchantTradeScoresRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .card()
         .list_merchant_trade_scores(&request)
@@ -1224,9 +1224,6 @@ async fn open_card() {
     "finish_at": ""
   }
 }"#;
-    let server = serve("/v1/openApi/order/openCard", BODY, RESPONSE).await;
-    let request: card_wallet::requests::OpenCardRequest = serde_json::from_str(REQUEST)
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "amount": 10,
@@ -1247,6 +1244,9 @@ async fn open_card() {
   "total_amount": 12.15,
   "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
 }"#;
+    let server = serve("/v1/openApi/order/openCard", BODY, RESPONSE).await;
+    let request: card_wallet::requests::OpenCardRequest = serde_json::from_str(REQUEST)
+        .expect("example request decodes");
     let response = client(&server)
         .order()
         .open_card(&request)
@@ -1288,11 +1288,6 @@ async fn recharge_card() {
     "finish_at": ""
   }
 }"#;
-    let server = serve("/v1/openApi/order/rechargeCard", BODY, RESPONSE).await;
-    let request: card_wallet::requests::RechargeCardRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "amount": 100,
@@ -1309,6 +1304,11 @@ async fn recharge_card() {
   "total_amount": 101.5,
   "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
 }"#;
+    let server = serve("/v1/openApi/order/rechargeCard", BODY, RESPONSE).await;
+    let request: card_wallet::requests::RechargeCardRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .order()
         .recharge_card(&request)
@@ -1376,9 +1376,6 @@ async fn list_orders() {
     ]
   }
 }"#;
-    let server = serve("/v1/openApi/order/getOrderList", BODY, RESPONSE).await;
-    let request: card_wallet::requests::ListOrdersRequest = serde_json::from_str(REQUEST)
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "list": [
@@ -1421,6 +1418,9 @@ async fn list_orders() {
   "page_size": 20,
   "total": 2
 }"#;
+    let server = serve("/v1/openApi/order/getOrderList", BODY, RESPONSE).await;
+    let request: card_wallet::requests::ListOrdersRequest = serde_json::from_str(REQUEST)
+        .expect("example request decodes");
     let response = client(&server)
         .order()
         .list_orders(&request)
@@ -1486,11 +1486,6 @@ async fn get_order_detail() {
     ]
   }
 }"#;
-    let server = serve("/v1/openApi/order/getOrderDetail", BODY, RESPONSE).await;
-    let request: card_wallet::requests::GetOrderDetailRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "amount": 10,
@@ -1533,6 +1528,11 @@ async fn get_order_detail() {
   "total_amount": 12.15,
   "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
 }"#;
+    let server = serve("/v1/openApi/order/getOrderDetail", BODY, RESPONSE).await;
+    let request: card_wallet::requests::GetOrderDetailRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .order()
         .get_order_detail(&request)
@@ -1583,11 +1583,6 @@ async fn list_holders() {
     ]
   }
 }"#;
-    let server = serve("/v1/openApi/holder/getHolderList", BODY, RESPONSE).await;
-    let request: card_wallet::requests::ListHoldersRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "list": [
@@ -1613,6 +1608,11 @@ async fn list_holders() {
   "page_size": 20,
   "total": 1
 }"#;
+    let server = serve("/v1/openApi/holder/getHolderList", BODY, RESPONSE).await;
+    let request: card_wallet::requests::ListHoldersRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .holder()
         .list_holders(&request)
@@ -1644,15 +1644,15 @@ async fn create_holder() {
     const REQUEST: &str = r#"{"address":"500 Market Street","birthday":"1990-05-17","city":"San Francisco","country":"US","email":"jane.doe@example.com","first_name":"Jane","last_name":"Doe","phone":"4155550123","phone_area_code":"+1","postal_code":"94105","state":"CA"}"#;
 
     const RESPONSE: &str = r#"{"code": 0, "message": "success", "data": {"holder_id": "hld_2Wn7KpQz"}}"#;
+
+    const DATA: &str = r#"{
+  "holder_id": "hld_2Wn7KpQz"
+}"#;
     let server = serve("/v1/openApi/holder/createHolder", BODY, RESPONSE).await;
     let request: card_wallet::requests::CreateHolderRequest = serde_json::from_str(
             REQUEST,
         )
         .expect("example request decodes");
-
-    const DATA: &str = r#"{
-  "holder_id": "hld_2Wn7KpQz"
-}"#;
     let response = client(&server)
         .holder()
         .create_holder(&request)
@@ -1697,11 +1697,6 @@ async fn update_holder() {
     "update_at": "2025-03-06 14:02:19"
   }
 }"#;
-    let server = serve("/v1/openApi/holder/updateHolder", BODY, RESPONSE).await;
-    let request: card_wallet::requests::UpdateHolderRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "address": "1 Broadway",
@@ -1720,6 +1715,11 @@ async fn update_holder() {
   "state": "CA",
   "update_at": "2025-03-06 14:02:19"
 }"#;
+    let server = serve("/v1/openApi/holder/updateHolder", BODY, RESPONSE).await;
+    let request: card_wallet::requests::UpdateHolderRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .holder()
         .update_holder(&request)
@@ -1761,11 +1761,6 @@ async fn get_holder_detail() {
     "update_at": ""
   }
 }"#;
-    let server = serve("/v1/openApi/holder/getHolderDetail", BODY, RESPONSE).await;
-    let request: card_wallet::requests::GetHolderDetailRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "address": "500 Market Street",
@@ -1784,6 +1779,11 @@ async fn get_holder_detail() {
   "state": "CA",
   "update_at": ""
 }"#;
+    let server = serve("/v1/openApi/holder/getHolderDetail", BODY, RESPONSE).await;
+    let request: card_wallet::requests::GetHolderDetailRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .holder()
         .get_holder_detail(&request)
@@ -1849,11 +1849,6 @@ async fn list_pay_methods() {
     }
   ]
 }"#;
-    let server = serve("/v1/openApi/payMethod/getPayMethodList", BODY, RESPONSE).await;
-    let request: card_wallet::requests::ListPayMethodsRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"[
   {
@@ -1886,6 +1881,11 @@ async fn list_pay_methods() {
     "pay_method": "LOCAL"
   }
 ]"#;
+    let server = serve("/v1/openApi/payMethod/getPayMethodList", BODY, RESPONSE).await;
+    let request: card_wallet::requests::ListPayMethodsRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .pay_method()
         .list_pay_methods(&request)
@@ -1915,11 +1915,6 @@ async fn list_fund_sources() {
     {"code": "LOAN", "name": "借款"}
   ]
 }"#;
-    let server = serve("/v1/openApi/payee/getFundSourceList", BODY, RESPONSE).await;
-    let request: card_wallet::requests::ListFundSourcesRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"[
   {
@@ -1937,6 +1932,11 @@ async fn list_fund_sources() {
     "name": "借款"
   }
 ]"#;
+    let server = serve("/v1/openApi/payee/getFundSourceList", BODY, RESPONSE).await;
+    let request: card_wallet::requests::ListFundSourcesRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .payee()
         .list_fund_sources(&request)
@@ -1965,11 +1965,6 @@ async fn list_payment_purposes() {
     {"code": "SALARY", "name": "工资", "name_en": "Wages and salary"}
   ]
 }"#;
-    let server = serve("/v1/openApi/payee/getPaymentPurposeList", BODY, RESPONSE).await;
-    let request: card_wallet::requests::ListPaymentPurposesRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"[
   {
@@ -1988,6 +1983,11 @@ async fn list_payment_purposes() {
     "name_en": "Wages and salary"
   }
 ]"#;
+    let server = serve("/v1/openApi/payee/getPaymentPurposeList", BODY, RESPONSE).await;
+    let request: card_wallet::requests::ListPaymentPurposesRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .payee()
         .list_payment_purposes(&request)
@@ -2022,16 +2022,16 @@ async fn create_payee() {
     const REQUEST: &str = r#"{"account_name":"Acme Trading Limited","account_no":"012345678901","account_type":"company","address":"88 Queensway, Admiralty","bank_code":"004","bank_name":"The Hongkong and Shanghai Banking Corporation Limited","city":"Hong Kong","country":"HK","currency":"USD","email":"finance@acme.example","fund_source":"BUSINESS_INCOME","pay_method":"SWIFT","payment_purpose":"GOODS_PURCHASE","swift_code":"HSBCHKHHHKH"}"#;
 
     const RESPONSE: &str = r#"{"code": 0, "message": "success", "data": {"payee_id": 300021, "status": 1}}"#;
-    let server = serve("/v1/openApi/payee/createPayee", BODY, RESPONSE).await;
-    let request: card_wallet::requests::CreatePayeeRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "payee_id": 300021,
   "status": 1
 }"#;
+    let server = serve("/v1/openApi/payee/createPayee", BODY, RESPONSE).await;
+    let request: card_wallet::requests::CreatePayeeRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .payee()
         .create_payee(&request)
@@ -2082,11 +2082,6 @@ async fn update_payee() {
     "update_at": "2025-03-02 10:05:12"
   }
 }"#;
-    let server = serve("/v1/openApi/payee/updatePayee", BODY, RESPONSE).await;
-    let request: card_wallet::requests::UpdatePayeeRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "account_name": "Acme Trading Limited",
@@ -2113,6 +2108,11 @@ async fn update_payee() {
   "swift_code": "HSBCHKHHHKH",
   "update_at": "2025-03-02 10:05:12"
 }"#;
+    let server = serve("/v1/openApi/payee/updatePayee", BODY, RESPONSE).await;
+    let request: card_wallet::requests::UpdatePayeeRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .payee()
         .update_payee(&request)
@@ -2134,14 +2134,14 @@ async fn apply_payee() {
     const REQUEST: &str = r#"{"payee_id":300021}"#;
 
     const RESPONSE: &str = r#"{"code": 0, "message": "success", "data": {"payee_id": 300021, "status": 2}}"#;
-    let server = serve("/v1/openApi/payee/applyPayee", BODY, RESPONSE).await;
-    let request: card_wallet::requests::ApplyPayeeRequest = serde_json::from_str(REQUEST)
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "payee_id": 300021,
   "status": 2
 }"#;
+    let server = serve("/v1/openApi/payee/applyPayee", BODY, RESPONSE).await;
+    let request: card_wallet::requests::ApplyPayeeRequest = serde_json::from_str(REQUEST)
+        .expect("example request decodes");
     let response = client(&server)
         .payee()
         .apply_payee(&request)
@@ -2216,9 +2216,6 @@ async fn list_payees() {
     ]
   }
 }"#;
-    let server = serve("/v1/openApi/payee/getPayeeList", BODY, RESPONSE).await;
-    let request: card_wallet::requests::ListPayeesRequest = serde_json::from_str(REQUEST)
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "list": [
@@ -2247,6 +2244,9 @@ async fn list_payees() {
   "page_size": 20,
   "total": 1
 }"#;
+    let server = serve("/v1/openApi/payee/getPayeeList", BODY, RESPONSE).await;
+    let request: card_wallet::requests::ListPayeesRequest = serde_json::from_str(REQUEST)
+        .expect("example request decodes");
     let response = client(&server)
         .payee()
         .list_payees(&request)
@@ -2296,11 +2296,6 @@ async fn get_payee_detail() {
     "update_at": "2025-03-03 15:47:26"
   }
 }"#;
-    let server = serve("/v1/openApi/payee/getPayeeDetail", BODY, RESPONSE).await;
-    let request: card_wallet::requests::GetPayeeDetailRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "account_name": "Acme Trading Limited",
@@ -2327,6 +2322,11 @@ async fn get_payee_detail() {
   "swift_code": "HSBCHKHHHKH",
   "update_at": "2025-03-03 15:47:26"
 }"#;
+    let server = serve("/v1/openApi/payee/getPayeeDetail", BODY, RESPONSE).await;
+    let request: card_wallet::requests::GetPayeeDetailRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .payee()
         .get_payee_detail(&request)
@@ -2356,11 +2356,6 @@ async fn list_payment_reasons() {
     {"code": "ADVERTISING", "name": "广告费"}
   ]
 }"#;
-    let server = serve("/v1/openApi/payment/getPaymentReasonList", BODY, RESPONSE).await;
-    let request: card_wallet::requests::ListPaymentReasonsRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"[
   {
@@ -2378,6 +2373,11 @@ async fn list_payment_reasons() {
     "name": "广告费"
   }
 ]"#;
+    let server = serve("/v1/openApi/payment/getPaymentReasonList", BODY, RESPONSE).await;
+    let request: card_wallet::requests::ListPaymentReasonsRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .payment()
         .list_payment_reasons(&request)
@@ -2431,11 +2431,6 @@ async fn create_payment() {
     "finish_at": ""
   }
 }"#;
-    let server = serve("/v1/openApi/payment/createPayment", BODY, RESPONSE).await;
-    let request: card_wallet::requests::CreatePaymentRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "amount": 2000,
@@ -2459,6 +2454,11 @@ async fn create_payment() {
   "total_amount": 2025,
   "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
 }"#;
+    let server = serve("/v1/openApi/payment/createPayment", BODY, RESPONSE).await;
+    let request: card_wallet::requests::CreatePaymentRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .payment()
         .create_payment(&request)
@@ -2514,11 +2514,6 @@ async fn list_payments() {
     ]
   }
 }"#;
-    let server = serve("/v1/openApi/payment/getPaymentList", BODY, RESPONSE).await;
-    let request: card_wallet::requests::ListPaymentsRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "list": [
@@ -2548,6 +2543,11 @@ async fn list_payments() {
   "page_size": 20,
   "total": 1
 }"#;
+    let server = serve("/v1/openApi/payment/getPaymentList", BODY, RESPONSE).await;
+    let request: card_wallet::requests::ListPaymentsRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .payment()
         .list_payments(&request)
@@ -2594,11 +2594,6 @@ async fn get_payment_detail() {
     "finish_at": "2025-03-06 02:13:57"
   }
 }"#;
-    let server = serve("/v1/openApi/payment/getPaymentDetail", BODY, RESPONSE).await;
-    let request: card_wallet::requests::GetPaymentDetailRequest = serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
 
     const DATA: &str = r#"{
   "amount": 1500,
@@ -2622,6 +2617,11 @@ async fn get_payment_detail() {
   "total_amount": 1520,
   "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
 }"#;
+    let server = serve("/v1/openApi/payment/getPaymentDetail", BODY, RESPONSE).await;
+    let request: card_wallet::requests::GetPaymentDetailRequest = serde_json::from_str(
+            REQUEST,
+        )
+        .expect("example request decodes");
     let response = client(&server)
         .payment()
         .get_payment_detail(&request)

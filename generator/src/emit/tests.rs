@@ -151,10 +151,13 @@ fn endpoint_test(
     let url = e.full_path.replace("{version}", &api.service.default_version);
     let doc = format!(" `{}` with its example \"{example}\".", e.name.trim_start_matches("r#"));
     let call = quote!(client(&server).#group().#method(&request).await.expect("call succeeds"));
+    let data_const = match e.response {
+        crate::model::Response::Empty => quote!(),
+        _ => quote!(const DATA: &str = #data;),
+    };
     let check = match e.response {
         crate::model::Response::Empty => quote!(#call;),
         _ => quote! {
-            const DATA: &str = #data;
             let response = #call;
             assert_round_trip(&response, DATA);
         },
@@ -166,6 +169,7 @@ fn endpoint_test(
             const BODY: &str = #expected_body;
             const REQUEST: &str = #request;
             const RESPONSE: &str = #response;
+            #data_const
             let server = serve(#url, BODY, RESPONSE).await;
             let request: card_wallet::requests::#req = serde_json::from_str(REQUEST).expect("example request decodes");
             #check
