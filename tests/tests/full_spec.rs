@@ -1,0 +1,180 @@
+//! The real spec in `spec/` loads, and the facts the client relies on hold: counts, the
+//! documented wallet-detail endpoint, the money-moving endpoints, the documented Wallet object,
+//! the shared InOutType enum, pagination and the redaction of card numbers.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use apigen::model::{Api, Object, Response, Retry, Source, Type};
+
+fn api() -> &'static Api {
+    static API: OnceLock<Api> = OnceLock::new();
+    API.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+        apigen::load_api(&dir).unwrap_or_else(|e| panic!("the real spec does not load:\n{e}"))
+    })
+}
+
+fn object(name: &str) -> &'static Object {
+    api()
+        .object(name)
+        .unwrap_or_else(|| panic!("no object `{name}`"))
+}
+
+fn field_type(object_name: &str, field: &str) -> &'static Type {
+    let o = object(object_name);
+    &o.fields
+        .iter()
+        .find(|f| f.name == field)
+        .unwrap_or_else(|| panic!("no field `{object_name}.{field}`"))
+        .ty
+}
+
+#[test]
+fn counts() {
+    let api = api();
+    assert_eq!(api.endpoints.len(), 39, "endpoints");
+    assert_eq!(api.enums.len(), 18, "enums");
+    assert_eq!(
+        api.webhooks
+            .as_ref()
+            .expect("a webhooks section")
+            .kinds
+            .len(),
+        6,
+        "webhook kinds"
+    );
+}
+
+#[test]
+fn wallet_detail_is_the_documented_endpoint() {
+    let ep = api()
+        .endpoint("get_wallet_detail")
+        .expect("get_wallet_detail");
+    assert_eq!(ep.full_path, "/{version}/openApi/wallet/getWalletDetail");
+    assert_eq!(ep.path, "/wallet/getWalletDetail");
+    assert_eq!(ep.group, "wallet");
+    assert_eq!(ep.source, Source::Documented);
+    assert_eq!(ep.retry, Retry::Safe);
+    assert!(!ep.moves_money);
+    assert_eq!(ep.response, Response::Object("Wallet".into()));
+    let request = api().request_object(ep).expect("its request struct");
+    let names: Vec<&str> = request.fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["wallet_sn"]);
+}
+
+#[test]
+fn money_moving_endpoints_are_never_retried_and_idempotent() {
+    for name in ["open_card", "recharge_card", "close_card", "create_payment"] {
+        let ep = api()
+            .endpoint(name)
+            .unwrap_or_else(|| panic!("no endpoint `{name}`"));
+        assert_eq!(ep.retry, Retry::Never, "{name}");
+        assert!(ep.moves_money, "{name} moves money");
+        assert_eq!(
+            ep.idempotency_key.as_deref(),
+            Some("out_order_id"),
+            "{name}"
+        );
+        let request = api().request_object(ep).unwrap();
+        let key = request
+            .fields
+            .iter()
+            .find(|f| f.name == "out_order_id")
+            .unwrap();
+        assert!(
+            key.required && !key.nullable,
+            "{name}: the idempotency key is always sent"
+        );
+        assert_eq!(key.ty, Type::String, "{name}");
+    }
+    // And every endpoint that moves money is one of the never-retried ones.
+    for ep in api().endpoints.iter().filter(|e| e.moves_money) {
+        assert_eq!(ep.retry, Retry::Never, "{} moves money", ep.name);
+        assert!(ep.idempotency_key.is_some(), "{} moves money", ep.name);
+    }
+}
+
+#[test]
+fn wallet_has_the_nine_documented_fields_in_vendor_order() {
+    let wallet = object("Wallet");
+    assert_eq!(wallet.source, Source::Documented);
+    let fields: Vec<(&str, &Type)> = wallet
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), &f.ty))
+        .collect();
+    let status = Type::Enum("WalletStatus".into());
+    assert_eq!(
+        fields,
+        [
+            ("wallet_id", &Type::Long),
+            ("wallet_sn", &Type::String),
+            ("wallet_name", &Type::String),
+            ("customer_id", &Type::Long),
+            ("currency", &Type::String),
+            ("available_balance", &Type::Money),
+            ("freeze_balance", &Type::Money),
+            ("status", &status),
+            ("create_at", &Type::DateTime),
+        ]
+    );
+    // "all nine response fields are required"
+    assert!(wallet.fields.iter().all(|f| f.required && !f.nullable));
+}
+
+#[test]
+fn in_out_type_is_one_enum_shared_by_transactions_and_bills() {
+    let matching = api().enums.iter().filter(|e| e.name == "InOutType").count();
+    assert_eq!(matching, 1, "InOutType is declared once");
+    let in_out = Type::Enum("InOutType".into());
+    assert_eq!(field_type("WalletTransaction", "in_out_type"), &in_out);
+    assert_eq!(field_type("OrderBill", "in_out_type"), &in_out);
+}
+
+#[test]
+fn paginated_endpoints_return_pages() {
+    let paginated: Vec<_> = api().endpoints.iter().filter(|e| e.paginated).collect();
+    assert!(!paginated.is_empty());
+    for ep in &paginated {
+        assert!(
+            matches!(ep.response, Response::Page(_)),
+            "{} is paginated but returns {:?}",
+            ep.name,
+            ep.response
+        );
+        let request = api().request_object(ep).unwrap();
+        let page_field = &api().service.pagination.page_field;
+        assert!(
+            request.fields.iter().any(|f| &f.name == page_field),
+            "{} takes the page fields",
+            ep.name
+        );
+    }
+}
+
+#[test]
+fn card_numbers_are_sensitive_and_show_only_the_last_four() {
+    let card_no: Vec<_> = api()
+        .objects
+        .iter()
+        .flat_map(|o| o.fields.iter().map(move |f| (o, f)))
+        .filter(|(_, f)| f.name == "card_no")
+        .collect();
+    let owners: Vec<&str> = card_no.iter().map(|(o, _)| o.name.as_str()).collect();
+    assert!(owners.contains(&"Card"), "Card has card_no: {owners:?}");
+    for (o, f) in &card_no {
+        assert!(f.sensitive, "{}.card_no is sensitive", o.name);
+        assert!(
+            f.redact_last4,
+            "{}.card_no shows its last four only",
+            o.name
+        );
+        assert_eq!(
+            f.ty,
+            Type::String,
+            "{}.card_no is text (21-digit PANs exist)",
+            o.name
+        );
+    }
+}
