@@ -65,7 +65,11 @@ pub fn load_sources(inputs: Vec<(String, String)>) -> Result<Loaded, (Sources, V
     for id in ids {
         match parse_all_errors(sources.text(id)) {
             Ok(file) => files.push((id, file)),
-            Err(errors) => diags.extend(errors.iter().map(|e| yaml_diagnostic(&sources, id, e))),
+            Err(errors) => {
+                let mut found: Vec<Diagnostic> = errors.iter().map(|e| yaml_diagnostic(&sources, id, e)).collect();
+                found.sort_by_key(|d| d.span.as_ref().map(|s| s.range.start));
+                diags.append(&mut found);
+            }
         }
     }
     if diags.is_empty() {
@@ -118,9 +122,12 @@ fn indent(line: &str) -> Option<usize> {
 fn blank_item(text: &str, line_no: usize) -> Option<String> {
     let lines: Vec<&str> = text.lines().collect();
     let at = line_no.checked_sub(1)?.min(lines.len().checked_sub(1)?);
-    // The section (a top-level key) the line belongs to.
+    // The section (a top-level key) the line belongs to. Only sections that
+    // are collections of independent items can lose one; `service` and
+    // `webhooks` are single structs, where blanking a key only adds noise.
     let section = (0..=at).rev().find(|&i| indent(lines[i]) == Some(0))?;
-    if section == at {
+    let key = lines[section].split(':').next().unwrap_or("").trim();
+    if section == at || !matches!(key, "errors" | "groups" | "enums" | "objects" | "endpoints") {
         return None;
     }
     let item_indent = lines[section + 1..].iter().find_map(|l| indent(l))?;

@@ -17,6 +17,16 @@ pub struct Api {
     /// By group, then declaration order.
     pub endpoints: Vec<Endpoint>,
     pub webhooks: Option<Webhooks>,
+    /// Positions by name, for the lookups below (built by [`Api::new`]).
+    index: Index,
+}
+
+/// Name -> position in the vectors of [`Api`], so lookups stay O(1) on large specs.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    objects: std::collections::HashMap<String, usize>,
+    enums: std::collections::HashMap<String, usize>,
+    endpoints: std::collections::HashMap<String, usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -298,19 +308,46 @@ pub struct WebhookEvent {
 }
 
 impl Api {
+    /// Assemble the model and index it by name.
+    pub fn new(
+        service: Service,
+        errors: Vec<ErrorCode>,
+        groups: Vec<Group>,
+        enums: Vec<Enum>,
+        objects: Vec<Object>,
+        endpoints: Vec<Endpoint>,
+        webhooks: Option<Webhooks>,
+    ) -> Self {
+        let index = Index {
+            objects: objects.iter().enumerate().map(|(i, o)| (o.name.clone(), i)).collect(),
+            enums: enums.iter().enumerate().map(|(i, e)| (e.name.clone(), i)).collect(),
+            endpoints: endpoints.iter().enumerate().map(|(i, e)| (e.name.clone(), i)).collect(),
+        };
+        Api {
+            service,
+            errors,
+            groups,
+            enums,
+            objects,
+            endpoints,
+            webhooks,
+            index,
+        }
+    }
+
     /// The object with this Rust name.
     pub fn object(&self, name: &str) -> Option<&Object> {
-        self.objects.iter().find(|o| o.name == name)
+        self.index.objects.get(name).and_then(|&i| self.objects.get(i))
     }
 
     /// The enum with this Rust name.
     pub fn enum_(&self, name: &str) -> Option<&Enum> {
-        self.enums.iter().find(|e| e.name == name)
+        self.index.enums.get(name).and_then(|&i| self.enums.get(i))
     }
 
     /// The endpoint with this operation name.
     pub fn endpoint(&self, name: &str) -> Option<&Endpoint> {
-        self.endpoints.iter().find(|e| e.name == name)
+        self.index.endpoints.get(name).and_then(|&i| self.endpoints.get(i))
     }
 
     /// The request struct of an endpoint.
