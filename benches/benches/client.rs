@@ -1,0 +1,85 @@
+//! Client benchmarks (see BENCHMARKS.md):
+//!
+//! * `call_wallet_detail/*`: one `get_wallet_detail` over loopback, ours vs raw reqwest +
+//!   serde_json (into naive types, and into our types);
+//! * `call_list_wallets_100/*`: one 100-row `list_wallets` page over loopback, ours vs raw (naive
+//!   types, our types);
+//! * `decode_wallet_page_100/*`, `decode_card_page_100/*`: decoding a 100-row page (no I/O) into
+//!   our types vs naive `f64`/`String` structs.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use apigen_benches::client::*;
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn config() -> Criterion {
+    Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+}
+
+fn calls(c: &mut Criterion) {
+    let rt = client_runtime();
+
+    let server = Server::start(&rt, &wallet_detail_body());
+    let ours = ours_client(&server.base_url);
+    let raw = http_client();
+    let mut g = c.benchmark_group("call_wallet_detail");
+    // Loopback round trips are short and noisy on a shared 2-core machine: more samples.
+    g.sample_size(30).measurement_time(Duration::from_secs(5));
+    g.bench_function("ours", |b| {
+        b.iter(|| rt.block_on(ours_wallet_detail(&ours)))
+    });
+    g.bench_function("raw_naive", |b| {
+        b.iter(|| rt.block_on(raw_wallet_detail_naive(&raw, &server.base_url)))
+    });
+    g.bench_function("raw_our_types", |b| {
+        b.iter(|| rt.block_on(raw_wallet_detail_typed(&raw, &server.base_url)))
+    });
+    g.finish();
+
+    let server = Server::start(&rt, &page_body(100, wallet_row));
+    let ours = ours_client(&server.base_url);
+    let raw = http_client();
+    let mut g = c.benchmark_group("call_list_wallets_100");
+    g.sample_size(30).measurement_time(Duration::from_secs(5));
+    g.bench_function("ours", |b| b.iter(|| rt.block_on(ours_list_wallets(&ours))));
+    g.bench_function("raw_naive", |b| {
+        b.iter(|| rt.block_on(raw_list_wallets_naive(&raw, &server.base_url)))
+    });
+    g.bench_function("raw_our_types", |b| {
+        b.iter(|| rt.block_on(raw_list_wallets_typed(&raw, &server.base_url)))
+    });
+    g.finish();
+}
+
+fn decoding(c: &mut Criterion) {
+    let wallets = page_body(100, wallet_row);
+    let mut g = c.benchmark_group("decode_wallet_page_100");
+    g.bench_function("ours", |b| {
+        b.iter(|| decode_wallet_page_ours(black_box(&wallets)))
+    });
+    g.bench_function("naive", |b| {
+        b.iter(|| decode_wallet_page_naive(black_box(&wallets)))
+    });
+    g.finish();
+
+    let cards = page_body(100, card_row);
+    let mut g = c.benchmark_group("decode_card_page_100");
+    g.bench_function("ours", |b| {
+        b.iter(|| decode_card_page_ours(black_box(&cards)))
+    });
+    g.bench_function("naive", |b| {
+        b.iter(|| decode_card_page_naive(black_box(&cards)))
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = calls, decoding
+}
+criterion_main!(benches);

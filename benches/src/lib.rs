@@ -1,0 +1,14 @@
+//! The functions measured by `cargo bench -p apigen-benches` (see `BENCHMARKS.md`).
+//!
+//! They live in this library, not in the bench files, so that `tests/smoke.rs` can run each of
+//! them once on tiny input (benchmarks are not tests: nothing here asserts on time). The
+//! criterion harnesses in `benches/` only time them.
+//!
+//! * [`generation`]: our generator (`apigen`) vs progenitor on the same API, load/parse alone,
+//!   and synthetic specs of growing size.
+//! * [`client`]: one call through `card-wallet` vs raw `reqwest` + `serde_json` against a
+//!   fixed-response loopback server, and decoding a 100-row page into our types vs naive
+//!   `f64`/`String` structs.
+
+pub mod client;
+pub mod generation;

@@ -1,0 +1,93 @@
+//! Benchmarks are not tests: nothing here measures or asserts on time. Each function the
+//! benches time runs once on tiny input, so the benches cannot rot unnoticed.
+
+use apigen_benches::{client, generation};
+
+#[test]
+fn generation_functions_run() {
+    let files = generation::spec_files();
+    let api = generation::ours_load(files.clone());
+    assert_eq!(generation::endpoint_count(&api), 39);
+    let (n_files, bytes, _) = generation::output_size(&generation::ours_emit(&api));
+    assert!(n_files > 0 && bytes > 0);
+    assert!(!generation::ours_generate(files).files.is_empty());
+
+    let json = generation::openapi_json();
+    let spec = generation::progenitor_parse(&json);
+    assert!(generation::progenitor_emit(&spec).contains("get_wallet_detail"));
+    assert!(!generation::progenitor_tokens(&spec).is_empty());
+}
+
+#[test]
+fn synthetic_specs_scale_the_endpoint_count() {
+    let api = generation::ours_load(generation::synthetic_spec(2));
+    assert_eq!(generation::endpoint_count(&api), 78);
+    assert!(!generation::ours_emit(&api).files.is_empty());
+}
+
+#[test]
+fn page_decoding_runs() {
+    let wallets = client::page_body(3, client::wallet_row);
+    let ours = client::decode_wallet_page_ours(&wallets).data.unwrap();
+    let naive = client::decode_wallet_page_naive(&wallets).data.unwrap();
+    assert_eq!(ours.list.len(), 3);
+    assert_eq!(naive.list.len(), 3);
+    assert_eq!(ours.list[2].available_balance.to_string(), "10074.02");
+    assert_eq!(naive.list[2].wallet_sn, ours.list[2].wallet_sn);
+
+    let cards = client::page_body(3, client::card_row);
+    assert_eq!(
+        client::decode_card_page_ours(&cards)
+            .data
+            .unwrap()
+            .list
+            .len(),
+        3
+    );
+    assert_eq!(
+        client::decode_card_page_naive(&cards)
+            .data
+            .unwrap()
+            .list
+            .len(),
+        3
+    );
+}
+
+#[test]
+fn loopback_calls_run() {
+    let rt = client::client_runtime();
+    let server = client::Server::start(&rt, &client::wallet_detail_body());
+    let ours = client::ours_client(&server.base_url);
+    let raw = client::http_client();
+    rt.block_on(async {
+        // Twice each: the second call reuses the kept-alive connection.
+        for _ in 0..2 {
+            let a = client::ours_wallet_detail(&ours).await;
+            let b = client::raw_wallet_detail_naive(&raw, &server.base_url).await;
+            let c = client::raw_wallet_detail_typed(&raw, &server.base_url).await;
+            assert_eq!(a.wallet_sn, b.wallet_sn);
+            assert_eq!(a, c);
+        }
+    });
+
+    let server = client::Server::start(&rt, &client::page_body(2, client::wallet_row));
+    let ours = client::ours_client(&server.base_url);
+    rt.block_on(async {
+        assert_eq!(client::ours_list_wallets(&ours).await.list.len(), 2);
+        assert_eq!(
+            client::raw_list_wallets_naive(&raw, &server.base_url)
+                .await
+                .list
+                .len(),
+            2
+        );
+        assert_eq!(
+            client::raw_list_wallets_typed(&raw, &server.base_url)
+                .await
+                .list
+                .len(),
+            2
+        );
+    });
+}
