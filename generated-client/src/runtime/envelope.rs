@@ -56,11 +56,15 @@ pub(crate) fn decode<Resp: DeserializeOwned>(
 
     // A missing `data` reads as `null`, so `Option<T>` and `Empty` accept it.
     let data = fields.get(spec.data).map_or("null", |raw| raw.get());
-    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(data)).map_err(|e| {
-        decode_error(
-            &json_path(spec.data, e.path()),
-            sanitize(&without_position(e.inner())),
-        )
+    // The fast path decodes directly; only a failure pays for path tracking
+    // (decoding again with serde_path_to_error to name the failing field).
+    serde_json::from_str(data).or_else(|_| {
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(data)).map_err(|e| {
+            decode_error(
+                &json_path(spec.data, e.path()),
+                sanitize(&without_position(e.inner())),
+            )
+        })
     })
 }
 
