@@ -364,6 +364,17 @@ fn enum_item(e: &Enum) -> TokenStream {
         };
     }
 
+    // Open enums print their English label, or the code they did not recognise.
+    let open_display = quote! {
+        impl fmt::Display for #name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self.label_en() {
+                    Some(label) => f.write_str(label),
+                    None => write!(f, "unknown ({})", self.code()),
+                }
+            }
+        }
+    };
     if int {
         quote! {
             #docs
@@ -394,14 +405,7 @@ fn enum_item(e: &Enum) -> TokenStream {
                     match self { #(Self::#variants => Some(#en),)* Self::Unknown(_) => None }
                 }
             }
-            impl fmt::Display for #name {
-                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    match self.label_en() {
-                        Some(label) => f.write_str(label),
-                        None => write!(f, "unknown ({})", self.code()),
-                    }
-                }
-            }
+            #open_display
             impl From<i64> for #name {
                 fn from(code: i64) -> Self { Self::from_code(code) }
             }
@@ -446,14 +450,7 @@ fn enum_item(e: &Enum) -> TokenStream {
                     match self { #(Self::#variants => Some(#en),)* Self::Unknown(_) => None }
                 }
             }
-            impl fmt::Display for #name {
-                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    match self.label_en() {
-                        Some(label) => f.write_str(label),
-                        None => write!(f, "unknown ({})", self.code()),
-                    }
-                }
-            }
+            #open_display
             impl Serialize for #name {
                 fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     serializer.serialize_str(self.code())
