@@ -4,11 +4,8 @@
 //! The endpoints, grouped as on the vendor's site. Reach a group from the client:
 //! `client.wallet().get_wallet_detail(&request)`.
 
-#[allow(unused_imports)]
 use futures_util::Stream;
-
-#[allow(unused_imports)]
-use crate::runtime::{Empty, Operation, RetryClass, paginate};
+use crate::runtime::{Empty, paginate};
 use crate::{Client, Error, requests, types};
 
 impl Client {

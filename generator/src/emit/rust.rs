@@ -987,13 +987,25 @@ pub fn api_module(api: &Api) -> TokenStream {
         "The endpoints, grouped as on the vendor's site. Reach a group from the client:\n\
          `client.wallet().get_wallet_detail(&request)`.",
     );
+    // Import only what the endpoints use, so no `allow(unused_imports)` is needed.
+    let paged = api.endpoints.iter().any(|e| e.paginated && matches!(e.response, Response::Page(_)));
+    let empty = api.endpoints.iter().any(|e| e.response == Response::Empty);
+    let typed = api.endpoints.iter().any(|e| e.response != Response::Empty);
+    let stream_use = if paged { quote!(use futures_util::Stream;) } else { quote!() };
+    let mut runtime_items = Vec::new();
+    if empty {
+        runtime_items.push(format_ident!("Empty"));
+    }
+    if paged {
+        runtime_items.push(format_ident!("paginate"));
+    }
+    let runtime_use = if runtime_items.is_empty() { quote!() } else { quote!(use crate::runtime::{#(#runtime_items),*};) };
+    let types_use = if typed { quote!(types,) } else { quote!() };
     quote! {
         #mdoc
-        #[allow(unused_imports)]
-        use futures_util::Stream;
-        #[allow(unused_imports)]
-        use crate::runtime::{Empty, Operation, RetryClass, paginate};
-        use crate::{Client, Error, requests, types};
+        #stream_use
+        #runtime_use
+        use crate::{Client, Error, requests, #types_use};
 
         impl Client { #(#accessors)* }
 
