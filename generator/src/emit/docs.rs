@@ -214,7 +214,7 @@ fn endpoint(out: &mut String, api: &Api, e: &Endpoint) {
             }
             out.push_str(".\n\n");
             if let Some(r) = &e.recovery {
-                let _ = writeln!(out, "Recovery: {r}\n");
+                let _ = writeln!(out, "Recovery: {}\n", r.trim_end());
             }
         }
     }
