@@ -73,6 +73,17 @@ pub enum Source {
     Modeled,
 }
 
+impl Source {
+    /// The word the spec uses: `documented`, `observed` or `modeled`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Documented => "documented",
+            Source::Observed => "observed",
+            Source::Modeled => "modeled",
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Service {

@@ -3,15 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{Api, Endpoint, Field, Object, Response, Retry, Source, Type};
-
-fn source(s: Source) -> &'static str {
-    match s {
-        Source::Documented => "documented",
-        Source::Observed => "observed",
-        Source::Modeled => "modeled",
-    }
-}
+use crate::model::{Api, Endpoint, Field, Object, Response, Retry, Type};
 
 /// Table cell text: pipes and newlines would break the table.
 fn cell(s: &str) -> String {
@@ -50,7 +42,7 @@ fn field_table(out: &mut String, fields: &[&Field]) {
             (true, true) => "yes, may be empty",
             (false, _) => "no",
         };
-        let _ = writeln!(out, "| `{}` | {} | {required} | {meaning} | {} |", f.name, type_link(&f.ty), source(f.source));
+        let _ = writeln!(out, "| `{}` | {} | {required} | {meaning} | {} |", f.name, type_link(&f.ty), f.source.as_str());
     }
 }
 
@@ -94,12 +86,12 @@ pub fn api_markdown(api: &Api) -> String {
         "- Every endpoint is `POST {}<path>` with a JSON body; `{{version}}` defaults to `{}` ({}).",
         s.path_prefix,
         s.default_version,
-        source(s.version_source)
+        s.version_source.as_str()
     );
     let _ = writeln!(
         out,
         "- Response envelope `{{\"{}\", \"{}\", \"{}\"}}`; `{}` = {} means success ({}).",
-        env.code, env.message, env.data, env.code, env.success, source(env.source)
+        env.code, env.message, env.data, env.code, env.success, env.source.as_str()
     );
     if let Some(rl) = env.rate_limit_code {
         let _ = writeln!(out, "- Code {rl} means rate limited: safe calls are retried with backoff.");
@@ -114,7 +106,7 @@ pub fn api_markdown(api: &Api) -> String {
         "\nPaginated endpoints take these fields too, and return `{{{}, …, \"{}\": [rows]}}` ({}):\n",
         p.total_field,
         p.list_field,
-        source(p.source)
+        p.source.as_str()
     );
     field_table(&mut out, &p.request.iter().collect::<Vec<_>>());
     out.push('\n');
@@ -130,7 +122,7 @@ pub fn api_markdown(api: &Api) -> String {
             cell(&e.zh),
             cell(&e.en),
             cell(e.action.as_deref().unwrap_or("")),
-            source(e.source)
+            e.source.as_str()
         );
     }
     out.push('\n');
@@ -147,7 +139,7 @@ pub fn api_markdown(api: &Api) -> String {
     out.push_str("## Enums\n\nEnums are open unless marked closed: a client keeps a code it does not know.\n\n");
     for e in &api.enums {
         let _ = writeln!(out, "<a id=\"{}\"></a>\n### `{}` — {} / {}\n", anchor("enum", &e.name), e.name, e.zh, e.en);
-        let _ = writeln!(out, "Source: {}. {}\n", source(e.source), if e.closed { "Closed." } else { "Open." });
+        let _ = writeln!(out, "Source: {}. {}\n", e.source.as_str(), if e.closed { "Closed." } else { "Open." });
         if let Some(d) = &e.description {
             let _ = writeln!(out, "{}\n", d.trim_end());
         }
@@ -172,22 +164,22 @@ pub fn api_markdown(api: &Api) -> String {
             "The vendor POSTs JSON to your URL. The event tag is in `{}`; the object is under `{}`, or beside the tag in a flat body ({}).\n",
             w.tag_field,
             w.data_field,
-            source(w.source)
+            w.source.as_str()
         );
-        let _ = writeln!(out, "Acknowledge with HTTP {} and the body `{}` ({}).\n", w.ack_status, w.ack_body, source(w.ack_source));
+        let _ = writeln!(out, "Acknowledge with HTTP {} and the body `{}` ({}).\n", w.ack_status, w.ack_body, w.ack_source.as_str());
         for k in &w.kinds {
             let _ = writeln!(out, "### {} — {}\n", k.zh, k.en);
-            let _ = writeln!(out, "Payload: {} · source: {}", type_link(&Type::Object(k.payload.clone())), source(k.source));
+            let _ = writeln!(out, "Payload: {} · source: {}", type_link(&Type::Object(k.payload.clone())), k.source.as_str());
             if let Some(r) = &k.refetch {
                 let _ = writeln!(out, " · re-fetch with [`{}`](#{})", r.endpoint, anchor("endpoint", &r.endpoint));
             }
             out.push_str("\n| tag | event | 中文 | English | source |\n|---|---|---|---|---|\n");
             for ev in &k.events {
-                let _ = writeln!(out, "| `{}` | `{}` | {} | {} | {} |", ev.tag, ev.variant, cell(&ev.zh), cell(&ev.en), source(ev.source));
+                let _ = writeln!(out, "| `{}` | `{}` | {} | {} | {} |", ev.tag, ev.variant, cell(&ev.zh), cell(&ev.en), ev.source.as_str());
             }
             for ex in &k.examples {
                 if let Some(body) = &ex.request {
-                    let _ = writeln!(out, "\nExample — {} ({}):\n\n```json\n{}\n```", ex.name, source(ex.source), body.trim_end());
+                    let _ = writeln!(out, "\nExample — {} ({}):\n\n```json\n{}\n```", ex.name, ex.source.as_str(), body.trim_end());
                 }
             }
             out.push('\n');
@@ -198,7 +190,7 @@ pub fn api_markdown(api: &Api) -> String {
 
 fn endpoint(out: &mut String, api: &Api, e: &Endpoint) {
     let _ = writeln!(out, "<a id=\"{}\"></a>\n### {} — {}\n", anchor("endpoint", &e.name), e.zh, e.en);
-    let _ = writeln!(out, "`POST {}` · operation `{}` · source: **{}**\n", e.full_path, e.name, source(e.source));
+    let _ = writeln!(out, "`POST {}` · operation `{}` · source: **{}**\n", e.full_path, e.name, e.source.as_str());
     if let Some(d) = &e.description {
         let _ = writeln!(out, "{}\n", d.trim_end());
     }
@@ -234,7 +226,7 @@ fn endpoint(out: &mut String, api: &Api, e: &Endpoint) {
     };
     let _ = writeln!(out, "Response `data`: {data}\n");
     for ex in &e.examples {
-        let _ = writeln!(out, "Example — {} ({}):\n", ex.name, source(ex.source));
+        let _ = writeln!(out, "Example — {} ({}):\n", ex.name, ex.source.as_str());
         if let Some(r) = &ex.request {
             let _ = writeln!(out, "```json\n{}\n```\n", r.trim_end());
         }
@@ -246,7 +238,7 @@ fn endpoint(out: &mut String, api: &Api, e: &Endpoint) {
 
 fn object(out: &mut String, o: &Object) {
     let _ = writeln!(out, "<a id=\"{}\"></a>\n### `{}` — {} / {}\n", anchor("object", &o.name), o.name, o.zh, o.en);
-    let _ = writeln!(out, "Source: {}.\n", source(o.source));
+    let _ = writeln!(out, "Source: {}.\n", o.source.as_str());
     if let Some(d) = &o.description {
         let _ = writeln!(out, "{}\n", d.trim_end());
     }

@@ -13,14 +13,6 @@ use crate::model::{Api, Code, Endpoint, Field, Object, Response, Retry, Source, 
 /// Pattern of the vendor's datetimes; the empty string means absent.
 const DATETIME_PATTERN: &str = r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})?$";
 
-fn source(s: Source) -> &'static str {
-    match s {
-        Source::Documented => "documented",
-        Source::Observed => "observed",
-        Source::Modeled => "modeled",
-    }
-}
-
 fn schema_ref(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
 }
@@ -61,7 +53,7 @@ fn field_schema(f: &Field) -> Value {
             extra.insert("format".into(), "password".into());
         }
     }
-    extra.insert("x-source".into(), source(f.source).into());
+    extra.insert("x-source".into(), f.source.as_str().into());
     if is_ref {
         // 3.0.3 ignores siblings of `$ref`; wrap it so the description survives.
         let mut wrapped = Map::new();
@@ -89,7 +81,7 @@ fn object_schema(fields: &[&Field], title: &str, description: String, src: Sourc
         "title": title,
         "description": description,
         "properties": props,
-        "x-source": source(src),
+        "x-source": src.as_str(),
     });
     if !required.is_empty() {
         s["required"] = Value::Array(required);
@@ -163,7 +155,7 @@ pub fn openapi(api: &Api) -> Value {
             "x-enum-labels-zh": e.values.iter().map(|v| v.zh.clone()).collect::<Vec<_>>(),
             "x-enum-descriptions": e.values.iter().map(|v| v.en.clone()).collect::<Vec<_>>(),
             "x-open-enum": !e.closed,
-            "x-source": source(e.source),
+            "x-source": e.source.as_str(),
         });
         if ty == "integer" {
             schema["format"] = "int64".into();
@@ -188,7 +180,7 @@ pub fn openapi(api: &Api) -> Value {
         let mut page = object_schema(
             &p.response.iter().collect::<Vec<_>>(),
             &format!("{t}Page"),
-            format!("A page of {t} (page convention, {}).", source(p.source)),
+            format!("A page of {t} (page convention, {}).", p.source.as_str()),
             p.source,
         );
         page["properties"][p.list_field.as_str()] = json!({ "type": "array", "items": schema_ref(t) });
@@ -220,7 +212,7 @@ pub fn openapi(api: &Api) -> Value {
                 env.data.as_str(): { "nullable": true, "description": "null or {} on error" },
             },
             "required": [env.code, env.message],
-            "x-source": source(env.source),
+            "x-source": env.source.as_str(),
         }),
     );
 
@@ -265,7 +257,7 @@ pub fn openapi(api: &Api) -> Value {
                     "content": { "application/json": { "schema": schema_ref(&resp_name) } }
                 }
             },
-            "x-source": source(e.source),
+            "x-source": e.source.as_str(),
             "x-retry": match e.retry { Retry::Safe => "safe", Retry::Never => "never" },
             "x-moves-money": e.moves_money,
             "x-paginated": e.paginated,
@@ -292,7 +284,7 @@ pub fn openapi(api: &Api) -> Value {
     let errors: Vec<Value> = api
         .errors
         .iter()
-        .map(|e| json!({ "code": e.code, "name": e.variant, "zh": e.zh, "en": e.en, "action": e.action, "x-source": source(e.source) }))
+        .map(|e| json!({ "code": e.code, "name": e.variant, "zh": e.zh, "en": e.en, "action": e.action, "x-source": e.source.as_str() }))
         .collect();
     let server = format!("{}{}", s.base_url.trim_end_matches('/'), s.path_prefix.trim_end_matches('/'));
     let mut doc = json!({
@@ -323,7 +315,7 @@ pub fn openapi(api: &Api) -> Value {
                     json!({
                         "post": {
                             "summary": format!("{} — {}", ev.zh, ev.en),
-                            "x-source": source(ev.source),
+                            "x-source": ev.source.as_str(),
                             "requestBody": { "content": { "application/json": { "schema": {
                                 "type": "object",
                                 "properties": {

@@ -122,20 +122,10 @@ fn field_doc(f: &Field) -> String {
         facts.push("sensitive: redacted in `Debug`".into());
     }
     if f.source != Source::Documented {
-        facts.push(format!("source: {}", f.source_label()));
+        facts.push(format!("source: {}", f.source.as_str()));
     }
     s.push_str(&format!("\n\n{}.", facts.join("; ")));
     s
-}
-
-impl Field {
-    fn source_label(&self) -> &'static str {
-        match self.source {
-            Source::Documented => "documented",
-            Source::Observed => "observed",
-            Source::Modeled => "modeled",
-        }
-    }
 }
 
 fn base(t: &Type) -> &Type {
@@ -1052,12 +1042,7 @@ fn method(api: &Api, e: &Endpoint) -> TokenStream {
     text.push_str(&format!("\n{}\n", retry_doc(e)));
     text.push_str("\n# Errors\n\n[`Error::Api`](crate::Error::Api) when the envelope's code is not success; otherwise a transport,\nHTTP or decode [`Error`](crate::Error) naming this endpoint.\n");
     for ex in &e.examples {
-        let source = match ex.source {
-            Source::Documented => "documented",
-            Source::Observed => "observed",
-            Source::Modeled => "modeled",
-        };
-        text.push_str(&format!("\n# Example: {} ({source})\n", md(&ex.name)));
+        text.push_str(&format!("\n# Example: {} ({})\n", md(&ex.name), ex.source.as_str()));
         if let Some(r) = &ex.request {
             text.push_str(&format!("\nRequest body:\n\n```json\n{}\n```\n", r.trim_end()));
         }
