@@ -42,6 +42,26 @@ pub struct Service {
     pub envelope: Envelope,
     pub pagination: Pagination,
     pub source: Source,
+    /// Package metadata of the generated crate.
+    pub package: Package,
+}
+
+/// Package metadata of the generated crate, defaults filled in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Package {
+    /// Crate name as written in `Cargo.toml` (`card-wallet`).
+    pub name: String,
+    /// `MAJOR.MINOR.PATCH[-pre]`.
+    pub version: String,
+    /// One line for `Cargo.toml` and the crate docs.
+    pub description: String,
+}
+
+impl Package {
+    /// The crate's name in Rust paths (`card_wallet`).
+    pub fn crate_ident(&self) -> String {
+        self.name.replace('-', "_")
+    }
 }
 
 #[derive(Debug, Clone)]

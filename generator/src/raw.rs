@@ -102,6 +102,24 @@ pub struct Service {
     /// The page convention shared by every paginated endpoint.
     pub pagination: Pagination,
     pub source: Source,
+    /// Package metadata of the generated crate; every key has a default.
+    #[serde(default)]
+    pub package: Option<Package>,
+}
+
+/// Package metadata of the generated crate (`Cargo.toml`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Package {
+    /// Crate name, e.g. `card-wallet` (default: the kebab-case English title).
+    #[serde(default)]
+    pub name: Option<Spanned<String>>,
+    /// Crate version, `MAJOR.MINOR.PATCH` (default `0.1.0`).
+    #[serde(default)]
+    pub version: Option<Spanned<String>>,
+    /// One-line description (default: "Typed client for the <English title>.").
+    #[serde(default)]
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

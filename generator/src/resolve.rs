@@ -303,7 +303,45 @@ impl Resolver<'_, '_> {
                 source: v.pagination.source,
             },
             source: v.source,
+            package: self.package(file, v),
         })
+    }
+
+    /// The generated crate's package metadata, defaults filled in, names checked.
+    fn package(&mut self, file: FileId, v: &raw::Service) -> model::Package {
+        let p = v.package.as_ref();
+        let name = match p.and_then(|p| p.name.as_ref()) {
+            Some(n) => {
+                if !is_crate_name(&n.value) {
+                    self.cx
+                        .err(file, &n.referenced, format!("`{}` is not a valid crate name", n.value))
+                        .hint = Some(
+                        "use ASCII letters, digits, `-` and `_`, starting with a letter (at most 64 characters)".into(),
+                    );
+                }
+                n.value.clone()
+            }
+            None => default_crate_name(&v.title_en),
+        };
+        let version = match p.and_then(|p| p.version.as_ref()) {
+            Some(ver) => {
+                if !is_semver(&ver.value) {
+                    self.cx
+                        .err(file, &ver.referenced, format!("`{}` is not a version `MAJOR.MINOR.PATCH`", ver.value))
+                        .hint = Some("write it like `0.1.0` or `1.2.3-beta.1`".into());
+                }
+                ver.value.clone()
+            }
+            None => "0.1.0".to_owned(),
+        };
+        let description = p
+            .and_then(|p| p.description.clone())
+            .unwrap_or_else(|| format!("Typed client for the {}.", v.title_en.trim()));
+        model::Package {
+            name,
+            version,
+            description: description.split_whitespace().collect::<Vec<_>>().join(" "),
+        }
     }
 
     fn errors(&mut self, errs: &[(FileId, &Spanned<raw::ErrorCode>)]) -> Vec<model::ErrorCode> {
@@ -1485,5 +1523,67 @@ pub fn escape(name: &str) -> String {
         "self" | "super" | "crate" | "Self" => format!("{name}_"),
         n if RAW.contains(&n) => format!("r#{n}"),
         n => n.to_string(),
+    }
+}
+
+/// A crate name cargo accepts: ASCII letters, digits, `-`, `_`; starts with a letter.
+fn is_crate_name(s: &str) -> bool {
+    s.len() <= 64
+        && s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && !matches!(s, "test" | "core" | "std" | "alloc" | "proc_macro" | "proc-macro" | "self" | "crate" | "super")
+}
+
+/// The crate name made from the English title: kebab-case ASCII, `api-client` when nothing usable remains.
+fn default_crate_name(title_en: &str) -> String {
+    use heck::ToKebabCase as _;
+    let ascii: String = title_en
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    let name = ascii.to_kebab_case();
+    let name = name.trim_start_matches(|c: char| !c.is_ascii_alphabetic());
+    let name: String = name.chars().take(64).collect();
+    let name = name.trim_end_matches('-').to_owned();
+    if is_crate_name(&name) { name } else { "api-client".to_owned() }
+}
+
+/// `MAJOR.MINOR.PATCH` with an optional `-pre` or `+build` suffix of `[0-9A-Za-z.-]`.
+fn is_semver(s: &str) -> bool {
+    let (core, rest) = match s.find(['-', '+']) {
+        Some(i) => (&s[..i], &s[i + 1..]),
+        None => (s, "1"),
+    };
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (p.len() == 1 || !p.starts_with('0')))
+        && !rest.is_empty()
+        && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'+')
+}
+
+#[cfg(test)]
+mod package_tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_from_titles() {
+        assert_eq!(default_crate_name("Card and wallet OPEN-API"), "card-and-wallet-open-api");
+        assert_eq!(default_crate_name("3PL Parcel API"), "pl-parcel-api");
+        assert_eq!(default_crate_name("卡与钱包"), "api-client");
+        assert_eq!(default_crate_name(""), "api-client");
+        assert!(is_crate_name("card-wallet"));
+        assert!(!is_crate_name("3pl"));
+        assert!(!is_crate_name("std"));
+        assert!(!is_crate_name("a b"));
+    }
+
+    #[test]
+    fn versions() {
+        for ok in ["0.1.0", "1.2.3-beta.1", "10.0.0+build.5"] {
+            assert!(is_semver(ok), "{ok}");
+        }
+        for bad in ["1.0", "01.0.0", "1.0.0-", "v1.0.0", "1.0.0.0", ""] {
+            assert!(!is_semver(bad), "{bad}");
+        }
     }
 }

@@ -18,6 +18,8 @@ pub struct Report {
     pub unchanged: usize,
     /// Generated files no longer produced: deleted (or stale, with `check`).
     pub removed: Vec<PathBuf>,
+    /// User-owned files created because they were missing (or missing, with `check`).
+    pub scaffolded: Vec<PathBuf>,
 }
 
 /// Write `output` below `out_dir`. With `check`, touch nothing and report
@@ -35,6 +37,17 @@ pub fn write(out_dir: &Path, output: &Output, check: bool) -> std::io::Result<Re
             write_atomic(&path, contents.as_bytes())?;
         }
         report.changed.push(rel.clone());
+    }
+    // The user's files: created once, never overwritten.
+    for (rel, contents) in &output.scaffolds {
+        let path = out_dir.join(rel);
+        if path.exists() {
+            continue;
+        }
+        if !check {
+            write_atomic(&path, contents.as_bytes())?;
+        }
+        report.scaffolded.push(rel.clone());
     }
     // Files in generated-only folders that we no longer produce.
     for dir in &output.owned_dirs {

@@ -11,7 +11,7 @@ fn root() -> PathBuf {
 
 fn generate(spec: &Path) -> apigen::Output {
     let api = apigen::load_api(spec).unwrap_or_else(|report| panic!("spec does not load:\n{report}"));
-    apigen::emit::emit(&api).expect("emitters succeed")
+    apigen::emit::emit(&api, &apigen::emit::Options::default()).expect("emitters succeed")
 }
 
 #[test]

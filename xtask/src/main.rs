@@ -11,7 +11,8 @@ use std::time::Instant;
 const USAGE: &str = "usage: cargo xtask gen [--spec PATH] [--out DIR] [--check]
 
   --spec PATH   folder of YAML files describing the API (default: spec/)
-  --out DIR     client crate to generate into (default: generated-client/)
+  --out DIR     folder of the client crate to generate, created if missing
+                (default: generated-client/); it depends on runtime/ by a relative path
   --check       write nothing; exit 1 if any generated file is out of date";
 
 struct Args {
@@ -79,7 +80,13 @@ fn gen_cmd(args: &Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let output = match apigen::emit::emit(&api) {
+    let options = apigen::emit::Options {
+        runtime: apigen::emit::RuntimeDependency {
+            path: Some(runtime_path(&args.out)),
+            ..apigen::emit::RuntimeDependency::default()
+        },
+    };
+    let output = match apigen::emit::emit(&api, &options) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: generation failed, nothing was written: {e}");
@@ -103,7 +110,7 @@ fn gen_cmd(args: &Args) -> ExitCode {
     let ms = started.elapsed().as_millis();
     let out = args.out.display();
     if args.check {
-        if report.changed.is_empty() && report.removed.is_empty() {
+        if report.changed.is_empty() && report.removed.is_empty() && report.scaffolded.is_empty() {
             println!("apigen: {counts}; {} files up to date in {out} ({ms} ms)", report.unchanged);
             return ExitCode::SUCCESS;
         }
@@ -113,14 +120,67 @@ fn gen_cmd(args: &Args) -> ExitCode {
         for f in &report.removed {
             eprintln!("no longer generated: {}", args.out.join(f).display());
         }
+        for f in &report.scaffolded {
+            eprintln!("missing: {}", args.out.join(f).display());
+        }
         eprintln!("error: generated files are out of date with the spec; run `cargo xtask gen` and commit the result");
         return ExitCode::FAILURE;
     }
     println!(
-        "apigen: {counts}; {} written, {} unchanged, {} removed in {out} ({ms} ms)",
+        "apigen: {counts}; {} written, {} unchanged, {} removed, {} created for you in {out} ({ms} ms)",
         report.changed.len(),
         report.unchanged,
         report.removed.len(),
+        report.scaffolded.len(),
     );
     ExitCode::SUCCESS
+}
+
+/// The runtime crate's folder as seen from `out`, with `/` separators (`../runtime` for
+/// `generated-client/`), so the generated `Cargo.toml` resolves it wherever `out` is.
+fn runtime_path(out: &Path) -> String {
+    let runtime = normalize(&root().join("runtime"));
+    let out = normalize(&std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf()));
+    relative(&out, &runtime)
+}
+
+/// `path` with `.` and `..` components resolved lexically.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The relative path from folder `from` to `to` (both absolute and normalized).
+fn relative(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let ups = std::iter::repeat_n("..".to_owned(), from.len() - common);
+    let downs = to[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let parts: Vec<String> = ups.chain(downs).collect();
+    if parts.is_empty() { ".".to_owned() } else { parts.join("/") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        let p = |s: &str| PathBuf::from(s);
+        assert_eq!(relative(&p("/w/generated-client"), &p("/w/runtime")), "../runtime");
+        assert_eq!(relative(&p("/tmp/x/y"), &p("/w/runtime")), "../../../w/runtime");
+        assert_eq!(relative(&p("/w"), &p("/w/runtime")), "runtime");
+        assert_eq!(relative(&p("/w/runtime"), &p("/w/runtime")), ".");
+        assert_eq!(normalize(&p("/a/./b/../c")), p("/a/c"));
+    }
 }

@@ -5,7 +5,7 @@
 //! `client.wallet().get_wallet_detail(&request)`.
 
 use futures_util::Stream;
-use crate::runtime::{Empty, paginate};
+use ::apigen_runtime::{Empty, paginate};
 use crate::{Client, Error, requests, types};
 
 impl Client {
@@ -124,7 +124,7 @@ impl WalletApi<'_> {
         &self,
         request: &requests::ListWalletsRequest,
     ) -> Result<types::Page<types::Wallet>, Error> {
-        self.client.execute(&operations::LIST_WALLETS, request).await
+        self.client.runtime.execute(&operations::LIST_WALLETS, request).await
     }
 
     /// Every row of [`list_wallets`](Self::list_wallets), fetching pages lazily from the request's page
@@ -135,8 +135,9 @@ impl WalletApi<'_> {
     ) -> impl Stream<Item = Result<types::Wallet, Error>> + Send + 'static {
         paginate::<
             _,
+            _,
             types::Page<types::Wallet>,
-        >(self.client.clone(), &operations::LIST_WALLETS, request)
+        >(self.client.runtime.clone(), &operations::LIST_WALLETS, request)
     }
 
     /// 钱包详情 — Get wallet detail
@@ -202,7 +203,7 @@ impl WalletApi<'_> {
         &self,
         request: &requests::GetWalletDetailRequest,
     ) -> Result<types::Wallet, Error> {
-        self.client.execute(&operations::GET_WALLET_DETAIL, request).await
+        self.client.runtime.execute(&operations::GET_WALLET_DETAIL, request).await
     }
 
     /// 交易流水列表 — List wallet transactions
@@ -288,7 +289,7 @@ impl WalletApi<'_> {
         &self,
         request: &requests::ListTransactionsRequest,
     ) -> Result<types::Page<types::WalletTransaction>, Error> {
-        self.client.execute(&operations::LIST_TRANSACTIONS, request).await
+        self.client.runtime.execute(&operations::LIST_TRANSACTIONS, request).await
     }
 
     /// Every row of [`list_transactions`](Self::list_transactions), fetching pages lazily from the request's page
@@ -299,8 +300,9 @@ impl WalletApi<'_> {
     ) -> impl Stream<Item = Result<types::WalletTransaction, Error>> + Send + 'static {
         paginate::<
             _,
+            _,
             types::Page<types::WalletTransaction>,
-        >(self.client.clone(), &operations::LIST_TRANSACTIONS, request)
+        >(self.client.runtime.clone(), &operations::LIST_TRANSACTIONS, request)
     }
 
     /// 交易详情 — Get wallet transaction detail
@@ -360,7 +362,7 @@ impl WalletApi<'_> {
         &self,
         request: &requests::GetTransactionDetailRequest,
     ) -> Result<types::WalletTransaction, Error> {
-        self.client.execute(&operations::GET_TRANSACTION_DETAIL, request).await
+        self.client.runtime.execute(&operations::GET_TRANSACTION_DETAIL, request).await
     }
 
     /// 获取兑换汇率 — Get exchange rate
@@ -415,7 +417,7 @@ impl WalletApi<'_> {
         &self,
         request: &requests::GetExchangeRateRequest,
     ) -> Result<types::ExchangeRate, Error> {
-        self.client.execute(&operations::GET_EXCHANGE_RATE, request).await
+        self.client.runtime.execute(&operations::GET_EXCHANGE_RATE, request).await
     }
 }
 
@@ -506,7 +508,7 @@ impl BinApi<'_> {
         &self,
         request: &requests::ListBinsRequest,
     ) -> Result<types::Page<types::Bin>, Error> {
-        self.client.execute(&operations::LIST_BINS, request).await
+        self.client.runtime.execute(&operations::LIST_BINS, request).await
     }
 
     /// Every row of [`list_bins`](Self::list_bins), fetching pages lazily from the request's page
@@ -517,8 +519,9 @@ impl BinApi<'_> {
     ) -> impl Stream<Item = Result<types::Bin, Error>> + Send + 'static {
         paginate::<
             _,
+            _,
             types::Page<types::Bin>,
-        >(self.client.clone(), &operations::LIST_BINS, request)
+        >(self.client.runtime.clone(), &operations::LIST_BINS, request)
     }
 
     /// 卡Bin详情 — Get card BIN detail
@@ -576,7 +579,7 @@ impl BinApi<'_> {
         &self,
         request: &requests::GetBinDetailRequest,
     ) -> Result<types::Bin, Error> {
-        self.client.execute(&operations::GET_BIN_DETAIL, request).await
+        self.client.runtime.execute(&operations::GET_BIN_DETAIL, request).await
     }
 
     /// 卡Bin费用 — Get card BIN fees
@@ -635,7 +638,7 @@ impl BinApi<'_> {
         &self,
         request: &requests::GetBinFeeRequest,
     ) -> Result<types::BinFee, Error> {
-        self.client.execute(&operations::GET_BIN_FEE, request).await
+        self.client.runtime.execute(&operations::GET_BIN_FEE, request).await
     }
 
     /// 卡Bin限制 — Get card BIN limits
@@ -692,7 +695,7 @@ impl BinApi<'_> {
         &self,
         request: &requests::GetBinLimitRequest,
     ) -> Result<types::BinLimit, Error> {
-        self.client.execute(&operations::GET_BIN_LIMIT, request).await
+        self.client.runtime.execute(&operations::GET_BIN_LIMIT, request).await
     }
 }
 
@@ -787,7 +790,7 @@ impl CardApi<'_> {
         &self,
         request: &requests::ListCardsRequest,
     ) -> Result<types::Page<types::Card>, Error> {
-        self.client.execute(&operations::LIST_CARDS, request).await
+        self.client.runtime.execute(&operations::LIST_CARDS, request).await
     }
 
     /// Every row of [`list_cards`](Self::list_cards), fetching pages lazily from the request's page
@@ -798,8 +801,9 @@ impl CardApi<'_> {
     ) -> impl Stream<Item = Result<types::Card, Error>> + Send + 'static {
         paginate::<
             _,
+            _,
             types::Page<types::Card>,
-        >(self.client.clone(), &operations::LIST_CARDS, request)
+        >(self.client.runtime.clone(), &operations::LIST_CARDS, request)
     }
 
     /// 卡详情 — Get card detail
@@ -867,7 +871,7 @@ impl CardApi<'_> {
         &self,
         request: &requests::GetCardDetailRequest,
     ) -> Result<types::Card, Error> {
-        self.client.execute(&operations::GET_CARD_DETAIL, request).await
+        self.client.runtime.execute(&operations::GET_CARD_DETAIL, request).await
     }
 
     /// 卡激活 — Activate card
@@ -910,7 +914,7 @@ impl CardApi<'_> {
         &self,
         request: &requests::ActivateCardRequest,
     ) -> Result<types::CardStatusChange, Error> {
-        self.client.execute(&operations::ACTIVATE_CARD, request).await
+        self.client.runtime.execute(&operations::ACTIVATE_CARD, request).await
     }
 
     /// 卡冻结 — Freeze card
@@ -952,7 +956,7 @@ impl CardApi<'_> {
         &self,
         request: &requests::FreezeCardRequest,
     ) -> Result<types::CardStatusChange, Error> {
-        self.client.execute(&operations::FREEZE_CARD, request).await
+        self.client.runtime.execute(&operations::FREEZE_CARD, request).await
     }
 
     /// 卡解冻 — Unfreeze card
@@ -993,7 +997,7 @@ impl CardApi<'_> {
         &self,
         request: &requests::UnfreezeCardRequest,
     ) -> Result<types::CardStatusChange, Error> {
-        self.client.execute(&operations::UNFREEZE_CARD, request).await
+        self.client.runtime.execute(&operations::UNFREEZE_CARD, request).await
     }
 
     /// 发起销卡 — Close card
@@ -1051,7 +1055,7 @@ impl CardApi<'_> {
         &self,
         request: &requests::CloseCardRequest,
     ) -> Result<types::CardClosing, Error> {
-        self.client.execute(&operations::CLOSE_CARD, request).await
+        self.client.runtime.execute(&operations::CLOSE_CARD, request).await
     }
 
     /// 卡交易列表 — List card transactions
@@ -1138,7 +1142,7 @@ impl CardApi<'_> {
         &self,
         request: &requests::ListCardTradesRequest,
     ) -> Result<types::Page<types::CardTrade>, Error> {
-        self.client.execute(&operations::LIST_CARD_TRADES, request).await
+        self.client.runtime.execute(&operations::LIST_CARD_TRADES, request).await
     }
 
     /// Every row of [`list_card_trades`](Self::list_card_trades), fetching pages lazily from the request's page
@@ -1149,8 +1153,9 @@ impl CardApi<'_> {
     ) -> impl Stream<Item = Result<types::CardTrade, Error>> + Send + 'static {
         paginate::<
             _,
+            _,
             types::Page<types::CardTrade>,
-        >(self.client.clone(), &operations::LIST_CARD_TRADES, request)
+        >(self.client.runtime.clone(), &operations::LIST_CARD_TRADES, request)
     }
 
     /// 商户交易评分 — List merchant trade scores
@@ -1217,7 +1222,10 @@ impl CardApi<'_> {
         &self,
         request: &requests::ListMerchantTradeScoresRequest,
     ) -> Result<types::Page<types::MerchantTradeScore>, Error> {
-        self.client.execute(&operations::LIST_MERCHANT_TRADE_SCORES, request).await
+        self.client
+            .runtime
+            .execute(&operations::LIST_MERCHANT_TRADE_SCORES, request)
+            .await
     }
 
     /// Every row of [`list_merchant_trade_scores`](Self::list_merchant_trade_scores), fetching pages lazily from the request's page
@@ -1228,8 +1236,9 @@ impl CardApi<'_> {
     ) -> impl Stream<Item = Result<types::MerchantTradeScore, Error>> + Send + 'static {
         paginate::<
             _,
+            _,
             types::Page<types::MerchantTradeScore>,
-        >(self.client.clone(), &operations::LIST_MERCHANT_TRADE_SCORES, request)
+        >(self.client.runtime.clone(), &operations::LIST_MERCHANT_TRADE_SCORES, request)
     }
 }
 
@@ -1316,7 +1325,7 @@ impl OrderApi<'_> {
         &self,
         request: &requests::OpenCardRequest,
     ) -> Result<types::Order, Error> {
-        self.client.execute(&operations::OPEN_CARD, request).await
+        self.client.runtime.execute(&operations::OPEN_CARD, request).await
     }
 
     /// 卡充值 — Recharge card
@@ -1382,7 +1391,7 @@ impl OrderApi<'_> {
         &self,
         request: &requests::RechargeCardRequest,
     ) -> Result<types::Order, Error> {
-        self.client.execute(&operations::RECHARGE_CARD, request).await
+        self.client.runtime.execute(&operations::RECHARGE_CARD, request).await
     }
 
     /// 订单列表 — List card orders
@@ -1467,7 +1476,7 @@ impl OrderApi<'_> {
         &self,
         request: &requests::ListOrdersRequest,
     ) -> Result<types::Page<types::Order>, Error> {
-        self.client.execute(&operations::LIST_ORDERS, request).await
+        self.client.runtime.execute(&operations::LIST_ORDERS, request).await
     }
 
     /// Every row of [`list_orders`](Self::list_orders), fetching pages lazily from the request's page
@@ -1478,8 +1487,9 @@ impl OrderApi<'_> {
     ) -> impl Stream<Item = Result<types::Order, Error>> + Send + 'static {
         paginate::<
             _,
+            _,
             types::Page<types::Order>,
-        >(self.client.clone(), &operations::LIST_ORDERS, request)
+        >(self.client.runtime.clone(), &operations::LIST_ORDERS, request)
     }
 
     /// 订单详情 — Get card order detail
@@ -1565,7 +1575,7 @@ impl OrderApi<'_> {
         &self,
         request: &requests::GetOrderDetailRequest,
     ) -> Result<types::Order, Error> {
-        self.client.execute(&operations::GET_ORDER_DETAIL, request).await
+        self.client.runtime.execute(&operations::GET_ORDER_DETAIL, request).await
     }
 }
 
@@ -1647,7 +1657,7 @@ impl HolderApi<'_> {
         &self,
         request: &requests::ListHoldersRequest,
     ) -> Result<types::Page<types::Holder>, Error> {
-        self.client.execute(&operations::LIST_HOLDERS, request).await
+        self.client.runtime.execute(&operations::LIST_HOLDERS, request).await
     }
 
     /// Every row of [`list_holders`](Self::list_holders), fetching pages lazily from the request's page
@@ -1658,8 +1668,9 @@ impl HolderApi<'_> {
     ) -> impl Stream<Item = Result<types::Holder, Error>> + Send + 'static {
         paginate::<
             _,
+            _,
             types::Page<types::Holder>,
-        >(self.client.clone(), &operations::LIST_HOLDERS, request)
+        >(self.client.runtime.clone(), &operations::LIST_HOLDERS, request)
     }
 
     /// 创建持卡人 — Create card holder
@@ -1712,7 +1723,7 @@ impl HolderApi<'_> {
         &self,
         request: &requests::CreateHolderRequest,
     ) -> Result<types::HolderCreated, Error> {
-        self.client.execute(&operations::CREATE_HOLDER, request).await
+        self.client.runtime.execute(&operations::CREATE_HOLDER, request).await
     }
 
     /// 编辑持卡人 — Update card holder
@@ -1778,7 +1789,7 @@ impl HolderApi<'_> {
         &self,
         request: &requests::UpdateHolderRequest,
     ) -> Result<types::Holder, Error> {
-        self.client.execute(&operations::UPDATE_HOLDER, request).await
+        self.client.runtime.execute(&operations::UPDATE_HOLDER, request).await
     }
 
     /// 持卡人详情 — Get card holder detail
@@ -1837,7 +1848,7 @@ impl HolderApi<'_> {
         &self,
         request: &requests::GetHolderDetailRequest,
     ) -> Result<types::Holder, Error> {
-        self.client.execute(&operations::GET_HOLDER_DETAIL, request).await
+        self.client.runtime.execute(&operations::GET_HOLDER_DETAIL, request).await
     }
 
     /// 删除持卡人 — Delete card holder
@@ -1881,6 +1892,7 @@ impl HolderApi<'_> {
         request: &requests::DeleteHolderRequest,
     ) -> Result<(), Error> {
         self.client
+            .runtime
             .execute::<_, Empty>(&operations::DELETE_HOLDER, request)
             .await
             .map(|Empty| ())
@@ -1958,7 +1970,7 @@ impl PayMethodApi<'_> {
         &self,
         request: &requests::ListPayMethodsRequest,
     ) -> Result<Vec<types::PayMethod>, Error> {
-        self.client.execute(&operations::LIST_PAY_METHODS, request).await
+        self.client.runtime.execute(&operations::LIST_PAY_METHODS, request).await
     }
 }
 
@@ -2022,7 +2034,7 @@ impl PayeeApi<'_> {
         &self,
         request: &requests::ListFundSourcesRequest,
     ) -> Result<Vec<types::CodeItem>, Error> {
-        self.client.execute(&operations::LIST_FUND_SOURCES, request).await
+        self.client.runtime.execute(&operations::LIST_FUND_SOURCES, request).await
     }
 
     /// 预期付款目的列表 — List expected payment purposes
@@ -2070,7 +2082,7 @@ impl PayeeApi<'_> {
         &self,
         request: &requests::ListPaymentPurposesRequest,
     ) -> Result<Vec<types::CodeItem>, Error> {
-        self.client.execute(&operations::LIST_PAYMENT_PURPOSES, request).await
+        self.client.runtime.execute(&operations::LIST_PAYMENT_PURPOSES, request).await
     }
 
     /// 创建收款方 — Create payee
@@ -2129,7 +2141,7 @@ impl PayeeApi<'_> {
         &self,
         request: &requests::CreatePayeeRequest,
     ) -> Result<types::PayeeStatusChange, Error> {
-        self.client.execute(&operations::CREATE_PAYEE, request).await
+        self.client.runtime.execute(&operations::CREATE_PAYEE, request).await
     }
 
     /// 编辑收款方 — Update payee
@@ -2202,7 +2214,7 @@ impl PayeeApi<'_> {
         &self,
         request: &requests::UpdatePayeeRequest,
     ) -> Result<types::Payee, Error> {
-        self.client.execute(&operations::UPDATE_PAYEE, request).await
+        self.client.runtime.execute(&operations::UPDATE_PAYEE, request).await
     }
 
     /// 申请收款方 — Apply payee (submit for review)
@@ -2245,7 +2257,7 @@ impl PayeeApi<'_> {
         &self,
         request: &requests::ApplyPayeeRequest,
     ) -> Result<types::PayeeStatusChange, Error> {
-        self.client.execute(&operations::APPLY_PAYEE, request).await
+        self.client.runtime.execute(&operations::APPLY_PAYEE, request).await
     }
 
     /// 删除收款方 — Delete payee
@@ -2287,6 +2299,7 @@ impl PayeeApi<'_> {
         request: &requests::DeletePayeeRequest,
     ) -> Result<(), Error> {
         self.client
+            .runtime
             .execute::<_, Empty>(&operations::DELETE_PAYEE, request)
             .await
             .map(|Empty| ())
@@ -2360,7 +2373,7 @@ impl PayeeApi<'_> {
         &self,
         request: &requests::ListPayeesRequest,
     ) -> Result<types::Page<types::Payee>, Error> {
-        self.client.execute(&operations::LIST_PAYEES, request).await
+        self.client.runtime.execute(&operations::LIST_PAYEES, request).await
     }
 
     /// Every row of [`list_payees`](Self::list_payees), fetching pages lazily from the request's page
@@ -2371,8 +2384,9 @@ impl PayeeApi<'_> {
     ) -> impl Stream<Item = Result<types::Payee, Error>> + Send + 'static {
         paginate::<
             _,
+            _,
             types::Page<types::Payee>,
-        >(self.client.clone(), &operations::LIST_PAYEES, request)
+        >(self.client.runtime.clone(), &operations::LIST_PAYEES, request)
     }
 
     /// 收款方详情 — Get payee detail
@@ -2439,7 +2453,7 @@ impl PayeeApi<'_> {
         &self,
         request: &requests::GetPayeeDetailRequest,
     ) -> Result<types::Payee, Error> {
-        self.client.execute(&operations::GET_PAYEE_DETAIL, request).await
+        self.client.runtime.execute(&operations::GET_PAYEE_DETAIL, request).await
     }
 }
 
@@ -2501,7 +2515,7 @@ impl PaymentApi<'_> {
         &self,
         request: &requests::ListPaymentReasonsRequest,
     ) -> Result<Vec<types::CodeItem>, Error> {
-        self.client.execute(&operations::LIST_PAYMENT_REASONS, request).await
+        self.client.runtime.execute(&operations::LIST_PAYMENT_REASONS, request).await
     }
 
     /// 创建付款 — Create payment
@@ -2581,7 +2595,7 @@ impl PaymentApi<'_> {
         &self,
         request: &requests::CreatePaymentRequest,
     ) -> Result<types::Payment, Error> {
-        self.client.execute(&operations::CREATE_PAYMENT, request).await
+        self.client.runtime.execute(&operations::CREATE_PAYMENT, request).await
     }
 
     /// 付款列表 — List payments
@@ -2654,7 +2668,7 @@ impl PaymentApi<'_> {
         &self,
         request: &requests::ListPaymentsRequest,
     ) -> Result<types::Page<types::Payment>, Error> {
-        self.client.execute(&operations::LIST_PAYMENTS, request).await
+        self.client.runtime.execute(&operations::LIST_PAYMENTS, request).await
     }
 
     /// Every row of [`list_payments`](Self::list_payments), fetching pages lazily from the request's page
@@ -2665,8 +2679,9 @@ impl PaymentApi<'_> {
     ) -> impl Stream<Item = Result<types::Payment, Error>> + Send + 'static {
         paginate::<
             _,
+            _,
             types::Page<types::Payment>,
-        >(self.client.clone(), &operations::LIST_PAYMENTS, request)
+        >(self.client.runtime.clone(), &operations::LIST_PAYMENTS, request)
     }
 
     /// 付款详情 — Get payment detail
@@ -2732,13 +2747,13 @@ impl PaymentApi<'_> {
         &self,
         request: &requests::GetPaymentDetailRequest,
     ) -> Result<types::Payment, Error> {
-        self.client.execute(&operations::GET_PAYMENT_DETAIL, request).await
+        self.client.runtime.execute(&operations::GET_PAYMENT_DETAIL, request).await
     }
 }
 
 /// What the client needs to know about each endpoint.
 mod operations {
-    use crate::runtime::{Operation, RetryClass};
+    use ::apigen_runtime::{Operation, RetryClass};
 
     pub(crate) const LIST_WALLETS: Operation = Operation {
         name: "list_wallets",

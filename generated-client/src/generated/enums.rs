@@ -93,7 +93,7 @@ impl Serialize for WalletStatus {
 
 impl<'de> Deserialize<'de> for WalletStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
 
@@ -186,7 +186,7 @@ impl Serialize for InOutType {
 
 impl<'de> Deserialize<'de> for InOutType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
 
@@ -356,7 +356,7 @@ impl Serialize for TransactionType {
 
 impl<'de> Deserialize<'de> for TransactionType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
 
@@ -450,7 +450,7 @@ impl Serialize for TransactionStatus {
 
 impl<'de> Deserialize<'de> for TransactionStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
 
@@ -541,7 +541,7 @@ impl Serialize for BinType {
 
 impl<'de> Deserialize<'de> for BinType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
 
@@ -636,7 +636,7 @@ impl Serialize for BinMode {
 
 impl<'de> Deserialize<'de> for BinMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
 
@@ -723,7 +723,7 @@ impl Serialize for BinStatus {
 
 impl<'de> Deserialize<'de> for BinStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
 
@@ -858,7 +858,7 @@ impl Serialize for CardStatus {
 
 impl<'de> Deserialize<'de> for CardStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
 
@@ -988,7 +988,7 @@ impl Serialize for CardTradeType {
 
 impl<'de> Deserialize<'de> for CardTradeType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
 
@@ -1082,7 +1082,7 @@ impl Serialize for CardTradeResult {
 
 impl<'de> Deserialize<'de> for CardTradeResult {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
 
@@ -1173,7 +1173,7 @@ impl Serialize for CardType {
 
 impl<'de> Deserialize<'de> for CardType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
 
@@ -1279,7 +1279,7 @@ impl Serialize for OrderType {
 
 impl<'de> Deserialize<'de> for OrderType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
 
@@ -1385,7 +1385,7 @@ impl Serialize for OrderStatus {
 
 impl<'de> Deserialize<'de> for OrderStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
 
@@ -1499,7 +1499,7 @@ impl Serialize for OrderBillType {
 
 impl<'de> Deserialize<'de> for OrderBillType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
 
@@ -1593,7 +1593,7 @@ impl Serialize for BillCategory {
 
 impl<'de> Deserialize<'de> for BillCategory {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
 
@@ -1709,7 +1709,7 @@ impl Serialize for PayeeStatus {
 
 impl<'de> Deserialize<'de> for PayeeStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
 
@@ -1808,7 +1808,7 @@ impl Serialize for FeeMode {
 
 impl<'de> Deserialize<'de> for FeeMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
 
@@ -1940,6 +1940,6 @@ impl Serialize for PaymentStatus {
 
 impl<'de> Deserialize<'de> for PaymentStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }

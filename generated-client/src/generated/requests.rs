@@ -81,7 +81,7 @@ impl ListWalletsRequest {
     }
 }
 
-impl crate::runtime::PageRequest for ListWalletsRequest {
+impl ::apigen_runtime::PageRequest for ListWalletsRequest {
     fn set_page(&mut self, page: i32) {
         self.page = Some(page);
     }
@@ -142,7 +142,7 @@ pub struct ListTransactionsRequest {
     /// Wire name `start_time`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub start_time: Option<PrimitiveDateTime>,
@@ -151,7 +151,7 @@ pub struct ListTransactionsRequest {
     /// Wire name `end_time`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub end_time: Option<PrimitiveDateTime>,
@@ -251,7 +251,7 @@ impl ListTransactionsRequest {
     }
 }
 
-impl crate::runtime::PageRequest for ListTransactionsRequest {
+impl ::apigen_runtime::PageRequest for ListTransactionsRequest {
     fn set_page(&mut self, page: i32) {
         self.page = Some(page);
     }
@@ -430,7 +430,7 @@ impl ListBinsRequest {
     }
 }
 
-impl crate::runtime::PageRequest for ListBinsRequest {
+impl ::apigen_runtime::PageRequest for ListBinsRequest {
     fn set_page(&mut self, page: i32) {
         self.page = Some(page);
     }
@@ -521,7 +521,7 @@ pub struct ListCardsRequest {
     /// Wire name `start_time`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub start_time: Option<PrimitiveDateTime>,
@@ -530,7 +530,7 @@ pub struct ListCardsRequest {
     /// Wire name `end_time`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub end_time: Option<PrimitiveDateTime>,
@@ -638,7 +638,7 @@ impl std::fmt::Debug for ListCardsRequest {
             .field("status", &self.status)
             .field(
                 "card_no",
-                &self.card_no.as_deref().map(crate::runtime::redact::Last4),
+                &self.card_no.as_deref().map(::apigen_runtime::redact::Last4),
             )
             .field("out_order_id", &self.out_order_id)
             .field("start_time", &self.start_time)
@@ -649,7 +649,7 @@ impl std::fmt::Debug for ListCardsRequest {
     }
 }
 
-impl crate::runtime::PageRequest for ListCardsRequest {
+impl ::apigen_runtime::PageRequest for ListCardsRequest {
     fn set_page(&mut self, page: i32) {
         self.page = Some(page);
     }
@@ -712,7 +712,7 @@ impl std::fmt::Debug for ActivateCardRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ActivateCardRequest")
             .field("card_id", &self.card_id)
-            .field("activation_code", &crate::runtime::redact::Redacted)
+            .field("activation_code", &::apigen_runtime::redact::Redacted)
             .finish()
     }
 }
@@ -825,7 +825,7 @@ pub struct ListCardTradesRequest {
     /// Wire name `start_time`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub start_time: Option<PrimitiveDateTime>,
@@ -834,7 +834,7 @@ pub struct ListCardTradesRequest {
     /// Wire name `end_time`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub end_time: Option<PrimitiveDateTime>,
@@ -918,7 +918,7 @@ impl ListCardTradesRequest {
     }
 }
 
-impl crate::runtime::PageRequest for ListCardTradesRequest {
+impl ::apigen_runtime::PageRequest for ListCardTradesRequest {
     fn set_page(&mut self, page: i32) {
         self.page = Some(page);
     }
@@ -1010,7 +1010,7 @@ impl ListMerchantTradeScoresRequest {
     }
 }
 
-impl crate::runtime::PageRequest for ListMerchantTradeScoresRequest {
+impl ::apigen_runtime::PageRequest for ListMerchantTradeScoresRequest {
     fn set_page(&mut self, page: i32) {
         self.page = Some(page);
     }
@@ -1186,7 +1186,7 @@ pub struct ListOrdersRequest {
     /// Wire name `start_time`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub start_time: Option<PrimitiveDateTime>,
@@ -1195,7 +1195,7 @@ pub struct ListOrdersRequest {
     /// Wire name `end_time`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub end_time: Option<PrimitiveDateTime>,
@@ -1287,7 +1287,7 @@ impl ListOrdersRequest {
     }
 }
 
-impl crate::runtime::PageRequest for ListOrdersRequest {
+impl ::apigen_runtime::PageRequest for ListOrdersRequest {
     fn set_page(&mut self, page: i32) {
         self.page = Some(page);
     }
@@ -1435,7 +1435,7 @@ impl ListHoldersRequest {
     }
 }
 
-impl crate::runtime::PageRequest for ListHoldersRequest {
+impl ::apigen_runtime::PageRequest for ListHoldersRequest {
     fn set_page(&mut self, page: i32) {
         self.page = Some(page);
     }
@@ -1478,7 +1478,7 @@ pub struct CreateHolderRequest {
     /// Wire name `birthday`, `date`; optional; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::date_opt",
+        with = "::apigen_runtime::serde::date_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub birthday: Option<Date>,
@@ -1562,7 +1562,7 @@ pub struct UpdateHolderRequest {
     /// Wire name `birthday`, `date`; optional; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::date_opt",
+        with = "::apigen_runtime::serde::date_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub birthday: Option<Date>,
@@ -1989,7 +1989,7 @@ impl std::fmt::Debug for CreatePayeeRequest {
             .field("country", &self.country)
             .field("currency", &self.currency)
             .field("account_name", &self.account_name)
-            .field("account_no", &crate::runtime::redact::Last4(&self.account_no))
+            .field("account_no", &::apigen_runtime::redact::Last4(&self.account_no))
             .field("bank_name", &self.bank_name)
             .field("swift_code", &self.swift_code)
             .field("bank_code", &self.bank_code)
@@ -2269,7 +2269,7 @@ impl std::fmt::Debug for UpdatePayeeRequest {
             .field("account_name", &self.account_name)
             .field(
                 "account_no",
-                &self.account_no.as_deref().map(crate::runtime::redact::Last4),
+                &self.account_no.as_deref().map(::apigen_runtime::redact::Last4),
             )
             .field("bank_name", &self.bank_name)
             .field("swift_code", &self.swift_code)
@@ -2436,7 +2436,7 @@ impl std::fmt::Debug for ListPayeesRequest {
             .field("account_name", &self.account_name)
             .field(
                 "account_no",
-                &self.account_no.as_deref().map(crate::runtime::redact::Last4),
+                &self.account_no.as_deref().map(::apigen_runtime::redact::Last4),
             )
             .field("page", &self.page)
             .field("page_size", &self.page_size)
@@ -2444,7 +2444,7 @@ impl std::fmt::Debug for ListPayeesRequest {
     }
 }
 
-impl crate::runtime::PageRequest for ListPayeesRequest {
+impl ::apigen_runtime::PageRequest for ListPayeesRequest {
     fn set_page(&mut self, page: i32) {
         self.page = Some(page);
     }
@@ -2570,7 +2570,7 @@ pub struct ListPaymentsRequest {
     /// Wire name `start_time`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub start_time: Option<PrimitiveDateTime>,
@@ -2579,7 +2579,7 @@ pub struct ListPaymentsRequest {
     /// Wire name `end_time`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub end_time: Option<PrimitiveDateTime>,
@@ -2663,7 +2663,7 @@ impl ListPaymentsRequest {
     }
 }
 
-impl crate::runtime::PageRequest for ListPaymentsRequest {
+impl ::apigen_runtime::PageRequest for ListPaymentsRequest {
     fn set_page(&mut self, page: i32) {
         self.page = Some(page);
     }

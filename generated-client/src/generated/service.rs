@@ -5,8 +5,6 @@
 
 use std::fmt;
 use secrecy::{ExposeSecret as _, SecretString};
-use serde::ser::SerializeMap as _;
-use crate::runtime::EnvelopeSpec;
 
 /// Default value of the `{version}` path segment (`/{version}/openApi`); source: modeled (our reconstruction; confirm with the vendor).
 pub const DEFAULT_VERSION: &str = "v1";
@@ -15,14 +13,69 @@ pub const DEFAULT_VERSION: &str = "v1";
 /// environment: pass it to [`Client::builder`](crate::Client::builder).
 pub const DOCUMENTED_BASE_URL: &str = "http://prod-cn.your-api-server.com";
 
-/// Field names and codes of the response envelope.
-pub(crate) const ENVELOPE: EnvelopeSpec = EnvelopeSpec {
-    code: "code",
-    message: "message",
-    data: "data",
-    success: 0i64,
-    rate_limit_code: Some(1005i64),
-};
+/// This API, described to the runtime: credentials, error codes, envelope and defaults.
+#[derive(Debug)]
+pub enum Api {}
+impl ::apigen_runtime::Service for Api {
+    type Credentials = Credentials;
+    type ErrorCode = ErrorCode;
+    type Client = Client;
+
+    const SPEC: ::apigen_runtime::ServiceSpec = ::apigen_runtime::ServiceSpec {
+        name: "card-wallet",
+        default_version: DEFAULT_VERSION,
+        user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+        envelope: ::apigen_runtime::EnvelopeSpec {
+            code: "code",
+            message: "message",
+            data: "data",
+            success: 0i64,
+        },
+    };
+}
+
+/// Client for the Card and wallet OPEN-API. Cheap to clone (the state is shared behind an `Arc`).
+///
+/// Build one with [`Client::builder`]; reach the endpoints through the group methods
+/// (see [`api`](crate::api)). Every call goes through the runtime's request path:
+/// auth fields and request fields as one JSON body, a bounded response read, envelope
+/// decoding and retries per endpoint.
+///
+/// `Debug` does not print the credentials' secrets.
+#[derive(Clone, Debug)]
+pub struct Client {
+    pub(crate) runtime: ::apigen_runtime::Client<Api>,
+}
+
+impl Client {
+    /// Starts building a client for `base_url`, e.g. `https://api.example.com` (a path
+    /// prefix such as `https://example.com/gateway` is kept; the endpoint paths are
+    /// appended).
+    pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(base_url)
+    }
+
+    /// The runtime client underneath: base URL, version, credentials, and
+    /// [`execute`](::apigen_runtime::Client::execute) for calling an operation by hand.
+    pub fn runtime(&self) -> &::apigen_runtime::Client<Api> {
+        &self.runtime
+    }
+}
+
+impl From<::apigen_runtime::Client<Api>> for Client {
+    fn from(runtime: ::apigen_runtime::Client<Api>) -> Self {
+        Self { runtime }
+    }
+}
+
+/// Builder for [`Client`]: base URL, credentials, version, timeouts, retries.
+pub type ClientBuilder = ::apigen_runtime::ClientBuilder<Api>;
+
+/// Everything that can go wrong when calling the API.
+pub type Error = ::apigen_runtime::Error<ErrorCode>;
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = ::std::result::Result<T, E>;
 
 /// The authentication fields sent in the JSON body of every request: `customer_id` (客户id), `app_id` (应用id), `key` (授权key).
 ///
@@ -54,13 +107,6 @@ impl Credentials {
     pub fn app_id(&self) -> i64 {
         self.app_id
     }
-
-    /// The auth fields as a serializable map. This exposes the secrets: it exists
-    /// only for building request bodies.
-    #[doc(hidden)]
-    pub fn fields(&self) -> AuthFields<'_> {
-        AuthFields(self)
-    }
 }
 
 impl fmt::Debug for Credentials {
@@ -68,22 +114,20 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("customer_id", &self.customer_id)
             .field("app_id", &self.app_id)
-            .field("key", &crate::runtime::redact::Redacted)
+            .field("key", &::apigen_runtime::redact::Redacted)
             .finish()
     }
 }
 
-/// Serializes the auth fields as a map; flattened into every request body.
-#[doc(hidden)]
-pub struct AuthFields<'a>(&'a Credentials);
-
-impl serde::Serialize for AuthFields<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(3))?;
-        map.serialize_entry("customer_id", &self.0.customer_id)?;
-        map.serialize_entry("app_id", &self.0.app_id)?;
-        map.serialize_entry("key", self.0.key.expose_secret())?;
-        map.end()
+impl ::apigen_runtime::Auth for Credentials {
+    fn serialize_fields<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        map.serialize_entry("customer_id", &self.customer_id)?;
+        map.serialize_entry("app_id", &self.app_id)?;
+        map.serialize_entry("key", self.key.expose_secret())?;
+        Ok(())
     }
 }
 
@@ -318,5 +362,19 @@ impl fmt::Display for ErrorCode {
             Some(label) => write!(f, "{label} ({})", self.code()),
             None => write!(f, "unknown error code {}", self.code()),
         }
+    }
+}
+
+impl ::apigen_runtime::BusinessCode for ErrorCode {
+    fn from_code(code: i64) -> Self {
+        Self::from_code(code)
+    }
+
+    fn code(&self) -> i64 {
+        Self::code(self)
+    }
+
+    fn is_rate_limited(&self) -> bool {
+        self.code() == 1005i64
     }
 }

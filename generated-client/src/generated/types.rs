@@ -36,7 +36,7 @@ pub struct Page<T> {
     pub list: Vec<T>,
 }
 
-impl<T> crate::runtime::Paged for Page<T> {
+impl<T> ::apigen_runtime::Paged for Page<T> {
     type Item = T;
 
     fn total(&self) -> i64 {
@@ -90,7 +90,7 @@ pub struct Wallet {
     /// 创建时间 — creation time
     ///
     /// Wire name `create_at`, `datetime`; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor.
-    #[serde(with = "crate::runtime::serde::datetime")]
+    #[serde(with = "::apigen_runtime::serde::datetime")]
     pub create_at: PrimitiveDateTime,
 }
 
@@ -178,7 +178,7 @@ pub struct WalletTransaction {
     /// 创建时间 — creation time
     ///
     /// Wire name `create_at`, `datetime`; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
-    #[serde(with = "crate::runtime::serde::datetime")]
+    #[serde(with = "::apigen_runtime::serde::datetime")]
     pub create_at: PrimitiveDateTime,
     /// 完成时间 — completion time
     ///
@@ -187,7 +187,7 @@ pub struct WalletTransaction {
     /// Wire name `finish_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub finish_at: Option<PrimitiveDateTime>,
@@ -234,7 +234,7 @@ pub struct ExchangeRate {
     /// Wire name `rate_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub rate_at: Option<PrimitiveDateTime>,
@@ -243,7 +243,7 @@ pub struct ExchangeRate {
     /// Wire name `expire_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub expire_at: Option<PrimitiveDateTime>,
@@ -318,7 +318,7 @@ pub struct Bin {
     /// Wire name `create_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub create_at: Option<PrimitiveDateTime>,
@@ -620,21 +620,21 @@ pub struct Card {
     /// 激活时间 — activation time
     ///
     /// Wire name `use_at`, `datetime`; always present, may be empty (read as `None`); `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: observed.
-    #[serde(default, with = "crate::runtime::serde::datetime_opt")]
+    #[serde(default, with = "::apigen_runtime::serde::datetime_opt")]
     pub use_at: Option<PrimitiveDateTime>,
     /// 发起销卡时间 — time closure was requested
     ///
     /// "" if never
     ///
     /// Wire name `close_at`, `datetime`; always present, may be empty (read as `None`); `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: observed.
-    #[serde(default, with = "crate::runtime::serde::datetime_opt")]
+    #[serde(default, with = "::apigen_runtime::serde::datetime_opt")]
     pub close_at: Option<PrimitiveDateTime>,
     /// 终态时间 — time a terminal state was reached
     ///
     /// "" if not terminal
     ///
     /// Wire name `end_at`, `datetime`; always present, may be empty (read as `None`); `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: observed.
-    #[serde(default, with = "crate::runtime::serde::datetime_opt")]
+    #[serde(default, with = "::apigen_runtime::serde::datetime_opt")]
     pub end_at: Option<PrimitiveDateTime>,
     /// 卡备注 — card remark
     ///
@@ -665,7 +665,7 @@ pub struct Card {
     /// Wire name `create_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub create_at: Option<PrimitiveDateTime>,
@@ -680,12 +680,12 @@ impl std::fmt::Debug for Card {
             .field("app_id", &self.app_id)
             .field("bin_id", &self.bin_id)
             .field("holder_id", &self.holder_id)
-            .field("card_no", &crate::runtime::redact::Last4(&self.card_no))
+            .field("card_no", &::apigen_runtime::redact::Last4(&self.card_no))
             .field("balance", &self.balance)
             .field("limit", &self.limit)
-            .field("expiry", &crate::runtime::redact::Redacted)
-            .field("cvv", &crate::runtime::redact::Redacted)
-            .field("pin", &crate::runtime::redact::Redacted)
+            .field("expiry", &::apigen_runtime::redact::Redacted)
+            .field("cvv", &::apigen_runtime::redact::Redacted)
+            .field("pin", &::apigen_runtime::redact::Redacted)
             .field("status", &self.status)
             .field("use_at", &self.use_at)
             .field("close_at", &self.close_at)
@@ -788,7 +788,7 @@ pub struct CardTrade {
     /// 交易时间 — occurrence time
     ///
     /// Wire name `trade_at`, `datetime`; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
-    #[serde(with = "crate::runtime::serde::datetime")]
+    #[serde(with = "::apigen_runtime::serde::datetime")]
     pub trade_at: PrimitiveDateTime,
     /// 清算时间 — clearing time
     ///
@@ -797,7 +797,7 @@ pub struct CardTrade {
     /// Wire name `settle_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub settle_at: Option<PrimitiveDateTime>,
@@ -810,7 +810,7 @@ impl std::fmt::Debug for CardTrade {
             .field("card_id", &self.card_id)
             .field(
                 "card_no",
-                &self.card_no.as_deref().map(crate::runtime::redact::Last4),
+                &self.card_no.as_deref().map(::apigen_runtime::redact::Last4),
             )
             .field("trade_type", &self.trade_type)
             .field("trade_result", &self.trade_result)
@@ -875,7 +875,7 @@ pub struct MerchantTradeScore {
     /// Wire name `update_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub update_at: Option<PrimitiveDateTime>,
@@ -961,7 +961,7 @@ pub struct Order {
     /// 创建时间 — creation time
     ///
     /// Wire name `create_at`, `datetime`; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
-    #[serde(with = "crate::runtime::serde::datetime")]
+    #[serde(with = "::apigen_runtime::serde::datetime")]
     pub create_at: PrimitiveDateTime,
     /// 完成时间 — completion time
     ///
@@ -970,7 +970,7 @@ pub struct Order {
     /// Wire name `finish_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub finish_at: Option<PrimitiveDateTime>,
@@ -1020,7 +1020,7 @@ pub struct OrderBill {
     /// 创建时间 — creation time
     ///
     /// Wire name `create_at`, `datetime`; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
-    #[serde(with = "crate::runtime::serde::datetime")]
+    #[serde(with = "::apigen_runtime::serde::datetime")]
     pub create_at: PrimitiveDateTime,
 }
 
@@ -1060,7 +1060,7 @@ pub struct Holder {
     /// Wire name `birthday`, `date`; optional; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::date_opt",
+        with = "::apigen_runtime::serde::date_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub birthday: Option<Date>,
@@ -1092,14 +1092,14 @@ pub struct Holder {
     /// 创建时间 — creation time
     ///
     /// Wire name `create_at`, `datetime`; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
-    #[serde(with = "crate::runtime::serde::datetime")]
+    #[serde(with = "::apigen_runtime::serde::datetime")]
     pub create_at: PrimitiveDateTime,
     /// 更新时间 — update time
     ///
     /// Wire name `update_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub update_at: Option<PrimitiveDateTime>,
@@ -1291,14 +1291,14 @@ pub struct Payee {
     /// 创建时间 — creation time
     ///
     /// Wire name `create_at`, `datetime`; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
-    #[serde(with = "crate::runtime::serde::datetime")]
+    #[serde(with = "::apigen_runtime::serde::datetime")]
     pub create_at: PrimitiveDateTime,
     /// 更新时间 — update time
     ///
     /// Wire name `update_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub update_at: Option<PrimitiveDateTime>,
@@ -1313,7 +1313,7 @@ impl std::fmt::Debug for Payee {
             .field("country", &self.country)
             .field("currency", &self.currency)
             .field("account_name", &self.account_name)
-            .field("account_no", &crate::runtime::redact::Last4(&self.account_no))
+            .field("account_no", &::apigen_runtime::redact::Last4(&self.account_no))
             .field("bank_name", &self.bank_name)
             .field("swift_code", &self.swift_code)
             .field("bank_code", &self.bank_code)
@@ -1422,7 +1422,7 @@ pub struct Payment {
     /// 创建时间 — creation time
     ///
     /// Wire name `create_at`, `datetime`; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
-    #[serde(with = "crate::runtime::serde::datetime")]
+    #[serde(with = "::apigen_runtime::serde::datetime")]
     pub create_at: PrimitiveDateTime,
     /// 完成时间 — completion time
     ///
@@ -1431,7 +1431,7 @@ pub struct Payment {
     /// Wire name `finish_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub finish_at: Option<PrimitiveDateTime>,
@@ -1527,7 +1527,7 @@ pub struct PayeeNotice {
     /// 更新时间 — update time
     ///
     /// Wire name `update_at`, `datetime`; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
-    #[serde(with = "crate::runtime::serde::datetime")]
+    #[serde(with = "::apigen_runtime::serde::datetime")]
     pub update_at: PrimitiveDateTime,
 }
 
@@ -1615,7 +1615,7 @@ pub struct WalletNotice {
     /// 创建时间 — creation time
     ///
     /// Wire name `create_at`, `datetime`; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
-    #[serde(with = "crate::runtime::serde::datetime")]
+    #[serde(with = "::apigen_runtime::serde::datetime")]
     pub create_at: PrimitiveDateTime,
     /// 完成时间 — completion time
     ///
@@ -1624,7 +1624,7 @@ pub struct WalletNotice {
     /// Wire name `finish_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
-        with = "crate::runtime::serde::datetime_opt",
+        with = "::apigen_runtime::serde::datetime_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub finish_at: Option<PrimitiveDateTime>,

@@ -40,21 +40,39 @@
 //! | `wallet.balance.in` | [`WalletCredited`](Event::WalletCredited) | `wallet` | 钱包入账 | wallet credited | Modeled |
 //! | `wallet.balance.out` | [`WalletDebited`](Event::WalletDebited) | `wallet` | 钱包出账 | wallet debited | Modeled |
 
-use crate::runtime::webhook::{WebhookSpec, decode};
+use ::apigen_runtime::webhook::{WebhookEvent, WebhookSpec, decode};
 use crate::types;
 
-pub use crate::runtime::webhook::{
-    ack, parse, Ack, HmacSha256Verifier, Parser, SignatureError, UnknownEvent, Verifier,
-    WebhookError,
+pub use ::apigen_runtime::webhook::{
+    Ack, HmacSha256Verifier, SignatureError, UnknownEvent, Verifier, WebhookError,
 };
 
 /// Where the tag and the object are, and what to answer (from the spec).
-pub(crate) const SPEC: WebhookSpec = WebhookSpec {
+pub const SPEC: WebhookSpec = WebhookSpec {
     tag_field: "eventTag",
     data_field: "data",
     ack_status: 200u16,
     ack_body: "{\"code\":0,\"message\":\"success\"}",
 };
+
+/// Webhook body parser for [`Event`], with a size limit (default 1 MiB).
+pub type Parser = ::apigen_runtime::webhook::Parser<Event>;
+
+/// Parses a webhook body with the default [`Parser`] (1 MiB limit). Verification is a
+/// separate step: this checks no signature.
+///
+/// # Errors
+///
+/// See [`Parser::parse`](::apigen_runtime::webhook::Parser::parse).
+pub fn parse(body: &[u8]) -> Result<Event, WebhookError> {
+    Parser::default().parse(body)
+}
+
+/// The acknowledgement the vendor expects, from the spec. Send it as soon as the
+/// delivery is parsed (or stored): the vendor retries anything else.
+pub fn ack() -> Ack {
+    SPEC.ack()
+}
 
 /// A webhook event: one variant per tag, with its typed payload.
 ///
@@ -181,43 +199,6 @@ impl Event {
         }
     }
 
-    /// Decode the object of a tag (used by [`parse`]).
-    #[doc(hidden)]
-    pub fn from_parts(tag: &str, data: &str) -> Result<Self, WebhookError> {
-        Ok(
-            match tag {
-                "order.status.processing" => Self::OrderProcessing(decode(tag, data)?),
-                "order.status.success" => Self::OrderSucceeded(decode(tag, data)?),
-                "order.status.fail" => Self::OrderFailed(decode(tag, data)?),
-                "card.status.active" => Self::CardActivated(decode(tag, data)?),
-                "card.status.freeze" => Self::CardFrozen(decode(tag, data)?),
-                "card.status.unfreeze" => Self::CardUnfrozen(decode(tag, data)?),
-                "card.status.closing" => Self::CardCloseRequested(decode(tag, data)?),
-                "card.status.closed" => Self::CardClosed(decode(tag, data)?),
-                "card.status.lost" => Self::CardLost(decode(tag, data)?),
-                "card.status.replace" => Self::CardReplaced(decode(tag, data)?),
-                "card.trade.auth" => Self::CardTradeAuthorized(decode(tag, data)?),
-                "card.trade.settle" => Self::CardTradeSettled(decode(tag, data)?),
-                "card.trade.refund" => Self::CardTradeRefunded(decode(tag, data)?),
-                "card.trade.reversal" => Self::CardTradeReversed(decode(tag, data)?),
-                "card.trade.fee" => Self::CardTradeFeeCharged(decode(tag, data)?),
-                "card.trade.decline" => Self::CardTradeDeclined(decode(tag, data)?),
-                "payee.status.approved" => Self::PayeeApproved(decode(tag, data)?),
-                "payee.status.rejected" => Self::PayeeRejected(decode(tag, data)?),
-                "payee.status.disabled" => Self::PayeeDisabled(decode(tag, data)?),
-                "payment.status.processing" => {
-                    Self::PaymentProcessing(decode(tag, data)?)
-                }
-                "payment.status.success" => Self::PaymentSucceeded(decode(tag, data)?),
-                "payment.status.fail" => Self::PaymentFailed(decode(tag, data)?),
-                "payment.status.returned" => Self::PaymentReturned(decode(tag, data)?),
-                "wallet.balance.in" => Self::WalletCredited(decode(tag, data)?),
-                "wallet.balance.out" => Self::WalletDebited(decode(tag, data)?),
-                _ => Self::Unknown(UnknownEvent::new(tag, data)),
-            },
-        )
-    }
-
     /// Fetch the current state of this event's object through its detail endpoint.
     ///
     /// This is the trust model that needs no signature: act on money only after re-reading
@@ -305,6 +286,53 @@ impl Event {
             }
             Self::Unknown(_) => Ok(None),
         }
+    }
+}
+
+impl WebhookEvent for Event {
+    const SPEC: WebhookSpec = SPEC;
+
+    fn from_parts(tag: &str, data: &str) -> Result<Self, WebhookError> {
+        Ok(
+            match tag {
+                "order.status.processing" => Self::OrderProcessing(decode(tag, data)?),
+                "order.status.success" => Self::OrderSucceeded(decode(tag, data)?),
+                "order.status.fail" => Self::OrderFailed(decode(tag, data)?),
+                "card.status.active" => Self::CardActivated(decode(tag, data)?),
+                "card.status.freeze" => Self::CardFrozen(decode(tag, data)?),
+                "card.status.unfreeze" => Self::CardUnfrozen(decode(tag, data)?),
+                "card.status.closing" => Self::CardCloseRequested(decode(tag, data)?),
+                "card.status.closed" => Self::CardClosed(decode(tag, data)?),
+                "card.status.lost" => Self::CardLost(decode(tag, data)?),
+                "card.status.replace" => Self::CardReplaced(decode(tag, data)?),
+                "card.trade.auth" => Self::CardTradeAuthorized(decode(tag, data)?),
+                "card.trade.settle" => Self::CardTradeSettled(decode(tag, data)?),
+                "card.trade.refund" => Self::CardTradeRefunded(decode(tag, data)?),
+                "card.trade.reversal" => Self::CardTradeReversed(decode(tag, data)?),
+                "card.trade.fee" => Self::CardTradeFeeCharged(decode(tag, data)?),
+                "card.trade.decline" => Self::CardTradeDeclined(decode(tag, data)?),
+                "payee.status.approved" => Self::PayeeApproved(decode(tag, data)?),
+                "payee.status.rejected" => Self::PayeeRejected(decode(tag, data)?),
+                "payee.status.disabled" => Self::PayeeDisabled(decode(tag, data)?),
+                "payment.status.processing" => {
+                    Self::PaymentProcessing(decode(tag, data)?)
+                }
+                "payment.status.success" => Self::PaymentSucceeded(decode(tag, data)?),
+                "payment.status.fail" => Self::PaymentFailed(decode(tag, data)?),
+                "payment.status.returned" => Self::PaymentReturned(decode(tag, data)?),
+                "wallet.balance.in" => Self::WalletCredited(decode(tag, data)?),
+                "wallet.balance.out" => Self::WalletDebited(decode(tag, data)?),
+                _ => Self::Unknown(UnknownEvent::new(tag, data)),
+            },
+        )
+    }
+
+    fn tag(&self) -> &str {
+        Event::tag(self)
+    }
+
+    fn kind(&self) -> Option<&'static str> {
+        Event::kind(self)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Stage 3: render every generated file in memory.
 
+pub mod crate_files;
 pub mod docs;
 pub mod openapi;
 pub mod rust;
@@ -11,21 +12,36 @@ use std::path::PathBuf;
 
 use crate::model::Api;
 
+pub use crate_files::RuntimeDependency;
+
 /// Every generated file, by path relative to the output folder.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Output {
+    /// Files the generator owns: rewritten whenever they differ.
     pub files: BTreeMap<PathBuf, String>,
+    /// Files that belong to the user once created: written only when missing.
+    pub scaffolds: BTreeMap<PathBuf, String>,
     /// Folders that hold only generated files: anything else found there is stale.
     pub owned_dirs: Vec<PathBuf>,
 }
 
+/// How to emit: what the spec does not say.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Where the generated crate finds `apigen-runtime`.
+    pub runtime: RuntimeDependency,
+}
+
 /// Run every emitter. Nothing is written; an emitter bug is an error, not a panic.
-pub fn emit(api: &Api) -> Result<Output, String> {
+pub fn emit(api: &Api, options: &Options) -> Result<Output, String> {
     let dir = PathBuf::from("src/generated");
     let mut out = Output {
         owned_dirs: vec![dir.clone()],
         ..Output::default()
     };
+    out.files.insert(PathBuf::from("Cargo.toml"), crate_files::cargo_toml(api, &options.runtime));
+    out.files.insert(PathBuf::from("src/lib.rs"), rust::format_module("src/lib.rs", crate_files::lib_rs(api))?);
+    out.scaffolds.insert(PathBuf::from(crate_files::CUSTOM_MODULE), crate_files::custom_scaffold());
     let modules = [
         ("service", rust::service_module(api)),
         ("enums", rust::enums_module(api)),
@@ -50,7 +66,7 @@ pub fn emit(api: &Api) -> Result<Output, String> {
     out.files.insert(
         dir.join("mod.rs"),
         format!(
-            "{}//! Everything generated from `spec/` lives below this module.\n//!\n//! The files are formatted by prettyplease when generated; `rustfmt::skip`\n//! keeps `cargo fmt` from rewriting them, so `cargo xtask gen --check` stays exact.\n\n{mods}",
+            "{}//! Everything generated from the spec lives below this module; `src/lib.rs` re-exports it.\n//!\n//! The files are formatted by prettyplease when generated; `rustfmt::skip`\n//! keeps `cargo fmt` from rewriting them, so `cargo xtask gen --check` stays exact.\n\n{mods}",
             rust::HEADER
         ),
     );

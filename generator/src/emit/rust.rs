@@ -201,10 +201,10 @@ fn serde_attr(f: &Field) -> TokenStream {
     let with = match (&f.ty, opt) {
         (Type::Money | Type::Decimal, false) => Some("rust_decimal::serde::arbitrary_precision"),
         (Type::Money | Type::Decimal, true) => Some("rust_decimal::serde::arbitrary_precision_option"),
-        (Type::DateTime, false) => Some("crate::runtime::serde::datetime"),
-        (Type::DateTime, true) => Some("crate::runtime::serde::datetime_opt"),
-        (Type::Date, false) => Some("crate::runtime::serde::date"),
-        (Type::Date, true) => Some("crate::runtime::serde::date_opt"),
+        (Type::DateTime, false) => Some("::apigen_runtime::serde::datetime"),
+        (Type::DateTime, true) => Some("::apigen_runtime::serde::datetime_opt"),
+        (Type::Date, false) => Some("::apigen_runtime::serde::date"),
+        (Type::Date, true) => Some("::apigen_runtime::serde::date_opt"),
         _ => None,
     };
     if let Some(w) = with {
@@ -406,7 +406,7 @@ fn enum_item(e: &Enum) -> TokenStream {
             }
             impl<'de> Deserialize<'de> for #name {
                 fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    crate::runtime::codes::int_or_string(deserializer).map(Self::from_code)
+                    ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
                 }
             }
         }
@@ -555,9 +555,9 @@ fn debug_impl(o: &Object) -> TokenStream {
         let wire = f.rust_name.trim_start_matches("r#");
         let value = match (f.sensitive, f.redact_last4 && f.ty == Type::String, f.is_option()) {
             (false, _, _) => quote!(&self.#n),
-            (true, true, false) => quote!(&crate::runtime::redact::Last4(&self.#n)),
-            (true, true, true) => quote!(&self.#n.as_deref().map(crate::runtime::redact::Last4)),
-            (true, false, _) => quote!(&crate::runtime::redact::Redacted),
+            (true, true, false) => quote!(&::apigen_runtime::redact::Last4(&self.#n)),
+            (true, true, true) => quote!(&self.#n.as_deref().map(::apigen_runtime::redact::Last4)),
+            (true, false, _) => quote!(&::apigen_runtime::redact::Redacted),
         };
         quote!(.field(#wire, #value))
     });
@@ -653,7 +653,7 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
     let page_impl = if e.paginated {
         let p = ident(&crate::resolve::escape(&heck::ToSnakeCase::to_snake_case(api.service.pagination.page_field.as_str())));
         quote! {
-            impl crate::runtime::PageRequest for #name {
+            impl ::apigen_runtime::PageRequest for #name {
                 fn set_page(&mut self, page: i32) { self.#p = Some(page); }
                 fn page(&self) -> i32 { self.#p.unwrap_or(1) }
             }
@@ -718,7 +718,7 @@ fn page_item(api: &Api) -> TokenStream {
             #list_attr
             pub #list: Vec<T>,
         }
-        impl<T> crate::runtime::Paged for Page<T> {
+        impl<T> ::apigen_runtime::Paged for Page<T> {
             type Item = T;
             fn total(&self) -> i64 { #total }
             fn into_items(self) -> Vec<T> { self.#list }
@@ -734,9 +734,9 @@ pub fn service_module(api: &Api) -> TokenStream {
     let base_url = &s.base_url;
     let env = &s.envelope;
     let (code, message, data, success) = (&env.code, &env.message, &env.data, env.success);
-    let rate = match env.rate_limit_code {
-        Some(c) => quote!(Some(#c)),
-        None => quote!(None),
+    let rate_limited = match env.rate_limit_code {
+        Some(c) => quote!(self.code() == #c),
+        None => quote!(false),
     };
     let title = format!("{} ({})", s.title_en, s.title);
     let mdoc = module_doc(&format!(
@@ -780,7 +780,7 @@ pub fn service_module(api: &Api) -> TokenStream {
         let n = ident(&f.rust_name);
         let wire = f.rust_name.trim_start_matches("r#");
         if f.sensitive {
-            quote!(.field(#wire, &crate::runtime::redact::Redacted))
+            quote!(.field(#wire, &::apigen_runtime::redact::Redacted))
         } else {
             quote!(.field(#wire, &self.#n))
         }
@@ -789,9 +789,9 @@ pub fn service_module(api: &Api) -> TokenStream {
         let n = ident(&f.rust_name);
         let wire = &f.name;
         if f.sensitive {
-            quote!(map.serialize_entry(#wire, self.0.#n.expose_secret())?;)
+            quote!(map.serialize_entry(#wire, self.#n.expose_secret())?;)
         } else {
-            quote!(map.serialize_entry(#wire, &self.0.#n)?;)
+            quote!(map.serialize_entry(#wire, &self.#n)?;)
         }
     });
     let accessors = auth.iter().filter(|f| !f.sensitive).map(|f| {
@@ -804,7 +804,6 @@ pub fn service_module(api: &Api) -> TokenStream {
             quote!(#d pub fn #n(&self) -> #t { self.#n })
         }
     });
-    let n_auth = Literal::usize_unsuffixed(auth.len());
     let arg_list: Vec<String> = auth.iter().map(|f| format!("`{}` ({})", f.name, md(&f.zh))).collect();
     let cred_doc = doc(&format!(
         "The authentication fields sent in the JSON body of every request: {}.\n\n\
@@ -839,12 +838,19 @@ pub fn service_module(api: &Api) -> TokenStream {
          Open: a code this version does not list is kept as [`ErrorCode::Unknown`]."
     ));
 
+    let crate_name = &api.service.package.name;
+    let title_en = md(&s.title_en);
+    let client_doc = doc(&format!(
+        "Client for the {title_en}. Cheap to clone (the state is shared behind an `Arc`).\n\n\
+         Build one with [`Client::builder`]; reach the endpoints through the group methods\n\
+         (see [`api`](crate::api)). Every call goes through the runtime's request path:\n\
+         auth fields and request fields as one JSON body, a bounded response read, envelope\n\
+         decoding and retries per endpoint.\n\n`Debug` does not print the credentials' secrets."
+    ));
     quote! {
         #mdoc
         use std::fmt;
         use secrecy::{ExposeSecret as _, SecretString};
-        use serde::ser::SerializeMap as _;
-        use crate::runtime::EnvelopeSpec;
 
         #version_doc
         pub const DEFAULT_VERSION: &str = #version;
@@ -852,14 +858,62 @@ pub fn service_module(api: &Api) -> TokenStream {
         #base_doc
         pub const DOCUMENTED_BASE_URL: &str = #base_url;
 
-        /// Field names and codes of the response envelope.
-        pub(crate) const ENVELOPE: EnvelopeSpec = EnvelopeSpec {
-            code: #code,
-            message: #message,
-            data: #data,
-            success: #success,
-            rate_limit_code: #rate,
-        };
+        /// This API, described to the runtime: credentials, error codes, envelope and defaults.
+        #[derive(Debug)]
+        pub enum Api {}
+
+        impl ::apigen_runtime::Service for Api {
+            type Credentials = Credentials;
+            type ErrorCode = ErrorCode;
+            type Client = Client;
+            const SPEC: ::apigen_runtime::ServiceSpec = ::apigen_runtime::ServiceSpec {
+                name: #crate_name,
+                default_version: DEFAULT_VERSION,
+                user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+                envelope: ::apigen_runtime::EnvelopeSpec {
+                    code: #code,
+                    message: #message,
+                    data: #data,
+                    success: #success,
+                },
+            };
+        }
+
+        #client_doc
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            pub(crate) runtime: ::apigen_runtime::Client<Api>,
+        }
+
+        impl Client {
+            /// Starts building a client for `base_url`, e.g. `https://api.example.com` (a path
+            /// prefix such as `https://example.com/gateway` is kept; the endpoint paths are
+            /// appended).
+            pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
+                ClientBuilder::new(base_url)
+            }
+
+            /// The runtime client underneath: base URL, version, credentials, and
+            /// [`execute`](::apigen_runtime::Client::execute) for calling an operation by hand.
+            pub fn runtime(&self) -> &::apigen_runtime::Client<Api> {
+                &self.runtime
+            }
+        }
+
+        impl From<::apigen_runtime::Client<Api>> for Client {
+            fn from(runtime: ::apigen_runtime::Client<Api>) -> Self {
+                Self { runtime }
+            }
+        }
+
+        /// Builder for [`Client`]: base URL, credentials, version, timeouts, retries.
+        pub type ClientBuilder = ::apigen_runtime::ClientBuilder<Api>;
+
+        /// Everything that can go wrong when calling the API.
+        pub type Error = ::apigen_runtime::Error<ErrorCode>;
+
+        /// `Result` with this crate's [`Error`].
+        pub type Result<T, E = Error> = ::std::result::Result<T, E>;
 
         #cred_doc
         #[derive(Clone)]
@@ -869,10 +923,6 @@ pub fn service_module(api: &Api) -> TokenStream {
             /// Creates the credentials.
             pub fn new(#(#params),*) -> Self { Self { #(#inits),* } }
             #(#accessors)*
-            /// The auth fields as a serializable map. This exposes the secrets: it exists
-            /// only for building request bodies.
-            #[doc(hidden)]
-            pub fn fields(&self) -> AuthFields<'_> { AuthFields(self) }
         }
 
         impl fmt::Debug for Credentials {
@@ -881,15 +931,10 @@ pub fn service_module(api: &Api) -> TokenStream {
             }
         }
 
-        /// Serializes the auth fields as a map; flattened into every request body.
-        #[doc(hidden)]
-        pub struct AuthFields<'a>(&'a Credentials);
-
-        impl serde::Serialize for AuthFields<'_> {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut map = serializer.serialize_map(Some(#n_auth))?;
+        impl ::apigen_runtime::Auth for Credentials {
+            fn serialize_fields<M: ::serde::ser::SerializeMap>(&self, map: &mut M) -> ::std::result::Result<(), M::Error> {
                 #(#entries)*
-                map.end()
+                Ok(())
             }
         }
 
@@ -929,6 +974,18 @@ pub fn service_module(api: &Api) -> TokenStream {
                     Some(label) => write!(f, "{label} ({})", self.code()),
                     None => write!(f, "unknown error code {}", self.code()),
                 }
+            }
+        }
+
+        impl ::apigen_runtime::BusinessCode for ErrorCode {
+            fn from_code(code: i64) -> Self {
+                Self::from_code(code)
+            }
+            fn code(&self) -> i64 {
+                Self::code(self)
+            }
+            fn is_rate_limited(&self) -> bool {
+                #rate_limited
             }
         }
     }
@@ -989,7 +1046,7 @@ pub fn api_module(api: &Api) -> TokenStream {
     if paged {
         runtime_items.push(format_ident!("paginate"));
     }
-    let runtime_use = if runtime_items.is_empty() { quote!() } else { quote!(use crate::runtime::{#(#runtime_items),*};) };
+    let runtime_use = if runtime_items.is_empty() { quote!() } else { quote!(use ::apigen_runtime::{#(#runtime_items),*};) };
     let types_use = if typed { quote!(types,) } else { quote!() };
     quote! {
         #mdoc
@@ -1003,7 +1060,7 @@ pub fn api_module(api: &Api) -> TokenStream {
 
         /// What the client needs to know about each endpoint.
         mod operations {
-            use crate::runtime::{Operation, RetryClass};
+            use ::apigen_runtime::{Operation, RetryClass};
             #(#ops)*
         }
     }
@@ -1058,7 +1115,7 @@ fn method(api: &Api, e: &Endpoint) -> TokenStream {
             quote! {
                 #d
                 pub async fn #name(&self, request: &#req_ty) -> Result<types::#t, Error> {
-                    self.client.execute(&operations::#op, request).await
+                    self.client.runtime.execute(&operations::#op, request).await
                 }
             }
         }
@@ -1067,7 +1124,7 @@ fn method(api: &Api, e: &Endpoint) -> TokenStream {
             quote! {
                 #d
                 pub async fn #name(&self, request: &#req_ty) -> Result<Vec<types::#t>, Error> {
-                    self.client.execute(&operations::#op, request).await
+                    self.client.runtime.execute(&operations::#op, request).await
                 }
             }
         }
@@ -1076,14 +1133,14 @@ fn method(api: &Api, e: &Endpoint) -> TokenStream {
             quote! {
                 #d
                 pub async fn #name(&self, request: &#req_ty) -> Result<types::Page<types::#t>, Error> {
-                    self.client.execute(&operations::#op, request).await
+                    self.client.runtime.execute(&operations::#op, request).await
                 }
             }
         }
         Response::Empty => quote! {
             #d
             pub async fn #name(&self, request: &#req_ty) -> Result<(), Error> {
-                self.client.execute::<_, Empty>(&operations::#op, request).await.map(|Empty| ())
+                self.client.runtime.execute::<_, Empty>(&operations::#op, request).await.map(|Empty| ())
             }
         },
     };
@@ -1099,7 +1156,7 @@ fn method(api: &Api, e: &Endpoint) -> TokenStream {
             out.extend(quote! {
                 #sd
                 pub fn #stream(&self, request: #req_ty) -> impl Stream<Item = Result<types::#t, Error>> + Send + 'static {
-                    paginate::<_, types::Page<types::#t>>(self.client.clone(), &operations::#op, request)
+                    paginate::<_, _, types::Page<types::#t>>(self.client.runtime.clone(), &operations::#op, request)
                 }
             });
         }

@@ -101,9 +101,10 @@ pub fn endpoints_test(api: &Api) -> Result<String, String> {
     );
     let version = &api.service.default_version;
     let helpers = round_trip_helpers();
+    let krate = format_ident!("{}", api.service.package.crate_ident());
     let tokens = quote! {
         #doc
-        use card_wallet::{Client, Credentials};
+        use #krate::{Client, Credentials};
         use serde_json::Value;
         use wiremock::matchers::{body_json, method, path};
         use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -148,6 +149,7 @@ fn endpoint_test(
     let method = ident(&e.name);
     let group = api.groups.iter().find(|g| g.key == e.group).map(|g| ident(&g.accessor));
     let req = format_ident!("{}", e.request_type);
+    let krate = format_ident!("{}", api.service.package.crate_ident());
     let url = e.full_path.replace("{version}", &api.service.default_version);
     let doc = format!(" `{}` with its example \"{example}\".", e.name.trim_start_matches("r#"));
     let call = quote!(client(&server).#group().#method(&request).await.expect("call succeeds"));
@@ -171,7 +173,7 @@ fn endpoint_test(
             const RESPONSE: &str = #response;
             #data_const
             let server = serve(#url, BODY, RESPONSE).await;
-            let request: card_wallet::requests::#req = serde_json::from_str(REQUEST).expect("example request decodes");
+            let request: #krate::requests::#req = serde_json::from_str(REQUEST).expect("example request decodes");
             #check
         }
     }
@@ -228,9 +230,10 @@ pub fn webhook_examples_test(api: &Api) -> Result<Option<String>, String> {
          serialized again, equals the example's object (money, datetimes and codes exact).",
     );
     let helpers = round_trip_helpers();
+    let krate = format_ident!("{}", api.service.package.crate_ident());
     let tokens = quote! {
         #doc
-        use card_wallet::webhooks;
+        use #krate::webhooks;
         use serde_json::Value;
 
         #helpers

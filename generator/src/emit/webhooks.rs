@@ -151,18 +151,37 @@ pub fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
     };
     quote! {
         #mdoc
-        use crate::runtime::webhook::{WebhookSpec, decode};
+        use ::apigen_runtime::webhook::{WebhookEvent, WebhookSpec, decode};
         use crate::types;
 
-        pub use crate::runtime::webhook::{ack, parse, Ack, HmacSha256Verifier, Parser, SignatureError, UnknownEvent, Verifier, WebhookError};
+        pub use ::apigen_runtime::webhook::{Ack, HmacSha256Verifier, SignatureError, UnknownEvent, Verifier, WebhookError};
 
         /// Where the tag and the object are, and what to answer (from the spec).
-        pub(crate) const SPEC: WebhookSpec = WebhookSpec {
+        pub const SPEC: WebhookSpec = WebhookSpec {
             tag_field: #tag_field,
             data_field: #data_field,
             ack_status: #ack_status,
             ack_body: #ack_body,
         };
+
+        /// Webhook body parser for [`Event`], with a size limit (default 1 MiB).
+        pub type Parser = ::apigen_runtime::webhook::Parser<Event>;
+
+        /// Parses a webhook body with the default [`Parser`] (1 MiB limit). Verification is a
+        /// separate step: this checks no signature.
+        ///
+        /// # Errors
+        ///
+        /// See [`Parser::parse`](::apigen_runtime::webhook::Parser::parse).
+        pub fn parse(body: &[u8]) -> Result<Event, WebhookError> {
+            Parser::default().parse(body)
+        }
+
+        /// The acknowledgement the vendor expects, from the spec. Send it as soon as the
+        /// delivery is parsed (or stored): the vendor retries anything else.
+        pub fn ack() -> Ack {
+            SPEC.ack()
+        }
 
         #event_doc
         #[derive(Debug, Clone, PartialEq)]
@@ -190,21 +209,31 @@ pub fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
                 }
             }
 
-            /// Decode the object of a tag (used by [`parse`]).
-            #[doc(hidden)]
-            pub fn from_parts(tag: &str, data: &str) -> Result<Self, WebhookError> {
-                Ok(match tag {
-                    #(#decode_arms)*
-                    _ => Self::Unknown(UnknownEvent::new(tag, data)),
-                })
-            }
-
             #refetch_doc
             pub async fn refetch(&self, client: &crate::Client) -> Result<Option<Refetched>, crate::Error> {
                 match self {
                     #(#refetch_arms)*
                     Self::Unknown(_) => Ok(None),
                 }
+            }
+        }
+
+        impl WebhookEvent for Event {
+            const SPEC: WebhookSpec = SPEC;
+
+            fn from_parts(tag: &str, data: &str) -> Result<Self, WebhookError> {
+                Ok(match tag {
+                    #(#decode_arms)*
+                    _ => Self::Unknown(UnknownEvent::new(tag, data)),
+                })
+            }
+
+            fn tag(&self) -> &str {
+                Event::tag(self)
+            }
+
+            fn kind(&self) -> Option<&'static str> {
+                Event::kind(self)
             }
         }
 

@@ -8,7 +8,7 @@
 //! CARD_WALLET_APP_ID=100001 \
 //! CARD_WALLET_KEY=ae9ae3f5ad284ef4836de18aa3d41c47 \
 //! CARD_WALLET_WALLET_SN=037c90d5c0204d6c87bf21d569209b3a \
-//! cargo run -p card-wallet --example wallet_detail
+//! cargo run -p client-examples --bin wallet_detail
 //! ```
 //!
 //! `CARD_WALLET_VERSION` optionally overrides the `/{version}/openApi` path segment (default

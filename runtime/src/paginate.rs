@@ -4,8 +4,7 @@ use futures_util::Stream;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::Operation;
-use crate::{Client, Error};
+use crate::{Client, Error, Operation, Service};
 
 /// A page of a list response (`{total, page, page_size, list}`), implemented by the generated
 /// `Page<T>`.
@@ -35,12 +34,13 @@ pub trait PageRequest {
 ///
 /// The stream is not `Unpin`; pin it before polling, e.g. with `std::pin::pin!` or
 /// `Box::pin`.
-pub fn paginate<Req, P>(
-    client: Client,
+pub fn paginate<S, Req, P>(
+    client: Client<S>,
     op: &'static Operation,
     request: Req,
-) -> impl Stream<Item = Result<P::Item, Error>> + Send + 'static
+) -> impl Stream<Item = Result<P::Item, Error<S::ErrorCode>>> + Send + 'static
 where
+    S: Service,
     Req: PageRequest + Serialize + Send + Sync + 'static,
     P: Paged + DeserializeOwned + Send + 'static,
     P::Item: Send + 'static,
@@ -81,8 +81,8 @@ where
     })
 }
 
-struct State<Req, Item> {
-    client: Client,
+struct State<S: Service, Req, Item> {
+    client: Client<S>,
     request: Req,
     /// The page to fetch once `rows` is exhausted; `None` when done.
     next_page: Option<i32>,

@@ -11,49 +11,53 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
-use super::envelope::{self, Scrubber};
-use super::retry::effective_delay;
-use super::{Operation, RetryClass};
-use crate::generated::service::{AuthFields, ENVELOPE};
-use crate::{Client, Error};
+use crate::envelope::{self, Scrubber};
+use crate::retry::effective_delay;
+use crate::service::AuthFields;
+use crate::{BusinessCode, Client, Error, Operation, RetryClass, Service};
 
 /// At most this much of a non-2xx body is read (for the error excerpt).
 const ERROR_BODY_READ_LIMIT: usize = 8 * 1024;
-/// Length bound of [`Error::Http::body_excerpt`](crate::Error::Http).
+/// Length bound of the body excerpt of [`Error::Http`].
 const EXCERPT_BYTES: usize = 512;
 
 /// The request body: auth fields and request fields in one JSON object.
 #[derive(Serialize)]
-struct Body<'a, R: ?Sized> {
+#[serde(bound(serialize = "R: Serialize"))]
+struct Body<'a, A: crate::Auth, R: ?Sized> {
     #[serde(flatten)]
-    auth: AuthFields<'a>,
+    auth: AuthFields<'a, A>,
     #[serde(flatten)]
     request: &'a R,
 }
 
-impl Client {
+impl<S: Service> Client<S> {
     /// Calls `op` with `request` and decodes the envelope's `data` into `Resp`.
     ///
     /// The body is one JSON object holding the auth fields and the fields of `request` (which
     /// must serialize as a struct or map). Failed attempts are retried according to
     /// `op.retry` (see [`RetryClass`]) and the client's [`RetryPolicy`](crate::RetryPolicy).
     /// A missing or `null` `data` is decoded as JSON `null`, so `Option<T>` and
-    /// [`Empty`](super::Empty) work for empty payloads.
+    /// [`Empty`](crate::Empty) work for empty payloads.
     ///
     /// Emits one `info` span per call (`endpoint`) and, inside it, one span per attempt
     /// (`attempt`) with a `debug` event (`outcome`, `status`, `elapsed_ms`); retries are logged
     /// at `warn`. Neither the key nor any body content is ever logged.
-    #[doc(hidden)]
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for a business error code, otherwise a transport, HTTP, decode or encode
+    /// [`Error`] naming `op`.
     pub async fn execute<Req, Resp>(
         &self,
         op: &'static Operation,
         request: &Req,
-    ) -> Result<Resp, Error>
+    ) -> Result<Resp, Error<S::ErrorCode>>
     where
         Req: Serialize + ?Sized + Sync,
         Resp: DeserializeOwned,
     {
-        let span = tracing::info_span!("card_wallet.call", endpoint = op.name);
+        let span = tracing::info_span!("api.call", service = S::SPEC.name, endpoint = op.name);
         self.execute_inner(op, request).instrument(span).await
     }
 
@@ -61,13 +65,13 @@ impl Client {
         &self,
         op: &'static Operation,
         request: &Req,
-    ) -> Result<Resp, Error>
+    ) -> Result<Resp, Error<S::ErrorCode>>
     where
         Req: Serialize + ?Sized + Sync,
         Resp: DeserializeOwned,
     {
         let body = Body {
-            auth: self.credentials().fields(),
+            auth: AuthFields(self.credentials()),
             request,
         };
         // Serialized once; every attempt sends a cheap clone of the same bytes.
@@ -113,7 +117,7 @@ impl Client {
         op: &'static Operation,
         url: &str,
         body: Bytes,
-    ) -> Result<Resp, Error> {
+    ) -> Result<Resp, Error<S::ErrorCode>> {
         let started = Instant::now();
         let mut status = None;
         let result = self.send_and_decode(op, url, body, &mut status).await;
@@ -140,7 +144,7 @@ impl Client {
         url: &str,
         body: Bytes,
         status_out: &mut Option<StatusCode>,
-    ) -> Result<Resp, Error> {
+    ) -> Result<Resp, Error<S::ErrorCode>> {
         let inner = &*self.inner;
         let mut response = inner
             .http
@@ -194,12 +198,12 @@ impl Client {
             }
             (_, Err(ReadError::Transport(e))) => return Err(Error::from_reqwest(op.name, e)),
         };
-        envelope::decode(op.name, &ENVELOPE, &bytes, &scrubber)
+        envelope::decode(op.name, &S::SPEC.envelope, &bytes, &scrubber)
     }
 }
 
 /// Whether an attempt that failed with `error` may be sent again for an operation of `class`.
-fn retry_allowed(class: RetryClass, error: &Error) -> bool {
+fn retry_allowed<C: BusinessCode>(class: RetryClass, error: &Error<C>) -> bool {
     match class {
         RetryClass::Safe => error.is_retryable(),
         // Only when the request provably never left: it cannot have been processed.
@@ -207,7 +211,7 @@ fn retry_allowed(class: RetryClass, error: &Error) -> bool {
     }
 }
 
-fn retry_after(error: &Error) -> Option<Duration> {
+fn retry_after<C>(error: &Error<C>) -> Option<Duration> {
     match error {
         Error::Http { retry_after, .. } => *retry_after,
         _ => None,

@@ -7,7 +7,7 @@
 //! CARD_WALLET_CUSTOMER_ID=10001001 \
 //! CARD_WALLET_APP_ID=100001 \
 //! CARD_WALLET_KEY=ae9ae3f5ad284ef4836de18aa3d41c47 \
-//! cargo run -p card-wallet --example webhook_receiver
+//! cargo run -p client-examples --bin webhook_receiver
 //! ```
 //!
 //! It listens on `127.0.0.1:$PORT` (default 8080) and accepts `POST /webhook`:
@@ -46,7 +46,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use card_wallet::runtime::webhook::ack;
+use card_wallet::webhooks::ack;
 use card_wallet::webhooks::{Event, HmacSha256Verifier, Parser, Refetched, Verifier};
 use card_wallet::{Client, Credentials};
 

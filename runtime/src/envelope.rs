@@ -8,23 +8,22 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use serde_path_to_error::{Path, Segment};
 
-use super::EnvelopeSpec;
-use super::codes::int_or_string;
-use crate::{Error, ErrorCode};
+use crate::codes::int_or_string;
+use crate::{BusinessCode, EnvelopeSpec, Error};
 
-/// Length bound of [`Error::Api::message`](crate::Error::Api).
+/// Length bound of the message of [`Error::Api`].
 const MESSAGE_BYTES: usize = 1024;
 
 /// Decodes a 2xx response body: `data` into `Resp` on success, [`Error::Api`] otherwise.
 ///
 /// `data` is kept as raw JSON text until it is deserialized into `Resp`, so numbers reach the
 /// money fields exactly as sent (no `f64` or `Value` round trip).
-pub(crate) fn decode<Resp: DeserializeOwned>(
+pub(crate) fn decode<Resp: DeserializeOwned, C: BusinessCode>(
     endpoint: &'static str,
     spec: &EnvelopeSpec,
     body: &[u8],
     scrubber: &Scrubber<'_>,
-) -> Result<Resp, Error> {
+) -> Result<Resp, Error<C>> {
     let decode_error = |path: &str, message: String| Error::Decode {
         endpoint,
         path: path.to_owned(),
@@ -49,7 +48,7 @@ pub(crate) fn decode<Resp: DeserializeOwned>(
             .unwrap_or_default();
         return Err(Error::Api {
             endpoint,
-            code: ErrorCode::from_code(code),
+            code: C::from_code(code),
             message: scrubber.excerpt(&message, MESSAGE_BYTES),
         });
     }

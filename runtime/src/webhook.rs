@@ -1,71 +1,39 @@
 //! Webhook runtime: parsing, (optional) signature verification and acknowledgement.
 //!
-//! The typed events ([`Event`]) are generated from the spec into [`crate::webhooks`]; this
-//! module holds the hand-written machinery they use; its main items are re-exported from
-//! [`crate::webhooks`].
+//! A generated crate implements [`WebhookEvent`] on its `Event` enum (one variant per tag,
+//! plus one holding an [`UnknownEvent`]) and gives its [`WebhookSpec`]; this module holds the
+//! machinery every such enum uses.
 //!
 //! # Receiving a webhook
 //!
 //! 1. **Verify (optional, off by default).** Run a [`Verifier`] over the headers and the *raw*
 //!    body bytes, before parsing. See [Signatures](#signatures) below.
-//! 2. **Parse.** [`parse`] (or a configured [`Parser`]) turns the body into an [`Event`]. The
-//!    tag is read from the top-level `eventTag`; the object from `data` when that key is
-//!    present, otherwise from the rest of the body (the "flat" shape, tag beside the fields).
-//!    Money is an exact `Decimal`, `""` datetimes read as `None`, and enum codes follow the
-//!    same open-enum rules as the client. An unknown tag is not an error: it becomes
-//!    [`Event::Unknown`] with the object kept as raw JSON.
-//! 3. **Acknowledge.** Answer with [`ack()`]: status, body and content type come from the spec
-//!    (HTTP 200, `{"code":0,"message":"success"}`). Anything else makes the vendor retry, so
-//!    answer quickly and do slow work afterwards; deliveries are at-least-once and may arrive
-//!    out of order (dedupe on tag + object id + status).
-//! 4. **Re-fetch before acting on money.** [`Event::refetch`] reads the current object from the
-//!    matching detail endpoint through an authenticated [`Client`](crate::Client); act on *that*,
-//!    not on the webhook body.
-//!
-//! ```no_run
-//! use card_wallet::webhooks::{self, Event, Refetched};
-//!
-//! # async fn handle(client: &card_wallet::Client, body: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
-//! let event = webhooks::parse(body)?;            // typed, size-limited, values never logged
-//! let ack = card_wallet::runtime::webhook::ack(); // send ack.status / ack.body right away
-//! # let _ = ack;
-//! if let Some(Refetched::Card(card)) = event.refetch(client).await? {
-//!     println!("card {} is now {}", card.card_id, card.status);
-//! }
-//! # Ok(())
-//! # }
-//! ```
+//! 2. **Parse.** A [`Parser`] turns the body into the event type. The tag is read from the
+//!    spec's top-level tag field; the object from the data field when that key is present,
+//!    otherwise from the rest of the body (the "flat" shape, tag beside the fields). An unknown
+//!    tag is not an error: the event type keeps it as an [`UnknownEvent`], object as raw JSON.
+//! 3. **Acknowledge.** Answer with the spec's [`Ack`] ([`WebhookSpec::ack`]). Anything else
+//!    makes the vendor retry, so answer quickly; deliveries are at-least-once and may arrive
+//!    out of order.
+//! 4. **Re-fetch before acting on money.** Without a verified signature the body is untrusted:
+//!    read the current object through the API and act on *that*.
 //!
 //! # Signatures
 //!
-//! **The vendor documents no webhook signature.** Verification is therefore **off** unless you
-//! construct a [`Verifier`] and call it yourself; [`parse`] never checks anything.
-//!
-//! [`HmacSha256Verifier`] implements the scheme we consider most likely if the vendor confirms
-//! one (HMAC-SHA256 over the raw body, hex in a header, optionally bound to a timestamp). It is
-//! **our assumption**, not a documented contract: confirm the header name, the signed string
-//! and the secret with the vendor before relying on it, or implement [`Verifier`] for the
+//! [`HmacSha256Verifier`] implements a common scheme (HMAC-SHA256 over the raw body, hex or
+//! base64 in a header, optionally bound to a timestamp). Check the header name, the signed
+//! string and the secret against what the vendor documents, or implement [`Verifier`] for the
 //! scheme they describe.
-//!
-//! Without a verified signature, treat the body as **untrusted input** from anyone who can
-//! reach the URL: use it to learn *that* something changed, then call [`Event::refetch`] (or
-//! the detail endpoint yourself) and act on the re-fetched object. Never credit, release goods
-//! or change balances on the strength of the webhook body alone.
 //!
 //! # Secrets and logs
 //!
-//! Card payloads carry the card number, CVV and PIN in clear. No error message here contains
-//! body content (serde messages have values replaced by `…`), the generated payload `Debug`
-//! impls show at most the last four digits of a card number, [`UnknownEvent`]'s `Debug` hides
-//! the raw JSON, and the `tracing` events emitted here carry only the tag, the event kind and
-//! error kinds.
-//!
-//! [`Event`]: crate::webhooks::Event
-//! [`Event::Unknown`]: crate::webhooks::Event::Unknown
-//! [`Event::refetch`]: crate::webhooks::Event::refetch
+//! No error message here contains body content (serde messages have values replaced by `…`),
+//! [`UnknownEvent`]'s `Debug` hides the raw JSON, and the `tracing` events emitted here carry
+//! only the tag (when it looks like one), the event kind and error kinds.
 
 use std::collections::HashSet;
 use std::fmt;
+use std::marker::PhantomData;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, KeyInit as _, Mac as _};
@@ -75,8 +43,7 @@ use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use sha2::Sha256;
 
-use super::envelope::{json_path, sanitize, without_position};
-use crate::generated::webhooks::{Event, SPEC};
+use crate::envelope::{json_path, sanitize, without_position};
 
 /// Default largest accepted body: 1 MiB.
 const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -97,6 +64,40 @@ pub struct WebhookSpec {
     pub ack_status: u16,
     /// Body of the acknowledgement (`{"code":0,"message":"success"}`).
     pub ack_body: &'static str,
+}
+
+impl WebhookSpec {
+    /// The acknowledgement the vendor expects.
+    ///
+    /// Send it as soon as the delivery is parsed (or stored): the vendor retries anything else,
+    /// and expects the answer within a few seconds.
+    pub const fn ack(&self) -> Ack {
+        Ack {
+            status: self.ack_status,
+            body: self.ack_body,
+        }
+    }
+}
+
+/// A webhook event type: one variant per known tag and one for unknown tags. Implemented by
+/// the generated `Event` enum.
+pub trait WebhookEvent: Sized {
+    /// Where the tag and the object travel, and the acknowledgement.
+    const SPEC: WebhookSpec;
+
+    /// The event for `tag` with object JSON `data`: the tag's payload decoded with [`decode`],
+    /// or an [`UnknownEvent`] for a tag the type does not know.
+    ///
+    /// # Errors
+    ///
+    /// [`WebhookError::Decode`] when the object does not fit the tag's payload type.
+    fn from_parts(tag: &str, data: &str) -> Result<Self, WebhookError>;
+
+    /// The tag as sent.
+    fn tag(&self) -> &str;
+
+    /// The kind of the event's tag (spec key, e.g. `card`); `None` for an unknown tag.
+    fn kind(&self) -> Option<&'static str>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -234,43 +235,39 @@ impl SignatureError {
 // Parsing
 // ---------------------------------------------------------------------------------------------
 
-/// Parses a webhook body with the default [`Parser`] (1 MiB limit).
-///
-/// Verification is a separate step: this does not check any signature.
-///
-/// # Errors
-///
-/// See [`Parser::parse`].
-pub fn parse(body: &[u8]) -> Result<Event, WebhookError> {
-    Parser::default().parse(body)
-}
-
-/// Webhook body parser with a size limit.
-///
-/// ```
-/// use card_wallet::webhooks::{Event, Parser};
-///
-/// let parser = Parser::new().max_body_bytes(64 * 1024);
-/// let event = parser.parse(br#"{"eventTag":"card.status.gone","data":{"card_id":"c1"}}"#)?;
-/// assert!(matches!(event, Event::Unknown(_)));
-/// assert_eq!(event.tag(), "card.status.gone");
-/// # Ok::<(), card_wallet::webhooks::WebhookError>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Webhook body parser for the event type `E`, with a size limit.
 #[must_use]
-pub struct Parser {
+pub struct Parser<E> {
     max_body_bytes: usize,
+    event: PhantomData<fn() -> E>,
 }
 
-impl Default for Parser {
+impl<E> fmt::Debug for Parser<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Parser")
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish()
+    }
+}
+
+impl<E> Clone for Parser<E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<E> Copy for Parser<E> {}
+
+impl<E> Default for Parser<E> {
     fn default() -> Self {
         Self {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            event: PhantomData,
         }
     }
 }
 
-impl Parser {
+impl<E: WebhookEvent> Parser<E> {
     /// A parser with the default limit of 1 MiB.
     pub fn new() -> Self {
         Self::default()
@@ -289,12 +286,12 @@ impl Parser {
         self.max_body_bytes
     }
 
-    /// Parses a webhook body into an [`Event`].
+    /// Parses a webhook body into an event.
     ///
     /// Accepts both shapes of the delivery model: `{"eventTag": …, "data": {…}}` and the flat
     /// `{"eventTag": …, <object fields>…}`. For a known tag the object is decoded into the
     /// tag's payload type (exact money, `""` datetimes as `None`, open enums); an unknown tag
-    /// gives [`Event::Unknown`] with the object kept as JSON (the value of `data`, exactly as
+    /// gives the event type's [`UnknownEvent`] with the object kept as JSON (the value of `data`, exactly as
     /// received; in the flat shape, the other top-level members with their values as
     /// received).
     ///
@@ -309,10 +306,7 @@ impl Parser {
     /// * [`WebhookError::MissingTag`]: no non-empty string at the tag field.
     /// * [`WebhookError::Decode`]: the object of a known tag does not fit its payload type;
     ///   `path` is the path in the received body (`data.balance` or, flat, `balance`).
-    ///
-    /// [`Event`]: crate::webhooks::Event
-    /// [`Event::Unknown`]: crate::webhooks::Event::Unknown
-    pub fn parse(&self, body: &[u8]) -> Result<Event, WebhookError> {
+    pub fn parse(&self, body: &[u8]) -> Result<E, WebhookError> {
         let result = self.parse_inner(body);
         match &result {
             Ok(event) => tracing::debug!(
@@ -325,7 +319,8 @@ impl Parser {
         result
     }
 
-    fn parse_inner(&self, body: &[u8]) -> Result<Event, WebhookError> {
+    fn parse_inner(&self, body: &[u8]) -> Result<E, WebhookError> {
+        let spec = E::SPEC;
         if body.len() > self.max_body_bytes {
             return Err(WebhookError::TooLarge {
                 limit: self.max_body_bytes,
@@ -344,21 +339,21 @@ impl Parser {
         }
 
         let missing_tag = WebhookError::MissingTag {
-            field: SPEC.tag_field,
+            field: spec.tag_field,
         };
         let tag = members
             .iter()
-            .find(|(key, _)| key == SPEC.tag_field)
+            .find(|(key, _)| key == spec.tag_field)
             .and_then(|(_, raw)| serde_json::from_str::<String>(raw.get()).ok())
             .filter(|tag| !tag.is_empty())
             .ok_or(missing_tag)?;
 
-        match members.iter().find(|(key, _)| key == SPEC.data_field) {
+        match members.iter().find(|(key, _)| key == spec.data_field) {
             // Enveloped: the object is the value of `data`, as received.
-            Some((_, data)) => Event::from_parts(&tag, data.get()).map_err(|error| match error {
+            Some((_, data)) => E::from_parts(&tag, data.get()).map_err(|error| match error {
                 WebhookError::Decode { tag, path, message } => WebhookError::Decode {
                     tag,
-                    path: under(SPEC.data_field, &path),
+                    path: under(spec.data_field, &path),
                     message,
                 },
                 other => other,
@@ -367,7 +362,7 @@ impl Parser {
             None => {
                 let mut object = String::with_capacity(text.len());
                 object.push('{');
-                for (key, value) in members.iter().filter(|(key, _)| key != SPEC.tag_field) {
+                for (key, value) in members.iter().filter(|(key, _)| key != spec.tag_field) {
                     if object.len() > 1 {
                         object.push(',');
                     }
@@ -377,7 +372,7 @@ impl Parser {
                     object.push_str(value.get());
                 }
                 object.push('}');
-                Event::from_parts(&tag, &object)
+                E::from_parts(&tag, &object)
             }
         }
     }
@@ -412,7 +407,7 @@ impl<'de> serde::Deserialize<'de> for Members<'de> {
 }
 
 /// Decodes the object of a known tag into its payload type; used by the generated
-/// `Event::from_parts`.
+/// [`WebhookEvent::from_parts`].
 ///
 /// `data` is JSON text, decoded directly (no `Value` round trip) so that money stays exact.
 /// The error's `path` is relative to the object (e.g. `balance`).
@@ -420,7 +415,6 @@ impl<'de> serde::Deserialize<'de> for Members<'de> {
 /// # Errors
 ///
 /// [`WebhookError::Decode`] with a sanitized message.
-#[doc(hidden)]
 pub fn decode<T: DeserializeOwned>(tag: &str, data: &str) -> Result<T, WebhookError> {
     let mut deserializer = serde_json::Deserializer::from_str(data);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
@@ -512,14 +506,8 @@ impl fmt::Debug for UnknownEvent {
 // Acknowledgement
 // ---------------------------------------------------------------------------------------------
 
-/// The answer the vendor expects for a delivery it should not retry, from the spec.
-///
-/// ```
-/// let ack = card_wallet::webhooks::Ack::default();
-/// assert_eq!(ack.status, 200);
-/// assert_eq!(ack.body, r#"{"code":0,"message":"success"}"#);
-/// assert_eq!(ack.content_type(), "application/json");
-/// ```
+/// The answer the vendor expects for a delivery it should not retry, from the spec
+/// ([`WebhookSpec::ack`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ack {
     /// HTTP status code.
@@ -532,24 +520,6 @@ impl Ack {
     /// The `Content-Type` of [`body`](Self::body): `application/json`.
     pub fn content_type(&self) -> &'static str {
         "application/json"
-    }
-}
-
-impl Default for Ack {
-    /// Same as [`ack()`].
-    fn default() -> Self {
-        ack()
-    }
-}
-
-/// The acknowledgement defined in the spec (HTTP 200, `{"code":0,"message":"success"}`, JSON).
-///
-/// Send it as soon as the delivery is parsed (or stored): the vendor retries anything else,
-/// and expects the answer within a few seconds.
-pub fn ack() -> Ack {
-    Ack {
-        status: SPEC.ack_status,
-        body: SPEC.ack_body,
     }
 }
 
@@ -589,7 +559,7 @@ type HmacSha256 = Hmac<Sha256>;
 /// `Debug` does not show the secret.
 ///
 /// ```
-/// use card_wallet::webhooks::{HmacSha256Verifier, Verifier};
+/// use apigen_runtime::webhook::{HmacSha256Verifier, Verifier};
 /// use reqwest::header::{HeaderMap, HeaderValue};
 ///
 /// let verifier = HmacSha256Verifier::new("shared-secret");
@@ -901,9 +871,18 @@ mod tests {
 
     #[test]
     fn ack_comes_from_the_spec() {
-        let ack = ack();
-        assert_eq!(ack.status, SPEC.ack_status);
-        assert_eq!(ack.body, SPEC.ack_body);
-        assert_eq!(Ack::default(), ack);
+        let spec = WebhookSpec {
+            tag_field: "type",
+            data_field: "object",
+            ack_status: 204,
+            ack_body: "",
+        };
+        assert_eq!(
+            spec.ack(),
+            Ack {
+                status: 204,
+                body: ""
+            }
+        );
     }
 }

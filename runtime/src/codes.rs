@@ -9,7 +9,7 @@
 //! # impl Status { fn from_code(c: i64) -> Self { if c == 1 { Self::Active } else { Self::Unknown(c) } } }
 //! impl<'de> serde::Deserialize<'de> for Status {
 //!     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-//!         card_wallet::runtime::codes::int_or_string(d).map(Self::from_code)
+//!         apigen_runtime::codes::int_or_string(d).map(Self::from_code)
 //!     }
 //! }
 //! assert_eq!(serde_json::from_str::<Status>("1").ok(), Some(Status::Active));

@@ -6,32 +6,40 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
-use crate::generated::service::DEFAULT_VERSION;
-use crate::{Credentials, Error, RetryPolicy};
+use crate::service::AuthFields;
+use crate::{Error, RetryPolicy, Service};
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
-const DEFAULT_USER_AGENT: &str = concat!("card-wallet/", env!("CARGO_PKG_VERSION"));
 
-/// Client for the API. Cheap to clone (the state is shared behind an `Arc`).
+/// The transport of one API `S`: base URL, credentials, HTTP client, timeouts and retries.
+/// Cheap to clone (the state is shared behind an `Arc`).
 ///
-/// Build one with [`Client::builder`]. The endpoint methods live in the generated modules; they
-/// all go through the same request path: auth fields + request fields as one JSON body, a bounded
-/// response read, envelope decoding and retries per [`RetryClass`](crate::runtime::RetryClass).
+/// Build one with [`Client::builder`]. A generated crate wraps it in its own `Client`, whose
+/// endpoint methods all go through [`Client::execute`]: auth fields + request fields as one
+/// JSON body, a bounded response read, envelope decoding and retries per
+/// [`RetryClass`](crate::RetryClass).
 ///
-/// `Debug` does not print the key.
-#[derive(Clone)]
-pub struct Client {
-    pub(crate) inner: Arc<Inner>,
+/// `Debug` does not print the credentials' secrets.
+pub struct Client<S: Service> {
+    pub(crate) inner: Arc<Inner<S>>,
 }
 
-pub(crate) struct Inner {
+impl<S: Service> Clone for Client<S> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+pub(crate) struct Inner<S: Service> {
     pub(crate) http: reqwest::Client,
     /// Validated http(s) URL without a trailing slash.
     pub(crate) base_url: String,
     pub(crate) version: String,
-    pub(crate) credentials: Credentials,
+    pub(crate) credentials: S::Credentials,
     /// The string values of the auth fields (the key), scrubbed from error texts.
     pub(crate) secrets: Vec<SecretString>,
     pub(crate) timeout: Duration,
@@ -39,31 +47,30 @@ pub(crate) struct Inner {
     pub(crate) max_response_bytes: usize,
 }
 
-impl Client {
+impl<S: Service> Client<S> {
     /// Starts building a client for `base_url`, e.g. `https://api.example.com` (a path prefix
-    /// such as `https://example.com/gateway` is kept; the `/{version}/openApi/...` path is
-    /// appended).
-    pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
-        ClientBuilder {
-            base_url: base_url.into(),
-            version: DEFAULT_VERSION.to_owned(),
-            credentials: None,
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            user_agent: DEFAULT_USER_AGENT.to_owned(),
-            retry: RetryPolicy::default(),
-            http: None,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-        }
+    /// such as `https://example.com/gateway` is kept; the operation's path is appended).
+    pub fn builder(base_url: impl Into<String>) -> ClientBuilder<S> {
+        ClientBuilder::new(base_url)
     }
 
     /// The credentials sent with every request.
-    pub(crate) fn credentials(&self) -> &Credentials {
+    pub fn credentials(&self) -> &S::Credentials {
         &self.inner.credentials
+    }
+
+    /// The base URL (validated, without a trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The value of the `{version}` path segment.
+    pub fn version(&self) -> &str {
+        &self.inner.version
     }
 }
 
-impl fmt::Debug for Client {
+impl<S: Service> fmt::Debug for Client<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &*self.inner;
         f.debug_struct("Client")
@@ -79,13 +86,12 @@ impl fmt::Debug for Client {
 
 /// Builder for [`Client`]; see [`Client::builder`].
 ///
-/// `Debug` does not print the key.
-#[derive(Debug)]
+/// `Debug` does not print the credentials' secrets.
 #[must_use]
-pub struct ClientBuilder {
+pub struct ClientBuilder<S: Service> {
     base_url: String,
     version: String,
-    credentials: Option<Credentials>,
+    credentials: Option<S::Credentials>,
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: String,
@@ -94,15 +100,45 @@ pub struct ClientBuilder {
     max_response_bytes: usize,
 }
 
-impl ClientBuilder {
-    /// The version path segment (default [`DEFAULT_VERSION`](crate::DEFAULT_VERSION)).
+impl<S: Service> fmt::Debug for ClientBuilder<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("version", &self.version)
+            .field("credentials", &self.credentials) // their Debug redacts secrets
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: Service> ClientBuilder<S> {
+    /// Starts building a client for `base_url`; the same as [`Client::builder`].
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            version: S::SPEC.default_version.to_owned(),
+            credentials: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            user_agent: S::SPEC.user_agent.to_owned(),
+            retry: RetryPolicy::default(),
+            http: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// The version path segment (default: the spec's version, [`ServiceSpec::default_version`](crate::ServiceSpec::default_version)).
     pub fn version(mut self, version: impl Into<String>) -> Self {
         self.version = version.into();
         self
     }
 
     /// The credentials sent in every request body (required).
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
+    pub fn credentials(mut self, credentials: S::Credentials) -> Self {
         self.credentials = Some(credentials);
         self
     }
@@ -121,7 +157,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The `User-Agent` header (default `card-wallet/<version>`). Ignored with
+    /// The `User-Agent` header (default: `<crate name>/<crate version>` of the generated crate,
+    /// [`ServiceSpec::user_agent`](crate::ServiceSpec::user_agent)). Ignored with
     /// [`http_client`](Self::http_client).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
@@ -158,11 +195,11 @@ impl ClientBuilder {
     /// `http`/`https` URL (or carries user info, a query or a fragment), the version is not a
     /// single path segment, a timeout or the size limit is zero, or the HTTP client cannot be
     /// created.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(self) -> Result<S::Client, Error<S::ErrorCode>> {
         let credentials = self
             .credentials
             .ok_or_else(|| Error::Config("credentials are required".into()))?;
-        let base_url = validate_base_url(&self.base_url)?;
+        let base_url = validate_base_url(&self.base_url).map_err(Error::Config)?;
         if self.version.is_empty()
             || !self
                 .version
@@ -193,7 +230,7 @@ impl ClientBuilder {
                 .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?,
         };
         let secrets = secret_strings(&credentials);
-        Ok(Client {
+        Ok(S::Client::from(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
@@ -204,14 +241,14 @@ impl ClientBuilder {
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
             }),
-        })
+        }))
     }
 }
 
 /// The string-valued auth fields (the key), found through their serialization so that this
 /// does not depend on the generated field names.
-fn secret_strings(credentials: &Credentials) -> Vec<SecretString> {
-    match serde_json::to_value(credentials.fields()) {
+fn secret_strings<A: crate::Auth>(credentials: &A) -> Vec<SecretString> {
+    match serde_json::to_value(AuthFields(credentials)) {
         Ok(serde_json::Value::Object(fields)) => fields
             .into_iter()
             .filter_map(|(_, value)| match value {
@@ -225,8 +262,8 @@ fn secret_strings(credentials: &Credentials) -> Vec<SecretString> {
 
 /// Checks that `raw` is an absolute http(s) URL we can append paths to; returns it without a
 /// trailing slash. Error messages do not echo the URL (it might carry a password).
-fn validate_base_url(raw: &str) -> Result<String, Error> {
-    let bad = |why: &str| Error::Config(format!("base_url {why}"));
+fn validate_base_url(raw: &str) -> Result<String, String> {
+    let bad = |why: &str| format!("base_url {why}");
     let url =
         reqwest::Url::parse(raw.trim()).map_err(|e| bad(&format!("is not a valid URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -270,15 +307,9 @@ mod tests {
             "https://example.com/?a=1",
             "https://example.com/#x",
         ] {
-            assert!(
-                matches!(validate_base_url(bad), Err(Error::Config(_))),
-                "{bad}"
-            );
+            assert!(validate_base_url(bad).is_err(), "{bad}");
         }
-        let Err(Error::Config(message)) = validate_base_url("https://user:hunter2@example.com")
-        else {
-            unreachable!()
-        };
+        let message = validate_base_url("https://user:hunter2@example.com").unwrap_err();
         assert!(!message.contains("hunter2"));
     }
 }

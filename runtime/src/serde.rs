@@ -13,9 +13,9 @@
 //!
 //! #[derive(Serialize, Deserialize)]
 //! struct Row {
-//!     #[serde(with = "card_wallet::runtime::serde::datetime")]
+//!     #[serde(with = "apigen_runtime::serde::datetime")]
 //!     create_at: PrimitiveDateTime,
-//!     #[serde(with = "card_wallet::runtime::serde::datetime_opt", default)]
+//!     #[serde(with = "apigen_runtime::serde::datetime_opt", default)]
 //!     close_at: Option<PrimitiveDateTime>,
 //! }
 //!

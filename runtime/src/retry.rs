@@ -17,7 +17,7 @@ pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 ///
 /// ```
 /// use std::time::Duration;
-/// use card_wallet::RetryPolicy;
+/// use apigen_runtime::RetryPolicy;
 ///
 /// let policy = RetryPolicy::default()
 ///     .max_attempts(5)

@@ -2,13 +2,13 @@
 
 use std::time::Duration;
 
-use crate::ErrorCode;
-use crate::generated::service::ENVELOPE;
+use crate::BusinessCode;
 
-/// `Result` with this crate's [`Error`].
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+/// `Result` with the runtime's [`Error`] for the business codes `C`.
+pub type Result<T, C> = std::result::Result<T, Error<C>>;
 
-/// Everything that can go wrong when calling the API.
+/// Everything that can go wrong when calling the API; `C` is the API's business error code
+/// enum (a generated crate names this type `Error`).
 ///
 /// Display messages name the endpoint (the operation name, e.g. `get_wallet_detail`) and
 /// never contain the key or values taken from request or response bodies: decode messages have
@@ -16,14 +16,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// the key scrubbed out.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum Error<C> {
     /// The server answered with a business error (envelope `code` other than success).
     #[error("{endpoint}: API error {code}: {message}")]
     Api {
         /// The operation that failed.
         endpoint: &'static str,
         /// The business error code.
-        code: ErrorCode,
+        code: C,
         /// The server's message (bounded in length, key scrubbed).
         message: String,
     },
@@ -92,7 +92,7 @@ pub enum Error {
         limit: usize,
     },
 
-    /// The client was misconfigured ([`crate::ClientBuilder::build`]).
+    /// The client was misconfigured ([`ClientBuilder::build`](crate::ClientBuilder::build)).
     #[error("invalid client configuration: {0}")]
     Config(String),
 
@@ -116,7 +116,7 @@ fn at(path: &str) -> String {
     }
 }
 
-impl Error {
+impl<C: BusinessCode> Error<C> {
     /// The operation (e.g. `get_wallet_detail`) the error belongs to; `None` for
     /// [`Error::Config`].
     pub fn endpoint(&self) -> Option<&'static str> {
@@ -149,7 +149,7 @@ impl Error {
             Self::Http { status, .. } => {
                 *status == reqwest::StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
             }
-            Self::Api { code, .. } => ENVELOPE.rate_limit_code == Some(code.code()),
+            Self::Api { code, .. } => code.is_rate_limited(),
             Self::Decode { .. }
             | Self::ResponseTooLarge { .. }
             | Self::Config(_)
@@ -158,7 +158,7 @@ impl Error {
     }
 
     /// The business error code, for [`Error::Api`].
-    pub fn api_code(&self) -> Option<ErrorCode> {
+    pub fn api_code(&self) -> Option<C> {
         match self {
             Self::Api { code, .. } => Some(*code),
             _ => None,

@@ -1,7 +1,7 @@
 //! `Debug` stand-ins for sensitive fields, used by the generated `Debug` impls.
 //!
 //! ```
-//! use card_wallet::runtime::redact::{Last4, Redacted};
+//! use apigen_runtime::redact::{Last4, Redacted};
 //!
 //! assert_eq!(format!("{:?}", Redacted), r#""<redacted>""#);
 //! assert_eq!(format!("{:?}", Last4("4111111111111234")), r#""…1234""#);

@@ -1,0 +1,89 @@
+//! `apigen-runtime`: the hand-written machinery behind every client crate that `apigen`
+//! generates. It knows nothing of any particular API.
+//!
+//! A generated crate describes its API to this crate as data and trait implementations:
+//!
+//! * a [`Service`] (one uninhabited marker type per API) names the [`Auth`] credentials, the
+//!   [`BusinessCode`] error-code enum and the [`ServiceSpec`] (envelope field names, success
+//!   code, default version segment, user agent);
+//! * every endpoint is an [`Operation`] constant (name, path, [`RetryClass`]);
+//! * list endpoints implement [`PageRequest`] and [`Paged`];
+//! * webhook events implement [`webhook::WebhookEvent`].
+//!
+//! The generated crate then calls [`Client::execute`] for each endpoint. Everything else —
+//! the HTTP request with the auth fields in the JSON body, bounded response reads, retries
+//! with backoff that never re-send a money-moving call, envelope decoding into typed errors
+//! with JSON paths, lazy pagination, redaction of secrets and card numbers, webhook parsing
+//! and signature checks — lives here, is tested here without any spec, and is versioned on its
+//! own.
+//!
+//! ```
+//! use apigen_runtime::{Client, Operation, RetryClass, Service, ServiceSpec, EnvelopeSpec};
+//! # use apigen_runtime::{Auth, BusinessCode};
+//! # #[derive(Debug, Clone)] struct Key;
+//! # impl Auth for Key {
+//! #     fn serialize_fields<M: serde::ser::SerializeMap>(&self, _: &mut M) -> Result<(), M::Error> { Ok(()) }
+//! # }
+//! # #[derive(Debug, Clone, Copy, PartialEq, Eq)] struct Code(i64);
+//! # impl std::fmt::Display for Code {
+//! #     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { write!(f, "{}", self.0) }
+//! # }
+//! # impl BusinessCode for Code {
+//! #     fn from_code(code: i64) -> Self { Code(code) }
+//! #     fn code(&self) -> i64 { self.0 }
+//! # }
+//!
+//! /// The marker type of one API.
+//! enum Shop {}
+//!
+//! impl Service for Shop {
+//!     type Credentials = Key;
+//!     type ErrorCode = Code;
+//!     type Client = Client<Shop>;
+//!     const SPEC: ServiceSpec = ServiceSpec {
+//!         name: "shop",
+//!         default_version: "v1",
+//!         user_agent: "shop/1.0",
+//!         envelope: EnvelopeSpec {
+//!             code: "code",
+//!             message: "message",
+//!             data: "data",
+//!             success: 0,
+//!         },
+//!     };
+//! }
+//!
+//! const GET_ITEM: Operation = Operation {
+//!     name: "get_item",
+//!     path: "/{version}/items/get",
+//!     retry: RetryClass::Safe,
+//! };
+//!
+//! # fn main() -> Result<(), apigen_runtime::Error<Code>> {
+//! let client: Client<Shop> = Client::builder("https://shop.example").credentials(Key).build()?;
+//! # let _ = (client, GET_ITEM);
+//! # Ok(())
+//! # }
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod call;
+mod client;
+pub mod codes;
+mod envelope;
+mod error;
+mod paginate;
+pub mod redact;
+mod retry;
+pub mod serde;
+mod service;
+pub mod webhook;
+
+pub use client::{Client, ClientBuilder};
+pub use error::{Error, Result};
+pub use paginate::{PageRequest, Paged, paginate};
+pub use retry::RetryPolicy;
+pub use service::{
+    Auth, BusinessCode, Empty, EnvelopeSpec, Operation, RetryClass, Service, ServiceSpec,
+};

@@ -1,0 +1,133 @@
+//! What a generated crate tells the runtime about its API: the [`Service`] trait with its
+//! [`Auth`] credentials and [`BusinessCode`] enum, the [`ServiceSpec`] data, and one
+//! [`Operation`] per endpoint.
+
+use std::fmt;
+
+use serde::ser::SerializeMap;
+
+/// One API, described to the runtime. Generated crates implement it on an uninhabited marker
+/// type (`pub enum Service {}`).
+pub trait Service: Send + Sync + Sized + 'static {
+    /// The authentication fields sent in every request body.
+    type Credentials: Auth;
+    /// The business error codes of the envelope (the generated `ErrorCode` enum).
+    type ErrorCode: BusinessCode;
+    /// The client type [`ClientBuilder::build`](crate::ClientBuilder::build) returns: the
+    /// generated crate's own `Client` (which wraps [`Client<Self>`](crate::Client) and adds
+    /// the endpoint groups), or `Client<Self>` itself.
+    type Client: From<crate::Client<Self>>;
+    /// Names, codes and defaults of the API.
+    const SPEC: ServiceSpec;
+}
+
+/// Names, codes and defaults of one API, emitted by the generator from the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceSpec {
+    /// Short name of the API for logs (the generated crate's name, e.g. `card-wallet`).
+    pub name: &'static str,
+    /// Default value of the `{version}` path segment.
+    pub default_version: &'static str,
+    /// Default `User-Agent` header, e.g. `card-wallet/0.1.0`.
+    pub user_agent: &'static str,
+    /// Field names and success code of the response envelope.
+    pub envelope: EnvelopeSpec,
+}
+
+/// Field names and success code of the response envelope `{code, message, data}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnvelopeSpec {
+    /// Name of the business code field (e.g. `code`).
+    pub code: &'static str,
+    /// Name of the message field (e.g. `message`).
+    pub message: &'static str,
+    /// Name of the payload field (e.g. `data`).
+    pub data: &'static str,
+    /// The code meaning success (e.g. `0`).
+    pub success: i64,
+}
+
+/// Credentials whose fields travel in the JSON body of every request.
+///
+/// `Debug` implementations must not print secrets; string-valued fields are treated as secrets
+/// and scrubbed from every error message (see [`ClientBuilder::build`](crate::ClientBuilder)).
+pub trait Auth: fmt::Debug + Clone + Send + Sync + 'static {
+    /// Writes the auth fields (name and value, secrets exposed) into the request body map.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the serializer reports.
+    fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+}
+
+/// The business error codes of an API's envelope (any code but success), as an open enum:
+/// a code the enum does not list is kept, not rejected.
+pub trait BusinessCode: fmt::Debug + fmt::Display + Copy + Send + Sync + 'static {
+    /// The variant for a wire code.
+    fn from_code(code: i64) -> Self;
+    /// The wire code.
+    fn code(&self) -> i64;
+    /// Whether this code means "rate limited": retried like HTTP 429 on safe operations.
+    fn is_rate_limited(&self) -> bool {
+        false
+    }
+}
+
+/// Static description of one endpoint, emitted by the generator as a `const`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// Stable operation name used in errors and logs, e.g. `get_wallet_detail`.
+    pub name: &'static str,
+    /// Full path template, e.g. `/{version}/openApi/wallet/getWalletDetail`; `{version}` is
+    /// replaced by the client's version.
+    pub path: &'static str,
+    /// Whether the client may re-send the request after a failure.
+    pub retry: RetryClass,
+}
+
+/// When the client may automatically re-send a request.
+///
+/// Whatever the class, retries are limited by the client's [`RetryPolicy`](crate::RetryPolicy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RetryClass {
+    /// Read-only or otherwise idempotent: retried after any transient failure
+    /// ([`Error::is_retryable`](crate::Error::is_retryable)): connect errors, timeouts, other
+    /// transport errors, HTTP 429 and 5xx, and the envelope's rate-limit business code.
+    Safe,
+    /// Not idempotent (moves money, creates things): **never re-sent once the request may have
+    /// reached the server**. The only failure retried is [`Error::Connect`](crate::Error::Connect)
+    /// (DNS, TCP connect, TLS handshake or connect timeout), where no byte of the request was
+    /// sent. A timeout, a broken connection, a 5xx, a 429 or any business error is returned to
+    /// the caller as is; the caller must find out whether the call took effect (for example by
+    /// looking the order up by its own reference) before sending it again.
+    Never,
+}
+
+/// Response payload of endpoints that return no data.
+///
+/// Deserializes from anything (`null`, `{}`, a missing field, any value) and serializes as `{}`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Empty;
+
+impl<'de> ::serde::Deserialize<'de> for Empty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        <::serde::de::IgnoredAny as ::serde::Deserialize>::deserialize(deserializer).map(|_| Empty)
+    }
+}
+
+impl ::serde::Serialize for Empty {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+/// The auth fields of `A` as a serializable map (flattened into the request body).
+pub(crate) struct AuthFields<'a, A>(pub(crate) &'a A);
+
+impl<A: Auth> ::serde::Serialize for AuthFields<'_, A> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        self.0.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
