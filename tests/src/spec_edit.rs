@@ -140,10 +140,12 @@ pub fn apply(files: &mut Vec<(String, String)>, changes: &[Located]) {
                     .find(|(name, _)| name == file)
                     .unwrap_or_else(|| panic!("{at}: no file {file} to edit"))
                     .1;
-                let start = unique_position(text, old)
-                    .unwrap_or_else(|found| {
-                        panic!("{at}: the old text occurs {found} times in {file}, not once (add context lines):\n{old}")
-                    });
+                let start = unique_position(text, old).unwrap_or_else(|found| match found {
+                    0 => panic!("{at}: the old text is not in {file}:\n{old}"),
+                    n => panic!(
+                        "{at}: the old text occurs {n} times in {file}; add context lines until it is unique:\n{old}"
+                    ),
+                });
                 text.replace_range(start..start + old.len(), new);
             }
             Change::New { file, text } => {
