@@ -163,8 +163,7 @@ macro_rules! cases {
 // ---------------------------------------------------------------------------------------------
 
 cases! {
-    // A syntax error in `service`, a struct the recovery cannot blank key by key: reported once,
-    // not as one "missing key" per key of `service`.
+    // An unclosed quote in `service`: one diagnostic at the quote, no "missing key" echoes.
     yaml_unclosed_quote => 1,
     yaml_bad_indentation => 1,
     duplicate_key => 1,
