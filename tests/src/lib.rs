@@ -1,7 +1,10 @@
 //! Helpers shared by the tests and examples of `apigen-tests`.
 //!
 //! [`synthetic_spec`] builds a spec N times the size of the real one, to measure how loading and
-//! validation scale (see `examples/load_timing.rs` and `tests/scaling.rs`).
+//! validation scale (see `examples/load_timing.rs` and `tests/scaling.rs`). [`spec_edit`] applies
+//! the small edits that turn `fixtures/mini` into the invalid fixtures of `tests/validation.rs`.
+
+pub mod spec_edit;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

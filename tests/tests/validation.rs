@@ -2,28 +2,31 @@
 //! is an insta snapshot, so the wording, the `file:line:col`, the caret and the hint are reviewed
 //! like code.
 //!
-//! Each case is a folder `fixtures/invalid/<case>/` holding a copy of `fixtures/mini` with ONE
-//! deliberate mistake (`diff -r fixtures/mini fixtures/invalid/<case>` shows it). Diagnostics name
-//! files as `<folder>/<file>.yaml`; the folder is the case name, so the snapshots are the same on
-//! every machine, and each test checks that no absolute path leaks into the text.
+//! Each case is `fixtures/mini` with ONE deliberate mistake, written as a small edit in
+//! `fixtures/invalid/<case>.edit` (the format is described in `apigen_tests::spec_edit`). The
+//! harness applies the edit to an in-memory copy of mini and loads it with
+//! `apigen::load_api_from`. Diagnostics name files as `<case>/<file>.yaml`, so the snapshots are
+//! the same on every machine, and each test checks that no absolute path leaks into the text.
+//! The few cases that need real files (`invalid_utf8`, `no_yaml_files`, `missing_folder`) are
+//! loaded from disk with `apigen::load_api`.
 //!
-//! Besides the snapshot, every case asserts how many `error:` lines it renders: one mistake should
-//! give one diagnostic, not a cascade of echo errors (the few cases that echo today say so).
+//! Besides the snapshot, every case asserts how many `error:` lines it renders: one mistake gives
+//! one diagnostic, not a cascade of echo errors; only the cases with several mistakes expect more.
 //! `rust_keyword_field` must load, so its fixture lives in `fixtures/valid/`.
-//!
-//! The tests at the end pin bugs found while writing these fixtures (echo diagnostics, carets,
-//! name collisions); they state the correct behaviour.
 
+use std::fmt::Display;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use apigen::model::{Api, Retry};
+use apigen_tests::{read_yaml_files, spec_edit};
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn invalid(case: &str) -> PathBuf {
-    manifest_dir().join("fixtures/invalid").join(case)
+fn invalid_dir() -> PathBuf {
+    manifest_dir().join("fixtures/invalid")
 }
 
 /// The workspace root: no snapshot may contain it (or anything below it).
@@ -31,20 +34,62 @@ fn workspace_root() -> String {
     manifest_dir().parent().unwrap().display().to_string()
 }
 
+// ---------------------------------------------------------------------------------------------
+// The harness.
+// ---------------------------------------------------------------------------------------------
+
+/// The rendered diagnostics of a failed load: the only place that handles the loader's error.
+fn render(report: impl Display) -> String {
+    report.to_string()
+}
+
+/// Load a spec folder from disk.
+fn load_dir(path: &Path) -> Result<Api, String> {
+    apigen::load_api(path).map_err(render)
+}
+
+/// Load in-memory files given as (display name, text).
+fn load_files(files: Vec<(String, String)>) -> Result<Api, String> {
+    apigen::load_api_from(files).map_err(render)
+}
+
+/// The rendered diagnostics of `result`, which must be a failed load of `what`.
+fn expect_err(what: &str, result: Result<Api, String>) -> String {
+    match result {
+        Ok(_) => panic!("{what} loaded, but it holds a deliberate mistake"),
+        Err(rendered) => rendered,
+    }
+}
+
+/// `fixtures/mini` as (name relative to the folder, text), read once.
+fn mini() -> &'static [(String, String)] {
+    static MINI: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    MINI.get_or_init(|| read_yaml_files(&manifest_dir().join("fixtures/mini")))
+}
+
+/// `files` named `<folder>/<file>`, as `apigen::load_api` names the files of a folder.
+fn in_folder(folder: &str, files: Vec<(String, String)>) -> Vec<(String, String)> {
+    files
+        .into_iter()
+        .map(|(name, text)| (format!("{folder}/{name}"), text))
+        .collect()
+}
+
+/// The spec of a case: mini with the edit `fixtures/invalid/<case>.edit` applied, as (display
+/// name `<case>/<file>`, text).
+fn case_files(case: &str) -> Vec<(String, String)> {
+    let path = invalid_dir().join(format!("{case}.edit"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let changes = spec_edit::parse(&format!("fixtures/invalid/{case}.edit"), &text);
+    let mut files = mini().to_vec();
+    spec_edit::apply(&mut files, &changes);
+    in_folder(case, files)
+}
+
 /// Number of diagnostics rendered (codespan starts each with `error:` in column 0).
 fn error_lines(rendered: &str) -> usize {
     rendered.lines().filter(|l| l.starts_with("error:")).count()
-}
-
-/// Load `path`, which must fail, and return the rendered diagnostics.
-fn load_err(path: &Path) -> String {
-    match apigen::load_api(path) {
-        Ok(_) => panic!(
-            "{} loaded, but it holds a deliberate mistake",
-            path.display()
-        ),
-        Err(rendered) => rendered,
-    }
 }
 
 /// The common checks on a rendered report with `errors` diagnostics, then the snapshot.
@@ -72,20 +117,26 @@ fn check_and_snapshot(case: &str, rendered: &str, errors: usize) {
     });
 }
 
-/// Load `fixtures/invalid/<case>`, expect `errors` diagnostics, snapshot them.
+/// Load the case `<case>.edit`, expect `errors` diagnostics, snapshot them.
 fn case(case: &str, errors: usize) -> String {
-    let rendered = load_err(&invalid(case));
+    let rendered = expect_err(case, load_files(case_files(case)));
     check_and_snapshot(case, &rendered, errors);
     rendered
 }
 
 /// `(line, column)` (1-based, columns in characters) of the first occurrence of `needle` in a
-/// fixture file, to assert where a caret points without hard-coding numbers.
+/// file of a case (after its edit), to assert where a caret points without hard-coding numbers.
 fn position(case: &str, file: &str, needle: &str) -> (usize, usize) {
-    let text = std::fs::read_to_string(invalid(case).join(file)).unwrap();
+    let name = format!("{case}/{file}");
+    let files = case_files(case);
+    let text = &files
+        .iter()
+        .find(|(n, _)| *n == name)
+        .unwrap_or_else(|| panic!("no file {name}"))
+        .1;
     let offset = text
         .find(needle)
-        .unwrap_or_else(|| panic!("`{needle}` not in {case}/{file}"));
+        .unwrap_or_else(|| panic!("`{needle}` not in {name}"));
     let line = text[..offset].matches('\n').count() + 1;
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     (line, text[line_start..offset].chars().count() + 1)
@@ -112,16 +163,22 @@ macro_rules! cases {
 // ---------------------------------------------------------------------------------------------
 
 cases! {
-    // ONE syntax error renders 10 diagnostics: a generator bug (the recovery blanks single keys
-    // of `service`, a struct, and reports each as missing). Pinned here, see
-    // `one_mistake_one_diagnostic`.
+    // An unclosed quote in `service`: one diagnostic at the quote, no "missing key" echoes.
     yaml_unclosed_quote => 1,
     yaml_bad_indentation => 1,
     duplicate_key => 1,
     strict_boolean => 1,
     missing_required_key => 1,
     wrong_value_type => 1,
-    invalid_utf8 => 1,
+}
+
+/// A file that is not UTF-8 cannot be given to `apigen::load_api_from` as a `String`: this case is
+/// a folder on disk, `fixtures/invalid/invalid_utf8/`, whose one file holds a lone byte 0xE4.
+#[test]
+fn invalid_utf8() {
+    let path = invalid_dir().join("invalid_utf8");
+    let rendered = expect_err("invalid_utf8", load_dir(&path));
+    check_and_snapshot("invalid_utf8", &rendered, 1);
 }
 
 /// A typo in a key: the hint names the closest key of that mapping.
@@ -182,7 +239,8 @@ fn missing_folder() {
     // The message names the folder as given; pass it under the crate so it can be redacted.
     let path = manifest_dir().join("fixtures/invalid/missing_folder");
     assert!(!path.exists());
-    let rendered = load_err(&path).replace(env!("CARGO_MANIFEST_DIR"), "[tests]");
+    let rendered = expect_err("missing_folder", load_dir(&path))
+        .replace(env!("CARGO_MANIFEST_DIR"), "[tests]");
     // The OS text after the path ("No such file or directory (os error 2)") differs by platform.
     let rendered = rendered
         .lines()
@@ -200,9 +258,10 @@ fn missing_folder() {
 
 #[test]
 fn no_yaml_files() {
-    let path = invalid("no_yaml_files");
+    let path = invalid_dir().join("no_yaml_files");
     assert!(path.join("README.txt").is_file());
-    let rendered = load_err(&path).replace(env!("CARGO_MANIFEST_DIR"), "[tests]");
+    let rendered =
+        expect_err("no_yaml_files", load_dir(&path)).replace(env!("CARGO_MANIFEST_DIR"), "[tests]");
     check_and_snapshot("no_yaml_files", &rendered, 1);
 }
 
@@ -261,6 +320,7 @@ cases! {
     inline_object_name_collides => 1,
     fields_on_non_object_type => 1,
     unknown_type_in_array => 1,
+    inline_object_collides_after_case_conversion => 1,
 }
 
 #[test]
@@ -296,6 +356,10 @@ cases! {
     money_moving_without_idempotency => 1,
     response_is_enum => 1,
     unknown_response_type => 1,
+    group_names_collide => 1,
+    group_name_not_ident => 1,
+    request_type_collides_with_enum => 1,
+    inline_object_collides_with_request_type => 1,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -306,11 +370,10 @@ cases! {
     ack_body_not_json => 1,
     duplicate_webhook_tag => 1,
     event_name_reserved => 1,
-    event_names_collide => 1,
     refetch_unknown_endpoint => 1,
     refetch_endpoint_not_object => 1,
-    // A rejected mapping also leaves the endpoint's required field unmapped: two diagnostics
-    // for one mistake (an echo, see `one_mistake_one_diagnostic`).
+    // The rejected mapping is the only diagnostic: the endpoint's required field it was meant to
+    // fill is not reported as unmapped too.
     refetch_field_not_in_request => 1,
     refetch_field_not_in_payload => 1,
     refetch_field_type_mismatch => 1,
@@ -318,6 +381,21 @@ cases! {
     webhook_example_with_response => 1,
     webhook_example_wrong_tag => 1,
     webhook_example_missing_tag => 1,
+    webhook_kind_names_collide => 1,
+}
+
+/// The hint names the place of the other name, not of this one.
+#[test]
+fn event_names_collide() {
+    let case = "event_names_collide";
+    let rendered = self::case(case, 1);
+    let (line, col) = position(case, "endpoints.yaml", "CardActivated");
+    assert!(
+        rendered.contains(&format!(
+            "the other is at {case}/endpoints.yaml:{line}:{col};"
+        )),
+        "{rendered}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -335,9 +413,18 @@ cases! {
     example_closed_enum_code => 1,
     example_empty_response_with_data => 1,
     example_page_not_object => 1,
-    // The message names `$.data.list[1]`; the caret should point into the second item (see the
-    // ignored test below).
-    example_mismatch_in_later_item => 1,
+}
+
+/// The message names `$.data.list[1]`, and the caret points into the second item.
+#[test]
+fn example_mismatch_in_later_item() {
+    let case = "example_mismatch_in_later_item";
+    let rendered = self::case(case, 1);
+    let at = position(case, "endpoints.yaml", r#""available_balance": "2.5""#);
+    assert!(
+        points_at(&rendered, case, "endpoints.yaml", at),
+        "expected {at:?}:\n{rendered}"
+    );
 }
 
 /// A string where money is declared: the caret points at the offending key inside the JSON
@@ -395,21 +482,32 @@ fn several_mistakes() {
 // Valid specs.
 // ---------------------------------------------------------------------------------------------
 
-fn load_ok(path: &Path) -> Api {
-    apigen::load_api(path).unwrap_or_else(|e| panic!("{} should load:\n{e}", path.display()))
+fn load_ok(what: &str, result: Result<Api, String>) -> Api {
+    result.unwrap_or_else(|e| panic!("{what} should load:\n{e}"))
 }
 
+/// Mini loads, from its folder and in memory as the harness gives it.
 #[test]
 fn mini_fixture_is_valid() {
-    let api = load_ok(&manifest_dir().join("fixtures/mini"));
-    assert_eq!(api.endpoints.len(), 5);
-    assert_eq!(api.endpoint("open_card").unwrap().retry, Retry::Never);
+    let from_disk = load_ok(
+        "fixtures/mini",
+        load_dir(&manifest_dir().join("fixtures/mini")),
+    );
+    let in_memory = load_ok(
+        "mini in memory",
+        load_files(in_folder("mini", mini().to_vec())),
+    );
+    for api in [from_disk, in_memory] {
+        assert_eq!(api.endpoints.len(), 5);
+        assert_eq!(api.endpoint("open_card").unwrap().retry, Retry::Never);
+    }
 }
 
 /// A field named after a Rust keyword is escaped, never rejected.
 #[test]
 fn rust_keyword_field() {
-    let api = load_ok(&manifest_dir().join("fixtures/valid/rust_keyword_field"));
+    let path = manifest_dir().join("fixtures/valid/rust_keyword_field");
+    let api = load_ok("rust_keyword_field", load_dir(&path));
     let rust_name = |object: &str, field: &str| -> String {
         let o = api
             .object(object)
@@ -430,120 +528,39 @@ fn rust_keyword_field() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Known generator bugs. Each test states the correct behaviour and is ignored until the
-// generator is fixed (run them with `--ignored`); the fixture shows the bug.
+// Every fixture has a snapshot, every snapshot a fixture.
 // ---------------------------------------------------------------------------------------------
 
-#[test]
-fn example_mismatch_points_at_the_offending_item() {
-    let case = "example_mismatch_in_later_item";
-    let rendered = load_err(&invalid(case));
-    let at = position(case, "endpoints.yaml", r#""available_balance": "2.5""#);
-    assert!(
-        points_at(&rendered, case, "endpoints.yaml", at),
-        "expected {at:?}:\n{rendered}"
-    );
-}
-
-#[test]
-fn event_names_collide_hint_names_the_other_name() {
-    let case = "event_names_collide";
-    let rendered = load_err(&invalid(case));
-    let (line, col) = position(case, "endpoints.yaml", "CardActivated");
-    assert!(
-        rendered.contains(&format!(
-            "the other is at {case}/endpoints.yaml:{line}:{col};"
-        )),
-        "{rendered}"
-    );
-}
-
-/// One mistake, one diagnostic: these cases render echo errors today (their snapshots pin the
-/// current text).
-#[test]
-fn one_mistake_one_diagnostic() {
-    let mut report = Vec::new();
-    for case in [
-        "yaml_unclosed_quote",
-        "refetch_field_not_in_request",
-        "refetch_field_not_in_payload",
-        "refetch_field_type_mismatch",
-    ] {
-        let n = error_lines(&load_err(&invalid(case)));
-        if n != 1 {
-            report.push(format!("{case}: {n} diagnostics"));
-        }
-    }
-    assert!(report.is_empty(), "{report:#?}");
-}
-
-/// Name collisions that produce uncompilable Rust but are not reported yet.
-fn assert_rejected(case: &str, needle: &str) {
-    match apigen::load_api(&invalid(case)) {
-        Ok(_) => panic!("{case} loaded, but it defines two Rust items with the same name"),
-        Err(rendered) => assert!(rendered.contains(needle), "{rendered}"),
-    }
-}
-
-#[test]
-fn group_names_collide() {
-    assert_rejected("group_names_collide", "`Card`");
-}
-
-#[test]
-fn group_name_not_ident() {
-    assert_rejected("group_name_not_ident", "`2fa`");
-}
-
-#[test]
-fn webhook_kind_names_collide() {
-    assert_rejected("webhook_kind_names_collide", "`Card`");
-}
-
-#[test]
-fn inline_object_collides_after_case_conversion() {
-    assert_rejected("inline_object_collides_after_case_conversion", "CardLimits");
-}
-
-#[test]
-fn request_type_collides_with_enum() {
-    assert_rejected("request_type_collides_with_enum", "DeleteCardRequest");
-}
-
-#[test]
-fn inline_object_collides_with_request_type() {
-    assert_rejected(
-        "inline_object_collides_with_request_type",
-        "DeleteCardRequest",
-    );
-}
-
-/// Every folder under `fixtures/invalid` is a case with a reviewed snapshot, or one of the
-/// known-bug fixtures above; a snapshot without its fixture is stale. (When a run creates new
-/// snapshots with `INSTA_UPDATE=always`, this check may run before they are written: run again.)
+/// Every `<case>.edit` under `fixtures/invalid`, and each of the few folders loaded from disk, is
+/// a case with a reviewed snapshot; a snapshot without its fixture is stale. (When a run creates
+/// new snapshots with `INSTA_UPDATE=always`, this check may run before they are written: run
+/// again.)
 #[test]
 fn every_fixture_has_a_snapshot() {
-    const KNOWN_BUGS: [&str; 6] = [
-        "group_names_collide",
-        "group_name_not_ident",
-        "webhook_kind_names_collide",
-        "inline_object_collides_after_case_conversion",
-        "request_type_collides_with_enum",
-        "inline_object_collides_with_request_type",
-    ];
+    const ON_DISK: [&str; 2] = ["invalid_utf8", "no_yaml_files"];
     let snapshots = manifest_dir().join("tests/snapshots");
-    let mut cases: Vec<String> = std::fs::read_dir(manifest_dir().join("fixtures/invalid"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    cases.sort();
-    for case in &cases {
+    let mut cases = Vec::new();
+    for entry in std::fs::read_dir(invalid_dir()).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().into_string().unwrap();
+        let case = if entry.file_type().unwrap().is_dir() {
+            assert!(
+                ON_DISK.contains(&name.as_str()),
+                "fixtures/invalid/{name}/: a case is a `.edit` file, unless it needs real files"
+            );
+            name.clone()
+        } else {
+            name.strip_suffix(".edit")
+                .unwrap_or_else(|| panic!("fixtures/invalid/{name} is not a `.edit` file"))
+                .to_string()
+        };
         let snap = snapshots.join(format!("validation__{case}.snap"));
         assert!(
-            snap.is_file() || KNOWN_BUGS.contains(&case.as_str()),
-            "fixtures/invalid/{case} has no snapshot {}",
+            snap.is_file(),
+            "fixtures/invalid/{name} has no snapshot {}",
             snap.display()
         );
+        cases.push(case);
     }
     cases.push("missing_folder".into());
     for entry in std::fs::read_dir(&snapshots).unwrap() {
@@ -558,4 +575,148 @@ fn every_fixture_has_a_snapshot() {
             );
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The harness fails loudly.
+// ---------------------------------------------------------------------------------------------
+
+const MINI_LIKE: &str =
+    "objects:\n  Wallet:\n    zh: 钱包\n    en: x\n\n  Card:\n    zh: 卡\n    en: x\n";
+
+fn edited(edit: &str) -> Vec<(String, String)> {
+    let mut files = vec![
+        ("a.yaml".to_string(), MINI_LIKE.to_string()),
+        ("c.yaml".to_string(), "c: 1\n".to_string()),
+    ];
+    spec_edit::apply(&mut files, &spec_edit::parse("test.edit", edit));
+    files
+}
+
+/// Context lines (an empty line is an empty context line) anchor the edit; `new` adds a file
+/// and `delete` removes one.
+#[test]
+fn an_edit_replaces_adds_and_deletes_files() {
+    let files = edited(
+        "# A comment.\n=== edit a.yaml\n     en: x\n\n-  Card:\n+  Cards:\n=== new b.yaml\n+b: 1\n+\n=== delete c.yaml\n",
+    );
+    let expected = [
+        (
+            "a.yaml",
+            "objects:\n  Wallet:\n    zh: 钱包\n    en: x\n\n  Cards:\n    zh: 卡\n    en: x\n",
+        ),
+        ("b.yaml", "b: 1\n\n"),
+    ]
+    .map(|(name, text)| (name.to_string(), text.to_string()));
+    assert_eq!(files, expected);
+}
+
+#[test]
+#[should_panic(expected = "test.edit:1: the old text is not in a.yaml")]
+fn an_edit_whose_old_text_is_missing_panics() {
+    edited("=== edit a.yaml\n-    zh: 钱包钱包\n+    zh: x\n");
+}
+
+#[test]
+#[should_panic(expected = "test.edit:1: the old text occurs 2 times in a.yaml; add context lines")]
+fn an_edit_whose_old_text_is_ambiguous_panics() {
+    edited("=== edit a.yaml\n-    en: x\n+    en: y\n");
+}
+
+#[test]
+#[should_panic(expected = "test.edit:4: no file b.yaml to edit")]
+fn an_edit_of_a_missing_file_panics() {
+    edited("=== edit a.yaml\n-  Card:\n+  Cards:\n=== edit b.yaml\n-x\n+y\n");
+}
+
+#[test]
+#[should_panic(expected = "test.edit:1: the edit of a.yaml changes nothing")]
+fn an_edit_that_changes_nothing_panics() {
+    edited("=== edit a.yaml\n   Card:\n");
+}
+
+#[test]
+#[should_panic(expected = "test.edit:1: the edit of a.yaml has no old text")]
+fn an_edit_without_old_text_panics() {
+    edited("=== edit a.yaml\n+x: 1\n");
+}
+
+#[test]
+#[should_panic(expected = "test.edit:2: an edit line starts with ` `, `-` or `+`")]
+fn an_edit_line_without_prefix_panics() {
+    edited("=== edit a.yaml\n*  Card:\n");
+}
+
+#[test]
+#[should_panic(expected = "test.edit:1: a.yaml exists already")]
+fn a_new_file_that_exists_panics() {
+    edited("=== new a.yaml\n+a: 1\n");
+}
+
+#[test]
+#[should_panic(expected = "test.edit:2: every line of a new file starts with `+`")]
+fn a_new_file_line_without_plus_panics() {
+    edited("=== new b.yaml\nb: 1\n");
+}
+
+#[test]
+#[should_panic(expected = "test.edit:1: no file b.yaml to delete")]
+fn deleting_a_missing_file_panics() {
+    edited("=== delete b.yaml\n");
+}
+
+#[test]
+#[should_panic(expected = "test.edit:2: `=== delete c.yaml` takes no lines")]
+fn a_delete_with_lines_panics() {
+    edited("=== delete c.yaml\n-c: 1\n");
+}
+
+#[test]
+#[should_panic(expected = "test.edit:1: expected `=== edit|new|delete FILE`")]
+fn an_unknown_change_panics() {
+    edited("=== rename a.yaml b.yaml\n");
+}
+
+#[test]
+#[should_panic(expected = "test.edit:1: only comments may come before the first `=== ` header")]
+fn text_before_the_first_header_panics() {
+    edited("-  Card:\n=== edit a.yaml\n-  Card:\n+  Cards:\n");
+}
+
+#[test]
+#[should_panic(expected = "test.edit: no `=== ` change in the file")]
+fn an_edit_file_without_changes_panics() {
+    edited("# nothing\n");
+}
+
+#[test]
+#[should_panic(expected = "mini loaded, but it holds a deliberate mistake")]
+fn a_case_that_loads_panics() {
+    expect_err("mini", load_files(in_folder("mini", mini().to_vec())));
+}
+
+#[test]
+#[should_panic(expected = "`NoSuchText` not in unknown_type/types.yaml")]
+fn a_position_not_found_panics() {
+    position("unknown_type", "types.yaml", "NoSuchText");
+}
+
+/// The case files are named `<case>/<file>` and sorted, new files included.
+#[test]
+fn case_files_are_named_after_the_case() {
+    let names: Vec<String> = case_files("duplicate_webhooks")
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "duplicate_webhooks/endpoints.yaml",
+            "duplicate_webhooks/service.yaml",
+            "duplicate_webhooks/types.yaml",
+            "duplicate_webhooks/webhooks.yaml",
+        ]
+    );
+    let rendered = case("unknown_type", 1);
+    assert!(!points_at(&rendered, "unknown_type", "types.yaml", (1, 1)));
 }
