@@ -17,6 +17,7 @@ pub mod emit;
 pub mod load;
 pub mod model;
 pub mod raw;
+pub mod naming;
 pub mod resolve;
 pub mod write;
 

@@ -651,7 +651,7 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
         }
     });
     let page_impl = if e.paginated {
-        let p = ident(&crate::resolve::escape(&heck::ToSnakeCase::to_snake_case(api.service.pagination.page_field.as_str())));
+        let p = ident(&crate::naming::snake_escaped(api.service.pagination.page_field.as_str()));
         quote! {
             impl crate::runtime::PageRequest for #name {
                 fn set_page(&mut self, page: i32) { self.#p = Some(page); }
@@ -683,7 +683,7 @@ fn page_item(api: &Api) -> TokenStream {
         let d = doc(&field_doc(f));
         quote!(#d #attr pub #name: #ty,)
     });
-    let list = ident(&crate::resolve::escape(&heck::ToSnakeCase::to_snake_case(p.list_field.as_str())));
+    let list = ident(&crate::naming::snake_escaped(p.list_field.as_str()));
     let list_wire = &p.list_field;
     let list_attr = if list.to_string().trim_start_matches("r#") != list_wire.as_str() {
         quote!(#[serde(rename = #list_wire, default = "Vec::new")])
