@@ -8,6 +8,8 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::emit::EmitError;
+use crate::naming::unraw;
 use crate::model::{Api, Code, Endpoint, Field, Object, Response, Retry, Source, Type};
 
 /// Pattern of the vendor's datetimes; the empty string means absent.
@@ -115,7 +117,7 @@ fn data_schema(api: &Api, e: &Endpoint) -> Value {
 }
 
 /// Build the document.
-pub fn openapi(api: &Api) -> Value {
+fn openapi(api: &Api) -> Value {
     let s = &api.service;
     let env = &s.envelope;
     let mut schemas = Map::new();
@@ -243,7 +245,7 @@ pub fn openapi(api: &Api) -> Value {
             description.push_str(&format!("\n\nRecovery: {r}"));
         }
         let mut op = json!({
-            "operationId": e.name.trim_start_matches("r#"),
+            "operationId": unraw(&e.name),
             "summary": format!("{} — {}", e.zh, e.en),
             "description": description.trim(),
             "tags": [e.group],
@@ -341,8 +343,8 @@ pub fn openapi(api: &Api) -> Value {
 }
 
 /// The document as pretty JSON text with a trailing newline.
-pub fn openapi_json(api: &Api) -> Result<String, String> {
-    let mut text = serde_json::to_string_pretty(&openapi(api)).map_err(|e| format!("openapi.json: {e}"))?;
+pub(super) fn openapi_json(api: &Api) -> Result<String, EmitError> {
+    let mut text = serde_json::to_string_pretty(&openapi(api)).map_err(|e| EmitError::new("openapi.json", e.to_string()))?;
     text.push('\n');
     Ok(text)
 }

@@ -7,7 +7,7 @@ use super::merge::In;
 use super::{Named, Resolver};
 use crate::diag::did_you_mean;
 use crate::model;
-use crate::naming::{escape, is_ident, snake, upper_camel};
+use crate::naming::{escape, is_ident, snake, unraw, upper_camel};
 use crate::raw::{self, Spanned};
 
 impl Resolver<'_> {
@@ -83,7 +83,7 @@ impl Resolver<'_> {
                 paths.insert(v.path.value.clone(), format!("`{}`", e.key.value));
             }
 
-            let request_type = format!("{}Request", upper_camel(&name.trim_start_matches("r#")));
+            let request_type = format!("{}Request", upper_camel(unraw(&name)));
             if !self.claim_type(&request_type, &request_type, file, &e.key.loc)
                 && let Some(d) = self.report.last_mut()
             {

@@ -10,7 +10,7 @@ use super::merge::In;
 use super::{Named, Resolver};
 use crate::diag::{FileId, did_you_mean};
 use crate::model::{self, Type};
-use crate::naming::{is_ident, snake_escaped, upper_camel};
+use crate::naming::{is_ident, snake_escaped, unraw, upper_camel};
 use crate::raw::{self, Key, Location, Spanned};
 
 /// The primitive type names of the spec, for did-you-mean hints.
@@ -46,7 +46,7 @@ impl Resolver<'_> {
         let mut rust_names: HashMap<String, (String, Location)> = HashMap::new();
         for (key, f) in fields {
             let rust_name = snake_escaped(&key.value);
-            if !is_ident(rust_name.trim_start_matches("r#")) {
+            if !is_ident(unraw(&rust_name)) {
                 self.report
                     .err(
                         file,

@@ -7,7 +7,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::rust::{ident, module_doc};
+use crate::emit::rust::module_doc;
+use crate::naming::{ident, unraw};
 use crate::model::{Api, Endpoint, Type};
 
 /// A raw string literal token (`r##"..."##`), so JSON reads as JSON.
@@ -63,7 +64,7 @@ fn round_trip_helpers() -> TokenStream {
     }
 }
 
-pub fn endpoints_test(api: &Api) -> Result<String, String> {
+pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
     let auth = &api.service.auth;
     let (args, values): (Vec<TokenStream>, Vec<serde_json::Value>) =
         auth.iter().enumerate().map(|(i, f)| auth_value(i, &f.ty, &f.name)).unzip();
@@ -135,7 +136,7 @@ pub fn endpoints_test(api: &Api) -> Result<String, String> {
 
         #(#tests)*
     };
-    crate::emit::rust::format_module("tests/endpoints.rs", tokens)
+    crate::emit::rust::format_module("tests/endpoints.rs", tokens).map_err(|e| e.message)
 }
 
 fn endpoint_test(
@@ -144,12 +145,12 @@ fn endpoint_test(
     example: &str,
     [expected_body, request, response, data]: [TokenStream; 4],
 ) -> TokenStream {
-    let name = format_ident!("{}", e.name.trim_start_matches("r#"));
+    let name = format_ident!("{}", unraw(&e.name));
     let method = ident(&e.name);
     let group = api.groups.iter().find(|g| g.key == e.group).map(|g| ident(&g.accessor));
     let req = format_ident!("{}", e.request_type);
     let url = e.full_path.replace("{version}", &api.service.default_version);
-    let doc = format!(" `{}` with its example \"{example}\".", e.name.trim_start_matches("r#"));
+    let doc = format!(" `{}` with its example \"{example}\".", unraw(&e.name));
     let call = quote!(client(&server).#group().#method(&request).await.expect("call succeeds"));
     let data_const = match e.response {
         crate::model::Response::Empty => quote!(),
@@ -179,7 +180,7 @@ fn endpoint_test(
 
 /// `tests/webhook_examples.rs`: every webhook example in the spec parses into
 /// the variant of its tag, and its payload survives a round trip exactly.
-pub fn webhook_examples_test(api: &Api) -> Result<Option<String>, String> {
+pub(super) fn webhook_examples_test(api: &Api) -> Result<Option<String>, String> {
     let Some(w) = &api.webhooks else { return Ok(None) };
     let mut tests = Vec::new();
     for k in &w.kinds {
@@ -237,5 +238,5 @@ pub fn webhook_examples_test(api: &Api) -> Result<Option<String>, String> {
 
         #(#tests)*
     };
-    crate::emit::rust::format_module("tests/webhook_examples.rs", tokens).map(Some)
+    crate::emit::rust::format_module("tests/webhook_examples.rs", tokens).map(Some).map_err(|e| e.message)
 }

@@ -6,24 +6,31 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::rust::{doc, ident, md, module_doc};
+use super::{doc, module_doc};
+use crate::emit::prose::md;
 use crate::model::{Api, EnumRepr, Response, Type, Webhooks};
-
-fn type_ident(name: &str) -> proc_macro2::Ident {
-    proc_macro2::Ident::new(name, proc_macro2::Span::call_site())
-}
+use crate::naming::{ident, type_ident, unraw};
 
 /// Is the Rust type of `ty` `Copy` (so it is copied, not cloned)?
 fn is_copy(api: &Api, ty: &Type) -> bool {
     match ty {
-        Type::Long | Type::Int | Type::Bool | Type::Money | Type::Decimal | Type::DateTime | Type::Date => true,
-        Type::Enum(n) => api.enum_(n).is_some_and(|e| e.repr == EnumRepr::Int || e.closed),
+        Type::Long
+        | Type::Int
+        | Type::Bool
+        | Type::Money
+        | Type::Decimal
+        | Type::DateTime
+        | Type::Date => true,
+        Type::Enum(n) => api
+            .enum_(n)
+            .is_some_and(|e| e.repr == EnumRepr::Int || e.closed),
         Type::String | Type::Object(_) | Type::Array(_) => false,
     }
 }
 
-pub fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
-    let (tag_field, data_field, ack_status, ack_body) = (&w.tag_field, &w.data_field, w.ack_status, &w.ack_body);
+pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
+    let (tag_field, data_field, ack_status, ack_body) =
+        (&w.tag_field, &w.data_field, w.ack_status, &w.ack_body);
 
     let mut variants = Vec::new();
     let mut tag_arms = Vec::new();
@@ -59,11 +66,21 @@ pub fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
         kind_arms.push(quote!(#(#ignored)|* => Some(#kind_key),));
         match &k.refetch {
             Some(r) => {
-                let Some(ep) = api.endpoint(&r.endpoint) else { continue };
-                let Some(req) = api.request_object(ep) else { continue };
-                let Response::Object(resp) = &ep.response else { continue };
-                let Some(group) = api.groups.iter().find(|g| g.key == ep.group) else { continue };
-                let Some(pay) = api.object(&k.payload) else { continue };
+                let Some(ep) = api.endpoint(&r.endpoint) else {
+                    continue;
+                };
+                let Some(req) = api.request_object(ep) else {
+                    continue;
+                };
+                let Response::Object(resp) = &ep.response else {
+                    continue;
+                };
+                let Some(group) = api.groups.iter().find(|g| g.key == ep.group) else {
+                    continue;
+                };
+                let Some(pay) = api.object(&k.payload) else {
+                    continue;
+                };
                 let req_ty = type_ident(&req.name);
                 let method = ident(&ep.name);
                 let accessor = ident(&group.accessor);
@@ -74,7 +91,11 @@ pub fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
                             let pfield = pay.fields.iter().find(|x| &x.name == pf);
                             let pn = ident(pfield.map_or(pf.as_str(), |x| x.rust_name.as_str()));
                             let payload_optional = pfield.is_some_and(|x| x.is_option());
-                            let value = if is_copy(api, &f.ty) { quote!(payload.#pn) } else { quote!(payload.#pn.clone()) };
+                            let value = if is_copy(api, &f.ty) {
+                                quote!(payload.#pn)
+                            } else {
+                                quote!(payload.#pn.clone())
+                            };
                             if f.is_option() && !payload_optional {
                                 quote!(#n: Some(#value))
                             } else {
@@ -89,9 +110,9 @@ pub fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
                 let rd = doc(&format!(
                     "{} re-fetched with [`{}`](crate::api::{}::{}).",
                     md(&k.en),
-                    ep.name.trim_start_matches("r#"),
+                    unraw(&ep.name),
                     group.type_name,
-                    ep.name.trim_start_matches("r#")
+                    unraw(&ep.name)
                 ));
                 refetched.push(quote!(#rd #variant(types::#resp_ty),));
                 refetch_arms.push(quote! {
@@ -105,12 +126,20 @@ pub fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
         }
     }
 
-    let mut table = String::from("| tag | variant | kind | 中文 | English | source |\n|---|---|---|---|---|---|\n");
+    let mut table = String::from(
+        "| tag | variant | kind | 中文 | English | source |\n|---|---|---|---|---|---|\n",
+    );
     for k in &w.kinds {
         for e in &k.events {
             table.push_str(&format!(
                 "| `{}` | [`{}`](Event::{}) | `{}` | {} | {} | {:?} |\n",
-                e.tag, e.variant, e.variant, k.key, md(&e.zh), md(&e.en), e.source
+                e.tag,
+                e.variant,
+                e.variant,
+                k.key,
+                md(&e.zh),
+                md(&e.en),
+                e.source
             ));
         }
     }
