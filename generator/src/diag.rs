@@ -199,7 +199,7 @@ pub fn render(diags: &[Diagnostic], sources: &Sources) -> String {
     }
     let n = diags.len();
     out.push_str(&format!(
-        "{n} error{} in the spec; nothing was written.\n",
+        "{n} error{} in the spec.\n",
         if n == 1 { "" } else { "s" }
     ));
     out
