@@ -417,7 +417,7 @@ fn rust_keyword_field() {
         let f = o
             .fields
             .iter()
-            .find(|f| f.name == field)
+            .find(|f| f.wire_name == field)
             .unwrap_or_else(|| panic!("no field {object}.{field}"));
         f.rust_name.clone()
     };

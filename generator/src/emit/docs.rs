@@ -42,7 +42,7 @@ fn field_table(out: &mut String, fields: &[&Field]) {
             (true, true) => "yes, may be empty",
             (false, _) => "no",
         };
-        let _ = writeln!(out, "| `{}` | {} | {required} | {meaning} | {} |", f.name, type_link(&f.ty), f.source.as_str());
+        let _ = writeln!(out, "| `{}` | {} | {required} | {meaning} | {} |", f.wire_name, type_link(&f.ty), f.source.as_str());
     }
 }
 
@@ -66,9 +66,9 @@ pub(super) fn api_markdown(api: &Api) -> String {
     // Contents.
     out.push_str("## Contents\n\n- [Conventions](#conventions)\n- [Error codes](#error-codes)\n");
     for g in &api.groups {
-        let _ = writeln!(out, "- [{} — {}](#{})", g.zh, g.en, anchor("group", &g.key));
-        for e in api.endpoints.iter().filter(|e| e.group == g.key) {
-            let _ = writeln!(out, "  - [{} `{}`](#{})", e.zh, e.name, anchor("endpoint", &e.name));
+        let _ = writeln!(out, "- [{} — {}](#{})", g.zh, g.en, anchor("group", &g.spec_key));
+        for e in api.endpoints.iter().filter(|e| e.group_key == g.spec_key) {
+            let _ = writeln!(out, "  - [{} `{}`](#{})", e.zh, e.method_name, anchor("endpoint", &e.method_name));
         }
     }
     out.push_str("- [Enums](#enums)\n- [Objects](#objects)\n");
@@ -129,8 +129,8 @@ pub(super) fn api_markdown(api: &Api) -> String {
 
     // Endpoints.
     for g in &api.groups {
-        let _ = writeln!(out, "<a id=\"{}\"></a>\n## {} — {}\n", anchor("group", &g.key), g.zh, g.en);
-        for e in api.endpoints.iter().filter(|e| e.group == g.key) {
+        let _ = writeln!(out, "<a id=\"{}\"></a>\n## {} — {}\n", anchor("group", &g.spec_key), g.zh, g.en);
+        for e in api.endpoints.iter().filter(|e| e.group_key == g.spec_key) {
             endpoint(&mut out, api, e);
         }
     }
@@ -138,14 +138,14 @@ pub(super) fn api_markdown(api: &Api) -> String {
     // Enums.
     out.push_str("## Enums\n\nEnums are open unless marked closed: a client keeps a code it does not know.\n\n");
     for e in &api.enums {
-        let _ = writeln!(out, "<a id=\"{}\"></a>\n### `{}` — {} / {}\n", anchor("enum", &e.name), e.name, e.zh, e.en);
+        let _ = writeln!(out, "<a id=\"{}\"></a>\n### `{}` — {} / {}\n", anchor("enum", &e.rust_name), e.rust_name, e.zh, e.en);
         let _ = writeln!(out, "Source: {}. {}\n", e.source.as_str(), if e.closed { "Closed." } else { "Open." });
         if let Some(d) = &e.description {
             let _ = writeln!(out, "{}\n", d.trim_end());
         }
         out.push_str("| code | name | 中文 | English |\n|---|---|---|---|\n");
         for v in &e.values {
-            let _ = writeln!(out, "| `{}` | `{}` | {} | {} |", v.code, v.name, cell(&v.zh), cell(&v.en));
+            let _ = writeln!(out, "| `{}` | `{}` | {} | {} |", v.code, v.spec_name, cell(&v.zh), cell(&v.en));
         }
         out.push('\n');
     }
@@ -171,7 +171,7 @@ pub(super) fn api_markdown(api: &Api) -> String {
             let _ = writeln!(out, "### {} — {}\n", k.zh, k.en);
             let _ = writeln!(out, "Payload: {} · source: {}", type_link(&Type::Object(k.payload.clone())), k.source.as_str());
             if let Some(r) = &k.refetch {
-                let _ = writeln!(out, " · re-fetch with [`{}`](#{})", r.endpoint, anchor("endpoint", &r.endpoint));
+                let _ = writeln!(out, " · re-fetch with [`{}`](#{})", r.endpoint_method, anchor("endpoint", &r.endpoint_method));
             }
             out.push_str("\n| tag | event | 中文 | English | source |\n|---|---|---|---|---|\n");
             for ev in &k.events {
@@ -189,8 +189,8 @@ pub(super) fn api_markdown(api: &Api) -> String {
 }
 
 fn endpoint(out: &mut String, api: &Api, e: &Endpoint) {
-    let _ = writeln!(out, "<a id=\"{}\"></a>\n### {} — {}\n", anchor("endpoint", &e.name), e.zh, e.en);
-    let _ = writeln!(out, "`POST {}` · operation `{}` · source: **{}**\n", e.full_path, e.name, e.source.as_str());
+    let _ = writeln!(out, "<a id=\"{}\"></a>\n### {} — {}\n", anchor("endpoint", &e.method_name), e.zh, e.en);
+    let _ = writeln!(out, "`POST {}` · operation `{}` · source: **{}**\n", e.full_path, e.method_name, e.source.as_str());
     if let Some(d) = &e.description {
         let _ = writeln!(out, "{}\n", d.trim_end());
     }
@@ -237,7 +237,7 @@ fn endpoint(out: &mut String, api: &Api, e: &Endpoint) {
 }
 
 fn object(out: &mut String, o: &Object) {
-    let _ = writeln!(out, "<a id=\"{}\"></a>\n### `{}` — {} / {}\n", anchor("object", &o.name), o.name, o.zh, o.en);
+    let _ = writeln!(out, "<a id=\"{}\"></a>\n### `{}` — {} / {}\n", anchor("object", &o.rust_name), o.rust_name, o.zh, o.en);
     let _ = writeln!(out, "Source: {}.\n", o.source.as_str());
     if let Some(d) = &o.description {
         let _ = writeln!(out, "{}\n", d.trim_end());

@@ -49,9 +49,9 @@ impl Resolver<'_> {
             }
             ops.insert(name.clone(), self.report.place(file, &e.key.loc));
 
-            let group_pos = groups.iter().position(|g| g.key == v.group.value);
+            let group_pos = groups.iter().position(|g| g.spec_key == v.group.value);
             if group_pos.is_none() {
-                let hint = did_you_mean(&v.group.value, groups.iter().map(|g| g.key.as_str()))
+                let hint = did_you_mean(&v.group.value, groups.iter().map(|g| g.spec_key.as_str()))
                     .unwrap_or_else(|| "declare it under `groups` in spec/service.yaml".into());
                 self.report
                     .err(
@@ -131,8 +131,8 @@ impl Resolver<'_> {
             }
             if let Some(s) = service {
                 for f in &fields {
-                    if let Some(a) = s.auth.iter().find(|a| a.name == f.name) {
-                        let loc = v.request.keys().find(|k| k.value == f.name).map(|k| k.loc);
+                    if let Some(a) = s.auth.iter().find(|a| a.wire_name == f.wire_name) {
+                        let loc = v.request.keys().find(|k| k.value == f.wire_name).map(|k| k.loc);
                         if let Some(loc) = loc {
                             self.report
                                 .err(
@@ -140,7 +140,7 @@ impl Resolver<'_> {
                                     &loc,
                                     format!(
                                         "`{}` is an auth field; it is added to every request",
-                                        a.name
+                                        a.wire_name
                                     ),
                                 )
                                 .hint = Some("remove it from `request`".into());
@@ -203,7 +203,7 @@ impl Resolver<'_> {
                 None => v.path.value.clone(),
             };
             objects.push(model::Object {
-                name: request_type.clone(),
+                rust_name: request_type.clone(),
                 kind: model::ObjectKind::Request,
                 zh: format!("{} 请求参数", v.zh),
                 en: format!("Request of `{name}` ({}).", v.en),
@@ -215,8 +215,8 @@ impl Resolver<'_> {
                 group_pos.unwrap_or(usize::MAX),
                 i,
                 model::Endpoint {
-                    name,
-                    group: v.group.value.clone(),
+                    method_name: name,
+                    group_key: v.group.value.clone(),
                     zh: v.zh.clone(),
                     en: v.en.clone(),
                     description: v.description.clone(),

@@ -106,7 +106,7 @@ impl Resolver<'_> {
             );
             values.push(model::EnumValue {
                 code,
-                name: val.name.value.clone(),
+                spec_name: val.name.value.clone(),
                 variant,
                 zh: val.zh.clone(),
                 en: val.en.clone(),
@@ -120,7 +120,7 @@ impl Resolver<'_> {
             );
         }
         Some(model::Enum {
-            name: upper_camel(&e.key.value),
+            rust_name: upper_camel(&e.key.value),
             zh: v.zh.clone(),
             en: v.en.clone(),
             description: v.description.clone(),

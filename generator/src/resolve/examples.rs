@@ -28,7 +28,7 @@ impl Resolver<'_> {
         }
         if let (Some((file, w)), Some(hooks)) = (m.webhooks, &api.webhooks) {
             for (key, k) in &w.value.kinds {
-                let Some(kind) = hooks.kinds.iter().find(|x| x.key == key.value) else {
+                let Some(kind) = hooks.kinds.iter().find(|x| x.spec_key == key.value) else {
                     continue;
                 };
                 for ex in &k.examples {
@@ -291,20 +291,20 @@ impl Checker<'_> {
             return;
         };
         for f in fields {
-            match map.get(&f.name) {
+            match map.get(&f.wire_name) {
                 None if f.required => out.push((
                     path.into(),
-                    format!("required field `{}` is missing", f.name),
+                    format!("required field `{}` is missing", f.wire_name),
                 )),
                 None => {}
-                Some(x) => self.field(x, f, &format!("{path}.{}", f.name), out),
+                Some(x) => self.field(x, f, &format!("{path}.{}", f.wire_name), out),
             }
         }
         for (k, x) in map {
-            if fields.iter().any(|f| &f.name == k) {
+            if fields.iter().any(|f| &f.wire_name == k) {
                 continue;
             }
-            match also_allowed.iter().find(|f| &f.name == k) {
+            match also_allowed.iter().find(|f| &f.wire_name == k) {
                 Some(f) => self.field(x, f, &format!("{path}.{k}"), out),
                 None => out.push((format!("{path}.{k}"), "this field is not declared".into())),
             }

@@ -23,7 +23,7 @@ impl Resolver<'_> {
         let name = upper_camel(&o.key.value);
         let fields = self.fields(o.file, &o.item.fields, o.item.source, &name);
         model::Object {
-            name,
+            rust_name: name,
             kind: model::ObjectKind::Shared,
             zh: o.item.zh.clone(),
             en: o.item.en.clone(),
@@ -86,7 +86,7 @@ impl Resolver<'_> {
                     .hint = Some("add `sensitive: true`, or drop `redact`".into());
             }
             out.push(model::Field {
-                name: key.value.clone(),
+                wire_name: key.value.clone(),
                 rust_name,
                 ty,
                 required: f.required,
@@ -134,7 +134,7 @@ impl Resolver<'_> {
             }
             let fields = self.fields(file, fields, source, &name);
             self.hoisted.push(model::Object {
-                name: name.clone(),
+                rust_name: name.clone(),
                 kind: model::ObjectKind::Inline,
                 zh: f.zh.clone(),
                 en: f.en.clone().unwrap_or_else(|| key.value.clone()),

@@ -53,19 +53,19 @@ impl Resolver<'_> {
         }
         if let Some(f) = request
             .iter()
-            .find(|f| f.name == v.pagination.page_field.value)
+            .find(|f| f.wire_name == v.pagination.page_field.value)
             && (f.ty != Type::Int || f.required)
         {
             self.report
                 .err(
                     file,
                     &v.pagination.page_field.referenced,
-                    format!("page field `{}` must be an optional `int`", f.name),
+                    format!("page field `{}` must be an optional `int`", f.wire_name),
                 )
                 .hint = Some("write it `{ type: int, required: false, ... }`".into());
         }
         let response = self.fields(file, &v.pagination.response, v.pagination.source, "Page");
-        match response.iter().find(|f| f.name == v.pagination.total_field) {
+        match response.iter().find(|f| f.wire_name == v.pagination.total_field) {
             Some(f) if matches!(f.ty, Type::Long | Type::Int) => {}
             Some(_) => {
                 self.report
@@ -216,9 +216,9 @@ impl Resolver<'_> {
                 g.item.order.unwrap_or(u32::MAX),
                 i,
                 model::Group {
-                    key: g.key.value.clone(),
-                    accessor,
-                    type_name: format!("{}Api", upper_camel(&g.key.value)),
+                    spec_key: g.key.value.clone(),
+                    accessor_method: accessor,
+                    api_struct: format!("{}Api", upper_camel(&g.key.value)),
                     zh: g.item.zh.clone(),
                     en: g.item.en.clone(),
                 },

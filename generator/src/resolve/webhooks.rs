@@ -118,35 +118,35 @@ impl Resolver<'_> {
             }
             let refetch = k.refetch.as_ref().and_then(|r| {
                 let r_loc = r.value.endpoint.referenced;
-                let Some(ep) = endpoints.iter().find(|e| e.name == r.value.endpoint.value) else {
-                    let hint = did_you_mean(&r.value.endpoint.value, endpoints.iter().map(|e| e.name.as_str()));
+                let Some(ep) = endpoints.iter().find(|e| e.method_name == r.value.endpoint.value) else {
+                    let hint = did_you_mean(&r.value.endpoint.value, endpoints.iter().map(|e| e.method_name.as_str()));
                     self.report
                         .err(file, &r_loc, format!("unknown endpoint `{}`", r.value.endpoint.value))
                         .hint = hint;
                     return None;
                 };
-                let req = objects.iter().find(|o| o.name == ep.request_type)?;
-                let pay = payload.as_ref().and_then(|p| objects.iter().find(|o| &o.name == p))?;
+                let req = objects.iter().find(|o| o.rust_name == ep.request_type)?;
+                let pay = payload.as_ref().and_then(|p| objects.iter().find(|o| &o.rust_name == p))?;
                 if !matches!(ep.response, model::Response::Object(_)) {
                     self.report
-                        .err(file, &r_loc, format!("`{}` does not return one object, so it cannot re-fetch", ep.name))
+                        .err(file, &r_loc, format!("`{}` does not return one object, so it cannot re-fetch", ep.method_name))
                         .hint = Some("refetch through a detail endpoint (`response: { object: T }`)".into());
                     return None;
                 }
                 let mut pairs = Vec::new();
                 let mut unknown_key = false;
                 for (rk, pf) in &r.value.fields {
-                    let Some(rf) = req.fields.iter().find(|f| f.name == rk.value) else {
+                    let Some(rf) = req.fields.iter().find(|f| f.wire_name == rk.value) else {
                         unknown_key = true;
                         self.report
-                            .err(file, &rk.loc, format!("`{}` is not a request field of `{}`", rk.value, ep.name))
-                            .hint = did_you_mean(&rk.value, req.fields.iter().map(|f| f.name.as_str()));
+                            .err(file, &rk.loc, format!("`{}` is not a request field of `{}`", rk.value, ep.method_name))
+                            .hint = did_you_mean(&rk.value, req.fields.iter().map(|f| f.wire_name.as_str()));
                         continue;
                     };
-                    let Some(pfield) = pay.fields.iter().find(|f| &f.name == pf) else {
+                    let Some(pfield) = pay.fields.iter().find(|f| &f.wire_name == pf) else {
                         self.report
-                            .err(file, &rk.loc, format!("`{pf}` is not a field of the payload `{}`", pay.name))
-                            .hint = did_you_mean(pf, pay.fields.iter().map(|f| f.name.as_str()));
+                            .err(file, &rk.loc, format!("`{pf}` is not a field of the payload `{}`", pay.rust_name))
+                            .hint = did_you_mean(pf, pay.fields.iter().map(|f| f.wire_name.as_str()));
                         continue;
                     };
                     if rf.ty != pfield.ty || (!rf.is_option() && pfield.is_option()) {
@@ -166,20 +166,20 @@ impl Resolver<'_> {
                 }
                 // After a misspelt key, the "missing" field is most likely that key: one report.
                 for f in req.fields.iter().filter(|f| !f.is_option() && !unknown_key) {
-                    if !r.value.fields.keys().any(|rk| rk.value == f.name) {
+                    if !r.value.fields.keys().any(|rk| rk.value == f.wire_name) {
                         self.report
-                            .err(file, &r_loc, format!("re-fetching through `{}` needs its required field `{}`", ep.name, f.name))
-                            .hint = Some(format!("add `{}: <payload field>` to `refetch.fields`", f.name));
+                            .err(file, &r_loc, format!("re-fetching through `{}` needs its required field `{}`", ep.method_name, f.wire_name))
+                            .hint = Some(format!("add `{}: <payload field>` to `refetch.fields`", f.wire_name));
                     }
                 }
                 Some(model::Refetch {
-                    endpoint: ep.name.clone(),
+                    endpoint_method: ep.method_name.clone(),
                     fields: pairs,
                 })
             });
             let Some(payload) = payload else { continue };
             kinds.push(model::WebhookKind {
-                key: key.value.clone(),
+                spec_key: key.value.clone(),
                 variant: upper_camel(&key.value),
                 zh: k.zh.clone(),
                 en: k.en.clone(),

@@ -14,20 +14,20 @@ pub(crate) fn api_module(api: &Api) -> TokenStream {
     let mut groups = Vec::new();
     let mut ops = Vec::new();
     for g in &api.groups {
-        let eps: Vec<&Endpoint> = api.endpoints.iter().filter(|e| e.group == g.key).collect();
+        let eps: Vec<&Endpoint> = api.endpoints.iter().filter(|e| e.group_key == g.spec_key).collect();
         if eps.is_empty() {
             continue;
         }
-        let acc = ident(&g.accessor);
-        let ty = type_ident(&g.type_name);
+        let acc = ident(&g.accessor_method);
+        let ty = type_ident(&g.api_struct);
         let title = zh_en(&g.zh, Some(&g.en));
         let list: Vec<String> = eps
             .iter()
             .map(|e| {
                 format!(
                     "- [`{0}`]({1}::{0}): {2}",
-                    unraw(&e.name),
-                    g.type_name,
+                    unraw(&e.method_name),
+                    g.api_struct,
                     zh_en(&e.zh, Some(&e.en))
                 )
             })
@@ -36,7 +36,7 @@ pub(crate) fn api_module(api: &Api) -> TokenStream {
         accessors.push(quote!(#acc_doc pub fn #acc(&self) -> #ty<'_> { #ty { client: self } }));
         let ty_doc = doc(&format!(
             "{title} endpoints, from [`Client::{}`].\n\n{}",
-            unraw(&g.accessor),
+            unraw(&g.accessor_method),
             list.join("\n")
         ));
         let methods = eps.iter().map(|e| method(api, e));
@@ -47,8 +47,8 @@ pub(crate) fn api_module(api: &Api) -> TokenStream {
             impl #ty<'_> { #(#methods)* }
         });
         for e in eps {
-            let c = screaming(&e.name);
-            let name = unraw(&e.name);
+            let c = screaming(&e.method_name);
+            let name = unraw(&e.method_name);
             let path = &e.full_path;
             let retry = match e.retry {
                 Retry::Safe => quote!(RetryClass::Safe),
@@ -129,8 +129,8 @@ fn retry_doc(e: &Endpoint) -> String {
 }
 
 fn method(api: &Api, e: &Endpoint) -> TokenStream {
-    let name = ident(&e.name);
-    let op = screaming(&e.name);
+    let name = ident(&e.method_name);
+    let op = screaming(&e.method_name);
     let req = type_ident(&e.request_type);
     let mut text = format!(
         "{}\n\n`POST {}` · source: {}\n",
@@ -200,11 +200,11 @@ fn method(api: &Api, e: &Endpoint) -> TokenStream {
         && let Response::Page(t) = &e.response
     {
         let t = type_ident(t);
-        let stream = format_ident!("{}_stream", unraw(&e.name));
+        let stream = format_ident!("{}_stream", unraw(&e.method_name));
         let sd = doc(&format!(
             "Every row of [`{0}`](Self::{0}), fetching pages lazily from the request's page\n\
                  (default 1) until the total is reached. An error ends the stream after it is yielded.",
-            unraw(&e.name)
+            unraw(&e.method_name)
         ));
         out.extend(quote! {
                 #sd

@@ -26,7 +26,7 @@ pub(crate) fn enums_module(api: &Api) -> TokenStream {
 }
 
 fn enum_item(e: &Enum) -> TokenStream {
-    let name = type_ident(&e.name);
+    let name = type_ident(&e.rust_name);
     let int = e.repr == EnumRepr::Int;
     let mut text = format!("{}\n", zh_en(&e.zh, Some(&e.en)));
     if let Some(d) = &e.description {
@@ -38,7 +38,7 @@ fn enum_item(e: &Enum) -> TokenStream {
             "| `{}` | [`{}`]({}::{}) | {} | {} |\n",
             v.code,
             v.variant,
-            e.name,
+            e.rust_name,
             v.variant,
             md(&v.zh),
             md(&v.en)
@@ -50,7 +50,7 @@ fn enum_item(e: &Enum) -> TokenStream {
     } else {
         text.push_str(&format!(
             " Open: an unlisted code is kept as [`{}::Unknown`].",
-            e.name
+            e.rust_name
         ));
     }
     let docs = doc(&text);

@@ -55,7 +55,7 @@ pub(crate) fn field_doc(f: &Field) -> String {
     if let Some(note) = &f.note {
         s.push_str(&format!("\n\n{}", md(note)));
     }
-    let mut facts = vec![format!("Wire name `{}`, `{}`", f.name, f.ty.spec_name())];
+    let mut facts = vec![format!("Wire name `{}`, `{}`", f.wire_name, f.ty.spec_name())];
     if !f.required {
         facts.push("optional".into());
     } else if f.nullable {
@@ -119,8 +119,8 @@ pub(crate) fn field_type(f: &Field) -> TokenStream {
 pub(crate) fn serde_attr(f: &Field) -> TokenStream {
     let mut parts: Vec<TokenStream> = Vec::new();
     let rust = unraw(&f.rust_name);
-    if rust != f.name {
-        let n = &f.name;
+    if rust != f.wire_name {
+        let n = &f.wire_name;
         parts.push(quote!(rename = #n));
     }
     let opt = f.is_option();

@@ -82,7 +82,7 @@ fn object_doc(o: &Object) -> String {
 }
 
 fn struct_item(o: &Object, deserialize: bool) -> TokenStream {
-    let name = type_ident(&o.name);
+    let name = type_ident(&o.rust_name);
     let docs = doc(&object_doc(o));
     let fields = struct_fields(o);
     let sensitive = o.has_sensitive();
@@ -103,8 +103,8 @@ fn struct_item(o: &Object, deserialize: bool) -> TokenStream {
 
 /// `Debug` that prints every field but redacts the sensitive ones.
 fn debug_impl(o: &Object) -> TokenStream {
-    let name = type_ident(&o.name);
-    let label = &o.name;
+    let name = type_ident(&o.rust_name);
+    let label = &o.rust_name;
     let fields = o.fields.iter().map(|f| {
         let n = ident(&f.rust_name);
         let wire = unraw(&f.rust_name);
@@ -134,17 +134,17 @@ fn debug_impl(o: &Object) -> TokenStream {
 const MAX_NEW_ARGS: usize = 5;
 
 fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
-    let name = type_ident(&o.name);
-    let group = api.groups.iter().find(|g| g.key == e.group);
+    let name = type_ident(&o.rust_name);
+    let group = api.groups.iter().find(|g| g.spec_key == e.group_key);
     let method_link = match group {
         Some(g) => format!(
             "[`{}::{}`](crate::api::{}::{})",
-            g.type_name,
-            e.name,
-            g.type_name,
-            unraw(&e.name)
+            g.api_struct,
+            e.method_name,
+            g.api_struct,
+            unraw(&e.method_name)
         ),
-        None => format!("`{}`", e.name),
+        None => format!("`{}`", e.method_name),
     };
     let required: Vec<&Field> = o.fields.iter().filter(|f| !f.is_option()).collect();
     let optional: Vec<&Field> = o.fields.iter().filter(|f| f.is_option()).collect();
@@ -217,7 +217,7 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
     };
     let setters = optional.iter().map(|f| {
         let n = ident(&f.rust_name);
-        let d = doc(&format!("Sets `{}`: {}.", f.name, zh_en(&f.zh, f.en.as_deref())));
+        let d = doc(&format!("Sets `{}`: {}.", f.wire_name, zh_en(&f.zh, f.en.as_deref())));
         let must_use = quote!(#[must_use]);
         match &f.ty {
             Type::String => quote! {
@@ -273,7 +273,7 @@ fn page_item(api: &Api) -> TokenStream {
     } else {
         quote!(#[serde(default = "Vec::new")])
     };
-    let total_field = p.response.iter().find(|f| f.name == p.total_field);
+    let total_field = p.response.iter().find(|f| f.wire_name == p.total_field);
     let total = match total_field {
         Some(f) => {
             let n = ident(&f.rust_name);

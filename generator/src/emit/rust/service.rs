@@ -74,7 +74,7 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
     });
     let entries = auth.iter().map(|f| {
         let n = ident(&f.rust_name);
-        let wire = &f.name;
+        let wire = &f.wire_name;
         if f.sensitive {
             quote!(map.serialize_entry(#wire, self.0.#n.expose_secret())?;)
         } else {
@@ -86,7 +86,7 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
         let t = rust_type(&f.ty);
         let d = doc(&format!(
             "The `{}` sent with every request ({}).",
-            f.name,
+            f.wire_name,
             zh_en(&f.zh, f.en.as_deref())
         ));
         if f.ty == Type::String {
@@ -98,7 +98,7 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
     let n_auth = Literal::usize_unsuffixed(auth.len());
     let arg_list: Vec<String> = auth
         .iter()
-        .map(|f| format!("`{}` ({})", f.name, md(&f.zh)))
+        .map(|f| format!("`{}` ({})", f.wire_name, md(&f.zh)))
         .collect();
     let cred_doc = doc(&format!(
         "The authentication fields sent in the JSON body of every request: {}.\n\n\

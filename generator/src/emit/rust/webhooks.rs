@@ -40,7 +40,7 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
     let mut refetched = Vec::new();
     for k in &w.kinds {
         let payload = type_ident(&k.payload);
-        let kind_key = &k.key;
+        let kind_key = &k.spec_key;
         let mut pats = Vec::new();
         let mut ignored = Vec::new();
         for e in &k.events {
@@ -52,7 +52,7 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
                 md(&e.en),
                 k.payload,
                 k.payload,
-                k.key
+                k.spec_key
             ));
             variants.push(quote!(#d #v(types::#payload),));
             tag_arms.push(quote!(Self::#v(_) => #tag,));
@@ -66,7 +66,7 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
         kind_arms.push(quote!(#(#ignored)|* => Some(#kind_key),));
         match &k.refetch {
             Some(r) => {
-                let Some(ep) = api.endpoint(&r.endpoint) else {
+                let Some(ep) = api.endpoint(&r.endpoint_method) else {
                     continue;
                 };
                 let Some(req) = api.request_object(ep) else {
@@ -75,20 +75,20 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
                 let Response::Object(resp) = &ep.response else {
                     continue;
                 };
-                let Some(group) = api.groups.iter().find(|g| g.key == ep.group) else {
+                let Some(group) = api.groups.iter().find(|g| g.spec_key == ep.group_key) else {
                     continue;
                 };
                 let Some(pay) = api.object(&k.payload) else {
                     continue;
                 };
-                let req_ty = type_ident(&req.name);
-                let method = ident(&ep.name);
-                let accessor = ident(&group.accessor);
+                let req_ty = type_ident(&req.rust_name);
+                let method = ident(&ep.method_name);
+                let accessor = ident(&group.accessor_method);
                 let inits = req.fields.iter().map(|f| {
                     let n = ident(&f.rust_name);
-                    match r.fields.iter().find(|(rk, _)| *rk == f.name) {
+                    match r.fields.iter().find(|(rk, _)| *rk == f.wire_name) {
                         Some((_, pf)) => {
-                            let pfield = pay.fields.iter().find(|x| &x.name == pf);
+                            let pfield = pay.fields.iter().find(|x| &x.wire_name == pf);
                             let pn = ident(pfield.map_or(pf.as_str(), |x| x.rust_name.as_str()));
                             let payload_optional = pfield.is_some_and(|x| x.is_option());
                             let value = if is_copy(api, &f.ty) {
@@ -110,9 +110,9 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
                 let rd = doc(&format!(
                     "{} re-fetched with [`{}`](crate::api::{}::{}).",
                     md(&k.en),
-                    unraw(&ep.name),
-                    group.type_name,
-                    unraw(&ep.name)
+                    unraw(&ep.method_name),
+                    group.api_struct,
+                    unraw(&ep.method_name)
                 ));
                 refetched.push(quote!(#rd #variant(types::#resp_ty),));
                 refetch_arms.push(quote! {
@@ -136,7 +136,7 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
                 e.tag,
                 e.variant,
                 e.variant,
-                k.key,
+                k.spec_key,
                 md(&e.zh),
                 md(&e.en),
                 e.source
