@@ -176,3 +176,48 @@ impl JsonScanner<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const JSON: &str = r#"{"code": 0, "data": {"list": [{"id": 1}, {"id": 2, "status": "A"}], "total": 2}}"#;
+
+    fn at(path: &str) -> &'static str {
+        let i = json_path_offset(JSON, path).expect("path exists");
+        &JSON[i..]
+    }
+
+    #[test]
+    fn keys_and_array_items() {
+        assert!(at("$").starts_with("{\"code\""));
+        assert!(at("$.code").starts_with("\"code\": 0"));
+        assert!(at("$.data.total").starts_with("\"total\": 2"));
+        assert!(at("$.data.list[1]").starts_with("{\"id\": 2"));
+        assert!(at("$.data.list[1].status").starts_with("\"status\""));
+    }
+
+    #[test]
+    fn missing_paths() {
+        assert_eq!(json_path_offset(JSON, "$.nope"), None);
+        assert_eq!(json_path_offset(JSON, "$.data.list[5]"), None);
+        assert_eq!(json_path_offset(JSON, "$.code.x"), None);
+    }
+
+    #[test]
+    fn strings_with_escapes_and_brackets_are_skipped() {
+        let json = r#"{"a": "x\"}]", "b": [1, "]"], "c": true}"#;
+        let i = json_path_offset(json, "$.c").expect("c exists");
+        assert!(json[i..].starts_with("\"c\""));
+    }
+
+    #[test]
+    fn token_ends() {
+        let line = r#"  "status": "A\"B", "n": 12}"#;
+        assert_eq!(&line[2..token_end_json(line, 2, line.len())], "\"status\"");
+        assert_eq!(&line[12..token_end_json(line, 12, line.len())], "\"A\\\"B\"");
+        let n = line.find("12").unwrap();
+        assert_eq!(&line[n..token_end_json(line, n, line.len())], "12");
+        assert_eq!(token_end_json("{}", 0, 2), 1);
+    }
+}

@@ -102,3 +102,22 @@ pub(crate) fn imports(body: &TokenStream, modules: &[&str]) -> TokenStream {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::space_items;
+
+    #[test]
+    fn blank_line_between_items_not_inside_them() {
+        let code = "//! Module.\nuse a::B;\nuse c::D;\npub struct X {\n    a: i32,\n}\n/// Y.\npub struct Y;\nimpl X {\n    fn f() {}\n    fn g() {}\n}\n";
+        assert_eq!(
+            space_items(code),
+            "//! Module.\n\nuse a::B;\nuse c::D;\n\npub struct X {\n    a: i32,\n}\n\n/// Y.\npub struct Y;\n\nimpl X {\n    fn f() {}\n    fn g() {}\n}\n"
+        );
+    }
+
+    #[test]
+    fn consts_after_a_semicolon_item_are_spaced() {
+        assert_eq!(space_items("const A: i32 = 1;\nconst B: i32 = 2;\n"), "const A: i32 = 1;\n\nconst B: i32 = 2;\n");
+    }
+}
