@@ -166,8 +166,8 @@ impl Resolver<'_> {
             "datetime" => Type::DateTime,
             "date" => Type::Date,
             other => match self.types.get(other) {
-                Some(Named::Enum) => Type::Enum(upper_camel(&other)),
-                Some(Named::Object) => Type::Object(upper_camel(&other)),
+                Some(Named::Enum) => Type::Enum(upper_camel(other)),
+                Some(Named::Object) => Type::Object(upper_camel(other)),
                 None => {
                     self.type_errors = true;
                     let mut candidates: Vec<&str> = PRIMITIVES.to_vec();
