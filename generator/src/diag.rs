@@ -199,7 +199,7 @@ pub fn render(diags: &[Diagnostic], sources: &Sources) -> String {
     }
     let n = diags.len();
     out.push_str(&format!(
-        "{n} error{} in the spec; nothing was written.\n",
+        "{n} error{} in the spec.\n",
         if n == 1 { "" } else { "s" }
     ));
     out
@@ -214,4 +214,39 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
         .filter(|(score, _)| *score >= 0.82)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| format!("did you mean `{c}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_end_of_plain_scalar_stops_at_delimiters() {
+        let text = "type: strnig  # a comment\n";
+        assert_eq!(&text[6..token_end(text, 6)], "strnig");
+        let flow = "{ type: long, required: true }";
+        assert_eq!(&flow[8..token_end(flow, 8)], "long");
+        assert_eq!(&flow[2..token_end(flow, 2)], "type");
+    }
+
+    #[test]
+    fn token_end_of_quoted_scalar_includes_quotes() {
+        let text = "code: \"A, B\" # x\n";
+        assert_eq!(&text[6..token_end(text, 6)], "\"A, B\"");
+        let unclosed = "code: 'abc\nnext";
+        assert_eq!(&unclosed[6..token_end(unclosed, 6)], "'abc");
+    }
+
+    #[test]
+    fn token_end_never_empty() {
+        let text = "a:\n";
+        assert_eq!(token_end(text, 2), 3);
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        let text = "ab\n中文x\n";
+        assert_eq!(offset_of_line_col(text, 2, 3), 9);
+        assert_eq!(offset_of_line_col(text, 9, 1), text.len());
+    }
 }

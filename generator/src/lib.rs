@@ -17,22 +17,63 @@ pub mod emit;
 pub mod load;
 pub mod model;
 pub mod raw;
+pub mod naming;
 pub mod resolve;
 pub mod write;
 
 use std::path::Path;
 
-pub use emit::Output;
+pub use diag::{Diagnostic, Sources};
+pub use emit::{EmitError, Output};
 
-/// Load, validate and resolve a spec folder. On failure, the rendered
-/// diagnostics (ready to print).
-pub fn load_api(spec_dir: &Path) -> Result<model::Api, String> {
-    let loaded = load::load_dir(spec_dir).map_err(|(sources, diags)| diag::render(&diags, &sources))?;
-    resolve::resolve(&loaded).map_err(|diags| diag::render(&diags, &loaded.sources))
+/// Why a spec did not load: every problem found, and the spec files they
+/// point into. `Display` renders them for people (`file:line:col`, the
+/// offending line, a hint); [`LoadError::diagnostics`] gives them as data.
+#[derive(Debug)]
+pub struct LoadError {
+    diagnostics: Vec<Diagnostic>,
+    sources: Sources,
+}
+
+impl LoadError {
+    fn new(diagnostics: Vec<Diagnostic>, sources: Sources) -> Self {
+        LoadError { diagnostics, sources }
+    }
+
+    /// The problems, sorted by place.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// The spec files as read, for locating the spans of the diagnostics.
+    pub fn sources(&self) -> &Sources {
+        &self.sources
+    }
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&diag::render(&self.diagnostics, &self.sources))
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Load, validate and resolve a spec folder.
+pub fn load_api(spec_dir: &Path) -> Result<model::Api, LoadError> {
+    let loaded = load::load_dir(spec_dir).map_err(|(sources, diags)| LoadError::new(diags, sources))?;
+    resolve_loaded(loaded)
 }
 
 /// Load, validate and resolve in-memory files given as (display name, text).
-pub fn load_api_from(files: Vec<(String, String)>) -> Result<model::Api, String> {
-    let loaded = load::load_sources(files).map_err(|(sources, diags)| diag::render(&diags, &sources))?;
-    resolve::resolve(&loaded).map_err(|diags| diag::render(&diags, &loaded.sources))
+pub fn load_api_from(files: Vec<(String, String)>) -> Result<model::Api, LoadError> {
+    let loaded = load::load_sources(files).map_err(|(sources, diags)| LoadError::new(diags, sources))?;
+    resolve_loaded(loaded)
+}
+
+fn resolve_loaded(loaded: load::Loaded) -> Result<model::Api, LoadError> {
+    match resolve::resolve(&loaded) {
+        Ok(api) => Ok(api),
+        Err(diags) => Err(LoadError::new(diags, loaded.sources)),
+    }
 }

@@ -237,3 +237,30 @@ fn display_name(dir: &Path, path: &Path) -> String {
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::blank_item;
+
+    const SPEC: &str = "enums:\n  A:\n    zh: a\n    values: []\n  B:\n    zh: b\nobjects:\n  C:\n    zh: c\n";
+
+    #[test]
+    fn blanks_the_item_holding_the_line_and_keeps_line_numbers() {
+        let out = blank_item(SPEC, 3).expect("line 3 is inside item A");
+        assert_eq!(out, "enums:\n\n\n\n  B:\n    zh: b\nobjects:\n  C:\n    zh: c\n");
+        assert_eq!(out.lines().count(), SPEC.lines().count());
+    }
+
+    #[test]
+    fn blanks_the_last_item_of_a_section() {
+        let out = blank_item(SPEC, 9).expect("line 9 is inside item C");
+        assert_eq!(out, "enums:\n  A:\n    zh: a\n    values: []\n  B:\n    zh: b\nobjects:\n\n\n");
+    }
+
+    #[test]
+    fn does_not_blank_section_headers_or_single_structs() {
+        assert_eq!(blank_item(SPEC, 1), None);
+        assert_eq!(blank_item("service:\n  title: x\n", 2), None);
+        assert_eq!(blank_item(SPEC, 0), None);
+    }
+}

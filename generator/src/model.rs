@@ -99,12 +99,13 @@ pub struct ErrorCode {
 
 #[derive(Debug, Clone)]
 pub struct Group {
-    /// Key as written (`pay_method`); also the accessor method name.
-    pub key: String,
-    /// Accessor method name (snake_case, escaped).
-    pub accessor: String,
-    /// Type name of the accessor struct (`PayMethodApi`).
-    pub type_name: String,
+    /// Key as written in the spec (`pay_method`); the OpenAPI tag and what
+    /// [`Endpoint::group_key`] refers to.
+    pub spec_key: String,
+    /// Name of the `Client` method that returns the group (snake_case, escaped: `pay_method`).
+    pub accessor_method: String,
+    /// Rust name of the struct holding the group's endpoint methods (`PayMethodApi`).
+    pub api_struct: String,
     pub zh: String,
     pub en: String,
 }
@@ -112,7 +113,7 @@ pub struct Group {
 #[derive(Debug, Clone)]
 pub struct Enum {
     /// Rust type name (UpperCamelCase).
-    pub name: String,
+    pub rust_name: String,
     pub zh: String,
     pub en: String,
     pub description: Option<String>,
@@ -141,7 +142,7 @@ impl std::fmt::Display for Code {
 pub struct EnumValue {
     pub code: Code,
     /// The name as written in the spec (`NORMAL`).
-    pub name: String,
+    pub spec_name: String,
     /// UpperCamelCase variant (`Normal`).
     pub variant: String,
     pub zh: String,
@@ -161,7 +162,7 @@ pub enum ObjectKind {
 #[derive(Debug, Clone)]
 pub struct Object {
     /// Rust type name (UpperCamelCase).
-    pub name: String,
+    pub rust_name: String,
     pub kind: ObjectKind,
     pub zh: String,
     pub en: String,
@@ -214,8 +215,8 @@ impl Type {
 
 #[derive(Debug, Clone)]
 pub struct Field {
-    /// Wire name.
-    pub name: String,
+    /// Name in the JSON body, as written in the spec (`cardNo`).
+    pub wire_name: String,
     /// Rust field name: snake_case, a keyword escaped as a raw identifier.
     pub rust_name: String,
     pub ty: Type,
@@ -252,10 +253,11 @@ pub enum Retry {
 
 #[derive(Debug, Clone)]
 pub struct Endpoint {
-    /// Operation (method) name, snake_case.
-    pub name: String,
-    /// Group key.
-    pub group: String,
+    /// Rust method name: snake_case, a keyword escaped (`get_wallet_detail`,
+    /// `r#type`). Without the `r#` it is the OpenAPI `operationId`.
+    pub method_name: String,
+    /// The [`Group::spec_key`] of the group it belongs to.
+    pub group_key: String,
     pub zh: String,
     pub en: String,
     pub description: Option<String>,
@@ -296,8 +298,8 @@ pub struct Webhooks {
 
 #[derive(Debug, Clone)]
 pub struct WebhookKind {
-    /// Key as written (`card_trade`).
-    pub key: String,
+    /// Key as written in the spec (`card_trade`).
+    pub spec_key: String,
     /// UpperCamelCase (`CardTrade`).
     pub variant: String,
     pub zh: String,
@@ -312,8 +314,8 @@ pub struct WebhookKind {
 
 #[derive(Debug, Clone)]
 pub struct Refetch {
-    /// Endpoint (operation) name.
-    pub endpoint: String,
+    /// [`Endpoint::method_name`] of the detail endpoint.
+    pub endpoint_method: String,
     /// (request field, payload field) pairs.
     pub fields: Vec<(String, String)>,
 }
@@ -339,9 +341,9 @@ impl Api {
         webhooks: Option<Webhooks>,
     ) -> Self {
         let index = Index {
-            objects: objects.iter().enumerate().map(|(i, o)| (o.name.clone(), i)).collect(),
-            enums: enums.iter().enumerate().map(|(i, e)| (e.name.clone(), i)).collect(),
-            endpoints: endpoints.iter().enumerate().map(|(i, e)| (e.name.clone(), i)).collect(),
+            objects: objects.iter().enumerate().map(|(i, o)| (o.rust_name.clone(), i)).collect(),
+            enums: enums.iter().enumerate().map(|(i, e)| (e.rust_name.clone(), i)).collect(),
+            endpoints: endpoints.iter().enumerate().map(|(i, e)| (e.method_name.clone(), i)).collect(),
         };
         Api {
             service,

@@ -25,7 +25,7 @@ fn field_type(object_name: &str, field: &str) -> &'static Type {
     let o = object(object_name);
     &o.fields
         .iter()
-        .find(|f| f.name == field)
+        .find(|f| f.wire_name == field)
         .unwrap_or_else(|| panic!("no field `{object_name}.{field}`"))
         .ty
 }
@@ -53,13 +53,13 @@ fn wallet_detail_is_the_documented_endpoint() {
         .expect("get_wallet_detail");
     assert_eq!(ep.full_path, "/{version}/openApi/wallet/getWalletDetail");
     assert_eq!(ep.path, "/wallet/getWalletDetail");
-    assert_eq!(ep.group, "wallet");
+    assert_eq!(ep.group_key, "wallet");
     assert_eq!(ep.source, Source::Documented);
     assert_eq!(ep.retry, Retry::Safe);
     assert!(!ep.moves_money);
     assert_eq!(ep.response, Response::Object("Wallet".into()));
     let request = api().request_object(ep).expect("its request struct");
-    let names: Vec<&str> = request.fields.iter().map(|f| f.name.as_str()).collect();
+    let names: Vec<&str> = request.fields.iter().map(|f| f.wire_name.as_str()).collect();
     assert_eq!(names, ["wallet_sn"]);
 }
 
@@ -72,7 +72,7 @@ fn money_moving_endpoints_are_never_retried_and_idempotent() {
         .endpoints
         .iter()
         .filter(|e| e.moves_money)
-        .map(|e| e.name.as_str())
+        .map(|e| e.method_name.as_str())
         .collect();
     moving.sort_unstable();
     let mut expected = MONEY_MOVING;
@@ -92,7 +92,7 @@ fn money_moving_endpoints_are_never_retried_and_idempotent() {
         let key = request
             .fields
             .iter()
-            .find(|f| f.name == "out_order_id")
+            .find(|f| f.wire_name == "out_order_id")
             .unwrap();
         assert!(!key.nullable, "{name}: the idempotency key is never null");
         assert_eq!(key.ty, Type::String, "{name}");
@@ -106,7 +106,7 @@ fn wallet_has_the_nine_documented_fields_in_vendor_order() {
     let fields: Vec<(&str, &Type)> = wallet
         .fields
         .iter()
-        .map(|f| (f.name.as_str(), &f.ty))
+        .map(|f| (f.wire_name.as_str(), &f.ty))
         .collect();
     let status = Type::Enum("WalletStatus".into());
     assert_eq!(
@@ -148,7 +148,7 @@ fn page_responses_are_paginated() {
     let unpaginated: Vec<&str> = pages
         .iter()
         .filter(|e| !e.paginated)
-        .map(|e| e.name.as_str())
+        .map(|e| e.method_name.as_str())
         .collect();
     assert!(
         unpaginated.is_empty(),
@@ -162,22 +162,22 @@ fn card_numbers_are_sensitive_and_show_only_the_last_four() {
         .objects
         .iter()
         .flat_map(|o| o.fields.iter().map(move |f| (o, f)))
-        .filter(|(_, f)| f.name == "card_no")
+        .filter(|(_, f)| f.wire_name == "card_no")
         .collect();
-    let owners: Vec<&str> = card_no.iter().map(|(o, _)| o.name.as_str()).collect();
+    let owners: Vec<&str> = card_no.iter().map(|(o, _)| o.rust_name.as_str()).collect();
     assert!(owners.contains(&"Card"), "Card has card_no: {owners:?}");
     for (o, f) in &card_no {
-        assert!(f.sensitive, "{}.card_no is sensitive", o.name);
+        assert!(f.sensitive, "{}.card_no is sensitive", o.rust_name);
         assert!(
             f.redact_last4,
             "{}.card_no shows its last four only",
-            o.name
+            o.rust_name
         );
         assert_eq!(
             f.ty,
             Type::String,
             "{}.card_no is text (21-digit PANs exist)",
-            o.name
+            o.rust_name
         );
     }
 }

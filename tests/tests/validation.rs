@@ -104,9 +104,9 @@ fn check_and_snapshot(case: &str, rendered: &str, errors: usize) {
         "number of `error:` lines for {case}:\n{rendered}"
     );
     let summary = if errors == 1 {
-        "1 error in the spec; nothing was written.\n".to_string()
+        "1 error in the spec.\n".to_string()
     } else {
-        format!("{errors} errors in the spec; nothing was written.\n")
+        format!("{errors} errors in the spec.\n")
     };
     assert!(
         rendered.ends_with(&summary),
@@ -515,7 +515,7 @@ fn rust_keyword_field() {
         let f = o
             .fields
             .iter()
-            .find(|f| f.name == field)
+            .find(|f| f.wire_name == field)
             .unwrap_or_else(|| panic!("no field {object}.{field}"));
         f.rust_name.clone()
     };

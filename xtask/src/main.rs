@@ -77,6 +77,7 @@ fn gen_cmd(args: &Args) -> ExitCode {
         Ok(api) => api,
         Err(report) => {
             eprint!("{report}");
+            eprintln!("generation stopped: nothing was written.");
             return ExitCode::FAILURE;
         }
     };

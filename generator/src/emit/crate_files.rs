@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::rust::{md, module_doc};
+use crate::emit::prose::md;
+use crate::emit::rust::module_doc;
 use crate::model::{Api, Type};
 
 /// Where the generated crate finds the runtime crate `apigen-runtime`.
@@ -168,7 +169,7 @@ fn quick_start_args(api: &Api) -> Option<String> {
         .map(|f| match f.ty {
             _ if f.sensitive => Some("\"your-secret\"".to_owned()),
             Type::Long | Type::Int => Some("1".to_owned()),
-            Type::String => Some(format!("\"your-{}\"", f.name.replace('_', "-"))),
+            Type::String => Some(format!("\"your-{}\"", f.wire_name.replace('_', "-"))),
             Type::Bool => Some("false".to_owned()),
             _ => None,
         })

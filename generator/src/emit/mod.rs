@@ -1,29 +1,54 @@
 //! Stage 3: render every generated file in memory.
 
-pub mod crate_files;
-pub mod docs;
-pub mod openapi;
-pub mod rust;
-pub mod tests;
-pub mod webhooks;
+mod crate_files;
+mod docs;
+mod openapi;
+mod prose;
+mod rust;
+mod test_files;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::model::Api;
 
-pub use crate_files::RuntimeDependency;
+pub use crate_files::{RUNTIME_VERSION, RuntimeDependency};
 
 /// Every generated file, by path relative to the output folder.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Output {
-    /// Files the generator owns: rewritten whenever they differ.
+    /// Files the generator owns, by path relative to the output folder: rewritten whenever
+    /// they differ.
     pub files: BTreeMap<PathBuf, String>,
     /// Files that belong to the user once created: written only when missing.
     pub scaffolds: BTreeMap<PathBuf, String>,
     /// Folders that hold only generated files: anything else found there is stale.
     pub owned_dirs: Vec<PathBuf>,
 }
+
+/// An emitter bug: a generated file that does not hold together (tokens
+/// that do not parse as Rust, an example that cannot become a test).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmitError {
+    /// The generated file being rendered, relative to the output folder.
+    pub file: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl EmitError {
+    pub(crate) fn new(file: impl Into<String>, message: impl Into<String>) -> Self {
+        EmitError { file: file.into(), message: message.into() }
+    }
+}
+
+impl std::fmt::Display for EmitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.file, self.message)
+    }
+}
+
+impl std::error::Error for EmitError {}
 
 /// How to emit: what the spec does not say.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -33,7 +58,7 @@ pub struct Options {
 }
 
 /// Run every emitter. Nothing is written; an emitter bug is an error, not a panic.
-pub fn emit(api: &Api, options: &Options) -> Result<Output, String> {
+pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
     let dir = PathBuf::from("src/generated");
     let mut out = Output {
         owned_dirs: vec![dir.clone()],
@@ -51,7 +76,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Output, String> {
     ];
     let mut modules = modules.to_vec();
     if let Some(w) = &api.webhooks {
-        modules.push(("webhooks", webhooks::webhooks_module(api, w)));
+        modules.push(("webhooks", rust::webhooks_module(api, w)));
     }
     let mut names = Vec::new();
     for (name, tokens) in modules {
@@ -70,8 +95,8 @@ pub fn emit(api: &Api, options: &Options) -> Result<Output, String> {
             rust::HEADER
         ),
     );
-    out.files.insert(PathBuf::from("tests/endpoints.rs"), tests::endpoints_test(api)?);
-    if let Some(text) = tests::webhook_examples_test(api)? {
+    out.files.insert(PathBuf::from("tests/endpoints.rs"), test_files::endpoints_test(api).map_err(|m| EmitError::new("tests/endpoints.rs", m))?);
+    if let Some(text) = test_files::webhook_examples_test(api).map_err(|m| EmitError::new("tests/webhook_examples.rs", m))? {
         out.files.insert(PathBuf::from("tests/webhook_examples.rs"), text);
     }
     out.files.insert(PathBuf::from("docs/api.md"), docs::api_markdown(api));

@@ -8,6 +8,8 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::emit::EmitError;
+use crate::naming::unraw;
 use crate::model::{Api, Code, Endpoint, Field, Object, Response, Retry, Source, Type};
 
 /// Pattern of the vendor's datetimes; the empty string means absent.
@@ -71,9 +73,9 @@ fn object_schema(fields: &[&Field], title: &str, description: String, src: Sourc
     let mut props = Map::new();
     let mut required = Vec::new();
     for f in fields {
-        props.insert(f.name.clone(), field_schema(f));
+        props.insert(f.wire_name.clone(), field_schema(f));
         if f.required {
-            required.push(Value::from(f.name.clone()));
+            required.push(Value::from(f.wire_name.clone()));
         }
     }
     let mut s = json!({
@@ -95,7 +97,7 @@ fn object(o: &Object, extra_fields: &[Field]) -> Value {
     if let Some(x) = &o.description {
         d.push_str(&format!("\n\n{x}"));
     }
-    object_schema(&fields, &o.name, d, o.source)
+    object_schema(&fields, &o.rust_name, d, o.source)
 }
 
 fn response_name(e: &Endpoint) -> String {
@@ -115,7 +117,7 @@ fn data_schema(api: &Api, e: &Endpoint) -> Value {
 }
 
 /// Build the document.
-pub fn openapi(api: &Api) -> Value {
+fn openapi(api: &Api) -> Value {
     let s = &api.service;
     let env = &s.envelope;
     let mut schemas = Map::new();
@@ -143,15 +145,15 @@ pub fn openapi(api: &Api) -> Value {
             desc.push_str(&format!("\n\n{d}"));
         }
         for v in &e.values {
-            desc.push_str(&format!("\n- {}: {} {} / {}", v.code, v.name, v.zh, v.en));
+            desc.push_str(&format!("\n- {}: {} {} / {}", v.code, v.spec_name, v.zh, v.en));
         }
         let mut schema = json!({
             "type": ty,
-            "title": e.name,
+            "title": e.rust_name,
             "description": desc,
             "enum": values,
             "x-enum-varnames": e.values.iter().map(|v| v.variant.clone()).collect::<Vec<_>>(),
-            "x-enum-names": e.values.iter().map(|v| v.name.clone()).collect::<Vec<_>>(),
+            "x-enum-names": e.values.iter().map(|v| v.spec_name.clone()).collect::<Vec<_>>(),
             "x-enum-labels-zh": e.values.iter().map(|v| v.zh.clone()).collect::<Vec<_>>(),
             "x-enum-descriptions": e.values.iter().map(|v| v.en.clone()).collect::<Vec<_>>(),
             "x-open-enum": !e.closed,
@@ -160,7 +162,7 @@ pub fn openapi(api: &Api) -> Value {
         if ty == "integer" {
             schema["format"] = "int64".into();
         }
-        schemas.insert(e.name.clone(), schema);
+        schemas.insert(e.rust_name.clone(), schema);
     }
 
     // Objects (shared and inline) and their pages.
@@ -173,7 +175,7 @@ pub fn openapi(api: &Api) -> Value {
         })
         .collect();
     for o in api.objects.iter().filter(|o| o.kind != crate::model::ObjectKind::Request) {
-        schemas.insert(o.name.clone(), object(o, &[]));
+        schemas.insert(o.rust_name.clone(), object(o, &[]));
     }
     let p = &s.pagination;
     for t in paged {
@@ -221,15 +223,15 @@ pub fn openapi(api: &Api) -> Value {
     for e in &api.endpoints {
         let Some(req) = api.request_object(e) else { continue };
         let mut req_schema = object(req, &s.auth);
-        req_schema["description"] = format!("Request of {} (auth fields included).", e.name).into();
-        schemas.insert(req.name.clone(), req_schema);
+        req_schema["description"] = format!("Request of {} (auth fields included).", e.method_name).into();
+        schemas.insert(req.rust_name.clone(), req_schema);
         let resp_name = response_name(e);
         schemas.insert(
             resp_name.clone(),
             json!({
                 "type": "object",
                 "title": resp_name,
-                "description": format!("Envelope of a successful {} (`{}` = {}).", e.name, env.code, env.success),
+                "description": format!("Envelope of a successful {} (`{}` = {}).", e.method_name, env.code, env.success),
                 "properties": {
                     env.code.as_str(): { "type": "integer", "format": "int64", "enum": [env.success] },
                     env.message.as_str(): { "type": "string" },
@@ -243,13 +245,13 @@ pub fn openapi(api: &Api) -> Value {
             description.push_str(&format!("\n\nRecovery: {r}"));
         }
         let mut op = json!({
-            "operationId": e.name.trim_start_matches("r#"),
+            "operationId": unraw(&e.method_name),
             "summary": format!("{} — {}", e.zh, e.en),
             "description": description.trim(),
-            "tags": [e.group],
+            "tags": [e.group_key],
             "requestBody": {
                 "required": true,
-                "content": { "application/json": { "schema": schema_ref(&req.name) } }
+                "content": { "application/json": { "schema": schema_ref(&req.rust_name) } }
             },
             "responses": {
                 "200": {
@@ -279,7 +281,7 @@ pub fn openapi(api: &Api) -> Value {
     let tags: Vec<Value> = api
         .groups
         .iter()
-        .map(|g| json!({ "name": g.key, "description": format!("{} — {}", g.zh, g.en) }))
+        .map(|g| json!({ "name": g.spec_key, "description": format!("{} — {}", g.zh, g.en) }))
         .collect();
     let errors: Vec<Value> = api
         .errors
@@ -303,7 +305,7 @@ pub fn openapi(api: &Api) -> Value {
         "paths": paths,
         "components": { "schemas": schemas },
         "x-generated": "@generated by apigen from spec/. Do not edit: change the spec and run `cargo xtask gen`.",
-        "x-auth-fields": s.auth.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
+        "x-auth-fields": s.auth.iter().map(|f| f.wire_name.clone()).collect::<Vec<_>>(),
         "x-error-codes": errors,
     });
     if let Some(w) = &api.webhooks {
@@ -328,7 +330,7 @@ pub fn openapi(api: &Api) -> Value {
                                 "description": "Acknowledgement",
                                 "content": { "application/json": { "example": serde_json::from_str::<Value>(&w.ack_body).unwrap_or(Value::Null) } }
                             } },
-                            "x-refetch": k.refetch.as_ref().map(|r| r.endpoint.clone()),
+                            "x-refetch": k.refetch.as_ref().map(|r| r.endpoint_method.clone()),
                         }
                     }),
                 );
@@ -341,8 +343,8 @@ pub fn openapi(api: &Api) -> Value {
 }
 
 /// The document as pretty JSON text with a trailing newline.
-pub fn openapi_json(api: &Api) -> Result<String, String> {
-    let mut text = serde_json::to_string_pretty(&openapi(api)).map_err(|e| format!("openapi.json: {e}"))?;
+pub(super) fn openapi_json(api: &Api) -> Result<String, EmitError> {
+    let mut text = serde_json::to_string_pretty(&openapi(api)).map_err(|e| EmitError::new("openapi.json", e.to_string()))?;
     text.push('\n');
     Ok(text)
 }

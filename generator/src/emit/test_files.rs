@@ -7,7 +7,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::rust::{ident, module_doc};
+use crate::emit::rust::module_doc;
+use crate::naming::{ident, unraw};
 use crate::model::{Api, Endpoint, Type};
 
 /// A raw string literal token (`r##"..."##`), so JSON reads as JSON.
@@ -63,10 +64,10 @@ fn round_trip_helpers() -> TokenStream {
     }
 }
 
-pub fn endpoints_test(api: &Api) -> Result<String, String> {
+pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
     let auth = &api.service.auth;
     let (args, values): (Vec<TokenStream>, Vec<serde_json::Value>) =
-        auth.iter().enumerate().map(|(i, f)| auth_value(i, &f.ty, &f.name)).unzip();
+        auth.iter().enumerate().map(|(i, f)| auth_value(i, &f.ty, &f.wire_name)).unzip();
     let mut tests = Vec::new();
     for e in &api.endpoints {
         let Some(ex) = e.examples.iter().find(|x| x.request.is_some() && x.response.is_some()) else {
@@ -74,22 +75,22 @@ pub fn endpoints_test(api: &Api) -> Result<String, String> {
         };
         let (Some(req_text), Some(resp_text)) = (&ex.request, &ex.response) else { continue };
         let mut body: serde_json::Value =
-            serde_json::from_str(req_text).map_err(|err| format!("{}: example request: {err}", e.name))?;
+            serde_json::from_str(req_text).map_err(|err| format!("{}: example request: {err}", e.method_name))?;
         let Some(map) = body.as_object_mut() else {
-            return Err(format!("{}: example request is not an object", e.name));
+            return Err(format!("{}: example request is not an object", e.method_name));
         };
         for (f, v) in auth.iter().zip(&values) {
-            map.insert(f.name.clone(), v.clone());
+            map.insert(f.wire_name.clone(), v.clone());
         }
         let mut fields = map.clone();
         for f in auth {
-            fields.remove(&f.name);
+            fields.remove(&f.wire_name);
         }
         let expected_body = raw_str(&serde_json::to_string_pretty(&body).map_err(|e| e.to_string())?)?;
         let request = raw_str(&serde_json::to_string(&fields).map_err(|e| e.to_string())?)?;
         let response = raw_str(resp_text.trim_end())?;
         let resp_value: serde_json::Value =
-            serde_json::from_str(resp_text).map_err(|err| format!("{}: example response: {err}", e.name))?;
+            serde_json::from_str(resp_text).map_err(|err| format!("{}: example response: {err}", e.method_name))?;
         let data_value = resp_value.get(&api.service.envelope.data).cloned().unwrap_or(serde_json::Value::Null);
         let data = raw_str(&serde_json::to_string_pretty(&data_value).map_err(|e| e.to_string())?)?;
         tests.push(endpoint_test(api, e, &ex.name, [expected_body, request, response, data]));
@@ -136,7 +137,7 @@ pub fn endpoints_test(api: &Api) -> Result<String, String> {
 
         #(#tests)*
     };
-    crate::emit::rust::format_module("tests/endpoints.rs", tokens)
+    crate::emit::rust::format_module("tests/endpoints.rs", tokens).map_err(|e| e.message)
 }
 
 fn endpoint_test(
@@ -145,13 +146,13 @@ fn endpoint_test(
     example: &str,
     [expected_body, request, response, data]: [TokenStream; 4],
 ) -> TokenStream {
-    let name = format_ident!("{}", e.name.trim_start_matches("r#"));
-    let method = ident(&e.name);
-    let group = api.groups.iter().find(|g| g.key == e.group).map(|g| ident(&g.accessor));
+    let name = format_ident!("{}", unraw(&e.method_name));
+    let method = ident(&e.method_name);
+    let group = api.groups.iter().find(|g| g.spec_key == e.group_key).map(|g| ident(&g.accessor_method));
     let req = format_ident!("{}", e.request_type);
     let krate = format_ident!("{}", api.service.package.crate_ident());
     let url = e.full_path.replace("{version}", &api.service.default_version);
-    let doc = format!(" `{}` with its example \"{example}\".", e.name.trim_start_matches("r#"));
+    let doc = format!(" `{}` with its example \"{example}\".", unraw(&e.method_name));
     let call = quote!(client(&server).#group().#method(&request).await.expect("call succeeds"));
     let data_const = match e.response {
         crate::model::Response::Empty => quote!(),
@@ -181,7 +182,7 @@ fn endpoint_test(
 
 /// `tests/webhook_examples.rs`: every webhook example in the spec parses into
 /// the variant of its tag, and its payload survives a round trip exactly.
-pub fn webhook_examples_test(api: &Api) -> Result<Option<String>, String> {
+pub(super) fn webhook_examples_test(api: &Api) -> Result<Option<String>, String> {
     let Some(w) = &api.webhooks else { return Ok(None) };
     let mut tests = Vec::new();
     for k in &w.kinds {
@@ -194,7 +195,7 @@ pub fn webhook_examples_test(api: &Api) -> Result<Option<String>, String> {
             };
             let tag = map.get(&w.tag_field).and_then(|t| t.as_str()).unwrap_or_default();
             let Some(event) = k.events.iter().find(|e| e.tag == tag) else {
-                return Err(format!("webhook example {}: tag `{tag}` is not a tag of `{}`", ex.name, k.key));
+                return Err(format!("webhook example {}: tag `{tag}` is not a tag of `{}`", ex.name, k.spec_key));
             };
             let data = match map.get(&w.data_field) {
                 Some(d) => d.clone(),
@@ -204,11 +205,11 @@ pub fn webhook_examples_test(api: &Api) -> Result<Option<String>, String> {
                     serde_json::Value::Object(flat)
                 }
             };
-            let name = format_ident!("{}_example_{}", k.key, i + 1);
+            let name = format_ident!("{}_example_{}", k.spec_key, i + 1);
             let variant = format_ident!("{}", event.variant);
             let body = raw_str(body.trim_end())?;
             let data = raw_str(&serde_json::to_string_pretty(&data).map_err(|e| e.to_string())?)?;
-            let doc = format!(" Webhook example \"{}\" ({}).", ex.name, k.key);
+            let doc = format!(" Webhook example \"{}\" ({}).", ex.name, k.spec_key);
             tests.push(quote! {
                 #[doc = #doc]
                 #[test]
@@ -240,5 +241,5 @@ pub fn webhook_examples_test(api: &Api) -> Result<Option<String>, String> {
 
         #(#tests)*
     };
-    crate::emit::rust::format_module("tests/webhook_examples.rs", tokens).map(Some)
+    crate::emit::rust::format_module("tests/webhook_examples.rs", tokens).map(Some).map_err(|e| e.message)
 }

@@ -6,24 +6,31 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::rust::{doc, ident, md, module_doc};
+use super::{doc, module_doc};
+use crate::emit::prose::md;
 use crate::model::{Api, EnumRepr, Response, Type, Webhooks};
-
-fn type_ident(name: &str) -> proc_macro2::Ident {
-    proc_macro2::Ident::new(name, proc_macro2::Span::call_site())
-}
+use crate::naming::{ident, type_ident, unraw};
 
 /// Is the Rust type of `ty` `Copy` (so it is copied, not cloned)?
 fn is_copy(api: &Api, ty: &Type) -> bool {
     match ty {
-        Type::Long | Type::Int | Type::Bool | Type::Money | Type::Decimal | Type::DateTime | Type::Date => true,
-        Type::Enum(n) => api.enum_(n).is_some_and(|e| e.repr == EnumRepr::Int || e.closed),
+        Type::Long
+        | Type::Int
+        | Type::Bool
+        | Type::Money
+        | Type::Decimal
+        | Type::DateTime
+        | Type::Date => true,
+        Type::Enum(n) => api
+            .enum_(n)
+            .is_some_and(|e| e.repr == EnumRepr::Int || e.closed),
         Type::String | Type::Object(_) | Type::Array(_) => false,
     }
 }
 
-pub fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
-    let (tag_field, data_field, ack_status, ack_body) = (&w.tag_field, &w.data_field, w.ack_status, &w.ack_body);
+pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
+    let (tag_field, data_field, ack_status, ack_body) =
+        (&w.tag_field, &w.data_field, w.ack_status, &w.ack_body);
 
     let mut variants = Vec::new();
     let mut tag_arms = Vec::new();
@@ -33,7 +40,7 @@ pub fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
     let mut refetched = Vec::new();
     for k in &w.kinds {
         let payload = type_ident(&k.payload);
-        let kind_key = &k.key;
+        let kind_key = &k.spec_key;
         let mut pats = Vec::new();
         let mut ignored = Vec::new();
         for e in &k.events {
@@ -45,7 +52,7 @@ pub fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
                 md(&e.en),
                 k.payload,
                 k.payload,
-                k.key
+                k.spec_key
             ));
             variants.push(quote!(#d #v(types::#payload),));
             tag_arms.push(quote!(Self::#v(_) => #tag,));
@@ -59,22 +66,36 @@ pub fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
         kind_arms.push(quote!(#(#ignored)|* => Some(#kind_key),));
         match &k.refetch {
             Some(r) => {
-                let Some(ep) = api.endpoint(&r.endpoint) else { continue };
-                let Some(req) = api.request_object(ep) else { continue };
-                let Response::Object(resp) = &ep.response else { continue };
-                let Some(group) = api.groups.iter().find(|g| g.key == ep.group) else { continue };
-                let Some(pay) = api.object(&k.payload) else { continue };
-                let req_ty = type_ident(&req.name);
-                let method = ident(&ep.name);
-                let accessor = ident(&group.accessor);
+                let Some(ep) = api.endpoint(&r.endpoint_method) else {
+                    continue;
+                };
+                let Some(req) = api.request_object(ep) else {
+                    continue;
+                };
+                let Response::Object(resp) = &ep.response else {
+                    continue;
+                };
+                let Some(group) = api.groups.iter().find(|g| g.spec_key == ep.group_key) else {
+                    continue;
+                };
+                let Some(pay) = api.object(&k.payload) else {
+                    continue;
+                };
+                let req_ty = type_ident(&req.rust_name);
+                let method = ident(&ep.method_name);
+                let accessor = ident(&group.accessor_method);
                 let inits = req.fields.iter().map(|f| {
                     let n = ident(&f.rust_name);
-                    match r.fields.iter().find(|(rk, _)| *rk == f.name) {
+                    match r.fields.iter().find(|(rk, _)| *rk == f.wire_name) {
                         Some((_, pf)) => {
-                            let pfield = pay.fields.iter().find(|x| &x.name == pf);
+                            let pfield = pay.fields.iter().find(|x| &x.wire_name == pf);
                             let pn = ident(pfield.map_or(pf.as_str(), |x| x.rust_name.as_str()));
                             let payload_optional = pfield.is_some_and(|x| x.is_option());
-                            let value = if is_copy(api, &f.ty) { quote!(payload.#pn) } else { quote!(payload.#pn.clone()) };
+                            let value = if is_copy(api, &f.ty) {
+                                quote!(payload.#pn)
+                            } else {
+                                quote!(payload.#pn.clone())
+                            };
                             if f.is_option() && !payload_optional {
                                 quote!(#n: Some(#value))
                             } else {
@@ -89,9 +110,9 @@ pub fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
                 let rd = doc(&format!(
                     "{} re-fetched with [`{}`](crate::api::{}::{}).",
                     md(&k.en),
-                    ep.name.trim_start_matches("r#"),
-                    group.type_name,
-                    ep.name.trim_start_matches("r#")
+                    unraw(&ep.method_name),
+                    group.api_struct,
+                    unraw(&ep.method_name)
                 ));
                 refetched.push(quote!(#rd #variant(types::#resp_ty),));
                 refetch_arms.push(quote! {
@@ -105,12 +126,20 @@ pub fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
         }
     }
 
-    let mut table = String::from("| tag | variant | kind | 中文 | English | source |\n|---|---|---|---|---|---|\n");
+    let mut table = String::from(
+        "| tag | variant | kind | 中文 | English | source |\n|---|---|---|---|---|---|\n",
+    );
     for k in &w.kinds {
         for e in &k.events {
             table.push_str(&format!(
                 "| `{}` | [`{}`](Event::{}) | `{}` | {} | {} | {:?} |\n",
-                e.tag, e.variant, e.variant, k.key, md(&e.zh), md(&e.en), e.source
+                e.tag,
+                e.variant,
+                e.variant,
+                k.spec_key,
+                md(&e.zh),
+                md(&e.en),
+                e.source
             ));
         }
     }

@@ -1,0 +1,218 @@
+//! The `api` module: the client's group accessors and one async method per
+//! endpoint (plus a `*_stream` method for paginated ones).
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc, module_doc};
+use crate::emit::prose::{md, source_word, zh_en};
+use crate::model::{Api, Endpoint, Response, Retry};
+use crate::naming::{ident, screaming, type_ident, unraw};
+
+pub(crate) fn api_module(api: &Api) -> TokenStream {
+    let mut accessors = Vec::new();
+    let mut groups = Vec::new();
+    let mut ops = Vec::new();
+    for g in &api.groups {
+        let eps: Vec<&Endpoint> = api.endpoints.iter().filter(|e| e.group_key == g.spec_key).collect();
+        if eps.is_empty() {
+            continue;
+        }
+        let acc = ident(&g.accessor_method);
+        let ty = type_ident(&g.api_struct);
+        let title = zh_en(&g.zh, Some(&g.en));
+        let list: Vec<String> = eps
+            .iter()
+            .map(|e| {
+                format!(
+                    "- [`{0}`]({1}::{0}): {2}",
+                    unraw(&e.method_name),
+                    g.api_struct,
+                    zh_en(&e.zh, Some(&e.en))
+                )
+            })
+            .collect();
+        let acc_doc = doc(&format!("{title} endpoints."));
+        accessors.push(quote!(#acc_doc pub fn #acc(&self) -> #ty<'_> { #ty { client: self } }));
+        let ty_doc = doc(&format!(
+            "{title} endpoints, from [`Client::{}`].\n\n{}",
+            unraw(&g.accessor_method),
+            list.join("\n")
+        ));
+        let methods = eps.iter().map(|e| method(api, e));
+        groups.push(quote! {
+            #ty_doc
+            #[derive(Debug, Clone, Copy)]
+            pub struct #ty<'a> { client: &'a Client }
+            impl #ty<'_> { #(#methods)* }
+        });
+        for e in eps {
+            let c = screaming(&e.method_name);
+            let name = unraw(&e.method_name);
+            let path = &e.full_path;
+            let retry = match e.retry {
+                Retry::Safe => quote!(RetryClass::Safe),
+                Retry::Never => quote!(RetryClass::Never),
+            };
+            ops.push(quote!(pub(crate) const #c: Operation = Operation { name: #name, path: #path, retry: #retry };));
+        }
+    }
+    let mdoc = module_doc(
+        "The endpoints, grouped as on the vendor's site. Reach a group from the client:\n\
+         `client.wallet().get_wallet_detail(&request)`.",
+    );
+    // Import only what the endpoints use, so no `allow(unused_imports)` is needed.
+    let paged = api
+        .endpoints
+        .iter()
+        .any(|e| e.paginated && matches!(e.response, Response::Page(_)));
+    let empty = api.endpoints.iter().any(|e| e.response == Response::Empty);
+    let typed = api.endpoints.iter().any(|e| e.response != Response::Empty);
+    let stream_use = if paged {
+        quote!(
+            use futures_util::Stream;
+        )
+    } else {
+        quote!()
+    };
+    let mut runtime_items = Vec::new();
+    if empty {
+        runtime_items.push(format_ident!("Empty"));
+    }
+    if paged {
+        runtime_items.push(format_ident!("paginate"));
+    }
+    let runtime_use = if runtime_items.is_empty() {
+        quote!()
+    } else {
+        quote!(use ::apigen_runtime::{#(#runtime_items),*};)
+    };
+    let types_use = if typed { quote!(types,) } else { quote!() };
+    quote! {
+        #mdoc
+        #stream_use
+        #runtime_use
+        use crate::{Client, Error, requests, #types_use};
+
+        impl Client { #(#accessors)* }
+
+        #(#groups)*
+
+        /// What the client needs to know about each endpoint.
+        mod operations {
+            use ::apigen_runtime::{Operation, RetryClass};
+            #(#ops)*
+        }
+    }
+}
+
+fn retry_doc(e: &Endpoint) -> String {
+    match e.retry {
+        Retry::Safe => "**Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx,\nand the rate-limit code, as the client's [`RetryPolicy`](crate::RetryPolicy) allows.".into(),
+        Retry::Never => {
+            let mut t = String::from(
+                "**Retry:** never. This call is not retried once the request may have reached the server\n\
+                 (only a connection that was never established is retried).",
+            );
+            if e.moves_money {
+                t.push_str(" It moves money.");
+            }
+            if let Some(k) = &e.idempotency_key {
+                t.push_str(&format!(" The server identifies the order by `{k}`: reuse the same value when you retry."));
+            }
+            if let Some(r) = &e.recovery {
+                t.push_str(&format!("\n\n**Recovery** after a timeout or transport error: {}", md(r)));
+            }
+            t
+        }
+    }
+}
+
+fn method(api: &Api, e: &Endpoint) -> TokenStream {
+    let name = ident(&e.method_name);
+    let op = screaming(&e.method_name);
+    let req = type_ident(&e.request_type);
+    let mut text = format!(
+        "{}\n\n`POST {}` · source: {}\n",
+        zh_en(&e.zh, Some(&e.en)),
+        e.full_path,
+        source_word(e.source)
+    );
+    if let Some(d) = &e.description {
+        text.push_str(&format!("\n{}\n", md(d)));
+    }
+    text.push_str(&format!("\n{}\n", retry_doc(e)));
+    text.push_str("\n# Errors\n\n[`Error::Api`](crate::Error::Api) when the envelope's code is not success; otherwise a transport,\nHTTP or decode [`Error`](crate::Error) naming this endpoint.\n");
+    for ex in &e.examples {
+        text.push_str(&format!(
+            "\n# Example: {} ({})\n",
+            md(&ex.name),
+            ex.source.as_str()
+        ));
+        if let Some(r) = &ex.request {
+            text.push_str(&format!(
+                "\nRequest body:\n\n```json\n{}\n```\n",
+                r.trim_end()
+            ));
+        }
+        if let Some(r) = &ex.response {
+            text.push_str(&format!("\nResponse:\n\n```json\n{}\n```\n", r.trim_end()));
+        }
+    }
+    let d = doc(&text);
+    let req_ty = quote!(requests::#req);
+    let mut out = match &e.response {
+        Response::Object(t) => {
+            let t = type_ident(t);
+            quote! {
+                #d
+                pub async fn #name(&self, request: &#req_ty) -> Result<types::#t, Error> {
+                    self.client.runtime.execute(&operations::#op, request).await
+                }
+            }
+        }
+        Response::Array(t) => {
+            let t = type_ident(t);
+            quote! {
+                #d
+                pub async fn #name(&self, request: &#req_ty) -> Result<Vec<types::#t>, Error> {
+                    self.client.runtime.execute(&operations::#op, request).await
+                }
+            }
+        }
+        Response::Page(t) => {
+            let t = type_ident(t);
+            quote! {
+                #d
+                pub async fn #name(&self, request: &#req_ty) -> Result<types::Page<types::#t>, Error> {
+                    self.client.runtime.execute(&operations::#op, request).await
+                }
+            }
+        }
+        Response::Empty => quote! {
+            #d
+            pub async fn #name(&self, request: &#req_ty) -> Result<(), Error> {
+                self.client.runtime.execute::<_, Empty>(&operations::#op, request).await.map(|Empty| ())
+            }
+        },
+    };
+    if e.paginated
+        && let Response::Page(t) = &e.response
+    {
+        let t = type_ident(t);
+        let stream = format_ident!("{}_stream", unraw(&e.method_name));
+        let sd = doc(&format!(
+            "Every row of [`{0}`](Self::{0}), fetching pages lazily from the request's page\n\
+                 (default 1) until the total is reached. An error ends the stream after it is yielded.",
+            unraw(&e.method_name)
+        ));
+        out.extend(quote! {
+                #sd
+                pub fn #stream(&self, request: #req_ty) -> impl Stream<Item = Result<types::#t, Error>> + Send + 'static {
+                    paginate::<_, _, types::Page<types::#t>>(self.client.runtime.clone(), &operations::#op, request)
+                }
+            });
+    }
+    let _ = api;
+    out
+}

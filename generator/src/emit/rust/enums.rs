@@ -1,0 +1,232 @@
+//! The `enums` module: one type per spec enum, open (unknown codes kept) or
+//! closed.
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{ToTokens as _, quote};
+
+use super::{doc, module_doc};
+use crate::emit::prose::{md, source_word, zh_en};
+use crate::model::{Api, Code, Enum, EnumRepr};
+use crate::naming::type_ident;
+
+pub(crate) fn enums_module(api: &Api) -> TokenStream {
+    let items = api.enums.iter().map(enum_item);
+    let doc = module_doc(
+        "Constant enums (the vendor's \"Constant Declaration\" pages).\n\n\
+         Every enum is open unless the spec marks it closed: a code this version of the client\n\
+         does not know is kept in `Unknown` and written back unchanged, so a new value from the\n\
+         server never fails a response.",
+    );
+    quote! {
+        #doc
+        use std::fmt;
+        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+        #(#items)*
+    }
+}
+
+fn enum_item(e: &Enum) -> TokenStream {
+    let name = type_ident(&e.rust_name);
+    let int = e.repr == EnumRepr::Int;
+    let mut text = format!("{}\n", zh_en(&e.zh, Some(&e.en)));
+    if let Some(d) = &e.description {
+        text.push_str(&format!("\n{}\n", md(d)));
+    }
+    text.push_str("\n| code | variant | 中文 | English |\n|---|---|---|---|\n");
+    for v in &e.values {
+        text.push_str(&format!(
+            "| `{}` | [`{}`]({}::{}) | {} | {} |\n",
+            v.code,
+            v.variant,
+            e.rust_name,
+            v.variant,
+            md(&v.zh),
+            md(&v.en)
+        ));
+    }
+    text.push_str(&format!("\nSource: {}.", source_word(e.source)));
+    if e.closed {
+        text.push_str(" Closed: an unlisted code is a decode error.");
+    } else {
+        text.push_str(&format!(
+            " Open: an unlisted code is kept as [`{}::Unknown`].",
+            e.rust_name
+        ));
+    }
+    let docs = doc(&text);
+    let variants: Vec<Ident> = e.values.iter().map(|v| type_ident(&v.variant)).collect();
+    let variant_docs = e
+        .values
+        .iter()
+        .map(|v| doc(&format!("`{}` — {} ({}).", v.code, md(&v.zh), md(&v.en))));
+    let codes: Vec<TokenStream> = e
+        .values
+        .iter()
+        .map(|v| match &v.code {
+            Code::Int(i) => Literal::i64_unsuffixed(*i).into_token_stream(),
+            Code::Str(s) => Literal::string(s).into_token_stream(),
+        })
+        .collect();
+    let zh: Vec<&str> = e.values.iter().map(|v| v.zh.as_str()).collect();
+    let en: Vec<&str> = e.values.iter().map(|v| v.en.as_str()).collect();
+    let n = Literal::usize_unsuffixed(e.values.len());
+    let code_ty = if int {
+        quote!(i64)
+    } else {
+        quote!(&'static str)
+    };
+    let en_name = &e.en;
+
+    if e.closed {
+        let (from_sig, from_body, de) = if int {
+            (
+                quote!(pub const fn from_code(code: i64) -> Option<Self>),
+                quote!(match code { #(#codes => Some(Self::#variants),)* _ => None }),
+                quote!(let code = i64::deserialize(deserializer)?;),
+            )
+        } else {
+            (
+                quote!(pub fn from_code(code: &str) -> Option<Self>),
+                quote!(match code { #(#codes => Some(Self::#variants),)* _ => None }),
+                quote!(let code = String::deserialize(deserializer)?; let code = code.as_str();),
+            )
+        };
+        let ser = if int {
+            quote!(serializer.serialize_i64(self.code()))
+        } else {
+            quote!(serializer.serialize_str(self.code()))
+        };
+        let unknown_msg = format!("unknown {en_name} code {{code:?}}");
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            pub enum #name {
+                #(#variant_docs #variants,)*
+            }
+            impl #name {
+                /// Every value, in spec order.
+                pub const ALL: [Self; #n] = [#(Self::#variants),*];
+                /// The value for a wire code, or `None` if the code is not listed.
+                #from_sig { #from_body }
+                /// The wire code.
+                pub const fn code(self) -> #code_ty { match self { #(Self::#variants => #codes,)* } }
+                /// The vendor's Chinese label.
+                pub const fn label_zh(self) -> &'static str { match self { #(Self::#variants => #zh,)* } }
+                /// The English label.
+                pub const fn label_en(self) -> &'static str { match self { #(Self::#variants => #en,)* } }
+            }
+            impl fmt::Display for #name {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.label_en()) }
+            }
+            impl Serialize for #name {
+                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> { #ser }
+            }
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    #de
+                    Self::from_code(code).ok_or_else(|| serde::de::Error::custom(format!(#unknown_msg)))
+                }
+            }
+        };
+    }
+
+    // Open enums print their English label, or the code they did not recognise.
+    let open_display = quote! {
+        impl fmt::Display for #name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self.label_en() {
+                    Some(label) => f.write_str(label),
+                    None => write!(f, "unknown ({})", self.code()),
+                }
+            }
+        }
+    };
+    if int {
+        quote! {
+            #docs
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            #[non_exhaustive]
+            pub enum #name {
+                #(#variant_docs #variants,)*
+                /// A code this version of the client does not know, kept as received.
+                Unknown(i64),
+            }
+            impl #name {
+                /// Every known value, in spec order.
+                pub const KNOWN: [Self; #n] = [#(Self::#variants),*];
+                /// The value for a wire code; an unlisted code is kept in `Unknown`.
+                pub const fn from_code(code: i64) -> Self {
+                    match code { #(#codes => Self::#variants,)* other => Self::Unknown(other) }
+                }
+                /// The wire code (an unknown code is returned unchanged).
+                pub const fn code(self) -> i64 {
+                    match self { #(Self::#variants => #codes,)* Self::Unknown(code) => code }
+                }
+                /// The vendor's Chinese label; `None` for an unknown code.
+                pub const fn label_zh(self) -> Option<&'static str> {
+                    match self { #(Self::#variants => Some(#zh),)* Self::Unknown(_) => None }
+                }
+                /// The English label; `None` for an unknown code.
+                pub const fn label_en(self) -> Option<&'static str> {
+                    match self { #(Self::#variants => Some(#en),)* Self::Unknown(_) => None }
+                }
+            }
+            #open_display
+            impl From<i64> for #name {
+                fn from(code: i64) -> Self { Self::from_code(code) }
+            }
+            impl Serialize for #name {
+                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_i64(self.code())
+                }
+            }
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
+                }
+            }
+        }
+    } else {
+        quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+            #[non_exhaustive]
+            pub enum #name {
+                #(#variant_docs #variants,)*
+                /// A code this version of the client does not know, kept as received.
+                Unknown(String),
+            }
+            impl #name {
+                /// Every known value, in spec order.
+                pub const KNOWN: [Self; #n] = [#(Self::#variants),*];
+                /// The value for a wire code; an unlisted code is kept in `Unknown`.
+                pub fn from_code(code: &str) -> Self {
+                    match code { #(#codes => Self::#variants,)* other => Self::Unknown(other.to_owned()) }
+                }
+                /// The wire code (an unknown code is returned unchanged).
+                pub fn code(&self) -> &str {
+                    match self { #(Self::#variants => #codes,)* Self::Unknown(code) => code }
+                }
+                /// The vendor's Chinese label; `None` for an unknown code.
+                pub fn label_zh(&self) -> Option<&'static str> {
+                    match self { #(Self::#variants => Some(#zh),)* Self::Unknown(_) => None }
+                }
+                /// The English label; `None` for an unknown code.
+                pub fn label_en(&self) -> Option<&'static str> {
+                    match self { #(Self::#variants => Some(#en),)* Self::Unknown(_) => None }
+                }
+            }
+            #open_display
+            impl Serialize for #name {
+                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.code())
+                }
+            }
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    String::deserialize(deserializer).map(|code| Self::from_code(&code))
+                }
+            }
+        }
+    }
+}

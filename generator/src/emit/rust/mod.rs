@@ -1,0 +1,152 @@
+//! The Rust emitter: builds each module of the client with `quote`, parses it
+//! with `syn` (so a generator bug is an error, not broken code on disk) and
+//! formats it with `prettyplease`. One emitter per kind of item; the pieces
+//! they share (doc attributes, field types and attributes) are here.
+
+mod api;
+mod enums;
+mod format;
+mod objects;
+mod service;
+mod webhooks;
+
+pub(crate) use api::api_module;
+pub(crate) use enums::enums_module;
+pub(crate) use format::{HEADER, format_module};
+pub(crate) use objects::{requests_module, types_module};
+pub(crate) use service::service_module;
+pub(crate) use webhooks::webhooks_module;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::prose::{md, zh_en};
+use crate::model::{Field, Source, Type};
+use crate::naming::{type_ident, unraw};
+
+/// `#[doc]` attributes, one per line, with the space rustdoc expects.
+pub(crate) fn doc(text: &str) -> TokenStream {
+    let lines = text.trim_end().lines().map(|l| {
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
+        quote!(#[doc = #l])
+    });
+    quote!(#(#lines)*)
+}
+
+/// Inner (`//!`) doc attributes for a module.
+pub(crate) fn module_doc(text: &str) -> TokenStream {
+    let lines = text.trim_end().lines().map(|l| {
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
+        quote!(#![doc = #l])
+    });
+    quote!(#(#lines)*)
+}
+
+pub(crate) fn field_doc(f: &Field) -> String {
+    let mut s = zh_en(&f.zh, f.en.as_deref());
+    if let Some(note) = &f.note {
+        s.push_str(&format!("\n\n{}", md(note)));
+    }
+    let mut facts = vec![format!("Wire name `{}`, `{}`", f.wire_name, f.ty.spec_name())];
+    if !f.required {
+        facts.push("optional".into());
+    } else if f.nullable {
+        facts.push("always present, may be empty (read as `None`)".into());
+    }
+    match base(&f.ty) {
+        Type::Money => facts.push("exact decimal in major units (元)".into()),
+        Type::DateTime => {
+            facts.push("`YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor".into())
+        }
+        _ => {}
+    }
+    if f.sensitive {
+        facts.push("sensitive: redacted in `Debug`".into());
+    }
+    if f.source != Source::Documented {
+        facts.push(format!("source: {}", f.source.as_str()));
+    }
+    s.push_str(&format!("\n\n{}.", facts.join("; ")));
+    s
+}
+
+fn base(t: &Type) -> &Type {
+    match t {
+        Type::Array(inner) => base(inner),
+        t => t,
+    }
+}
+
+/// The Rust type of a field type (without the `Option` for optional fields).
+pub(crate) fn rust_type(t: &Type) -> TokenStream {
+    match t {
+        Type::Long => quote!(i64),
+        Type::Int => quote!(i32),
+        Type::String => quote!(String),
+        Type::Bool => quote!(bool),
+        Type::Money | Type::Decimal => quote!(Decimal),
+        Type::DateTime => quote!(PrimitiveDateTime),
+        Type::Date => quote!(Date),
+        Type::Enum(n) => {
+            let n = type_ident(n);
+            quote!(enums::#n)
+        }
+        Type::Object(n) => {
+            let n = type_ident(n);
+            quote!(types::#n)
+        }
+        Type::Array(inner) => {
+            let inner = rust_type(inner);
+            quote!(Vec<#inner>)
+        }
+    }
+}
+
+pub(crate) fn field_type(f: &Field) -> TokenStream {
+    let t = rust_type(&f.ty);
+    if f.is_option() { quote!(Option<#t>) } else { t }
+}
+
+/// The `#[serde(...)]` attribute of a field.
+pub(crate) fn serde_attr(f: &Field) -> TokenStream {
+    let mut parts: Vec<TokenStream> = Vec::new();
+    let rust = unraw(&f.rust_name);
+    if rust != f.wire_name {
+        let n = &f.wire_name;
+        parts.push(quote!(rename = #n));
+    }
+    let opt = f.is_option();
+    if opt {
+        parts.push(quote!(default));
+    }
+    let with = match (&f.ty, opt) {
+        (Type::Money | Type::Decimal, false) => Some("rust_decimal::serde::arbitrary_precision"),
+        (Type::Money | Type::Decimal, true) => {
+            Some("rust_decimal::serde::arbitrary_precision_option")
+        }
+        (Type::DateTime, false) => Some("::apigen_runtime::serde::datetime"),
+        (Type::DateTime, true) => Some("::apigen_runtime::serde::datetime_opt"),
+        (Type::Date, false) => Some("::apigen_runtime::serde::date"),
+        (Type::Date, true) => Some("::apigen_runtime::serde::date_opt"),
+        _ => None,
+    };
+    if let Some(w) = with {
+        parts.push(quote!(with = #w));
+    }
+    if !f.required {
+        parts.push(quote!(skip_serializing_if = "Option::is_none"));
+    }
+    if parts.is_empty() {
+        quote!()
+    } else {
+        quote!(#[serde(#(#parts),*)])
+    }
+}

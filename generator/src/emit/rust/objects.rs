@@ -1,0 +1,310 @@
+//! The `types` module (shared and inline objects, the page wrapper) and the
+//! `requests` module (one struct per endpoint, with `new` and setters).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::format::imports;
+use super::{doc, field_doc, field_type, module_doc, rust_type, serde_attr};
+use crate::emit::prose::{md, source_word, zh_en};
+use crate::model::{Api, Endpoint, Field, Object, ObjectKind, Type};
+use crate::naming::{ident, snake_escaped, type_ident, unraw};
+
+/// `types` module: shared objects, inline objects and the page wrapper.
+pub(crate) fn types_module(api: &Api) -> TokenStream {
+    let items = api
+        .objects
+        .iter()
+        .filter(|o| o.kind != ObjectKind::Request)
+        .map(|o| struct_item(o, true));
+    let page = page_item(api);
+    let doc = module_doc(
+        "Objects the API returns (and the page wrapper of list endpoints).\n\n\
+         Money is [`Decimal`], exact in both directions; datetimes are [`PrimitiveDateTime`]\n\
+         in the vendor's `YYYY-MM-DD HH:MM:SS` (the time zone is not documented by the vendor,\n\
+         so none is assumed). Fields the server adds later are ignored, never an error.",
+    );
+    let body = quote!(#page #(#items)*);
+    let imports = imports(&body, &["enums", "types"]);
+    quote! {
+        #doc
+        use serde::{Deserialize, Serialize};
+        #imports
+        #body
+    }
+}
+
+/// `requests` module: one struct per endpoint.
+pub(crate) fn requests_module(api: &Api) -> TokenStream {
+    let items = api.endpoints.iter().filter_map(|e| {
+        let o = api.request_object(e)?;
+        Some(request_item(api, e, o))
+    });
+    let doc = module_doc(
+        "Request bodies, one per endpoint.\n\n\
+         Required fields are the arguments of `new` (or, for requests with many of them, the\n\
+         fields of a struct literal); optional fields have a setter of the same name. The auth\n\
+         fields are not here: the client adds them to every request.",
+    );
+    let body = quote!(#(#items)*);
+    let imports = imports(&body, &["enums", "types"]);
+    quote! {
+        #doc
+        use serde::{Deserialize, Serialize};
+        #imports
+        #body
+    }
+}
+
+fn struct_fields(o: &Object) -> Vec<TokenStream> {
+    o.fields
+        .iter()
+        .map(|f| {
+            let name = ident(&f.rust_name);
+            let ty = field_type(f);
+            let attr = serde_attr(f);
+            let d = doc(&field_doc(f));
+            quote!(#d #attr pub #name: #ty,)
+        })
+        .collect()
+}
+
+fn object_doc(o: &Object) -> String {
+    let mut text = format!("{}\n", zh_en(&o.zh, Some(&o.en)));
+    if let Some(d) = &o.description {
+        text.push_str(&format!("\n{}\n", md(d)));
+    }
+    text.push_str(&format!("\nSource: {}.", source_word(o.source)));
+    if o.has_sensitive() {
+        text.push_str(" Holds sensitive fields: `Debug` redacts them.");
+    }
+    text
+}
+
+fn struct_item(o: &Object, deserialize: bool) -> TokenStream {
+    let name = type_ident(&o.rust_name);
+    let docs = doc(&object_doc(o));
+    let fields = struct_fields(o);
+    let sensitive = o.has_sensitive();
+    let debug_derive = if sensitive { quote!() } else { quote!(Debug,) };
+    let de = if deserialize {
+        quote!(Deserialize,)
+    } else {
+        quote!()
+    };
+    let debug_impl = if sensitive { debug_impl(o) } else { quote!() };
+    quote! {
+        #docs
+        #[derive(#debug_derive Clone, PartialEq, Eq, Serialize, #de)]
+        pub struct #name { #(#fields)* }
+        #debug_impl
+    }
+}
+
+/// `Debug` that prints every field but redacts the sensitive ones.
+fn debug_impl(o: &Object) -> TokenStream {
+    let name = type_ident(&o.rust_name);
+    let label = &o.rust_name;
+    let fields = o.fields.iter().map(|f| {
+        let n = ident(&f.rust_name);
+        let wire = unraw(&f.rust_name);
+        let value = match (
+            f.sensitive,
+            f.redact_last4 && f.ty == Type::String,
+            f.is_option(),
+        ) {
+            (false, _, _) => quote!(&self.#n),
+            (true, true, false) => quote!(&::apigen_runtime::redact::Last4(&self.#n)),
+            (true, true, true) => quote!(&self.#n.as_deref().map(::apigen_runtime::redact::Last4)),
+            (true, false, _) => quote!(&::apigen_runtime::redact::Redacted),
+        };
+        quote!(.field(#wire, #value))
+    });
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label) #(#fields)* .finish()
+            }
+        }
+    }
+}
+
+/// Requests with more required fields than this are built with a struct
+/// literal: a long positional `new` is easy to call with two strings swapped.
+const MAX_NEW_ARGS: usize = 5;
+
+fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
+    let name = type_ident(&o.rust_name);
+    let group = api.groups.iter().find(|g| g.spec_key == e.group_key);
+    let method_link = match group {
+        Some(g) => format!(
+            "[`{}::{}`](crate::api::{}::{})",
+            g.api_struct,
+            e.method_name,
+            g.api_struct,
+            unraw(&e.method_name)
+        ),
+        None => format!("`{}`", e.method_name),
+    };
+    let required: Vec<&Field> = o.fields.iter().filter(|f| !f.is_option()).collect();
+    let optional: Vec<&Field> = o.fields.iter().filter(|f| f.is_option()).collect();
+    let with_new = required.len() <= MAX_NEW_ARGS;
+    let mut text = format!("Request of {method_link}: {}.\n", zh_en(&e.zh, Some(&e.en)));
+    if !with_new {
+        text.push_str(
+            "\nIt has many required fields, so build it with a struct literal naming each one\n\
+             (optional fields are `None`), then use the setters.\n",
+        );
+    }
+    let docs = doc(&text);
+    let fields = struct_fields(o);
+    let default_derive = if required.is_empty() {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
+    let debug_derive = if o.has_sensitive() {
+        quote!()
+    } else {
+        quote!(Debug,)
+    };
+    let debug_impl = if o.has_sensitive() {
+        debug_impl(o)
+    } else {
+        quote!()
+    };
+
+    let new_fn = if with_new {
+        let params = required.iter().map(|f| {
+            let n = ident(&f.rust_name);
+            match &f.ty {
+                Type::String => quote!(#n: impl Into<String>),
+                t => {
+                    let t = rust_type(t);
+                    quote!(#n: #t)
+                }
+            }
+        });
+        let inits = o.fields.iter().map(|f| {
+            let n = ident(&f.rust_name);
+            if f.is_option() {
+                quote!(#n: None)
+            } else if f.ty == Type::String {
+                quote!(#n: #n.into())
+            } else {
+                quote!(#n)
+            }
+        });
+        let args: Vec<String> = required
+            .iter()
+            .map(|f| format!("`{}`", unraw(&f.rust_name)))
+            .collect();
+        let d = if args.is_empty() {
+            "Creates the request; every field is optional.".to_string()
+        } else {
+            format!(
+                "Creates the request from its required fields: {}.",
+                args.join(", ")
+            )
+        };
+        let d = doc(&d);
+        quote! {
+            #d
+            pub fn new(#(#params),*) -> Self { Self { #(#inits),* } }
+        }
+    } else {
+        quote!()
+    };
+    let setters = optional.iter().map(|f| {
+        let n = ident(&f.rust_name);
+        let d = doc(&format!("Sets `{}`: {}.", f.wire_name, zh_en(&f.zh, f.en.as_deref())));
+        let must_use = quote!(#[must_use]);
+        match &f.ty {
+            Type::String => quote! {
+                #d #must_use
+                pub fn #n(mut self, #n: impl Into<String>) -> Self { self.#n = Some(#n.into()); self }
+            },
+            t => {
+                let t = rust_type(t);
+                quote! {
+                    #d #must_use
+                    pub fn #n(mut self, #n: #t) -> Self { self.#n = Some(#n); self }
+                }
+            }
+        }
+    });
+    let page_impl = if e.paginated {
+        let p = ident(&snake_escaped(api.service.pagination.page_field.as_str()));
+        quote! {
+            impl ::apigen_runtime::PageRequest for #name {
+                fn set_page(&mut self, page: i32) { self.#p = Some(page); }
+                fn page(&self) -> i32 { self.#p.unwrap_or(1) }
+            }
+        }
+    } else {
+        quote!()
+    };
+    quote! {
+        #docs
+        #[derive(#debug_derive #default_derive Clone, PartialEq, Eq, Serialize, Deserialize)]
+        pub struct #name { #(#fields)* }
+        impl #name {
+            #new_fn
+            #(#setters)*
+        }
+        #debug_impl
+        #page_impl
+    }
+}
+
+fn page_item(api: &Api) -> TokenStream {
+    let p = &api.service.pagination;
+    let fields = p.response.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        let ty = field_type(f);
+        let attr = serde_attr(f);
+        let d = doc(&field_doc(f));
+        quote!(#d #attr pub #name: #ty,)
+    });
+    let list = ident(&snake_escaped(p.list_field.as_str()));
+    let list_wire = &p.list_field;
+    let list_attr = if list.to_string().trim_start_matches("r#") != list_wire.as_str() {
+        quote!(#[serde(rename = #list_wire, default = "Vec::new")])
+    } else {
+        quote!(#[serde(default = "Vec::new")])
+    };
+    let total_field = p.response.iter().find(|f| f.wire_name == p.total_field);
+    let total = match total_field {
+        Some(f) => {
+            let n = ident(&f.rust_name);
+            match (&f.ty, f.is_option()) {
+                (Type::Long, false) => quote!(self.#n),
+                (Type::Int, false) => quote!(i64::from(self.#n)),
+                (Type::Long, true) => quote!(self.#n.unwrap_or(0)),
+                (Type::Int, true) => quote!(self.#n.map_or(0, i64::from)),
+                _ => quote!(0),
+            }
+        }
+        None => quote!(0),
+    };
+    let d = doc(&format!(
+        "A page of a list endpoint: the rows in `{list_wire}` plus the paging fields.\n\n\
+         Every list endpoint also has a `*_stream` method that walks all pages.\n\nSource: {}.",
+        source_word(p.source)
+    ));
+    quote! {
+        #d
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        pub struct Page<T> {
+            #(#fields)*
+            /// The rows of this page.
+            #list_attr
+            pub #list: Vec<T>,
+        }
+        impl<T> ::apigen_runtime::Paged for Page<T> {
+            type Item = T;
+            fn total(&self) -> i64 { #total }
+            fn into_items(self) -> Vec<T> { self.#list }
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! Lowering of `endpoints`: operation names, groups, paths, request structs,
+//! responses, retry class and idempotency.
+
+use std::collections::HashMap;
+
+use super::merge::In;
+use super::{Named, Resolver};
+use crate::diag::did_you_mean;
+use crate::model;
+use crate::naming::{escape, is_ident, snake, unraw, upper_camel};
+use crate::raw::{self, Spanned};
+
+impl Resolver<'_> {
+    pub(super) fn endpoints(
+        &mut self,
+        eps: &[In<'_, raw::Endpoint>],
+        groups: &[model::Group],
+        service: Option<&model::Service>,
+        objects: &mut Vec<model::Object>,
+    ) -> Vec<model::Endpoint> {
+        let mut out: Vec<(usize, usize, model::Endpoint)> = Vec::new();
+        let mut paths: HashMap<String, String> = HashMap::new();
+        let mut ops: HashMap<String, String> = HashMap::new();
+        for (i, e) in eps.iter().enumerate() {
+            let v = e.item;
+            let file = e.file;
+            let name = snake(&e.key.value);
+            if !is_ident(&name) {
+                self.report.err(
+                    file,
+                    &e.key.loc,
+                    format!("`{}` is not usable as an operation name", e.key.value),
+                );
+                continue;
+            }
+            let name = escape(&name);
+            if let Some(first) = ops.get(&name) {
+                self.report
+                    .err(
+                        file,
+                        &e.key.loc,
+                        format!(
+                            "endpoint `{}` collides with another: both become `{name}`",
+                            e.key.value
+                        ),
+                    )
+                    .hint = Some(format!("the other is at {first}; rename one"));
+                continue;
+            }
+            ops.insert(name.clone(), self.report.place(file, &e.key.loc));
+
+            let group_pos = groups.iter().position(|g| g.spec_key == v.group.value);
+            if group_pos.is_none() {
+                let hint = did_you_mean(&v.group.value, groups.iter().map(|g| g.spec_key.as_str()))
+                    .unwrap_or_else(|| "declare it under `groups` in spec/service.yaml".into());
+                self.report
+                    .err(
+                        file,
+                        &v.group.referenced,
+                        format!("unknown group `{}`", v.group.value),
+                    )
+                    .hint = Some(hint);
+            }
+            if !v.path.value.starts_with('/') {
+                self.report
+                    .err(
+                        file,
+                        &v.path.referenced,
+                        format!("path `{}` does not start with `/`", v.path.value),
+                    )
+                    .hint = Some(format!("write `/{}`", v.path.value));
+            }
+            if let Some(first) = paths.get(&v.path.value) {
+                self.report
+                    .err(
+                        file,
+                        &v.path.referenced,
+                        format!("duplicate path `{}`", v.path.value),
+                    )
+                    .set_label("already used")
+                    .hint = Some(format!("it is already the path of {first}"));
+            } else {
+                paths.insert(v.path.value.clone(), format!("`{}`", e.key.value));
+            }
+
+            let request_type = format!("{}Request", upper_camel(unraw(&name)));
+            if !self.claim_type(&request_type, &request_type, file, &e.key.loc)
+                && let Some(d) = self.report.last_mut()
+            {
+                d.message = format!(
+                    "the request type `{request_type}` of endpoint `{}` is already taken",
+                    e.key.value
+                );
+            }
+
+            let response = match &v.response.value {
+                raw::Response::Object(t) => self
+                    .response_type(file, t, Named::Object)
+                    .map(model::Response::Object),
+                raw::Response::Array(t) => self
+                    .response_type(file, t, Named::Object)
+                    .map(model::Response::Array),
+                raw::Response::Page(t) => self
+                    .response_type(file, t, Named::Object)
+                    .map(model::Response::Page),
+                raw::Response::Empty => Some(model::Response::Empty),
+            };
+            let paginated = v.pagination.is_some();
+            if let Some(marker) = &v.pagination
+                && !matches!(v.response.value, raw::Response::Page(_))
+            {
+                self.report
+                    .err(
+                        file,
+                        &marker.referenced,
+                        "`pagination: page` on a response that is not a page",
+                    )
+                    .set_label("pagination marker")
+                    .hint =
+                    Some("write the response as `{ page: T }`, or drop `pagination`".into());
+            }
+
+            let mut fields = self.fields(file, &v.request, v.source, &request_type);
+            if paginated && let Some(s) = service {
+                for pf in &s.pagination.request {
+                    if fields.iter().any(|f| f.rust_name == pf.rust_name) {
+                        continue;
+                    }
+                    fields.push(pf.clone());
+                }
+            }
+            if let Some(s) = service {
+                for f in &fields {
+                    if let Some(a) = s.auth.iter().find(|a| a.wire_name == f.wire_name) {
+                        let loc = v.request.keys().find(|k| k.value == f.wire_name).map(|k| k.loc);
+                        if let Some(loc) = loc {
+                            self.report
+                                .err(
+                                    file,
+                                    &loc,
+                                    format!(
+                                        "`{}` is an auth field; it is added to every request",
+                                        a.wire_name
+                                    ),
+                                )
+                                .hint = Some("remove it from `request`".into());
+                        }
+                    }
+                }
+            }
+
+            if let Some(key) = &v.idempotency_key {
+                if !v.request.keys().any(|k| k.value == key.value) {
+                    let hint = did_you_mean(&key.value, v.request.keys().map(|k| k.value.as_str()))
+                        .unwrap_or_else(|| format!("add `{}` to `request`", key.value));
+                    self.report
+                        .err(
+                            file,
+                            &key.referenced,
+                            format!(
+                                "idempotency field `{}` is not a request field of `{}`",
+                                key.value, e.key.value
+                            ),
+                        )
+                        .hint = Some(hint);
+                } else if let Some(f) = v.request.iter().find(|(k, _)| k.value == key.value)
+                    && !f.1.required
+                {
+                    self.report
+                        .err(
+                            file,
+                            &key.referenced,
+                            format!("idempotency field `{}` is optional", key.value),
+                        )
+                        .hint = Some(
+                        "an idempotency key must be sent on every call; make it required".into(),
+                    );
+                }
+            }
+            let retry = match v.retry.value {
+                raw::Retry::Safe => model::Retry::Safe,
+                raw::Retry::Never => model::Retry::Never,
+            };
+            if v.moves_money && retry == model::Retry::Safe {
+                self.report
+                    .err(
+                        file,
+                        &v.retry.referenced,
+                        format!("`{}` moves money but is marked `retry: safe`", e.key.value),
+                    )
+                    .hint =
+                    Some("money-moving calls are `retry: never` with an `idempotency_key`".into());
+            }
+            if v.moves_money && v.idempotency_key.is_none() {
+                self.report
+                    .err(file, &e.key.loc, format!("`{}` moves money but names no `idempotency_key`", e.key.value))
+                    .hint = Some("name the request field that identifies the order, e.g. `idempotency_key: out_order_id`".into());
+            }
+
+            let Some(response) = response else { continue };
+            let full_path = match service {
+                Some(s) => format!("{}{}", s.path_prefix.trim_end_matches('/'), v.path.value),
+                None => v.path.value.clone(),
+            };
+            objects.push(model::Object {
+                rust_name: request_type.clone(),
+                kind: model::ObjectKind::Request,
+                zh: format!("{} 请求参数", v.zh),
+                en: format!("Request of `{name}` ({}).", v.en),
+                description: None,
+                source: v.source,
+                fields,
+            });
+            out.push((
+                group_pos.unwrap_or(usize::MAX),
+                i,
+                model::Endpoint {
+                    method_name: name,
+                    group_key: v.group.value.clone(),
+                    zh: v.zh.clone(),
+                    en: v.en.clone(),
+                    description: v.description.clone(),
+                    path: v.path.value.clone(),
+                    full_path,
+                    source: v.source,
+                    request_type,
+                    response,
+                    paginated,
+                    retry,
+                    idempotency_key: v.idempotency_key.as_ref().map(|k| k.value.clone()),
+                    moves_money: v.moves_money,
+                    recovery: v.recovery.clone(),
+                    examples: lower_examples(&v.examples, v.source),
+                },
+            ));
+        }
+        out.sort_by_key(|(g, i, _)| (*g, *i));
+        out.into_iter().map(|(_, _, e)| e).collect()
+    }
+}
+
+pub(super) fn lower_examples(
+    raw: &[Spanned<raw::Example>],
+    source: raw::Source,
+) -> Vec<model::Example> {
+    raw.iter()
+        .map(|e| model::Example {
+            name: e.value.name.clone(),
+            source: e.value.source.unwrap_or(source),
+            request: e.value.request.as_ref().map(|s| s.value.clone()),
+            response: e.value.response.as_ref().map(|s| s.value.clone()),
+        })
+        .collect()
+}

@@ -1,0 +1,444 @@
+//! Example checking: every JSON example of an endpoint or webhook is parsed
+//! and checked against its declared types; a problem points at the offending
+//! key inside the example's block scalar.
+
+use super::Resolver;
+use super::json_position::{json_path_offset, token_end_json};
+use super::merge::Merged;
+use crate::diag::{Diagnostic, FileId, Span, offset_of_line_col, span_of};
+use crate::model::{self, Api, Code, Type};
+use crate::naming::snake_escaped;
+use crate::raw::Spanned;
+
+impl Resolver<'_> {
+    /// Check every example against its declared types.
+    pub(super) fn check_examples(&mut self, m: &Merged<'_>, api: &Api) {
+        for e in &m.endpoints {
+            let Some(ep) = api.endpoint(&snake_escaped(&e.key.value)) else {
+                continue;
+            };
+            for ex in &e.item.examples {
+                if let Some(req) = &ex.value.request {
+                    self.check_example(e.file, req, api, Target::Request(ep), &ex.value.name);
+                }
+                if let Some(resp) = &ex.value.response {
+                    self.check_example(e.file, resp, api, Target::Response(ep), &ex.value.name);
+                }
+            }
+        }
+        if let (Some((file, w)), Some(hooks)) = (m.webhooks, &api.webhooks) {
+            for (key, k) in &w.value.kinds {
+                let Some(kind) = hooks.kinds.iter().find(|x| x.spec_key == key.value) else {
+                    continue;
+                };
+                for ex in &k.examples {
+                    if let Some(body) = &ex.value.request {
+                        self.check_example(
+                            file,
+                            body,
+                            api,
+                            Target::Webhook(hooks, kind),
+                            &ex.value.name,
+                        );
+                    }
+                    if ex.value.response.is_some() {
+                        self.report
+                            .err(
+                                file,
+                                &ex.referenced,
+                                "a webhook example has a body (`request`) only",
+                            )
+                            .hint = Some("the acknowledgement is `webhooks.ack`".into());
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_example(
+        &mut self,
+        file: FileId,
+        text: &Spanned<String>,
+        api: &Api,
+        target: Target<'_>,
+        name: &str,
+    ) {
+        let value: serde_json::Value = match serde_json::from_str(&text.value) {
+            Ok(v) => v,
+            Err(e) => {
+                let at = offset_of_line_col(&text.value, e.line() as u64, e.column().max(1) as u64);
+                let span = self.block_span(file, text, Some(at));
+                let message = format!(
+                    "example `{name}` is not valid JSON: {}",
+                    e.to_string().split(" at line ").next().unwrap_or("")
+                );
+                self.report.push(
+                    Diagnostic::at(span, message)
+                        .label("here")
+                        .hint("examples are JSON text; check commas, quotes and brackets"),
+                );
+                return;
+            }
+        };
+        let mut problems = Vec::new();
+        let checker = Checker { api };
+        match target {
+            Target::Request(ep) => {
+                if let Some(req) = api.request_object(ep) {
+                    let extra: Vec<&model::Field> = api.service.auth.iter().collect();
+                    checker.object_fields(&value, &req.fields, &extra, "$", &mut problems);
+                }
+            }
+            Target::Response(ep) => checker.envelope(&value, ep, &mut problems),
+            Target::Webhook(hooks, kind) => checker.webhook(&value, hooks, kind, &mut problems),
+        }
+        for (path, msg) in problems {
+            let at = json_path_offset(&text.value, &path);
+            let span = self.block_span(file, text, at);
+            let d = Diagnostic::at(
+                span,
+                format!("example `{name}` does not match its type at `{path}`: {msg}"),
+            )
+            .label("here")
+            .hint("fix the example, or the declared type if the example is the vendor's");
+            self.report.push(d);
+        }
+    }
+
+    /// The place in the spec file of byte `at` of an example's JSON text (a
+    /// block scalar keeps the JSON's lines, indented), or the example itself.
+    fn block_span(&self, file: FileId, text: &Spanned<String>, at: Option<usize>) -> Span {
+        let block = span_of(self.report.sources, file, &text.referenced);
+        let Some(at) = at else { return block };
+        let src = self.report.sources.text(file);
+        let json = &text.value;
+        let line_idx = json[..at.min(json.len())].matches('\n').count();
+        let col = at - json[..at].rfind('\n').map_or(0, |i| i + 1);
+        let first = json.lines().next().unwrap_or("").trim();
+        if first.is_empty() {
+            return block;
+        }
+        // The file line holding the JSON's first line, at or after the example's start.
+        let mut offset = src[..block.range.start].rfind('\n').map_or(0, |i| i + 1);
+        let mut lines = src[offset..].split_inclusive('\n');
+        let mut indent = None;
+        for l in lines.by_ref() {
+            if l.trim() == first || (l.trim_start().starts_with(first) && !l.contains('|')) {
+                indent = Some(l.find(first).unwrap_or(0));
+                break;
+            }
+            offset += l.len();
+        }
+        let Some(indent) = indent else { return block };
+        let mut line_start = offset;
+        for l in src[offset..].split_inclusive('\n').take(line_idx) {
+            line_start += l.len();
+        }
+        let line_end = src[line_start..]
+            .find('\n')
+            .map_or(src.len(), |i| line_start + i);
+        let start = if line_idx == 0 {
+            line_start + indent + col
+        } else {
+            line_start + indent.min(line_end - line_start) + col
+        };
+        if start >= line_end {
+            return block;
+        }
+        Span {
+            file,
+            range: start..token_end_json(src, start, line_end),
+        }
+    }
+}
+
+enum Target<'a> {
+    Request(&'a model::Endpoint),
+    Response(&'a model::Endpoint),
+    Webhook(&'a model::Webhooks, &'a model::WebhookKind),
+}
+
+/// (JSON path, message)
+type Problem = (String, String);
+
+struct Checker<'a> {
+    api: &'a Api,
+}
+
+impl Checker<'_> {
+    fn envelope(&self, v: &serde_json::Value, ep: &model::Endpoint, out: &mut Vec<Problem>) {
+        let env = &self.api.service.envelope;
+        let Some(map) = v.as_object() else {
+            out.push((
+                "$".into(),
+                "a response example is the whole envelope object".into(),
+            ));
+            return;
+        };
+        match map.get(&env.code).and_then(serde_json::Value::as_i64) {
+            None => out.push((
+                format!("$.{}", env.code),
+                "missing or not an integer".into(),
+            )),
+            Some(code) if code != env.success => return, // an error example: data is free-form
+            Some(_) => {}
+        }
+        if !map
+            .get(&env.message)
+            .is_some_and(serde_json::Value::is_string)
+        {
+            out.push((
+                format!("$.{}", env.message),
+                "missing or not a string".into(),
+            ));
+        }
+        let data = map.get(&env.data).unwrap_or(&serde_json::Value::Null);
+        let path = format!("$.{}", env.data);
+        match &ep.response {
+            model::Response::Empty => {
+                if !(data.is_null() || data.as_object().is_some_and(|m| m.is_empty())) {
+                    out.push((path, "this endpoint's data is empty (null or {})".into()));
+                }
+            }
+            model::Response::Object(t) => self.value(data, &Type::Object(t.clone()), &path, out),
+            model::Response::Array(t) => self.value(
+                data,
+                &Type::Array(Box::new(Type::Object(t.clone()))),
+                &path,
+                out,
+            ),
+            model::Response::Page(t) => {
+                let p = &self.api.service.pagination;
+                let Some(m) = data.as_object() else {
+                    out.push((path, "expected a page object".into()));
+                    return;
+                };
+                let list = m.get(&p.list_field).unwrap_or(&serde_json::Value::Null);
+                let lp = format!("{path}.{}", p.list_field);
+                self.value(
+                    list,
+                    &Type::Array(Box::new(Type::Object(t.clone()))),
+                    &lp,
+                    out,
+                );
+                let rest: serde_json::Map<String, serde_json::Value> = m
+                    .iter()
+                    .filter(|(k, _)| **k != p.list_field)
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                self.object_fields(
+                    &serde_json::Value::Object(rest),
+                    &p.response,
+                    &[],
+                    &path,
+                    out,
+                );
+            }
+        }
+    }
+
+    fn webhook(
+        &self,
+        v: &serde_json::Value,
+        hooks: &model::Webhooks,
+        kind: &model::WebhookKind,
+        out: &mut Vec<Problem>,
+    ) {
+        let Some(map) = v.as_object() else {
+            out.push(("$".into(), "a webhook body is a JSON object".into()));
+            return;
+        };
+        match map
+            .get(&hooks.tag_field)
+            .and_then(serde_json::Value::as_str)
+        {
+            Some(tag) if kind.events.iter().any(|e| e.tag == tag) => {}
+            Some(tag) => out.push((
+                format!("$.{}", hooks.tag_field),
+                format!("`{tag}` is not a tag of this kind"),
+            )),
+            None => out.push((format!("$.{}", hooks.tag_field), "missing event tag".into())),
+        }
+        let ty = Type::Object(kind.payload.clone());
+        match map.get(&hooks.data_field) {
+            Some(data) => self.value(data, &ty, &format!("$.{}", hooks.data_field), out),
+            None => {
+                let flat: serde_json::Map<String, serde_json::Value> = map
+                    .iter()
+                    .filter(|(k, _)| **k != hooks.tag_field)
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                if let Some(o) = self.api.object(&kind.payload) {
+                    self.object_fields(&serde_json::Value::Object(flat), &o.fields, &[], "$", out);
+                }
+            }
+        }
+    }
+
+    fn object_fields(
+        &self,
+        v: &serde_json::Value,
+        fields: &[model::Field],
+        also_allowed: &[&model::Field],
+        path: &str,
+        out: &mut Vec<Problem>,
+    ) {
+        let Some(map) = v.as_object() else {
+            out.push((
+                path.into(),
+                format!("expected an object, found {}", kind_of(v)),
+            ));
+            return;
+        };
+        for f in fields {
+            match map.get(&f.wire_name) {
+                None if f.required => out.push((
+                    path.into(),
+                    format!("required field `{}` is missing", f.wire_name),
+                )),
+                None => {}
+                Some(x) => self.field(x, f, &format!("{path}.{}", f.wire_name), out),
+            }
+        }
+        for (k, x) in map {
+            if fields.iter().any(|f| &f.wire_name == k) {
+                continue;
+            }
+            match also_allowed.iter().find(|f| &f.wire_name == k) {
+                Some(f) => self.field(x, f, &format!("{path}.{k}"), out),
+                None => out.push((format!("{path}.{k}"), "this field is not declared".into())),
+            }
+        }
+    }
+
+    fn field(&self, v: &serde_json::Value, f: &model::Field, path: &str, out: &mut Vec<Problem>) {
+        let empty = v.is_null() || v.as_str() == Some("");
+        let may_be_empty = f.nullable || !f.required;
+        let empty_ok = matches!(f.ty, Type::DateTime | Type::Date) && (may_be_empty || v.is_null());
+        if empty && (empty_ok || (v.is_null() && may_be_empty)) {
+            return;
+        }
+        self.value(v, &f.ty, path, out);
+    }
+
+    fn value(&self, v: &serde_json::Value, ty: &Type, path: &str, out: &mut Vec<Problem>) {
+        use serde_json::Value as J;
+        let mut bad = |want: &str| {
+            out.push((
+                path.into(),
+                format!("expected {want}, found {}", kind_of(v)),
+            ));
+        };
+        match ty {
+            Type::Long => {
+                if !v.is_i64() {
+                    bad("an integer (long)")
+                }
+            }
+            Type::Int => {
+                if v.as_i64().is_none_or(|i| i32::try_from(i).is_err()) {
+                    bad("a 32-bit integer (int)")
+                }
+            }
+            Type::String => {
+                if !v.is_string() {
+                    bad("a string")
+                }
+            }
+            Type::Bool => {
+                if !v.is_boolean() {
+                    bad("a boolean")
+                }
+            }
+            Type::Money | Type::Decimal => {
+                if !v.is_number() {
+                    bad("a decimal number")
+                }
+            }
+            Type::DateTime => {
+                if !v.as_str().is_some_and(is_datetime) {
+                    bad("a datetime \"YYYY-MM-DD HH:MM:SS\"")
+                }
+            }
+            Type::Date => {
+                if !v.as_str().is_some_and(is_date) {
+                    bad("a date \"YYYY-MM-DD\"")
+                }
+            }
+            Type::Enum(name) => {
+                let Some(e) = self.api.enum_(name) else {
+                    return;
+                };
+                let code = match (e.repr, v) {
+                    (model::EnumRepr::Int, J::Number(n)) => n.as_i64().map(Code::Int),
+                    (model::EnumRepr::String, J::String(s)) => Some(Code::Str(s.clone())),
+                    _ => None,
+                };
+                match code {
+                    None => bad(if e.repr == model::EnumRepr::Int {
+                        "an integer code"
+                    } else {
+                        "a string code"
+                    }),
+                    Some(c) if e.closed && !e.values.iter().any(|x| x.code == c) => out.push((
+                        path.into(),
+                        format!("{c} is not a code of the closed enum `{name}`"),
+                    )),
+                    Some(_) => {}
+                }
+            }
+            Type::Object(name) => {
+                if let Some(o) = self.api.object(name) {
+                    self.object_fields(v, &o.fields, &[], path, out);
+                }
+            }
+            Type::Array(inner) => match v.as_array() {
+                Some(items) => {
+                    for (i, x) in items.iter().enumerate() {
+                        self.value(x, inner, &format!("{path}[{i}]"), out);
+                    }
+                }
+                None => bad("an array"),
+            },
+        }
+    }
+}
+
+fn kind_of(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => "an integer",
+        serde_json::Value::Number(_) => "a decimal number",
+        serde_json::Value::String(s) if s.is_empty() => "an empty string",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+fn is_datetime(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 19
+        && is_date(&s[..10])
+        && b[10] == b' '
+        && digits(&b[11..13])
+        && b[13] == b':'
+        && digits(&b[14..16])
+        && b[16] == b':'
+        && digits(&b[17..19])
+}
+
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && digits(&b[..4])
+        && b[4] == b'-'
+        && digits(&b[5..7])
+        && b[7] == b'-'
+        && digits(&b[8..10])
+}
+
+fn digits(b: &[u8]) -> bool {
+    b.iter().all(u8::is_ascii_digit)
+}

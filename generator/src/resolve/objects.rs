@@ -1,0 +1,229 @@
+//! Lowering of `objects` and of field lists: field names, field types
+//! (primitives, enums, objects, arrays) and inline objects hoisted into
+//! named types.
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+
+use super::merge::In;
+use super::{Named, Resolver};
+use crate::diag::{FileId, did_you_mean};
+use crate::model::{self, Type};
+use crate::naming::{is_ident, snake_escaped, unraw, upper_camel};
+use crate::raw::{self, Key, Location, Spanned};
+
+/// The primitive type names of the spec, for did-you-mean hints.
+const PRIMITIVES: [&str; 8] = [
+    "long", "int", "string", "bool", "money", "decimal", "datetime", "date",
+];
+
+impl Resolver<'_> {
+    pub(super) fn object(&mut self, o: &In<'_, raw::Object>) -> model::Object {
+        let name = upper_camel(&o.key.value);
+        let fields = self.fields(o.file, &o.item.fields, o.item.source, &name);
+        model::Object {
+            rust_name: name,
+            kind: model::ObjectKind::Shared,
+            zh: o.item.zh.clone(),
+            en: o.item.en.clone(),
+            description: o.item.description.clone(),
+            source: o.item.source,
+            fields,
+        }
+    }
+
+    /// Resolve a field list. `owner` is the Rust name of the struct they
+    /// belong to (used to name hoisted inline objects).
+    pub(super) fn fields(
+        &mut self,
+        file: FileId,
+        fields: &IndexMap<Key, raw::Field>,
+        source: raw::Source,
+        owner: &str,
+    ) -> Vec<model::Field> {
+        let mut out = Vec::new();
+        let mut rust_names: HashMap<String, (String, Location)> = HashMap::new();
+        for (key, f) in fields {
+            let rust_name = snake_escaped(&key.value);
+            if !is_ident(unraw(&rust_name)) {
+                self.report
+                    .err(
+                        file,
+                        &key.loc,
+                        format!("`{}` is not usable as a field name", key.value),
+                    )
+                    .hint =
+                    Some("use letters, digits and underscores, starting with a letter".into());
+                continue;
+            }
+            if let Some((other, loc)) = rust_names.get(&rust_name) {
+                let first = self.report.place(file, loc);
+                self.report
+                    .err(
+                        file,
+                        &key.loc,
+                        format!(
+                            "field `{}` collides with `{other}`: both become `{rust_name}`",
+                            key.value
+                        ),
+                    )
+                    .hint = Some(format!("the other is at {first}; rename one"));
+                continue;
+            }
+            rust_names.insert(rust_name.clone(), (key.value.clone(), key.loc));
+            let field_source = f.source.unwrap_or(source);
+            let Some(ty) = self.field_type(file, key, f, owner, field_source) else {
+                continue;
+            };
+            if f.redact.is_some() && !f.sensitive {
+                self.report
+                    .err(
+                        file,
+                        &key.loc,
+                        format!("`redact` on `{}`, which is not sensitive", key.value),
+                    )
+                    .hint = Some("add `sensitive: true`, or drop `redact`".into());
+            }
+            out.push(model::Field {
+                wire_name: key.value.clone(),
+                rust_name,
+                ty,
+                required: f.required,
+                nullable: f.nullable,
+                sensitive: f.sensitive,
+                redact_last4: f.redact == Some(raw::Redact::Last4),
+                zh: f.zh.clone(),
+                en: f.en.clone(),
+                note: f.note.clone(),
+                source: field_source,
+            });
+        }
+        out
+    }
+
+    pub(super) fn field_type(
+        &mut self,
+        file: FileId,
+        key: &Key,
+        f: &raw::Field,
+        owner: &str,
+        source: raw::Source,
+    ) -> Option<Type> {
+        let text = f.ty.value.trim();
+        let (inner, array) = match text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            Some(inner) => (inner.trim(), true),
+            None => (text, false),
+        };
+        let wrap = |t: Type| if array { Type::Array(Box::new(t)) } else { t };
+        if inner == "object" {
+            let Some(fields) = &f.fields else {
+                self.type_errors = true;
+                self.report
+                    .err(
+                        file,
+                        &f.ty.referenced,
+                        format!("`{}` is an inline object without `fields`", key.value),
+                    )
+                    .hint = Some("add `fields:` under it, or name a type from `objects`".into());
+                return None;
+            };
+            let name = format!("{owner}{}", upper_camel(&key.value));
+            if !self.claim_type(&name, &name, file, &key.loc) {
+                return None;
+            }
+            let fields = self.fields(file, fields, source, &name);
+            self.hoisted.push(model::Object {
+                rust_name: name.clone(),
+                kind: model::ObjectKind::Inline,
+                zh: f.zh.clone(),
+                en: f.en.clone().unwrap_or_else(|| key.value.clone()),
+                description: f.note.clone(),
+                source,
+                fields,
+            });
+            return Some(wrap(Type::Object(name)));
+        }
+        if f.fields.is_some() {
+            self.report
+                .err(
+                    file,
+                    &f.ty.referenced,
+                    format!("`fields` given, but the type is `{text}`"),
+                )
+                .hint = Some(
+                "an inline object is written `type: object` (or `[object]`) with `fields:`".into(),
+            );
+            return None;
+        }
+        let t = match inner {
+            "long" => Type::Long,
+            "int" => Type::Int,
+            "string" => Type::String,
+            "bool" => Type::Bool,
+            "money" => Type::Money,
+            "decimal" => Type::Decimal,
+            "datetime" => Type::DateTime,
+            "date" => Type::Date,
+            other => match self.types.get(other) {
+                Some(Named::Enum) => Type::Enum(upper_camel(other)),
+                Some(Named::Object) => Type::Object(upper_camel(other)),
+                None => {
+                    self.type_errors = true;
+                    let mut candidates: Vec<&str> = PRIMITIVES.to_vec();
+                    candidates.extend(self.types.keys().map(String::as_str));
+                    candidates.sort_unstable();
+                    let hint = did_you_mean(other, candidates).unwrap_or_else(|| {
+                        "use long, int, string, bool, money, decimal, datetime, date, an enum or object name, or [T]".into()
+                    });
+                    self.report
+                        .err(file, &f.ty.referenced, format!("unknown type `{other}`"))
+                        .set_label("not a primitive, enum or object")
+                        .hint = Some(hint);
+                    return None;
+                }
+            },
+        };
+        Some(wrap(t))
+    }
+
+    pub(super) fn response_type(
+        &mut self,
+        file: FileId,
+        t: &Spanned<String>,
+        want: Named,
+    ) -> Option<String> {
+        if self.types.get(t.value.as_str()) != Some(&want) {
+            self.type_errors = true;
+        }
+        match self.types.get(t.value.as_str()) {
+            Some(k) if *k == want => Some(upper_camel(&t.value)),
+            Some(_) => {
+                self.report
+                    .err(
+                        file,
+                        &t.referenced,
+                        format!("`{}` is an enum; a response holds an object", t.value),
+                    )
+                    .hint =
+                    Some("declare an object under `objects` with the fields of `data`".into());
+                None
+            }
+            None => {
+                let names: Vec<&str> = self
+                    .types
+                    .iter()
+                    .filter(|(_, k)| **k == want)
+                    .map(|(n, _)| n.as_str())
+                    .collect();
+                let hint = did_you_mean(&t.value, names)
+                    .unwrap_or_else(|| "declare it under `objects`".into());
+                self.report
+                    .err(file, &t.referenced, format!("unknown type `{}`", t.value))
+                    .set_label("not an object")
+                    .hint = Some(hint);
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,349 @@
+//! Lowering of the service-wide items: the `service` section, the business
+//! error codes and the endpoint groups.
+
+use std::collections::HashMap;
+
+use super::Resolver;
+use super::merge::{In, Merged};
+use crate::diag::{FileId, did_you_mean};
+use crate::model::{self, Type};
+use crate::naming::{escape, is_ident, snake, upper_camel};
+use crate::raw::{self, Spanned};
+
+impl Resolver<'_> {
+    pub(super) fn service(
+        &mut self,
+        file: FileId,
+        s: &Spanned<raw::Service>,
+    ) -> Option<model::Service> {
+        let v = &s.value;
+        if !v.path_prefix.value.contains("{version}") {
+            self.report
+                .err(
+                    file,
+                    &v.path_prefix.referenced,
+                    "`path_prefix` has no `{version}` segment",
+                )
+                .hint = Some("write it like `/{version}/openApi`".into());
+        }
+        let auth = self.fields(file, &v.auth, v.source, "Auth");
+        let request = self.fields(file, &v.pagination.request, v.pagination.source, "Page");
+        if !v
+            .pagination
+            .request
+            .keys()
+            .any(|k| k.value == v.pagination.page_field.value)
+        {
+            let names: Vec<&str> = v
+                .pagination
+                .request
+                .keys()
+                .map(|k| k.value.as_str())
+                .collect();
+            self.report
+                .err(
+                    file,
+                    &v.pagination.page_field.referenced,
+                    format!(
+                        "page field `{}` is not one of the pagination request fields",
+                        v.pagination.page_field.value
+                    ),
+                )
+                .hint = did_you_mean(&v.pagination.page_field.value, names);
+        }
+        if let Some(f) = request
+            .iter()
+            .find(|f| f.wire_name == v.pagination.page_field.value)
+            && (f.ty != Type::Int || f.required)
+        {
+            self.report
+                .err(
+                    file,
+                    &v.pagination.page_field.referenced,
+                    format!("page field `{}` must be an optional `int`", f.wire_name),
+                )
+                .hint = Some("write it `{ type: int, required: false, ... }`".into());
+        }
+        let response = self.fields(file, &v.pagination.response, v.pagination.source, "Page");
+        match response.iter().find(|f| f.wire_name == v.pagination.total_field) {
+            Some(f) if matches!(f.ty, Type::Long | Type::Int) => {}
+            Some(_) => {
+                self.report
+                    .err(
+                        file,
+                        &s.referenced,
+                        format!(
+                            "total field `{}` must be `long` or `int`",
+                            v.pagination.total_field
+                        ),
+                    )
+                    .hint = Some("the total counts rows".into());
+            }
+            None => {
+                let names: Vec<&str> = v
+                    .pagination
+                    .response
+                    .keys()
+                    .map(|k| k.value.as_str())
+                    .collect();
+                self.report
+                    .err(
+                        file,
+                        &s.referenced,
+                        format!(
+                            "total field `{}` is not one of the pagination response fields",
+                            v.pagination.total_field
+                        ),
+                    )
+                    .hint = did_you_mean(&v.pagination.total_field, names)
+                    .or_else(|| Some("declare it under `pagination.response`".into()));
+            }
+        }
+        Some(model::Service {
+            title: v.title.clone(),
+            title_en: v.title_en.clone(),
+            description: v.description.clone(),
+            base_url: v.base_url.clone(),
+            path_prefix: v.path_prefix.value.clone(),
+            default_version: v.version.default.clone(),
+            version_source: v.version.source,
+            auth,
+            envelope: model::Envelope {
+                code: v.envelope.code.clone(),
+                message: v.envelope.message.clone(),
+                data: v.envelope.data.clone(),
+                success: v.envelope.success,
+                rate_limit_code: v.envelope.rate_limit_code.as_ref().map(|c| c.value),
+                source: v.envelope.source,
+            },
+            pagination: model::Pagination {
+                request,
+                page_field: v.pagination.page_field.value.clone(),
+                total_field: v.pagination.total_field.clone(),
+                list_field: v.pagination.list_field.clone(),
+                response,
+                source: v.pagination.source,
+            },
+            source: v.source,
+            package: self.package(file, v),
+        })
+    }
+
+    /// The generated crate's package metadata, defaults filled in, names checked.
+    pub(super) fn package(&mut self, file: FileId, v: &raw::Service) -> model::Package {
+        let p = v.package.as_ref();
+        let name = match p.and_then(|p| p.name.as_ref()) {
+            Some(n) => {
+                if !is_crate_name(&n.value) {
+                    self.report
+                        .err(file, &n.referenced, format!("`{}` is not a valid crate name", n.value))
+                        .hint = Some(
+                        "use ASCII letters, digits, `-` and `_`, starting with a letter (at most 64 characters)".into(),
+                    );
+                }
+                n.value.clone()
+            }
+            None => default_crate_name(&v.title_en),
+        };
+        let version = match p.and_then(|p| p.version.as_ref()) {
+            Some(ver) => {
+                if !is_semver(&ver.value) {
+                    self.report
+                        .err(file, &ver.referenced, format!("`{}` is not a version `MAJOR.MINOR.PATCH`", ver.value))
+                        .hint = Some("write it like `0.1.0` or `1.2.3-beta.1`".into());
+                }
+                ver.value.clone()
+            }
+            None => "0.1.0".to_owned(),
+        };
+        let description = p
+            .and_then(|p| p.description.clone())
+            .unwrap_or_else(|| format!("Typed client for the {}.", v.title_en.trim()));
+        model::Package {
+            name,
+            version,
+            description: description.split_whitespace().collect::<Vec<_>>().join(" "),
+        }
+    }
+
+    pub(super) fn errors(
+        &mut self,
+        errs: &[(FileId, &Spanned<raw::ErrorCode>)],
+    ) -> Vec<model::ErrorCode> {
+        let mut out: Vec<model::ErrorCode> = Vec::new();
+        let mut seen_codes: HashMap<i64, String> = HashMap::new();
+        let mut seen_names: HashMap<String, String> = HashMap::new();
+        for (file, e) in errs {
+            let v = &e.value;
+            let variant = upper_camel(&v.name.value);
+            let here = self.report.place(*file, &e.referenced);
+            if let Some(first) = seen_codes.get(&v.code) {
+                self.report
+                    .err(
+                        *file,
+                        &e.referenced,
+                        format!("duplicate error code {}", v.code),
+                    )
+                    .hint = Some(format!("it is already defined at {first}"));
+                continue;
+            }
+            if let Some(first) = seen_names.get(&variant) {
+                self.report
+                    .err(
+                        *file,
+                        &v.name.referenced,
+                        format!(
+                            "error name `{}` collides with another: both become `{variant}`",
+                            v.name.value
+                        ),
+                    )
+                    .hint = Some(format!("the other is at {first}; rename one"));
+                continue;
+            }
+            if variant == "Unknown" {
+                self.report
+                    .err(
+                        *file,
+                        &v.name.referenced,
+                        "`UNKNOWN` is reserved for codes the spec does not list",
+                    )
+                    .hint = Some("choose another name".into());
+                continue;
+            }
+            seen_codes.insert(v.code, here.clone());
+            seen_names.insert(variant.clone(), here);
+            out.push(model::ErrorCode {
+                code: v.code,
+                variant,
+                zh: v.zh.clone(),
+                en: v.en.clone(),
+                action: v.action.clone(),
+                source: v.source,
+            });
+        }
+        out
+    }
+
+    pub(super) fn groups(&mut self, groups: &[In<'_, raw::Group>]) -> Vec<model::Group> {
+        let mut out: Vec<(u32, usize, model::Group)> = Vec::new();
+        let mut taken: HashMap<String, String> = HashMap::new();
+        for (i, g) in groups.iter().enumerate() {
+            let method = snake(&g.key.value);
+            if !is_ident(&method) {
+                self.report
+                    .err(g.file, &g.key.loc, format!("`{}` is not usable as a group name", g.key.value))
+                    .hint = Some("group keys become method names: use letters, digits and underscores, starting with a letter".into());
+                continue;
+            }
+            if let Some(first) = taken.get(&method) {
+                self.report
+                    .err(
+                        g.file,
+                        &g.key.loc,
+                        format!(
+                            "group `{}` collides with another: both become `client.{method}()`",
+                            g.key.value
+                        ),
+                    )
+                    .hint = Some(format!("the other is at {first}; rename one"));
+                continue;
+            }
+            taken.insert(method.clone(), self.report.place(g.file, &g.key.loc));
+            let accessor = escape(&method);
+            out.push((
+                g.item.order.unwrap_or(u32::MAX),
+                i,
+                model::Group {
+                    spec_key: g.key.value.clone(),
+                    accessor_method: accessor,
+                    api_struct: format!("{}Api", upper_camel(&g.key.value)),
+                    zh: g.item.zh.clone(),
+                    en: g.item.en.clone(),
+                },
+            ));
+        }
+        out.sort_by_key(|(order, i, _)| (*order, *i));
+        out.into_iter().map(|(_, _, g)| g).collect()
+    }
+
+    /// The envelope's rate-limit code must be one of the listed `errors`.
+    pub(super) fn check_rate_limit_code(&mut self, m: &Merged<'_>, errors: &[model::ErrorCode]) {
+        if let Some((file, svc)) = m.service
+            && let Some(rl) = &svc.value.envelope.rate_limit_code
+            && !errors.iter().any(|e| e.code == rl.value)
+        {
+            self.report
+                .err(
+                    file,
+                    &rl.referenced,
+                    format!(
+                        "rate-limit code {} is not one of the listed `errors`",
+                        rl.value
+                    ),
+                )
+                .hint = Some("add it under `errors` so clients can name it".into());
+        }
+    }
+}
+
+/// A crate name cargo accepts: ASCII letters, digits, `-`, `_`; starts with a letter.
+fn is_crate_name(s: &str) -> bool {
+    s.len() <= 64
+        && s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && !matches!(s, "test" | "core" | "std" | "alloc" | "proc_macro" | "proc-macro" | "self" | "crate" | "super")
+}
+
+/// The crate name made from the English title: kebab-case ASCII, `api-client` when nothing usable remains.
+fn default_crate_name(title_en: &str) -> String {
+    use heck::ToKebabCase as _;
+    let ascii: String = title_en
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    let name = ascii.to_kebab_case();
+    let name = name.trim_start_matches(|c: char| !c.is_ascii_alphabetic());
+    let name: String = name.chars().take(64).collect();
+    let name = name.trim_end_matches('-').to_owned();
+    if is_crate_name(&name) { name } else { "api-client".to_owned() }
+}
+
+/// `MAJOR.MINOR.PATCH` with an optional `-pre` or `+build` suffix of `[0-9A-Za-z.-]`.
+fn is_semver(s: &str) -> bool {
+    let (core, rest) = match s.find(['-', '+']) {
+        Some(i) => (&s[..i], &s[i + 1..]),
+        None => (s, "1"),
+    };
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (p.len() == 1 || !p.starts_with('0')))
+        && !rest.is_empty()
+        && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'+')
+}
+
+#[cfg(test)]
+mod package_tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_from_titles() {
+        assert_eq!(default_crate_name("Card and wallet OPEN-API"), "card-and-wallet-open-api");
+        assert_eq!(default_crate_name("3PL Parcel API"), "pl-parcel-api");
+        assert_eq!(default_crate_name("卡与钱包"), "api-client");
+        assert_eq!(default_crate_name(""), "api-client");
+        assert!(is_crate_name("card-wallet"));
+        assert!(!is_crate_name("3pl"));
+        assert!(!is_crate_name("std"));
+        assert!(!is_crate_name("a b"));
+    }
+
+    #[test]
+    fn versions() {
+        for ok in ["0.1.0", "1.2.3-beta.1", "10.0.0+build.5"] {
+            assert!(is_semver(ok), "{ok}");
+        }
+        for bad in ["1.0", "01.0.0", "1.0.0-", "v1.0.0", "1.0.0.0", ""] {
+            assert!(!is_semver(bad), "{bad}");
+        }
+    }
+}

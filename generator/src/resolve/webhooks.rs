@@ -1,0 +1,203 @@
+//! Lowering of `webhooks`: kinds, event tags and names, and re-fetching
+//! through a detail endpoint.
+
+use std::collections::HashMap;
+
+use super::endpoints::lower_examples;
+use super::{Named, Resolver};
+use crate::diag::{FileId, did_you_mean};
+use crate::model;
+use crate::naming::{is_ident, upper_camel};
+use crate::raw::{self, Spanned};
+
+impl Resolver<'_> {
+    pub(super) fn webhooks(
+        &mut self,
+        file: FileId,
+        w: &Spanned<raw::Webhooks>,
+        endpoints: &[model::Endpoint],
+        objects: &[model::Object],
+    ) -> Option<model::Webhooks> {
+        let v = &w.value;
+        if let Err(e) = serde_json::from_str::<serde_json::Value>(&v.ack.body.value) {
+            self.report
+                .err(
+                    file,
+                    &v.ack.body.referenced,
+                    format!("the acknowledgement body is not JSON: {e}"),
+                )
+                .hint =
+                Some("write it as JSON text, e.g. '{\"code\":0,\"message\":\"success\"}'".into());
+        }
+        let mut kinds = Vec::new();
+        let mut tags: HashMap<String, String> = HashMap::new();
+        let mut variants: HashMap<String, String> = HashMap::new();
+        let mut kind_names: HashMap<String, String> = HashMap::new();
+        for (key, k) in &v.kinds {
+            let kind_variant = upper_camel(&key.value);
+            if !is_ident(&kind_variant) {
+                self.report
+                    .err(
+                        file,
+                        &key.loc,
+                        format!("`{}` is not usable as a webhook kind", key.value),
+                    )
+                    .hint =
+                    Some("use letters, digits and underscores, starting with a letter".into());
+                continue;
+            }
+            if let Some(first) = kind_names.get(&kind_variant) {
+                self.report
+                    .err(
+                        file,
+                        &key.loc,
+                        format!(
+                            "webhook kind `{}` collides with another: both become `{kind_variant}`",
+                            key.value
+                        ),
+                    )
+                    .hint = Some(format!("the other is at {first}; rename one"));
+                continue;
+            }
+            kind_names.insert(kind_variant, self.report.place(file, &key.loc));
+            let payload = self.response_type(file, &k.payload, Named::Object);
+            let mut events = Vec::new();
+            for ev in &k.events {
+                let ev = &ev.value;
+                let here = self.report.place(file, &ev.tag.referenced);
+                if let Some(first) = tags.get(&ev.tag.value) {
+                    self.report
+                        .err(
+                            file,
+                            &ev.tag.referenced,
+                            format!("duplicate webhook tag `{}`", ev.tag.value),
+                        )
+                        .set_label("used again")
+                        .hint = Some(format!("first used at {first}"));
+                    continue;
+                }
+                tags.insert(ev.tag.value.clone(), here.clone());
+                let variant = upper_camel(&ev.name.value);
+                if !is_ident(&variant) || variant == "Unknown" {
+                    self.report
+                        .err(
+                            file,
+                            &ev.name.referenced,
+                            format!("`{}` is not usable as an event name", ev.name.value),
+                        )
+                        .hint = Some(
+                        "`Unknown` is reserved for unlisted tags; otherwise use letters and digits"
+                            .into(),
+                    );
+                    continue;
+                }
+                if let Some(first) = variants.get(&variant) {
+                    self.report
+                        .err(
+                            file,
+                            &ev.name.referenced,
+                            format!(
+                                "event name `{}` collides with another: both become `{variant}`",
+                                ev.name.value
+                            ),
+                        )
+                        .hint = Some(format!("the other is at {first}; rename one"));
+                    continue;
+                }
+                variants.insert(
+                    variant.clone(),
+                    self.report.place(file, &ev.name.referenced),
+                );
+                events.push(model::WebhookEvent {
+                    tag: ev.tag.value.clone(),
+                    variant,
+                    zh: ev.zh.clone(),
+                    en: ev.en.clone(),
+                    source: ev.source.unwrap_or(k.source),
+                });
+            }
+            let refetch = k.refetch.as_ref().and_then(|r| {
+                let r_loc = r.value.endpoint.referenced;
+                let Some(ep) = endpoints.iter().find(|e| e.method_name == r.value.endpoint.value) else {
+                    let hint = did_you_mean(&r.value.endpoint.value, endpoints.iter().map(|e| e.method_name.as_str()));
+                    self.report
+                        .err(file, &r_loc, format!("unknown endpoint `{}`", r.value.endpoint.value))
+                        .hint = hint;
+                    return None;
+                };
+                let req = objects.iter().find(|o| o.rust_name == ep.request_type)?;
+                let pay = payload.as_ref().and_then(|p| objects.iter().find(|o| &o.rust_name == p))?;
+                if !matches!(ep.response, model::Response::Object(_)) {
+                    self.report
+                        .err(file, &r_loc, format!("`{}` does not return one object, so it cannot re-fetch", ep.method_name))
+                        .hint = Some("refetch through a detail endpoint (`response: { object: T }`)".into());
+                    return None;
+                }
+                let mut pairs = Vec::new();
+                let mut unknown_key = false;
+                for (rk, pf) in &r.value.fields {
+                    let Some(rf) = req.fields.iter().find(|f| f.wire_name == rk.value) else {
+                        unknown_key = true;
+                        self.report
+                            .err(file, &rk.loc, format!("`{}` is not a request field of `{}`", rk.value, ep.method_name))
+                            .hint = did_you_mean(&rk.value, req.fields.iter().map(|f| f.wire_name.as_str()));
+                        continue;
+                    };
+                    let Some(pfield) = pay.fields.iter().find(|f| &f.wire_name == pf) else {
+                        self.report
+                            .err(file, &rk.loc, format!("`{pf}` is not a field of the payload `{}`", pay.rust_name))
+                            .hint = did_you_mean(pf, pay.fields.iter().map(|f| f.wire_name.as_str()));
+                        continue;
+                    };
+                    if rf.ty != pfield.ty || (!rf.is_option() && pfield.is_option()) {
+                        self.report
+                            .err(file, &rk.loc, format!(
+                                "payload field `{pf}` ({}{}) cannot fill request field `{}` ({}{})",
+                                pfield.ty.spec_name(),
+                                if pfield.is_option() { ", optional" } else { "" },
+                                rk.value,
+                                rf.ty.spec_name(),
+                                if rf.is_option() { ", optional" } else { "" },
+                            ))
+                            .hint = Some("map fields of the same type; a required request field needs a required payload field".into());
+                        continue;
+                    }
+                    pairs.push((rk.value.clone(), pf.clone()));
+                }
+                // After a misspelt key, the "missing" field is most likely that key: one report.
+                for f in req.fields.iter().filter(|f| !f.is_option() && !unknown_key) {
+                    if !r.value.fields.keys().any(|rk| rk.value == f.wire_name) {
+                        self.report
+                            .err(file, &r_loc, format!("re-fetching through `{}` needs its required field `{}`", ep.method_name, f.wire_name))
+                            .hint = Some(format!("add `{}: <payload field>` to `refetch.fields`", f.wire_name));
+                    }
+                }
+                Some(model::Refetch {
+                    endpoint_method: ep.method_name.clone(),
+                    fields: pairs,
+                })
+            });
+            let Some(payload) = payload else { continue };
+            kinds.push(model::WebhookKind {
+                spec_key: key.value.clone(),
+                variant: upper_camel(&key.value),
+                zh: k.zh.clone(),
+                en: k.en.clone(),
+                source: k.source,
+                payload,
+                refetch,
+                events,
+                examples: lower_examples(&k.examples, k.source),
+            });
+        }
+        Some(model::Webhooks {
+            tag_field: v.tag_field.clone(),
+            data_field: v.data_field.clone(),
+            ack_status: v.ack.status,
+            ack_body: v.ack.body.value.clone(),
+            ack_source: v.ack.source,
+            source: v.source,
+            kinds,
+        })
+    }
+}
