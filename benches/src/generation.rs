@@ -43,7 +43,8 @@ pub fn ours_load(files: Vec<(String, String)>) -> Api {
 
 /// Ours, render every generated file in memory.
 pub fn ours_emit(api: &Api) -> apigen::Output {
-    apigen::emit::emit(api, &apigen::emit::Options::default()).unwrap_or_else(|e| panic!("emit failed: {e}"))
+    apigen::emit::emit(api, &apigen::emit::Options::default())
+        .unwrap_or_else(|e| panic!("emit failed: {e}"))
 }
 
 /// Ours, end to end: spec text → every generated file.

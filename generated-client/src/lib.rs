@@ -29,9 +29,9 @@
 //! # Ok(())
 //! # }
 //! ```
-
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+
 #[rustfmt::skip]
 mod generated;
 
@@ -39,9 +39,6 @@ pub mod custom;
 
 pub use ::apigen_runtime as runtime;
 pub use ::apigen_runtime::RetryPolicy;
-pub use generated::service::{
-    Client, ClientBuilder, Credentials, Error, ErrorCode, Result, DEFAULT_VERSION,
-    DOCUMENTED_BASE_URL,
-};
-
+pub use generated::service::{Client, ClientBuilder, Credentials, Error, ErrorCode, Result};
+pub use generated::service::{DEFAULT_VERSION, DOCUMENTED_BASE_URL};
 pub use generated::{api, enums, requests, service, types, webhooks};

@@ -5,6 +5,7 @@
 //! server: the body the server receives must equal the example request (auth fields
 //! included), and the decoded response, serialized again, must equal the example's data.
 
+#![cfg_attr(rustfmt, rustfmt::skip)]
 use card_wallet::{Client, Credentials};
 use serde_json::Value;
 use wiremock::matchers::{body_json, method, path};

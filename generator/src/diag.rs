@@ -132,7 +132,11 @@ pub fn offset_of_line_col(text: &str, line: u64, col: u64) -> usize {
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i as u64 + 1 == line {
             let chars = col.saturating_sub(1) as usize;
-            return offset + l.char_indices().nth(chars).map(|(b, _)| b).unwrap_or(l.len());
+            return offset
+                + l.char_indices()
+                    .nth(chars)
+                    .map(|(b, _)| b)
+                    .unwrap_or(l.len());
         }
         offset += l.len();
     }
@@ -158,7 +162,10 @@ fn token_end(text: &str, start: usize) -> usize {
     }
     let mut end = start;
     for (i, c) in rest.char_indices() {
-        if matches!(c, '\n' | ',' | '}' | ']') || rest[i..].starts_with(" #") || rest[i..].starts_with(": ") {
+        if matches!(c, '\n' | ',' | '}' | ']')
+            || rest[i..].starts_with(" #")
+            || rest[i..].starts_with(": ")
+        {
             break;
         }
         end = start + i + c.len_utf8();
@@ -206,7 +213,10 @@ pub fn render(diags: &[Diagnostic], sources: &Sources) -> String {
 }
 
 /// The closest candidate to `name`, if one is close enough to be a likely typo.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let lower = name.to_ascii_lowercase();
     candidates
         .into_iter()

@@ -16,8 +16,8 @@ pub mod diag;
 pub mod emit;
 pub mod load;
 pub mod model;
-pub mod raw;
 pub mod naming;
+pub mod raw;
 pub mod resolve;
 pub mod write;
 
@@ -37,7 +37,10 @@ pub struct LoadError {
 
 impl LoadError {
     fn new(diagnostics: Vec<Diagnostic>, sources: Sources) -> Self {
-        LoadError { diagnostics, sources }
+        LoadError {
+            diagnostics,
+            sources,
+        }
     }
 
     /// The problems, sorted by place.
@@ -61,13 +64,15 @@ impl std::error::Error for LoadError {}
 
 /// Load, validate and resolve a spec folder.
 pub fn load_api(spec_dir: &Path) -> Result<model::Api, LoadError> {
-    let loaded = load::load_dir(spec_dir).map_err(|(sources, diags)| LoadError::new(diags, sources))?;
+    let loaded =
+        load::load_dir(spec_dir).map_err(|(sources, diags)| LoadError::new(diags, sources))?;
     resolve_loaded(loaded)
 }
 
 /// Load, validate and resolve in-memory files given as (display name, text).
 pub fn load_api_from(files: Vec<(String, String)>) -> Result<model::Api, LoadError> {
-    let loaded = load::load_sources(files).map_err(|(sources, diags)| LoadError::new(diags, sources))?;
+    let loaded =
+        load::load_sources(files).map_err(|(sources, diags)| LoadError::new(diags, sources))?;
     resolve_loaded(loaded)
 }
 

@@ -21,16 +21,20 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, (Sources, Vec<Diagnostic>)> {
     if let Err(e) = collect(dir, &mut paths) {
         return Err((
             Sources::default(),
-            vec![Diagnostic::global(format!("cannot read spec folder {}: {e}", dir.display()))
-                .hint("pass the folder holding the *.yaml files with --spec PATH")],
+            vec![
+                Diagnostic::global(format!("cannot read spec folder {}: {e}", dir.display()))
+                    .hint("pass the folder holding the *.yaml files with --spec PATH"),
+            ],
         ));
     }
     paths.sort();
     if paths.is_empty() {
         return Err((
             Sources::default(),
-            vec![Diagnostic::global(format!("no *.yaml files in {}", dir.display()))
-                .hint("pass the folder holding the *.yaml files with --spec PATH")],
+            vec![
+                Diagnostic::global(format!("no *.yaml files in {}", dir.display()))
+                    .hint("pass the folder holding the *.yaml files with --spec PATH"),
+            ],
         ));
     }
     let mut inputs = Vec::new();
@@ -66,7 +70,10 @@ pub fn load_sources(inputs: Vec<(String, String)>) -> Result<Loaded, (Sources, V
         match parse_all_errors(sources.text(id)) {
             Ok(file) => files.push((id, file)),
             Err(errors) => {
-                let mut found: Vec<Diagnostic> = errors.iter().map(|e| yaml_diagnostic(&sources, id, e)).collect();
+                let mut found: Vec<Diagnostic> = errors
+                    .iter()
+                    .map(|e| yaml_diagnostic(&sources, id, e))
+                    .collect();
                 found.sort_by_key(|d| d.span.as_ref().map(|s| s.range.start));
                 diags.append(&mut found);
             }
@@ -98,7 +105,10 @@ fn parse_all_errors(text: &str) -> Result<SpecFile, Vec<serde_saphyr::Error>> {
             Ok(_) => return Err(errors),
             Err(e) => {
                 let line = e.location().map(|l| l.line() as usize).filter(|l| *l > 0);
-                let same = errors.last().map(|p: &serde_saphyr::Error| p.location().map(|l| l.line())) == Some(e.location().map(|l| l.line()));
+                let same = errors
+                    .last()
+                    .map(|p: &serde_saphyr::Error| p.location().map(|l| l.line()))
+                    == Some(e.location().map(|l| l.line()));
                 if !same {
                     errors.push(e);
                 }
@@ -134,7 +144,9 @@ fn blank_item(text: &str, line_no: usize) -> Option<String> {
     if item_indent == 0 {
         return None;
     }
-    let start = (section + 1..=at).rev().find(|&i| indent(lines[i]) == Some(item_indent))?;
+    let start = (section + 1..=at)
+        .rev()
+        .find(|&i| indent(lines[i]) == Some(item_indent))?;
     let end = (start + 1..lines.len())
         .find(|&i| indent(lines[i]).is_some_and(|n| n <= item_indent))
         .unwrap_or(lines.len());
@@ -182,7 +194,9 @@ fn yaml_hint(message: &str) -> Option<String> {
         return Some("each key may appear once in a mapping; remove or rename one of them".into());
     }
     for prefix in ["unknown field `", "unknown variant `"] {
-        let Some(start) = message.find(prefix) else { continue };
+        let Some(start) = message.find(prefix) else {
+            continue;
+        };
         let rest = &message[start + prefix.len()..];
         let name = rest.split('`').next().unwrap_or("");
         let expected: Vec<&str> = rest
@@ -215,7 +229,10 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let path = entry?.path();
         if path.is_dir() {
             collect(&path, out)?;
-        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        ) {
             out.push(path);
         }
     }
@@ -237,24 +254,30 @@ fn display_name(dir: &Path, path: &Path) -> String {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::blank_item;
 
-    const SPEC: &str = "enums:\n  A:\n    zh: a\n    values: []\n  B:\n    zh: b\nobjects:\n  C:\n    zh: c\n";
+    const SPEC: &str =
+        "enums:\n  A:\n    zh: a\n    values: []\n  B:\n    zh: b\nobjects:\n  C:\n    zh: c\n";
 
     #[test]
     fn blanks_the_item_holding_the_line_and_keeps_line_numbers() {
         let out = blank_item(SPEC, 3).expect("line 3 is inside item A");
-        assert_eq!(out, "enums:\n\n\n\n  B:\n    zh: b\nobjects:\n  C:\n    zh: c\n");
+        assert_eq!(
+            out,
+            "enums:\n\n\n\n  B:\n    zh: b\nobjects:\n  C:\n    zh: c\n"
+        );
         assert_eq!(out.lines().count(), SPEC.lines().count());
     }
 
     #[test]
     fn blanks_the_last_item_of_a_section() {
         let out = blank_item(SPEC, 9).expect("line 9 is inside item C");
-        assert_eq!(out, "enums:\n  A:\n    zh: a\n    values: []\n  B:\n    zh: b\nobjects:\n\n\n");
+        assert_eq!(
+            out,
+            "enums:\n  A:\n    zh: a\n    values: []\n  B:\n    zh: b\nobjects:\n\n\n"
+        );
     }
 
     #[test]

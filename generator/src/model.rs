@@ -341,9 +341,21 @@ impl Api {
         webhooks: Option<Webhooks>,
     ) -> Self {
         let index = Index {
-            objects: objects.iter().enumerate().map(|(i, o)| (o.rust_name.clone(), i)).collect(),
-            enums: enums.iter().enumerate().map(|(i, e)| (e.rust_name.clone(), i)).collect(),
-            endpoints: endpoints.iter().enumerate().map(|(i, e)| (e.method_name.clone(), i)).collect(),
+            objects: objects
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (o.rust_name.clone(), i))
+                .collect(),
+            enums: enums
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.rust_name.clone(), i))
+                .collect(),
+            endpoints: endpoints
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.method_name.clone(), i))
+                .collect(),
         };
         Api {
             service,
@@ -359,7 +371,10 @@ impl Api {
 
     /// The object with this Rust name.
     pub fn object(&self, name: &str) -> Option<&Object> {
-        self.index.objects.get(name).and_then(|&i| self.objects.get(i))
+        self.index
+            .objects
+            .get(name)
+            .and_then(|&i| self.objects.get(i))
     }
 
     /// The enum with this Rust name.
@@ -369,7 +384,10 @@ impl Api {
 
     /// The endpoint with this operation name.
     pub fn endpoint(&self, name: &str) -> Option<&Endpoint> {
-        self.index.endpoints.get(name).and_then(|&i| self.endpoints.get(i))
+        self.index
+            .endpoints
+            .get(name)
+            .and_then(|&i| self.endpoints.get(i))
     }
 
     /// The request struct of an endpoint.

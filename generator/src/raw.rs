@@ -31,7 +31,10 @@ impl std::hash::Hash for Key {
 impl<'de> Deserialize<'de> for Key {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = Spanned::<String>::deserialize(d)?;
-        Ok(Key { value: s.value, loc: s.referenced })
+        Ok(Key {
+            value: s.value,
+            loc: s.referenced,
+        })
     }
 }
 

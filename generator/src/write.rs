@@ -28,7 +28,9 @@ pub fn write(out_dir: &Path, output: &Output, check: bool) -> std::io::Result<Re
     let mut report = Report::default();
     for (rel, contents) in &output.files {
         let path = out_dir.join(rel);
-        let same = std::fs::read(&path).map(|old| old == contents.as_bytes()).unwrap_or(false);
+        let same = std::fs::read(&path)
+            .map(|old| old == contents.as_bytes())
+            .unwrap_or(false);
         if same {
             report.unchanged += 1;
             continue;
@@ -52,7 +54,9 @@ pub fn write(out_dir: &Path, output: &Output, check: bool) -> std::io::Result<Re
     // Files in generated-only folders that we no longer produce.
     for dir in &output.owned_dirs {
         let abs = out_dir.join(dir);
-        let Ok(entries) = std::fs::read_dir(&abs) else { continue };
+        let Ok(entries) = std::fs::read_dir(&abs) else {
+            continue;
+        };
         let mut stale: Vec<PathBuf> = entries
             .filter_map(|e| e.ok())
             .map(|e| dir.join(e.file_name()))
@@ -72,7 +76,10 @@ pub fn write(out_dir: &Path, output: &Output, check: bool) -> std::io::Result<Re
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.apigen-tmp-{}", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;

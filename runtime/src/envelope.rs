@@ -58,12 +58,14 @@ pub(crate) fn decode<Resp: DeserializeOwned, C: BusinessCode>(
     // The fast path decodes directly; only a failure pays for path tracking
     // (decoding again with serde_path_to_error to name the failing field).
     serde_json::from_str(data).or_else(|_| {
-        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(data)).map_err(|e| {
-            decode_error(
-                &json_path(spec.data, e.path()),
-                sanitize(&without_position(e.inner())),
-            )
-        })
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(data)).map_err(
+            |e| {
+                decode_error(
+                    &json_path(spec.data, e.path()),
+                    sanitize(&without_position(e.inner())),
+                )
+            },
+        )
     })
 }
 

@@ -59,7 +59,11 @@ fn wallet_detail_is_the_documented_endpoint() {
     assert!(!ep.moves_money);
     assert_eq!(ep.response, Response::Object("Wallet".into()));
     let request = api().request_object(ep).expect("its request struct");
-    let names: Vec<&str> = request.fields.iter().map(|f| f.wire_name.as_str()).collect();
+    let names: Vec<&str> = request
+        .fields
+        .iter()
+        .map(|f| f.wire_name.as_str())
+        .collect();
     assert_eq!(names, ["wallet_sn"]);
 }
 

@@ -34,7 +34,10 @@ fn three_copies_load_with_three_times_the_endpoints() {
     let hooks = api.webhooks.as_ref().unwrap();
     let card = hooks.kinds.iter().find(|k| k.spec_key == "card").unwrap();
     assert_eq!(card.payload, "Card0");
-    assert_eq!(card.refetch.as_ref().unwrap().endpoint_method, "get_card_detail_0");
+    assert_eq!(
+        card.refetch.as_ref().unwrap().endpoint_method,
+        "get_card_detail_0"
+    );
 }
 
 #[test]

@@ -112,7 +112,10 @@ fn gen_cmd(args: &Args) -> ExitCode {
     let out = args.out.display();
     if args.check {
         if report.changed.is_empty() && report.removed.is_empty() && report.scaffolded.is_empty() {
-            println!("apigen: {counts}; {} files up to date in {out} ({ms} ms)", report.unchanged);
+            println!(
+                "apigen: {counts}; {} files up to date in {out} ({ms} ms)",
+                report.unchanged
+            );
             return ExitCode::SUCCESS;
         }
         for f in &report.changed {
@@ -124,7 +127,9 @@ fn gen_cmd(args: &Args) -> ExitCode {
         for f in &report.scaffolded {
             eprintln!("missing: {}", args.out.join(f).display());
         }
-        eprintln!("error: generated files are out of date with the spec; run `cargo xtask gen` and commit the result");
+        eprintln!(
+            "error: generated files are out of date with the spec; run `cargo xtask gen` and commit the result"
+        );
         return ExitCode::FAILURE;
     }
     println!(
@@ -166,9 +171,15 @@ fn relative(from: &Path, to: &Path) -> String {
     let to: Vec<_> = to.components().collect();
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
     let ups = std::iter::repeat_n("..".to_owned(), from.len() - common);
-    let downs = to[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let downs = to[common..]
+        .iter()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
     let parts: Vec<String> = ups.chain(downs).collect();
-    if parts.is_empty() { ".".to_owned() } else { parts.join("/") }
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
 }
 
 #[cfg(test)]
@@ -178,8 +189,14 @@ mod tests {
     #[test]
     fn relative_paths() {
         let p = |s: &str| PathBuf::from(s);
-        assert_eq!(relative(&p("/w/generated-client"), &p("/w/runtime")), "../runtime");
-        assert_eq!(relative(&p("/tmp/x/y"), &p("/w/runtime")), "../../../w/runtime");
+        assert_eq!(
+            relative(&p("/w/generated-client"), &p("/w/runtime")),
+            "../runtime"
+        );
+        assert_eq!(
+            relative(&p("/tmp/x/y"), &p("/w/runtime")),
+            "../../../w/runtime"
+        );
         assert_eq!(relative(&p("/w"), &p("/w/runtime")), "runtime");
         assert_eq!(relative(&p("/w/runtime"), &p("/w/runtime")), ".");
         assert_eq!(normalize(&p("/a/./b/../c")), p("/a/c"));

@@ -3,11 +3,8 @@
 
 use std::fmt::Write as _;
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-
 use crate::emit::prose::md;
-use crate::emit::rust::module_doc;
+use crate::emit::rust::HEADER;
 use crate::model::{Api, Type};
 
 /// Where the generated crate finds the runtime crate `apigen-runtime`.
@@ -45,7 +42,10 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ),
     ("secrecy", r#""0.10.3""#),
     ("serde", r#"{ version = "1.0.229", features = ["derive"] }"#),
-    ("serde_json", r#"{ version = "1.0.154", features = ["raw_value"] }"#),
+    (
+        "serde_json",
+        r#"{ version = "1.0.154", features = ["raw_value"] }"#,
+    ),
     (
         "time",
         r#"{ version = "0.3.55", features = ["macros", "serde", "formatting", "parsing"] }"#,
@@ -111,7 +111,7 @@ fn toml_string(s: &str) -> String {
 
 /// `src/lib.rs`: crate docs with a quick start, the lints every generated crate holds, the
 /// generated modules and the re-exports.
-pub fn lib_rs(api: &Api) -> TokenStream {
+pub(crate) fn lib_rs(api: &Api) -> String {
     let s = &api.service;
     let krate = s.package.crate_ident();
     let mut text = format!("{}\n", md(&s.package.description));
@@ -134,29 +134,30 @@ pub fn lib_rs(api: &Api) -> TokenStream {
              # let _ = client;\n# Ok(())\n# }}\n```\n"
         );
     }
-    let doc = module_doc(&text);
     let mut modules = vec!["api", "enums", "requests", "service", "types"];
     if api.webhooks.is_some() {
         modules.push("webhooks");
     }
-    let modules: Vec<_> = modules.iter().map(|m| format_ident!("{m}")).collect();
-    quote! {
-        #doc
-        #![deny(missing_docs)]
-        #![forbid(unsafe_code)]
-
-        #[rustfmt::skip]
-        mod generated;
-        pub mod custom;
-
-        pub use ::apigen_runtime as runtime;
-        pub use ::apigen_runtime::RetryPolicy;
-        pub use generated::service::{
-            Client, ClientBuilder, Credentials, Error, ErrorCode, Result, DEFAULT_VERSION,
-            DOCUMENTED_BASE_URL,
-        };
-        pub use generated::{#(#modules),*};
+    // Written as text, not through prettyplease, so that it is exactly what rustfmt makes of
+    // it: `cargo fmt` formats this file (it is the crate root of the user's `custom` module).
+    let mut out = String::from(HEADER);
+    for line in text.trim_end().lines() {
+        out.push_str(if line.is_empty() { "//!" } else { "//! " });
+        out.push_str(line);
+        out.push('\n');
     }
+    let _ = write!(
+        out,
+        "#![deny(missing_docs)]\n#![forbid(unsafe_code)]\n\n\
+         #[rustfmt::skip]\nmod generated;\n\npub mod custom;\n\n\
+         pub use ::apigen_runtime as runtime;\n\
+         pub use ::apigen_runtime::RetryPolicy;\n\
+         pub use generated::service::{{Client, ClientBuilder, Credentials, Error, ErrorCode, Result}};\n\
+         pub use generated::service::{{DEFAULT_VERSION, DOCUMENTED_BASE_URL}};\n\
+         pub use generated::{{{}}};\n",
+        modules.join(", ")
+    );
+    out
 }
 
 /// Placeholder arguments of `Credentials::new` for the quick start, when every auth field
@@ -210,7 +211,10 @@ mod tests {
                 .lines()
                 .find(|l| l.starts_with(&format!("{name} = ")))
                 .unwrap_or_else(|| panic!("{name} is not a workspace dependency"));
-            assert!(line.contains(&format!("\"{version}\"")), "{name}: workspace has `{line}`, generator emits {version}");
+            assert!(
+                line.contains(&format!("\"{version}\"")),
+                "{name}: workspace has `{line}`, generator emits {version}"
+            );
         }
         let runtime = include_str!("../../../runtime/Cargo.toml");
         assert!(runtime.contains(&format!("version = \"{RUNTIME_VERSION}\"")));

@@ -38,7 +38,10 @@ pub struct EmitError {
 
 impl EmitError {
     pub(crate) fn new(file: impl Into<String>, message: impl Into<String>) -> Self {
-        EmitError { file: file.into(), message: message.into() }
+        EmitError {
+            file: file.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -64,9 +67,16 @@ pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
         owned_dirs: vec![dir.clone()],
         ..Output::default()
     };
-    out.files.insert(PathBuf::from("Cargo.toml"), crate_files::cargo_toml(api, &options.runtime));
-    out.files.insert(PathBuf::from("src/lib.rs"), rust::format_module("src/lib.rs", crate_files::lib_rs(api))?);
-    out.scaffolds.insert(PathBuf::from(crate_files::CUSTOM_MODULE), crate_files::custom_scaffold());
+    out.files.insert(
+        PathBuf::from("Cargo.toml"),
+        crate_files::cargo_toml(api, &options.runtime),
+    );
+    out.files
+        .insert(PathBuf::from("src/lib.rs"), crate_files::lib_rs(api));
+    out.scaffolds.insert(
+        PathBuf::from(crate_files::CUSTOM_MODULE),
+        crate_files::custom_scaffold(),
+    );
     let modules = [
         ("service", rust::service_module(api)),
         ("enums", rust::enums_module(api)),
@@ -80,7 +90,10 @@ pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
     }
     let mut names = Vec::new();
     for (name, tokens) in modules {
-        out.files.insert(dir.join(format!("{name}.rs")), rust::format_module(name, tokens)?);
+        out.files.insert(
+            dir.join(format!("{name}.rs")),
+            rust::format_module(name, tokens)?,
+        );
         names.push(name);
     }
     names.sort_unstable();
@@ -95,11 +108,19 @@ pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
             rust::HEADER
         ),
     );
-    out.files.insert(PathBuf::from("tests/endpoints.rs"), test_files::endpoints_test(api).map_err(|m| EmitError::new("tests/endpoints.rs", m))?);
-    if let Some(text) = test_files::webhook_examples_test(api).map_err(|m| EmitError::new("tests/webhook_examples.rs", m))? {
-        out.files.insert(PathBuf::from("tests/webhook_examples.rs"), text);
+    out.files.insert(
+        PathBuf::from("tests/endpoints.rs"),
+        test_files::endpoints_test(api).map_err(|m| EmitError::new("tests/endpoints.rs", m))?,
+    );
+    if let Some(text) = test_files::webhook_examples_test(api)
+        .map_err(|m| EmitError::new("tests/webhook_examples.rs", m))?
+    {
+        out.files
+            .insert(PathBuf::from("tests/webhook_examples.rs"), text);
     }
-    out.files.insert(PathBuf::from("docs/api.md"), docs::api_markdown(api));
-    out.files.insert(PathBuf::from("openapi.json"), openapi::openapi_json(api)?);
+    out.files
+        .insert(PathBuf::from("docs/api.md"), docs::api_markdown(api));
+    out.files
+        .insert(PathBuf::from("openapi.json"), openapi::openapi_json(api)?);
     Ok(out)
 }

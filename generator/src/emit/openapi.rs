@@ -9,8 +9,8 @@
 use serde_json::{Map, Value, json};
 
 use crate::emit::EmitError;
-use crate::naming::unraw;
 use crate::model::{Api, Code, Endpoint, Field, Object, Response, Retry, Source, Type};
+use crate::naming::unraw;
 
 /// Pattern of the vendor's datetimes; the empty string means absent.
 const DATETIME_PATTERN: &str = r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})?$";
@@ -27,7 +27,9 @@ fn type_schema(t: &Type) -> Value {
         Type::Bool => json!({ "type": "boolean" }),
         Type::Money => json!({ "type": "number", "format": "decimal", "x-money": "major units" }),
         Type::Decimal => json!({ "type": "number", "format": "decimal" }),
-        Type::DateTime => json!({ "type": "string", "pattern": DATETIME_PATTERN, "example": "2023-10-30 05:35:14" }),
+        Type::DateTime => {
+            json!({ "type": "string", "pattern": DATETIME_PATTERN, "example": "2023-10-30 05:35:14" })
+        }
         Type::Date => json!({ "type": "string", "format": "date" }),
         Type::Enum(n) | Type::Object(n) => schema_ref(n),
         Type::Array(inner) => json!({ "type": "array", "items": type_schema(inner) }),
@@ -127,17 +129,23 @@ fn openapi(api: &Api) -> Value {
         let (ty, values): (&str, Vec<Value>) = match e.repr {
             crate::model::EnumRepr::Int => (
                 "integer",
-                e.values.iter().map(|v| match &v.code {
-                    Code::Int(i) => Value::from(*i),
-                    Code::Str(x) => Value::from(x.clone()),
-                }).collect(),
+                e.values
+                    .iter()
+                    .map(|v| match &v.code {
+                        Code::Int(i) => Value::from(*i),
+                        Code::Str(x) => Value::from(x.clone()),
+                    })
+                    .collect(),
             ),
             crate::model::EnumRepr::String => (
                 "string",
-                e.values.iter().map(|v| match &v.code {
-                    Code::Int(i) => Value::from(i.to_string()),
-                    Code::Str(x) => Value::from(x.clone()),
-                }).collect(),
+                e.values
+                    .iter()
+                    .map(|v| match &v.code {
+                        Code::Int(i) => Value::from(i.to_string()),
+                        Code::Str(x) => Value::from(x.clone()),
+                    })
+                    .collect(),
             ),
         };
         let mut desc = format!("{} — {}", e.zh, e.en);
@@ -145,7 +153,10 @@ fn openapi(api: &Api) -> Value {
             desc.push_str(&format!("\n\n{d}"));
         }
         for v in &e.values {
-            desc.push_str(&format!("\n- {}: {} {} / {}", v.code, v.spec_name, v.zh, v.en));
+            desc.push_str(&format!(
+                "\n- {}: {} {} / {}",
+                v.code, v.spec_name, v.zh, v.en
+            ));
         }
         let mut schema = json!({
             "type": ty,
@@ -174,7 +185,11 @@ fn openapi(api: &Api) -> Value {
             _ => None,
         })
         .collect();
-    for o in api.objects.iter().filter(|o| o.kind != crate::model::ObjectKind::Request) {
+    for o in api
+        .objects
+        .iter()
+        .filter(|o| o.kind != crate::model::ObjectKind::Request)
+    {
         schemas.insert(o.rust_name.clone(), object(o, &[]));
     }
     let p = &s.pagination;
@@ -185,7 +200,8 @@ fn openapi(api: &Api) -> Value {
             format!("A page of {t} (page convention, {}).", p.source.as_str()),
             p.source,
         );
-        page["properties"][p.list_field.as_str()] = json!({ "type": "array", "items": schema_ref(t) });
+        page["properties"][p.list_field.as_str()] =
+            json!({ "type": "array", "items": schema_ref(t) });
         if let Some(req) = page["required"].as_array_mut() {
             req.push(p.list_field.clone().into());
         }
@@ -221,9 +237,12 @@ fn openapi(api: &Api) -> Value {
     // Endpoints.
     let mut paths = Map::new();
     for e in &api.endpoints {
-        let Some(req) = api.request_object(e) else { continue };
+        let Some(req) = api.request_object(e) else {
+            continue;
+        };
         let mut req_schema = object(req, &s.auth);
-        req_schema["description"] = format!("Request of {} (auth fields included).", e.method_name).into();
+        req_schema["description"] =
+            format!("Request of {} (auth fields included).", e.method_name).into();
         schemas.insert(req.rust_name.clone(), req_schema);
         let resp_name = response_name(e);
         schemas.insert(
@@ -268,13 +287,15 @@ fn openapi(api: &Api) -> Value {
             op["x-idempotency-key"] = k.clone().into();
         }
         if let Some(ex) = e.examples.iter().find_map(|x| x.request.as_ref())
-            && let Ok(v) = serde_json::from_str::<Value>(ex) {
-                op["requestBody"]["content"]["application/json"]["example"] = v;
-            }
+            && let Ok(v) = serde_json::from_str::<Value>(ex)
+        {
+            op["requestBody"]["content"]["application/json"]["example"] = v;
+        }
         if let Some(ex) = e.examples.iter().find_map(|x| x.response.as_ref())
-            && let Ok(v) = serde_json::from_str::<Value>(ex) {
-                op["responses"]["200"]["content"]["application/json"]["example"] = v;
-            }
+            && let Ok(v) = serde_json::from_str::<Value>(ex)
+        {
+            op["responses"]["200"]["content"]["application/json"]["example"] = v;
+        }
         paths.insert(e.path.clone(), json!({ "post": op }));
     }
 
@@ -288,7 +309,11 @@ fn openapi(api: &Api) -> Value {
         .iter()
         .map(|e| json!({ "code": e.code, "name": e.variant, "zh": e.zh, "en": e.en, "action": e.action, "x-source": e.source.as_str() }))
         .collect();
-    let server = format!("{}{}", s.base_url.trim_end_matches('/'), s.path_prefix.trim_end_matches('/'));
+    let server = format!(
+        "{}{}",
+        s.base_url.trim_end_matches('/'),
+        s.path_prefix.trim_end_matches('/')
+    );
     let mut doc = json!({
         "openapi": "3.0.3",
         "info": {
@@ -344,7 +369,8 @@ fn openapi(api: &Api) -> Value {
 
 /// The document as pretty JSON text with a trailing newline.
 pub(super) fn openapi_json(api: &Api) -> Result<String, EmitError> {
-    let mut text = serde_json::to_string_pretty(&openapi(api)).map_err(|e| EmitError::new("openapi.json", e.to_string()))?;
+    let mut text = serde_json::to_string_pretty(&openapi(api))
+        .map_err(|e| EmitError::new("openapi.json", e.to_string()))?;
     text.push('\n');
     Ok(text)
 }

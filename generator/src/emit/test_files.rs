@@ -8,8 +8,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::emit::rust::module_doc;
-use crate::naming::{ident, unraw};
 use crate::model::{Api, Endpoint, Type};
+use crate::naming::{ident, unraw};
 
 /// A raw string literal token (`r##"..."##`), so JSON reads as JSON.
 fn raw_str(s: &str) -> Result<TokenStream, String> {
@@ -66,18 +66,30 @@ fn round_trip_helpers() -> TokenStream {
 
 pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
     let auth = &api.service.auth;
-    let (args, values): (Vec<TokenStream>, Vec<serde_json::Value>) =
-        auth.iter().enumerate().map(|(i, f)| auth_value(i, &f.ty, &f.wire_name)).unzip();
+    let (args, values): (Vec<TokenStream>, Vec<serde_json::Value>) = auth
+        .iter()
+        .enumerate()
+        .map(|(i, f)| auth_value(i, &f.ty, &f.wire_name))
+        .unzip();
     let mut tests = Vec::new();
     for e in &api.endpoints {
-        let Some(ex) = e.examples.iter().find(|x| x.request.is_some() && x.response.is_some()) else {
+        let Some(ex) = e
+            .examples
+            .iter()
+            .find(|x| x.request.is_some() && x.response.is_some())
+        else {
             continue;
         };
-        let (Some(req_text), Some(resp_text)) = (&ex.request, &ex.response) else { continue };
-        let mut body: serde_json::Value =
-            serde_json::from_str(req_text).map_err(|err| format!("{}: example request: {err}", e.method_name))?;
+        let (Some(req_text), Some(resp_text)) = (&ex.request, &ex.response) else {
+            continue;
+        };
+        let mut body: serde_json::Value = serde_json::from_str(req_text)
+            .map_err(|err| format!("{}: example request: {err}", e.method_name))?;
         let Some(map) = body.as_object_mut() else {
-            return Err(format!("{}: example request is not an object", e.method_name));
+            return Err(format!(
+                "{}: example request is not an object",
+                e.method_name
+            ));
         };
         for (f, v) in auth.iter().zip(&values) {
             map.insert(f.wire_name.clone(), v.clone());
@@ -86,14 +98,23 @@ pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
         for f in auth {
             fields.remove(&f.wire_name);
         }
-        let expected_body = raw_str(&serde_json::to_string_pretty(&body).map_err(|e| e.to_string())?)?;
+        let expected_body =
+            raw_str(&serde_json::to_string_pretty(&body).map_err(|e| e.to_string())?)?;
         let request = raw_str(&serde_json::to_string(&fields).map_err(|e| e.to_string())?)?;
         let response = raw_str(resp_text.trim_end())?;
-        let resp_value: serde_json::Value =
-            serde_json::from_str(resp_text).map_err(|err| format!("{}: example response: {err}", e.method_name))?;
-        let data_value = resp_value.get(&api.service.envelope.data).cloned().unwrap_or(serde_json::Value::Null);
+        let resp_value: serde_json::Value = serde_json::from_str(resp_text)
+            .map_err(|err| format!("{}: example response: {err}", e.method_name))?;
+        let data_value = resp_value
+            .get(&api.service.envelope.data)
+            .cloned()
+            .unwrap_or(serde_json::Value::Null);
         let data = raw_str(&serde_json::to_string_pretty(&data_value).map_err(|e| e.to_string())?)?;
-        tests.push(endpoint_test(api, e, &ex.name, [expected_body, request, response, data]));
+        tests.push(endpoint_test(
+            api,
+            e,
+            &ex.name,
+            [expected_body, request, response, data],
+        ));
     }
     let doc = module_doc(
         "Every endpoint with a complete example in the spec, called once against a loopback\n\
@@ -105,6 +126,7 @@ pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
     let krate = format_ident!("{}", api.service.package.crate_ident());
     let tokens = quote! {
         #doc
+        #![cfg_attr(rustfmt, rustfmt::skip)]
         use #krate::{Client, Credentials};
         use serde_json::Value;
         use wiremock::matchers::{body_json, method, path};
@@ -148,11 +170,20 @@ fn endpoint_test(
 ) -> TokenStream {
     let name = format_ident!("{}", unraw(&e.method_name));
     let method = ident(&e.method_name);
-    let group = api.groups.iter().find(|g| g.spec_key == e.group_key).map(|g| ident(&g.accessor_method));
+    let group = api
+        .groups
+        .iter()
+        .find(|g| g.spec_key == e.group_key)
+        .map(|g| ident(&g.accessor_method));
     let req = format_ident!("{}", e.request_type);
     let krate = format_ident!("{}", api.service.package.crate_ident());
-    let url = e.full_path.replace("{version}", &api.service.default_version);
-    let doc = format!(" `{}` with its example \"{example}\".", unraw(&e.method_name));
+    let url = e
+        .full_path
+        .replace("{version}", &api.service.default_version);
+    let doc = format!(
+        " `{}` with its example \"{example}\".",
+        unraw(&e.method_name)
+    );
     let call = quote!(client(&server).#group().#method(&request).await.expect("call succeeds"));
     let data_const = match e.response {
         crate::model::Response::Empty => quote!(),
@@ -183,19 +214,27 @@ fn endpoint_test(
 /// `tests/webhook_examples.rs`: every webhook example in the spec parses into
 /// the variant of its tag, and its payload survives a round trip exactly.
 pub(super) fn webhook_examples_test(api: &Api) -> Result<Option<String>, String> {
-    let Some(w) = &api.webhooks else { return Ok(None) };
+    let Some(w) = &api.webhooks else {
+        return Ok(None);
+    };
     let mut tests = Vec::new();
     for k in &w.kinds {
         for (i, ex) in k.examples.iter().enumerate() {
             let Some(body) = &ex.request else { continue };
-            let value: serde_json::Value =
-                serde_json::from_str(body).map_err(|e| format!("webhook example {}: {e}", ex.name))?;
+            let value: serde_json::Value = serde_json::from_str(body)
+                .map_err(|e| format!("webhook example {}: {e}", ex.name))?;
             let Some(map) = value.as_object() else {
                 return Err(format!("webhook example {} is not an object", ex.name));
             };
-            let tag = map.get(&w.tag_field).and_then(|t| t.as_str()).unwrap_or_default();
+            let tag = map
+                .get(&w.tag_field)
+                .and_then(|t| t.as_str())
+                .unwrap_or_default();
             let Some(event) = k.events.iter().find(|e| e.tag == tag) else {
-                return Err(format!("webhook example {}: tag `{tag}` is not a tag of `{}`", ex.name, k.spec_key));
+                return Err(format!(
+                    "webhook example {}: tag `{tag}` is not a tag of `{}`",
+                    ex.name, k.spec_key
+                ));
             };
             let data = match map.get(&w.data_field) {
                 Some(d) => d.clone(),
@@ -234,6 +273,7 @@ pub(super) fn webhook_examples_test(api: &Api) -> Result<Option<String>, String>
     let krate = format_ident!("{}", api.service.package.crate_ident());
     let tokens = quote! {
         #doc
+        #![cfg_attr(rustfmt, rustfmt::skip)]
         use #krate::webhooks;
         use serde_json::Value;
 
@@ -241,5 +281,7 @@ pub(super) fn webhook_examples_test(api: &Api) -> Result<Option<String>, String>
 
         #(#tests)*
     };
-    crate::emit::rust::format_module("tests/webhook_examples.rs", tokens).map(Some).map_err(|e| e.message)
+    crate::emit::rust::format_module("tests/webhook_examples.rs", tokens)
+        .map(Some)
+        .map_err(|e| e.message)
 }

@@ -132,7 +132,11 @@ impl Resolver<'_> {
             if let Some(s) = service {
                 for f in &fields {
                     if let Some(a) = s.auth.iter().find(|a| a.wire_name == f.wire_name) {
-                        let loc = v.request.keys().find(|k| k.value == f.wire_name).map(|k| k.loc);
+                        let loc = v
+                            .request
+                            .keys()
+                            .find(|k| k.value == f.wire_name)
+                            .map(|k| k.loc);
                         if let Some(loc) = loc {
                             self.report
                                 .err(

@@ -181,7 +181,8 @@ impl JsonScanner<'_> {
 mod tests {
     use super::*;
 
-    const JSON: &str = r#"{"code": 0, "data": {"list": [{"id": 1}, {"id": 2, "status": "A"}], "total": 2}}"#;
+    const JSON: &str =
+        r#"{"code": 0, "data": {"list": [{"id": 1}, {"id": 2, "status": "A"}], "total": 2}}"#;
 
     fn at(path: &str) -> &'static str {
         let i = json_path_offset(JSON, path).expect("path exists");
@@ -215,7 +216,10 @@ mod tests {
     fn token_ends() {
         let line = r#"  "status": "A\"B", "n": 12}"#;
         assert_eq!(&line[2..token_end_json(line, 2, line.len())], "\"status\"");
-        assert_eq!(&line[12..token_end_json(line, 12, line.len())], "\"A\\\"B\"");
+        assert_eq!(
+            &line[12..token_end_json(line, 12, line.len())],
+            "\"A\\\"B\""
+        );
         let n = line.find("12").unwrap();
         assert_eq!(&line[n..token_end_json(line, n, line.len())], "12");
         assert_eq!(token_end_json("{}", 0, 2), 1);

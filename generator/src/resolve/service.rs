@@ -65,7 +65,10 @@ impl Resolver<'_> {
                 .hint = Some("write it `{ type: int, required: false, ... }`".into());
         }
         let response = self.fields(file, &v.pagination.response, v.pagination.source, "Page");
-        match response.iter().find(|f| f.wire_name == v.pagination.total_field) {
+        match response
+            .iter()
+            .find(|f| f.wire_name == v.pagination.total_field)
+        {
             Some(f) if matches!(f.ty, Type::Long | Type::Int) => {}
             Some(_) => {
                 self.report
@@ -149,7 +152,11 @@ impl Resolver<'_> {
             Some(ver) => {
                 if !is_semver(&ver.value) {
                     self.report
-                        .err(file, &ver.referenced, format!("`{}` is not a version `MAJOR.MINOR.PATCH`", ver.value))
+                        .err(
+                            file,
+                            &ver.referenced,
+                            format!("`{}` is not a version `MAJOR.MINOR.PATCH`", ver.value),
+                        )
                         .hint = Some("write it like `0.1.0` or `1.2.3-beta.1`".into());
                 }
                 ver.value.clone()
@@ -290,8 +297,20 @@ impl Resolver<'_> {
 fn is_crate_name(s: &str) -> bool {
     s.len() <= 64
         && s.starts_with(|c: char| c.is_ascii_alphabetic())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        && !matches!(s, "test" | "core" | "std" | "alloc" | "proc_macro" | "proc-macro" | "self" | "crate" | "super")
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && !matches!(
+            s,
+            "test"
+                | "core"
+                | "std"
+                | "alloc"
+                | "proc_macro"
+                | "proc-macro"
+                | "self"
+                | "crate"
+                | "super"
+        )
 }
 
 /// The crate name made from the English title: kebab-case ASCII, `api-client` when nothing usable remains.
@@ -305,7 +324,11 @@ fn default_crate_name(title_en: &str) -> String {
     let name = name.trim_start_matches(|c: char| !c.is_ascii_alphabetic());
     let name: String = name.chars().take(64).collect();
     let name = name.trim_end_matches('-').to_owned();
-    if is_crate_name(&name) { name } else { "api-client".to_owned() }
+    if is_crate_name(&name) {
+        name
+    } else {
+        "api-client".to_owned()
+    }
 }
 
 /// `MAJOR.MINOR.PATCH` with an optional `-pre` or `+build` suffix of `[0-9A-Za-z.-]`.
@@ -316,9 +339,15 @@ fn is_semver(s: &str) -> bool {
     };
     let parts: Vec<&str> = core.split('.').collect();
     parts.len() == 3
-        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (p.len() == 1 || !p.starts_with('0')))
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && (p.len() == 1 || !p.starts_with('0'))
+        })
         && !rest.is_empty()
-        && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'+')
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'+')
 }
 
 #[cfg(test)]
@@ -327,7 +356,10 @@ mod package_tests {
 
     #[test]
     fn crate_names_from_titles() {
-        assert_eq!(default_crate_name("Card and wallet OPEN-API"), "card-and-wallet-open-api");
+        assert_eq!(
+            default_crate_name("Card and wallet OPEN-API"),
+            "card-and-wallet-open-api"
+        );
         assert_eq!(default_crate_name("3PL Parcel API"), "pl-parcel-api");
         assert_eq!(default_crate_name("卡与钱包"), "api-client");
         assert_eq!(default_crate_name(""), "api-client");

@@ -118,6 +118,9 @@ mod tests {
 
     #[test]
     fn consts_after_a_semicolon_item_are_spaced() {
-        assert_eq!(space_items("const A: i32 = 1;\nconst B: i32 = 2;\n"), "const A: i32 = 1;\n\nconst B: i32 = 2;\n");
+        assert_eq!(
+            space_items("const A: i32 = 1;\nconst B: i32 = 2;\n"),
+            "const A: i32 = 1;\n\nconst B: i32 = 2;\n"
+        );
     }
 }

@@ -55,7 +55,11 @@ pub(crate) fn field_doc(f: &Field) -> String {
     if let Some(note) = &f.note {
         s.push_str(&format!("\n\n{}", md(note)));
     }
-    let mut facts = vec![format!("Wire name `{}`, `{}`", f.wire_name, f.ty.spec_name())];
+    let mut facts = vec![format!(
+        "Wire name `{}`, `{}`",
+        f.wire_name,
+        f.ty.spec_name()
+    )];
     if !f.required {
         facts.push("optional".into());
     } else if f.nullable {
