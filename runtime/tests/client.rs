@@ -503,3 +503,29 @@ fn build_rejects_bad_configuration() {
     assert_eq!(client.version(), "v1");
     assert_eq!(client.credentials().account, ACCOUNT);
 }
+
+#[tokio::test]
+async fn unknown_field_messages_do_not_echo_the_key() {
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Strict {
+        id: i64,
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ok(&format!(r#"{{"id":1,"{CARD_NO}":true}}"#)))
+        .mount(&server)
+        .await;
+    let err = client_for(&server)
+        .execute::<_, Strict>(&GET_ITEM, &get_item())
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Decode { message, .. } => {
+            assert!(message.starts_with("unknown field `…`, expected"), "{message}");
+        }
+        other => panic!("expected Decode, got {other:?}"),
+    }
+    assert_clean(&err);
+}
