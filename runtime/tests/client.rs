@@ -258,7 +258,10 @@ async fn http_502_html_gives_a_bounded_scrubbed_excerpt() {
         other => panic!("expected Http, got {other:?}"),
     }
     assert!(err.is_retryable());
-    assert_eq!(err.to_string(), "get_item: unexpected HTTP status 502 Bad Gateway");
+    assert_eq!(
+        err.to_string(),
+        "get_item: unexpected HTTP status 502 Bad Gateway"
+    );
     assert_clean(&err);
 }
 
@@ -280,7 +283,10 @@ async fn truncated_json_is_a_decode_error() {
         "{err:?}"
     );
     assert!(!err.is_retryable());
-    assert!(err.to_string().starts_with("get_item: could not decode the response: "));
+    assert!(
+        err.to_string()
+            .starts_with("get_item: could not decode the response: ")
+    );
 }
 
 #[tokio::test]
@@ -304,7 +310,10 @@ async fn decode_error_names_the_path_and_hides_the_value() {
         }
         other => panic!("expected Decode, got {other:?}"),
     }
-    assert!(err.to_string().contains("at `result.list[1].amount`"), "{err}");
+    assert!(
+        err.to_string().contains("at `result.list[1].amount`"),
+        "{err}"
+    );
     assert_clean(&err);
 
     // Same for a wrong type on an integer field.
@@ -357,7 +366,16 @@ async fn a_request_that_is_not_an_object_is_an_encode_error() {
         .execute::<_, Empty>(&PAY, &42)
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Encode { endpoint: "pay", .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Encode {
+                endpoint: "pay",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert!(!err.is_retryable());
 }
 
@@ -381,7 +399,10 @@ async fn oversize_body_with_content_length_is_refused() {
     assert!(!err.is_retryable());
 
     // Exactly at the limit is fine.
-    let body = format!(r#"{{"status":200,"msg":"ok","result":"{}"}}"#, "x".repeat(100));
+    let body = format!(
+        r#"{{"status":200,"msg":"ok","result":"{}"}}"#,
+        "x".repeat(100)
+    );
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(envelope(&body))
@@ -523,7 +544,10 @@ async fn unknown_field_messages_do_not_echo_the_key() {
         .unwrap_err();
     match &err {
         Error::Decode { message, .. } => {
-            assert!(message.starts_with("unknown field `…`, expected"), "{message}");
+            assert!(
+                message.starts_with("unknown field `…`, expected"),
+                "{message}"
+            );
         }
         other => panic!("expected Decode, got {other:?}"),
     }

@@ -86,7 +86,11 @@ fn int_or_string_codes() {
 #[test]
 fn empty_reads_anything_and_writes_an_object() {
     for json in ["null", "{}", r#"{"a":[1,2]}"#, "3", r#""x""#] {
-        assert_eq!(serde_json::from_str::<Empty>(json).ok(), Some(Empty), "{json}");
+        assert_eq!(
+            serde_json::from_str::<Empty>(json).ok(),
+            Some(Empty),
+            "{json}"
+        );
     }
     assert_eq!(serde_json::to_string(&Empty).unwrap(), "{}");
 }

@@ -50,12 +50,16 @@ async fn walks_three_pages_in_order() {
 async fn pages_are_fetched_lazily() {
     let server = MockServer::start().await;
     Mock::given(body_partial_json(json!({"page": 1})))
-        .respond_with(ok(r#"{"total":4,"list":[{"id":1,"amount":1},{"id":2,"amount":2}]}"#))
+        .respond_with(ok(
+            r#"{"total":4,"list":[{"id":1,"amount":1},{"id":2,"amount":2}]}"#,
+        ))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(body_partial_json(json!({"page": 2})))
-        .respond_with(ok(r#"{"total":4,"list":[{"id":3,"amount":3},{"id":4,"amount":4}]}"#))
+        .respond_with(ok(
+            r#"{"total":4,"list":[{"id":3,"amount":3},{"id":4,"amount":4}]}"#,
+        ))
         .expect(0)
         .mount(&server)
         .await;
@@ -139,7 +143,10 @@ async fn yields_an_error_once_then_ends() {
     ));
     assert!(matches!(
         stream.try_next().await,
-        Err(Error::Http { endpoint: "list_items", .. })
+        Err(Error::Http {
+            endpoint: "list_items",
+            ..
+        })
     ));
     assert!(matches!(stream.try_next().await, Ok(None)));
 

@@ -33,7 +33,12 @@ async fn slow_response_times_out() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Timeout { endpoint: "get_item" }),
+        matches!(
+            err,
+            Error::Timeout {
+                endpoint: "get_item"
+            }
+        ),
         "{err:?}"
     );
     assert!(err.is_retryable());
@@ -139,7 +144,8 @@ async fn retry_after_is_reported_on_429_and_503_only() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(
-            ResponseTemplate::new(429).insert_header("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT"),
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT"),
         )
         .mount(&server)
         .await;
@@ -148,7 +154,16 @@ async fn retry_after_is_reported_on_429_and_503_only() {
         .execute::<_, Empty>(&GET_ITEM, &get_item())
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Http { retry_after: None, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Http {
+                retry_after: None,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -200,7 +215,16 @@ async fn never_op_is_not_retried_after_503() {
         .execute::<_, Empty>(&PAY, &pay())
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Http { endpoint: "pay", .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Http {
+                endpoint: "pay",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert!(err.is_retryable()); // transient, but not safe to re-send for this operation
 }
 
@@ -213,10 +237,7 @@ async fn never_op_is_not_retried_after_timeout() {
         .mount(&server)
         .await;
     let client = client_with(&server.uri(), |b| b.timeout(Duration::from_millis(100)));
-    let err = client
-        .execute::<_, Empty>(&PAY, &pay())
-        .await
-        .unwrap_err();
+    let err = client.execute::<_, Empty>(&PAY, &pay()).await.unwrap_err();
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
 }
 
@@ -270,16 +291,19 @@ async fn never_op_is_retried_after_a_connect_error() {
         )
     });
     let started = Instant::now();
-    let err = client
-        .execute::<_, Empty>(&PAY, &pay())
-        .await
-        .unwrap_err();
+    let err = client.execute::<_, Empty>(&PAY, &pay()).await.unwrap_err();
     assert!(
         started.elapsed() >= Duration::from_millis(150),
         "not retried"
     );
     assert!(
-        matches!(err, Error::Connect { endpoint: "pay", .. }),
+        matches!(
+            err,
+            Error::Connect {
+                endpoint: "pay",
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert!(err.is_retryable());

@@ -82,7 +82,8 @@ impl WebhookEvent for Ev {
     }
 }
 
-const PAYMENT: &str = r#"{ "id": "pay_1", "amount": 12345678901234567.10, "card_no": "4111111111111111" }"#;
+const PAYMENT: &str =
+    r#"{ "id": "pay_1", "amount": 12345678901234567.10, "card_no": "4111111111111111" }"#;
 
 fn parse(body: &[u8]) -> Result<Ev, WebhookError> {
     Parser::<Ev>::new().parse(body)
@@ -103,7 +104,10 @@ fn flat(tag: &str, object: &str) -> String {
 
 #[test]
 fn both_shapes_parse_with_the_spec_field_names() {
-    for body in [enveloped("payment.paid", PAYMENT), flat("payment.paid", PAYMENT)] {
+    for body in [
+        enveloped("payment.paid", PAYMENT),
+        flat("payment.paid", PAYMENT),
+    ] {
         let event = parse(body.as_bytes()).unwrap_or_else(|e| panic!("{e}\n{body}"));
         let Ev::Paid(payment) = &event else {
             panic!("expected Paid, got {event:?}")
@@ -205,7 +209,8 @@ fn malformed_bodies_are_typed_errors_without_body_text() {
     );
     // Duplicate keys inside the object are the payload type's business (serde rejects them
     // for a struct).
-    let body = r#"{"type": "payment.paid", "object": {"id": "a", "id": "b", "amount": 1, "card_no": ""}}"#;
+    let body =
+        r#"{"type": "payment.paid", "object": {"id": "a", "id": "b", "amount": 1, "card_no": ""}}"#;
     assert!(matches!(
         parse(body.as_bytes()),
         Err(WebhookError::Decode { .. })
@@ -245,9 +250,9 @@ fn decode_errors_name_the_path_in_the_received_body() {
     assert!(message.contains("expected"), "{message}");
     assert!(!format!("{error} {error:?}").contains("4111"), "{error:?}");
     assert!(
-        error
-            .to_string()
-            .starts_with("webhook `payment.paid`: could not decode the payload at `object.amount`: "),
+        error.to_string().starts_with(
+            "webhook `payment.paid`: could not decode the payload at `object.amount`: "
+        ),
         "{error}"
     );
 
@@ -277,8 +282,7 @@ fn decode_errors_name_the_path_in_the_received_body() {
     assert_eq!(message, "missing field `id`");
 
     // An object that is not an object.
-    let error =
-        parse(br#"{"type": "payment.paid", "object": "4111111111111111"}"#).unwrap_err();
+    let error = parse(br#"{"type": "payment.paid", "object": "4111111111111111"}"#).unwrap_err();
     assert!(
         matches!(&error, WebhookError::Decode { path, .. } if path == "object"),
         "{error:?}"
@@ -348,7 +352,13 @@ fn oversized_body_is_refused_before_parsing() {
 #[test]
 fn ack_comes_from_the_spec() {
     let ack: Ack = Ev::SPEC.ack();
-    assert_eq!(ack, Ack { status: 204, body: "" });
+    assert_eq!(
+        ack,
+        Ack {
+            status: 204,
+            body: ""
+        }
+    );
     assert_eq!(ack.content_type(), "application/json");
 }
 
@@ -437,7 +447,10 @@ fn signature_accepted_and_tampered_body_rejected() {
         verifier.verify(&signed, tampered.as_bytes()).unwrap_err()
     );
     assert!(!shown.contains(SECRET), "{shown}");
-    assert!(shown.contains("signature does not match the body"), "{shown}");
+    assert!(
+        shown.contains("signature does not match the body"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -545,7 +558,13 @@ fn tracing_shows_tags_and_error_kinds_only() {
     assert!(captured.contains("error=decode"), "{captured}");
     assert!(captured.contains("error=malformed"), "{captured}");
     assert!(captured.contains("error=signature_missing"), "{captured}");
-    for secret in [CARD_NO, &CARD_NO[..12], "pay_1", "12345678901234567", SECRET] {
+    for secret in [
+        CARD_NO,
+        &CARD_NO[..12],
+        "pay_1",
+        "12345678901234567",
+        SECRET,
+    ] {
         assert!(!captured.contains(secret), "{secret} leaked:\n{captured}");
     }
 }
