@@ -113,16 +113,23 @@ fn looks_like_field_name(key: &str) -> bool {
 /// Removes values copied from the body out of a serde error message.
 ///
 /// serde formats type errors as `invalid type: string "4111…", expected i64` (likewise
-/// `invalid value:` and ``unknown variant `x`, expected …``): the part before `, expected` may
-/// quote the offending value and is reduced to its kind (`string "…"`). Everything else keeps
-/// its text but has double-quoted literals replaced, as a safety net for custom messages.
+/// `invalid value:`, ``unknown variant `x`, expected …`` and ``unknown field `x`, expected …``,
+/// where the unknown key may be a card number): the part before `, expected` may quote the
+/// offending value and is reduced to its kind (`string "…"`). Everything else keeps its text
+/// but has double-quoted literals replaced, as a safety net for custom messages.
 pub(crate) fn sanitize(message: &str) -> String {
-    for prefix in ["invalid type: ", "invalid value: ", "unknown variant "] {
+    for prefix in [
+        "invalid type: ",
+        "invalid value: ",
+        "unknown variant ",
+        "unknown field ",
+    ] {
         if let Some(rest) = message.strip_prefix(prefix) {
             // `rfind`: the value itself might contain ", expected ", our expectation does not.
             let end = rest
                 .rfind(", expected ")
                 .or_else(|| rest.rfind(", there are no variants"))
+                .or_else(|| rest.rfind(", there are no fields"))
                 .unwrap_or(rest.len());
             let (unexpected, tail) = rest.split_at(end);
             let kind = unexpected.split(['"', '`']).next().unwrap_or_default();
@@ -262,6 +269,14 @@ mod tests {
             (
                 "invalid type: map, expected a string",
                 "invalid type: map, expected a string",
+            ),
+            (
+                "unknown field `4111111111111111`, expected `id` or `amount`",
+                "unknown field `…`, expected `id` or `amount`",
+            ),
+            (
+                "unknown field `4111111111111111`, there are no fields",
+                "unknown field `…`, there are no fields",
             ),
             ("missing field `amount`", "missing field `amount`"),
             (

@@ -141,7 +141,7 @@ impl<C: BusinessCode> Error<C> {
     /// This says nothing about whether retrying is *safe*: after a timeout, a transport error,
     /// a 5xx or a business error the request may already have been processed. Only
     /// [`Error::Connect`] guarantees it was never sent. The client retries automatically
-    /// according to each operation's [`RetryClass`](crate::runtime::RetryClass).
+    /// according to each operation's [`RetryClass`](crate::RetryClass).
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Connect { .. } | Self::Timeout { .. } => true,

@@ -59,9 +59,16 @@
 //!     retry: RetryClass::Safe,
 //! };
 //!
+//! /// What a generated endpoint method boils down to.
+//! async fn get_item(client: &Client<Shop>, id: &str) -> apigen_runtime::Result<String, Code> {
+//!     client.execute(&GET_ITEM, &serde_json::json!({ "item_id": id })).await
+//! }
+//!
 //! # fn main() -> Result<(), apigen_runtime::Error<Code>> {
-//! let client: Client<Shop> = Client::builder("https://shop.example").credentials(Key).build()?;
-//! # let _ = (client, GET_ITEM);
+//! let client = Client::<Shop>::builder("https://shop.example").credentials(Key).build()?;
+//! assert_eq!(client.base_url(), "https://shop.example");
+//! assert_eq!(client.version(), "v1");
+//! # let _ = get_item(&client, "it-1"); // a future: not run here (no server)
 //! # Ok(())
 //! # }
 //! ```

@@ -531,7 +531,7 @@ impl Ack {
 /// (before parsing).
 ///
 /// The vendor documents no signature, so nothing calls a verifier for you: construct one and
-/// call [`verify`](Self::verify) before [`parse`] when the vendor has confirmed a scheme.
+/// call [`verify`](Self::verify) before [`parse`](Parser::parse) when the vendor has confirmed a scheme.
 /// [`HmacSha256Verifier`] implements the most likely one; implement this trait for any other.
 pub trait Verifier: Send + Sync {
     /// `Ok(())` when the delivery is authentic.
