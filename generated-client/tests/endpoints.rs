@@ -6,10 +6,11 @@
 //! included), and the decoded response, serialized again, must equal the example's data.
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use ::apigen_runtime::testing::plain_numbers;
 use card_wallet::{Client, Credentials};
 use serde_json::Value;
-use wiremock::matchers::{body_json, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::matchers::{method, path};
+use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
 /// A client for `server` with the test credentials.
 fn client(server: &MockServer) -> Client {
@@ -20,13 +21,23 @@ fn client(server: &MockServer) -> Client {
         .expect("client builds")
 }
 
+/// Matches a request whose JSON body is exactly this one, numbers by their decimal text.
+struct ExactJsonBody(Value);
+
+impl Match for ExactJsonBody {
+    fn matches(&self, request: &Request) -> bool {
+        serde_json::from_slice(&request.body)
+            .is_ok_and(|body| plain_numbers(body) == self.0)
+    }
+}
+
 /// Mount `response` for `POST url` with exactly `body`, expecting one call.
 async fn serve(url: &str, body: &str, response: &str) -> MockServer {
     let server = MockServer::start().await;
     let body: Value = serde_json::from_str(body).expect("expected body is JSON");
     Mock::given(method("POST"))
         .and(path(url))
-        .and(body_json(body))
+        .and(ExactJsonBody(plain_numbers(body)))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_raw(response.to_owned(), "application/json"),
@@ -37,33 +48,11 @@ async fn serve(url: &str, body: &str, response: &str) -> MockServer {
     server
 }
 
-/// The JSON with empty strings and nulls dropped: the client reads `""`
-/// datetimes as `None` and skips absent optional fields.
-fn normalize(v: Value) -> Value {
-    match v {
-        Value::Object(map) => {
-            Value::Object(
-                map
-                    .into_iter()
-                    .filter(|(_, v)| !(v.is_null() || v.as_str() == Some("")))
-                    .map(|(k, v)| (k, normalize(v)))
-                    .collect(),
-            )
-        }
-        Value::Array(items) => Value::Array(items.into_iter().map(normalize).collect()),
-        other => other,
-    }
-}
-
-/// `decoded`, serialized again and normalized, equals the `expected` JSON.
+/// `decoded`, serialized again, equals the `expected` JSON: numbers by their decimal
+/// text, `null` and `""` members dropped (the client reads `""` datetimes as absent
+/// and skips absent optional fields).
 fn assert_round_trip<T: serde::Serialize>(decoded: &T, expected: &str) {
-    let expected = normalize(
-        serde_json::from_str(expected).expect("expected JSON parses"),
-    );
-    let actual = normalize(
-        serde_json::to_value(decoded).expect("decoded value serializes"),
-    );
-    assert_eq!(actual, expected);
+    ::apigen_runtime::testing::assert_json_matches(decoded, expected);
 }
 
 /// `list_wallets` with its example "first page of USD wallets".

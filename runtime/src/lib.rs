@@ -85,6 +85,7 @@ pub mod redact;
 mod retry;
 pub mod serde;
 mod service;
+pub mod testing;
 pub mod webhook;
 
 pub use client::{Client, ClientBuilder};

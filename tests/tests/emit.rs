@@ -9,10 +9,17 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// Generate as `cargo xtask gen` does for a crate beside `runtime/` (like `generated-client/`).
 fn generate(spec: &Path) -> apigen::Output {
     let api =
         apigen::load_api(spec).unwrap_or_else(|report| panic!("spec does not load:\n{report}"));
-    apigen::emit::emit(&api, &apigen::emit::Options::default()).expect("emitters succeed")
+    let options = apigen::emit::Options {
+        runtime: apigen::emit::RuntimeDependency {
+            path: Some("../runtime".to_owned()),
+            ..apigen::emit::RuntimeDependency::default()
+        },
+    };
+    apigen::emit::emit(&api, &options).expect("emitters succeed")
 }
 
 #[test]

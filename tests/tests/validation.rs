@@ -407,6 +407,7 @@ cases! {
     example_missing_required_field => 1,
     example_undeclared_field => 1,
     example_bad_datetime => 1,
+    example_impossible_datetime => 1,
     example_envelope_code => 1,
     example_envelope_not_object => 1,
     example_request_undeclared_field => 1,

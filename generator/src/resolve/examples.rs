@@ -350,21 +350,40 @@ impl Checker<'_> {
                     bad("a boolean")
                 }
             }
-            Type::Money | Type::Decimal => {
-                if !v.is_number() {
-                    bad("a decimal number")
-                }
-            }
-            Type::DateTime => {
-                if !v.as_str().is_some_and(is_datetime) {
-                    bad("a datetime \"YYYY-MM-DD HH:MM:SS\"")
-                }
-            }
-            Type::Date => {
-                if !v.as_str().is_some_and(is_date) {
-                    bad("a date \"YYYY-MM-DD\"")
-                }
-            }
+            Type::Money | Type::Decimal => match v {
+                J::Number(n) if !is_exact_decimal(&n.to_string()) => out.push((
+                    path.into(),
+                    format!(
+                        "expected a decimal number the client can hold exactly (at most 28 \
+                         significant digits), found {n}"
+                    ),
+                )),
+                J::Number(_) => {}
+                _ => bad("a decimal number"),
+            },
+            Type::DateTime => match v.as_str() {
+                Some(s) if !is_datetime(s) => out.push((
+                    path.into(),
+                    format!(
+                        "expected a datetime \"YYYY-MM-DD HH:MM:SS\" that exists on the \
+                         calendar, found {}",
+                        quoted(s)
+                    ),
+                )),
+                Some(_) => {}
+                None => bad("a datetime \"YYYY-MM-DD HH:MM:SS\""),
+            },
+            Type::Date => match v.as_str() {
+                Some(s) if !is_date(s) => out.push((
+                    path.into(),
+                    format!(
+                        "expected a date \"YYYY-MM-DD\" that exists on the calendar, found {}",
+                        quoted(s)
+                    ),
+                )),
+                Some(_) => {}
+                None => bad("a date \"YYYY-MM-DD\""),
+            },
             Type::Enum(name) => {
                 let Some(e) = self.api.enum_(name) else {
                     return;
@@ -417,28 +436,92 @@ fn kind_of(v: &serde_json::Value) -> &'static str {
     }
 }
 
+/// A number text `rust_decimal` reads exactly, as the generated client does (plain or with an
+/// exponent, at most 28 significant digits).
+fn is_exact_decimal(text: &str) -> bool {
+    rust_decimal::Decimal::from_str_exact(text).is_ok()
+        || (text.contains(['e', 'E']) && rust_decimal::Decimal::from_scientific(text).is_ok())
+}
+
+/// `s` quoted for a message, cut to 40 characters.
+fn quoted(s: &str) -> String {
+    let cut: String = s.chars().take(40).collect();
+    if cut.len() < s.len() {
+        format!("{cut:?}…")
+    } else {
+        format!("{cut:?}")
+    }
+}
+
+/// `"YYYY-MM-DD HH:MM:SS"` naming a real calendar instant, read exactly as the runtime reads
+/// it (`apigen_runtime::serde::datetime`), so an example that passes here decodes there.
 fn is_datetime(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 19
-        && is_date(&s[..10])
-        && b[10] == b' '
-        && digits(&b[11..13])
-        && b[13] == b':'
-        && digits(&b[14..16])
-        && b[16] == b':'
-        && digits(&b[17..19])
+    const FORMAT: &[time::format_description::BorrowedFormatItem<'_>] =
+        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    time::PrimitiveDateTime::parse(s, FORMAT).is_ok()
 }
 
+/// `"YYYY-MM-DD"` naming a real calendar day, read as the runtime reads it.
 fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && digits(&b[..4])
-        && b[4] == b'-'
-        && digits(&b[5..7])
-        && b[7] == b'-'
-        && digits(&b[8..10])
+    const FORMAT: &[time::format_description::BorrowedFormatItem<'_>] =
+        time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s, FORMAT).is_ok()
 }
 
-fn digits(b: &[u8]) -> bool {
-    b.iter().all(u8::is_ascii_digit)
+#[cfg(test)]
+mod tests {
+    use super::{is_date, is_datetime};
+
+    #[test]
+    fn datetimes_are_real_calendar_instants() {
+        assert!(is_datetime("2024-02-29 23:59:59"));
+        assert!(is_datetime("2023-10-30 05:35:14"));
+        for bad in [
+            "2024-02-30 25:61:00",
+            "2023-02-29 00:00:00",
+            "2024-13-01 00:00:00",
+            "2024-01-01T00:00:00",
+            "2024-01-01 00:00",
+            "2024-01-01 00:00:00 ",
+            "",
+            "２０２４-01-01 00:00", // multi-byte, 19 bytes long: no slicing panic
+        ] {
+            assert!(!is_datetime(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn money_must_fit_a_decimal_exactly() {
+        for ok in [
+            "10",
+            "10.00",
+            "12.345678901234567890",
+            "0E-2",
+            "1.5e3",
+            "-0.10",
+        ] {
+            assert!(super::is_exact_decimal(ok), "{ok}");
+        }
+        for bad in [
+            "1e40",
+            "123456789012345678901234567890",
+            "0.00000000000000000000000000001",
+        ] {
+            assert!(!super::is_exact_decimal(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_are_real_calendar_days() {
+        assert!(is_date("2024-02-29"));
+        for bad in [
+            "2023-02-29",
+            "2024-04-31",
+            "2024-1-01",
+            "20240101",
+            "é024-01-01",
+        ] {
+            assert!(!is_date(bad), "{bad}");
+        }
+    }
 }
