@@ -64,7 +64,7 @@ pub struct SpecFile {
     pub webhooks: Option<Spanned<Webhooks>>,
 }
 
-/// Where a fact comes from (see `shared/reference/README.md`).
+/// Where a fact comes from (see "Provenance" in `spec/README.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
