@@ -28,6 +28,7 @@
 //! * `APIGEN_ANY_SPEC_CASES`, `APIGEN_ANY_SPEC_EMIT_CASES`: case counts (see above).
 //! * `APIGEN_ANY_SPEC_ONLY=i`: run only case `i` (in both tests).
 //! * `APIGEN_ANY_SPEC_KEEP=1`: keep the folders of passing cases too.
+//! * `APIGEN_ANY_SPEC_PRINT=1`: print every spec of the load/emit test, and every refusal.
 //!
 //! Disk: `<target>/any-spec/` is wiped at the start of every run of the compile test and each
 //! passing case's folder is removed when done, so only failing cases stay (with their spec in
@@ -78,9 +79,6 @@ impl Rng {
     }
     fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         &xs[self.below(xs.len())]
-    }
-    fn i64(&mut self) -> i64 {
-        self.0.next_u64() as i64
     }
 }
 
@@ -1058,7 +1056,10 @@ impl Spec {
                     let payload = self.value(rng, &Ty::Obj(k.payload), 0);
                     let mut body = Map::new();
                     body.insert(w.tag_field.clone(), json!(k.events[0].0));
-                    if rng.chance(70) {
+                    // Flat only when no payload field is named like the tag or data field
+                    // (such a body is ambiguous).
+                    let clash = self.objects[k.payload].fields.iter().any(|f| f.name == w.tag_field || f.name == w.data_field);
+                    if clash || rng.chance(70) {
                         body.insert(w.data_field.clone(), payload);
                     } else if let Value::Object(flat) = payload {
                         // Flat: the payload's fields beside the tag.
@@ -1229,6 +1230,9 @@ fn load_and_emit(case: u64, files: &[(String, String)], failures: &mut Vec<Failu
             return Outcome::Failed;
         }
         Ok(Err(report)) => {
+            if std::env::var_os("APIGEN_ANY_SPEC_PRINT").is_some() {
+                println!("{report}");
+            }
             for e in unlocated_errors(&report) {
                 failures.push(fail("refusal without file:line:col", e, report.clone()));
             }
@@ -1330,6 +1334,9 @@ fn load_emit_any_spec() {
     let mut accepted = 0;
     for &case in &cases {
         let files = generate(seed, case).files(seed, case);
+        if std::env::var_os("APIGEN_ANY_SPEC_PRINT").is_some() {
+            println!("{}", spec_text(&files));
+        }
         match load_and_emit(case, &files, &mut failures) {
             Outcome::Accepted(_) | Outcome::Failed => accepted += 1,
             Outcome::Refused(msgs) => {
