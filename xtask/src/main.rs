@@ -82,10 +82,7 @@ fn gen_cmd(args: &Args) -> ExitCode {
         }
     };
     let options = apigen::emit::Options {
-        runtime: apigen::emit::RuntimeDependency {
-            path: Some(runtime_path(&args.out)),
-            ..apigen::emit::RuntimeDependency::default()
-        },
+        runtime: apigen::emit::RuntimeDependency::beside(&root().join("runtime"), &args.out),
     };
     let output = match apigen::emit::emit(&api, &options) {
         Ok(o) => o,
@@ -140,65 +137,4 @@ fn gen_cmd(args: &Args) -> ExitCode {
         report.scaffolded.len(),
     );
     ExitCode::SUCCESS
-}
-
-/// The runtime crate's folder as seen from `out`, with `/` separators (`../runtime` for
-/// `generated-client/`), so the generated `Cargo.toml` resolves it wherever `out` is.
-fn runtime_path(out: &Path) -> String {
-    let runtime = normalize(&root().join("runtime"));
-    let out = normalize(&std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf()));
-    relative(&out, &runtime)
-}
-
-/// `path` with `.` and `..` components resolved lexically.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// The relative path from folder `from` to `to` (both absolute and normalized).
-fn relative(from: &Path, to: &Path) -> String {
-    let from: Vec<_> = from.components().collect();
-    let to: Vec<_> = to.components().collect();
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let ups = std::iter::repeat_n("..".to_owned(), from.len() - common);
-    let downs = to[common..]
-        .iter()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned());
-    let parts: Vec<String> = ups.chain(downs).collect();
-    if parts.is_empty() {
-        ".".to_owned()
-    } else {
-        parts.join("/")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn relative_paths() {
-        let p = |s: &str| PathBuf::from(s);
-        assert_eq!(
-            relative(&p("/w/generated-client"), &p("/w/runtime")),
-            "../runtime"
-        );
-        assert_eq!(
-            relative(&p("/tmp/x/y"), &p("/w/runtime")),
-            "../../../w/runtime"
-        );
-        assert_eq!(relative(&p("/w"), &p("/w/runtime")), "runtime");
-        assert_eq!(relative(&p("/w/runtime"), &p("/w/runtime")), ".");
-        assert_eq!(normalize(&p("/a/./b/../c")), p("/a/c"));
-    }
 }

@@ -2,6 +2,7 @@
 //! once-only scaffold `src/custom.rs` that belongs to the user.
 
 use std::fmt::Write as _;
+use std::path::{Component, Path, PathBuf};
 
 use crate::emit::prose::md;
 use crate::emit::rust::HEADER;
@@ -23,6 +24,53 @@ impl Default for RuntimeDependency {
             path: None,
             version: RUNTIME_VERSION.to_owned(),
         }
+    }
+}
+
+impl RuntimeDependency {
+    /// The runtime crate in folder `runtime_dir`, for a crate generated into `out_dir`: its path
+    /// relative to `out_dir` (`../runtime` for `generated-client/`) plus the version, so the
+    /// generated `Cargo.toml` resolves it wherever `out_dir` is. Relative paths are taken from
+    /// the current directory; `.` and `..` are resolved lexically.
+    pub fn beside(runtime_dir: &Path, out_dir: &Path) -> Self {
+        let absolute =
+            |p: &Path| normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
+        Self {
+            path: Some(relative(&absolute(out_dir), &absolute(runtime_dir))),
+            version: RUNTIME_VERSION.to_owned(),
+        }
+    }
+}
+
+/// `path` with `.` and `..` components resolved lexically.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The relative path from folder `from` to `to` (both absolute and normalized), with `/`.
+fn relative(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let ups = std::iter::repeat_n("..".to_owned(), from.len() - common);
+    let downs = to[common..]
+        .iter()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let parts: Vec<String> = ups.chain(downs).collect();
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
     }
 }
 
@@ -60,6 +108,16 @@ pub const DEV_DEPENDENCIES: &[(&str, &str)] = &[
     ),
     ("wiremock", r#""0.6.5""#),
 ];
+
+/// Every crate name the generated crate depends on, `apigen-runtime` included.
+pub(crate) fn dependency_names() -> impl Iterator<Item = &'static str> {
+    std::iter::once("apigen-runtime").chain(
+        DEPENDENCIES
+            .iter()
+            .chain(DEV_DEPENDENCIES)
+            .map(|(name, _)| *name),
+    )
+}
 
 /// `Cargo.toml` of the generated crate.
 pub fn cargo_toml(api: &Api, runtime: &RuntimeDependency) -> String {
@@ -191,6 +249,24 @@ pub fn custom_scaffold() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_paths() {
+        let p = |s: &str| PathBuf::from(s);
+        assert_eq!(
+            relative(&p("/w/generated-client"), &p("/w/runtime")),
+            "../runtime"
+        );
+        assert_eq!(
+            relative(&p("/tmp/x/y"), &p("/w/runtime")),
+            "../../../w/runtime"
+        );
+        assert_eq!(relative(&p("/w"), &p("/w/runtime")), "runtime");
+        assert_eq!(relative(&p("/w/runtime"), &p("/w/runtime")), ".");
+        assert_eq!(normalize(&p("/a/./b/../c")), p("/a/c"));
+        let dep = RuntimeDependency::beside(&p("/w/runtime"), &p("/w/x/../generated-client"));
+        assert_eq!(dep.path.as_deref(), Some("../runtime"));
+    }
 
     #[test]
     fn toml_strings_are_escaped() {

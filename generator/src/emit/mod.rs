@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 use crate::model::Api;
 
+pub(crate) use crate_files::dependency_names;
 pub use crate_files::{RUNTIME_VERSION, RuntimeDependency};
 
 /// Every generated file, by path relative to the output folder.

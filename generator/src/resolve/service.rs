@@ -143,6 +143,17 @@ impl Resolver<'_> {
                         .hint = Some(
                         "use ASCII letters, digits, `-` and `_`, starting with a letter (at most 64 characters)".into(),
                     );
+                } else if is_dependency_name(&n.value) {
+                    self.report
+                        .err(
+                            file,
+                            &n.referenced,
+                            format!(
+                                "`{}` is the name of a crate the generated crate depends on",
+                                n.value
+                            ),
+                        )
+                        .hint = Some(format!("call it something like `{}-client`", n.value));
                 }
                 n.value.clone()
             }
@@ -313,7 +324,15 @@ fn is_crate_name(s: &str) -> bool {
         )
 }
 
-/// The crate name made from the English title: kebab-case ASCII, `api-client` when nothing usable remains.
+/// Whether `name` is, up to `-`/`_`, a dependency of every generated crate: the crate could not
+/// name that dependency any more (and cargo would see two packages of one name).
+fn is_dependency_name(name: &str) -> bool {
+    let norm = |s: &str| s.replace('-', "_").to_ascii_lowercase();
+    crate::emit::dependency_names().any(|dep| norm(dep) == norm(name))
+}
+
+/// The crate name made from the English title: kebab-case ASCII, `api-client` when nothing usable
+/// remains, `-client` appended when the title names a dependency (`Tokio` → `tokio-client`).
 fn default_crate_name(title_en: &str) -> String {
     use heck::ToKebabCase as _;
     let ascii: String = title_en
@@ -324,10 +343,12 @@ fn default_crate_name(title_en: &str) -> String {
     let name = name.trim_start_matches(|c: char| !c.is_ascii_alphabetic());
     let name: String = name.chars().take(64).collect();
     let name = name.trim_end_matches('-').to_owned();
-    if is_crate_name(&name) {
-        name
-    } else {
+    if !is_crate_name(&name) {
         "api-client".to_owned()
+    } else if is_dependency_name(&name) {
+        format!("{name}-client")
+    } else {
+        name
     }
 }
 
@@ -363,6 +384,11 @@ mod package_tests {
         assert_eq!(default_crate_name("3PL Parcel API"), "pl-parcel-api");
         assert_eq!(default_crate_name("卡与钱包"), "api-client");
         assert_eq!(default_crate_name(""), "api-client");
+        assert_eq!(default_crate_name("Tokio"), "tokio-client");
+        assert_eq!(default_crate_name("Serde JSON"), "serde-json-client");
+        assert!(is_dependency_name("apigen_runtime"));
+        assert!(is_dependency_name("Rust-Decimal"));
+        assert!(!is_dependency_name("card-wallet"));
         assert!(is_crate_name("card-wallet"));
         assert!(!is_crate_name("3pl"));
         assert!(!is_crate_name("std"));
