@@ -139,6 +139,8 @@ pub struct NaivePage<T> {
 
 /// A wallet as a naive hand-written client would declare it: `f64` money, `i64` status,
 /// `String` datetime.
+// The fields mirror the wire JSON of `Wallet` one for one; their docs are the card client's.
+#[allow(missing_docs)]
 #[derive(Debug, Deserialize)]
 pub struct NaiveWallet {
     pub wallet_id: i64,
@@ -153,6 +155,8 @@ pub struct NaiveWallet {
 }
 
 /// A card, naive (same conventions as [`NaiveWallet`]).
+// The fields mirror the wire JSON of `Card` one for one; their docs are the card client's.
+#[allow(missing_docs)]
 #[derive(Debug, Deserialize)]
 pub struct NaiveCard {
     pub card_id: String,

@@ -10,5 +10,7 @@
 //!   fixed-response loopback server, and decoding a 100-row page into our types vs naive
 //!   `f64`/`String` structs.
 
+#![deny(missing_docs)]
+
 pub mod client;
 pub mod generation;
