@@ -4,6 +4,8 @@
 //! validation scale (see `examples/load_timing.rs` and `tests/scaling.rs`). [`spec_edit`] applies
 //! the small edits that turn `fixtures/mini` into the invalid fixtures of `tests/validation.rs`.
 
+#![deny(missing_docs)]
+
 pub mod spec_edit;
 
 use std::collections::HashSet;

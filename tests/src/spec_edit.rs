@@ -31,14 +31,25 @@
 pub enum Change {
     /// Replace `old`, which must occur exactly once in `file`, with `new`.
     Edit {
+        /// File name inside the fixture (`endpoints.yaml`).
         file: String,
+        /// Exact text to find: context and `-` lines.
         old: String,
+        /// Its replacement: context and `+` lines.
         new: String,
     },
     /// Add `file`, which must not exist yet.
-    New { file: String, text: String },
+    New {
+        /// File name inside the fixture.
+        file: String,
+        /// Its whole text.
+        text: String,
+    },
     /// Remove `file`, which must exist.
-    Delete { file: String },
+    Delete {
+        /// File name inside the fixture.
+        file: String,
+    },
 }
 
 /// A change and where it was written, for the panic messages.
@@ -46,6 +57,7 @@ pub enum Change {
 pub struct Located {
     /// `<edit file name>:<line of the header>`.
     pub at: String,
+    /// The change itself.
     pub change: Change,
 }
 
