@@ -102,6 +102,33 @@ pub(crate) fn run_in(lead: &str, text: &str) -> String {
     }
 }
 
+/// `text` as a code span, whatever backticks it holds (a spec value: a code, a tag). An
+/// empty text has no code span: it reads `""`.
+pub(crate) fn code(text: &str) -> String {
+    let text = flatten_lines(text);
+    if text.trim().is_empty() {
+        return format!("`{text:?}`");
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// Line breaks become spaces (a code span cannot hold a line that starts a block).
+fn flatten_lines(text: &str) -> String {
+    text.replace(['\r', '\n'], " ")
+}
+
 /// "中文 — English" (either part may be missing).
 pub(crate) fn zh_en(zh: &str, en: Option<&str>) -> String {
     match en {
@@ -781,6 +808,18 @@ mod tests {
         assert_eq!(inline("a\n  b [c]"), "a b \\[c\\]");
         assert_eq!(cell("a | `b|c`\nd"), "a \\| `b\\|c` d");
         assert_eq!(zh_en("钱包", Some("wallet <w>")), "钱包 — wallet \\<w\\>");
+    }
+
+    #[test]
+    fn code_spans_hold_any_text() {
+        assert_eq!(code("a.b"), "`a.b`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x``"), "``` `x`` ```");
+        assert_eq!(code(""), "`\"\"`");
+        for t in ["a`b", "`", "``", "<x> [y]", "https://a.example", "a\n# b"] {
+            assert!(doc_problems(&code(t)).is_empty(), "{t:?}");
+            assert!(!code(t).contains('\n'));
+        }
     }
 
     #[test]
