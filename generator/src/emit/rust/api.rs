@@ -113,11 +113,12 @@ fn retry_doc(api: &Api, e: &Endpoint) -> String {
     match e.retry {
         Retry::Safe => {
             let code = match api.service.envelope.rate_limit_code {
-                Some(c) => format!(",\nand the rate-limit business code {c}"),
+                Some(c) => format!("and the rate-limit business code {c}, "),
                 None => String::new(),
             };
             format!(
-                "**Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx{code},\nas the client's [`RetryPolicy`](crate::RetryPolicy) allows."
+                "**Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx,\n\
+                 {code}as the client's [`RetryPolicy`](crate::RetryPolicy) allows."
             )
         }
         Retry::Never => {

@@ -162,15 +162,16 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
             .iter()
             .flat_map(|o| &o.fields)
             .any(|f| f.sensitive && f.redact_last4 && f.ty == Type::String);
-        format!(
-            "`Debug` redacts the payload fields the spec marks sensitive{}, and prints no\n\
-             payload of an unknown event.",
-            if last4 {
-                " (those marked `redact: last4`\nshow their last four characters)"
-            } else {
-                ""
-            }
-        )
+        if last4 {
+            "`Debug` redacts the payload fields the spec marks sensitive (those marked\n\
+             `redact: last4` show their last four characters) and prints no payload of an\n\
+             unknown event."
+                .to_owned()
+        } else {
+            "`Debug` redacts the payload fields the spec marks sensitive and prints no payload\n\
+             of an unknown event."
+                .to_owned()
+        }
     } else {
         "`Debug` prints no payload of an unknown event.".to_owned()
     };
