@@ -44,6 +44,8 @@ pub struct Service {
     pub source: Source,
     /// Package metadata of the generated crate.
     pub package: Package,
+    /// The unit of `money` amounts as the docs name it (`service.money.unit`), if given.
+    pub money_unit: Option<String>,
 }
 
 /// Package metadata of the generated crate, defaults filled in.

@@ -108,6 +108,17 @@ pub struct Service {
     /// Package metadata of the generated crate; every key has a default.
     #[serde(default)]
     pub package: Option<Package>,
+    /// How the docs describe `money` amounts; without it they name no unit.
+    #[serde(default)]
+    pub money: Option<Money>,
+}
+
+/// Wording of `money` amounts in the generated docs.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Money {
+    /// The unit as the docs should name it, e.g. `major units (元)` or `EUR, in euros`.
+    pub unit: String,
 }
 
 /// Package metadata of the generated crate (`Cargo.toml`).

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 
-use crate::emit::prose::md;
+use crate::emit::prose::{inline, md};
 use crate::emit::rust::HEADER;
 use crate::model::{Api, Type};
 
@@ -172,7 +172,7 @@ fn toml_string(s: &str) -> String {
 pub(crate) fn lib_rs(api: &Api) -> String {
     let s = &api.service;
     let krate = s.package.crate_ident();
-    let mut text = format!("{}\n", md(&s.package.description));
+    let mut text = format!("{}\n", inline(&s.package.description));
     if let Some(d) = &s.description {
         let _ = write!(text, "\n{}\n", md(d.trim_end()));
     }

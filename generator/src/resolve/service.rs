@@ -129,6 +129,11 @@ impl Resolver<'_> {
             },
             source: v.source,
             package: self.package(file, v),
+            money_unit: v
+                .money
+                .as_ref()
+                .map(|m| m.unit.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|u| !u.is_empty()),
         })
     }
 

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc, module_doc};
-use crate::emit::prose::{md, source_word, zh_en};
+use crate::emit::prose::{inline, md, run_in, source_word, zh_en};
 use crate::model::{Api, Endpoint, Response, Retry};
 use crate::naming::{ident, screaming, type_ident, unraw};
 
@@ -62,8 +62,7 @@ pub(crate) fn api_module(api: &Api) -> TokenStream {
         }
     }
     let mdoc = module_doc(
-        "The endpoints, grouped as on the vendor's site. Reach a group from the client:\n\
-         `client.wallet().get_wallet_detail(&request)`.",
+        "The endpoints, by group. Reach a group from the client: `client.<group>().<endpoint>(&request)`.",
     );
     // Import only what the endpoints use, so no `allow(unused_imports)` is needed.
     let paged = api
@@ -110,9 +109,18 @@ pub(crate) fn api_module(api: &Api) -> TokenStream {
     }
 }
 
-fn retry_doc(e: &Endpoint) -> String {
+fn retry_doc(api: &Api, e: &Endpoint) -> String {
     match e.retry {
-        Retry::Safe => "**Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx,\nand the rate-limit code, as the client's [`RetryPolicy`](crate::RetryPolicy) allows.".into(),
+        Retry::Safe => {
+            let code = match api.service.envelope.rate_limit_code {
+                Some(c) => format!("and the rate-limit business code {c}, "),
+                None => String::new(),
+            };
+            format!(
+                "**Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx,\n\
+                 {code}as the client's [`RetryPolicy`](crate::RetryPolicy) allows."
+            )
+        }
         Retry::Never => {
             let mut t = String::from(
                 "**Retry:** never. This call is not retried once the request may have reached the server\n\
@@ -125,7 +133,10 @@ fn retry_doc(e: &Endpoint) -> String {
                 t.push_str(&format!(" The server identifies the order by `{k}`: reuse the same value when you retry."));
             }
             if let Some(r) = &e.recovery {
-                t.push_str(&format!("\n\n**Recovery** after a timeout or transport error: {}", md(r)));
+                t.push_str(&format!(
+                    "\n\n{}",
+                    run_in("**Recovery** after a timeout or transport error: ", r)
+                ));
             }
             t
         }
@@ -145,12 +156,12 @@ fn method(api: &Api, e: &Endpoint) -> TokenStream {
     if let Some(d) = &e.description {
         text.push_str(&format!("\n{}\n", md(d)));
     }
-    text.push_str(&format!("\n{}\n", retry_doc(e)));
+    text.push_str(&format!("\n{}\n", retry_doc(api, e)));
     text.push_str("\n# Errors\n\n[`Error::Api`](crate::Error::Api) when the envelope's code is not success; otherwise a transport,\nHTTP or decode [`Error`](crate::Error) naming this endpoint.\n");
     for ex in &e.examples {
         text.push_str(&format!(
             "\n# Example: {} ({})\n",
-            md(&ex.name),
+            inline(&ex.name),
             ex.source.as_str()
         ));
         if let Some(r) = &ex.request {

@@ -5,14 +5,14 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{ToTokens as _, quote};
 
 use super::{doc, module_doc};
-use crate::emit::prose::{md, source_word, zh_en};
+use crate::emit::prose::{cell, code, inline, md, source_word, zh_en};
 use crate::model::{Api, Code, Enum, EnumRepr};
 use crate::naming::type_ident;
 
 pub(crate) fn enums_module(api: &Api) -> TokenStream {
     let items = api.enums.iter().map(enum_item);
     let doc = module_doc(
-        "Constant enums (the vendor's \"Constant Declaration\" pages).\n\n\
+        "The API's constant enums.\n\n\
          Every enum is open unless the spec marks it closed: a code this version of the client\n\
          does not know is kept in `Unknown` and written back unchanged, so a new value from the\n\
          server never fails a response.",
@@ -35,13 +35,13 @@ fn enum_item(e: &Enum) -> TokenStream {
     text.push_str("\n| code | variant | 中文 | English |\n|---|---|---|---|\n");
     for v in &e.values {
         text.push_str(&format!(
-            "| `{}` | [`{}`]({}::{}) | {} | {} |\n",
-            v.code,
+            "| {} | [`{}`]({}::{}) | {} | {} |\n",
+            code(&v.code.to_string()).replace('|', "\\|"),
             v.variant,
             e.rust_name,
             v.variant,
-            md(&v.zh),
-            md(&v.en)
+            cell(&v.zh),
+            cell(&v.en)
         ));
     }
     text.push_str(&format!("\nSource: {}.", source_word(e.source)));
@@ -55,10 +55,14 @@ fn enum_item(e: &Enum) -> TokenStream {
     }
     let docs = doc(&text);
     let variants: Vec<Ident> = e.values.iter().map(|v| type_ident(&v.variant)).collect();
-    let variant_docs = e
-        .values
-        .iter()
-        .map(|v| doc(&format!("`{}` — {} ({}).", v.code, md(&v.zh), md(&v.en))));
+    let variant_docs = e.values.iter().map(|v| {
+        doc(&format!(
+            "{} — {} ({}).",
+            code(&v.code.to_string()),
+            inline(&v.zh),
+            inline(&v.en)
+        ))
+    });
     let codes: Vec<TokenStream> = e
         .values
         .iter()
@@ -110,9 +114,9 @@ fn enum_item(e: &Enum) -> TokenStream {
                 #from_sig { #from_body }
                 /// The wire code.
                 pub const fn code(self) -> #code_ty { match self { #(Self::#variants => #codes,)* } }
-                /// The vendor's Chinese label.
+                /// The Chinese (`zh`) label.
                 pub const fn label_zh(self) -> &'static str { match self { #(Self::#variants => #zh,)* } }
-                /// The English label.
+                /// The English (`en`) label.
                 pub const fn label_en(self) -> &'static str { match self { #(Self::#variants => #en,)* } }
             }
             impl fmt::Display for #name {
@@ -162,11 +166,11 @@ fn enum_item(e: &Enum) -> TokenStream {
                 pub const fn code(self) -> i64 {
                     match self { #(Self::#variants => #codes,)* Self::Unknown(code) => code }
                 }
-                /// The vendor's Chinese label; `None` for an unknown code.
+                /// The Chinese (`zh`) label; `None` for an unknown code.
                 pub const fn label_zh(self) -> Option<&'static str> {
                     match self { #(Self::#variants => Some(#zh),)* Self::Unknown(_) => None }
                 }
-                /// The English label; `None` for an unknown code.
+                /// The English (`en`) label; `None` for an unknown code.
                 pub const fn label_en(self) -> Option<&'static str> {
                     match self { #(Self::#variants => Some(#en),)* Self::Unknown(_) => None }
                 }
@@ -207,11 +211,11 @@ fn enum_item(e: &Enum) -> TokenStream {
                 pub fn code(&self) -> &str {
                     match self { #(Self::#variants => #codes,)* Self::Unknown(code) => code }
                 }
-                /// The vendor's Chinese label; `None` for an unknown code.
+                /// The Chinese (`zh`) label; `None` for an unknown code.
                 pub fn label_zh(&self) -> Option<&'static str> {
                     match self { #(Self::#variants => Some(#zh),)* Self::Unknown(_) => None }
                 }
-                /// The English label; `None` for an unknown code.
+                /// The English (`en`) label; `None` for an unknown code.
                 pub fn label_en(&self) -> Option<&'static str> {
                     match self { #(Self::#variants => Some(#en),)* Self::Unknown(_) => None }
                 }

@@ -20,7 +20,7 @@ pub(crate) use webhooks::webhooks_module;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::prose::{md, zh_en};
+use crate::emit::prose::{inline, md, zh_en};
 use crate::model::{Field, Source, Type};
 use crate::naming::{type_ident, unraw};
 
@@ -50,7 +50,8 @@ pub(crate) fn module_doc(text: &str) -> TokenStream {
     quote!(#(#lines)*)
 }
 
-pub(crate) fn field_doc(f: &Field) -> String {
+/// Docs of a field; `money_unit` is the spec's `service.money.unit`.
+pub(crate) fn field_doc(f: &Field, money_unit: Option<&str>) -> String {
     let mut s = zh_en(&f.zh, f.en.as_deref());
     if let Some(note) = &f.note {
         s.push_str(&format!("\n\n{}", md(note)));
@@ -66,14 +67,21 @@ pub(crate) fn field_doc(f: &Field) -> String {
         facts.push("always present, may be empty (read as `None`)".into());
     }
     match base(&f.ty) {
-        Type::Money => facts.push("exact decimal in major units (元)".into()),
+        Type::Money => facts.push(match money_unit {
+            Some(unit) => format!("exact decimal in {}", inline(unit)),
+            None => "exact decimal".into(),
+        }),
         Type::DateTime => {
             facts.push("`YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor".into())
         }
         _ => {}
     }
     if f.sensitive {
-        facts.push("sensitive: redacted in `Debug`".into());
+        facts.push(if f.redact_last4 && f.ty == Type::String {
+            "sensitive: `Debug` shows only its last four characters".into()
+        } else {
+            "sensitive: redacted in `Debug`".into()
+        });
     }
     if f.source != Source::Documented {
         facts.push(format!("source: {}", f.source.as_str()));

@@ -16,13 +16,13 @@ pub(crate) fn types_module(api: &Api) -> TokenStream {
         .objects
         .iter()
         .filter(|o| o.kind != ObjectKind::Request)
-        .map(|o| struct_item(o, true));
+        .map(|o| struct_item(api, o, true));
     let page = page_item(api);
     let doc = module_doc(
         "Objects the API returns (and the page wrapper of list endpoints).\n\n\
          Money is [`Decimal`], exact in both directions; datetimes are [`PrimitiveDateTime`]\n\
-         in the vendor's `YYYY-MM-DD HH:MM:SS` (the time zone is not documented by the vendor,\n\
-         so none is assumed). Fields the server adds later are ignored, never an error.",
+         read from `YYYY-MM-DD HH:MM:SS` (the spec gives no time zone, so none is assumed).\n\
+         Fields the server adds later are ignored, never an error.",
     );
     let body = quote!(#page #(#items)*);
     let imports = imports(&body, &["enums", "types"]);
@@ -56,14 +56,14 @@ pub(crate) fn requests_module(api: &Api) -> TokenStream {
     }
 }
 
-fn struct_fields(o: &Object) -> Vec<TokenStream> {
+fn struct_fields(api: &Api, o: &Object) -> Vec<TokenStream> {
     o.fields
         .iter()
         .map(|f| {
             let name = ident(&f.rust_name);
             let ty = field_type(f);
             let attr = serde_attr(f);
-            let d = doc(&field_doc(f));
+            let d = doc(&field_doc(f, api.service.money_unit.as_deref()));
             quote!(#d #attr pub #name: #ty,)
         })
         .collect()
@@ -76,15 +76,22 @@ fn object_doc(o: &Object) -> String {
     }
     text.push_str(&format!("\nSource: {}.", source_word(o.source)));
     if o.has_sensitive() {
-        text.push_str(" Holds sensitive fields: `Debug` redacts them.");
+        text.push_str(" Holds sensitive fields: `Debug` redacts them");
+        if o.fields
+            .iter()
+            .any(|f| f.sensitive && f.redact_last4 && f.ty == Type::String)
+        {
+            text.push_str(" (those marked `redact: last4` show their last four characters)");
+        }
+        text.push('.');
     }
     text
 }
 
-fn struct_item(o: &Object, deserialize: bool) -> TokenStream {
+fn struct_item(api: &Api, o: &Object, deserialize: bool) -> TokenStream {
     let name = type_ident(&o.rust_name);
     let docs = doc(&object_doc(o));
-    let fields = struct_fields(o);
+    let fields = struct_fields(api, o);
     let sensitive = o.has_sensitive();
     let debug_derive = if sensitive { quote!() } else { quote!(Debug,) };
     let de = if deserialize {
@@ -157,7 +164,7 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
         );
     }
     let docs = doc(&text);
-    let fields = struct_fields(o);
+    let fields = struct_fields(api, o);
     let default_derive = if required.is_empty() {
         quote!(Default,)
     } else {
@@ -263,7 +270,7 @@ fn page_item(api: &Api) -> TokenStream {
         let name = ident(&f.rust_name);
         let ty = field_type(f);
         let attr = serde_attr(f);
-        let d = doc(&field_doc(f));
+        let d = doc(&field_doc(f, api.service.money_unit.as_deref()));
         quote!(#d #attr pub #name: #ty,)
     });
     let list = ident(&snake_escaped(p.list_field.as_str()));

@@ -5,7 +5,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::{doc, module_doc, rust_type};
-use crate::emit::prose::{md, source_word, zh_en};
+use crate::emit::prose::{cell, inline, run_in, source_word, zh_en};
 use crate::model::{Api, Type};
 use crate::naming::{ident, type_ident, unraw};
 
@@ -22,7 +22,7 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
     let title = format!("{} ({})", s.title_en, s.title);
     let mdoc = module_doc(&format!(
         "Service-wide items of the {}: version, envelope, credentials and business error codes.",
-        md(&title)
+        inline(&title)
     ));
     let version_doc = doc(&format!(
         "Default value of the `{{version}}` path segment (`{}`); source: {}.",
@@ -30,7 +30,7 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
         source_word(s.version_source)
     ));
     let base_doc = doc(
-        "The placeholder host of the vendor's docs. The real host is issued per customer and\nenvironment: pass it to [`Client::builder`](crate::Client::builder).",
+        "The base URL the spec gives (`service.base_url`). Pass the host of your environment to\n[`Client::builder`](crate::Client::builder): this one may be a placeholder.",
     );
 
     // Credentials: one struct field per auth field; sensitive strings are secrets.
@@ -97,7 +97,7 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
     });
     let arg_list: Vec<String> = auth
         .iter()
-        .map(|f| format!("`{}` ({})", f.wire_name, md(&f.zh)))
+        .map(|f| format!("`{}` ({})", f.wire_name, inline(&f.zh)))
         .collect();
     let cred_doc = doc(&format!(
         "The authentication fields sent in the JSON body of every request: {}.\n\n\
@@ -113,9 +113,9 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
     let zh: Vec<&str> = errs.iter().map(|e| e.zh.as_str()).collect();
     let en: Vec<&str> = errs.iter().map(|e| e.en.as_str()).collect();
     let vdocs = errs.iter().map(|e| {
-        let mut t = format!("`{}` — {} ({}).", e.code, md(&e.zh), md(&e.en));
+        let mut t = format!("`{}` — {} ({}).", e.code, inline(&e.zh), inline(&e.en));
         if let Some(a) = &e.action {
-            t.push_str(&format!(" {}", md(a)));
+            t = run_in(&format!("{t} "), a);
         }
         doc(&t)
     });
@@ -128,8 +128,8 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
             e.code,
             e.variant,
             e.variant,
-            md(&e.zh),
-            md(&e.en),
+            cell(&e.zh),
+            cell(&e.en),
             e.source
         ));
     }
@@ -139,7 +139,7 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
     ));
 
     let crate_name = &api.service.package.name;
-    let title_en = md(&s.title_en);
+    let title_en = inline(&s.title_en);
     let client_doc = doc(&format!(
         "Client for the {title_en}. Cheap to clone (the state is shared behind an `Arc`).\n\n\
          Build one with [`Client::builder`]; reach the endpoints through the group methods\n\

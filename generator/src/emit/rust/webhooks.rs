@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc, module_doc};
-use crate::emit::prose::md;
+use crate::emit::prose::{cell, code, inline};
 use crate::model::{Api, EnumRepr, Response, Type, Webhooks};
 use crate::naming::{ident, type_ident, unraw};
 
@@ -47,9 +47,10 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
             let v = type_ident(&e.variant);
             let tag = &e.tag;
             let d = doc(&format!(
-                "`{tag}` — {} ({}). Payload [`{}`](types::{}); kind `{}`.",
-                md(&e.zh),
-                md(&e.en),
+                "{} — {} ({}). Payload [`{}`](types::{}); kind `{}`.",
+                code(tag),
+                inline(&e.zh),
+                inline(&e.en),
                 k.payload,
                 k.payload,
                 k.spec_key
@@ -109,7 +110,7 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
                 let resp_ty = type_ident(resp);
                 let rd = doc(&format!(
                     "{} re-fetched with [`{}`](crate::api::{}::{}).",
-                    md(&k.en),
+                    inline(&k.en),
                     unraw(&ep.method_name),
                     group.api_struct,
                     unraw(&ep.method_name)
@@ -132,34 +133,56 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
     for k in &w.kinds {
         for e in &k.events {
             table.push_str(&format!(
-                "| `{}` | [`{}`](Event::{}) | `{}` | {} | {} | {:?} |\n",
-                e.tag,
+                "| {} | [`{}`](Event::{}) | `{}` | {} | {} | {:?} |\n",
+                code(&e.tag).replace('|', "\\|"),
                 e.variant,
                 e.variant,
                 k.spec_key,
-                md(&e.zh),
-                md(&e.en),
+                cell(&e.zh),
+                cell(&e.en),
                 e.source
             ));
         }
     }
     let mdoc = module_doc(&format!(
         "Webhook events pushed by the vendor.\n\n\
-         1. Optionally verify the raw body with a [`Verifier`] (the vendor documents no signature,\n   so verification is off unless you configure one).\n\
+         1. Optionally verify the raw body with a [`Verifier`] (the spec describes no signature,\n   so verification is off unless you configure one).\n\
          2. [`parse`] the body into an [`Event`]: the tag is read from `{tag_field}`, the object from\n   `{data_field}` or, in a flat body, from beside the tag. An unknown tag is not an error:\n   it is kept as [`Event::Unknown`].\n\
          3. Answer with [`Ack`] (HTTP {ack_status}, body `{ack_body}`).\n\
          4. Before acting on money, [`Event::refetch`] the object through the API: without a\n   signature the body is untrusted.\n\n{table}"
     ));
-    let event_doc = doc(
-        "A webhook event: one variant per tag, with its typed payload.\n\n\
-         `Debug` redacts card numbers (last four digits only), CVVs and PINs, and prints no\n\
-         payload of an unknown event.",
-    );
+    let payloads: Vec<_> = w
+        .kinds
+        .iter()
+        .filter_map(|k| api.object(&k.payload))
+        .collect();
+    let redaction = if payloads.iter().any(|o| o.has_sensitive()) {
+        let last4 = api
+            .objects
+            .iter()
+            .flat_map(|o| &o.fields)
+            .any(|f| f.sensitive && f.redact_last4 && f.ty == Type::String);
+        if last4 {
+            "`Debug` redacts the payload fields the spec marks sensitive (those marked\n\
+             `redact: last4` show their last four characters) and prints no payload of an\n\
+             unknown event."
+                .to_owned()
+        } else {
+            "`Debug` redacts the payload fields the spec marks sensitive and prints no payload\n\
+             of an unknown event."
+                .to_owned()
+        }
+    } else {
+        "`Debug` prints no payload of an unknown event.".to_owned()
+    };
+    let event_doc = doc(&format!(
+        "A webhook event: one variant per tag, with its typed payload.\n\n{redaction}"
+    ));
     let refetch_doc = doc(
         "Fetch the current state of this event's object through its detail endpoint.\n\n\
          This is the trust model that needs no signature: act on money only after re-reading\n\
-         the order, card, payment or transaction from the API. `Ok(None)` for kinds without a\n\
-         detail endpoint and for unknown events.\n\n\
+         the object from the API. `Ok(None)` for kinds without a detail endpoint and for\n\
+         unknown events.\n\n\
          # Errors\n\nThe client's [`Error`](crate::Error) for the detail call.",
     );
     let has_refetched = !refetched.is_empty();
@@ -230,7 +253,7 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
                 }
             }
 
-            /// The kind of event (the spec's key, e.g. `card`); `None` for an unknown tag.
+            /// The kind of event (its key under `webhooks.kinds` in the spec); `None` for an unknown tag.
             pub fn kind(&self) -> Option<&'static str> {
                 match self {
                     #(#kind_arms)*
