@@ -26,6 +26,23 @@ impl Resolver<'_> {
                 )
                 .hint = Some("write it like `/{version}/openApi`".into());
         }
+        let version = &v.version.default;
+        if version.is_empty()
+            || !version
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        {
+            self.report
+                .err(
+                    file,
+                    &s.referenced,
+                    format!("version `{version}` is not usable as a path segment"),
+                )
+                .hint = Some(
+                "`version.default` fills `{version}` in every path: use letters, digits, `.`, `_` and `-`"
+                    .into(),
+            );
+        }
         let auth = self.fields(file, &v.auth, v.source, "Auth");
         let accessors: Vec<&model::Field> = auth.iter().filter(|f| !f.sensitive).collect();
         self.check_setters(
