@@ -361,7 +361,6 @@ cases! {
     request_type_collides_with_enum => 1,
     inline_object_collides_with_request_type => 1,
     stream_method_collides => 1,
-    setter_names_collide => 1,
     endpoint_names_collide_after_renaming => 1,
 }
 
@@ -370,7 +369,6 @@ cases! {
 // ---------------------------------------------------------------------------------------------
 
 cases! {
-    auth_accessors_collide => 1,
     version_not_path_segment => 1,
     error_name_not_ident => 1,
     crate_name_is_dependency => 1,

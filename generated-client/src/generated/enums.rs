@@ -8,7 +8,6 @@
 //! server never fails a response.
 
 use std::fmt;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// 钱包状态 — Wallet status
 ///
@@ -52,7 +51,7 @@ impl WalletStatus {
     }
 
     /// The vendor's Chinese label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Normal => Some("正常"),
             Self::Frozen => Some("冻结"),
@@ -61,7 +60,7 @@ impl WalletStatus {
     }
 
     /// The English label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Normal => Some("normal"),
             Self::Frozen => Some("frozen"),
@@ -79,20 +78,25 @@ impl fmt::Display for WalletStatus {
     }
 }
 
-impl From<i64> for WalletStatus {
+impl ::std::convert::From<i64> for WalletStatus {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for WalletStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for WalletStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for WalletStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for WalletStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -145,7 +149,7 @@ impl InOutType {
     }
 
     /// The vendor's Chinese label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::In => Some("收入"),
             Self::Out => Some("支出"),
@@ -154,7 +158,7 @@ impl InOutType {
     }
 
     /// The English label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::In => Some("income / credit"),
             Self::Out => Some("expense / debit"),
@@ -172,20 +176,25 @@ impl fmt::Display for InOutType {
     }
 }
 
-impl From<i64> for InOutType {
+impl ::std::convert::From<i64> for InOutType {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for InOutType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for InOutType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for InOutType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for InOutType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -295,7 +304,7 @@ impl TransactionType {
     }
 
     /// The vendor's Chinese label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Deposit => Some("充值"),
             Self::Withdraw => Some("提现"),
@@ -314,7 +323,7 @@ impl TransactionType {
     }
 
     /// The English label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Deposit => Some("deposit into the wallet"),
             Self::Withdraw => Some("withdrawal"),
@@ -342,20 +351,25 @@ impl fmt::Display for TransactionType {
     }
 }
 
-impl From<i64> for TransactionType {
+impl ::std::convert::From<i64> for TransactionType {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for TransactionType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for TransactionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for TransactionType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for TransactionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -407,7 +421,7 @@ impl TransactionStatus {
     }
 
     /// The vendor's Chinese label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Processing => Some("处理中"),
             Self::Success => Some("成功"),
@@ -417,7 +431,7 @@ impl TransactionStatus {
     }
 
     /// The English label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Processing => Some("processing"),
             Self::Success => Some("success"),
@@ -436,20 +450,25 @@ impl fmt::Display for TransactionStatus {
     }
 }
 
-impl From<i64> for TransactionStatus {
+impl ::std::convert::From<i64> for TransactionStatus {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for TransactionStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for TransactionStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for TransactionStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for TransactionStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -500,7 +519,7 @@ impl BinType {
     }
 
     /// The vendor's Chinese label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Virtual => Some("虚拟卡"),
             Self::Physical => Some("实体卡"),
@@ -509,7 +528,7 @@ impl BinType {
     }
 
     /// The English label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Virtual => Some("virtual card"),
             Self::Physical => Some("physical card"),
@@ -527,20 +546,25 @@ impl fmt::Display for BinType {
     }
 }
 
-impl From<i64> for BinType {
+impl ::std::convert::From<i64> for BinType {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for BinType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for BinType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for BinType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for BinType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -587,7 +611,7 @@ impl BinMode {
     }
 
     /// The vendor's Chinese label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Prepaid => Some("储值模式"),
             Self::Shared => Some("共享模式"),
@@ -596,7 +620,7 @@ impl BinMode {
     }
 
     /// The English label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Prepaid => {
                 Some(
@@ -622,20 +646,25 @@ impl fmt::Display for BinMode {
     }
 }
 
-impl From<i64> for BinMode {
+impl ::std::convert::From<i64> for BinMode {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for BinMode {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for BinMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for BinMode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for BinMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -682,7 +711,7 @@ impl BinStatus {
     }
 
     /// The vendor's Chinese label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Enabled => Some("可用"),
             Self::Disabled => Some("停用"),
@@ -691,7 +720,7 @@ impl BinStatus {
     }
 
     /// The English label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Enabled => Some("available (on sale)"),
             Self::Disabled => Some("suspended (off sale; existing cards keep working)"),
@@ -709,20 +738,25 @@ impl fmt::Display for BinStatus {
     }
 }
 
-impl From<i64> for BinStatus {
+impl ::std::convert::From<i64> for BinStatus {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for BinStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for BinStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for BinStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for BinStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -807,7 +841,7 @@ impl CardStatus {
     }
 
     /// The vendor's Chinese label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Inactive => Some("待激活"),
             Self::Active => Some("正常"),
@@ -821,7 +855,7 @@ impl CardStatus {
     }
 
     /// The English label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Inactive => Some("inactive / awaiting activation"),
             Self::Active => Some("active"),
@@ -844,20 +878,25 @@ impl fmt::Display for CardStatus {
     }
 }
 
-impl From<i64> for CardStatus {
+impl ::std::convert::From<i64> for CardStatus {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for CardStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for CardStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for CardStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for CardStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -937,7 +976,7 @@ impl CardTradeType {
     }
 
     /// The vendor's Chinese label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Auth => Some("消费授权"),
             Self::Settlement => Some("清算"),
@@ -951,7 +990,7 @@ impl CardTradeType {
     }
 
     /// The English label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Auth => Some("authorisation (purchase)"),
             Self::Settlement => Some("settlement / clearing"),
@@ -974,20 +1013,25 @@ impl fmt::Display for CardTradeType {
     }
 }
 
-impl From<i64> for CardTradeType {
+impl ::std::convert::From<i64> for CardTradeType {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for CardTradeType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for CardTradeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for CardTradeType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for CardTradeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -1039,7 +1083,7 @@ impl CardTradeResult {
     }
 
     /// The vendor's Chinese label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Approved => Some("成功"),
             Self::Declined => Some("失败"),
@@ -1049,7 +1093,7 @@ impl CardTradeResult {
     }
 
     /// The English label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Approved => Some("approved"),
             Self::Declined => Some("declined"),
@@ -1068,20 +1112,25 @@ impl fmt::Display for CardTradeResult {
     }
 }
 
-impl From<i64> for CardTradeResult {
+impl ::std::convert::From<i64> for CardTradeResult {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for CardTradeResult {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for CardTradeResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for CardTradeResult {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for CardTradeResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -1132,7 +1181,7 @@ impl CardType {
     }
 
     /// The vendor's Chinese label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Virtual => Some("虚拟卡"),
             Self::Physical => Some("实体卡"),
@@ -1141,7 +1190,7 @@ impl CardType {
     }
 
     /// The English label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Virtual => Some("virtual card"),
             Self::Physical => Some("physical card"),
@@ -1159,20 +1208,25 @@ impl fmt::Display for CardType {
     }
 }
 
-impl From<i64> for CardType {
+impl ::std::convert::From<i64> for CardType {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for CardType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for CardType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for CardType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for CardType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -1234,7 +1288,7 @@ impl OrderType {
     }
 
     /// The vendor's Chinese label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::OpenCard => Some("开卡"),
             Self::Recharge => Some("卡充值"),
@@ -1245,7 +1299,7 @@ impl OrderType {
     }
 
     /// The English label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::OpenCard => Some("open card"),
             Self::Recharge => Some("card top-up"),
@@ -1265,20 +1319,25 @@ impl fmt::Display for OrderType {
     }
 }
 
-impl From<i64> for OrderType {
+impl ::std::convert::From<i64> for OrderType {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for OrderType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for OrderType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for OrderType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for OrderType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -1340,7 +1399,7 @@ impl OrderStatus {
     }
 
     /// The vendor's Chinese label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Pending => Some("待处理"),
             Self::Processing => Some("处理中"),
@@ -1351,7 +1410,7 @@ impl OrderStatus {
     }
 
     /// The English label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Pending => Some("pending"),
             Self::Processing => Some("processing"),
@@ -1371,20 +1430,25 @@ impl fmt::Display for OrderStatus {
     }
 }
 
-impl From<i64> for OrderStatus {
+impl ::std::convert::From<i64> for OrderStatus {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for OrderStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for OrderStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for OrderStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for OrderStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -1452,7 +1516,7 @@ impl OrderBillType {
     }
 
     /// The vendor's Chinese label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::OpenCard => Some("开卡"),
             Self::Recharge => Some("充值"),
@@ -1464,7 +1528,7 @@ impl OrderBillType {
     }
 
     /// The English label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::OpenCard => Some("card opening"),
             Self::Recharge => Some("top-up"),
@@ -1485,20 +1549,25 @@ impl fmt::Display for OrderBillType {
     }
 }
 
-impl From<i64> for OrderBillType {
+impl ::std::convert::From<i64> for OrderBillType {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for OrderBillType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for OrderBillType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for OrderBillType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for OrderBillType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -1550,7 +1619,7 @@ impl BillCategory {
     }
 
     /// The vendor's Chinese label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Principal => Some("本金"),
             Self::Fee => Some("手续费"),
@@ -1560,7 +1629,7 @@ impl BillCategory {
     }
 
     /// The English label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Principal => Some("principal"),
             Self::Fee => Some("fee"),
@@ -1579,20 +1648,25 @@ impl fmt::Display for BillCategory {
     }
 }
 
-impl From<i64> for BillCategory {
+impl ::std::convert::From<i64> for BillCategory {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for BillCategory {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for BillCategory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for BillCategory {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for BillCategory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -1660,7 +1734,7 @@ impl PayeeStatus {
     }
 
     /// The vendor's Chinese label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Draft => Some("待申请"),
             Self::Reviewing => Some("审核中"),
@@ -1672,7 +1746,7 @@ impl PayeeStatus {
     }
 
     /// The English label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Draft => Some("draft (created, not submitted)"),
             Self::Reviewing => Some("under review (after apply_payee)"),
@@ -1695,20 +1769,25 @@ impl fmt::Display for PayeeStatus {
     }
 }
 
-impl From<i64> for PayeeStatus {
+impl ::std::convert::From<i64> for PayeeStatus {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for PayeeStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for PayeeStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for PayeeStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for PayeeStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -1765,7 +1844,7 @@ impl FeeMode {
     }
 
     /// The vendor's Chinese label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Sha => Some("共同承担"),
             Self::Our => Some("付款方承担"),
@@ -1775,7 +1854,7 @@ impl FeeMode {
     }
 
     /// The English label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Sha => Some("shared: each side pays its own bank's charges"),
             Self::Our => Some("payer pays all charges"),
@@ -1794,20 +1873,25 @@ impl fmt::Display for FeeMode {
     }
 }
 
-impl From<i64> for FeeMode {
+impl ::std::convert::From<i64> for FeeMode {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for FeeMode {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for FeeMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for FeeMode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for FeeMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -1887,7 +1971,7 @@ impl PaymentStatus {
     }
 
     /// The vendor's Chinese label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Created => Some("已创建"),
             Self::ComplianceReview => Some("合规审核中"),
@@ -1901,7 +1985,7 @@ impl PaymentStatus {
     }
 
     /// The English label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Created => Some("created"),
             Self::ComplianceReview => Some("compliance review"),
@@ -1926,20 +2010,25 @@ impl fmt::Display for PaymentStatus {
     }
 }
 
-impl From<i64> for PaymentStatus {
+impl ::std::convert::From<i64> for PaymentStatus {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for PaymentStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for PaymentStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for PaymentStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for PaymentStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }

@@ -78,6 +78,10 @@ pub fn ack() -> Ack {
 ///
 /// `Debug` redacts card numbers (last four digits only), CVVs and PINs, and prints no
 /// payload of an unknown event.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "an event is handled once, not stored in bulk"
+)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Event {
@@ -337,6 +341,10 @@ impl WebhookEvent for Event {
 }
 
 /// The fresh object returned by [`Event::refetch`].
+#[allow(
+    clippy::large_enum_variant,
+    reason = "an event is handled once, not stored in bulk"
+)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Refetched {

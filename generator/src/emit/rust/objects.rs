@@ -22,7 +22,8 @@ pub(crate) fn types_module(api: &Api) -> TokenStream {
         "Objects the API returns (and the page wrapper of list endpoints).\n\n\
          Money is [`Decimal`](::rust_decimal::Decimal), exact in both directions; datetimes are\n\
          [`PrimitiveDateTime`](::time::PrimitiveDateTime) in the vendor's `YYYY-MM-DD HH:MM:SS`\n\
-         (the time zone is not documented by the vendor, so none is assumed). Fields the server adds later are ignored, never an error.",
+         (the time zone is not documented by the vendor, so none is assumed). Fields the server\n\
+         adds later are ignored, never an error.",
     );
     let body = quote!(#page #(#items)*);
     let imports = imports(&body, &["enums", "types"]);
