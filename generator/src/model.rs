@@ -226,6 +226,8 @@ pub struct Field {
     pub nullable: bool,
     pub sensitive: bool,
     pub redact_last4: bool,
+    /// Held in a `Box`: the field closes a cycle of objects holding each other by value.
+    pub boxed: bool,
     pub zh: String,
     pub en: Option<String>,
     pub note: Option<String>,
@@ -255,6 +257,9 @@ pub enum Retry {
 
 #[derive(Debug, Clone)]
 pub struct Endpoint {
+    /// The operation name as written in the spec (`loop`, `getWalletDetail`): what
+    /// `refetch.endpoint` refers to.
+    pub spec_name: String,
     /// Rust method name: snake_case, a keyword escaped (`get_wallet_detail`,
     /// `r#type`). Without the `r#` it is the OpenAPI `operationId`.
     pub method_name: String,

@@ -1,15 +1,138 @@
 //! Every identifier the generator derives from a spec name, in one place:
-//! case conversion, keyword escaping and the `proc_macro2` identifiers the
-//! Rust emitter builds from them.
+//! case conversion, keyword escaping, the reserved names of each namespace
+//! and the `proc_macro2` identifiers the Rust emitter builds from them.
 //!
-//! The policy is unchanged from before the consolidation: type names are
-//! UpperCamelCase, methods and fields snake_case with Rust keywords escaped
-//! as raw identifiers (`r#type`), and constants SCREAMING_SNAKE_CASE.
+//! The rules, applied in this order (the resolver checks the results for
+//! collisions, so every rule here may be deterministic and simple):
+//!
+//! 1. case: type and variant names UpperCamelCase, methods and fields
+//!    snake_case, constants SCREAMING_SNAKE_CASE;
+//! 2. a name that starts with a digit after conversion gets a leading `_`
+//!    (`3pl_unavailable` -> `_3plUnavailable`, `_3pl_unavailable`): rustc's
+//!    case lints ignore leading underscores;
+//! 3. keywords: `type` -> `r#type`; the four that cannot be raw identifiers
+//!    are renamed: `self` -> `self_`, `super` -> `super_`, `crate` -> `crate_`,
+//!    and the type or variant `Self` -> `SelfValue`;
+//! 4. reserved names: a method that would collide with one the generated code
+//!    defines itself on the same type gets a trailing `_` (a group `builder`
+//!    is reached with `client.builder_()`, an optional field `new` is set with
+//!    `.new_(..)`; an endpoint `new` is `new_`, as clippy wants `new` to
+//!    return `Self`). Type names generated code defines are refused by the
+//!    resolver ([`TYPES`]); everything else generated code uses from outside
+//!    is written as a full path (`::std::string::String`), so a spec type
+//!    named `String` or `Date` shadows nothing.
+//!
+//! A name that is still not an identifier (`卡号`, `a b`) is refused by the
+//! resolver with its place.
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
 
-/// UpperCamelCase form of a spec name: type and variant names (`card_trade` -> `CardTrade`).
+/// The reserved-name table: what generated code itself defines or refers to
+/// unqualified, per namespace.
+pub mod reserved {
+    /// Type names apigen defines beside the spec's types (in `types`, or as
+    /// OpenAPI schemas). A spec type with one of these names is refused.
+    pub const TYPES: &[&str] = &["Page", "Auth", "ErrorEnvelope"];
+    /// Names generated code refers to from outside the spec's types. They are
+    /// always emitted as full paths (`::std::option::Option`, `::time::Date`,
+    /// `::rust_decimal::Decimal`, `::apigen_runtime::...`) or only inside
+    /// modules that hold no spec type (`service`, `api`, `webhooks`), so a
+    /// spec type may carry any of them.
+    pub const QUALIFIED: &[&str] = &[
+        "Result",
+        "Option",
+        "Some",
+        "None",
+        "Ok",
+        "Err",
+        "String",
+        "Vec",
+        "Box",
+        "Self",
+        "Date",
+        "Decimal",
+        "PrimitiveDateTime",
+        "Client",
+        "ClientBuilder",
+        "Error",
+        "ErrorCode",
+        "Credentials",
+        "Api",
+        "Event",
+        "Refetched",
+        "Empty",
+        "Value",
+        "Serialize",
+        "Deserialize",
+        "Serializer",
+        "Deserializer",
+        "Stream",
+        "Parser",
+        "Ack",
+    ];
+    /// Variant names of every generated enum (`ErrorCode`, spec enums, `Event`):
+    /// the fallback for values this version does not list.
+    pub const VARIANTS: &[&str] = &["Unknown"];
+    /// Inherent methods of `Client` besides the group accessors, and the names
+    /// clippy expects to be trait methods (`should_implement_trait`) for an
+    /// accessor `fn x(&self) -> XApi<'_>`.
+    pub const CLIENT_METHODS: &[&str] = &[
+        "builder", "runtime", "clone", "fmt", "from", "as_ref", "borrow", "deref",
+    ];
+    /// Methods of a group's API struct besides the endpoints: `new` (clippy
+    /// `new_ret_no_self`). The `*_stream` twins are checked by the resolver.
+    pub const GROUP_METHODS: &[&str] = &["new"];
+    /// Methods of request structs besides the setters `fn x(mut self, x: T) -> Self`:
+    /// the constructor, and the operator names clippy expects to be trait methods.
+    pub const SETTERS: &[&str] = &[
+        "new", "add", "sub", "mul", "div", "rem", "shl", "shr", "bitand", "bitor", "bitxor",
+    ];
+    /// Methods of `Credentials` besides the accessors `fn x(&self) -> T`: the
+    /// constructor, and names clippy expects to be trait methods or to come with
+    /// `is_empty`.
+    pub const ACCESSORS: &[&str] = &[
+        "new", "clone", "as_ref", "borrow", "deref", "fmt", "len", "is_empty",
+    ];
+    /// Functions and imports of `tests/endpoints.rs` besides the endpoint tests.
+    pub const TEST_FNS: &[&str] = &[
+        "client",
+        "serve",
+        "normalize",
+        "assert_round_trip",
+        "body_json",
+        "method",
+        "path",
+    ];
+    /// Modules of the generated crate (for the record: spec names never become
+    /// modules, and a crate name equal to a dependency is refused).
+    pub const MODULES: &[&str] = &[
+        "api",
+        "enums",
+        "requests",
+        "service",
+        "types",
+        "webhooks",
+        "custom",
+        "runtime",
+        "generated",
+    ];
+    /// Crates every Rust crate can name (`std`, …) and path keywords: the generated crate
+    /// cannot have one of these names. (Its dependencies are refused too, from the list in
+    /// `emit::crate_files`.)
+    pub const BUILTIN_CRATES: &[&str] = &[
+        "std",
+        "core",
+        "alloc",
+        "proc_macro",
+        "test",
+        "self",
+        "crate",
+        "super",
+    ];
+}
+
+/// UpperCamelCase form of a spec name, not made an identifier (`card_trade` -> `CardTrade`).
 pub(crate) fn upper_camel(name: &str) -> String {
     name.to_upper_camel_case()
 }
@@ -19,9 +142,50 @@ pub(crate) fn snake(name: &str) -> String {
     name.to_snake_case()
 }
 
-/// A method or field name: snake_case, a keyword escaped (`type` -> `r#type`).
+/// A leading `_` for a name that starts with a digit.
+fn digit_guard(name: String) -> String {
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{name}")
+    } else {
+        name
+    }
+}
+
+/// A type or variant name from a spec name: UpperCamelCase, a leading digit
+/// guarded, `Self` renamed (`card_trade` -> `CardTrade`, `3pl` -> `_3pl`,
+/// `self` -> `SelfValue`). Check the result with [`is_ident`].
+pub(crate) fn type_name(name: &str) -> String {
+    match digit_guard(upper_camel(name)) {
+        n if n == "Self" => "SelfValue".to_string(),
+        n => n,
+    }
+}
+
+/// A method or field name: snake_case, a leading digit guarded, a keyword
+/// escaped (`type` -> `r#type`, `self` -> `self_`, `3pl` -> `_3pl`).
 pub(crate) fn snake_escaped(name: &str) -> String {
-    escape(&snake(name))
+    escape(&digit_guard(snake(name)))
+}
+
+/// A method name in a namespace whose `reserved` names the generated code
+/// already uses: `builder` -> `builder_` among [`reserved::CLIENT_METHODS`].
+/// `name` is already escaped.
+pub(crate) fn method_in(name: &str, reserved: &[&str]) -> String {
+    if reserved.contains(&name) {
+        format!("{name}_")
+    } else {
+        name.to_string()
+    }
+}
+
+/// The `*_stream` twin of a paginated endpoint's method.
+pub(crate) fn stream_method(method: &str) -> String {
+    format!("{}_stream", unraw(method))
+}
+
+/// The test function of a webhook kind's `n`-th example (from 1).
+pub(crate) fn webhook_test_fn(kind_key: &str, n: usize) -> String {
+    format!("{}_example_{n}", digit_guard(snake(kind_key)))
 }
 
 /// A name without its raw-identifier prefix (`r#type` -> `type`): how it is spelt in text.
@@ -62,14 +226,22 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
-/// An identifier for a type or variant name (already UpperCamelCase, never a keyword).
+/// An identifier for a type or variant name made by [`type_name`].
 pub(crate) fn type_ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// A constant's identifier from a (possibly escaped) method name: `r#type` -> `TYPE`.
+/// A constant's name from a (possibly escaped) method name: `r#type` -> `TYPE`,
+/// `_3pl` -> `_3PL`.
+pub(crate) fn screaming_name(name: &str) -> String {
+    let name = unraw(name);
+    let lead = if name.starts_with('_') { "_" } else { "" };
+    format!("{lead}{}", name.to_shouty_snake_case())
+}
+
+/// A constant's identifier from a (possibly escaped) method name (see [`screaming_name`]).
 pub(crate) fn screaming(name: &str) -> Ident {
-    Ident::new(&unraw(name).to_shouty_snake_case(), Span::call_site())
+    Ident::new(&screaming_name(name), Span::call_site())
 }
 
 #[cfg(test)]
@@ -89,6 +261,7 @@ mod tests {
             "GET_WALLET_DETAIL"
         );
         assert_eq!(screaming("r#type").to_string(), "TYPE");
+        assert_eq!(screaming("_3pl_x").to_string(), "_3PL_X");
     }
 
     #[test]
@@ -101,6 +274,66 @@ mod tests {
         assert_eq!(escape("crate"), "crate_");
         assert_eq!(escape("card_no"), "card_no");
         assert_eq!(snake_escaped("Type"), "r#type");
+        assert_eq!(snake_escaped("Self"), "self_");
+        assert_eq!(snake_escaped("super"), "super_");
+    }
+
+    #[test]
+    fn type_names() {
+        assert_eq!(type_name("card_trade"), "CardTrade");
+        assert_eq!(type_name("Self"), "SelfValue");
+        assert_eq!(type_name("self"), "SelfValue");
+        assert_eq!(type_name("3pl_unavailable"), "_3plUnavailable");
+        assert_eq!(type_name("in-transit"), "InTransit");
+        assert_eq!(type_name("String"), "String");
+        assert!(is_ident(&type_name("3pl")));
+        assert!(!is_ident(&type_name("卡号")));
+    }
+
+    #[test]
+    fn leading_digits_are_guarded() {
+        assert_eq!(snake_escaped("3pl_unavailable"), "_3pl_unavailable");
+        assert_eq!(webhook_test_fn("bill-notify", 1), "bill_notify_example_1");
+        assert_eq!(webhook_test_fn("billNotify", 2), "bill_notify_example_2");
+        assert_eq!(webhook_test_fn("3pl", 1), "_3pl_example_1");
+    }
+
+    #[test]
+    fn reserved_methods_get_an_underscore() {
+        assert_eq!(method_in("builder", reserved::CLIENT_METHODS), "builder_");
+        assert_eq!(method_in("runtime", reserved::CLIENT_METHODS), "runtime_");
+        assert_eq!(method_in("wallet", reserved::CLIENT_METHODS), "wallet");
+        assert_eq!(method_in("new", reserved::SETTERS), "new_");
+        assert_eq!(method_in("div", reserved::SETTERS), "div_");
+        assert_eq!(method_in("len", reserved::ACCESSORS), "len_");
+        assert_eq!(method_in("new", reserved::GROUP_METHODS), "new_");
+        assert_eq!(method_in("client", reserved::TEST_FNS), "client_");
+        assert_eq!(stream_method("r#loop"), "loop_stream");
+    }
+
+    #[test]
+    fn every_result_is_an_identifier() {
+        for name in [
+            "type",
+            "Self",
+            "self",
+            "super",
+            "crate",
+            "3pl",
+            "in-transit",
+            "r#",
+            "builder",
+            "new",
+            "async",
+            "list_results_stream",
+            "_x",
+            "A1",
+        ] {
+            for made in [type_name(name), snake_escaped(name)] {
+                let _ = ident(&made);
+            }
+            let _ = screaming(&snake_escaped(name));
+        }
     }
 
     #[test]

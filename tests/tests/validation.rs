@@ -360,6 +360,18 @@ cases! {
     group_name_not_ident => 1,
     request_type_collides_with_enum => 1,
     inline_object_collides_with_request_type => 1,
+    stream_method_collides => 1,
+    endpoint_names_collide_after_renaming => 1,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names the naming rules cannot make usable.
+// ---------------------------------------------------------------------------------------------
+
+cases! {
+    version_not_path_segment => 1,
+    error_name_not_ident => 1,
+    crate_name_is_dependency => 1,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -409,7 +421,6 @@ cases! {
     example_bad_datetime => 1,
     example_impossible_datetime => 1,
     package_name_invalid => 1,
-    package_name_is_a_dependency => 1,
     package_version_invalid => 1,
     example_envelope_code => 1,
     example_envelope_not_object => 1,

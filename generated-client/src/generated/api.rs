@@ -1950,7 +1950,7 @@ impl PayMethodApi<'_> {
     pub async fn list_pay_methods(
         &self,
         request: &requests::ListPayMethodsRequest,
-    ) -> Result<Vec<types::PayMethod>, Error> {
+    ) -> Result<::std::vec::Vec<types::PayMethod>, Error> {
         self.client.runtime.execute(&operations::LIST_PAY_METHODS, request).await
     }
 }
@@ -2014,7 +2014,7 @@ impl PayeeApi<'_> {
     pub async fn list_fund_sources(
         &self,
         request: &requests::ListFundSourcesRequest,
-    ) -> Result<Vec<types::CodeItem>, Error> {
+    ) -> Result<::std::vec::Vec<types::CodeItem>, Error> {
         self.client.runtime.execute(&operations::LIST_FUND_SOURCES, request).await
     }
 
@@ -2061,7 +2061,7 @@ impl PayeeApi<'_> {
     pub async fn list_payment_purposes(
         &self,
         request: &requests::ListPaymentPurposesRequest,
-    ) -> Result<Vec<types::CodeItem>, Error> {
+    ) -> Result<::std::vec::Vec<types::CodeItem>, Error> {
         self.client.runtime.execute(&operations::LIST_PAYMENT_PURPOSES, request).await
     }
 
@@ -2489,7 +2489,7 @@ impl PaymentApi<'_> {
     pub async fn list_payment_reasons(
         &self,
         request: &requests::ListPaymentReasonsRequest,
-    ) -> Result<Vec<types::CodeItem>, Error> {
+    ) -> Result<::std::vec::Vec<types::CodeItem>, Error> {
         self.client.runtime.execute(&operations::LIST_PAYMENT_REASONS, request).await
     }
 

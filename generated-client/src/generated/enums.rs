@@ -8,7 +8,6 @@
 //! server never fails a response.
 
 use std::fmt;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// 钱包状态 — Wallet status
 ///
@@ -52,7 +51,7 @@ impl WalletStatus {
     }
 
     /// The Chinese (`zh`) label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Normal => Some("正常"),
             Self::Frozen => Some("冻结"),
@@ -61,7 +60,7 @@ impl WalletStatus {
     }
 
     /// The English (`en`) label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Normal => Some("normal"),
             Self::Frozen => Some("frozen"),
@@ -79,20 +78,25 @@ impl fmt::Display for WalletStatus {
     }
 }
 
-impl From<i64> for WalletStatus {
+impl ::std::convert::From<i64> for WalletStatus {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for WalletStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for WalletStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for WalletStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for WalletStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -144,7 +148,7 @@ impl InOutType {
     }
 
     /// The Chinese (`zh`) label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::In => Some("收入"),
             Self::Out => Some("支出"),
@@ -153,7 +157,7 @@ impl InOutType {
     }
 
     /// The English (`en`) label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::In => Some("income / credit"),
             Self::Out => Some("expense / debit"),
@@ -171,20 +175,25 @@ impl fmt::Display for InOutType {
     }
 }
 
-impl From<i64> for InOutType {
+impl ::std::convert::From<i64> for InOutType {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for InOutType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for InOutType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for InOutType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for InOutType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -294,7 +303,7 @@ impl TransactionType {
     }
 
     /// The Chinese (`zh`) label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Deposit => Some("充值"),
             Self::Withdraw => Some("提现"),
@@ -313,7 +322,7 @@ impl TransactionType {
     }
 
     /// The English (`en`) label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Deposit => Some("deposit into the wallet"),
             Self::Withdraw => Some("withdrawal"),
@@ -341,20 +350,25 @@ impl fmt::Display for TransactionType {
     }
 }
 
-impl From<i64> for TransactionType {
+impl ::std::convert::From<i64> for TransactionType {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for TransactionType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for TransactionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for TransactionType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for TransactionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -406,7 +420,7 @@ impl TransactionStatus {
     }
 
     /// The Chinese (`zh`) label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Processing => Some("处理中"),
             Self::Success => Some("成功"),
@@ -416,7 +430,7 @@ impl TransactionStatus {
     }
 
     /// The English (`en`) label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Processing => Some("processing"),
             Self::Success => Some("success"),
@@ -435,20 +449,25 @@ impl fmt::Display for TransactionStatus {
     }
 }
 
-impl From<i64> for TransactionStatus {
+impl ::std::convert::From<i64> for TransactionStatus {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for TransactionStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for TransactionStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for TransactionStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for TransactionStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -498,7 +517,7 @@ impl BinType {
     }
 
     /// The Chinese (`zh`) label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Virtual => Some("虚拟卡"),
             Self::Physical => Some("实体卡"),
@@ -507,7 +526,7 @@ impl BinType {
     }
 
     /// The English (`en`) label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Virtual => Some("virtual card"),
             Self::Physical => Some("physical card"),
@@ -525,20 +544,25 @@ impl fmt::Display for BinType {
     }
 }
 
-impl From<i64> for BinType {
+impl ::std::convert::From<i64> for BinType {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for BinType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for BinType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for BinType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for BinType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -585,7 +609,7 @@ impl BinMode {
     }
 
     /// The Chinese (`zh`) label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Prepaid => Some("储值模式"),
             Self::Shared => Some("共享模式"),
@@ -594,7 +618,7 @@ impl BinMode {
     }
 
     /// The English (`en`) label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Prepaid => {
                 Some(
@@ -620,20 +644,25 @@ impl fmt::Display for BinMode {
     }
 }
 
-impl From<i64> for BinMode {
+impl ::std::convert::From<i64> for BinMode {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for BinMode {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for BinMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for BinMode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for BinMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -680,7 +709,7 @@ impl BinStatus {
     }
 
     /// The Chinese (`zh`) label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Enabled => Some("可用"),
             Self::Disabled => Some("停用"),
@@ -689,7 +718,7 @@ impl BinStatus {
     }
 
     /// The English (`en`) label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Enabled => Some("available (on sale)"),
             Self::Disabled => Some("suspended (off sale; existing cards keep working)"),
@@ -707,20 +736,25 @@ impl fmt::Display for BinStatus {
     }
 }
 
-impl From<i64> for BinStatus {
+impl ::std::convert::From<i64> for BinStatus {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for BinStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for BinStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for BinStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for BinStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -804,7 +838,7 @@ impl CardStatus {
     }
 
     /// The Chinese (`zh`) label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Inactive => Some("待激活"),
             Self::Active => Some("正常"),
@@ -818,7 +852,7 @@ impl CardStatus {
     }
 
     /// The English (`en`) label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Inactive => Some("inactive / awaiting activation"),
             Self::Active => Some("active"),
@@ -841,20 +875,25 @@ impl fmt::Display for CardStatus {
     }
 }
 
-impl From<i64> for CardStatus {
+impl ::std::convert::From<i64> for CardStatus {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for CardStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for CardStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for CardStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for CardStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -934,7 +973,7 @@ impl CardTradeType {
     }
 
     /// The Chinese (`zh`) label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Auth => Some("消费授权"),
             Self::Settlement => Some("清算"),
@@ -948,7 +987,7 @@ impl CardTradeType {
     }
 
     /// The English (`en`) label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Auth => Some("authorisation (purchase)"),
             Self::Settlement => Some("settlement / clearing"),
@@ -971,20 +1010,25 @@ impl fmt::Display for CardTradeType {
     }
 }
 
-impl From<i64> for CardTradeType {
+impl ::std::convert::From<i64> for CardTradeType {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for CardTradeType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for CardTradeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for CardTradeType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for CardTradeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -1036,7 +1080,7 @@ impl CardTradeResult {
     }
 
     /// The Chinese (`zh`) label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Approved => Some("成功"),
             Self::Declined => Some("失败"),
@@ -1046,7 +1090,7 @@ impl CardTradeResult {
     }
 
     /// The English (`en`) label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Approved => Some("approved"),
             Self::Declined => Some("declined"),
@@ -1065,20 +1109,25 @@ impl fmt::Display for CardTradeResult {
     }
 }
 
-impl From<i64> for CardTradeResult {
+impl ::std::convert::From<i64> for CardTradeResult {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for CardTradeResult {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for CardTradeResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for CardTradeResult {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for CardTradeResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -1128,7 +1177,7 @@ impl CardType {
     }
 
     /// The Chinese (`zh`) label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Virtual => Some("虚拟卡"),
             Self::Physical => Some("实体卡"),
@@ -1137,7 +1186,7 @@ impl CardType {
     }
 
     /// The English (`en`) label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Virtual => Some("virtual card"),
             Self::Physical => Some("physical card"),
@@ -1155,20 +1204,25 @@ impl fmt::Display for CardType {
     }
 }
 
-impl From<i64> for CardType {
+impl ::std::convert::From<i64> for CardType {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for CardType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for CardType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for CardType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for CardType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -1230,7 +1284,7 @@ impl OrderType {
     }
 
     /// The Chinese (`zh`) label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::OpenCard => Some("开卡"),
             Self::Recharge => Some("卡充值"),
@@ -1241,7 +1295,7 @@ impl OrderType {
     }
 
     /// The English (`en`) label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::OpenCard => Some("open card"),
             Self::Recharge => Some("card top-up"),
@@ -1261,20 +1315,25 @@ impl fmt::Display for OrderType {
     }
 }
 
-impl From<i64> for OrderType {
+impl ::std::convert::From<i64> for OrderType {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for OrderType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for OrderType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for OrderType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for OrderType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -1336,7 +1395,7 @@ impl OrderStatus {
     }
 
     /// The Chinese (`zh`) label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Pending => Some("待处理"),
             Self::Processing => Some("处理中"),
@@ -1347,7 +1406,7 @@ impl OrderStatus {
     }
 
     /// The English (`en`) label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Pending => Some("pending"),
             Self::Processing => Some("processing"),
@@ -1367,20 +1426,25 @@ impl fmt::Display for OrderStatus {
     }
 }
 
-impl From<i64> for OrderStatus {
+impl ::std::convert::From<i64> for OrderStatus {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for OrderStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for OrderStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for OrderStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for OrderStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -1448,7 +1512,7 @@ impl OrderBillType {
     }
 
     /// The Chinese (`zh`) label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::OpenCard => Some("开卡"),
             Self::Recharge => Some("充值"),
@@ -1460,7 +1524,7 @@ impl OrderBillType {
     }
 
     /// The English (`en`) label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::OpenCard => Some("card opening"),
             Self::Recharge => Some("top-up"),
@@ -1481,20 +1545,25 @@ impl fmt::Display for OrderBillType {
     }
 }
 
-impl From<i64> for OrderBillType {
+impl ::std::convert::From<i64> for OrderBillType {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for OrderBillType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for OrderBillType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for OrderBillType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for OrderBillType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -1546,7 +1615,7 @@ impl BillCategory {
     }
 
     /// The Chinese (`zh`) label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Principal => Some("本金"),
             Self::Fee => Some("手续费"),
@@ -1556,7 +1625,7 @@ impl BillCategory {
     }
 
     /// The English (`en`) label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Principal => Some("principal"),
             Self::Fee => Some("fee"),
@@ -1575,20 +1644,25 @@ impl fmt::Display for BillCategory {
     }
 }
 
-impl From<i64> for BillCategory {
+impl ::std::convert::From<i64> for BillCategory {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for BillCategory {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for BillCategory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for BillCategory {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for BillCategory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -1656,7 +1730,7 @@ impl PayeeStatus {
     }
 
     /// The Chinese (`zh`) label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Draft => Some("待申请"),
             Self::Reviewing => Some("审核中"),
@@ -1668,7 +1742,7 @@ impl PayeeStatus {
     }
 
     /// The English (`en`) label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Draft => Some("draft (created, not submitted)"),
             Self::Reviewing => Some("under review (after apply_payee)"),
@@ -1691,20 +1765,25 @@ impl fmt::Display for PayeeStatus {
     }
 }
 
-impl From<i64> for PayeeStatus {
+impl ::std::convert::From<i64> for PayeeStatus {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for PayeeStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for PayeeStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for PayeeStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for PayeeStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -1760,7 +1839,7 @@ impl FeeMode {
     }
 
     /// The Chinese (`zh`) label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Sha => Some("共同承担"),
             Self::Our => Some("付款方承担"),
@@ -1770,7 +1849,7 @@ impl FeeMode {
     }
 
     /// The English (`en`) label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Sha => Some("shared: each side pays its own bank's charges"),
             Self::Our => Some("payer pays all charges"),
@@ -1789,20 +1868,25 @@ impl fmt::Display for FeeMode {
     }
 }
 
-impl From<i64> for FeeMode {
+impl ::std::convert::From<i64> for FeeMode {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for FeeMode {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for FeeMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for FeeMode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for FeeMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }
@@ -1882,7 +1966,7 @@ impl PaymentStatus {
     }
 
     /// The Chinese (`zh`) label; `None` for an unknown code.
-    pub const fn label_zh(self) -> Option<&'static str> {
+    pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Created => Some("已创建"),
             Self::ComplianceReview => Some("合规审核中"),
@@ -1896,7 +1980,7 @@ impl PaymentStatus {
     }
 
     /// The English (`en`) label; `None` for an unknown code.
-    pub const fn label_en(self) -> Option<&'static str> {
+    pub const fn label_en(self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Created => Some("created"),
             Self::ComplianceReview => Some("compliance review"),
@@ -1921,20 +2005,25 @@ impl fmt::Display for PaymentStatus {
     }
 }
 
-impl From<i64> for PaymentStatus {
+impl ::std::convert::From<i64> for PaymentStatus {
     fn from(code: i64) -> Self {
         Self::from_code(code)
     }
 }
 
-impl Serialize for PaymentStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl ::serde::Serialize for PaymentStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.code())
     }
 }
 
-impl<'de> Deserialize<'de> for PaymentStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> ::serde::Deserialize<'de> for PaymentStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
     }
 }

@@ -7,38 +7,35 @@
 //! fields of a struct literal); optional fields have a setter of the same name. The auth
 //! fields are not here: the client adds them to every request.
 
-use serde::{Deserialize, Serialize};
-use rust_decimal::Decimal;
-use time::{Date, PrimitiveDateTime};
 use crate::enums;
 
 /// Request of [`WalletApi::list_wallets`](crate::api::WalletApi::list_wallets): 钱包列表 — List wallets.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListWalletsRequest {
     /// 币种 — filter by currency
     ///
     /// Wire name `currency`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub currency: ::std::option::Option<::std::string::String>,
     /// 状态 — filter by wallet status
     ///
     /// Wire name `status`, `WalletStatus`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<enums::WalletStatus>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<enums::WalletStatus>,
     /// 页码 — 1-based page number
     ///
     /// Defaults to 1.
     ///
     /// Wire name `page`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i32>,
     /// 每页条数 — rows per page
     ///
     /// Defaults to 20, at most 100.
     ///
     /// Wire name `page_size`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page_size: ::std::option::Option<i32>,
 }
 
 impl ListWalletsRequest {
@@ -54,7 +51,7 @@ impl ListWalletsRequest {
 
     /// Sets `currency`: 币种 — filter by currency.
     #[must_use]
-    pub fn currency(mut self, currency: impl Into<String>) -> Self {
+    pub fn currency(mut self, currency: impl Into<::std::string::String>) -> Self {
         self.currency = Some(currency.into());
         self
     }
@@ -92,17 +89,17 @@ impl ::apigen_runtime::PageRequest for ListWalletsRequest {
 }
 
 /// Request of [`WalletApi::get_wallet_detail`](crate::api::WalletApi::get_wallet_detail): 钱包详情 — Get wallet detail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetWalletDetailRequest {
     /// 钱包 sn — wallet serial number
     ///
     /// Wire name `wallet_sn`, `string`.
-    pub wallet_sn: String,
+    pub wallet_sn: ::std::string::String,
 }
 
 impl GetWalletDetailRequest {
     /// Creates the request from its required fields: `wallet_sn`.
-    pub fn new(wallet_sn: impl Into<String>) -> Self {
+    pub fn new(wallet_sn: impl Into<::std::string::String>) -> Self {
         Self {
             wallet_sn: wallet_sn.into(),
         }
@@ -110,65 +107,65 @@ impl GetWalletDetailRequest {
 }
 
 /// Request of [`WalletApi::list_transactions`](crate::api::WalletApi::list_transactions): 交易流水列表 — List wallet transactions.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListTransactionsRequest {
     /// 钱包 sn — filter by wallet
     ///
     /// Wire name `wallet_sn`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wallet_sn: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub wallet_sn: ::std::option::Option<::std::string::String>,
     /// 交易类型 — filter by transaction type
     ///
     /// Wire name `transaction_type`, `TransactionType`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_type: Option<enums::TransactionType>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub transaction_type: ::std::option::Option<enums::TransactionType>,
     /// 收支类型 — filter by direction
     ///
     /// Wire name `in_out_type`, `InOutType`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub in_out_type: Option<enums::InOutType>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub in_out_type: ::std::option::Option<enums::InOutType>,
     /// 交易状态 — filter by status
     ///
     /// Wire name `status`, `TransactionStatus`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<enums::TransactionStatus>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<enums::TransactionStatus>,
     /// 关联业务单号 — filter by related business number
     ///
     /// Wire name `biz_no`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub biz_no: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub biz_no: ::std::option::Option<::std::string::String>,
     /// 开始时间 — created at or after
     ///
     /// Wire name `start_time`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_time: Option<PrimitiveDateTime>,
+    pub start_time: ::std::option::Option<::time::PrimitiveDateTime>,
     /// 结束时间 — created at or before
     ///
     /// Wire name `end_time`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub end_time: Option<PrimitiveDateTime>,
+    pub end_time: ::std::option::Option<::time::PrimitiveDateTime>,
     /// 页码 — 1-based page number
     ///
     /// Defaults to 1.
     ///
     /// Wire name `page`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i32>,
     /// 每页条数 — rows per page
     ///
     /// Defaults to 20, at most 100.
     ///
     /// Wire name `page_size`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page_size: ::std::option::Option<i32>,
 }
 
 impl ListTransactionsRequest {
@@ -189,7 +186,7 @@ impl ListTransactionsRequest {
 
     /// Sets `wallet_sn`: 钱包 sn — filter by wallet.
     #[must_use]
-    pub fn wallet_sn(mut self, wallet_sn: impl Into<String>) -> Self {
+    pub fn wallet_sn(mut self, wallet_sn: impl Into<::std::string::String>) -> Self {
         self.wallet_sn = Some(wallet_sn.into());
         self
     }
@@ -217,21 +214,21 @@ impl ListTransactionsRequest {
 
     /// Sets `biz_no`: 关联业务单号 — filter by related business number.
     #[must_use]
-    pub fn biz_no(mut self, biz_no: impl Into<String>) -> Self {
+    pub fn biz_no(mut self, biz_no: impl Into<::std::string::String>) -> Self {
         self.biz_no = Some(biz_no.into());
         self
     }
 
     /// Sets `start_time`: 开始时间 — created at or after.
     #[must_use]
-    pub fn start_time(mut self, start_time: PrimitiveDateTime) -> Self {
+    pub fn start_time(mut self, start_time: ::time::PrimitiveDateTime) -> Self {
         self.start_time = Some(start_time);
         self
     }
 
     /// Sets `end_time`: 结束时间 — created at or before.
     #[must_use]
-    pub fn end_time(mut self, end_time: PrimitiveDateTime) -> Self {
+    pub fn end_time(mut self, end_time: ::time::PrimitiveDateTime) -> Self {
         self.end_time = Some(end_time);
         self
     }
@@ -262,17 +259,17 @@ impl ::apigen_runtime::PageRequest for ListTransactionsRequest {
 }
 
 /// Request of [`WalletApi::get_transaction_detail`](crate::api::WalletApi::get_transaction_detail): 交易详情 — Get wallet transaction detail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetTransactionDetailRequest {
     /// 流水 sn — transaction serial number
     ///
     /// Wire name `transaction_sn`, `string`; source: modeled.
-    pub transaction_sn: String,
+    pub transaction_sn: ::std::string::String,
 }
 
 impl GetTransactionDetailRequest {
     /// Creates the request from its required fields: `transaction_sn`.
-    pub fn new(transaction_sn: impl Into<String>) -> Self {
+    pub fn new(transaction_sn: impl Into<::std::string::String>) -> Self {
         Self {
             transaction_sn: transaction_sn.into(),
         }
@@ -280,32 +277,32 @@ impl GetTransactionDetailRequest {
 }
 
 /// Request of [`WalletApi::get_exchange_rate`](crate::api::WalletApi::get_exchange_rate): 获取兑换汇率 — Get exchange rate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetExchangeRateRequest {
     /// 源币种 — source currency
     ///
     /// Wire name `from_currency`, `string`; source: modeled.
-    pub from_currency: String,
+    pub from_currency: ::std::string::String,
     /// 目标币种 — target currency
     ///
     /// Wire name `to_currency`, `string`; source: modeled.
-    pub to_currency: String,
+    pub to_currency: ::std::string::String,
     /// 源金额 — source amount (to get to_amount)
     ///
     /// Wire name `amount`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub amount: Option<Decimal>,
+    pub amount: ::std::option::Option<::rust_decimal::Decimal>,
 }
 
 impl GetExchangeRateRequest {
     /// Creates the request from its required fields: `from_currency`, `to_currency`.
     pub fn new(
-        from_currency: impl Into<String>,
-        to_currency: impl Into<String>,
+        from_currency: impl Into<::std::string::String>,
+        to_currency: impl Into<::std::string::String>,
     ) -> Self {
         Self {
             from_currency: from_currency.into(),
@@ -316,54 +313,54 @@ impl GetExchangeRateRequest {
 
     /// Sets `amount`: 源金额 — source amount (to get to_amount).
     #[must_use]
-    pub fn amount(mut self, amount: Decimal) -> Self {
+    pub fn amount(mut self, amount: ::rust_decimal::Decimal) -> Self {
         self.amount = Some(amount);
         self
     }
 }
 
 /// Request of [`BinApi::list_bins`](crate::api::BinApi::list_bins): 卡Bin列表 — List card BINs.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListBinsRequest {
     /// 卡Bin类型 — filter by BIN type
     ///
     /// Wire name `bin_type`, `BinType`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bin_type: Option<enums::BinType>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bin_type: ::std::option::Option<enums::BinType>,
     /// 卡Bin模式 — filter by BIN mode
     ///
     /// Wire name `bin_mode`, `BinMode`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bin_mode: Option<enums::BinMode>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bin_mode: ::std::option::Option<enums::BinMode>,
     /// 卡Bin状态 — filter by BIN status
     ///
     /// Wire name `status`, `BinStatus`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<enums::BinStatus>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<enums::BinStatus>,
     /// 币种 — filter by card currency
     ///
     /// Wire name `currency`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub currency: ::std::option::Option<::std::string::String>,
     /// 卡组织 — filter by card scheme
     ///
     /// Wire name `organization`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization: ::std::option::Option<::std::string::String>,
     /// 页码 — 1-based page number
     ///
     /// Defaults to 1.
     ///
     /// Wire name `page`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i32>,
     /// 每页条数 — rows per page
     ///
     /// Defaults to 20, at most 100.
     ///
     /// Wire name `page_size`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page_size: ::std::option::Option<i32>,
 }
 
 impl ListBinsRequest {
@@ -403,14 +400,17 @@ impl ListBinsRequest {
 
     /// Sets `currency`: 币种 — filter by card currency.
     #[must_use]
-    pub fn currency(mut self, currency: impl Into<String>) -> Self {
+    pub fn currency(mut self, currency: impl Into<::std::string::String>) -> Self {
         self.currency = Some(currency.into());
         self
     }
 
     /// Sets `organization`: 卡组织 — filter by card scheme.
     #[must_use]
-    pub fn organization(mut self, organization: impl Into<String>) -> Self {
+    pub fn organization(
+        mut self,
+        organization: impl Into<::std::string::String>,
+    ) -> Self {
         self.organization = Some(organization.into());
         self
     }
@@ -441,113 +441,113 @@ impl ::apigen_runtime::PageRequest for ListBinsRequest {
 }
 
 /// Request of [`BinApi::get_bin_detail`](crate::api::BinApi::get_bin_detail): 卡Bin详情 — Get card BIN detail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetBinDetailRequest {
     /// 卡Bin id — BIN product id
     ///
     /// Wire name `bin_id`, `string`; source: modeled.
-    pub bin_id: String,
+    pub bin_id: ::std::string::String,
 }
 
 impl GetBinDetailRequest {
     /// Creates the request from its required fields: `bin_id`.
-    pub fn new(bin_id: impl Into<String>) -> Self {
+    pub fn new(bin_id: impl Into<::std::string::String>) -> Self {
         Self { bin_id: bin_id.into() }
     }
 }
 
 /// Request of [`BinApi::get_bin_fee`](crate::api::BinApi::get_bin_fee): 卡Bin费用 — Get card BIN fees.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetBinFeeRequest {
     /// 卡Bin id — BIN product id
     ///
     /// Wire name `bin_id`, `string`; source: modeled.
-    pub bin_id: String,
+    pub bin_id: ::std::string::String,
 }
 
 impl GetBinFeeRequest {
     /// Creates the request from its required fields: `bin_id`.
-    pub fn new(bin_id: impl Into<String>) -> Self {
+    pub fn new(bin_id: impl Into<::std::string::String>) -> Self {
         Self { bin_id: bin_id.into() }
     }
 }
 
 /// Request of [`BinApi::get_bin_limit`](crate::api::BinApi::get_bin_limit): 卡Bin限制 — Get card BIN limits.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetBinLimitRequest {
     /// 卡Bin id — BIN product id
     ///
     /// Wire name `bin_id`, `string`; source: modeled.
-    pub bin_id: String,
+    pub bin_id: ::std::string::String,
 }
 
 impl GetBinLimitRequest {
     /// Creates the request from its required fields: `bin_id`.
-    pub fn new(bin_id: impl Into<String>) -> Self {
+    pub fn new(bin_id: impl Into<::std::string::String>) -> Self {
         Self { bin_id: bin_id.into() }
     }
 }
 
 /// Request of [`CardApi::list_cards`](crate::api::CardApi::list_cards): 卡列表 — List cards.
-#[derive(Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListCardsRequest {
     /// 卡Bin id — filter by BIN
     ///
     /// Wire name `bin_id`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bin_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bin_id: ::std::option::Option<::std::string::String>,
     /// 持卡人id — filter by holder
     ///
     /// Wire name `holder_id`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub holder_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub holder_id: ::std::option::Option<::std::string::String>,
     /// 卡状态 — filter by card status
     ///
     /// Wire name `status`, `CardStatus`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<enums::CardStatus>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<enums::CardStatus>,
     /// 卡号 — filter by card number (last 4 digits or the full number)
     ///
     /// Wire name `card_no`, `string`; optional; sensitive: `Debug` shows only its last four characters; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_no: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub card_no: ::std::option::Option<::std::string::String>,
     /// 外部订单号 — filter by client order number
     ///
     /// Wire name `out_order_id`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub out_order_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub out_order_id: ::std::option::Option<::std::string::String>,
     /// 开始时间 — created at or after
     ///
     /// Wire name `start_time`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_time: Option<PrimitiveDateTime>,
+    pub start_time: ::std::option::Option<::time::PrimitiveDateTime>,
     /// 结束时间 — created at or before
     ///
     /// Wire name `end_time`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub end_time: Option<PrimitiveDateTime>,
+    pub end_time: ::std::option::Option<::time::PrimitiveDateTime>,
     /// 页码 — 1-based page number
     ///
     /// Defaults to 1.
     ///
     /// Wire name `page`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i32>,
     /// 每页条数 — rows per page
     ///
     /// Defaults to 20, at most 100.
     ///
     /// Wire name `page_size`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page_size: ::std::option::Option<i32>,
 }
 
 impl ListCardsRequest {
@@ -568,14 +568,14 @@ impl ListCardsRequest {
 
     /// Sets `bin_id`: 卡Bin id — filter by BIN.
     #[must_use]
-    pub fn bin_id(mut self, bin_id: impl Into<String>) -> Self {
+    pub fn bin_id(mut self, bin_id: impl Into<::std::string::String>) -> Self {
         self.bin_id = Some(bin_id.into());
         self
     }
 
     /// Sets `holder_id`: 持卡人id — filter by holder.
     #[must_use]
-    pub fn holder_id(mut self, holder_id: impl Into<String>) -> Self {
+    pub fn holder_id(mut self, holder_id: impl Into<::std::string::String>) -> Self {
         self.holder_id = Some(holder_id.into());
         self
     }
@@ -589,28 +589,31 @@ impl ListCardsRequest {
 
     /// Sets `card_no`: 卡号 — filter by card number (last 4 digits or the full number).
     #[must_use]
-    pub fn card_no(mut self, card_no: impl Into<String>) -> Self {
+    pub fn card_no(mut self, card_no: impl Into<::std::string::String>) -> Self {
         self.card_no = Some(card_no.into());
         self
     }
 
     /// Sets `out_order_id`: 外部订单号 — filter by client order number.
     #[must_use]
-    pub fn out_order_id(mut self, out_order_id: impl Into<String>) -> Self {
+    pub fn out_order_id(
+        mut self,
+        out_order_id: impl Into<::std::string::String>,
+    ) -> Self {
         self.out_order_id = Some(out_order_id.into());
         self
     }
 
     /// Sets `start_time`: 开始时间 — created at or after.
     #[must_use]
-    pub fn start_time(mut self, start_time: PrimitiveDateTime) -> Self {
+    pub fn start_time(mut self, start_time: ::time::PrimitiveDateTime) -> Self {
         self.start_time = Some(start_time);
         self
     }
 
     /// Sets `end_time`: 结束时间 — created at or before.
     #[must_use]
-    pub fn end_time(mut self, end_time: PrimitiveDateTime) -> Self {
+    pub fn end_time(mut self, end_time: ::time::PrimitiveDateTime) -> Self {
         self.end_time = Some(end_time);
         self
     }
@@ -630,8 +633,8 @@ impl ListCardsRequest {
     }
 }
 
-impl std::fmt::Debug for ListCardsRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Debug for ListCardsRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ListCardsRequest")
             .field("bin_id", &self.bin_id)
             .field("holder_id", &self.holder_id)
@@ -660,40 +663,40 @@ impl ::apigen_runtime::PageRequest for ListCardsRequest {
 }
 
 /// Request of [`CardApi::get_card_detail`](crate::api::CardApi::get_card_detail): 卡详情 — Get card detail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetCardDetailRequest {
     /// 卡id — card id
     ///
     /// Wire name `card_id`, `string`; source: modeled.
-    pub card_id: String,
+    pub card_id: ::std::string::String,
 }
 
 impl GetCardDetailRequest {
     /// Creates the request from its required fields: `card_id`.
-    pub fn new(card_id: impl Into<String>) -> Self {
+    pub fn new(card_id: impl Into<::std::string::String>) -> Self {
         Self { card_id: card_id.into() }
     }
 }
 
 /// Request of [`CardApi::activate_card`](crate::api::CardApi::activate_card): 卡激活 — Activate card.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ActivateCardRequest {
     /// 卡id — card id
     ///
     /// Wire name `card_id`, `string`; source: modeled.
-    pub card_id: String,
+    pub card_id: ::std::string::String,
     /// 激活码 — activation code
     ///
     /// Physical cards only, if the BIN requires one.
     ///
     /// Wire name `activation_code`, `string`; optional; sensitive: redacted in `Debug`; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activation_code: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub activation_code: ::std::option::Option<::std::string::String>,
 }
 
 impl ActivateCardRequest {
     /// Creates the request from its required fields: `card_id`.
-    pub fn new(card_id: impl Into<String>) -> Self {
+    pub fn new(card_id: impl Into<::std::string::String>) -> Self {
         Self {
             card_id: card_id.into(),
             activation_code: None,
@@ -702,14 +705,17 @@ impl ActivateCardRequest {
 
     /// Sets `activation_code`: 激活码 — activation code.
     #[must_use]
-    pub fn activation_code(mut self, activation_code: impl Into<String>) -> Self {
+    pub fn activation_code(
+        mut self,
+        activation_code: impl Into<::std::string::String>,
+    ) -> Self {
         self.activation_code = Some(activation_code.into());
         self
     }
 }
 
-impl std::fmt::Debug for ActivateCardRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Debug for ActivateCardRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ActivateCardRequest")
             .field("card_id", &self.card_id)
             .field("activation_code", &::apigen_runtime::redact::Redacted)
@@ -718,22 +724,22 @@ impl std::fmt::Debug for ActivateCardRequest {
 }
 
 /// Request of [`CardApi::freeze_card`](crate::api::CardApi::freeze_card): 卡冻结 — Freeze card.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FreezeCardRequest {
     /// 卡id — card id
     ///
     /// Wire name `card_id`, `string`; source: modeled.
-    pub card_id: String,
+    pub card_id: ::std::string::String,
     /// 冻结原因 — reason
     ///
     /// Wire name `reason`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub reason: ::std::option::Option<::std::string::String>,
 }
 
 impl FreezeCardRequest {
     /// Creates the request from its required fields: `card_id`.
-    pub fn new(card_id: impl Into<String>) -> Self {
+    pub fn new(card_id: impl Into<::std::string::String>) -> Self {
         Self {
             card_id: card_id.into(),
             reason: None,
@@ -742,51 +748,54 @@ impl FreezeCardRequest {
 
     /// Sets `reason`: 冻结原因 — reason.
     #[must_use]
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+    pub fn reason(mut self, reason: impl Into<::std::string::String>) -> Self {
         self.reason = Some(reason.into());
         self
     }
 }
 
 /// Request of [`CardApi::unfreeze_card`](crate::api::CardApi::unfreeze_card): 卡解冻 — Unfreeze card.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UnfreezeCardRequest {
     /// 卡id — card id
     ///
     /// Wire name `card_id`, `string`; source: modeled.
-    pub card_id: String,
+    pub card_id: ::std::string::String,
 }
 
 impl UnfreezeCardRequest {
     /// Creates the request from its required fields: `card_id`.
-    pub fn new(card_id: impl Into<String>) -> Self {
+    pub fn new(card_id: impl Into<::std::string::String>) -> Self {
         Self { card_id: card_id.into() }
     }
 }
 
 /// Request of [`CardApi::close_card`](crate::api::CardApi::close_card): 发起销卡 — Close card.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CloseCardRequest {
     /// 卡id — card id
     ///
     /// Wire name `card_id`, `string`; source: modeled.
-    pub card_id: String,
+    pub card_id: ::std::string::String,
     /// 外部订单号 — client order number (idempotency key)
     ///
     /// Unique per app.
     ///
     /// Wire name `out_order_id`, `string`; source: modeled.
-    pub out_order_id: String,
+    pub out_order_id: ::std::string::String,
     /// 销卡原因 — reason
     ///
     /// Wire name `reason`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub reason: ::std::option::Option<::std::string::String>,
 }
 
 impl CloseCardRequest {
     /// Creates the request from its required fields: `card_id`, `out_order_id`.
-    pub fn new(card_id: impl Into<String>, out_order_id: impl Into<String>) -> Self {
+    pub fn new(
+        card_id: impl Into<::std::string::String>,
+        out_order_id: impl Into<::std::string::String>,
+    ) -> Self {
         Self {
             card_id: card_id.into(),
             out_order_id: out_order_id.into(),
@@ -796,62 +805,62 @@ impl CloseCardRequest {
 
     /// Sets `reason`: 销卡原因 — reason.
     #[must_use]
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+    pub fn reason(mut self, reason: impl Into<::std::string::String>) -> Self {
         self.reason = Some(reason.into());
         self
     }
 }
 
 /// Request of [`CardApi::list_card_trades`](crate::api::CardApi::list_card_trades): 卡交易列表 — List card transactions.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListCardTradesRequest {
     /// 卡id — filter by card (all cards when omitted)
     ///
     /// Wire name `card_id`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub card_id: ::std::option::Option<::std::string::String>,
     /// 交易类型 — filter by trade type
     ///
     /// Wire name `trade_type`, `CardTradeType`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trade_type: Option<enums::CardTradeType>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub trade_type: ::std::option::Option<enums::CardTradeType>,
     /// 交易结果 — filter by trade result
     ///
     /// Wire name `trade_result`, `CardTradeResult`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trade_result: Option<enums::CardTradeResult>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub trade_result: ::std::option::Option<enums::CardTradeResult>,
     /// 开始时间 — traded at or after
     ///
     /// Wire name `start_time`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_time: Option<PrimitiveDateTime>,
+    pub start_time: ::std::option::Option<::time::PrimitiveDateTime>,
     /// 结束时间 — traded at or before
     ///
     /// Wire name `end_time`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub end_time: Option<PrimitiveDateTime>,
+    pub end_time: ::std::option::Option<::time::PrimitiveDateTime>,
     /// 页码 — 1-based page number
     ///
     /// Defaults to 1.
     ///
     /// Wire name `page`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i32>,
     /// 每页条数 — rows per page
     ///
     /// Defaults to 20, at most 100.
     ///
     /// Wire name `page_size`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page_size: ::std::option::Option<i32>,
 }
 
 impl ListCardTradesRequest {
@@ -870,7 +879,7 @@ impl ListCardTradesRequest {
 
     /// Sets `card_id`: 卡id — filter by card (all cards when omitted).
     #[must_use]
-    pub fn card_id(mut self, card_id: impl Into<String>) -> Self {
+    pub fn card_id(mut self, card_id: impl Into<::std::string::String>) -> Self {
         self.card_id = Some(card_id.into());
         self
     }
@@ -891,14 +900,14 @@ impl ListCardTradesRequest {
 
     /// Sets `start_time`: 开始时间 — traded at or after.
     #[must_use]
-    pub fn start_time(mut self, start_time: PrimitiveDateTime) -> Self {
+    pub fn start_time(mut self, start_time: ::time::PrimitiveDateTime) -> Self {
         self.start_time = Some(start_time);
         self
     }
 
     /// Sets `end_time`: 结束时间 — traded at or before.
     #[must_use]
-    pub fn end_time(mut self, end_time: PrimitiveDateTime) -> Self {
+    pub fn end_time(mut self, end_time: ::time::PrimitiveDateTime) -> Self {
         self.end_time = Some(end_time);
         self
     }
@@ -929,37 +938,37 @@ impl ::apigen_runtime::PageRequest for ListCardTradesRequest {
 }
 
 /// Request of [`CardApi::list_merchant_trade_scores`](crate::api::CardApi::list_merchant_trade_scores): 商户交易评分 — List merchant trade scores.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListMerchantTradeScoresRequest {
     /// 卡Bin id — filter by BIN
     ///
     /// Wire name `bin_id`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bin_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bin_id: ::std::option::Option<::std::string::String>,
     /// 商户名称 — merchant name (fuzzy match)
     ///
     /// Wire name `merchant_name`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub merchant_name: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub merchant_name: ::std::option::Option<::std::string::String>,
     /// 商户类别码 — filter by merchant category code
     ///
     /// Wire name `mcc`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mcc: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub mcc: ::std::option::Option<::std::string::String>,
     /// 页码 — 1-based page number
     ///
     /// Defaults to 1.
     ///
     /// Wire name `page`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i32>,
     /// 每页条数 — rows per page
     ///
     /// Defaults to 20, at most 100.
     ///
     /// Wire name `page_size`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page_size: ::std::option::Option<i32>,
 }
 
 impl ListMerchantTradeScoresRequest {
@@ -976,21 +985,24 @@ impl ListMerchantTradeScoresRequest {
 
     /// Sets `bin_id`: 卡Bin id — filter by BIN.
     #[must_use]
-    pub fn bin_id(mut self, bin_id: impl Into<String>) -> Self {
+    pub fn bin_id(mut self, bin_id: impl Into<::std::string::String>) -> Self {
         self.bin_id = Some(bin_id.into());
         self
     }
 
     /// Sets `merchant_name`: 商户名称 — merchant name (fuzzy match).
     #[must_use]
-    pub fn merchant_name(mut self, merchant_name: impl Into<String>) -> Self {
+    pub fn merchant_name(
+        mut self,
+        merchant_name: impl Into<::std::string::String>,
+    ) -> Self {
         self.merchant_name = Some(merchant_name.into());
         self
     }
 
     /// Sets `mcc`: 商户类别码 — filter by merchant category code.
     #[must_use]
-    pub fn mcc(mut self, mcc: impl Into<String>) -> Self {
+    pub fn mcc(mut self, mcc: impl Into<::std::string::String>) -> Self {
         self.mcc = Some(mcc.into());
         self
     }
@@ -1021,57 +1033,57 @@ impl ::apigen_runtime::PageRequest for ListMerchantTradeScoresRequest {
 }
 
 /// Request of [`OrderApi::open_card`](crate::api::OrderApi::open_card): 开卡 — Open card.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OpenCardRequest {
     /// 外部订单号 — client order number (idempotency key)
     ///
     /// Unique per app, at most 64 characters.
     ///
     /// Wire name `out_order_id`, `string`; source: modeled.
-    pub out_order_id: String,
+    pub out_order_id: ::std::string::String,
     /// 卡Bin id — BIN product id (from list_bins)
     ///
     /// Wire name `bin_id`, `string`; source: modeled.
-    pub bin_id: String,
+    pub bin_id: ::std::string::String,
     /// 钱包 sn — wallet to debit (its currency must match the BIN)
     ///
     /// Wire name `wallet_sn`, `string`; source: modeled.
-    pub wallet_sn: String,
+    pub wallet_sn: ::std::string::String,
     /// 开卡金额 — initial load
     ///
     /// Within the BinLimit open range; 0 is allowed for SHARED-mode BINs.
     ///
     /// Wire name `amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub amount: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub amount: ::rust_decimal::Decimal,
     /// 持卡人id — holder id
     ///
     /// Required when Bin.need_holder is true.
     ///
     /// Wire name `holder_id`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub holder_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub holder_id: ::std::option::Option<::std::string::String>,
     /// 卡类型 — card type
     ///
     /// Defaults to the BIN's type.
     ///
     /// Wire name `card_type`, `CardType`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_type: Option<enums::CardType>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub card_type: ::std::option::Option<enums::CardType>,
     /// 卡备注 — card remark (becomes Card.mark)
     ///
     /// Wire name `mark`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mark: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub mark: ::std::option::Option<::std::string::String>,
 }
 
 impl OpenCardRequest {
     /// Creates the request from its required fields: `out_order_id`, `bin_id`, `wallet_sn`, `amount`.
     pub fn new(
-        out_order_id: impl Into<String>,
-        bin_id: impl Into<String>,
-        wallet_sn: impl Into<String>,
-        amount: Decimal,
+        out_order_id: impl Into<::std::string::String>,
+        bin_id: impl Into<::std::string::String>,
+        wallet_sn: impl Into<::std::string::String>,
+        amount: ::rust_decimal::Decimal,
     ) -> Self {
         Self {
             out_order_id: out_order_id.into(),
@@ -1086,7 +1098,7 @@ impl OpenCardRequest {
 
     /// Sets `holder_id`: 持卡人id — holder id.
     #[must_use]
-    pub fn holder_id(mut self, holder_id: impl Into<String>) -> Self {
+    pub fn holder_id(mut self, holder_id: impl Into<::std::string::String>) -> Self {
         self.holder_id = Some(holder_id.into());
         self
     }
@@ -1100,47 +1112,47 @@ impl OpenCardRequest {
 
     /// Sets `mark`: 卡备注 — card remark (becomes Card.mark).
     #[must_use]
-    pub fn mark(mut self, mark: impl Into<String>) -> Self {
+    pub fn mark(mut self, mark: impl Into<::std::string::String>) -> Self {
         self.mark = Some(mark.into());
         self
     }
 }
 
 /// Request of [`OrderApi::recharge_card`](crate::api::OrderApi::recharge_card): 卡充值 — Recharge card.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RechargeCardRequest {
     /// 外部订单号 — client order number (idempotency key)
     ///
     /// Unique per app.
     ///
     /// Wire name `out_order_id`, `string`; source: modeled.
-    pub out_order_id: String,
+    pub out_order_id: ::std::string::String,
     /// 卡id — card id
     ///
     /// Wire name `card_id`, `string`; source: modeled.
-    pub card_id: String,
+    pub card_id: ::std::string::String,
     /// 充值金额 — recharge amount
     ///
     /// Within the BinLimit recharge range.
     ///
     /// Wire name `amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub amount: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub amount: ::rust_decimal::Decimal,
     /// 钱包 sn — wallet to debit
     ///
     /// Defaults to the wallet that funded the card.
     ///
     /// Wire name `wallet_sn`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wallet_sn: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub wallet_sn: ::std::option::Option<::std::string::String>,
 }
 
 impl RechargeCardRequest {
     /// Creates the request from its required fields: `out_order_id`, `card_id`, `amount`.
     pub fn new(
-        out_order_id: impl Into<String>,
-        card_id: impl Into<String>,
-        amount: Decimal,
+        out_order_id: impl Into<::std::string::String>,
+        card_id: impl Into<::std::string::String>,
+        amount: ::rust_decimal::Decimal,
     ) -> Self {
         Self {
             out_order_id: out_order_id.into(),
@@ -1152,67 +1164,67 @@ impl RechargeCardRequest {
 
     /// Sets `wallet_sn`: 钱包 sn — wallet to debit.
     #[must_use]
-    pub fn wallet_sn(mut self, wallet_sn: impl Into<String>) -> Self {
+    pub fn wallet_sn(mut self, wallet_sn: impl Into<::std::string::String>) -> Self {
         self.wallet_sn = Some(wallet_sn.into());
         self
     }
 }
 
 /// Request of [`OrderApi::list_orders`](crate::api::OrderApi::list_orders): 订单列表 — List card orders.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListOrdersRequest {
     /// 订单类型 — filter by order type
     ///
     /// Wire name `order_type`, `OrderType`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_type: Option<enums::OrderType>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub order_type: ::std::option::Option<enums::OrderType>,
     /// 订单状态 — filter by order status
     ///
     /// Wire name `status`, `OrderStatus`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<enums::OrderStatus>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<enums::OrderStatus>,
     /// 卡id — filter by card
     ///
     /// Wire name `card_id`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub card_id: ::std::option::Option<::std::string::String>,
     /// 外部订单号 — filter by client order number
     ///
     /// Wire name `out_order_id`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub out_order_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub out_order_id: ::std::option::Option<::std::string::String>,
     /// 开始时间 — created at or after
     ///
     /// Wire name `start_time`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_time: Option<PrimitiveDateTime>,
+    pub start_time: ::std::option::Option<::time::PrimitiveDateTime>,
     /// 结束时间 — created at or before
     ///
     /// Wire name `end_time`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub end_time: Option<PrimitiveDateTime>,
+    pub end_time: ::std::option::Option<::time::PrimitiveDateTime>,
     /// 页码 — 1-based page number
     ///
     /// Defaults to 1.
     ///
     /// Wire name `page`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i32>,
     /// 每页条数 — rows per page
     ///
     /// Defaults to 20, at most 100.
     ///
     /// Wire name `page_size`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page_size: ::std::option::Option<i32>,
 }
 
 impl ListOrdersRequest {
@@ -1246,28 +1258,31 @@ impl ListOrdersRequest {
 
     /// Sets `card_id`: 卡id — filter by card.
     #[must_use]
-    pub fn card_id(mut self, card_id: impl Into<String>) -> Self {
+    pub fn card_id(mut self, card_id: impl Into<::std::string::String>) -> Self {
         self.card_id = Some(card_id.into());
         self
     }
 
     /// Sets `out_order_id`: 外部订单号 — filter by client order number.
     #[must_use]
-    pub fn out_order_id(mut self, out_order_id: impl Into<String>) -> Self {
+    pub fn out_order_id(
+        mut self,
+        out_order_id: impl Into<::std::string::String>,
+    ) -> Self {
         self.out_order_id = Some(out_order_id.into());
         self
     }
 
     /// Sets `start_time`: 开始时间 — created at or after.
     #[must_use]
-    pub fn start_time(mut self, start_time: PrimitiveDateTime) -> Self {
+    pub fn start_time(mut self, start_time: ::time::PrimitiveDateTime) -> Self {
         self.start_time = Some(start_time);
         self
     }
 
     /// Sets `end_time`: 结束时间 — created at or before.
     #[must_use]
-    pub fn end_time(mut self, end_time: PrimitiveDateTime) -> Self {
+    pub fn end_time(mut self, end_time: ::time::PrimitiveDateTime) -> Self {
         self.end_time = Some(end_time);
         self
     }
@@ -1298,22 +1313,22 @@ impl ::apigen_runtime::PageRequest for ListOrdersRequest {
 }
 
 /// Request of [`OrderApi::get_order_detail`](crate::api::OrderApi::get_order_detail): 订单详情 — Get card order detail.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetOrderDetailRequest {
     /// 订单号 — platform order number
     ///
     /// Send exactly one of order_id and out_order_id.
     ///
     /// Wire name `order_id`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub order_id: ::std::option::Option<::std::string::String>,
     /// 外部订单号 — client order number
     ///
     /// Send exactly one of order_id and out_order_id.
     ///
     /// Wire name `out_order_id`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub out_order_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub out_order_id: ::std::option::Option<::std::string::String>,
 }
 
 impl GetOrderDetailRequest {
@@ -1327,56 +1342,59 @@ impl GetOrderDetailRequest {
 
     /// Sets `order_id`: 订单号 — platform order number.
     #[must_use]
-    pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
+    pub fn order_id(mut self, order_id: impl Into<::std::string::String>) -> Self {
         self.order_id = Some(order_id.into());
         self
     }
 
     /// Sets `out_order_id`: 外部订单号 — client order number.
     #[must_use]
-    pub fn out_order_id(mut self, out_order_id: impl Into<String>) -> Self {
+    pub fn out_order_id(
+        mut self,
+        out_order_id: impl Into<::std::string::String>,
+    ) -> Self {
         self.out_order_id = Some(out_order_id.into());
         self
     }
 }
 
 /// Request of [`HolderApi::list_holders`](crate::api::HolderApi::list_holders): 持卡人列表 — List card holders.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListHoldersRequest {
     /// 邮箱 — filter by email
     ///
     /// Wire name `email`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email: ::std::option::Option<::std::string::String>,
     /// 手机号 — filter by phone number
     ///
     /// Wire name `phone`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub phone: ::std::option::Option<::std::string::String>,
     /// 名 — filter by first name
     ///
     /// Wire name `first_name`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub first_name: ::std::option::Option<::std::string::String>,
     /// 姓 — filter by last name
     ///
     /// Wire name `last_name`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_name: ::std::option::Option<::std::string::String>,
     /// 页码 — 1-based page number
     ///
     /// Defaults to 1.
     ///
     /// Wire name `page`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i32>,
     /// 每页条数 — rows per page
     ///
     /// Defaults to 20, at most 100.
     ///
     /// Wire name `page_size`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page_size: ::std::option::Option<i32>,
 }
 
 impl ListHoldersRequest {
@@ -1394,28 +1412,28 @@ impl ListHoldersRequest {
 
     /// Sets `email`: 邮箱 — filter by email.
     #[must_use]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
+    pub fn email(mut self, email: impl Into<::std::string::String>) -> Self {
         self.email = Some(email.into());
         self
     }
 
     /// Sets `phone`: 手机号 — filter by phone number.
     #[must_use]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+    pub fn phone(mut self, phone: impl Into<::std::string::String>) -> Self {
         self.phone = Some(phone.into());
         self
     }
 
     /// Sets `first_name`: 名 — filter by first name.
     #[must_use]
-    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
+    pub fn first_name(mut self, first_name: impl Into<::std::string::String>) -> Self {
         self.first_name = Some(first_name.into());
         self
     }
 
     /// Sets `last_name`: 姓 — filter by last name.
     #[must_use]
-    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
+    pub fn last_name(mut self, last_name: impl Into<::std::string::String>) -> Self {
         self.last_name = Some(last_name.into());
         self
     }
@@ -1449,158 +1467,158 @@ impl ::apigen_runtime::PageRequest for ListHoldersRequest {
 ///
 /// It has many required fields, so build it with a struct literal naming each one
 /// (optional fields are `None`), then use the setters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateHolderRequest {
     /// 名 — first name (Latin letters)
     ///
     /// Wire name `first_name`, `string`; source: modeled.
-    pub first_name: String,
+    pub first_name: ::std::string::String,
     /// 姓 — last name (Latin letters)
     ///
     /// Wire name `last_name`, `string`; source: modeled.
-    pub last_name: String,
+    pub last_name: ::std::string::String,
     /// 邮箱 — email
     ///
     /// Wire name `email`, `string`; source: modeled.
-    pub email: String,
+    pub email: ::std::string::String,
     /// 手机区号 — phone country code
     ///
     /// e.g. "+1" or "86"
     ///
     /// Wire name `phone_area_code`, `string`; source: modeled.
-    pub phone_area_code: String,
+    pub phone_area_code: ::std::string::String,
     /// 手机号 — phone number
     ///
     /// Wire name `phone`, `string`; source: modeled.
-    pub phone: String,
+    pub phone: ::std::string::String,
     /// 生日 — date of birth
     ///
     /// Wire name `birthday`, `date`; optional; source: modeled.
     #[serde(
         default,
         with = "::apigen_runtime::serde::date_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub birthday: Option<Date>,
+    pub birthday: ::std::option::Option<::time::Date>,
     /// 国家 — country (ISO 3166-1 alpha-2)
     ///
     /// Wire name `country`, `string`; source: modeled.
-    pub country: String,
+    pub country: ::std::string::String,
     /// 州/省 — state or province
     ///
     /// Wire name `state`, `string`; source: modeled.
-    pub state: String,
+    pub state: ::std::string::String,
     /// 城市 — city
     ///
     /// Wire name `city`, `string`; source: modeled.
-    pub city: String,
+    pub city: ::std::string::String,
     /// 地址 — street line
     ///
     /// Wire name `address`, `string`; source: modeled.
-    pub address: String,
+    pub address: ::std::string::String,
     /// 邮编 — postal code
     ///
     /// Wire name `postal_code`, `string`; source: modeled.
-    pub postal_code: String,
+    pub postal_code: ::std::string::String,
     /// 备注 — remark
     ///
     /// Wire name `mark`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mark: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub mark: ::std::option::Option<::std::string::String>,
 }
 
 impl CreateHolderRequest {
     /// Sets `birthday`: 生日 — date of birth.
     #[must_use]
-    pub fn birthday(mut self, birthday: Date) -> Self {
+    pub fn birthday(mut self, birthday: ::time::Date) -> Self {
         self.birthday = Some(birthday);
         self
     }
 
     /// Sets `mark`: 备注 — remark.
     #[must_use]
-    pub fn mark(mut self, mark: impl Into<String>) -> Self {
+    pub fn mark(mut self, mark: impl Into<::std::string::String>) -> Self {
         self.mark = Some(mark.into());
         self
     }
 }
 
 /// Request of [`HolderApi::update_holder`](crate::api::HolderApi::update_holder): 编辑持卡人 — Update card holder.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateHolderRequest {
     /// 持卡人id — holder id
     ///
     /// Wire name `holder_id`, `string`; source: modeled.
-    pub holder_id: String,
+    pub holder_id: ::std::string::String,
     /// 名 — first name (Latin letters)
     ///
     /// Wire name `first_name`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub first_name: ::std::option::Option<::std::string::String>,
     /// 姓 — last name (Latin letters)
     ///
     /// Wire name `last_name`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_name: ::std::option::Option<::std::string::String>,
     /// 邮箱 — email
     ///
     /// Wire name `email`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email: ::std::option::Option<::std::string::String>,
     /// 手机区号 — phone country code
     ///
     /// Wire name `phone_area_code`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_area_code: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub phone_area_code: ::std::option::Option<::std::string::String>,
     /// 手机号 — phone number
     ///
     /// Wire name `phone`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub phone: ::std::option::Option<::std::string::String>,
     /// 生日 — date of birth
     ///
     /// Wire name `birthday`, `date`; optional; source: modeled.
     #[serde(
         default,
         with = "::apigen_runtime::serde::date_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub birthday: Option<Date>,
+    pub birthday: ::std::option::Option<::time::Date>,
     /// 国家 — country (ISO 3166-1 alpha-2)
     ///
     /// Wire name `country`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub country: ::std::option::Option<::std::string::String>,
     /// 州/省 — state or province
     ///
     /// Wire name `state`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub state: ::std::option::Option<::std::string::String>,
     /// 城市 — city
     ///
     /// Wire name `city`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub city: ::std::option::Option<::std::string::String>,
     /// 地址 — street line
     ///
     /// Wire name `address`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub address: ::std::option::Option<::std::string::String>,
     /// 邮编 — postal code
     ///
     /// Wire name `postal_code`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub postal_code: ::std::option::Option<::std::string::String>,
     /// 备注 — remark
     ///
     /// Wire name `mark`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mark: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub mark: ::std::option::Option<::std::string::String>,
 }
 
 impl UpdateHolderRequest {
     /// Creates the request from its required fields: `holder_id`.
-    pub fn new(holder_id: impl Into<String>) -> Self {
+    pub fn new(holder_id: impl Into<::std::string::String>) -> Self {
         Self {
             holder_id: holder_id.into(),
             first_name: None,
@@ -1620,101 +1638,104 @@ impl UpdateHolderRequest {
 
     /// Sets `first_name`: 名 — first name (Latin letters).
     #[must_use]
-    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
+    pub fn first_name(mut self, first_name: impl Into<::std::string::String>) -> Self {
         self.first_name = Some(first_name.into());
         self
     }
 
     /// Sets `last_name`: 姓 — last name (Latin letters).
     #[must_use]
-    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
+    pub fn last_name(mut self, last_name: impl Into<::std::string::String>) -> Self {
         self.last_name = Some(last_name.into());
         self
     }
 
     /// Sets `email`: 邮箱 — email.
     #[must_use]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
+    pub fn email(mut self, email: impl Into<::std::string::String>) -> Self {
         self.email = Some(email.into());
         self
     }
 
     /// Sets `phone_area_code`: 手机区号 — phone country code.
     #[must_use]
-    pub fn phone_area_code(mut self, phone_area_code: impl Into<String>) -> Self {
+    pub fn phone_area_code(
+        mut self,
+        phone_area_code: impl Into<::std::string::String>,
+    ) -> Self {
         self.phone_area_code = Some(phone_area_code.into());
         self
     }
 
     /// Sets `phone`: 手机号 — phone number.
     #[must_use]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+    pub fn phone(mut self, phone: impl Into<::std::string::String>) -> Self {
         self.phone = Some(phone.into());
         self
     }
 
     /// Sets `birthday`: 生日 — date of birth.
     #[must_use]
-    pub fn birthday(mut self, birthday: Date) -> Self {
+    pub fn birthday(mut self, birthday: ::time::Date) -> Self {
         self.birthday = Some(birthday);
         self
     }
 
     /// Sets `country`: 国家 — country (ISO 3166-1 alpha-2).
     #[must_use]
-    pub fn country(mut self, country: impl Into<String>) -> Self {
+    pub fn country(mut self, country: impl Into<::std::string::String>) -> Self {
         self.country = Some(country.into());
         self
     }
 
     /// Sets `state`: 州/省 — state or province.
     #[must_use]
-    pub fn state(mut self, state: impl Into<String>) -> Self {
+    pub fn state(mut self, state: impl Into<::std::string::String>) -> Self {
         self.state = Some(state.into());
         self
     }
 
     /// Sets `city`: 城市 — city.
     #[must_use]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
+    pub fn city(mut self, city: impl Into<::std::string::String>) -> Self {
         self.city = Some(city.into());
         self
     }
 
     /// Sets `address`: 地址 — street line.
     #[must_use]
-    pub fn address(mut self, address: impl Into<String>) -> Self {
+    pub fn address(mut self, address: impl Into<::std::string::String>) -> Self {
         self.address = Some(address.into());
         self
     }
 
     /// Sets `postal_code`: 邮编 — postal code.
     #[must_use]
-    pub fn postal_code(mut self, postal_code: impl Into<String>) -> Self {
+    pub fn postal_code(mut self, postal_code: impl Into<::std::string::String>) -> Self {
         self.postal_code = Some(postal_code.into());
         self
     }
 
     /// Sets `mark`: 备注 — remark.
     #[must_use]
-    pub fn mark(mut self, mark: impl Into<String>) -> Self {
+    pub fn mark(mut self, mark: impl Into<::std::string::String>) -> Self {
         self.mark = Some(mark.into());
         self
     }
 }
 
 /// Request of [`HolderApi::get_holder_detail`](crate::api::HolderApi::get_holder_detail): 持卡人详情 — Get card holder detail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetHolderDetailRequest {
     /// 持卡人id — holder id
     ///
     /// Wire name `holder_id`, `string`; source: modeled.
-    pub holder_id: String,
+    pub holder_id: ::std::string::String,
 }
 
 impl GetHolderDetailRequest {
     /// Creates the request from its required fields: `holder_id`.
-    pub fn new(holder_id: impl Into<String>) -> Self {
+    pub fn new(holder_id: impl Into<::std::string::String>) -> Self {
         Self {
             holder_id: holder_id.into(),
         }
@@ -1722,17 +1743,17 @@ impl GetHolderDetailRequest {
 }
 
 /// Request of [`HolderApi::delete_holder`](crate::api::HolderApi::delete_holder): 删除持卡人 — Delete card holder.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteHolderRequest {
     /// 持卡人id — holder id
     ///
     /// Wire name `holder_id`, `string`; source: modeled.
-    pub holder_id: String,
+    pub holder_id: ::std::string::String,
 }
 
 impl DeleteHolderRequest {
     /// Creates the request from its required fields: `holder_id`.
-    pub fn new(holder_id: impl Into<String>) -> Self {
+    pub fn new(holder_id: impl Into<::std::string::String>) -> Self {
         Self {
             holder_id: holder_id.into(),
         }
@@ -1740,23 +1761,23 @@ impl DeleteHolderRequest {
 }
 
 /// Request of [`PayMethodApi::list_pay_methods`](crate::api::PayMethodApi::list_pay_methods): 付款方式 — List pay methods.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListPayMethodsRequest {
     /// 国家 — filter by destination country
     ///
     /// Wire name `country`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub country: ::std::option::Option<::std::string::String>,
     /// 币种 — filter by destination currency
     ///
     /// Wire name `currency`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub currency: ::std::option::Option<::std::string::String>,
     /// 账户类型 — individual / company
     ///
     /// Wire name `account_type`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_type: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_type: ::std::option::Option<::std::string::String>,
 }
 
 impl ListPayMethodsRequest {
@@ -1771,34 +1792,37 @@ impl ListPayMethodsRequest {
 
     /// Sets `country`: 国家 — filter by destination country.
     #[must_use]
-    pub fn country(mut self, country: impl Into<String>) -> Self {
+    pub fn country(mut self, country: impl Into<::std::string::String>) -> Self {
         self.country = Some(country.into());
         self
     }
 
     /// Sets `currency`: 币种 — filter by destination currency.
     #[must_use]
-    pub fn currency(mut self, currency: impl Into<String>) -> Self {
+    pub fn currency(mut self, currency: impl Into<::std::string::String>) -> Self {
         self.currency = Some(currency.into());
         self
     }
 
     /// Sets `account_type`: 账户类型 — individual / company.
     #[must_use]
-    pub fn account_type(mut self, account_type: impl Into<String>) -> Self {
+    pub fn account_type(
+        mut self,
+        account_type: impl Into<::std::string::String>,
+    ) -> Self {
         self.account_type = Some(account_type.into());
         self
     }
 }
 
 /// Request of [`PayeeApi::list_fund_sources`](crate::api::PayeeApi::list_fund_sources): 运营资金来源列表 — List fund sources.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListFundSourcesRequest {
     /// 账户类型 — individual / company
     ///
     /// Wire name `account_type`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_type: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_type: ::std::option::Option<::std::string::String>,
 }
 
 impl ListFundSourcesRequest {
@@ -1809,20 +1833,23 @@ impl ListFundSourcesRequest {
 
     /// Sets `account_type`: 账户类型 — individual / company.
     #[must_use]
-    pub fn account_type(mut self, account_type: impl Into<String>) -> Self {
+    pub fn account_type(
+        mut self,
+        account_type: impl Into<::std::string::String>,
+    ) -> Self {
         self.account_type = Some(account_type.into());
         self
     }
 }
 
 /// Request of [`PayeeApi::list_payment_purposes`](crate::api::PayeeApi::list_payment_purposes): 预期付款目的列表 — List expected payment purposes.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListPaymentPurposesRequest {
     /// 账户类型 — individual / company
     ///
     /// Wire name `account_type`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_type: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_type: ::std::option::Option<::std::string::String>,
 }
 
 impl ListPaymentPurposesRequest {
@@ -1833,7 +1860,10 @@ impl ListPaymentPurposesRequest {
 
     /// Sets `account_type`: 账户类型 — individual / company.
     #[must_use]
-    pub fn account_type(mut self, account_type: impl Into<String>) -> Self {
+    pub fn account_type(
+        mut self,
+        account_type: impl Into<::std::string::String>,
+    ) -> Self {
         self.account_type = Some(account_type.into());
         self
     }
@@ -1843,146 +1873,149 @@ impl ListPaymentPurposesRequest {
 ///
 /// It has many required fields, so build it with a struct literal naming each one
 /// (optional fields are `None`), then use the setters.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreatePayeeRequest {
     /// 账户类型 — individual / company
     ///
     /// Wire name `account_type`, `string`; source: modeled.
-    pub account_type: String,
+    pub account_type: ::std::string::String,
     /// 付款方式 — pay method code (from list_pay_methods)
     ///
     /// Wire name `pay_method`, `string`; source: modeled.
-    pub pay_method: String,
+    pub pay_method: ::std::string::String,
     /// 银行国家 — bank country
     ///
     /// Wire name `country`, `string`; source: modeled.
-    pub country: String,
+    pub country: ::std::string::String,
     /// 收款币种 — receiving currency
     ///
     /// Wire name `currency`, `string`; source: modeled.
-    pub currency: String,
+    pub currency: ::std::string::String,
     /// 账户名 — beneficiary name on the account
     ///
     /// Wire name `account_name`, `string`; source: modeled.
-    pub account_name: String,
+    pub account_name: ::std::string::String,
     /// 账号 — account number / IBAN
     ///
     /// Wire name `account_no`, `string`; sensitive: `Debug` shows only its last four characters; source: modeled.
-    pub account_no: String,
+    pub account_no: ::std::string::String,
     /// 银行名称 — bank name
     ///
     /// Wire name `bank_name`, `string`; source: modeled.
-    pub bank_name: String,
+    pub bank_name: ::std::string::String,
     /// SWIFT代码 — SWIFT / BIC
     ///
     /// Required for SWIFT.
     ///
     /// Wire name `swift_code`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub swift_code: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub swift_code: ::std::option::Option<::std::string::String>,
     /// 银行代码 — local routing / sort / branch code
     ///
     /// Required by some LOCAL methods.
     ///
     /// Wire name `bank_code`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bank_code: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bank_code: ::std::option::Option<::std::string::String>,
     /// 银行地址 — bank address
     ///
     /// Wire name `bank_address`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bank_address: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bank_address: ::std::option::Option<::std::string::String>,
     /// 收款方地址 — beneficiary street address
     ///
     /// Wire name `address`, `string`; source: modeled.
-    pub address: String,
+    pub address: ::std::string::String,
     /// 城市 — city
     ///
     /// Wire name `city`, `string`; source: modeled.
-    pub city: String,
+    pub city: ::std::string::String,
     /// 州/省 — state or province
     ///
     /// Wire name `state`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub state: ::std::option::Option<::std::string::String>,
     /// 邮编 — postal code
     ///
     /// Wire name `postal_code`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub postal_code: ::std::option::Option<::std::string::String>,
     /// 邮箱 — email
     ///
     /// Wire name `email`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email: ::std::option::Option<::std::string::String>,
     /// 电话 — phone
     ///
     /// Wire name `phone`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub phone: ::std::option::Option<::std::string::String>,
     /// 资金来源 — code from list_fund_sources
     ///
     /// Wire name `fund_source`, `string`; source: modeled.
-    pub fund_source: String,
+    pub fund_source: ::std::string::String,
     /// 付款目的 — code from list_payment_purposes
     ///
     /// Wire name `payment_purpose`, `string`; source: modeled.
-    pub payment_purpose: String,
+    pub payment_purpose: ::std::string::String,
 }
 
 impl CreatePayeeRequest {
     /// Sets `swift_code`: SWIFT代码 — SWIFT / BIC.
     #[must_use]
-    pub fn swift_code(mut self, swift_code: impl Into<String>) -> Self {
+    pub fn swift_code(mut self, swift_code: impl Into<::std::string::String>) -> Self {
         self.swift_code = Some(swift_code.into());
         self
     }
 
     /// Sets `bank_code`: 银行代码 — local routing / sort / branch code.
     #[must_use]
-    pub fn bank_code(mut self, bank_code: impl Into<String>) -> Self {
+    pub fn bank_code(mut self, bank_code: impl Into<::std::string::String>) -> Self {
         self.bank_code = Some(bank_code.into());
         self
     }
 
     /// Sets `bank_address`: 银行地址 — bank address.
     #[must_use]
-    pub fn bank_address(mut self, bank_address: impl Into<String>) -> Self {
+    pub fn bank_address(
+        mut self,
+        bank_address: impl Into<::std::string::String>,
+    ) -> Self {
         self.bank_address = Some(bank_address.into());
         self
     }
 
     /// Sets `state`: 州/省 — state or province.
     #[must_use]
-    pub fn state(mut self, state: impl Into<String>) -> Self {
+    pub fn state(mut self, state: impl Into<::std::string::String>) -> Self {
         self.state = Some(state.into());
         self
     }
 
     /// Sets `postal_code`: 邮编 — postal code.
     #[must_use]
-    pub fn postal_code(mut self, postal_code: impl Into<String>) -> Self {
+    pub fn postal_code(mut self, postal_code: impl Into<::std::string::String>) -> Self {
         self.postal_code = Some(postal_code.into());
         self
     }
 
     /// Sets `email`: 邮箱 — email.
     #[must_use]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
+    pub fn email(mut self, email: impl Into<::std::string::String>) -> Self {
         self.email = Some(email.into());
         self
     }
 
     /// Sets `phone`: 电话 — phone.
     #[must_use]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+    pub fn phone(mut self, phone: impl Into<::std::string::String>) -> Self {
         self.phone = Some(phone.into());
         self
     }
 }
 
-impl std::fmt::Debug for CreatePayeeRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Debug for CreatePayeeRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreatePayeeRequest")
             .field("account_type", &self.account_type)
             .field("pay_method", &self.pay_method)
@@ -2007,7 +2040,7 @@ impl std::fmt::Debug for CreatePayeeRequest {
 }
 
 /// Request of [`PayeeApi::update_payee`](crate::api::PayeeApi::update_payee): 编辑收款方 — Update payee.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdatePayeeRequest {
     /// 收款方id — payee id
     ///
@@ -2016,93 +2049,93 @@ pub struct UpdatePayeeRequest {
     /// 账户类型 — individual / company
     ///
     /// Wire name `account_type`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_type: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_type: ::std::option::Option<::std::string::String>,
     /// 付款方式 — pay method code
     ///
     /// Wire name `pay_method`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pay_method: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub pay_method: ::std::option::Option<::std::string::String>,
     /// 银行国家 — bank country
     ///
     /// Wire name `country`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub country: ::std::option::Option<::std::string::String>,
     /// 收款币种 — receiving currency
     ///
     /// Wire name `currency`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub currency: ::std::option::Option<::std::string::String>,
     /// 账户名 — beneficiary name on the account
     ///
     /// Wire name `account_name`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_name: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_name: ::std::option::Option<::std::string::String>,
     /// 账号 — account number / IBAN
     ///
     /// Wire name `account_no`, `string`; optional; sensitive: `Debug` shows only its last four characters; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_no: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_no: ::std::option::Option<::std::string::String>,
     /// 银行名称 — bank name
     ///
     /// Wire name `bank_name`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bank_name: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bank_name: ::std::option::Option<::std::string::String>,
     /// SWIFT代码 — SWIFT / BIC
     ///
     /// Wire name `swift_code`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub swift_code: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub swift_code: ::std::option::Option<::std::string::String>,
     /// 银行代码 — local routing / sort / branch code
     ///
     /// Wire name `bank_code`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bank_code: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bank_code: ::std::option::Option<::std::string::String>,
     /// 银行地址 — bank address
     ///
     /// Wire name `bank_address`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bank_address: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bank_address: ::std::option::Option<::std::string::String>,
     /// 收款方地址 — beneficiary street address
     ///
     /// Wire name `address`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub address: ::std::option::Option<::std::string::String>,
     /// 城市 — city
     ///
     /// Wire name `city`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub city: ::std::option::Option<::std::string::String>,
     /// 州/省 — state or province
     ///
     /// Wire name `state`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub state: ::std::option::Option<::std::string::String>,
     /// 邮编 — postal code
     ///
     /// Wire name `postal_code`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub postal_code: ::std::option::Option<::std::string::String>,
     /// 邮箱 — email
     ///
     /// Wire name `email`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email: ::std::option::Option<::std::string::String>,
     /// 电话 — phone
     ///
     /// Wire name `phone`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub phone: ::std::option::Option<::std::string::String>,
     /// 资金来源 — code from list_fund_sources
     ///
     /// Wire name `fund_source`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fund_source: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub fund_source: ::std::option::Option<::std::string::String>,
     /// 付款目的 — code from list_payment_purposes
     ///
     /// Wire name `payment_purpose`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_purpose: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub payment_purpose: ::std::option::Option<::std::string::String>,
 }
 
 impl UpdatePayeeRequest {
@@ -2133,133 +2166,145 @@ impl UpdatePayeeRequest {
 
     /// Sets `account_type`: 账户类型 — individual / company.
     #[must_use]
-    pub fn account_type(mut self, account_type: impl Into<String>) -> Self {
+    pub fn account_type(
+        mut self,
+        account_type: impl Into<::std::string::String>,
+    ) -> Self {
         self.account_type = Some(account_type.into());
         self
     }
 
     /// Sets `pay_method`: 付款方式 — pay method code.
     #[must_use]
-    pub fn pay_method(mut self, pay_method: impl Into<String>) -> Self {
+    pub fn pay_method(mut self, pay_method: impl Into<::std::string::String>) -> Self {
         self.pay_method = Some(pay_method.into());
         self
     }
 
     /// Sets `country`: 银行国家 — bank country.
     #[must_use]
-    pub fn country(mut self, country: impl Into<String>) -> Self {
+    pub fn country(mut self, country: impl Into<::std::string::String>) -> Self {
         self.country = Some(country.into());
         self
     }
 
     /// Sets `currency`: 收款币种 — receiving currency.
     #[must_use]
-    pub fn currency(mut self, currency: impl Into<String>) -> Self {
+    pub fn currency(mut self, currency: impl Into<::std::string::String>) -> Self {
         self.currency = Some(currency.into());
         self
     }
 
     /// Sets `account_name`: 账户名 — beneficiary name on the account.
     #[must_use]
-    pub fn account_name(mut self, account_name: impl Into<String>) -> Self {
+    pub fn account_name(
+        mut self,
+        account_name: impl Into<::std::string::String>,
+    ) -> Self {
         self.account_name = Some(account_name.into());
         self
     }
 
     /// Sets `account_no`: 账号 — account number / IBAN.
     #[must_use]
-    pub fn account_no(mut self, account_no: impl Into<String>) -> Self {
+    pub fn account_no(mut self, account_no: impl Into<::std::string::String>) -> Self {
         self.account_no = Some(account_no.into());
         self
     }
 
     /// Sets `bank_name`: 银行名称 — bank name.
     #[must_use]
-    pub fn bank_name(mut self, bank_name: impl Into<String>) -> Self {
+    pub fn bank_name(mut self, bank_name: impl Into<::std::string::String>) -> Self {
         self.bank_name = Some(bank_name.into());
         self
     }
 
     /// Sets `swift_code`: SWIFT代码 — SWIFT / BIC.
     #[must_use]
-    pub fn swift_code(mut self, swift_code: impl Into<String>) -> Self {
+    pub fn swift_code(mut self, swift_code: impl Into<::std::string::String>) -> Self {
         self.swift_code = Some(swift_code.into());
         self
     }
 
     /// Sets `bank_code`: 银行代码 — local routing / sort / branch code.
     #[must_use]
-    pub fn bank_code(mut self, bank_code: impl Into<String>) -> Self {
+    pub fn bank_code(mut self, bank_code: impl Into<::std::string::String>) -> Self {
         self.bank_code = Some(bank_code.into());
         self
     }
 
     /// Sets `bank_address`: 银行地址 — bank address.
     #[must_use]
-    pub fn bank_address(mut self, bank_address: impl Into<String>) -> Self {
+    pub fn bank_address(
+        mut self,
+        bank_address: impl Into<::std::string::String>,
+    ) -> Self {
         self.bank_address = Some(bank_address.into());
         self
     }
 
     /// Sets `address`: 收款方地址 — beneficiary street address.
     #[must_use]
-    pub fn address(mut self, address: impl Into<String>) -> Self {
+    pub fn address(mut self, address: impl Into<::std::string::String>) -> Self {
         self.address = Some(address.into());
         self
     }
 
     /// Sets `city`: 城市 — city.
     #[must_use]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
+    pub fn city(mut self, city: impl Into<::std::string::String>) -> Self {
         self.city = Some(city.into());
         self
     }
 
     /// Sets `state`: 州/省 — state or province.
     #[must_use]
-    pub fn state(mut self, state: impl Into<String>) -> Self {
+    pub fn state(mut self, state: impl Into<::std::string::String>) -> Self {
         self.state = Some(state.into());
         self
     }
 
     /// Sets `postal_code`: 邮编 — postal code.
     #[must_use]
-    pub fn postal_code(mut self, postal_code: impl Into<String>) -> Self {
+    pub fn postal_code(mut self, postal_code: impl Into<::std::string::String>) -> Self {
         self.postal_code = Some(postal_code.into());
         self
     }
 
     /// Sets `email`: 邮箱 — email.
     #[must_use]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
+    pub fn email(mut self, email: impl Into<::std::string::String>) -> Self {
         self.email = Some(email.into());
         self
     }
 
     /// Sets `phone`: 电话 — phone.
     #[must_use]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+    pub fn phone(mut self, phone: impl Into<::std::string::String>) -> Self {
         self.phone = Some(phone.into());
         self
     }
 
     /// Sets `fund_source`: 资金来源 — code from list_fund_sources.
     #[must_use]
-    pub fn fund_source(mut self, fund_source: impl Into<String>) -> Self {
+    pub fn fund_source(mut self, fund_source: impl Into<::std::string::String>) -> Self {
         self.fund_source = Some(fund_source.into());
         self
     }
 
     /// Sets `payment_purpose`: 付款目的 — code from list_payment_purposes.
     #[must_use]
-    pub fn payment_purpose(mut self, payment_purpose: impl Into<String>) -> Self {
+    pub fn payment_purpose(
+        mut self,
+        payment_purpose: impl Into<::std::string::String>,
+    ) -> Self {
         self.payment_purpose = Some(payment_purpose.into());
         self
     }
 }
 
-impl std::fmt::Debug for UpdatePayeeRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Debug for UpdatePayeeRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UpdatePayeeRequest")
             .field("payee_id", &self.payee_id)
             .field("account_type", &self.account_type)
@@ -2288,7 +2333,7 @@ impl std::fmt::Debug for UpdatePayeeRequest {
 }
 
 /// Request of [`PayeeApi::apply_payee`](crate::api::PayeeApi::apply_payee): 申请收款方 — Apply payee (submit for review).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApplyPayeeRequest {
     /// 收款方id — payee id
     ///
@@ -2304,7 +2349,7 @@ impl ApplyPayeeRequest {
 }
 
 /// Request of [`PayeeApi::delete_payee`](crate::api::PayeeApi::delete_payee): 删除收款方 — Delete payee.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeletePayeeRequest {
     /// 收款方id — payee id
     ///
@@ -2320,47 +2365,47 @@ impl DeletePayeeRequest {
 }
 
 /// Request of [`PayeeApi::list_payees`](crate::api::PayeeApi::list_payees): 收款方列表 — List payees.
-#[derive(Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListPayeesRequest {
     /// 收款方状态 — filter by payee status
     ///
     /// Wire name `status`, `PayeeStatus`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<enums::PayeeStatus>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<enums::PayeeStatus>,
     /// 银行国家 — filter by bank country
     ///
     /// Wire name `country`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub country: ::std::option::Option<::std::string::String>,
     /// 收款币种 — filter by receiving currency
     ///
     /// Wire name `currency`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub currency: ::std::option::Option<::std::string::String>,
     /// 账户名 — filter by account name
     ///
     /// Wire name `account_name`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_name: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_name: ::std::option::Option<::std::string::String>,
     /// 账号 — filter by account number
     ///
     /// Wire name `account_no`, `string`; optional; sensitive: `Debug` shows only its last four characters; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_no: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_no: ::std::option::Option<::std::string::String>,
     /// 页码 — 1-based page number
     ///
     /// Defaults to 1.
     ///
     /// Wire name `page`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i32>,
     /// 每页条数 — rows per page
     ///
     /// Defaults to 20, at most 100.
     ///
     /// Wire name `page_size`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page_size: ::std::option::Option<i32>,
 }
 
 impl ListPayeesRequest {
@@ -2386,28 +2431,31 @@ impl ListPayeesRequest {
 
     /// Sets `country`: 银行国家 — filter by bank country.
     #[must_use]
-    pub fn country(mut self, country: impl Into<String>) -> Self {
+    pub fn country(mut self, country: impl Into<::std::string::String>) -> Self {
         self.country = Some(country.into());
         self
     }
 
     /// Sets `currency`: 收款币种 — filter by receiving currency.
     #[must_use]
-    pub fn currency(mut self, currency: impl Into<String>) -> Self {
+    pub fn currency(mut self, currency: impl Into<::std::string::String>) -> Self {
         self.currency = Some(currency.into());
         self
     }
 
     /// Sets `account_name`: 账户名 — filter by account name.
     #[must_use]
-    pub fn account_name(mut self, account_name: impl Into<String>) -> Self {
+    pub fn account_name(
+        mut self,
+        account_name: impl Into<::std::string::String>,
+    ) -> Self {
         self.account_name = Some(account_name.into());
         self
     }
 
     /// Sets `account_no`: 账号 — filter by account number.
     #[must_use]
-    pub fn account_no(mut self, account_no: impl Into<String>) -> Self {
+    pub fn account_no(mut self, account_no: impl Into<::std::string::String>) -> Self {
         self.account_no = Some(account_no.into());
         self
     }
@@ -2427,8 +2475,8 @@ impl ListPayeesRequest {
     }
 }
 
-impl std::fmt::Debug for ListPayeesRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Debug for ListPayeesRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ListPayeesRequest")
             .field("status", &self.status)
             .field("country", &self.country)
@@ -2455,7 +2503,7 @@ impl ::apigen_runtime::PageRequest for ListPayeesRequest {
 }
 
 /// Request of [`PayeeApi::get_payee_detail`](crate::api::PayeeApi::get_payee_detail): 收款方详情 — Get payee detail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetPayeeDetailRequest {
     /// 收款方id — payee id
     ///
@@ -2471,13 +2519,13 @@ impl GetPayeeDetailRequest {
 }
 
 /// Request of [`PaymentApi::list_payment_reasons`](crate::api::PaymentApi::list_payment_reasons): 付款原因 — List payment reasons.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListPaymentReasonsRequest {
     /// 付款方式 — filter by pay method
     ///
     /// Wire name `pay_method`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pay_method: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub pay_method: ::std::option::Option<::std::string::String>,
 }
 
 impl ListPaymentReasonsRequest {
@@ -2488,7 +2536,7 @@ impl ListPaymentReasonsRequest {
 
     /// Sets `pay_method`: 付款方式 — filter by pay method.
     #[must_use]
-    pub fn pay_method(mut self, pay_method: impl Into<String>) -> Self {
+    pub fn pay_method(mut self, pay_method: impl Into<::std::string::String>) -> Self {
         self.pay_method = Some(pay_method.into());
         self
     }
@@ -2498,14 +2546,14 @@ impl ListPaymentReasonsRequest {
 ///
 /// It has many required fields, so build it with a struct literal naming each one
 /// (optional fields are `None`), then use the setters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreatePaymentRequest {
     /// 外部订单号 — client order number (idempotency key)
     ///
     /// Unique per app.
     ///
     /// Wire name `out_order_id`, `string`; source: modeled.
-    pub out_order_id: String,
+    pub out_order_id: ::std::string::String,
     /// 收款方id — payee in status 3 APPROVED
     ///
     /// Wire name `payee_id`, `long`; source: modeled.
@@ -2513,16 +2561,16 @@ pub struct CreatePaymentRequest {
     /// 钱包 sn — wallet to debit
     ///
     /// Wire name `wallet_sn`, `string`; source: modeled.
-    pub wallet_sn: String,
+    pub wallet_sn: ::std::string::String,
     /// 付款金额 — amount in currency
     ///
     /// Wire name `amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub amount: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub amount: ::rust_decimal::Decimal,
     /// 付款币种 — debit currency (wallet currency)
     ///
     /// Wire name `currency`, `string`; source: modeled.
-    pub currency: String,
+    pub currency: ::std::string::String,
     /// 费用承担方式 — who bears the transfer charges
     ///
     /// Wire name `fee_mode`, `FeeMode`; source: modeled.
@@ -2530,73 +2578,73 @@ pub struct CreatePaymentRequest {
     /// 付款原因 — code from list_payment_reasons
     ///
     /// Wire name `reason`, `string`; source: modeled.
-    pub reason: String,
+    pub reason: ::std::string::String,
     /// 附言 — narration shown to the payee
     ///
     /// Wire name `remark`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remark: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub remark: ::std::option::Option<::std::string::String>,
 }
 
 impl CreatePaymentRequest {
     /// Sets `remark`: 附言 — narration shown to the payee.
     #[must_use]
-    pub fn remark(mut self, remark: impl Into<String>) -> Self {
+    pub fn remark(mut self, remark: impl Into<::std::string::String>) -> Self {
         self.remark = Some(remark.into());
         self
     }
 }
 
 /// Request of [`PaymentApi::list_payments`](crate::api::PaymentApi::list_payments): 付款列表 — List payments.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListPaymentsRequest {
     /// 付款状态 — filter by payment status
     ///
     /// Wire name `status`, `PaymentStatus`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<enums::PaymentStatus>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<enums::PaymentStatus>,
     /// 收款方id — filter by payee
     ///
     /// Wire name `payee_id`, `long`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payee_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub payee_id: ::std::option::Option<i64>,
     /// 外部订单号 — filter by client order number
     ///
     /// Wire name `out_order_id`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub out_order_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub out_order_id: ::std::option::Option<::std::string::String>,
     /// 开始时间 — created at or after
     ///
     /// Wire name `start_time`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_time: Option<PrimitiveDateTime>,
+    pub start_time: ::std::option::Option<::time::PrimitiveDateTime>,
     /// 结束时间 — created at or before
     ///
     /// Wire name `end_time`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub end_time: Option<PrimitiveDateTime>,
+    pub end_time: ::std::option::Option<::time::PrimitiveDateTime>,
     /// 页码 — 1-based page number
     ///
     /// Defaults to 1.
     ///
     /// Wire name `page`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i32>,
     /// 每页条数 — rows per page
     ///
     /// Defaults to 20, at most 100.
     ///
     /// Wire name `page_size`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page_size: ::std::option::Option<i32>,
 }
 
 impl ListPaymentsRequest {
@@ -2629,21 +2677,24 @@ impl ListPaymentsRequest {
 
     /// Sets `out_order_id`: 外部订单号 — filter by client order number.
     #[must_use]
-    pub fn out_order_id(mut self, out_order_id: impl Into<String>) -> Self {
+    pub fn out_order_id(
+        mut self,
+        out_order_id: impl Into<::std::string::String>,
+    ) -> Self {
         self.out_order_id = Some(out_order_id.into());
         self
     }
 
     /// Sets `start_time`: 开始时间 — created at or after.
     #[must_use]
-    pub fn start_time(mut self, start_time: PrimitiveDateTime) -> Self {
+    pub fn start_time(mut self, start_time: ::time::PrimitiveDateTime) -> Self {
         self.start_time = Some(start_time);
         self
     }
 
     /// Sets `end_time`: 结束时间 — created at or before.
     #[must_use]
-    pub fn end_time(mut self, end_time: PrimitiveDateTime) -> Self {
+    pub fn end_time(mut self, end_time: ::time::PrimitiveDateTime) -> Self {
         self.end_time = Some(end_time);
         self
     }
@@ -2674,22 +2725,22 @@ impl ::apigen_runtime::PageRequest for ListPaymentsRequest {
 }
 
 /// Request of [`PaymentApi::get_payment_detail`](crate::api::PaymentApi::get_payment_detail): 付款详情 — Get payment detail.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetPaymentDetailRequest {
     /// 付款 sn — payment serial number
     ///
     /// Send exactly one of payment_sn and out_order_id.
     ///
     /// Wire name `payment_sn`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_sn: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub payment_sn: ::std::option::Option<::std::string::String>,
     /// 外部订单号 — client order number
     ///
     /// Send exactly one of payment_sn and out_order_id.
     ///
     /// Wire name `out_order_id`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub out_order_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub out_order_id: ::std::option::Option<::std::string::String>,
 }
 
 impl GetPaymentDetailRequest {
@@ -2703,14 +2754,17 @@ impl GetPaymentDetailRequest {
 
     /// Sets `payment_sn`: 付款 sn — payment serial number.
     #[must_use]
-    pub fn payment_sn(mut self, payment_sn: impl Into<String>) -> Self {
+    pub fn payment_sn(mut self, payment_sn: impl Into<::std::string::String>) -> Self {
         self.payment_sn = Some(payment_sn.into());
         self
     }
 
     /// Sets `out_order_id`: 外部订单号 — client order number.
     #[must_use]
-    pub fn out_order_id(mut self, out_order_id: impl Into<String>) -> Self {
+    pub fn out_order_id(
+        mut self,
+        out_order_id: impl Into<::std::string::String>,
+    ) -> Self {
         self.out_order_id = Some(out_order_id.into());
         self
     }

@@ -3,13 +3,11 @@
 
 //! Objects the API returns (and the page wrapper of list endpoints).
 //!
-//! Money is [`Decimal`], exact in both directions; datetimes are [`PrimitiveDateTime`]
-//! read from `YYYY-MM-DD HH:MM:SS` (the spec gives no time zone, so none is assumed).
-//! Fields the server adds later are ignored, never an error.
+//! Money is [`Decimal`](::rust_decimal::Decimal), exact in both directions; datetimes are
+//! [`PrimitiveDateTime`](::time::PrimitiveDateTime) read from `YYYY-MM-DD HH:MM:SS` (the
+//! spec gives no time zone, so none is assumed). Fields the server adds later are ignored,
+//! never an error.
 
-use serde::{Deserialize, Serialize};
-use rust_decimal::Decimal;
-use time::{Date, PrimitiveDateTime};
 use crate::{enums, types};
 
 /// A page of a list endpoint: the rows in `list` plus the paging fields.
@@ -17,7 +15,7 @@ use crate::{enums, types};
 /// Every list endpoint also has a `*_stream` method that walks all pages.
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Page<T> {
     /// 总条数 — total rows matching the filter
     ///
@@ -32,8 +30,8 @@ pub struct Page<T> {
     /// Wire name `page_size`, `int`; source: modeled.
     pub page_size: i32,
     /// The rows of this page.
-    #[serde(default = "Vec::new")]
-    pub list: Vec<T>,
+    #[serde(default = "::std::vec::Vec::new")]
+    pub list: ::std::vec::Vec<T>,
 }
 
 impl<T> ::apigen_runtime::Paged for Page<T> {
@@ -43,7 +41,7 @@ impl<T> ::apigen_runtime::Paged for Page<T> {
         self.total
     }
 
-    fn into_items(self) -> Vec<T> {
+    fn into_items(self) -> ::std::vec::Vec<T> {
         self.list
     }
 }
@@ -51,7 +49,7 @@ impl<T> ::apigen_runtime::Paged for Page<T> {
 /// 钱包 — Wallet
 ///
 /// Source: documented (vendor page).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Wallet {
     /// 钱包 id — wallet id
     ///
@@ -60,11 +58,11 @@ pub struct Wallet {
     /// 钱包 sn — wallet serial number (32-hex handle used in requests)
     ///
     /// Wire name `wallet_sn`, `string`.
-    pub wallet_sn: String,
+    pub wallet_sn: ::std::string::String,
     /// 钱包名称 — wallet name
     ///
     /// Wire name `wallet_name`, `string`.
-    pub wallet_name: String,
+    pub wallet_name: ::std::string::String,
     /// 客户 id — customer id
     ///
     /// Wire name `customer_id`, `long`.
@@ -72,17 +70,17 @@ pub struct Wallet {
     /// 币种 — currency (ISO 4217)
     ///
     /// Wire name `currency`, `string`.
-    pub currency: String,
+    pub currency: ::std::string::String,
     /// 可用余额,单位:元 — available balance, in major units
     ///
     /// Wire name `available_balance`, `money`; exact decimal in major units (元).
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub available_balance: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub available_balance: ::rust_decimal::Decimal,
     /// 冻结余额,单位:元 — frozen balance, in major units
     ///
     /// Wire name `freeze_balance`, `money`; exact decimal in major units (元).
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub freeze_balance: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub freeze_balance: ::rust_decimal::Decimal,
     /// 状态 1:正常 2:冻结 — wallet status
     ///
     /// Wire name `status`, `WalletStatus`.
@@ -91,13 +89,13 @@ pub struct Wallet {
     ///
     /// Wire name `create_at`, `datetime`; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor.
     #[serde(with = "::apigen_runtime::serde::datetime")]
-    pub create_at: PrimitiveDateTime,
+    pub create_at: ::time::PrimitiveDateTime,
 }
 
 /// 交易流水 — Wallet transaction
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WalletTransaction {
     /// 流水id — transaction id
     ///
@@ -106,7 +104,7 @@ pub struct WalletTransaction {
     /// 流水 sn — transaction serial number (request handle)
     ///
     /// Wire name `transaction_sn`, `string`; source: modeled.
-    pub transaction_sn: String,
+    pub transaction_sn: ::std::string::String,
     /// 钱包 id — wallet id
     ///
     /// Wire name `wallet_id`, `long`; source: modeled.
@@ -114,43 +112,43 @@ pub struct WalletTransaction {
     /// 钱包 sn — wallet serial number
     ///
     /// Wire name `wallet_sn`, `string`; source: modeled.
-    pub wallet_sn: String,
+    pub wallet_sn: ::std::string::String,
     /// 币种 — currency
     ///
     /// Wire name `currency`, `string`; source: modeled.
-    pub currency: String,
+    pub currency: ::std::string::String,
     /// 金额 — absolute amount
     ///
     /// Wire name `amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub amount: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub amount: ::rust_decimal::Decimal,
     /// 手续费 — fee included in this transaction
     ///
     /// Wire name `fee`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub fee: Option<Decimal>,
+    pub fee: ::std::option::Option<::rust_decimal::Decimal>,
     /// 变动前余额 — available balance before
     ///
     /// Wire name `before_balance`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub before_balance: Option<Decimal>,
+    pub before_balance: ::std::option::Option<::rust_decimal::Decimal>,
     /// 变动后余额 — available balance after
     ///
     /// Wire name `after_balance`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub after_balance: Option<Decimal>,
+    pub after_balance: ::std::option::Option<::rust_decimal::Decimal>,
     /// 收支类型 — direction
     ///
     /// Wire name `in_out_type`, `InOutType`; source: modeled.
@@ -168,18 +166,18 @@ pub struct WalletTransaction {
     /// A card order_id, a payment_sn, …
     ///
     /// Wire name `biz_no`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub biz_no: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub biz_no: ::std::option::Option<::std::string::String>,
     /// 备注 — remark
     ///
     /// Wire name `remark`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remark: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub remark: ::std::option::Option<::std::string::String>,
     /// 创建时间 — creation time
     ///
     /// Wire name `create_at`, `datetime`; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(with = "::apigen_runtime::serde::datetime")]
-    pub create_at: PrimitiveDateTime,
+    pub create_at: ::time::PrimitiveDateTime,
     /// 完成时间 — completion time
     ///
     /// "" while processing
@@ -188,90 +186,90 @@ pub struct WalletTransaction {
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub finish_at: Option<PrimitiveDateTime>,
+    pub finish_at: ::std::option::Option<::time::PrimitiveDateTime>,
 }
 
 /// 兑换汇率 — Exchange rate quote
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ExchangeRate {
     /// 源币种 — source currency
     ///
     /// Wire name `from_currency`, `string`; source: modeled.
-    pub from_currency: String,
+    pub from_currency: ::std::string::String,
     /// 目标币种 — target currency
     ///
     /// Wire name `to_currency`, `string`; source: modeled.
-    pub to_currency: String,
+    pub to_currency: ::std::string::String,
     /// 汇率 — 1 unit of from_currency = rate units of to_currency
     ///
     /// Wire name `rate`, `decimal`; source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub rate: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub rate: ::rust_decimal::Decimal,
     /// 源金额 — echo of the requested source amount
     ///
     /// Wire name `amount`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub amount: Option<Decimal>,
+    pub amount: ::std::option::Option<::rust_decimal::Decimal>,
     /// 兑换后金额 — converted amount
     ///
     /// Wire name `to_amount`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub to_amount: Option<Decimal>,
+    pub to_amount: ::std::option::Option<::rust_decimal::Decimal>,
     /// 报价时间 — quote time
     ///
     /// Wire name `rate_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub rate_at: Option<PrimitiveDateTime>,
+    pub rate_at: ::std::option::Option<::time::PrimitiveDateTime>,
     /// 报价过期时间 — quote expiry (if the vendor locks rates)
     ///
     /// Wire name `expire_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub expire_at: Option<PrimitiveDateTime>,
+    pub expire_at: ::std::option::Option<::time::PrimitiveDateTime>,
 }
 
 /// 卡Bin — Card BIN product
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Bin {
     /// 卡Bin id — BIN product id
     ///
     /// OBSERVED format "cpi_6530de6a2f1c7"
     ///
     /// Wire name `bin_id`, `string`; source: modeled.
-    pub bin_id: String,
+    pub bin_id: ::std::string::String,
     /// 卡Bin — the 6-8 leading card digits
     ///
     /// Wire name `bin`, `string`; source: modeled.
-    pub bin: String,
+    pub bin: ::std::string::String,
     /// 卡Bin名称 — display name
     ///
     /// Wire name `bin_name`, `string`; source: modeled.
-    pub bin_name: String,
+    pub bin_name: ::std::string::String,
     /// 卡组织 — card scheme (VISA / MASTERCARD / …)
     ///
     /// Wire name `organization`, `string`; source: modeled.
-    pub organization: String,
+    pub organization: ::std::string::String,
     /// 卡Bin类型 — BIN type
     ///
     /// Wire name `bin_type`, `BinType`; source: modeled.
@@ -287,41 +285,41 @@ pub struct Bin {
     /// 币种 — card currency
     ///
     /// Wire name `currency`, `string`; source: modeled.
-    pub currency: String,
+    pub currency: ::std::string::String,
     /// 发行国家 — issuing country (ISO 3166-1 alpha-2)
     ///
     /// Wire name `country`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub country: ::std::option::Option<::std::string::String>,
     /// 是否需要持卡人 — a holder must be attached when opening a card
     ///
     /// Wire name `need_holder`, `bool`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub need_holder: Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub need_holder: ::std::option::Option<bool>,
     /// 是否支持AVS — address verification supported
     ///
     /// Wire name `support_avs`, `bool`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support_avs: Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub support_avs: ::std::option::Option<bool>,
     /// 是否支持3DS — 3-D Secure supported
     ///
     /// Wire name `support_3ds`, `bool`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support_3ds: Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub support_3ds: ::std::option::Option<bool>,
     /// 描述 — usage notes (recommended / forbidden merchants)
     ///
     /// Wire name `description`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
     /// 创建时间 — creation time
     ///
     /// Wire name `create_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub create_at: Option<PrimitiveDateTime>,
+    pub create_at: ::std::option::Option<::time::PrimitiveDateTime>,
 }
 
 /// 卡Bin费用 — BIN fees
@@ -329,211 +327,211 @@ pub struct Bin {
 /// Fees may be customer-specific (negotiated). Rates are percents (3.0 = 3%).
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BinFee {
     /// 卡Bin id — BIN product id
     ///
     /// Wire name `bin_id`, `string`; source: modeled.
-    pub bin_id: String,
+    pub bin_id: ::std::string::String,
     /// 币种 — currency of the fixed fees
     ///
     /// Wire name `currency`, `string`; source: modeled.
-    pub currency: String,
+    pub currency: ::std::string::String,
     /// 开卡费 — fee per card opened
     ///
     /// Wire name `open_card_fee`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub open_card_fee: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub open_card_fee: ::rust_decimal::Decimal,
     /// 充值费率 — recharge fee rate in percent
     ///
     /// Wire name `recharge_fee_rate`, `decimal`; source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub recharge_fee_rate: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub recharge_fee_rate: ::rust_decimal::Decimal,
     /// 充值固定费 — fixed part of the recharge fee
     ///
     /// Wire name `recharge_fee_fixed`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub recharge_fee_fixed: Option<Decimal>,
+    pub recharge_fee_fixed: ::std::option::Option<::rust_decimal::Decimal>,
     /// 销卡费 — card closure fee
     ///
     /// Wire name `cancel_card_fee`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub cancel_card_fee: Option<Decimal>,
+    pub cancel_card_fee: ::std::option::Option<::rust_decimal::Decimal>,
     /// 月费/管理费 — monthly / management fee
     ///
     /// Wire name `monthly_fee`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub monthly_fee: Option<Decimal>,
+    pub monthly_fee: ::std::option::Option<::rust_decimal::Decimal>,
     /// 交易费率 — per-transaction rate in percent
     ///
     /// Wire name `trade_fee_rate`, `decimal`; optional; source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub trade_fee_rate: Option<Decimal>,
+    pub trade_fee_rate: ::std::option::Option<::rust_decimal::Decimal>,
     /// 交易固定费 — per-transaction fixed fee
     ///
     /// Wire name `trade_fee_fixed`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub trade_fee_fixed: Option<Decimal>,
+    pub trade_fee_fixed: ::std::option::Option<::rust_decimal::Decimal>,
     /// 跨境费率 — cross-border rate in percent
     ///
     /// Wire name `cross_border_fee_rate`, `decimal`; optional; source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub cross_border_fee_rate: Option<Decimal>,
+    pub cross_border_fee_rate: ::std::option::Option<::rust_decimal::Decimal>,
     /// 货币转换费率 — currency-conversion rate in percent
     ///
     /// Wire name `fx_fee_rate`, `decimal`; optional; source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub fx_fee_rate: Option<Decimal>,
+    pub fx_fee_rate: ::std::option::Option<::rust_decimal::Decimal>,
     /// 拒付费 — fee per declined authorisation
     ///
     /// Wire name `decline_fee`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub decline_fee: Option<Decimal>,
+    pub decline_fee: ::std::option::Option<::rust_decimal::Decimal>,
     /// 退款费 — fee per refund
     ///
     /// Wire name `refund_fee`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub refund_fee: Option<Decimal>,
+    pub refund_fee: ::std::option::Option<::rust_decimal::Decimal>,
     /// 小额交易阈值 — a small transaction is below this
     ///
     /// Wire name `small_trade_threshold`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub small_trade_threshold: Option<Decimal>,
+    pub small_trade_threshold: ::std::option::Option<::rust_decimal::Decimal>,
     /// 小额交易费 — fee per small transaction
     ///
     /// Wire name `small_trade_fee`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub small_trade_fee: Option<Decimal>,
+    pub small_trade_fee: ::std::option::Option<::rust_decimal::Decimal>,
 }
 
 /// 卡Bin限制 — BIN limits
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BinLimit {
     /// 卡Bin id — BIN product id
     ///
     /// Wire name `bin_id`, `string`; source: modeled.
-    pub bin_id: String,
+    pub bin_id: ::std::string::String,
     /// 币种 — currency
     ///
     /// Wire name `currency`, `string`; source: modeled.
-    pub currency: String,
+    pub currency: ::std::string::String,
     /// 最小开卡金额 — minimum initial load when opening
     ///
     /// Wire name `min_open_amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub min_open_amount: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub min_open_amount: ::rust_decimal::Decimal,
     /// 最大开卡金额 — maximum initial load
     ///
     /// Wire name `max_open_amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub max_open_amount: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub max_open_amount: ::rust_decimal::Decimal,
     /// 最小充值金额 — minimum single recharge
     ///
     /// Wire name `min_recharge_amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub min_recharge_amount: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub min_recharge_amount: ::rust_decimal::Decimal,
     /// 最大充值金额 — maximum single recharge
     ///
     /// Wire name `max_recharge_amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub max_recharge_amount: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub max_recharge_amount: ::rust_decimal::Decimal,
     /// 最大卡余额 — cap on the card balance
     ///
     /// Wire name `max_balance`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub max_balance: Option<Decimal>,
+    pub max_balance: ::std::option::Option<::rust_decimal::Decimal>,
     /// 单笔交易限额 — per-transaction spend cap
     ///
     /// Wire name `single_trade_limit`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub single_trade_limit: Option<Decimal>,
+    pub single_trade_limit: ::std::option::Option<::rust_decimal::Decimal>,
     /// 日交易限额 — daily spend cap
     ///
     /// Wire name `daily_trade_limit`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub daily_trade_limit: Option<Decimal>,
+    pub daily_trade_limit: ::std::option::Option<::rust_decimal::Decimal>,
     /// 月交易限额 — monthly spend cap
     ///
     /// Wire name `monthly_trade_limit`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub monthly_trade_limit: Option<Decimal>,
+    pub monthly_trade_limit: ::std::option::Option<::rust_decimal::Decimal>,
     /// 日交易笔数限制 — max authorisations per day
     ///
     /// Wire name `daily_trade_count`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub daily_trade_count: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub daily_trade_count: ::std::option::Option<i32>,
     /// 最大持卡数 — max cards this customer may hold on this BIN
     ///
     /// Wire name `max_card_count`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_card_count: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub max_card_count: ::std::option::Option<i32>,
     /// 日开卡数限制 — max cards opened per day
     ///
     /// Wire name `daily_open_count`, `int`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub daily_open_count: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub daily_open_count: ::std::option::Option<i32>,
 }
 
 /// 卡 — Card
@@ -542,24 +540,24 @@ pub struct BinLimit {
 /// the card list masks card_no and leaves cvv / pin empty). Treat the whole object as secret.
 ///
 /// Source: observed (vendor excerpt). Holds sensitive fields: `Debug` redacts them (those marked `redact: last4` show their last four characters).
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Card {
     /// 卡id — card id
     ///
     /// e.g. "cid_sxdwXPRxtXt6Ch4n"
     ///
     /// Wire name `card_id`, `string`; source: observed.
-    pub card_id: String,
+    pub card_id: ::std::string::String,
     /// 订单号 — platform order number of the open-card order
     ///
     /// e.g. "ord_5uY0AjUE"
     ///
     /// Wire name `order_id`, `string`; source: observed.
-    pub order_id: String,
+    pub order_id: ::std::string::String,
     /// 外部订单号 — client order number (idempotency key)
     ///
     /// Wire name `out_order_id`, `string`; source: observed.
-    pub out_order_id: String,
+    pub out_order_id: ::std::string::String,
     /// 应用id — application id
     ///
     /// The webhook example shows an int (100005); a 64-bit integer is used everywhere.
@@ -569,47 +567,47 @@ pub struct Card {
     /// Bin id — BIN product id
     ///
     /// Wire name `bin_id`, `string`; source: observed.
-    pub bin_id: String,
+    pub bin_id: ::std::string::String,
     /// 持卡人id — holder id
     ///
     /// "" if none
     ///
     /// Wire name `holder_id`, `string`; source: observed.
-    pub holder_id: String,
+    pub holder_id: ::std::string::String,
     /// 卡号 — card number (PAN)
     ///
     /// The vendor example has 21 digits; never assume 16 and never use an integer type.
     ///
     /// Wire name `card_no`, `string`; sensitive: `Debug` shows only its last four characters; source: observed.
-    pub card_no: String,
+    pub card_no: ::std::string::String,
     /// 余额 — card balance
     ///
     /// Wire name `balance`, `money`; exact decimal in major units (元); source: observed.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub balance: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub balance: ::rust_decimal::Decimal,
     /// 累计充值 — cumulative amount loaded
     ///
     /// Despite the name it is not a spending limit.
     ///
     /// Wire name `limit`, `money`; exact decimal in major units (元); source: observed.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub limit: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub limit: ::rust_decimal::Decimal,
     /// 过期时间 — expiry
     ///
     /// MM/YY
     ///
     /// Wire name `expiry`, `string`; sensitive: redacted in `Debug`; source: observed.
-    pub expiry: String,
+    pub expiry: ::std::string::String,
     /// CVV
     ///
     /// Wire name `cvv`, `string`; sensitive: redacted in `Debug`; source: observed.
-    pub cvv: String,
+    pub cvv: ::std::string::String,
     /// PIN
     ///
     /// "" if none
     ///
     /// Wire name `pin`, `string`; sensitive: redacted in `Debug`; source: observed.
-    pub pin: String,
+    pub pin: ::std::string::String,
     /// 卡状态 — card status
     ///
     /// The enum codes are modeled.
@@ -620,58 +618,58 @@ pub struct Card {
     ///
     /// Wire name `use_at`, `datetime`; always present, may be empty (read as `None`); `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: observed.
     #[serde(default, with = "::apigen_runtime::serde::datetime_opt")]
-    pub use_at: Option<PrimitiveDateTime>,
+    pub use_at: ::std::option::Option<::time::PrimitiveDateTime>,
     /// 发起销卡时间 — time closure was requested
     ///
     /// "" if never
     ///
     /// Wire name `close_at`, `datetime`; always present, may be empty (read as `None`); `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: observed.
     #[serde(default, with = "::apigen_runtime::serde::datetime_opt")]
-    pub close_at: Option<PrimitiveDateTime>,
+    pub close_at: ::std::option::Option<::time::PrimitiveDateTime>,
     /// 终态时间 — time a terminal state was reached
     ///
     /// "" if not terminal
     ///
     /// Wire name `end_at`, `datetime`; always present, may be empty (read as `None`); `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: observed.
     #[serde(default, with = "::apigen_runtime::serde::datetime_opt")]
-    pub end_at: Option<PrimitiveDateTime>,
+    pub end_at: ::std::option::Option<::time::PrimitiveDateTime>,
     /// 卡备注 — card remark
     ///
     /// Wire name `mark`, `string`; source: observed.
-    pub mark: String,
+    pub mark: ::std::string::String,
     /// 币种 — card currency
     ///
     /// Wire name `currency`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub currency: ::std::option::Option<::std::string::String>,
     /// 卡类型 — card type
     ///
     /// Wire name `card_type`, `CardType`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_type: Option<enums::CardType>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub card_type: ::std::option::Option<enums::CardType>,
     /// 卡Bin — leading card digits
     ///
     /// Wire name `bin`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bin: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bin: ::std::option::Option<::std::string::String>,
     /// 卡组织 — card scheme (VISA / MASTERCARD)
     ///
     /// Wire name `organization`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization: ::std::option::Option<::std::string::String>,
     /// 创建时间 — creation time
     ///
     /// Wire name `create_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub create_at: Option<PrimitiveDateTime>,
+    pub create_at: ::std::option::Option<::time::PrimitiveDateTime>,
 }
 
-impl std::fmt::Debug for Card {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Debug for Card {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Card")
             .field("card_id", &self.card_id)
             .field("order_id", &self.order_id)
@@ -702,21 +700,21 @@ impl std::fmt::Debug for Card {
 /// 卡交易 — Card transaction
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor). Holds sensitive fields: `Debug` redacts them (those marked `redact: last4` show their last four characters).
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CardTrade {
     /// 交易id — transaction id
     ///
     /// Wire name `trade_id`, `string`; source: modeled.
-    pub trade_id: String,
+    pub trade_id: ::std::string::String,
     /// 卡id — card id
     ///
     /// Wire name `card_id`, `string`; source: modeled.
-    pub card_id: String,
+    pub card_id: ::std::string::String,
     /// 卡号 — card number (masked)
     ///
     /// Wire name `card_no`, `string`; optional; sensitive: `Debug` shows only its last four characters; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_no: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub card_no: ::std::option::Option<::std::string::String>,
     /// 交易类型 — trade type
     ///
     /// Wire name `trade_type`, `CardTradeType`; source: modeled.
@@ -728,67 +726,67 @@ pub struct CardTrade {
     /// 交易金额 — amount in the merchant's currency
     ///
     /// Wire name `trade_amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub trade_amount: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub trade_amount: ::rust_decimal::Decimal,
     /// 交易币种 — merchant currency
     ///
     /// Wire name `trade_currency`, `string`; source: modeled.
-    pub trade_currency: String,
+    pub trade_currency: ::std::string::String,
     /// 入账金额 — amount in the card currency
     ///
     /// Wire name `billing_amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub billing_amount: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub billing_amount: ::rust_decimal::Decimal,
     /// 入账币种 — card currency
     ///
     /// Wire name `billing_currency`, `string`; source: modeled.
-    pub billing_currency: String,
+    pub billing_currency: ::std::string::String,
     /// 手续费 — fee charged for this transaction
     ///
     /// Wire name `fee`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub fee: Option<Decimal>,
+    pub fee: ::std::option::Option<::rust_decimal::Decimal>,
     /// 商户名称 — merchant name
     ///
     /// Wire name `merchant_name`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub merchant_name: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub merchant_name: ::std::option::Option<::std::string::String>,
     /// 商户类别码 — merchant category code
     ///
     /// Wire name `mcc`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mcc: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub mcc: ::std::option::Option<::std::string::String>,
     /// 商户国家 — merchant country
     ///
     /// Wire name `merchant_country`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub merchant_country: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub merchant_country: ::std::option::Option<::std::string::String>,
     /// 授权码 — authorisation code
     ///
     /// Wire name `auth_code`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_code: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub auth_code: ::std::option::Option<::std::string::String>,
     /// 失败原因 — decline reason
     ///
     /// "" when approved
     ///
     /// Wire name `fail_reason`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fail_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub fail_reason: ::std::option::Option<::std::string::String>,
     /// 原交易id — original transaction (refunds and reversals)
     ///
     /// Wire name `related_trade_id`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub related_trade_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub related_trade_id: ::std::option::Option<::std::string::String>,
     /// 交易时间 — occurrence time
     ///
     /// Wire name `trade_at`, `datetime`; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(with = "::apigen_runtime::serde::datetime")]
-    pub trade_at: PrimitiveDateTime,
+    pub trade_at: ::time::PrimitiveDateTime,
     /// 清算时间 — clearing time
     ///
     /// "" if not cleared
@@ -797,13 +795,13 @@ pub struct CardTrade {
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub settle_at: Option<PrimitiveDateTime>,
+    pub settle_at: ::std::option::Option<::time::PrimitiveDateTime>,
 }
 
-impl std::fmt::Debug for CardTrade {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Debug for CardTrade {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CardTrade")
             .field("trade_id", &self.trade_id)
             .field("card_id", &self.card_id)
@@ -835,22 +833,22 @@ impl std::fmt::Debug for CardTrade {
 /// How likely cards on a BIN are to be approved at a merchant or scene, to guide the choice of BIN.
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MerchantTradeScore {
     /// 卡Bin id — BIN the score applies to
     ///
     /// Wire name `bin_id`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bin_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bin_id: ::std::option::Option<::std::string::String>,
     /// 商户名称 — merchant or scene name (e.g. FACEBOOK)
     ///
     /// Wire name `merchant_name`, `string`; source: modeled.
-    pub merchant_name: String,
+    pub merchant_name: ::std::string::String,
     /// 商户类别码 — merchant category code
     ///
     /// Wire name `mcc`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mcc: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub mcc: ::std::option::Option<::std::string::String>,
     /// 评分 — 0-100; higher means more likely approved
     ///
     /// Wire name `score`, `int`; source: modeled.
@@ -860,41 +858,41 @@ pub struct MerchantTradeScore {
     /// Wire name `success_rate`, `decimal`; optional; source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub success_rate: Option<Decimal>,
+    pub success_rate: ::std::option::Option<::rust_decimal::Decimal>,
     /// 交易笔数 — sample size
     ///
     /// Wire name `trade_count`, `long`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trade_count: Option<i64>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub trade_count: ::std::option::Option<i64>,
     /// 更新时间 — update time
     ///
     /// Wire name `update_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub update_at: Option<PrimitiveDateTime>,
+    pub update_at: ::std::option::Option<::time::PrimitiveDateTime>,
 }
 
 /// 卡订单 — Card order
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Order {
     /// 订单号 — platform order number
     ///
     /// ord\_…
     ///
     /// Wire name `order_id`, `string`; source: modeled.
-    pub order_id: String,
+    pub order_id: ::std::string::String,
     /// 外部订单号 — client order number (idempotency key)
     ///
     /// Wire name `out_order_id`, `string`; source: modeled.
-    pub out_order_id: String,
+    pub out_order_id: ::std::string::String,
     /// 订单类型 — order type
     ///
     /// Wire name `order_type`, `OrderType`; source: modeled.
@@ -908,60 +906,60 @@ pub struct Order {
     /// "" until an open-card order succeeds
     ///
     /// Wire name `card_id`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub card_id: ::std::option::Option<::std::string::String>,
     /// 卡Bin id — BIN product id
     ///
     /// Wire name `bin_id`, `string`; source: modeled.
-    pub bin_id: String,
+    pub bin_id: ::std::string::String,
     /// 持卡人id — holder id
     ///
     /// Wire name `holder_id`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub holder_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub holder_id: ::std::option::Option<::std::string::String>,
     /// 卡类型 — card type
     ///
     /// Wire name `card_type`, `CardType`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_type: Option<enums::CardType>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub card_type: ::std::option::Option<enums::CardType>,
     /// 钱包 sn — wallet debited or credited
     ///
     /// Wire name `wallet_sn`, `string`; source: modeled.
-    pub wallet_sn: String,
+    pub wallet_sn: ::std::string::String,
     /// 币种 — currency
     ///
     /// Wire name `currency`, `string`; source: modeled.
-    pub currency: String,
+    pub currency: ::std::string::String,
     /// 金额 — principal (initial load / recharge amount / refunded balance)
     ///
     /// Wire name `amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub amount: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub amount: ::rust_decimal::Decimal,
     /// 手续费 — total fees of the order
     ///
     /// Wire name `fee`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub fee: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub fee: ::rust_decimal::Decimal,
     /// 总金额 — net wallet movement (amount + fee for debits)
     ///
     /// Wire name `total_amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub total_amount: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub total_amount: ::rust_decimal::Decimal,
     /// 失败原因 — failure reason
     ///
     /// Wire name `fail_reason`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fail_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub fail_reason: ::std::option::Option<::std::string::String>,
     /// 备注 — remark passed at creation
     ///
     /// Wire name `mark`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mark: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub mark: ::std::option::Option<::std::string::String>,
     /// 创建时间 — creation time
     ///
     /// Wire name `create_at`, `datetime`; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(with = "::apigen_runtime::serde::datetime")]
-    pub create_at: PrimitiveDateTime,
+    pub create_at: ::time::PrimitiveDateTime,
     /// 完成时间 — completion time
     ///
     /// "" until terminal
@@ -970,31 +968,31 @@ pub struct Order {
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub finish_at: Option<PrimitiveDateTime>,
+    pub finish_at: ::std::option::Option<::time::PrimitiveDateTime>,
     /// 订单账单 — bill lines
     ///
     /// Returned by get_order_detail only.
     ///
     /// Wire name `bills`, `[OrderBill]`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bills: Option<Vec<types::OrderBill>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bills: ::std::option::Option<::std::vec::Vec<types::OrderBill>>,
 }
 
 /// 订单账单 — Order bill line
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrderBill {
     /// 账单id — bill id
     ///
     /// Wire name `bill_id`, `string`; source: modeled.
-    pub bill_id: String,
+    pub bill_id: ::std::string::String,
     /// 订单号 — order id
     ///
     /// Wire name `order_id`, `string`; source: modeled.
-    pub order_id: String,
+    pub order_id: ::std::string::String,
     /// 账单类型 — bill type (the action)
     ///
     /// Wire name `bill_type`, `OrderBillType`; source: modeled.
@@ -1010,185 +1008,185 @@ pub struct OrderBill {
     /// 币种 — currency
     ///
     /// Wire name `currency`, `string`; source: modeled.
-    pub currency: String,
+    pub currency: ::std::string::String,
     /// 金额 — absolute amount
     ///
     /// Wire name `amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub amount: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub amount: ::rust_decimal::Decimal,
     /// 创建时间 — creation time
     ///
     /// Wire name `create_at`, `datetime`; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(with = "::apigen_runtime::serde::datetime")]
-    pub create_at: PrimitiveDateTime,
+    pub create_at: ::time::PrimitiveDateTime,
 }
 
 /// 持卡人 — Card holder
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Holder {
     /// 持卡人id — holder id
     ///
     /// Wire name `holder_id`, `string`; source: modeled.
-    pub holder_id: String,
+    pub holder_id: ::std::string::String,
     /// 名 — first name (Latin letters)
     ///
     /// Wire name `first_name`, `string`; source: modeled.
-    pub first_name: String,
+    pub first_name: ::std::string::String,
     /// 姓 — last name (Latin letters)
     ///
     /// Wire name `last_name`, `string`; source: modeled.
-    pub last_name: String,
+    pub last_name: ::std::string::String,
     /// 邮箱 — email
     ///
     /// Wire name `email`, `string`; source: modeled.
-    pub email: String,
+    pub email: ::std::string::String,
     /// 手机区号 — phone country code
     ///
     /// e.g. "+1" or "86"
     ///
     /// Wire name `phone_area_code`, `string`; source: modeled.
-    pub phone_area_code: String,
+    pub phone_area_code: ::std::string::String,
     /// 手机号 — phone number
     ///
     /// Wire name `phone`, `string`; source: modeled.
-    pub phone: String,
+    pub phone: ::std::string::String,
     /// 生日 — date of birth
     ///
     /// Wire name `birthday`, `date`; optional; source: modeled.
     #[serde(
         default,
         with = "::apigen_runtime::serde::date_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub birthday: Option<Date>,
+    pub birthday: ::std::option::Option<::time::Date>,
     /// 国家 — country (ISO 3166-1 alpha-2)
     ///
     /// Wire name `country`, `string`; source: modeled.
-    pub country: String,
+    pub country: ::std::string::String,
     /// 州/省 — state or province
     ///
     /// Wire name `state`, `string`; source: modeled.
-    pub state: String,
+    pub state: ::std::string::String,
     /// 城市 — city
     ///
     /// Wire name `city`, `string`; source: modeled.
-    pub city: String,
+    pub city: ::std::string::String,
     /// 地址 — street line
     ///
     /// Wire name `address`, `string`; source: modeled.
-    pub address: String,
+    pub address: ::std::string::String,
     /// 邮编 — postal code
     ///
     /// Wire name `postal_code`, `string`; source: modeled.
-    pub postal_code: String,
+    pub postal_code: ::std::string::String,
     /// 备注 — remark
     ///
     /// Wire name `mark`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mark: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub mark: ::std::option::Option<::std::string::String>,
     /// 创建时间 — creation time
     ///
     /// Wire name `create_at`, `datetime`; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(with = "::apigen_runtime::serde::datetime")]
-    pub create_at: PrimitiveDateTime,
+    pub create_at: ::time::PrimitiveDateTime,
     /// 更新时间 — update time
     ///
     /// Wire name `update_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub update_at: Option<PrimitiveDateTime>,
+    pub update_at: ::std::option::Option<::time::PrimitiveDateTime>,
 }
 
 /// 代码项 — Reference-list item
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CodeItem {
     /// 代码 — value to send back in payee or payment requests
     ///
     /// Wire name `code`, `string`; source: modeled.
-    pub code: String,
+    pub code: ::std::string::String,
     /// 名称 — Chinese label
     ///
     /// Wire name `name`, `string`; source: modeled.
-    pub name: String,
+    pub name: ::std::string::String,
     /// 英文名称 — English label
     ///
     /// Wire name `name_en`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_en: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name_en: ::std::option::Option<::std::string::String>,
 }
 
 /// 付款方式 — Pay method
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PayMethod {
     /// 付款方式 — code (SWIFT / LOCAL / WALLET)
     ///
     /// Wire name `pay_method`, `string`; source: modeled.
-    pub pay_method: String,
+    pub pay_method: ::std::string::String,
     /// 名称 — label
     ///
     /// Wire name `name`, `string`; source: modeled.
-    pub name: String,
+    pub name: ::std::string::String,
     /// 国家 — destination country
     ///
     /// Wire name `country`, `string`; source: modeled.
-    pub country: String,
+    pub country: ::std::string::String,
     /// 币种 — destination currency
     ///
     /// Wire name `currency`, `string`; source: modeled.
-    pub currency: String,
+    pub currency: ::std::string::String,
     /// 账户类型 — individual / company
     ///
     /// Wire name `account_type`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_type: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_type: ::std::option::Option<::std::string::String>,
     /// 可选费用承担方式 — allowed fee modes
     ///
     /// Wire name `fee_modes`, `[FeeMode]`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fee_modes: Option<Vec<enums::FeeMode>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub fee_modes: ::std::option::Option<::std::vec::Vec<enums::FeeMode>>,
     /// 最小金额 — minimum amount
     ///
     /// Wire name `min_amount`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub min_amount: Option<Decimal>,
+    pub min_amount: ::std::option::Option<::rust_decimal::Decimal>,
     /// 最大金额 — maximum amount
     ///
     /// Wire name `max_amount`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub max_amount: Option<Decimal>,
+    pub max_amount: ::std::option::Option<::rust_decimal::Decimal>,
     /// 到账时间说明 — expected arrival time
     ///
     /// Wire name `arrival_desc`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arrival_desc: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub arrival_desc: ::std::option::Option<::std::string::String>,
     /// 必填字段 — payee fields required for this method
     ///
     /// Wire name `required_fields`, `[string]`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required_fields: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub required_fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
 /// 收款方 — Payee
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor). Holds sensitive fields: `Debug` redacts them (those marked `redact: last4` show their last four characters).
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Payee {
     /// 收款方id — payee id
     ///
@@ -1197,86 +1195,86 @@ pub struct Payee {
     /// 账户类型 — individual / company
     ///
     /// Wire name `account_type`, `string`; source: modeled.
-    pub account_type: String,
+    pub account_type: ::std::string::String,
     /// 付款方式 — pay method code (from list_pay_methods)
     ///
     /// Wire name `pay_method`, `string`; source: modeled.
-    pub pay_method: String,
+    pub pay_method: ::std::string::String,
     /// 银行国家 — bank country
     ///
     /// Wire name `country`, `string`; source: modeled.
-    pub country: String,
+    pub country: ::std::string::String,
     /// 收款币种 — receiving currency
     ///
     /// Wire name `currency`, `string`; source: modeled.
-    pub currency: String,
+    pub currency: ::std::string::String,
     /// 账户名 — beneficiary name on the account
     ///
     /// Wire name `account_name`, `string`; source: modeled.
-    pub account_name: String,
+    pub account_name: ::std::string::String,
     /// 账号 — account number / IBAN
     ///
     /// Possibly masked in list_payees.
     ///
     /// Wire name `account_no`, `string`; sensitive: `Debug` shows only its last four characters; source: modeled.
-    pub account_no: String,
+    pub account_no: ::std::string::String,
     /// 银行名称 — bank name
     ///
     /// Wire name `bank_name`, `string`; source: modeled.
-    pub bank_name: String,
+    pub bank_name: ::std::string::String,
     /// SWIFT代码 — SWIFT / BIC
     ///
     /// Required for SWIFT.
     ///
     /// Wire name `swift_code`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub swift_code: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub swift_code: ::std::option::Option<::std::string::String>,
     /// 银行代码 — local routing / sort / branch code
     ///
     /// Wire name `bank_code`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bank_code: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bank_code: ::std::option::Option<::std::string::String>,
     /// 银行地址 — bank address
     ///
     /// Wire name `bank_address`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bank_address: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bank_address: ::std::option::Option<::std::string::String>,
     /// 收款方地址 — beneficiary street address
     ///
     /// Wire name `address`, `string`; source: modeled.
-    pub address: String,
+    pub address: ::std::string::String,
     /// 城市 — city
     ///
     /// Wire name `city`, `string`; source: modeled.
-    pub city: String,
+    pub city: ::std::string::String,
     /// 州/省 — state or province
     ///
     /// Wire name `state`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub state: ::std::option::Option<::std::string::String>,
     /// 邮编 — postal code
     ///
     /// Wire name `postal_code`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub postal_code: ::std::option::Option<::std::string::String>,
     /// 邮箱 — email
     ///
     /// Wire name `email`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email: ::std::option::Option<::std::string::String>,
     /// 电话 — phone
     ///
     /// Wire name `phone`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub phone: ::std::option::Option<::std::string::String>,
     /// 资金来源 — code from list_fund_sources
     ///
     /// Wire name `fund_source`, `string`; source: modeled.
-    pub fund_source: String,
+    pub fund_source: ::std::string::String,
     /// 付款目的 — code from list_payment_purposes
     ///
     /// Wire name `payment_purpose`, `string`; source: modeled.
-    pub payment_purpose: String,
+    pub payment_purpose: ::std::string::String,
     /// 收款方状态 — payee status
     ///
     /// Wire name `status`, `PayeeStatus`; source: modeled.
@@ -1286,25 +1284,25 @@ pub struct Payee {
     /// "" unless rejected
     ///
     /// Wire name `reject_reason`, `string`; source: modeled.
-    pub reject_reason: String,
+    pub reject_reason: ::std::string::String,
     /// 创建时间 — creation time
     ///
     /// Wire name `create_at`, `datetime`; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(with = "::apigen_runtime::serde::datetime")]
-    pub create_at: PrimitiveDateTime,
+    pub create_at: ::time::PrimitiveDateTime,
     /// 更新时间 — update time
     ///
     /// Wire name `update_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub update_at: Option<PrimitiveDateTime>,
+    pub update_at: ::std::option::Option<::time::PrimitiveDateTime>,
 }
 
-impl std::fmt::Debug for Payee {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Debug for Payee {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Payee")
             .field("payee_id", &self.payee_id)
             .field("account_type", &self.account_type)
@@ -1336,7 +1334,7 @@ impl std::fmt::Debug for Payee {
 /// 付款 — Payment (payout)
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Payment {
     /// 付款id — payment id
     ///
@@ -1345,11 +1343,11 @@ pub struct Payment {
     /// 付款 sn — payment serial number (public handle)
     ///
     /// Wire name `payment_sn`, `string`; source: modeled.
-    pub payment_sn: String,
+    pub payment_sn: ::std::string::String,
     /// 外部订单号 — client order number (idempotency key)
     ///
     /// Wire name `out_order_id`, `string`; source: modeled.
-    pub out_order_id: String,
+    pub out_order_id: ::std::string::String,
     /// 收款方id — payee id
     ///
     /// Wire name `payee_id`, `long`; source: modeled.
@@ -1357,39 +1355,39 @@ pub struct Payment {
     /// 钱包 sn — wallet debited
     ///
     /// Wire name `wallet_sn`, `string`; source: modeled.
-    pub wallet_sn: String,
+    pub wallet_sn: ::std::string::String,
     /// 付款方式 — pay method (copied from the payee)
     ///
     /// Wire name `pay_method`, `string`; source: modeled.
-    pub pay_method: String,
+    pub pay_method: ::std::string::String,
     /// 付款金额 — amount in currency
     ///
     /// Wire name `amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub amount: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub amount: ::rust_decimal::Decimal,
     /// 付款币种 — debit currency (wallet currency)
     ///
     /// Wire name `currency`, `string`; source: modeled.
-    pub currency: String,
+    pub currency: ::std::string::String,
     /// 收款金额 — amount the payee receives
     ///
     /// Wire name `payee_amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub payee_amount: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub payee_amount: ::rust_decimal::Decimal,
     /// 收款币种 — payee currency
     ///
     /// Wire name `payee_currency`, `string`; source: modeled.
-    pub payee_currency: String,
+    pub payee_currency: ::std::string::String,
     /// 汇率 — FX rate applied
     ///
     /// Wire name `rate`, `decimal`; source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub rate: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub rate: ::rust_decimal::Decimal,
     /// 手续费 — fee
     ///
     /// Wire name `fee`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub fee: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub fee: ::rust_decimal::Decimal,
     /// 费用承担方式 — fee mode
     ///
     /// Wire name `fee_mode`, `FeeMode`; source: modeled.
@@ -1397,17 +1395,17 @@ pub struct Payment {
     /// 总金额 — wallet debit (amount + fee when the payer pays)
     ///
     /// Wire name `total_amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub total_amount: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub total_amount: ::rust_decimal::Decimal,
     /// 付款原因 — code from list_payment_reasons
     ///
     /// Wire name `reason`, `string`; source: modeled.
-    pub reason: String,
+    pub reason: ::std::string::String,
     /// 附言 — narration shown to the payee
     ///
     /// Wire name `remark`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remark: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub remark: ::std::option::Option<::std::string::String>,
     /// 付款状态 — payment status
     ///
     /// Wire name `status`, `PaymentStatus`; source: modeled.
@@ -1417,12 +1415,12 @@ pub struct Payment {
     /// "" unless failed
     ///
     /// Wire name `fail_reason`, `string`; source: modeled.
-    pub fail_reason: String,
+    pub fail_reason: ::std::string::String,
     /// 创建时间 — creation time
     ///
     /// Wire name `create_at`, `datetime`; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(with = "::apigen_runtime::serde::datetime")]
-    pub create_at: PrimitiveDateTime,
+    pub create_at: ::time::PrimitiveDateTime,
     /// 完成时间 — completion time
     ///
     /// "" until terminal
@@ -1431,20 +1429,20 @@ pub struct Payment {
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub finish_at: Option<PrimitiveDateTime>,
+    pub finish_at: ::std::option::Option<::time::PrimitiveDateTime>,
 }
 
 /// 卡状态变更结果 — Card status change result
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CardStatusChange {
     /// 卡id — card id
     ///
     /// Wire name `card_id`, `string`; source: modeled.
-    pub card_id: String,
+    pub card_id: ::std::string::String,
     /// 卡状态 — new card status
     ///
     /// Wire name `status`, `CardStatus`; source: modeled.
@@ -1454,16 +1452,16 @@ pub struct CardStatusChange {
 /// 销卡结果 — Card closure result
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CardClosing {
     /// 卡id — card id
     ///
     /// Wire name `card_id`, `string`; source: modeled.
-    pub card_id: String,
+    pub card_id: ::std::string::String,
     /// 订单号 — order recording the closure (Order Type 3)
     ///
     /// Wire name `order_id`, `string`; source: modeled.
-    pub order_id: String,
+    pub order_id: ::std::string::String,
     /// 卡状态 — card status (4 CLOSING, then 5 CLOSED asynchronously)
     ///
     /// Wire name `status`, `CardStatus`; source: modeled.
@@ -1473,18 +1471,18 @@ pub struct CardClosing {
 /// 创建持卡人结果 — Holder creation result
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HolderCreated {
     /// 持卡人id — holder id
     ///
     /// Wire name `holder_id`, `string`; source: modeled.
-    pub holder_id: String,
+    pub holder_id: ::std::string::String,
 }
 
 /// 收款方状态结果 — Payee status result
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PayeeStatusChange {
     /// 收款方id — payee id
     ///
@@ -1499,7 +1497,7 @@ pub struct PayeeStatusChange {
 /// 收款方通知 — Payee notification payload
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PayeeNotice {
     /// 收款方id — payee id
     ///
@@ -1514,20 +1512,20 @@ pub struct PayeeNotice {
     /// "" unless rejected
     ///
     /// Wire name `reject_reason`, `string`; source: modeled.
-    pub reject_reason: String,
+    pub reject_reason: ::std::string::String,
     /// 账户名 — beneficiary name on the account
     ///
     /// Wire name `account_name`, `string`; source: modeled.
-    pub account_name: String,
+    pub account_name: ::std::string::String,
     /// 收款币种 — receiving currency
     ///
     /// Wire name `currency`, `string`; source: modeled.
-    pub currency: String,
+    pub currency: ::std::string::String,
     /// 更新时间 — update time
     ///
     /// Wire name `update_at`, `datetime`; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(with = "::apigen_runtime::serde::datetime")]
-    pub update_at: PrimitiveDateTime,
+    pub update_at: ::time::PrimitiveDateTime,
 }
 
 /// 钱包通知 — Wallet notification payload
@@ -1535,7 +1533,7 @@ pub struct PayeeNotice {
 /// The fields of WalletTransaction, written out, plus the wallet balances after the change.
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WalletNotice {
     /// 流水id — transaction id
     ///
@@ -1544,7 +1542,7 @@ pub struct WalletNotice {
     /// 流水 sn — transaction serial number (request handle)
     ///
     /// Wire name `transaction_sn`, `string`; source: modeled.
-    pub transaction_sn: String,
+    pub transaction_sn: ::std::string::String,
     /// 钱包 id — wallet id
     ///
     /// Wire name `wallet_id`, `long`; source: modeled.
@@ -1552,43 +1550,43 @@ pub struct WalletNotice {
     /// 钱包 sn — wallet serial number
     ///
     /// Wire name `wallet_sn`, `string`; source: modeled.
-    pub wallet_sn: String,
+    pub wallet_sn: ::std::string::String,
     /// 币种 — currency
     ///
     /// Wire name `currency`, `string`; source: modeled.
-    pub currency: String,
+    pub currency: ::std::string::String,
     /// 金额 — absolute amount
     ///
     /// Wire name `amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub amount: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub amount: ::rust_decimal::Decimal,
     /// 手续费 — fee included in this transaction
     ///
     /// Wire name `fee`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub fee: Option<Decimal>,
+    pub fee: ::std::option::Option<::rust_decimal::Decimal>,
     /// 变动前余额 — available balance before
     ///
     /// Wire name `before_balance`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub before_balance: Option<Decimal>,
+    pub before_balance: ::std::option::Option<::rust_decimal::Decimal>,
     /// 变动后余额 — available balance after
     ///
     /// Wire name `after_balance`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "rust_decimal::serde::arbitrary_precision_option",
-        skip_serializing_if = "Option::is_none"
+        with = "::rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub after_balance: Option<Decimal>,
+    pub after_balance: ::std::option::Option<::rust_decimal::Decimal>,
     /// 收支类型 — direction
     ///
     /// Wire name `in_out_type`, `InOutType`; source: modeled.
@@ -1604,18 +1602,18 @@ pub struct WalletNotice {
     /// 关联业务单号 — related business number
     ///
     /// Wire name `biz_no`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub biz_no: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub biz_no: ::std::option::Option<::std::string::String>,
     /// 备注 — remark
     ///
     /// Wire name `remark`, `string`; optional; source: modeled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remark: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub remark: ::std::option::Option<::std::string::String>,
     /// 创建时间 — creation time
     ///
     /// Wire name `create_at`, `datetime`; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
     #[serde(with = "::apigen_runtime::serde::datetime")]
-    pub create_at: PrimitiveDateTime,
+    pub create_at: ::time::PrimitiveDateTime,
     /// 完成时间 — completion time
     ///
     /// "" while processing
@@ -1624,17 +1622,17 @@ pub struct WalletNotice {
     #[serde(
         default,
         with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub finish_at: Option<PrimitiveDateTime>,
+    pub finish_at: ::std::option::Option<::time::PrimitiveDateTime>,
     /// 可用余额,单位:元 — available balance after the change
     ///
     /// Wire name `available_balance`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub available_balance: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub available_balance: ::rust_decimal::Decimal,
     /// 冻结余额,单位:元 — frozen balance after the change
     ///
     /// Wire name `freeze_balance`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub freeze_balance: Decimal,
+    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    pub freeze_balance: ::rust_decimal::Decimal,
 }

@@ -79,6 +79,10 @@ pub fn ack() -> Ack {
 /// `Debug` redacts the payload fields the spec marks sensitive (those marked
 /// `redact: last4` show their last four characters) and prints no payload of an
 /// unknown event.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "an event is handled once, not stored in bulk"
+)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Event {
@@ -338,6 +342,10 @@ impl WebhookEvent for Event {
 }
 
 /// The fresh object returned by [`Event::refetch`].
+#[allow(
+    clippy::large_enum_variant,
+    reason = "an event is handled once, not stored in bulk"
+)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Refetched {

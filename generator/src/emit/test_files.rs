@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 
 use crate::emit::rust::module_doc;
 use crate::model::{Api, Endpoint, Type};
-use crate::naming::{ident, unraw};
+use crate::naming::{ident, method_in, reserved, type_ident, unraw, webhook_test_fn};
 
 /// A raw string literal token (`r##"..."##`), so JSON reads as JSON.
 fn raw_str(s: &str) -> Result<TokenStream, String> {
@@ -164,14 +164,16 @@ fn endpoint_test(
     example: &str,
     [expected_body, request, response, data]: [TokenStream; 4],
 ) -> TokenStream {
-    let name = format_ident!("{}", unraw(&e.method_name));
+    // Named after the endpoint (`r#type`, `self_`); `client_` for an endpoint named
+    // like one of the file's helpers.
+    let name = ident(&method_in(&e.method_name, reserved::TEST_FNS));
     let method = ident(&e.method_name);
     let group = api
         .groups
         .iter()
         .find(|g| g.spec_key == e.group_key)
         .map(|g| ident(&g.accessor_method));
-    let req = format_ident!("{}", e.request_type);
+    let req = type_ident(&e.request_type);
     let krate = format_ident!("{}", api.service.package.crate_ident());
     let url = e
         .full_path
@@ -240,8 +242,8 @@ pub(super) fn webhook_examples_test(api: &Api) -> Result<Option<String>, String>
                     serde_json::Value::Object(flat)
                 }
             };
-            let name = format_ident!("{}_example_{}", k.spec_key, i + 1);
-            let variant = format_ident!("{}", event.variant);
+            let name = ident(&webhook_test_fn(&k.spec_key, i + 1));
+            let variant = type_ident(&event.variant);
             let body = raw_str(body.trim_end())?;
             let data = raw_str(&serde_json::to_string_pretty(&data).map_err(|e| e.to_string())?)?;
             let doc = format!(" Webhook example \"{}\" ({}).", ex.name, k.spec_key);
@@ -260,6 +262,10 @@ pub(super) fn webhook_examples_test(api: &Api) -> Result<Option<String>, String>
                 }
             });
         }
+    }
+    if tests.is_empty() {
+        // Without examples the file would hold only unused helpers.
+        return Ok(None);
     }
     let doc = module_doc(
         "Every webhook example in the spec parses into the variant of its tag, and its payload,\n\

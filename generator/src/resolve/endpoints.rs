@@ -7,7 +7,10 @@ use super::merge::In;
 use super::{Named, Resolver};
 use crate::diag::did_you_mean;
 use crate::model;
-use crate::naming::{escape, is_ident, snake, unraw, upper_camel};
+use crate::naming::{
+    is_ident, method_in, reserved, screaming_name, snake_escaped, stream_method, type_name, unraw,
+    upper_camel,
+};
 use crate::raw::{self, Spanned};
 
 impl Resolver<'_> {
@@ -21,20 +24,27 @@ impl Resolver<'_> {
         let mut out: Vec<(usize, usize, model::Endpoint)> = Vec::new();
         let mut paths: HashMap<String, String> = HashMap::new();
         let mut ops: HashMap<String, String> = HashMap::new();
+        // Methods of each group's API struct: (group, method) -> (what, where).
+        let mut methods: HashMap<(String, String), (String, String)> = HashMap::new();
         for (i, e) in eps.iter().enumerate() {
             let v = e.item;
             let file = e.file;
-            let name = snake(&e.key.value);
-            if !is_ident(&name) {
-                self.report.err(
-                    file,
-                    &e.key.loc,
-                    format!("`{}` is not usable as an operation name", e.key.value),
+            let name = method_in(&snake_escaped(&e.key.value), reserved::GROUP_METHODS);
+            if !is_ident(unraw(&name)) {
+                self.report
+                    .err(
+                        file,
+                        &e.key.loc,
+                        format!("`{}` is not usable as an operation name", e.key.value),
+                    )
+                    .hint = Some(
+                    "operation names become method names: use letters, digits and underscores"
+                        .into(),
                 );
                 continue;
             }
-            let name = escape(&name);
-            if let Some(first) = ops.get(&name) {
+            let konst = screaming_name(&name);
+            if let Some(first) = ops.get(&name).or_else(|| ops.get(&konst)) {
                 self.report
                     .err(
                         file,
@@ -47,7 +57,36 @@ impl Resolver<'_> {
                     .hint = Some(format!("the other is at {first}; rename one"));
                 continue;
             }
-            ops.insert(name.clone(), self.report.place(file, &e.key.loc));
+            let here = self.report.place(file, &e.key.loc);
+            ops.insert(name.clone(), here.clone());
+            ops.insert(konst, here.clone());
+            // The method and, for a paginated endpoint, its `*_stream` twin share the
+            // namespace of the group's API struct.
+            let mut own = vec![(
+                unraw(&name).to_string(),
+                format!("endpoint `{}`", e.key.value),
+            )];
+            if v.pagination.is_some() {
+                own.push((
+                    stream_method(&name),
+                    format!("the stream method of `{}`", e.key.value),
+                ));
+            }
+            for (method, what) in own {
+                let key = (v.group.value.clone(), method.clone());
+                if let Some((other, first)) = methods.get(&key) {
+                    self.report
+                        .err(
+                            file,
+                            &e.key.loc,
+                            format!("{what} collides with {other}: both are the method `{method}` of group `{}`", v.group.value),
+                        )
+                        .set_label("collides")
+                        .hint = Some(format!("the other is at {first}; rename one, or move one to another group"));
+                } else {
+                    methods.insert(key, (what, here.clone()));
+                }
+            }
 
             let group_pos = groups.iter().position(|g| g.spec_key == v.group.value);
             if group_pos.is_none() {
@@ -83,7 +122,10 @@ impl Resolver<'_> {
                 paths.insert(v.path.value.clone(), format!("`{}`", e.key.value));
             }
 
-            let request_type = format!("{}Request", upper_camel(unraw(&name)));
+            let request_type = type_name(&format!(
+                "{}Request",
+                upper_camel(unraw(&snake_escaped(&e.key.value)))
+            ));
             if !self.claim_type(&request_type, &request_type, file, &e.key.loc)
                 && let Some(d) = self.report.last_mut()
             {
@@ -121,6 +163,15 @@ impl Resolver<'_> {
             }
 
             let mut fields = self.fields(file, &v.request, v.source, &request_type);
+            let optional: Vec<&model::Field> = fields.iter().filter(|f| f.is_option()).collect();
+            self.check_setters(
+                file,
+                &v.request,
+                &optional,
+                reserved::SETTERS,
+                "request field",
+                &request_type,
+            );
             if paginated && let Some(s) = service {
                 for pf in &s.pagination.request {
                     if fields.iter().any(|f| f.rust_name == pf.rust_name) {
@@ -219,6 +270,7 @@ impl Resolver<'_> {
                 group_pos.unwrap_or(usize::MAX),
                 i,
                 model::Endpoint {
+                    spec_name: e.key.value.clone(),
                     method_name: name,
                     group_key: v.group.value.clone(),
                     zh: v.zh.clone(),
@@ -240,6 +292,45 @@ impl Resolver<'_> {
         }
         out.sort_by_key(|(g, i, _)| (*g, *i));
         out.into_iter().map(|(_, _, e)| e).collect()
+    }
+}
+
+impl Resolver<'_> {
+    /// The setters (or accessors) of a struct's `fields` are methods beside
+    /// the `reserved` ones; a reserved name gets a trailing `_`, and two
+    /// fields whose methods end up alike are refused.
+    pub(super) fn check_setters(
+        &mut self,
+        file: crate::diag::FileId,
+        keys: &indexmap::IndexMap<raw::Key, raw::Field>,
+        fields: &[&model::Field],
+        reserved: &[&str],
+        what: &str,
+        owner: &str,
+    ) {
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for f in fields {
+            let method = method_in(&f.rust_name, reserved);
+            let Some(key) = keys.keys().find(|k| k.value == f.wire_name) else {
+                continue;
+            };
+            if let Some(first) = seen.get(&method) {
+                self.report
+                    .err(
+                        file,
+                        &key.loc,
+                        format!(
+                            "{what} `{}` collides with another: both have the method `{owner}::{}`",
+                            key.value,
+                            unraw(&method)
+                        ),
+                    )
+                    .set_label("collides")
+                    .hint = Some(format!("the other is at {first}; rename one"));
+                continue;
+            }
+            seen.insert(method, self.report.place(file, &key.loc));
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::Resolver;
 use super::merge::In;
 use crate::model::{self, Code};
-use crate::naming::{is_ident, upper_camel};
+use crate::naming::{is_ident, reserved, type_name};
 use crate::raw::{self, Location};
 
 impl Resolver<'_> {
@@ -60,7 +60,7 @@ impl Resolver<'_> {
                     .hint = Some(format!("first used at {first}"));
                 continue;
             }
-            let variant = upper_camel(&val.name.value);
+            let variant = type_name(&val.name.value);
             if !is_ident(&variant) {
                 self.report
                     .err(
@@ -72,7 +72,7 @@ impl Resolver<'_> {
                     Some("use letters, digits and underscores, starting with a letter".into());
                 continue;
             }
-            if variant == "Unknown" {
+            if reserved::VARIANTS.contains(&variant.as_str()) {
                 self.report
                     .err(
                         e.file,
@@ -120,7 +120,7 @@ impl Resolver<'_> {
             );
         }
         Some(model::Enum {
-            rust_name: upper_camel(&e.key.value),
+            rust_name: type_name(&e.key.value),
             zh: v.zh.clone(),
             en: v.en.clone(),
             description: v.description.clone(),

@@ -7,14 +7,13 @@ use super::json_position::{json_path_offset, token_end_json};
 use super::merge::Merged;
 use crate::diag::{Diagnostic, FileId, Span, offset_of_line_col, span_of};
 use crate::model::{self, Api, Code, Type};
-use crate::naming::snake_escaped;
 use crate::raw::Spanned;
 
 impl Resolver<'_> {
     /// Check every example against its declared types.
     pub(super) fn check_examples(&mut self, m: &Merged<'_>, api: &Api) {
         for e in &m.endpoints {
-            let Some(ep) = api.endpoint(&snake_escaped(&e.key.value)) else {
+            let Some(ep) = api.endpoints.iter().find(|x| x.spec_name == e.key.value) else {
                 continue;
             };
             for ex in &e.item.examples {

@@ -10,7 +10,7 @@ use super::merge::In;
 use super::{Named, Resolver};
 use crate::diag::{FileId, did_you_mean};
 use crate::model::{self, Type};
-use crate::naming::{is_ident, snake_escaped, unraw, upper_camel};
+use crate::naming::{is_ident, snake_escaped, type_name, unraw, upper_camel};
 use crate::raw::{self, Key, Location, Spanned};
 
 /// The primitive type names of the spec, for did-you-mean hints.
@@ -20,7 +20,7 @@ const PRIMITIVES: [&str; 8] = [
 
 impl Resolver<'_> {
     pub(super) fn object(&mut self, o: &In<'_, raw::Object>) -> model::Object {
-        let name = upper_camel(&o.key.value);
+        let name = type_name(&o.key.value);
         let fields = self.fields(o.file, &o.item.fields, o.item.source, &name);
         model::Object {
             rust_name: name,
@@ -93,6 +93,7 @@ impl Resolver<'_> {
                 nullable: f.nullable,
                 sensitive: f.sensitive,
                 redact_last4: f.redact == Some(raw::Redact::Last4),
+                boxed: false,
                 zh: f.zh.clone(),
                 en: f.en.clone(),
                 note: f.note.clone(),
@@ -166,8 +167,8 @@ impl Resolver<'_> {
             "datetime" => Type::DateTime,
             "date" => Type::Date,
             other => match self.types.get(other) {
-                Some(Named::Enum) => Type::Enum(upper_camel(other)),
-                Some(Named::Object) => Type::Object(upper_camel(other)),
+                Some(Named::Enum) => Type::Enum(type_name(other)),
+                Some(Named::Object) => Type::Object(type_name(other)),
                 None => {
                     self.type_errors = true;
                     let mut candidates: Vec<&str> = PRIMITIVES.to_vec();
@@ -197,7 +198,7 @@ impl Resolver<'_> {
             self.type_errors = true;
         }
         match self.types.get(t.value.as_str()) {
-            Some(k) if *k == want => Some(upper_camel(&t.value)),
+            Some(k) if *k == want => Some(type_name(&t.value)),
             Some(_) => {
                 self.report
                     .err(

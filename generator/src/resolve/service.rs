@@ -7,7 +7,7 @@ use super::Resolver;
 use super::merge::{In, Merged};
 use crate::diag::{FileId, did_you_mean};
 use crate::model::{self, Type};
-use crate::naming::{escape, is_ident, snake, upper_camel};
+use crate::naming::{is_ident, method_in, reserved, snake_escaped, type_name, unraw};
 use crate::raw::{self, Spanned};
 
 impl Resolver<'_> {
@@ -26,7 +26,33 @@ impl Resolver<'_> {
                 )
                 .hint = Some("write it like `/{version}/openApi`".into());
         }
+        let version = &v.version.default;
+        if version.is_empty()
+            || !version
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        {
+            self.report
+                .err(
+                    file,
+                    &s.referenced,
+                    format!("version `{version}` is not usable as a path segment"),
+                )
+                .hint = Some(
+                "`version.default` fills `{version}` in every path: use letters, digits, `.`, `_` and `-`"
+                    .into(),
+            );
+        }
         let auth = self.fields(file, &v.auth, v.source, "Auth");
+        let accessors: Vec<&model::Field> = auth.iter().filter(|f| !f.sensitive).collect();
+        self.check_setters(
+            file,
+            &v.auth,
+            &accessors,
+            reserved::ACCESSORS,
+            "auth field",
+            "Credentials",
+        );
         let request = self.fields(file, &v.pagination.request, v.pagination.source, "Page");
         if !v
             .pagination
@@ -146,7 +172,7 @@ impl Resolver<'_> {
                     self.report
                         .err(file, &n.referenced, format!("`{}` is not a valid crate name", n.value))
                         .hint = Some(
-                        "use ASCII letters, digits, `-` and `_`, starting with a letter (at most 64 characters)".into(),
+                        "use ASCII letters, digits, `-` and `_`, starting with a letter (at most 64 characters); `std`, `core`, `test` and the like are taken".into(),
                     );
                 } else if is_dependency_name(&n.value) {
                     self.report
@@ -198,8 +224,21 @@ impl Resolver<'_> {
         let mut seen_names: HashMap<String, String> = HashMap::new();
         for (file, e) in errs {
             let v = &e.value;
-            let variant = upper_camel(&v.name.value);
+            let variant = type_name(&v.name.value);
             let here = self.report.place(*file, &e.referenced);
+            if !is_ident(&variant) {
+                self.report
+                    .err(
+                        *file,
+                        &v.name.referenced,
+                        format!("`{}` is not usable as an error name", v.name.value),
+                    )
+                    .hint = Some(
+                    "error names become variants of `ErrorCode`: use letters, digits and underscores"
+                        .into(),
+                );
+                continue;
+            }
             if let Some(first) = seen_codes.get(&v.code) {
                 self.report
                     .err(
@@ -223,7 +262,7 @@ impl Resolver<'_> {
                     .hint = Some(format!("the other is at {first}; rename one"));
                 continue;
             }
-            if variant == "Unknown" {
+            if reserved::VARIANTS.contains(&variant.as_str()) {
                 self.report
                     .err(
                         *file,
@@ -251,35 +290,47 @@ impl Resolver<'_> {
         let mut out: Vec<(u32, usize, model::Group)> = Vec::new();
         let mut taken: HashMap<String, String> = HashMap::new();
         for (i, g) in groups.iter().enumerate() {
-            let method = snake(&g.key.value);
-            if !is_ident(&method) {
+            let method = method_in(&snake_escaped(&g.key.value), reserved::CLIENT_METHODS);
+            let api_struct = format!("{}Api", type_name(&g.key.value));
+            if !is_ident(unraw(&method)) || !is_ident(&api_struct) {
                 self.report
                     .err(g.file, &g.key.loc, format!("`{}` is not usable as a group name", g.key.value))
                     .hint = Some("group keys become method names: use letters, digits and underscores, starting with a letter".into());
                 continue;
             }
-            if let Some(first) = taken.get(&method) {
+            if let Some((first, made)) = taken
+                .get(&method)
+                .map(|f| (f, format!("`client.{}()`", unraw(&method))))
+                .or_else(|| {
+                    taken
+                        .get(&api_struct)
+                        .map(|f| (f, format!("`{api_struct}`")))
+                })
+            {
                 self.report
                     .err(
                         g.file,
                         &g.key.loc,
                         format!(
-                            "group `{}` collides with another: both become `client.{method}()`",
+                            "group `{}` collides with another: both become {made}",
                             g.key.value
                         ),
                     )
+                    .set_label("collides")
                     .hint = Some(format!("the other is at {first}; rename one"));
                 continue;
             }
-            taken.insert(method.clone(), self.report.place(g.file, &g.key.loc));
-            let accessor = escape(&method);
+            let here = self.report.place(g.file, &g.key.loc);
+            taken.insert(method.clone(), here.clone());
+            taken.insert(api_struct.clone(), here);
+            let accessor = method;
             out.push((
                 g.item.order.unwrap_or(u32::MAX),
                 i,
                 model::Group {
                     spec_key: g.key.value.clone(),
                     accessor_method: accessor,
-                    api_struct: format!("{}Api", upper_camel(&g.key.value)),
+                    api_struct,
                     zh: g.item.zh.clone(),
                     en: g.item.en.clone(),
                 },
@@ -315,18 +366,7 @@ fn is_crate_name(s: &str) -> bool {
         && s.starts_with(|c: char| c.is_ascii_alphabetic())
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        && !matches!(
-            s,
-            "test"
-                | "core"
-                | "std"
-                | "alloc"
-                | "proc_macro"
-                | "proc-macro"
-                | "self"
-                | "crate"
-                | "super"
-        )
+        && !reserved::BUILTIN_CRATES.contains(&s.replace('-', "_").as_str())
 }
 
 /// Whether `name` is, up to `-`/`_`, a dependency of every generated crate: the crate could not
@@ -397,6 +437,8 @@ mod package_tests {
         assert!(is_crate_name("card-wallet"));
         assert!(!is_crate_name("3pl"));
         assert!(!is_crate_name("std"));
+        assert!(is_dependency_name("serde"));
+        assert!(is_dependency_name("rust-decimal"));
         assert!(!is_crate_name("a b"));
     }
 

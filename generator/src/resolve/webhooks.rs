@@ -7,7 +7,7 @@ use super::endpoints::lower_examples;
 use super::{Named, Resolver};
 use crate::diag::{FileId, did_you_mean};
 use crate::model;
-use crate::naming::{is_ident, upper_camel};
+use crate::naming::{is_ident, reserved, type_name, webhook_test_fn};
 use crate::raw::{self, Spanned};
 
 impl Resolver<'_> {
@@ -34,8 +34,10 @@ impl Resolver<'_> {
         let mut variants: HashMap<String, String> = HashMap::new();
         let mut kind_names: HashMap<String, String> = HashMap::new();
         for (key, k) in &v.kinds {
-            let kind_variant = upper_camel(&key.value);
-            if !is_ident(&kind_variant) {
+            let kind_variant = type_name(&key.value);
+            // The kind's examples become test functions named after the key.
+            let test_fn = webhook_test_fn(&key.value, 1);
+            if !is_ident(&kind_variant) || !is_ident(&test_fn) {
                 self.report
                     .err(
                         file,
@@ -46,20 +48,27 @@ impl Resolver<'_> {
                     Some("use letters, digits and underscores, starting with a letter".into());
                 continue;
             }
-            if let Some(first) = kind_names.get(&kind_variant) {
+            if let Some((first, made)) = kind_names
+                .get(&kind_variant)
+                .map(|f| (f, kind_variant.clone()))
+                .or_else(|| kind_names.get(&test_fn).map(|f| (f, test_fn.clone())))
+            {
                 self.report
                     .err(
                         file,
                         &key.loc,
                         format!(
-                            "webhook kind `{}` collides with another: both become `{kind_variant}`",
+                            "webhook kind `{}` collides with another: both become `{made}`",
                             key.value
                         ),
                     )
+                    .set_label("collides")
                     .hint = Some(format!("the other is at {first}; rename one"));
                 continue;
             }
-            kind_names.insert(kind_variant, self.report.place(file, &key.loc));
+            let here = self.report.place(file, &key.loc);
+            kind_names.insert(kind_variant.clone(), here.clone());
+            kind_names.insert(test_fn, here);
             let payload = self.response_type(file, &k.payload, Named::Object);
             let mut events = Vec::new();
             for ev in &k.events {
@@ -77,8 +86,8 @@ impl Resolver<'_> {
                     continue;
                 }
                 tags.insert(ev.tag.value.clone(), here.clone());
-                let variant = upper_camel(&ev.name.value);
-                if !is_ident(&variant) || variant == "Unknown" {
+                let variant = type_name(&ev.name.value);
+                if !is_ident(&variant) || reserved::VARIANTS.contains(&variant.as_str()) {
                     self.report
                         .err(
                             file,
@@ -118,8 +127,9 @@ impl Resolver<'_> {
             }
             let refetch = k.refetch.as_ref().and_then(|r| {
                 let r_loc = r.value.endpoint.referenced;
-                let Some(ep) = endpoints.iter().find(|e| e.method_name == r.value.endpoint.value) else {
-                    let hint = did_you_mean(&r.value.endpoint.value, endpoints.iter().map(|e| e.method_name.as_str()));
+                // The operation name as written in the spec, not its Rust method name.
+                let Some(ep) = endpoints.iter().find(|e| e.spec_name == r.value.endpoint.value) else {
+                    let hint = did_you_mean(&r.value.endpoint.value, endpoints.iter().map(|e| e.spec_name.as_str()));
                     self.report
                         .err(file, &r_loc, format!("unknown endpoint `{}`", r.value.endpoint.value))
                         .hint = hint;
@@ -129,7 +139,7 @@ impl Resolver<'_> {
                 let pay = payload.as_ref().and_then(|p| objects.iter().find(|o| &o.rust_name == p))?;
                 if !matches!(ep.response, model::Response::Object(_)) {
                     self.report
-                        .err(file, &r_loc, format!("`{}` does not return one object, so it cannot re-fetch", ep.method_name))
+                        .err(file, &r_loc, format!("`{}` does not return one object, so it cannot re-fetch", ep.spec_name))
                         .hint = Some("refetch through a detail endpoint (`response: { object: T }`)".into());
                     return None;
                 }
@@ -139,7 +149,7 @@ impl Resolver<'_> {
                     let Some(rf) = req.fields.iter().find(|f| f.wire_name == rk.value) else {
                         unknown_key = true;
                         self.report
-                            .err(file, &rk.loc, format!("`{}` is not a request field of `{}`", rk.value, ep.method_name))
+                            .err(file, &rk.loc, format!("`{}` is not a request field of `{}`", rk.value, ep.spec_name))
                             .hint = did_you_mean(&rk.value, req.fields.iter().map(|f| f.wire_name.as_str()));
                         continue;
                     };
@@ -168,7 +178,7 @@ impl Resolver<'_> {
                 for f in req.fields.iter().filter(|f| !f.is_option() && !unknown_key) {
                     if !r.value.fields.keys().any(|rk| rk.value == f.wire_name) {
                         self.report
-                            .err(file, &r_loc, format!("re-fetching through `{}` needs its required field `{}`", ep.method_name, f.wire_name))
+                            .err(file, &r_loc, format!("re-fetching through `{}` needs its required field `{}`", ep.spec_name, f.wire_name))
                             .hint = Some(format!("add `{}: <payload field>` to `refetch.fields`", f.wire_name));
                     }
                 }
@@ -180,7 +190,7 @@ impl Resolver<'_> {
             let Some(payload) = payload else { continue };
             kinds.push(model::WebhookKind {
                 spec_key: key.value.clone(),
-                variant: upper_camel(&key.value),
+                variant: kind_variant,
                 zh: k.zh.clone(),
                 en: k.en.clone(),
                 source: k.source,

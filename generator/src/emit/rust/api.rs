@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::{doc, module_doc};
 use crate::emit::prose::{inline, md, run_in, source_word, zh_en};
 use crate::model::{Api, Endpoint, Response, Retry};
-use crate::naming::{ident, screaming, type_ident, unraw};
+use crate::naming::{ident, screaming, stream_method, type_ident, unraw};
 
 pub(crate) fn api_module(api: &Api) -> TokenStream {
     let mut accessors = Vec::new();
@@ -190,7 +190,7 @@ fn method(api: &Api, e: &Endpoint) -> TokenStream {
             let t = type_ident(t);
             quote! {
                 #d
-                pub async fn #name(&self, request: &#req_ty) -> Result<Vec<types::#t>, Error> {
+                pub async fn #name(&self, request: &#req_ty) -> Result<::std::vec::Vec<types::#t>, Error> {
                     self.client.runtime.execute(&operations::#op, request).await
                 }
             }
@@ -215,7 +215,7 @@ fn method(api: &Api, e: &Endpoint) -> TokenStream {
         && let Response::Page(t) = &e.response
     {
         let t = type_ident(t);
-        let stream = format_ident!("{}_stream", unraw(&e.method_name));
+        let stream = ident(&stream_method(&e.method_name));
         let sd = doc(&format!(
             "Every row of [`{0}`](Self::{0}), fetching pages lazily from the request's page\n\
                  (default 1) until the total is reached. An error ends the stream after it is yielded.",

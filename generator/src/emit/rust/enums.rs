@@ -20,7 +20,6 @@ pub(crate) fn enums_module(api: &Api) -> TokenStream {
     quote! {
         #doc
         use std::fmt;
-        use serde::{Deserialize, Deserializer, Serialize, Serializer};
         #(#items)*
     }
 }
@@ -84,15 +83,15 @@ fn enum_item(e: &Enum) -> TokenStream {
     if e.closed {
         let (from_sig, from_body, de) = if int {
             (
-                quote!(pub const fn from_code(code: i64) -> Option<Self>),
+                quote!(pub const fn from_code(code: i64) -> ::std::option::Option<Self>),
                 quote!(match code { #(#codes => Some(Self::#variants),)* _ => None }),
                 quote!(let code = i64::deserialize(deserializer)?;),
             )
         } else {
             (
-                quote!(pub fn from_code(code: &str) -> Option<Self>),
+                quote!(pub fn from_code(code: &str) -> ::std::option::Option<Self>),
                 quote!(match code { #(#codes => Some(Self::#variants),)* _ => None }),
-                quote!(let code = String::deserialize(deserializer)?; let code = code.as_str();),
+                quote!(let code = ::std::string::String::deserialize(deserializer)?; let code = code.as_str();),
             )
         };
         let ser = if int {
@@ -122,13 +121,13 @@ fn enum_item(e: &Enum) -> TokenStream {
             impl fmt::Display for #name {
                 fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.label_en()) }
             }
-            impl Serialize for #name {
-                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> { #ser }
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> { #ser }
             }
-            impl<'de> Deserialize<'de> for #name {
-                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                     #de
-                    Self::from_code(code).ok_or_else(|| serde::de::Error::custom(format!(#unknown_msg)))
+                    Self::from_code(code).ok_or_else(|| ::serde::de::Error::custom(format!(#unknown_msg)))
                 }
             }
         };
@@ -167,25 +166,25 @@ fn enum_item(e: &Enum) -> TokenStream {
                     match self { #(Self::#variants => #codes,)* Self::Unknown(code) => code }
                 }
                 /// The Chinese (`zh`) label; `None` for an unknown code.
-                pub const fn label_zh(self) -> Option<&'static str> {
+                pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
                     match self { #(Self::#variants => Some(#zh),)* Self::Unknown(_) => None }
                 }
                 /// The English (`en`) label; `None` for an unknown code.
-                pub const fn label_en(self) -> Option<&'static str> {
+                pub const fn label_en(self) -> ::std::option::Option<&'static str> {
                     match self { #(Self::#variants => Some(#en),)* Self::Unknown(_) => None }
                 }
             }
             #open_display
-            impl From<i64> for #name {
+            impl ::std::convert::From<i64> for #name {
                 fn from(code: i64) -> Self { Self::from_code(code) }
             }
-            impl Serialize for #name {
-                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                     serializer.serialize_i64(self.code())
                 }
             }
-            impl<'de> Deserialize<'de> for #name {
-                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                     ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
                 }
             }
@@ -198,7 +197,7 @@ fn enum_item(e: &Enum) -> TokenStream {
             pub enum #name {
                 #(#variant_docs #variants,)*
                 /// A code this version of the client does not know, kept as received.
-                Unknown(String),
+                Unknown(::std::string::String),
             }
             impl #name {
                 /// Every known value, in spec order.
@@ -212,23 +211,23 @@ fn enum_item(e: &Enum) -> TokenStream {
                     match self { #(Self::#variants => #codes,)* Self::Unknown(code) => code }
                 }
                 /// The Chinese (`zh`) label; `None` for an unknown code.
-                pub fn label_zh(&self) -> Option<&'static str> {
+                pub fn label_zh(&self) -> ::std::option::Option<&'static str> {
                     match self { #(Self::#variants => Some(#zh),)* Self::Unknown(_) => None }
                 }
                 /// The English (`en`) label; `None` for an unknown code.
-                pub fn label_en(&self) -> Option<&'static str> {
+                pub fn label_en(&self) -> ::std::option::Option<&'static str> {
                     match self { #(Self::#variants => Some(#en),)* Self::Unknown(_) => None }
                 }
             }
             #open_display
-            impl Serialize for #name {
-                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                     serializer.serialize_str(self.code())
                 }
             }
-            impl<'de> Deserialize<'de> for #name {
-                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    String::deserialize(deserializer).map(|code| Self::from_code(&code))
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    ::std::string::String::deserialize(deserializer).map(|code| Self::from_code(&code))
                 }
             }
         }

@@ -54,39 +54,34 @@ pub(crate) fn space_items(code: &str) -> String {
     out
 }
 
-/// `use` lines for the money, date and module names that `body` mentions.
+/// `use` lines for the generated modules that `body` mentions (everything from
+/// outside the crate is written as a full path, so needs no `use`).
 pub(crate) fn imports(body: &TokenStream, modules: &[&str]) -> TokenStream {
+    /// Identifiers used as the first segment of a path (`types::X`), so a
+    /// field named `types` imports nothing.
     fn collect(ts: &TokenStream, out: &mut std::collections::BTreeSet<String>) {
+        let mut prev: Option<String> = None;
         for tt in ts.clone() {
             match tt {
-                proc_macro2::TokenTree::Ident(i) => {
-                    out.insert(i.to_string());
+                proc_macro2::TokenTree::Ident(i) => prev = Some(i.to_string()),
+                proc_macro2::TokenTree::Punct(p)
+                    if p.as_char() == ':' && p.spacing() == proc_macro2::Spacing::Joint =>
+                {
+                    if let Some(name) = prev.take() {
+                        out.insert(name);
+                    }
                 }
-                proc_macro2::TokenTree::Group(g) => collect(&g.stream(), out),
-                _ => {}
+                proc_macro2::TokenTree::Group(g) => {
+                    prev = None;
+                    collect(&g.stream(), out);
+                }
+                _ => prev = None,
             }
         }
     }
     let mut seen = std::collections::BTreeSet::new();
     collect(body, &mut seen);
     let mut out = TokenStream::new();
-    if seen.contains("Decimal") {
-        out.extend(quote!(
-            use rust_decimal::Decimal;
-        ));
-    }
-    match (seen.contains("Date"), seen.contains("PrimitiveDateTime")) {
-        (true, true) => out.extend(quote!(
-            use time::{Date, PrimitiveDateTime};
-        )),
-        (true, false) => out.extend(quote!(
-            use time::Date;
-        )),
-        (false, true) => out.extend(quote!(
-            use time::PrimitiveDateTime;
-        )),
-        (false, false) => {}
-    }
     let used: Vec<Ident> = modules
         .iter()
         .filter(|m| seen.contains(**m))

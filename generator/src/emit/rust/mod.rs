@@ -98,15 +98,18 @@ fn base(t: &Type) -> &Type {
 }
 
 /// The Rust type of a field type (without the `Option` for optional fields).
+///
+/// Everything from outside the crate is a full path, so a spec type named
+/// `String`, `Date` or `Decimal` shadows nothing.
 pub(crate) fn rust_type(t: &Type) -> TokenStream {
     match t {
         Type::Long => quote!(i64),
         Type::Int => quote!(i32),
-        Type::String => quote!(String),
+        Type::String => quote!(::std::string::String),
         Type::Bool => quote!(bool),
-        Type::Money | Type::Decimal => quote!(Decimal),
-        Type::DateTime => quote!(PrimitiveDateTime),
-        Type::Date => quote!(Date),
+        Type::Money | Type::Decimal => quote!(::rust_decimal::Decimal),
+        Type::DateTime => quote!(::time::PrimitiveDateTime),
+        Type::Date => quote!(::time::Date),
         Type::Enum(n) => {
             let n = type_ident(n);
             quote!(enums::#n)
@@ -117,14 +120,21 @@ pub(crate) fn rust_type(t: &Type) -> TokenStream {
         }
         Type::Array(inner) => {
             let inner = rust_type(inner);
-            quote!(Vec<#inner>)
+            quote!(::std::vec::Vec<#inner>)
         }
     }
 }
 
 pub(crate) fn field_type(f: &Field) -> TokenStream {
-    let t = rust_type(&f.ty);
-    if f.is_option() { quote!(Option<#t>) } else { t }
+    let mut t = rust_type(&f.ty);
+    if f.boxed {
+        t = quote!(::std::boxed::Box<#t>);
+    }
+    if f.is_option() {
+        quote!(::std::option::Option<#t>)
+    } else {
+        t
+    }
 }
 
 /// The `#[serde(...)]` attribute of a field.
@@ -140,9 +150,9 @@ pub(crate) fn serde_attr(f: &Field) -> TokenStream {
         parts.push(quote!(default));
     }
     let with = match (&f.ty, opt) {
-        (Type::Money | Type::Decimal, false) => Some("rust_decimal::serde::arbitrary_precision"),
+        (Type::Money | Type::Decimal, false) => Some("::rust_decimal::serde::arbitrary_precision"),
         (Type::Money | Type::Decimal, true) => {
-            Some("rust_decimal::serde::arbitrary_precision_option")
+            Some("::rust_decimal::serde::arbitrary_precision_option")
         }
         (Type::DateTime, false) => Some("::apigen_runtime::serde::datetime"),
         (Type::DateTime, true) => Some("::apigen_runtime::serde::datetime_opt"),
@@ -154,7 +164,9 @@ pub(crate) fn serde_attr(f: &Field) -> TokenStream {
         parts.push(quote!(with = #w));
     }
     if !f.required {
-        parts.push(quote!(skip_serializing_if = "Option::is_none"));
+        parts.push(quote!(
+            skip_serializing_if = "::std::option::Option::is_none"
+        ));
     }
     if parts.is_empty() {
         quote!()

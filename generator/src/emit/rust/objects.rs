@@ -8,7 +8,7 @@ use super::format::imports;
 use super::{doc, field_doc, field_type, module_doc, rust_type, serde_attr};
 use crate::emit::prose::{md, source_word, zh_en};
 use crate::model::{Api, Endpoint, Field, Object, ObjectKind, Type};
-use crate::naming::{ident, snake_escaped, type_ident, unraw};
+use crate::naming::{ident, method_in, reserved, snake_escaped, type_ident, unraw};
 
 /// `types` module: shared objects, inline objects and the page wrapper.
 pub(crate) fn types_module(api: &Api) -> TokenStream {
@@ -20,15 +20,15 @@ pub(crate) fn types_module(api: &Api) -> TokenStream {
     let page = page_item(api);
     let doc = module_doc(
         "Objects the API returns (and the page wrapper of list endpoints).\n\n\
-         Money is [`Decimal`], exact in both directions; datetimes are [`PrimitiveDateTime`]\n\
-         read from `YYYY-MM-DD HH:MM:SS` (the spec gives no time zone, so none is assumed).\n\
-         Fields the server adds later are ignored, never an error.",
+         Money is [`Decimal`](::rust_decimal::Decimal), exact in both directions; datetimes are\n\
+         [`PrimitiveDateTime`](::time::PrimitiveDateTime) read from `YYYY-MM-DD HH:MM:SS` (the\n\
+         spec gives no time zone, so none is assumed). Fields the server adds later are ignored,\n\
+         never an error.",
     );
     let body = quote!(#page #(#items)*);
     let imports = imports(&body, &["enums", "types"]);
     quote! {
         #doc
-        use serde::{Deserialize, Serialize};
         #imports
         #body
     }
@@ -50,7 +50,6 @@ pub(crate) fn requests_module(api: &Api) -> TokenStream {
     let imports = imports(&body, &["enums", "types"]);
     quote! {
         #doc
-        use serde::{Deserialize, Serialize};
         #imports
         #body
     }
@@ -95,14 +94,14 @@ fn struct_item(api: &Api, o: &Object, deserialize: bool) -> TokenStream {
     let sensitive = o.has_sensitive();
     let debug_derive = if sensitive { quote!() } else { quote!(Debug,) };
     let de = if deserialize {
-        quote!(Deserialize,)
+        quote!(::serde::Deserialize,)
     } else {
         quote!()
     };
     let debug_impl = if sensitive { debug_impl(o) } else { quote!() };
     quote! {
         #docs
-        #[derive(#debug_derive Clone, PartialEq, Eq, Serialize, #de)]
+        #[derive(#debug_derive Clone, PartialEq, Eq, ::serde::Serialize, #de)]
         pub struct #name { #(#fields)* }
         #debug_impl
     }
@@ -128,8 +127,8 @@ fn debug_impl(o: &Object) -> TokenStream {
         quote!(.field(#wire, #value))
     });
     quote! {
-        impl std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(#label) #(#fields)* .finish()
             }
         }
@@ -185,7 +184,7 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
         let params = required.iter().map(|f| {
             let n = ident(&f.rust_name);
             match &f.ty {
-                Type::String => quote!(#n: impl Into<String>),
+                Type::String => quote!(#n: impl Into<::std::string::String>),
                 t => {
                     let t = rust_type(t);
                     quote!(#n: #t)
@@ -224,24 +223,34 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
     };
     let setters = optional.iter().map(|f| {
         let n = ident(&f.rust_name);
+        // A field named like the constructor (or an operator) is set with `new_`.
+        let setter = ident(&method_in(&f.rust_name, reserved::SETTERS));
         let d = doc(&format!("Sets `{}`: {}.", f.wire_name, zh_en(&f.zh, f.en.as_deref())));
         let must_use = quote!(#[must_use]);
         match &f.ty {
             Type::String => quote! {
                 #d #must_use
-                pub fn #n(mut self, #n: impl Into<String>) -> Self { self.#n = Some(#n.into()); self }
+                pub fn #setter(mut self, #n: impl Into<::std::string::String>) -> Self { self.#n = Some(#n.into()); self }
             },
             t => {
                 let t = rust_type(t);
                 quote! {
                     #d #must_use
-                    pub fn #n(mut self, #n: #t) -> Self { self.#n = Some(#n); self }
+                    pub fn #setter(mut self, #n: #t) -> Self { self.#n = Some(#n); self }
                 }
             }
         }
     });
     let page_impl = if e.paginated {
-        let p = ident(&snake_escaped(api.service.pagination.page_field.as_str()));
+        let pagination = &api.service.pagination;
+        let p = pagination
+            .request
+            .iter()
+            .find(|f| f.wire_name == pagination.page_field)
+            .map_or_else(
+                || ident(&snake_escaped(&pagination.page_field)),
+                |f| ident(&f.rust_name),
+            );
         quote! {
             impl ::apigen_runtime::PageRequest for #name {
                 fn set_page(&mut self, page: i32) { self.#p = Some(page); }
@@ -253,7 +262,7 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
     };
     quote! {
         #docs
-        #[derive(#debug_derive #default_derive Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[derive(#debug_derive #default_derive Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
         pub struct #name { #(#fields)* }
         impl #name {
             #new_fn
@@ -276,9 +285,9 @@ fn page_item(api: &Api) -> TokenStream {
     let list = ident(&snake_escaped(p.list_field.as_str()));
     let list_wire = &p.list_field;
     let list_attr = if list.to_string().trim_start_matches("r#") != list_wire.as_str() {
-        quote!(#[serde(rename = #list_wire, default = "Vec::new")])
+        quote!(#[serde(rename = #list_wire, default = "::std::vec::Vec::new")])
     } else {
-        quote!(#[serde(default = "Vec::new")])
+        quote!(#[serde(default = "::std::vec::Vec::new")])
     };
     let total_field = p.response.iter().find(|f| f.wire_name == p.total_field);
     let total = match total_field {
@@ -301,17 +310,17 @@ fn page_item(api: &Api) -> TokenStream {
     ));
     quote! {
         #d
-        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
         pub struct Page<T> {
             #(#fields)*
             /// The rows of this page.
             #list_attr
-            pub #list: Vec<T>,
+            pub #list: ::std::vec::Vec<T>,
         }
         impl<T> ::apigen_runtime::Paged for Page<T> {
             type Item = T;
             fn total(&self) -> i64 { #total }
-            fn into_items(self) -> Vec<T> { self.#list }
+            fn into_items(self) -> ::std::vec::Vec<T> { self.#list }
         }
     }
 }

@@ -7,7 +7,7 @@ use quote::quote;
 use super::{doc, module_doc, rust_type};
 use crate::emit::prose::{cell, inline, run_in, source_word, zh_en};
 use crate::model::{Api, Type};
-use crate::naming::{ident, type_ident, unraw};
+use crate::naming::{ident, method_in, reserved, type_ident, unraw};
 
 pub(crate) fn service_module(api: &Api) -> TokenStream {
     let s = &api.service;
@@ -83,6 +83,8 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
     });
     let accessors = auth.iter().filter(|f| !f.sensitive).map(|f| {
         let n = ident(&f.rust_name);
+        // A field named like the constructor (or a trait method) is read with `new_()`.
+        let getter = ident(&method_in(&f.rust_name, reserved::ACCESSORS));
         let t = rust_type(&f.ty);
         let d = doc(&format!(
             "The `{}` sent with every request ({}).",
@@ -90,9 +92,9 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
             zh_en(&f.zh, f.en.as_deref())
         ));
         if f.ty == Type::String {
-            quote!(#d pub fn #n(&self) -> &str { &self.#n })
+            quote!(#d pub fn #getter(&self) -> &str { &self.#n })
         } else {
-            quote!(#d pub fn #n(&self) -> #t { self.#n })
+            quote!(#d pub fn #getter(&self) -> #t { self.#n })
         }
     });
     let arg_list: Vec<String> = auth

@@ -92,10 +92,12 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
                             let pfield = pay.fields.iter().find(|x| &x.wire_name == pf);
                             let pn = ident(pfield.map_or(pf.as_str(), |x| x.rust_name.as_str()));
                             let payload_optional = pfield.is_some_and(|x| x.is_option());
-                            let value = if is_copy(api, &f.ty) {
-                                quote!(payload.#pn)
-                            } else {
-                                quote!(payload.#pn.clone())
+                            let boxed = pfield.is_some_and(|x| x.boxed);
+                            let value = match (boxed, payload_optional) {
+                                (true, true) => quote!(payload.#pn.as_deref().cloned()),
+                                (true, false) => quote!((*payload.#pn).clone()),
+                                (false, _) if is_copy(api, &f.ty) => quote!(payload.#pn),
+                                (false, _) => quote!(payload.#pn.clone()),
                             };
                             if f.is_option() && !payload_optional {
                                 quote!(#n: Some(#value))
@@ -116,6 +118,8 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
                     unraw(&ep.method_name)
                 ));
                 refetched.push(quote!(#rd #variant(types::#resp_ty),));
+                // Without mapped fields the payload is not read.
+                let pats = if r.fields.is_empty() { &ignored } else { &pats };
                 refetch_arms.push(quote! {
                     #(#pats)|* => {
                         let request = crate::requests::#req_ty { #(#inits),* };
@@ -186,9 +190,18 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
          # Errors\n\nThe client's [`Error`](crate::Error) for the detail call.",
     );
     let has_refetched = !refetched.is_empty();
+    // The variants hold whole objects of different sizes; an event is handled
+    // once, not stored in bulk, so boxing them would only cost an allocation.
+    let large_variants = quote!(#[allow(clippy::large_enum_variant, reason = "an event is handled once, not stored in bulk")]);
+    let refetched_allow = if refetched.len() > 1 {
+        large_variants.clone()
+    } else {
+        quote!()
+    };
     let refetched_item = if has_refetched {
         quote! {
             /// The fresh object returned by [`Event::refetch`].
+            #refetched_allow
             #[derive(Debug, Clone, PartialEq)]
             #[non_exhaustive]
             pub enum Refetched { #(#refetched)* }
@@ -236,6 +249,7 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
         }
 
         #event_doc
+        #large_variants
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum Event {
