@@ -1,12 +1,19 @@
-//! The resolved model: every reference resolved, every name converted and
-//! checked, in a deterministic order. Emitters read only this.
+//! The resolved model: every reference resolved, every name checked, in a
+//! deterministic order. Emitters read only this.
+//!
+//! The model keeps names as the spec writes them (keys, wire names, operation
+//! names); what a derived type is named after is kept as an [`ObjectName`].
+//! Emitters make identifiers from them through [`crate::naming`], the same
+//! functions the resolver uses to refuse unusable or colliding names.
 
 pub use crate::raw::{EnumRepr, Source};
 
 /// The whole API.
 #[derive(Debug, Clone)]
 pub struct Api {
+    /// The `service` section.
     pub service: Service,
+    /// The business error codes, in declaration order.
     pub errors: Vec<ErrorCode>,
     /// In `order`, then key order.
     pub groups: Vec<Group>,
@@ -16,6 +23,7 @@ pub struct Api {
     pub objects: Vec<Object>,
     /// By group, then declaration order.
     pub endpoints: Vec<Endpoint>,
+    /// The `webhooks` section, if any.
     pub webhooks: Option<Webhooks>,
     /// Positions by name, for the lookups below (built by [`Api::new`]).
     index: Index,
@@ -24,23 +32,35 @@ pub struct Api {
 /// Name -> position in the vectors of [`Api`], so lookups stay O(1) on large specs.
 #[derive(Debug, Clone, Default)]
 struct Index {
-    objects: std::collections::HashMap<String, usize>,
+    objects: std::collections::HashMap<ObjectName, usize>,
     enums: std::collections::HashMap<String, usize>,
     endpoints: std::collections::HashMap<String, usize>,
 }
 
+/// The `service` section: what every call shares.
 #[derive(Debug, Clone)]
 pub struct Service {
+    /// Title (Chinese).
     pub title: String,
+    /// Title (English).
     pub title_en: String,
+    /// Longer description (spec prose), if any.
     pub description: Option<String>,
+    /// Default base URL of the service.
     pub base_url: String,
+    /// Prefix of every path, with a `{version}` segment (`/{version}/openApi`).
     pub path_prefix: String,
+    /// What `{version}` is filled with by default.
     pub default_version: String,
+    /// Where the version rule comes from.
     pub version_source: Source,
+    /// The auth fields added to every request, as written (their struct is `Auth`).
     pub auth: Vec<Field>,
+    /// Names and values of the response envelope.
     pub envelope: Envelope,
+    /// How paginated endpoints page.
     pub pagination: Pagination,
+    /// Where the section comes from.
     pub source: Source,
     /// Package metadata of the generated crate.
     pub package: Package,
@@ -66,68 +86,98 @@ impl Package {
     }
 }
 
+/// The response envelope every call answers with.
 #[derive(Debug, Clone)]
 pub struct Envelope {
+    /// Wire name of the business code field.
     pub code: String,
+    /// Wire name of the message field.
     pub message: String,
+    /// Wire name of the payload field.
     pub data: String,
+    /// The business code of success.
     pub success: i64,
+    /// The business code meaning "rate limited", if any (one of [`Api::errors`]).
     pub rate_limit_code: Option<i64>,
+    /// Where the envelope rule comes from.
     pub source: Source,
 }
 
+/// How paginated endpoints page.
 #[derive(Debug, Clone)]
 pub struct Pagination {
     /// Request fields added to paginated endpoints.
     pub request: Vec<Field>,
+    /// Wire name of the page number request field (one of `request`).
     pub page_field: String,
+    /// Wire name of the total row count in the page wrapper.
     pub total_field: String,
+    /// Wire name of the list in the page wrapper.
     pub list_field: String,
     /// Page wrapper fields other than the list.
     pub response: Vec<Field>,
+    /// Where the pagination rule comes from.
     pub source: Source,
 }
 
+/// A business error code (`errors`).
 #[derive(Debug, Clone)]
 pub struct ErrorCode {
+    /// The code on the wire.
     pub code: i64,
-    /// UpperCamelCase variant name.
-    pub variant: String,
+    /// The name as written in the spec (`CARD_FROZEN`); the `ErrorCode` variant is
+    /// [`crate::naming::type_name`] of it.
+    pub name: String,
+    /// Meaning (Chinese).
     pub zh: String,
+    /// Meaning (English).
     pub en: String,
+    /// What the caller should do, if the spec says.
     pub action: Option<String>,
+    /// Where the code is documented.
     pub source: Source,
 }
 
+/// An endpoint group.
 #[derive(Debug, Clone)]
 pub struct Group {
     /// Key as written in the spec (`pay_method`); the OpenAPI tag and what
-    /// [`Endpoint::group_key`] refers to.
+    /// [`Endpoint::group_key`] refers to. Its `Client` accessor and API struct are
+    /// [`crate::naming::group_accessor`] and [`crate::naming::group_struct`] of it.
     pub spec_key: String,
-    /// Name of the `Client` method that returns the group (snake_case, escaped: `pay_method`).
-    pub accessor_method: String,
-    /// Rust name of the struct holding the group's endpoint methods (`PayMethodApi`).
-    pub api_struct: String,
+    /// Name (Chinese).
     pub zh: String,
+    /// Name (English).
     pub en: String,
 }
 
+/// An enum (`enums`).
 #[derive(Debug, Clone)]
 pub struct Enum {
-    /// Rust type name (UpperCamelCase).
-    pub rust_name: String,
+    /// Key as written in the spec (`CardStatus`); what [`Type::Enum`] refers to.
+    pub name: String,
+    /// Name (Chinese).
     pub zh: String,
+    /// Name (English).
     pub en: String,
+    /// Longer description (spec prose), if any.
     pub description: Option<String>,
+    /// Integer or string codes.
     pub repr: EnumRepr,
+    /// No values beyond the listed ones (no `Unknown` fallback).
     pub closed: bool,
+    /// Where the enum is documented.
     pub source: Source,
+    /// The values, in declaration order.
     pub values: Vec<EnumValue>,
 }
 
+/// The wire code of an enum value.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
+    /// An integer code (`repr: int`).
     Int(i64),
+    /// A string code (`repr: string`).
     Str(String),
 }
 
@@ -140,17 +190,38 @@ impl std::fmt::Display for Code {
     }
 }
 
+/// One value of an enum.
 #[derive(Debug, Clone)]
 pub struct EnumValue {
+    /// The wire code.
     pub code: Code,
-    /// The name as written in the spec (`NORMAL`).
+    /// The name as written in the spec (`NORMAL`); the variant is
+    /// [`crate::naming::type_name`] of it (`Normal`).
     pub spec_name: String,
-    /// UpperCamelCase variant (`Normal`).
-    pub variant: String,
+    /// Meaning (Chinese).
     pub zh: String,
+    /// Meaning (English).
     pub en: String,
 }
 
+/// What an object is named after; [`crate::naming::object_type_name`] makes
+/// its Rust type name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ObjectName {
+    /// A shared object: its key under `objects` as written (`Card`).
+    Declared(String),
+    /// The request of an endpoint: the endpoint's name as written (`getWalletDetail`).
+    Request(String),
+    /// The credentials struct (`service.auth`), owner of inline auth fields.
+    Auth,
+    /// The page wrapper (`service.pagination`), owner of inline pagination fields.
+    Page,
+    /// An object hoisted from an inline `type: object` field: the object holding
+    /// the field, and the field's key as written (`Card` + `limits`).
+    Inline(Box<ObjectName>, String),
+}
+
+/// Where an object comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObjectKind {
     /// Declared under `objects`.
@@ -161,15 +232,22 @@ pub enum ObjectKind {
     Request,
 }
 
+/// An object: a shared one, a hoisted inline one or an endpoint's request.
 #[derive(Debug, Clone)]
 pub struct Object {
-    /// Rust type name (UpperCamelCase).
-    pub rust_name: String,
+    /// What it is named after (the key, the endpoint, or owner and field).
+    pub name: ObjectName,
+    /// Where it comes from.
     pub kind: ObjectKind,
+    /// Name (Chinese).
     pub zh: String,
+    /// Name (English).
     pub en: String,
+    /// Longer description (spec prose), if any.
     pub description: Option<String>,
+    /// Where it is documented.
     pub source: Source,
+    /// The fields, in declaration order.
     pub fields: Vec<Field>,
 }
 
@@ -180,25 +258,36 @@ impl Object {
     }
 }
 
+/// The type of a field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Type {
+    /// `long` (64-bit integer).
     Long,
+    /// `int` (32-bit integer).
     Int,
+    /// `string`.
     String,
+    /// `bool`.
     Bool,
+    /// `money` (decimal amount).
     Money,
+    /// `decimal`.
     Decimal,
+    /// `datetime`.
     DateTime,
+    /// `date`.
     Date,
-    /// An enum, by Rust type name.
+    /// An enum, by its key as written (see [`Enum::name`]).
     Enum(String),
-    /// An object, by Rust type name.
-    Object(String),
+    /// An object, by what it is named after (see [`Object::name`]).
+    Object(ObjectName),
+    /// `[T]`.
     Array(Box<Type>),
 }
 
 impl Type {
-    /// How the spec writes this type.
+    /// How docs and messages name this type: primitives as the spec writes
+    /// them, enums and objects by their Rust type name.
     pub fn spec_name(&self) -> String {
         match self {
             Type::Long => "long".into(),
@@ -209,28 +298,38 @@ impl Type {
             Type::Decimal => "decimal".into(),
             Type::DateTime => "datetime".into(),
             Type::Date => "date".into(),
-            Type::Enum(n) | Type::Object(n) => n.clone(),
+            Type::Enum(n) => crate::naming::type_name(n),
+            Type::Object(n) => crate::naming::object_type_name(n),
             Type::Array(t) => format!("[{}]", t.spec_name()),
         }
     }
 }
 
+/// A field of an object, of `Auth` or of the page wrapper.
 #[derive(Debug, Clone)]
 pub struct Field {
-    /// Name in the JSON body, as written in the spec (`cardNo`).
+    /// Name in the JSON body, as written in the spec (`cardNo`); the Rust field is
+    /// [`crate::naming::field_name`] of it (`card_no`).
     pub wire_name: String,
-    /// Rust field name: snake_case, a keyword escaped as a raw identifier.
-    pub rust_name: String,
+    /// Its type.
     pub ty: Type,
+    /// Always sent.
     pub required: bool,
+    /// May be `null` (or empty) on the wire.
     pub nullable: bool,
+    /// Hidden by `Debug` and redacted in logs.
     pub sensitive: bool,
+    /// Redaction keeps the last four characters.
     pub redact_last4: bool,
     /// Held in a `Box`: the field closes a cycle of objects holding each other by value.
     pub boxed: bool,
+    /// Meaning (Chinese).
     pub zh: String,
+    /// Meaning (English), if given.
     pub en: Option<String>,
+    /// A note (spec prose), if any.
     pub note: Option<String>,
+    /// Where it is documented.
     pub source: Source,
 }
 
@@ -241,98 +340,139 @@ impl Field {
     }
 }
 
+/// What an endpoint returns in `data`; objects by their key under `objects`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Response {
+    /// One object.
     Object(String),
+    /// An array of objects.
     Array(String),
+    /// A page of objects.
     Page(String),
+    /// Nothing (`null` or `{}`).
     Empty,
 }
 
+/// Whether a failed call may be repeated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Retry {
+    /// Retrying is safe.
     Safe,
+    /// Never retried automatically.
     Never,
 }
 
 #[derive(Debug, Clone)]
 pub struct Endpoint {
     /// The operation name as written in the spec (`loop`, `getWalletDetail`): what
-    /// `refetch.endpoint` refers to.
+    /// `refetch.endpoint` refers to. The method is [`crate::naming::method_name`]
+    /// of it, the request struct [`ObjectName::Request`] of it.
     pub spec_name: String,
-    /// Rust method name: snake_case, a keyword escaped (`get_wallet_detail`,
-    /// `r#type`). Without the `r#` it is the OpenAPI `operationId`.
-    pub method_name: String,
     /// The [`Group::spec_key`] of the group it belongs to.
     pub group_key: String,
+    /// Summary (Chinese).
     pub zh: String,
+    /// Summary (English).
     pub en: String,
+    /// Longer description (spec prose), if any.
     pub description: Option<String>,
     /// Path after the prefix (`/wallet/getWalletDetail`).
     pub path: String,
     /// Full path template (`/{version}/openApi/wallet/getWalletDetail`).
     pub full_path: String,
+    /// Where it is documented.
     pub source: Source,
-    /// Rust name of the request struct.
-    pub request_type: String,
+    /// What `data` holds on success.
     pub response: Response,
+    /// Pages through the service's pagination fields.
     pub paginated: bool,
+    /// Whether a failed call may be repeated.
     pub retry: Retry,
+    /// Wire name of the request field that makes a repeated call harmless, if any.
     pub idempotency_key: Option<String>,
+    /// The call moves money.
     pub moves_money: bool,
+    /// How to recover after an uncertain outcome (spec prose), if given.
     pub recovery: Option<String>,
+    /// JSON examples, in declaration order.
     pub examples: Vec<Example>,
 }
 
+/// A JSON example of an endpoint or webhook kind.
 #[derive(Debug, Clone)]
 pub struct Example {
+    /// Its name as written.
     pub name: String,
+    /// Where it comes from.
     pub source: Source,
+    /// The request (or webhook) body, JSON text.
     pub request: Option<String>,
+    /// The response body, JSON text.
     pub response: Option<String>,
 }
 
+/// The `webhooks` section.
 #[derive(Debug, Clone)]
 pub struct Webhooks {
+    /// Wire name of the field holding the event tag.
     pub tag_field: String,
+    /// Wire name of the field holding the payload.
     pub data_field: String,
+    /// HTTP status of the acknowledgement.
     pub ack_status: u16,
+    /// Body of the acknowledgement, JSON text.
     pub ack_body: String,
+    /// Where the acknowledgement rule comes from.
     pub ack_source: Source,
+    /// Where the section comes from.
     pub source: Source,
+    /// The kinds, in declaration order.
     pub kinds: Vec<WebhookKind>,
 }
 
+/// A webhook kind: events sharing one payload.
 #[derive(Debug, Clone)]
 pub struct WebhookKind {
-    /// Key as written in the spec (`card_trade`).
+    /// Key as written in the spec (`card_trade`); the `Event` variant is
+    /// [`crate::naming::type_name`] of it (`CardTrade`).
     pub spec_key: String,
-    /// UpperCamelCase (`CardTrade`).
-    pub variant: String,
+    /// Name (Chinese).
     pub zh: String,
+    /// Name (English).
     pub en: String,
+    /// Where it is documented.
     pub source: Source,
-    /// Payload object type name.
+    /// The payload object: its key under `objects`.
     pub payload: String,
+    /// How to fetch the current state through an endpoint, if given.
     pub refetch: Option<Refetch>,
+    /// The events of this kind, in declaration order.
     pub events: Vec<WebhookEvent>,
+    /// JSON examples, in declaration order.
     pub examples: Vec<Example>,
 }
 
+/// Re-fetching a webhook's subject through a detail endpoint.
 #[derive(Debug, Clone)]
 pub struct Refetch {
-    /// [`Endpoint::method_name`] of the detail endpoint.
-    pub endpoint_method: String,
-    /// (request field, payload field) pairs.
+    /// [`Endpoint::spec_name`] of the detail endpoint.
+    pub endpoint: String,
+    /// (request field, payload field) pairs, by wire name.
     pub fields: Vec<(String, String)>,
 }
 
+/// One event of a webhook kind.
 #[derive(Debug, Clone)]
 pub struct WebhookEvent {
+    /// The tag on the wire.
     pub tag: String,
-    pub variant: String,
+    /// The name as written in the spec; the variant is [`crate::naming::type_name`] of it.
+    pub name: String,
+    /// Meaning (Chinese).
     pub zh: String,
+    /// Meaning (English).
     pub en: String,
+    /// Where it is documented.
     pub source: Source,
 }
 
@@ -351,17 +491,17 @@ impl Api {
             objects: objects
                 .iter()
                 .enumerate()
-                .map(|(i, o)| (o.rust_name.clone(), i))
+                .map(|(i, o)| (o.name.clone(), i))
                 .collect(),
             enums: enums
                 .iter()
                 .enumerate()
-                .map(|(i, e)| (e.rust_name.clone(), i))
+                .map(|(i, e)| (e.name.clone(), i))
                 .collect(),
             endpoints: endpoints
                 .iter()
                 .enumerate()
-                .map(|(i, e)| (e.method_name.clone(), i))
+                .map(|(i, e)| (e.spec_name.clone(), i))
                 .collect(),
         };
         Api {
@@ -376,20 +516,20 @@ impl Api {
         }
     }
 
-    /// The object with this Rust name.
-    pub fn object(&self, name: &str) -> Option<&Object> {
+    /// The object with this name.
+    pub fn object(&self, name: &ObjectName) -> Option<&Object> {
         self.index
             .objects
             .get(name)
             .and_then(|&i| self.objects.get(i))
     }
 
-    /// The enum with this Rust name.
+    /// The enum with this key.
     pub fn enum_(&self, name: &str) -> Option<&Enum> {
         self.index.enums.get(name).and_then(|&i| self.enums.get(i))
     }
 
-    /// The endpoint with this operation name.
+    /// The endpoint with this operation name as written.
     pub fn endpoint(&self, name: &str) -> Option<&Endpoint> {
         self.index
             .endpoints
@@ -399,6 +539,11 @@ impl Api {
 
     /// The request struct of an endpoint.
     pub fn request_object(&self, endpoint: &Endpoint) -> Option<&Object> {
-        self.object(&endpoint.request_type)
+        self.object(&ObjectName::Request(endpoint.spec_name.clone()))
+    }
+
+    /// The shared object with this key under `objects`.
+    pub fn declared_object(&self, key: &str) -> Option<&Object> {
+        self.object(&ObjectName::Declared(key.to_string()))
     }
 }

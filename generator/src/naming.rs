@@ -28,6 +28,8 @@
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
 
+use crate::model::ObjectName;
+
 /// The reserved-name table: what generated code itself defines or refers to
 /// unqualified, per namespace.
 pub mod reserved {
@@ -133,12 +135,12 @@ pub mod reserved {
 }
 
 /// UpperCamelCase form of a spec name, not made an identifier (`card_trade` -> `CardTrade`).
-pub(crate) fn upper_camel(name: &str) -> String {
+pub fn upper_camel(name: &str) -> String {
     name.to_upper_camel_case()
 }
 
 /// snake_case form of a spec name, not escaped (`getWalletDetail` -> `get_wallet_detail`).
-pub(crate) fn snake(name: &str) -> String {
+pub fn snake(name: &str) -> String {
     name.to_snake_case()
 }
 
@@ -154,7 +156,7 @@ fn digit_guard(name: String) -> String {
 /// A type or variant name from a spec name: UpperCamelCase, a leading digit
 /// guarded, `Self` renamed (`card_trade` -> `CardTrade`, `3pl` -> `_3pl`,
 /// `self` -> `SelfValue`). Check the result with [`is_ident`].
-pub(crate) fn type_name(name: &str) -> String {
+pub fn type_name(name: &str) -> String {
     match digit_guard(upper_camel(name)) {
         n if n == "Self" => "SelfValue".to_string(),
         n => n,
@@ -163,14 +165,14 @@ pub(crate) fn type_name(name: &str) -> String {
 
 /// A method or field name: snake_case, a leading digit guarded, a keyword
 /// escaped (`type` -> `r#type`, `self` -> `self_`, `3pl` -> `_3pl`).
-pub(crate) fn snake_escaped(name: &str) -> String {
+pub fn snake_escaped(name: &str) -> String {
     escape(&digit_guard(snake(name)))
 }
 
 /// A method name in a namespace whose `reserved` names the generated code
 /// already uses: `builder` -> `builder_` among [`reserved::CLIENT_METHODS`].
 /// `name` is already escaped.
-pub(crate) fn method_in(name: &str, reserved: &[&str]) -> String {
+pub fn method_in(name: &str, reserved: &[&str]) -> String {
     if reserved.contains(&name) {
         format!("{name}_")
     } else {
@@ -189,7 +191,7 @@ pub(crate) fn webhook_test_fn(kind_key: &str, n: usize) -> String {
 }
 
 /// A name without its raw-identifier prefix (`r#type` -> `type`): how it is spelt in text.
-pub(crate) fn unraw(name: &str) -> &str {
+pub fn unraw(name: &str) -> &str {
     name.trim_start_matches("r#")
 }
 
@@ -203,7 +205,7 @@ pub(crate) fn is_ident(s: &str) -> bool {
 
 /// Escape a snake_case name that is a Rust keyword: `type` -> `r#type`;
 /// the few that cannot be raw identifiers get a trailing underscore.
-pub(crate) fn escape(name: &str) -> String {
+pub fn escape(name: &str) -> String {
     const RAW: &[&str] = &[
         "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern",
         "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
@@ -226,9 +228,92 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
-/// An identifier for a type or variant name made by [`type_name`].
-pub(crate) fn type_ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
+/// The Rust type name of an object: a declared object's key converted, a
+/// request named after its endpoint (`getWalletDetail` ->
+/// `GetWalletDetailRequest`), an inline object after its owner and field key
+/// (`Card` + `limits` -> `CardLimits`). Check the result with [`is_ident`].
+pub fn object_type_name(name: &ObjectName) -> String {
+    match name {
+        ObjectName::Declared(key) => type_name(key),
+        ObjectName::Request(endpoint) => request_type_name(endpoint),
+        ObjectName::Auth => "Auth".to_string(),
+        ObjectName::Page => "Page".to_string(),
+        ObjectName::Inline(owner, field) => {
+            format!("{}{}", object_type_name(owner), upper_camel(field))
+        }
+    }
+}
+
+/// The request struct of an endpoint (`getWalletDetail` -> `GetWalletDetailRequest`).
+pub fn request_type_name(endpoint: &str) -> String {
+    type_name(&format!(
+        "{}Request",
+        upper_camel(unraw(&snake_escaped(endpoint)))
+    ))
+}
+
+/// The OpenAPI schema of an endpoint's success envelope (`GetWalletDetailResponse`).
+pub(crate) fn response_schema_name(endpoint: &str) -> String {
+    format!(
+        "{}Response",
+        request_type_name(endpoint).trim_end_matches("Request")
+    )
+}
+
+/// The OpenAPI schema of a page of objects (`card` -> `CardPage`).
+pub(crate) fn page_schema_name(object_key: &str) -> String {
+    format!("{}Page", type_name(object_key))
+}
+
+/// The identifier of a spec enum, shared object or variant (see [`type_name`]).
+pub(crate) fn type_ident(spec_name: &str) -> Ident {
+    Ident::new(&type_name(spec_name), Span::call_site())
+}
+
+/// The identifier of an object (see [`object_type_name`]).
+pub(crate) fn object_ident(name: &ObjectName) -> Ident {
+    Ident::new(&object_type_name(name), Span::call_site())
+}
+
+/// A struct field's name from its wire name, escaped (`cardNo` -> `card_no`, `type` -> `r#type`).
+pub fn field_name(wire_name: &str) -> String {
+    snake_escaped(wire_name)
+}
+
+/// A struct field's identifier from its wire name (see [`field_name`]).
+pub(crate) fn field_ident(wire_name: &str) -> Ident {
+    ident(&field_name(wire_name))
+}
+
+/// The setter of an optional request field (`new` -> `new_`, among [`reserved::SETTERS`]).
+pub(crate) fn setter_ident(wire_name: &str) -> Ident {
+    ident(&method_in(&field_name(wire_name), reserved::SETTERS))
+}
+
+/// The accessor of a `Credentials` field (`len` -> `len_`, among [`reserved::ACCESSORS`]).
+pub(crate) fn accessor_ident(wire_name: &str) -> Ident {
+    ident(&method_in(&field_name(wire_name), reserved::ACCESSORS))
+}
+
+/// The `Client` method returning a group (`pay_method`; `builder` -> `builder_`).
+pub(crate) fn group_accessor(key: &str) -> String {
+    method_in(&snake_escaped(key), reserved::CLIENT_METHODS)
+}
+
+/// The struct holding a group's endpoint methods (`pay_method` -> `PayMethodApi`).
+pub(crate) fn group_struct(key: &str) -> String {
+    format!("{}Api", type_name(key))
+}
+
+/// An endpoint's method name, escaped (`getWalletDetail` -> `get_wallet_detail`,
+/// `loop` -> `r#loop`, `new` -> `new_`). Without the `r#` it is the OpenAPI `operationId`.
+pub fn method_name(endpoint: &str) -> String {
+    method_in(&snake_escaped(endpoint), reserved::GROUP_METHODS)
+}
+
+/// An endpoint's method identifier (see [`method_name`]).
+pub(crate) fn method_ident(endpoint: &str) -> Ident {
+    ident(&method_name(endpoint))
 }
 
 /// A constant's name from a (possibly escaped) method name: `r#type` -> `TYPE`,
@@ -342,7 +427,7 @@ mod tests {
         assert_eq!(unraw("card_no"), "card_no");
         assert_eq!(ident("r#type").to_string(), "r#type");
         assert_eq!(ident("card_no").to_string(), "card_no");
-        assert_eq!(type_ident("CardTrade").to_string(), "CardTrade");
+        assert_eq!(type_ident("card_trade").to_string(), "CardTrade");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use apigen::model::{Api, Object, Response, Retry, Source, Type};
+use apigen::naming::object_type_name;
 
 fn api() -> &'static Api {
     static API: OnceLock<Api> = OnceLock::new();
@@ -17,7 +18,7 @@ fn api() -> &'static Api {
 
 fn object(name: &str) -> &'static Object {
     api()
-        .object(name)
+        .declared_object(name)
         .unwrap_or_else(|| panic!("no object `{name}`"))
 }
 
@@ -76,7 +77,7 @@ fn money_moving_endpoints_are_never_retried_and_idempotent() {
         .endpoints
         .iter()
         .filter(|e| e.moves_money)
-        .map(|e| e.method_name.as_str())
+        .map(|e| e.spec_name.as_str())
         .collect();
     moving.sort_unstable();
     let mut expected = MONEY_MOVING;
@@ -152,7 +153,7 @@ fn page_responses_are_paginated() {
     let unpaginated: Vec<&str> = pages
         .iter()
         .filter(|e| !e.paginated)
-        .map(|e| e.method_name.as_str())
+        .map(|e| e.spec_name.as_str())
         .collect();
     assert!(
         unpaginated.is_empty(),
@@ -168,20 +169,22 @@ fn card_numbers_are_sensitive_and_show_only_the_last_four() {
         .flat_map(|o| o.fields.iter().map(move |f| (o, f)))
         .filter(|(_, f)| f.wire_name == "card_no")
         .collect();
-    let owners: Vec<&str> = card_no.iter().map(|(o, _)| o.rust_name.as_str()).collect();
-    assert!(owners.contains(&"Card"), "Card has card_no: {owners:?}");
-    for (o, f) in &card_no {
-        assert!(f.sensitive, "{}.card_no is sensitive", o.rust_name);
-        assert!(
-            f.redact_last4,
-            "{}.card_no shows its last four only",
-            o.rust_name
-        );
+    let owners: Vec<String> = card_no
+        .iter()
+        .map(|(o, _)| object_type_name(&o.name))
+        .collect();
+    assert!(
+        owners.iter().any(|o| o == "Card"),
+        "Card has card_no: {owners:?}"
+    );
+    for ((_, f), o) in card_no.iter().zip(&owners) {
+        assert!(f.sensitive, "{}.card_no is sensitive", o);
+        assert!(f.redact_last4, "{}.card_no shows its last four only", o);
         assert_eq!(
             f.ty,
             Type::String,
             "{}.card_no is text (21-digit PANs exist)",
-            o.rust_name
+            o
         );
     }
 }

@@ -29,15 +29,12 @@ fn three_copies_load_with_three_times_the_endpoints() {
     assert_eq!(ep.group_key, "wallet_2");
     assert_eq!(
         ep.response,
-        apigen::model::Response::Object("Wallet2".into())
+        apigen::model::Response::Object("Wallet_2".into())
     );
     let hooks = api.webhooks.as_ref().unwrap();
     let card = hooks.kinds.iter().find(|k| k.spec_key == "card").unwrap();
-    assert_eq!(card.payload, "Card0");
-    assert_eq!(
-        card.refetch.as_ref().unwrap().endpoint_method,
-        "get_card_detail_0"
-    );
+    assert_eq!(card.payload, "Card_0");
+    assert_eq!(card.refetch.as_ref().unwrap().endpoint, "get_card_detail_0");
 }
 
 #[test]
@@ -48,7 +45,7 @@ fn one_copy_is_the_real_spec_renamed() {
     let names = |a: &apigen::model::Api| {
         a.endpoints
             .iter()
-            .map(|e| e.method_name.clone())
+            .map(|e| e.spec_name.clone())
             .collect::<Vec<_>>()
     };
     let expected: Vec<String> = names(&real).iter().map(|n| format!("{n}_0")).collect();

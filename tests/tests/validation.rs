@@ -525,14 +525,16 @@ fn rust_keyword_field() {
     let api = load_ok("rust_keyword_field", load_dir(&path));
     let rust_name = |object: &str, field: &str| -> String {
         let o = api
-            .object(object)
+            .objects
+            .iter()
+            .find(|o| apigen::naming::object_type_name(&o.name) == object)
             .unwrap_or_else(|| panic!("no object {object}"));
         let f = o
             .fields
             .iter()
             .find(|f| f.wire_name == field)
             .unwrap_or_else(|| panic!("no field {object}.{field}"));
-        f.rust_name.clone()
+        apigen::naming::field_name(&f.wire_name)
     };
     assert_eq!(rust_name("Card", "type"), "r#type");
     assert_eq!(rust_name("Card", "ref"), "r#ref");

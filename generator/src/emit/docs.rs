@@ -4,7 +4,8 @@
 use std::fmt::Write as _;
 
 use crate::emit::prose::{cell, code, inline, md, run_in};
-use crate::model::{Api, Endpoint, Field, Object, Response, Retry, Type};
+use crate::model::{Api, Endpoint, Field, Object, ObjectName, Response, Retry, Type};
+use crate::naming::{method_name, object_type_name, type_name};
 
 fn anchor(kind: &str, name: &str) -> String {
     format!("{kind}-{}", name.to_ascii_lowercase().replace('_', "-"))
@@ -13,8 +14,14 @@ fn anchor(kind: &str, name: &str) -> String {
 /// A type with a link to its enum or object section.
 fn type_link(t: &Type) -> String {
     match t {
-        Type::Enum(n) => format!("[`{n}`](#{})", anchor("enum", n)),
-        Type::Object(n) => format!("[`{n}`](#{})", anchor("object", n)),
+        Type::Enum(n) => {
+            let n = type_name(n);
+            format!("[`{n}`](#{})", anchor("enum", &n))
+        }
+        Type::Object(n) => {
+            let n = object_type_name(n);
+            format!("[`{n}`](#{})", anchor("object", &n))
+        }
         Type::Array(inner) => format!("array of {}", type_link(inner)),
         other => format!("`{}`", other.spec_name()),
     }
@@ -48,8 +55,8 @@ fn field_table(out: &mut String, fields: &[&Field]) {
     }
 }
 
-fn object_fields<'a>(api: &'a Api, name: &str) -> Vec<&'a Field> {
-    api.object(name)
+fn object_fields<'a>(api: &'a Api, e: &Endpoint) -> Vec<&'a Field> {
+    api.request_object(e)
         .map(|o| o.fields.iter().collect())
         .unwrap_or_default()
 }
@@ -85,8 +92,8 @@ pub(super) fn api_markdown(api: &Api) -> String {
                 out,
                 "  - [{} `{}`](#{})",
                 inline(&e.zh),
-                e.method_name,
-                anchor("endpoint", &e.method_name)
+                method_name(&e.spec_name),
+                anchor("endpoint", &method_name(&e.spec_name))
             );
         }
     }
@@ -156,7 +163,7 @@ pub(super) fn api_markdown(api: &Api) -> String {
             out,
             "| {} | `{}` | {} | {} | {} | {} |",
             e.code,
-            e.variant,
+            type_name(&e.name),
             cell(&e.zh),
             cell(&e.en),
             cell(e.action.as_deref().unwrap_or("")),
@@ -185,8 +192,8 @@ pub(super) fn api_markdown(api: &Api) -> String {
         let _ = writeln!(
             out,
             "<a id=\"{}\"></a>\n### `{}` — {} / {}\n",
-            anchor("enum", &e.rust_name),
-            e.rust_name,
+            anchor("enum", &type_name(&e.name)),
+            type_name(&e.name),
             inline(&e.zh),
             inline(&e.en)
         );
@@ -245,15 +252,15 @@ pub(super) fn api_markdown(api: &Api) -> String {
             let _ = writeln!(
                 out,
                 "Payload: {} · source: {}",
-                type_link(&Type::Object(k.payload.clone())),
+                type_link(&Type::Object(ObjectName::Declared(k.payload.clone()))),
                 k.source.as_str()
             );
             if let Some(r) = &k.refetch {
                 let _ = writeln!(
                     out,
                     " · re-fetch with [`{}`](#{})",
-                    r.endpoint_method,
-                    anchor("endpoint", &r.endpoint_method)
+                    method_name(&r.endpoint),
+                    anchor("endpoint", &method_name(&r.endpoint))
                 );
             }
             out.push_str("\n| tag | event | 中文 | English | source |\n|---|---|---|---|---|\n");
@@ -262,7 +269,7 @@ pub(super) fn api_markdown(api: &Api) -> String {
                     out,
                     "| {} | `{}` | {} | {} | {} |",
                     code(&ev.tag).replace('|', "\\|"),
-                    ev.variant,
+                    type_name(&ev.name),
                     cell(&ev.zh),
                     cell(&ev.en),
                     ev.source.as_str()
@@ -289,7 +296,7 @@ fn endpoint(out: &mut String, api: &Api, e: &Endpoint) {
     let _ = writeln!(
         out,
         "<a id=\"{}\"></a>\n### {} — {}\n",
-        anchor("endpoint", &e.method_name),
+        anchor("endpoint", &method_name(&e.spec_name)),
         inline(&e.zh),
         inline(&e.en)
     );
@@ -297,7 +304,7 @@ fn endpoint(out: &mut String, api: &Api, e: &Endpoint) {
         out,
         "`POST {}` · operation `{}` · source: **{}**\n",
         e.full_path,
-        e.method_name,
+        method_name(&e.spec_name),
         e.source.as_str()
     );
     if let Some(d) = &e.description {
@@ -320,7 +327,7 @@ fn endpoint(out: &mut String, api: &Api, e: &Endpoint) {
         }
     }
     out.push_str("Request (besides the auth fields):\n\n");
-    let req = object_fields(api, &e.request_type);
+    let req = object_fields(api, e);
     if req.is_empty() {
         out.push_str("_none_\n\n");
     } else {
@@ -328,11 +335,14 @@ fn endpoint(out: &mut String, api: &Api, e: &Endpoint) {
         out.push('\n');
     }
     let data = match &e.response {
-        Response::Object(t) => type_link(&Type::Object(t.clone())),
-        Response::Array(t) => format!("array of {}", type_link(&Type::Object(t.clone()))),
+        Response::Object(t) => type_link(&Type::Object(ObjectName::Declared(t.clone()))),
+        Response::Array(t) => format!(
+            "array of {}",
+            type_link(&Type::Object(ObjectName::Declared(t.clone())))
+        ),
         Response::Page(t) => format!(
             "a page of {}{}",
-            type_link(&Type::Object(t.clone())),
+            type_link(&Type::Object(ObjectName::Declared(t.clone()))),
             if e.paginated { " (paginated)" } else { "" }
         ),
         Response::Empty => "empty (`null`)".into(),
@@ -358,8 +368,8 @@ fn object(out: &mut String, o: &Object) {
     let _ = writeln!(
         out,
         "<a id=\"{}\"></a>\n### `{}` — {} / {}\n",
-        anchor("object", &o.rust_name),
-        o.rust_name,
+        anchor("object", &object_type_name(&o.name)),
+        object_type_name(&o.name),
         inline(&o.zh),
         inline(&o.en)
     );

@@ -11,7 +11,9 @@ use serde_json::{Map, Value, json};
 use crate::emit::EmitError;
 use crate::emit::prose::{code, inline, md, run_in};
 use crate::model::{Api, Code, Endpoint, Field, Object, Response, Retry, Source, Type};
-use crate::naming::unraw;
+use crate::naming::{
+    method_name, object_type_name, page_schema_name, response_schema_name, type_name, unraw,
+};
 
 /// Pattern of the vendor's datetimes; the empty string means absent.
 const DATETIME_PATTERN: &str = r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})?$";
@@ -33,7 +35,8 @@ fn type_schema(t: &Type) -> Value {
             json!({ "type": "string", "pattern": DATETIME_PATTERN, "example": "2023-10-30 05:35:14" })
         }
         Type::Date => json!({ "type": "string", "format": "date" }),
-        Type::Enum(n) | Type::Object(n) => schema_ref(n),
+        Type::Enum(n) => schema_ref(&type_name(n)),
+        Type::Object(n) => schema_ref(&object_type_name(n)),
         Type::Array(inner) => json!({ "type": "array", "items": type_schema(inner) }),
     }
 }
@@ -105,18 +108,18 @@ fn object(o: &Object, extra_fields: &[Field]) -> Value {
     if let Some(x) = &o.description {
         d.push_str(&format!("\n\n{}", md(x)));
     }
-    object_schema(&fields, &o.rust_name, d, o.source)
+    object_schema(&fields, &object_type_name(&o.name), d, o.source)
 }
 
 fn response_name(e: &Endpoint) -> String {
-    format!("{}Response", e.request_type.trim_end_matches("Request"))
+    response_schema_name(&e.spec_name)
 }
 
 fn data_schema(api: &Api, e: &Endpoint) -> Value {
     match &e.response {
-        Response::Object(t) => schema_ref(t),
-        Response::Array(t) => json!({ "type": "array", "items": schema_ref(t) }),
-        Response::Page(t) => schema_ref(&format!("{t}Page")),
+        Response::Object(t) => schema_ref(&type_name(t)),
+        Response::Array(t) => json!({ "type": "array", "items": schema_ref(&type_name(t)) }),
+        Response::Page(t) => schema_ref(&page_schema_name(t)),
         Response::Empty => {
             let _ = api;
             json!({ "type": "object", "nullable": true, "description": "empty: null or {}" })
@@ -170,10 +173,10 @@ fn openapi(api: &Api) -> Value {
         }
         let mut schema = json!({
             "type": ty,
-            "title": e.rust_name,
+            "title": type_name(&e.name),
             "description": desc,
             "enum": values,
-            "x-enum-varnames": e.values.iter().map(|v| v.variant.clone()).collect::<Vec<_>>(),
+            "x-enum-varnames": e.values.iter().map(|v| type_name(&v.spec_name)).collect::<Vec<_>>(),
             "x-enum-names": e.values.iter().map(|v| v.spec_name.clone()).collect::<Vec<_>>(),
             "x-enum-labels-zh": e.values.iter().map(|v| v.zh.clone()).collect::<Vec<_>>(),
             "x-enum-descriptions": e.values.iter().map(|v| v.en.clone()).collect::<Vec<_>>(),
@@ -183,15 +186,16 @@ fn openapi(api: &Api) -> Value {
         if ty == "integer" {
             schema["format"] = "int64".into();
         }
-        schemas.insert(e.rust_name.clone(), schema);
+        schemas.insert(type_name(&e.name), schema);
     }
 
     // Objects (shared and inline) and their pages.
-    let paged: std::collections::BTreeSet<&str> = api
+    // By type name, as the schemas are named.
+    let paged: std::collections::BTreeMap<String, &str> = api
         .endpoints
         .iter()
         .filter_map(|e| match &e.response {
-            Response::Page(t) => Some(t.as_str()),
+            Response::Page(t) => Some((type_name(t), t.as_str())),
             _ => None,
         })
         .collect();
@@ -200,22 +204,22 @@ fn openapi(api: &Api) -> Value {
         .iter()
         .filter(|o| o.kind != crate::model::ObjectKind::Request)
     {
-        schemas.insert(o.rust_name.clone(), object(o, &[]));
+        schemas.insert(object_type_name(&o.name), object(o, &[]));
     }
     let p = &s.pagination;
-    for t in paged {
+    for (t, key) in paged {
         let mut page = object_schema(
             &p.response.iter().collect::<Vec<_>>(),
-            &format!("{t}Page"),
+            &page_schema_name(key),
             format!("A page of {t} (page convention, {}).", p.source.as_str()),
             p.source,
         );
         page["properties"][p.list_field.as_str()] =
-            json!({ "type": "array", "items": schema_ref(t) });
+            json!({ "type": "array", "items": schema_ref(&t) });
         if let Some(req) = page["required"].as_array_mut() {
             req.push(p.list_field.clone().into());
         }
-        schemas.insert(format!("{t}Page"), page);
+        schemas.insert(page_schema_name(key), page);
     }
 
     // Auth and envelopes.
@@ -251,16 +255,19 @@ fn openapi(api: &Api) -> Value {
             continue;
         };
         let mut req_schema = object(req, &s.auth);
-        req_schema["description"] =
-            format!("Request of {} (auth fields included).", e.method_name).into();
-        schemas.insert(req.rust_name.clone(), req_schema);
+        req_schema["description"] = format!(
+            "Request of {} (auth fields included).",
+            method_name(&e.spec_name)
+        )
+        .into();
+        schemas.insert(object_type_name(&req.name), req_schema);
         let resp_name = response_name(e);
         schemas.insert(
             resp_name.clone(),
             json!({
                 "type": "object",
                 "title": resp_name,
-                "description": format!("Envelope of a successful {} (`{}` = {}).", e.method_name, env.code, env.success),
+                "description": format!("Envelope of a successful {} (`{}` = {}).", method_name(&e.spec_name), env.code, env.success),
                 "properties": {
                     env.code.as_str(): { "type": "integer", "format": "int64", "enum": [env.success] },
                     env.message.as_str(): { "type": "string" },
@@ -274,13 +281,13 @@ fn openapi(api: &Api) -> Value {
             description.push_str(&format!("\n\n{}", run_in("Recovery: ", r)));
         }
         let mut op = json!({
-            "operationId": unraw(&e.method_name),
+            "operationId": unraw(&method_name(&e.spec_name)),
             "summary": format!("{} — {}", e.zh, e.en),
             "description": description.trim(),
             "tags": [e.group_key],
             "requestBody": {
                 "required": true,
-                "content": { "application/json": { "schema": schema_ref(&req.rust_name) } }
+                "content": { "application/json": { "schema": schema_ref(&object_type_name(&req.name)) } }
             },
             "responses": {
                 "200": {
@@ -317,7 +324,7 @@ fn openapi(api: &Api) -> Value {
     let errors: Vec<Value> = api
         .errors
         .iter()
-        .map(|e| json!({ "code": e.code, "name": e.variant, "zh": e.zh, "en": e.en, "action": e.action, "x-source": e.source.as_str() }))
+        .map(|e| json!({ "code": e.code, "name": type_name(&e.name), "zh": e.zh, "en": e.en, "action": e.action, "x-source": e.source.as_str() }))
         .collect();
     let server = format!(
         "{}{}",
@@ -357,7 +364,7 @@ fn openapi(api: &Api) -> Value {
                                 "type": "object",
                                 "properties": {
                                     w.tag_field.as_str(): { "type": "string", "enum": [ev.tag] },
-                                    w.data_field.as_str(): schema_ref(&k.payload),
+                                    w.data_field.as_str(): schema_ref(&type_name(&k.payload)),
                                 },
                                 "required": [w.tag_field],
                             } } } },
@@ -365,7 +372,7 @@ fn openapi(api: &Api) -> Value {
                                 "description": "Acknowledgement",
                                 "content": { "application/json": { "example": serde_json::from_str::<Value>(&w.ack_body).unwrap_or(Value::Null) } }
                             } },
-                            "x-refetch": k.refetch.as_ref().map(|r| r.endpoint_method.clone()),
+                            "x-refetch": k.refetch.as_ref().map(|r| method_name(&r.endpoint)),
                         }
                     }),
                 );

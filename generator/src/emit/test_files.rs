@@ -8,8 +8,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::emit::rust::module_doc;
-use crate::model::{Api, Endpoint, Type};
-use crate::naming::{ident, method_in, reserved, type_ident, unraw, webhook_test_fn};
+use crate::model::{Api, Endpoint, ObjectName, Type};
+use crate::naming::{
+    group_accessor, ident, method_ident, method_in, method_name, object_ident, reserved,
+    type_ident, unraw, webhook_test_fn,
+};
 
 /// A raw string literal token (`r##"..."##`), so JSON reads as JSON.
 fn raw_str(s: &str) -> Result<TokenStream, String> {
@@ -70,11 +73,11 @@ pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
             continue;
         };
         let mut body: serde_json::Value = serde_json::from_str(req_text)
-            .map_err(|err| format!("{}: example request: {err}", e.method_name))?;
+            .map_err(|err| format!("{}: example request: {err}", method_name(&e.spec_name)))?;
         let Some(map) = body.as_object_mut() else {
             return Err(format!(
                 "{}: example request is not an object",
-                e.method_name
+                method_name(&e.spec_name)
             ));
         };
         for (f, v) in auth.iter().zip(&values) {
@@ -89,7 +92,7 @@ pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
         let request = raw_str(&serde_json::to_string(&fields).map_err(|e| e.to_string())?)?;
         let response = raw_str(resp_text.trim_end())?;
         let resp_value: serde_json::Value = serde_json::from_str(resp_text)
-            .map_err(|err| format!("{}: example response: {err}", e.method_name))?;
+            .map_err(|err| format!("{}: example response: {err}", method_name(&e.spec_name)))?;
         let data_value = resp_value
             .get(&api.service.envelope.data)
             .cloned()
@@ -166,21 +169,21 @@ fn endpoint_test(
 ) -> TokenStream {
     // Named after the endpoint (`r#type`, `self_`); `client_` for an endpoint named
     // like one of the file's helpers.
-    let name = ident(&method_in(&e.method_name, reserved::TEST_FNS));
-    let method = ident(&e.method_name);
+    let name = ident(&method_in(&method_name(&e.spec_name), reserved::TEST_FNS));
+    let method = method_ident(&e.spec_name);
     let group = api
         .groups
         .iter()
         .find(|g| g.spec_key == e.group_key)
-        .map(|g| ident(&g.accessor_method));
-    let req = type_ident(&e.request_type);
+        .map(|g| ident(&group_accessor(&g.spec_key)));
+    let req = object_ident(&ObjectName::Request(e.spec_name.clone()));
     let krate = format_ident!("{}", api.service.package.crate_ident());
     let url = e
         .full_path
         .replace("{version}", &api.service.default_version);
     let doc = format!(
         " `{}` with its example \"{example}\".",
-        unraw(&e.method_name)
+        unraw(&method_name(&e.spec_name))
     );
     let call = quote!(client(&server).#group().#method(&request).await.expect("call succeeds"));
     let data_const = match e.response {
@@ -243,7 +246,7 @@ pub(super) fn webhook_examples_test(api: &Api) -> Result<Option<String>, String>
                 }
             };
             let name = ident(&webhook_test_fn(&k.spec_key, i + 1));
-            let variant = type_ident(&event.variant);
+            let variant = type_ident(&event.name);
             let body = raw_str(body.trim_end())?;
             let data = raw_str(&serde_json::to_string_pretty(&data).map_err(|e| e.to_string())?)?;
             let doc = format!(" Webhook example \"{}\" ({}).", ex.name, k.spec_key);

@@ -8,8 +8,8 @@ use super::{Named, Resolver};
 use crate::diag::did_you_mean;
 use crate::model;
 use crate::naming::{
-    is_ident, method_in, reserved, screaming_name, snake_escaped, stream_method, type_name, unraw,
-    upper_camel,
+    field_name, is_ident, method_in, method_name, object_type_name, reserved, screaming_name,
+    stream_method, unraw,
 };
 use crate::raw::{self, Spanned};
 
@@ -29,7 +29,7 @@ impl Resolver<'_> {
         for (i, e) in eps.iter().enumerate() {
             let v = e.item;
             let file = e.file;
-            let name = method_in(&snake_escaped(&e.key.value), reserved::GROUP_METHODS);
+            let name = method_name(&e.key.value);
             if !is_ident(unraw(&name)) {
                 self.report
                     .err(
@@ -122,10 +122,8 @@ impl Resolver<'_> {
                 paths.insert(v.path.value.clone(), format!("`{}`", e.key.value));
             }
 
-            let request_type = type_name(&format!(
-                "{}Request",
-                upper_camel(unraw(&snake_escaped(&e.key.value)))
-            ));
+            let request_name = model::ObjectName::Request(e.key.value.clone());
+            let request_type = object_type_name(&request_name);
             if !self.claim_type(&request_type, &request_type, file, &e.key.loc)
                 && let Some(d) = self.report.last_mut()
             {
@@ -162,7 +160,7 @@ impl Resolver<'_> {
                     Some("write the response as `{ page: T }`, or drop `pagination`".into());
             }
 
-            let mut fields = self.fields(file, &v.request, v.source, &request_type);
+            let mut fields = self.fields(file, &v.request, v.source, &request_name);
             let optional: Vec<&model::Field> = fields.iter().filter(|f| f.is_option()).collect();
             self.check_setters(
                 file,
@@ -174,7 +172,10 @@ impl Resolver<'_> {
             );
             if paginated && let Some(s) = service {
                 for pf in &s.pagination.request {
-                    if fields.iter().any(|f| f.rust_name == pf.rust_name) {
+                    if fields
+                        .iter()
+                        .any(|f| field_name(&f.wire_name) == field_name(&pf.wire_name))
+                    {
                         continue;
                     }
                     fields.push(pf.clone());
@@ -258,7 +259,7 @@ impl Resolver<'_> {
                 None => v.path.value.clone(),
             };
             objects.push(model::Object {
-                rust_name: request_type.clone(),
+                name: request_name,
                 kind: model::ObjectKind::Request,
                 zh: format!("{} 请求参数", v.zh),
                 en: format!("Request of `{name}` ({}).", v.en),
@@ -271,7 +272,6 @@ impl Resolver<'_> {
                 i,
                 model::Endpoint {
                     spec_name: e.key.value.clone(),
-                    method_name: name,
                     group_key: v.group.value.clone(),
                     zh: v.zh.clone(),
                     en: v.en.clone(),
@@ -279,7 +279,6 @@ impl Resolver<'_> {
                     path: v.path.value.clone(),
                     full_path,
                     source: v.source,
-                    request_type,
                     response,
                     paginated,
                     retry,
@@ -310,7 +309,7 @@ impl Resolver<'_> {
     ) {
         let mut seen: HashMap<String, String> = HashMap::new();
         for f in fields {
-            let method = method_in(&f.rust_name, reserved);
+            let method = method_in(&field_name(&f.wire_name), reserved);
             let Some(key) = keys.keys().find(|k| k.value == f.wire_name) else {
                 continue;
             };

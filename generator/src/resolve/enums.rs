@@ -107,7 +107,6 @@ impl Resolver<'_> {
             values.push(model::EnumValue {
                 code,
                 spec_name: val.name.value.clone(),
-                variant,
                 zh: val.zh.clone(),
                 en: val.en.clone(),
             });
@@ -120,7 +119,7 @@ impl Resolver<'_> {
             );
         }
         Some(model::Enum {
-            rust_name: type_name(&e.key.value),
+            name: e.key.value.clone(),
             zh: v.zh.clone(),
             en: v.en.clone(),
             description: v.description.clone(),

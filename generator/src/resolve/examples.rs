@@ -199,10 +199,17 @@ impl Checker<'_> {
                     out.push((path, "this endpoint's data is empty (null or {})".into()));
                 }
             }
-            model::Response::Object(t) => self.value(data, &Type::Object(t.clone()), &path, out),
+            model::Response::Object(t) => self.value(
+                data,
+                &Type::Object(model::ObjectName::Declared(t.clone())),
+                &path,
+                out,
+            ),
             model::Response::Array(t) => self.value(
                 data,
-                &Type::Array(Box::new(Type::Object(t.clone()))),
+                &Type::Array(Box::new(Type::Object(model::ObjectName::Declared(
+                    t.clone(),
+                )))),
                 &path,
                 out,
             ),
@@ -216,7 +223,9 @@ impl Checker<'_> {
                 let lp = format!("{path}.{}", p.list_field);
                 self.value(
                     list,
-                    &Type::Array(Box::new(Type::Object(t.clone()))),
+                    &Type::Array(Box::new(Type::Object(model::ObjectName::Declared(
+                        t.clone(),
+                    )))),
                     &lp,
                     out,
                 );
@@ -258,7 +267,7 @@ impl Checker<'_> {
             )),
             None => out.push((format!("$.{}", hooks.tag_field), "missing event tag".into())),
         }
-        let ty = Type::Object(kind.payload.clone());
+        let ty = Type::Object(model::ObjectName::Declared(kind.payload.clone()));
         match map.get(&hooks.data_field) {
             Some(data) => self.value(data, &ty, &format!("$.{}", hooks.data_field), out),
             None => {
@@ -267,7 +276,7 @@ impl Checker<'_> {
                     .filter(|(k, _)| **k != hooks.tag_field)
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect();
-                if let Some(o) = self.api.object(&kind.payload) {
+                if let Some(o) = self.api.declared_object(&kind.payload) {
                     self.object_fields(&serde_json::Value::Object(flat), &o.fields, &[], "$", out);
                 }
             }
@@ -400,7 +409,10 @@ impl Checker<'_> {
                     }),
                     Some(c) if e.closed && !e.values.iter().any(|x| x.code == c) => out.push((
                         path.into(),
-                        format!("{c} is not a code of the closed enum `{name}`"),
+                        format!(
+                            "{c} is not a code of the closed enum `{}`",
+                            crate::naming::type_name(name)
+                        ),
                     )),
                     Some(_) => {}
                 }

@@ -222,10 +222,10 @@ impl<'s> Resolver<'s> {
 /// `B.a: A`. The emitter puts such a field in a `Box`, so the struct has a
 /// finite size.
 fn box_cycles(objects: &mut [model::Object]) {
-    let index: HashMap<&str, usize> = objects
+    let index: HashMap<&model::ObjectName, usize> = objects
         .iter()
         .enumerate()
-        .map(|(i, o)| (o.rust_name.as_str(), i))
+        .map(|(i, o)| (&o.name, i))
         .collect();
     // Direct edges: object -> objects it holds by value.
     let edges: Vec<Vec<usize>> = objects
@@ -234,7 +234,7 @@ fn box_cycles(objects: &mut [model::Object]) {
             o.fields
                 .iter()
                 .filter_map(|f| match &f.ty {
-                    model::Type::Object(n) => index.get(n.as_str()).copied(),
+                    model::Type::Object(n) => index.get(n).copied(),
                     _ => None,
                 })
                 .collect()
@@ -257,7 +257,7 @@ fn box_cycles(objects: &mut [model::Object]) {
     for (i, o) in objects.iter().enumerate() {
         for (j, f) in o.fields.iter().enumerate() {
             if let model::Type::Object(n) = &f.ty
-                && let Some(&t) = index.get(n.as_str())
+                && let Some(&t) = index.get(n)
                 && reaches(t, i)
             {
                 boxed.push((i, j));

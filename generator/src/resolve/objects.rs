@@ -9,8 +9,8 @@ use indexmap::IndexMap;
 use super::merge::In;
 use super::{Named, Resolver};
 use crate::diag::{FileId, did_you_mean};
-use crate::model::{self, Type};
-use crate::naming::{is_ident, snake_escaped, type_name, unraw, upper_camel};
+use crate::model::{self, ObjectName, Type};
+use crate::naming::{field_name, is_ident, object_type_name, unraw};
 use crate::raw::{self, Key, Location, Spanned};
 
 /// The primitive type names of the spec, for did-you-mean hints.
@@ -20,10 +20,10 @@ const PRIMITIVES: [&str; 8] = [
 
 impl Resolver<'_> {
     pub(super) fn object(&mut self, o: &In<'_, raw::Object>) -> model::Object {
-        let name = type_name(&o.key.value);
+        let name = ObjectName::Declared(o.key.value.clone());
         let fields = self.fields(o.file, &o.item.fields, o.item.source, &name);
         model::Object {
-            rust_name: name,
+            name,
             kind: model::ObjectKind::Shared,
             zh: o.item.zh.clone(),
             en: o.item.en.clone(),
@@ -33,19 +33,19 @@ impl Resolver<'_> {
         }
     }
 
-    /// Resolve a field list. `owner` is the Rust name of the struct they
-    /// belong to (used to name hoisted inline objects).
+    /// Resolve a field list. `owner` is the struct they belong to (what
+    /// hoisted inline objects are named after).
     pub(super) fn fields(
         &mut self,
         file: FileId,
         fields: &IndexMap<Key, raw::Field>,
         source: raw::Source,
-        owner: &str,
+        owner: &ObjectName,
     ) -> Vec<model::Field> {
         let mut out = Vec::new();
         let mut rust_names: HashMap<String, (String, Location)> = HashMap::new();
         for (key, f) in fields {
-            let rust_name = snake_escaped(&key.value);
+            let rust_name = field_name(&key.value);
             if !is_ident(unraw(&rust_name)) {
                 self.report
                     .err(
@@ -87,7 +87,6 @@ impl Resolver<'_> {
             }
             out.push(model::Field {
                 wire_name: key.value.clone(),
-                rust_name,
                 ty,
                 required: f.required,
                 nullable: f.nullable,
@@ -108,7 +107,7 @@ impl Resolver<'_> {
         file: FileId,
         key: &Key,
         f: &raw::Field,
-        owner: &str,
+        owner: &ObjectName,
         source: raw::Source,
     ) -> Option<Type> {
         let text = f.ty.value.trim();
@@ -129,13 +128,14 @@ impl Resolver<'_> {
                     .hint = Some("add `fields:` under it, or name a type from `objects`".into());
                 return None;
             };
-            let name = format!("{owner}{}", upper_camel(&key.value));
-            if !self.claim_type(&name, &name, file, &key.loc) {
+            let name = ObjectName::Inline(Box::new(owner.clone()), key.value.clone());
+            let rust = object_type_name(&name);
+            if !self.claim_type(&rust, &rust, file, &key.loc) {
                 return None;
             }
             let fields = self.fields(file, fields, source, &name);
             self.hoisted.push(model::Object {
-                rust_name: name.clone(),
+                name: name.clone(),
                 kind: model::ObjectKind::Inline,
                 zh: f.zh.clone(),
                 en: f.en.clone().unwrap_or_else(|| key.value.clone()),
@@ -167,8 +167,8 @@ impl Resolver<'_> {
             "datetime" => Type::DateTime,
             "date" => Type::Date,
             other => match self.types.get(other) {
-                Some(Named::Enum) => Type::Enum(type_name(other)),
-                Some(Named::Object) => Type::Object(type_name(other)),
+                Some(Named::Enum) => Type::Enum(other.to_string()),
+                Some(Named::Object) => Type::Object(ObjectName::Declared(other.to_string())),
                 None => {
                     self.type_errors = true;
                     let mut candidates: Vec<&str> = PRIMITIVES.to_vec();
@@ -198,7 +198,7 @@ impl Resolver<'_> {
             self.type_errors = true;
         }
         match self.types.get(t.value.as_str()) {
-            Some(k) if *k == want => Some(type_name(&t.value)),
+            Some(k) if *k == want => Some(t.value.clone()),
             Some(_) => {
                 self.report
                     .err(

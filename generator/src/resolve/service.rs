@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use super::Resolver;
 use super::merge::{In, Merged};
 use crate::diag::{FileId, did_you_mean};
-use crate::model::{self, Type};
-use crate::naming::{is_ident, method_in, reserved, snake_escaped, type_name, unraw};
+use crate::model::{self, ObjectName, Type};
+use crate::naming::{group_accessor, group_struct, is_ident, reserved, type_name, unraw};
 use crate::raw::{self, Spanned};
 
 impl Resolver<'_> {
@@ -43,7 +43,7 @@ impl Resolver<'_> {
                     .into(),
             );
         }
-        let auth = self.fields(file, &v.auth, v.source, "Auth");
+        let auth = self.fields(file, &v.auth, v.source, &ObjectName::Auth);
         let accessors: Vec<&model::Field> = auth.iter().filter(|f| !f.sensitive).collect();
         self.check_setters(
             file,
@@ -53,7 +53,12 @@ impl Resolver<'_> {
             "auth field",
             "Credentials",
         );
-        let request = self.fields(file, &v.pagination.request, v.pagination.source, "Page");
+        let request = self.fields(
+            file,
+            &v.pagination.request,
+            v.pagination.source,
+            &ObjectName::Page,
+        );
         if !v
             .pagination
             .request
@@ -90,7 +95,12 @@ impl Resolver<'_> {
                 )
                 .hint = Some("write it `{ type: int, required: false, ... }`".into());
         }
-        let response = self.fields(file, &v.pagination.response, v.pagination.source, "Page");
+        let response = self.fields(
+            file,
+            &v.pagination.response,
+            v.pagination.source,
+            &ObjectName::Page,
+        );
         match response
             .iter()
             .find(|f| f.wire_name == v.pagination.total_field)
@@ -273,10 +283,10 @@ impl Resolver<'_> {
                 continue;
             }
             seen_codes.insert(v.code, here.clone());
-            seen_names.insert(variant.clone(), here);
+            seen_names.insert(variant, here);
             out.push(model::ErrorCode {
                 code: v.code,
-                variant,
+                name: v.name.value.clone(),
                 zh: v.zh.clone(),
                 en: v.en.clone(),
                 action: v.action.clone(),
@@ -290,8 +300,8 @@ impl Resolver<'_> {
         let mut out: Vec<(u32, usize, model::Group)> = Vec::new();
         let mut taken: HashMap<String, String> = HashMap::new();
         for (i, g) in groups.iter().enumerate() {
-            let method = method_in(&snake_escaped(&g.key.value), reserved::CLIENT_METHODS);
-            let api_struct = format!("{}Api", type_name(&g.key.value));
+            let method = group_accessor(&g.key.value);
+            let api_struct = group_struct(&g.key.value);
             if !is_ident(unraw(&method)) || !is_ident(&api_struct) {
                 self.report
                     .err(g.file, &g.key.loc, format!("`{}` is not usable as a group name", g.key.value))
@@ -321,16 +331,13 @@ impl Resolver<'_> {
                 continue;
             }
             let here = self.report.place(g.file, &g.key.loc);
-            taken.insert(method.clone(), here.clone());
-            taken.insert(api_struct.clone(), here);
-            let accessor = method;
+            taken.insert(method, here.clone());
+            taken.insert(api_struct, here);
             out.push((
                 g.item.order.unwrap_or(u32::MAX),
                 i,
                 model::Group {
                     spec_key: g.key.value.clone(),
-                    accessor_method: accessor,
-                    api_struct,
                     zh: g.item.zh.clone(),
                     en: g.item.en.clone(),
                 },

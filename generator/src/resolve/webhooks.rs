@@ -7,7 +7,7 @@ use super::endpoints::lower_examples;
 use super::{Named, Resolver};
 use crate::diag::{FileId, did_you_mean};
 use crate::model;
-use crate::naming::{is_ident, reserved, type_name, webhook_test_fn};
+use crate::naming::{is_ident, object_type_name, reserved, type_name, webhook_test_fn};
 use crate::raw::{self, Spanned};
 
 impl Resolver<'_> {
@@ -67,7 +67,7 @@ impl Resolver<'_> {
                 continue;
             }
             let here = self.report.place(file, &key.loc);
-            kind_names.insert(kind_variant.clone(), here.clone());
+            kind_names.insert(kind_variant, here.clone());
             kind_names.insert(test_fn, here);
             let payload = self.response_type(file, &k.payload, Named::Object);
             let mut events = Vec::new();
@@ -113,13 +113,10 @@ impl Resolver<'_> {
                         .hint = Some(format!("the other is at {first}; rename one"));
                     continue;
                 }
-                variants.insert(
-                    variant.clone(),
-                    self.report.place(file, &ev.name.referenced),
-                );
+                variants.insert(variant, self.report.place(file, &ev.name.referenced));
                 events.push(model::WebhookEvent {
                     tag: ev.tag.value.clone(),
-                    variant,
+                    name: ev.name.value.clone(),
                     zh: ev.zh.clone(),
                     en: ev.en.clone(),
                     source: ev.source.unwrap_or(k.source),
@@ -135,8 +132,12 @@ impl Resolver<'_> {
                         .hint = hint;
                     return None;
                 };
-                let req = objects.iter().find(|o| o.rust_name == ep.request_type)?;
-                let pay = payload.as_ref().and_then(|p| objects.iter().find(|o| &o.rust_name == p))?;
+                let request = model::ObjectName::Request(ep.spec_name.clone());
+                let req = objects.iter().find(|o| o.name == request)?;
+                let pay = payload.as_ref().and_then(|p| {
+                    let p = model::ObjectName::Declared(p.clone());
+                    objects.iter().find(|o| o.name == p)
+                })?;
                 if !matches!(ep.response, model::Response::Object(_)) {
                     self.report
                         .err(file, &r_loc, format!("`{}` does not return one object, so it cannot re-fetch", ep.spec_name))
@@ -155,7 +156,7 @@ impl Resolver<'_> {
                     };
                     let Some(pfield) = pay.fields.iter().find(|f| &f.wire_name == pf) else {
                         self.report
-                            .err(file, &rk.loc, format!("`{pf}` is not a field of the payload `{}`", pay.rust_name))
+                            .err(file, &rk.loc, format!("`{pf}` is not a field of the payload `{}`", object_type_name(&pay.name)))
                             .hint = did_you_mean(pf, pay.fields.iter().map(|f| f.wire_name.as_str()));
                         continue;
                     };
@@ -183,14 +184,13 @@ impl Resolver<'_> {
                     }
                 }
                 Some(model::Refetch {
-                    endpoint_method: ep.method_name.clone(),
+                    endpoint: ep.spec_name.clone(),
                     fields: pairs,
                 })
             });
             let Some(payload) = payload else { continue };
             kinds.push(model::WebhookKind {
                 spec_key: key.value.clone(),
-                variant: kind_variant,
                 zh: k.zh.clone(),
                 en: k.en.clone(),
                 source: k.source,

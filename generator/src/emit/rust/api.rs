@@ -6,8 +6,11 @@ use quote::{format_ident, quote};
 
 use super::{doc, module_doc};
 use crate::emit::prose::{inline, md, run_in, source_word, zh_en};
-use crate::model::{Api, Endpoint, Response, Retry};
-use crate::naming::{ident, screaming, stream_method, type_ident, unraw};
+use crate::model::{Api, Endpoint, ObjectName, Response, Retry};
+use crate::naming::{
+    group_accessor, group_struct, ident, method_ident, method_name, object_ident, screaming,
+    stream_method, type_ident, unraw,
+};
 
 pub(crate) fn api_module(api: &Api) -> TokenStream {
     let mut accessors = Vec::new();
@@ -22,16 +25,16 @@ pub(crate) fn api_module(api: &Api) -> TokenStream {
         if eps.is_empty() {
             continue;
         }
-        let acc = ident(&g.accessor_method);
-        let ty = type_ident(&g.api_struct);
+        let acc = ident(&group_accessor(&g.spec_key));
+        let ty = ident(&group_struct(&g.spec_key));
         let title = zh_en(&g.zh, Some(&g.en));
         let list: Vec<String> = eps
             .iter()
             .map(|e| {
                 format!(
                     "- [`{0}`]({1}::{0}): {2}",
-                    unraw(&e.method_name),
-                    g.api_struct,
+                    unraw(&method_name(&e.spec_name)),
+                    group_struct(&g.spec_key),
                     zh_en(&e.zh, Some(&e.en))
                 )
             })
@@ -40,7 +43,7 @@ pub(crate) fn api_module(api: &Api) -> TokenStream {
         accessors.push(quote!(#acc_doc pub fn #acc(&self) -> #ty<'_> { #ty { client: self } }));
         let ty_doc = doc(&format!(
             "{title} endpoints, from [`Client::{}`].\n\n{}",
-            unraw(&g.accessor_method),
+            unraw(&group_accessor(&g.spec_key)),
             list.join("\n")
         ));
         let methods = eps.iter().map(|e| method(api, e));
@@ -51,8 +54,8 @@ pub(crate) fn api_module(api: &Api) -> TokenStream {
             impl #ty<'_> { #(#methods)* }
         });
         for e in eps {
-            let c = screaming(&e.method_name);
-            let name = unraw(&e.method_name);
+            let c = screaming(&method_name(&e.spec_name));
+            let name = unraw(&method_name(&e.spec_name)).to_string();
             let path = &e.full_path;
             let retry = match e.retry {
                 Retry::Safe => quote!(RetryClass::Safe),
@@ -144,9 +147,9 @@ fn retry_doc(api: &Api, e: &Endpoint) -> String {
 }
 
 fn method(api: &Api, e: &Endpoint) -> TokenStream {
-    let name = ident(&e.method_name);
-    let op = screaming(&e.method_name);
-    let req = type_ident(&e.request_type);
+    let name = method_ident(&e.spec_name);
+    let op = screaming(&method_name(&e.spec_name));
+    let req = object_ident(&ObjectName::Request(e.spec_name.clone()));
     let mut text = format!(
         "{}\n\n`POST {}` · source: {}\n",
         zh_en(&e.zh, Some(&e.en)),
@@ -215,11 +218,11 @@ fn method(api: &Api, e: &Endpoint) -> TokenStream {
         && let Response::Page(t) = &e.response
     {
         let t = type_ident(t);
-        let stream = ident(&stream_method(&e.method_name));
+        let stream = ident(&stream_method(&method_name(&e.spec_name)));
         let sd = doc(&format!(
             "Every row of [`{0}`](Self::{0}), fetching pages lazily from the request's page\n\
                  (default 1) until the total is reached. An error ends the stream after it is yielded.",
-            unraw(&e.method_name)
+            unraw(&method_name(&e.spec_name))
         ));
         out.extend(quote! {
                 #sd

@@ -7,7 +7,7 @@ use quote::{ToTokens as _, quote};
 use super::{doc, module_doc};
 use crate::emit::prose::{cell, code, inline, md, source_word, zh_en};
 use crate::model::{Api, Code, Enum, EnumRepr};
-use crate::naming::type_ident;
+use crate::naming::{type_ident, type_name};
 
 pub(crate) fn enums_module(api: &Api) -> TokenStream {
     let items = api.enums.iter().map(enum_item);
@@ -25,7 +25,7 @@ pub(crate) fn enums_module(api: &Api) -> TokenStream {
 }
 
 fn enum_item(e: &Enum) -> TokenStream {
-    let name = type_ident(&e.rust_name);
+    let name = type_ident(&e.name);
     let int = e.repr == EnumRepr::Int;
     let mut text = format!("{}\n", zh_en(&e.zh, Some(&e.en)));
     if let Some(d) = &e.description {
@@ -36,9 +36,9 @@ fn enum_item(e: &Enum) -> TokenStream {
         text.push_str(&format!(
             "| {} | [`{}`]({}::{}) | {} | {} |\n",
             code(&v.code.to_string()).replace('|', "\\|"),
-            v.variant,
-            e.rust_name,
-            v.variant,
+            type_name(&v.spec_name),
+            type_name(&e.name),
+            type_name(&v.spec_name),
             cell(&v.zh),
             cell(&v.en)
         ));
@@ -49,11 +49,11 @@ fn enum_item(e: &Enum) -> TokenStream {
     } else {
         text.push_str(&format!(
             " Open: an unlisted code is kept as [`{}::Unknown`].",
-            e.rust_name
+            type_name(&e.name)
         ));
     }
     let docs = doc(&text);
-    let variants: Vec<Ident> = e.values.iter().map(|v| type_ident(&v.variant)).collect();
+    let variants: Vec<Ident> = e.values.iter().map(|v| type_ident(&v.spec_name)).collect();
     let variant_docs = e.values.iter().map(|v| {
         doc(&format!(
             "{} — {} ({}).",

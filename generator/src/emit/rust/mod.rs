@@ -22,7 +22,7 @@ use quote::quote;
 
 use crate::emit::prose::{inline, md, zh_en};
 use crate::model::{Field, Source, Type};
-use crate::naming::{type_ident, unraw};
+use crate::naming::{field_name, object_ident, type_ident, unraw};
 
 /// `#[doc]` attributes, one per line, with the space rustdoc expects.
 pub(crate) fn doc(text: &str) -> TokenStream {
@@ -115,7 +115,7 @@ pub(crate) fn rust_type(t: &Type) -> TokenStream {
             quote!(enums::#n)
         }
         Type::Object(n) => {
-            let n = type_ident(n);
+            let n = object_ident(n);
             quote!(types::#n)
         }
         Type::Array(inner) => {
@@ -140,7 +140,8 @@ pub(crate) fn field_type(f: &Field) -> TokenStream {
 /// The `#[serde(...)]` attribute of a field.
 pub(crate) fn serde_attr(f: &Field) -> TokenStream {
     let mut parts: Vec<TokenStream> = Vec::new();
-    let rust = unraw(&f.rust_name);
+    let rust = field_name(&f.wire_name);
+    let rust = unraw(&rust);
     if rust != f.wire_name {
         let n = &f.wire_name;
         parts.push(quote!(rename = #n));

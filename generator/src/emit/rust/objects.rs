@@ -8,7 +8,10 @@ use super::format::imports;
 use super::{doc, field_doc, field_type, module_doc, rust_type, serde_attr};
 use crate::emit::prose::{md, source_word, zh_en};
 use crate::model::{Api, Endpoint, Field, Object, ObjectKind, Type};
-use crate::naming::{ident, method_in, reserved, snake_escaped, type_ident, unraw};
+use crate::naming::{
+    field_ident, field_name, group_struct, ident, method_name, object_ident, object_type_name,
+    setter_ident, snake_escaped, unraw,
+};
 
 /// `types` module: shared objects, inline objects and the page wrapper.
 pub(crate) fn types_module(api: &Api) -> TokenStream {
@@ -59,7 +62,7 @@ fn struct_fields(api: &Api, o: &Object) -> Vec<TokenStream> {
     o.fields
         .iter()
         .map(|f| {
-            let name = ident(&f.rust_name);
+            let name = field_ident(&f.wire_name);
             let ty = field_type(f);
             let attr = serde_attr(f);
             let d = doc(&field_doc(f, api.service.money_unit.as_deref()));
@@ -88,7 +91,7 @@ fn object_doc(o: &Object) -> String {
 }
 
 fn struct_item(api: &Api, o: &Object, deserialize: bool) -> TokenStream {
-    let name = type_ident(&o.rust_name);
+    let name = object_ident(&o.name);
     let docs = doc(&object_doc(o));
     let fields = struct_fields(api, o);
     let sensitive = o.has_sensitive();
@@ -109,11 +112,11 @@ fn struct_item(api: &Api, o: &Object, deserialize: bool) -> TokenStream {
 
 /// `Debug` that prints every field but redacts the sensitive ones.
 fn debug_impl(o: &Object) -> TokenStream {
-    let name = type_ident(&o.rust_name);
-    let label = &o.rust_name;
+    let name = object_ident(&o.name);
+    let label = object_type_name(&o.name);
     let fields = o.fields.iter().map(|f| {
-        let n = ident(&f.rust_name);
-        let wire = unraw(&f.rust_name);
+        let n = field_ident(&f.wire_name);
+        let wire = unraw(&field_name(&f.wire_name)).to_string();
         let value = match (
             f.sensitive,
             f.redact_last4 && f.ty == Type::String,
@@ -140,17 +143,17 @@ fn debug_impl(o: &Object) -> TokenStream {
 const MAX_NEW_ARGS: usize = 5;
 
 fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
-    let name = type_ident(&o.rust_name);
+    let name = object_ident(&o.name);
     let group = api.groups.iter().find(|g| g.spec_key == e.group_key);
     let method_link = match group {
         Some(g) => format!(
             "[`{}::{}`](crate::api::{}::{})",
-            g.api_struct,
-            e.method_name,
-            g.api_struct,
-            unraw(&e.method_name)
+            group_struct(&g.spec_key),
+            method_name(&e.spec_name),
+            group_struct(&g.spec_key),
+            unraw(&method_name(&e.spec_name))
         ),
-        None => format!("`{}`", e.method_name),
+        None => format!("`{}`", method_name(&e.spec_name)),
     };
     let required: Vec<&Field> = o.fields.iter().filter(|f| !f.is_option()).collect();
     let optional: Vec<&Field> = o.fields.iter().filter(|f| f.is_option()).collect();
@@ -182,7 +185,7 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
 
     let new_fn = if with_new {
         let params = required.iter().map(|f| {
-            let n = ident(&f.rust_name);
+            let n = field_ident(&f.wire_name);
             match &f.ty {
                 Type::String => quote!(#n: impl Into<::std::string::String>),
                 t => {
@@ -192,7 +195,7 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
             }
         });
         let inits = o.fields.iter().map(|f| {
-            let n = ident(&f.rust_name);
+            let n = field_ident(&f.wire_name);
             if f.is_option() {
                 quote!(#n: None)
             } else if f.ty == Type::String {
@@ -203,7 +206,7 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
         });
         let args: Vec<String> = required
             .iter()
-            .map(|f| format!("`{}`", unraw(&f.rust_name)))
+            .map(|f| format!("`{}`", unraw(&field_name(&f.wire_name))))
             .collect();
         let d = if args.is_empty() {
             "Creates the request; every field is optional.".to_string()
@@ -222,9 +225,9 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
         quote!()
     };
     let setters = optional.iter().map(|f| {
-        let n = ident(&f.rust_name);
+        let n = field_ident(&f.wire_name);
         // A field named like the constructor (or an operator) is set with `new_`.
-        let setter = ident(&method_in(&f.rust_name, reserved::SETTERS));
+        let setter = setter_ident(&f.wire_name);
         let d = doc(&format!("Sets `{}`: {}.", f.wire_name, zh_en(&f.zh, f.en.as_deref())));
         let must_use = quote!(#[must_use]);
         match &f.ty {
@@ -249,7 +252,7 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
             .find(|f| f.wire_name == pagination.page_field)
             .map_or_else(
                 || ident(&snake_escaped(&pagination.page_field)),
-                |f| ident(&f.rust_name),
+                |f| field_ident(&f.wire_name),
             );
         quote! {
             impl ::apigen_runtime::PageRequest for #name {
@@ -276,7 +279,7 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
 fn page_item(api: &Api) -> TokenStream {
     let p = &api.service.pagination;
     let fields = p.response.iter().map(|f| {
-        let name = ident(&f.rust_name);
+        let name = field_ident(&f.wire_name);
         let ty = field_type(f);
         let attr = serde_attr(f);
         let d = doc(&field_doc(f, api.service.money_unit.as_deref()));
@@ -292,7 +295,7 @@ fn page_item(api: &Api) -> TokenStream {
     let total_field = p.response.iter().find(|f| f.wire_name == p.total_field);
     let total = match total_field {
         Some(f) => {
-            let n = ident(&f.rust_name);
+            let n = field_ident(&f.wire_name);
             match (&f.ty, f.is_option()) {
                 (Type::Long, false) => quote!(self.#n),
                 (Type::Int, false) => quote!(i64::from(self.#n)),

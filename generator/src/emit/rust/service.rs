@@ -7,7 +7,7 @@ use quote::quote;
 use super::{doc, module_doc, rust_type};
 use crate::emit::prose::{cell, inline, run_in, source_word, zh_en};
 use crate::model::{Api, Type};
-use crate::naming::{ident, method_in, reserved, type_ident, unraw};
+use crate::naming::{accessor_ident, field_ident, field_name, type_ident, type_name, unraw};
 
 pub(crate) fn service_module(api: &Api) -> TokenStream {
     let s = &api.service;
@@ -36,7 +36,7 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
     // Credentials: one struct field per auth field; sensitive strings are secrets.
     let auth = &s.auth;
     let cred_fields = auth.iter().map(|f| {
-        let n = ident(&f.rust_name);
+        let n = field_ident(&f.wire_name);
         let t = if f.sensitive {
             quote!(SecretString)
         } else {
@@ -45,7 +45,7 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
         quote!(#n: #t,)
     });
     let params = auth.iter().map(|f| {
-        let n = ident(&f.rust_name);
+        let n = field_ident(&f.wire_name);
         if f.sensitive || f.ty == Type::String {
             quote!(#n: impl Into<String>)
         } else {
@@ -54,7 +54,7 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
         }
     });
     let inits = auth.iter().map(|f| {
-        let n = ident(&f.rust_name);
+        let n = field_ident(&f.wire_name);
         if f.sensitive {
             quote!(#n: SecretString::from(#n.into()))
         } else if f.ty == Type::String {
@@ -64,8 +64,8 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
         }
     });
     let debug_fields = auth.iter().map(|f| {
-        let n = ident(&f.rust_name);
-        let wire = unraw(&f.rust_name);
+        let n = field_ident(&f.wire_name);
+        let wire = unraw(&field_name(&f.wire_name)).to_string();
         if f.sensitive {
             quote!(.field(#wire, &::apigen_runtime::redact::Redacted))
         } else {
@@ -73,7 +73,7 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
         }
     });
     let entries = auth.iter().map(|f| {
-        let n = ident(&f.rust_name);
+        let n = field_ident(&f.wire_name);
         let wire = &f.wire_name;
         if f.sensitive {
             quote!(map.serialize_entry(#wire, self.#n.expose_secret())?;)
@@ -82,9 +82,9 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
         }
     });
     let accessors = auth.iter().filter(|f| !f.sensitive).map(|f| {
-        let n = ident(&f.rust_name);
+        let n = field_ident(&f.wire_name);
         // A field named like the constructor (or a trait method) is read with `new_()`.
-        let getter = ident(&method_in(&f.rust_name, reserved::ACCESSORS));
+        let getter = accessor_ident(&f.wire_name);
         let t = rust_type(&f.ty);
         let d = doc(&format!(
             "The `{}` sent with every request ({}).",
@@ -110,7 +110,7 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
 
     // Error codes.
     let errs = &api.errors;
-    let variants: Vec<Ident> = errs.iter().map(|e| type_ident(&e.variant)).collect();
+    let variants: Vec<Ident> = errs.iter().map(|e| type_ident(&e.name)).collect();
     let codes: Vec<i64> = errs.iter().map(|e| e.code).collect();
     let zh: Vec<&str> = errs.iter().map(|e| e.zh.as_str()).collect();
     let en: Vec<&str> = errs.iter().map(|e| e.en.as_str()).collect();
@@ -128,8 +128,8 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
         table.push_str(&format!(
             "| {} | [`{}`](ErrorCode::{}) | {} | {} | {:?} |\n",
             e.code,
-            e.variant,
-            e.variant,
+            type_name(&e.name),
+            type_name(&e.name),
             cell(&e.zh),
             cell(&e.en),
             e.source

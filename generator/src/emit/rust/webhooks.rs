@@ -9,7 +9,10 @@ use quote::quote;
 use super::{doc, module_doc};
 use crate::emit::prose::{cell, code, inline};
 use crate::model::{Api, EnumRepr, Response, Type, Webhooks};
-use crate::naming::{ident, type_ident, unraw};
+use crate::naming::{
+    field_ident, field_name, group_accessor, group_struct, ident, method_ident, method_name,
+    object_ident, type_ident, type_name, unraw,
+};
 
 /// Is the Rust type of `ty` `Copy` (so it is copied, not cloned)?
 fn is_copy(api: &Api, ty: &Type) -> bool {
@@ -44,7 +47,7 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
         let mut pats = Vec::new();
         let mut ignored = Vec::new();
         for e in &k.events {
-            let v = type_ident(&e.variant);
+            let v = type_ident(&e.name);
             let tag = &e.tag;
             let d = doc(&format!(
                 "{} — {} ({}). Payload [`{}`](types::{}); kind `{}`.",
@@ -67,7 +70,7 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
         kind_arms.push(quote!(#(#ignored)|* => Some(#kind_key),));
         match &k.refetch {
             Some(r) => {
-                let Some(ep) = api.endpoint(&r.endpoint_method) else {
+                let Some(ep) = api.endpoint(&r.endpoint) else {
                     continue;
                 };
                 let Some(req) = api.request_object(ep) else {
@@ -79,18 +82,19 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
                 let Some(group) = api.groups.iter().find(|g| g.spec_key == ep.group_key) else {
                     continue;
                 };
-                let Some(pay) = api.object(&k.payload) else {
+                let Some(pay) = api.declared_object(&k.payload) else {
                     continue;
                 };
-                let req_ty = type_ident(&req.rust_name);
-                let method = ident(&ep.method_name);
-                let accessor = ident(&group.accessor_method);
+                let req_ty = object_ident(&req.name);
+                let method = method_ident(&ep.spec_name);
+                let accessor = ident(&group_accessor(&group.spec_key));
                 let inits = req.fields.iter().map(|f| {
-                    let n = ident(&f.rust_name);
+                    let n = field_ident(&f.wire_name);
                     match r.fields.iter().find(|(rk, _)| *rk == f.wire_name) {
                         Some((_, pf)) => {
                             let pfield = pay.fields.iter().find(|x| &x.wire_name == pf);
-                            let pn = ident(pfield.map_or(pf.as_str(), |x| x.rust_name.as_str()));
+                            let pn =
+                                ident(&pfield.map_or(pf.clone(), |x| field_name(&x.wire_name)));
                             let payload_optional = pfield.is_some_and(|x| x.is_option());
                             let boxed = pfield.is_some_and(|x| x.boxed);
                             let value = match (boxed, payload_optional) {
@@ -108,14 +112,14 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
                         None => quote!(#n: None),
                     }
                 });
-                let variant = type_ident(&k.variant);
+                let variant = type_ident(&k.spec_key);
                 let resp_ty = type_ident(resp);
                 let rd = doc(&format!(
                     "{} re-fetched with [`{}`](crate::api::{}::{}).",
                     inline(&k.en),
-                    unraw(&ep.method_name),
-                    group.api_struct,
-                    unraw(&ep.method_name)
+                    unraw(&method_name(&ep.spec_name)),
+                    group_struct(&group.spec_key),
+                    unraw(&method_name(&ep.spec_name))
                 ));
                 refetched.push(quote!(#rd #variant(types::#resp_ty),));
                 // Without mapped fields the payload is not read.
@@ -139,8 +143,8 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
             table.push_str(&format!(
                 "| {} | [`{}`](Event::{}) | `{}` | {} | {} | {:?} |\n",
                 code(&e.tag).replace('|', "\\|"),
-                e.variant,
-                e.variant,
+                type_name(&e.name),
+                type_name(&e.name),
                 k.spec_key,
                 cell(&e.zh),
                 cell(&e.en),
@@ -158,7 +162,7 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
     let payloads: Vec<_> = w
         .kinds
         .iter()
-        .filter_map(|k| api.object(&k.payload))
+        .filter_map(|k| api.declared_object(&k.payload))
         .collect();
     let redaction = if payloads.iter().any(|o| o.has_sensitive()) {
         let last4 = api
