@@ -4,6 +4,7 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{ToTokens as _, quote};
 
+use super::open_enum::{CodeKind, Flavour, OpenEnum, open_enum};
 use super::{doc, module_doc};
 use crate::emit::prose::{cell, code, inline, md, source_word, zh_en};
 use crate::model::{Api, Code, Enum, EnumRepr};
@@ -133,48 +134,20 @@ fn enum_item(e: &Enum) -> TokenStream {
         };
     }
 
-    // Open enums print their English label, or the code they did not recognise.
-    let open_display = quote! {
-        impl fmt::Display for #name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self.label_en() {
-                    Some(label) => f.write_str(label),
-                    None => write!(f, "unknown ({})", self.code()),
-                }
-            }
-        }
-    };
-    if int {
+    let kind = if int { CodeKind::Int } else { CodeKind::Str };
+    let open = open_enum(&OpenEnum {
+        name: &name,
+        docs,
+        kind,
+        flavour: Flavour::Spec,
+        variants: &variants,
+        variant_docs: variant_docs.collect(),
+        codes: &codes,
+        zh: &zh,
+        en: &en,
+    });
+    let serde_impls = if int {
         quote! {
-            #docs
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-            #[non_exhaustive]
-            pub enum #name {
-                #(#variant_docs #variants,)*
-                /// A code this version of the client does not know, kept as received.
-                Unknown(i64),
-            }
-            impl #name {
-                /// Every known value, in spec order.
-                pub const KNOWN: [Self; #n] = [#(Self::#variants),*];
-                /// The value for a wire code; an unlisted code is kept in `Unknown`.
-                pub const fn from_code(code: i64) -> Self {
-                    match code { #(#codes => Self::#variants,)* other => Self::Unknown(other) }
-                }
-                /// The wire code (an unknown code is returned unchanged).
-                pub const fn code(self) -> i64 {
-                    match self { #(Self::#variants => #codes,)* Self::Unknown(code) => code }
-                }
-                /// The Chinese (`zh`) label; `None` for an unknown code.
-                pub const fn label_zh(self) -> ::std::option::Option<&'static str> {
-                    match self { #(Self::#variants => Some(#zh),)* Self::Unknown(_) => None }
-                }
-                /// The English (`en`) label; `None` for an unknown code.
-                pub const fn label_en(self) -> ::std::option::Option<&'static str> {
-                    match self { #(Self::#variants => Some(#en),)* Self::Unknown(_) => None }
-                }
-            }
-            #open_display
             impl ::std::convert::From<i64> for #name {
                 fn from(code: i64) -> Self { Self::from_code(code) }
             }
@@ -191,35 +164,6 @@ fn enum_item(e: &Enum) -> TokenStream {
         }
     } else {
         quote! {
-            #docs
-            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-            #[non_exhaustive]
-            pub enum #name {
-                #(#variant_docs #variants,)*
-                /// A code this version of the client does not know, kept as received.
-                Unknown(::std::string::String),
-            }
-            impl #name {
-                /// Every known value, in spec order.
-                pub const KNOWN: [Self; #n] = [#(Self::#variants),*];
-                /// The value for a wire code; an unlisted code is kept in `Unknown`.
-                pub fn from_code(code: &str) -> Self {
-                    match code { #(#codes => Self::#variants,)* other => Self::Unknown(other.to_owned()) }
-                }
-                /// The wire code (an unknown code is returned unchanged).
-                pub fn code(&self) -> &str {
-                    match self { #(Self::#variants => #codes,)* Self::Unknown(code) => code }
-                }
-                /// The Chinese (`zh`) label; `None` for an unknown code.
-                pub fn label_zh(&self) -> ::std::option::Option<&'static str> {
-                    match self { #(Self::#variants => Some(#zh),)* Self::Unknown(_) => None }
-                }
-                /// The English (`en`) label; `None` for an unknown code.
-                pub fn label_en(&self) -> ::std::option::Option<&'static str> {
-                    match self { #(Self::#variants => Some(#en),)* Self::Unknown(_) => None }
-                }
-            }
-            #open_display
             impl ::serde::Serialize for #name {
                 fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                     serializer.serialize_str(self.code())
@@ -231,5 +175,6 @@ fn enum_item(e: &Enum) -> TokenStream {
                 }
             }
         }
-    }
+    };
+    quote!(#open #serde_impls)
 }

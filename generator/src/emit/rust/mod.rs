@@ -7,6 +7,7 @@ mod api;
 mod enums;
 mod format;
 mod objects;
+mod open_enum;
 mod service;
 mod webhooks;
 

@@ -2,8 +2,9 @@
 //! error codes.
 
 use proc_macro2::{Ident, Literal, TokenStream};
-use quote::quote;
+use quote::{ToTokens as _, format_ident, quote};
 
+use super::open_enum::{CodeKind, Flavour, OpenEnum, open_enum};
 use super::{doc, module_doc, rust_type};
 use crate::emit::prose::{cell, inline, run_in, source_word, zh_en};
 use crate::model::{Api, Type};
@@ -111,7 +112,10 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
     // Error codes.
     let errs = &api.errors;
     let variants: Vec<Ident> = errs.iter().map(|e| type_ident(&e.name)).collect();
-    let codes: Vec<i64> = errs.iter().map(|e| e.code).collect();
+    let codes: Vec<TokenStream> = errs
+        .iter()
+        .map(|e| Literal::i64_suffixed(e.code).into_token_stream())
+        .collect();
     let zh: Vec<&str> = errs.iter().map(|e| e.zh.as_str()).collect();
     let en: Vec<&str> = errs.iter().map(|e| e.en.as_str()).collect();
     let vdocs = errs.iter().map(|e| {
@@ -121,7 +125,6 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
         }
         doc(&t)
     });
-    let n_err = Literal::usize_unsuffixed(errs.len());
     let mut table =
         String::from("| code | variant | 中文 | English | source |\n|---|---|---|---|---|\n");
     for e in errs {
@@ -139,6 +142,17 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
         "A business error code from the envelope's `{code}` (any value but {success}).\n\n{table}\n\
          Open: a code this version does not list is kept as [`ErrorCode::Unknown`]."
     ));
+    let error_code = open_enum(&OpenEnum {
+        name: &format_ident!("ErrorCode"),
+        docs: err_doc,
+        kind: CodeKind::Int,
+        flavour: Flavour::ErrorCode,
+        variants: &variants,
+        variant_docs: vdocs.collect(),
+        codes: &codes,
+        zh: &zh,
+        en: &en,
+    });
 
     let crate_name = &api.service.package.name;
     let title_en = inline(&s.title_en);
@@ -240,44 +254,7 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
             }
         }
 
-        #err_doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum ErrorCode {
-            #(#vdocs #variants,)*
-            /// A code this version of the client does not know.
-            Unknown(i64),
-        }
-
-        impl ErrorCode {
-            /// Every known code, in spec order.
-            pub const KNOWN: [Self; #n_err] = [#(Self::#variants),*];
-            /// The variant for a wire code; an unlisted code is kept in `Unknown`.
-            pub const fn from_code(code: i64) -> Self {
-                match code { #(#codes => Self::#variants,)* other => Self::Unknown(other) }
-            }
-            /// The wire code.
-            pub const fn code(&self) -> i64 {
-                match self { #(Self::#variants => #codes,)* Self::Unknown(code) => *code }
-            }
-            /// The Chinese label; `None` for an unknown code.
-            pub const fn label_zh(&self) -> Option<&'static str> {
-                match self { #(Self::#variants => Some(#zh),)* Self::Unknown(_) => None }
-            }
-            /// The English label; `None` for an unknown code.
-            pub const fn label_en(&self) -> Option<&'static str> {
-                match self { #(Self::#variants => Some(#en),)* Self::Unknown(_) => None }
-            }
-        }
-
-        impl fmt::Display for ErrorCode {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self.label_en() {
-                    Some(label) => write!(f, "{label} ({})", self.code()),
-                    None => write!(f, "unknown error code {}", self.code()),
-                }
-            }
-        }
+        #error_code
 
         impl ::apigen_runtime::BusinessCode for ErrorCode {
             fn from_code(code: i64) -> Self {
