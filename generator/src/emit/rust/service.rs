@@ -16,10 +16,6 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
     let base_url = &s.base_url;
     let env = &s.envelope;
     let (code, message, data, success) = (&env.code, &env.message, &env.data, env.success);
-    let rate_limited = match env.rate_limit_code {
-        Some(c) => quote!(self.code() == #c),
-        None => quote!(false),
-    };
     let title = format!("{} ({})", s.title_en, s.title);
     let mdoc = module_doc(&format!(
         "Service-wide items of the {}: version, envelope, credentials and business error codes.",
@@ -34,6 +30,104 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
         "The base URL the spec gives (`service.base_url`). Pass the host of your environment to\n[`Client::builder`](crate::Client::builder): this one may be a placeholder.",
     );
 
+    let client = client_items(api);
+    let credentials = credentials_items(api);
+    let error_codes = error_code_items(api);
+    let crate_name = &s.package.name;
+    quote! {
+        #mdoc
+        use std::fmt;
+        use secrecy::{ExposeSecret as _, SecretString};
+
+        #version_doc
+        pub const DEFAULT_VERSION: &str = #version;
+
+        #base_doc
+        pub const DOCUMENTED_BASE_URL: &str = #base_url;
+
+        /// This API, described to the runtime: credentials, error codes, envelope and defaults.
+        #[derive(Debug)]
+        pub enum Api {}
+
+        impl ::apigen_runtime::Service for Api {
+            type Credentials = Credentials;
+            type ErrorCode = ErrorCode;
+            type Client = Client;
+            const SPEC: ::apigen_runtime::ServiceSpec = ::apigen_runtime::ServiceSpec {
+                name: #crate_name,
+                default_version: DEFAULT_VERSION,
+                user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+                envelope: ::apigen_runtime::EnvelopeSpec {
+                    code: #code,
+                    message: #message,
+                    data: #data,
+                    success: #success,
+                },
+            };
+        }
+
+        #client
+
+        #credentials
+
+        #error_codes
+    }
+}
+
+/// `Client`, its builder and the `Error`/`Result` aliases.
+fn client_items(api: &Api) -> TokenStream {
+    let s = &api.service;
+    let title_en = inline(&s.title_en);
+    let client_doc = doc(&format!(
+        "Client for the {title_en}. Cheap to clone (the state is shared behind an `Arc`).\n\n\
+         Build one with [`Client::builder`]; reach the endpoints through the group methods\n\
+         (see [`api`](crate::api)). Every call goes through the runtime's request path:\n\
+         auth fields and request fields as one JSON body, a bounded response read, envelope\n\
+         decoding and retries per endpoint.\n\n`Debug` does not print the credentials' secrets."
+    ));
+    quote! {
+        #client_doc
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            pub(crate) runtime: ::apigen_runtime::Client<Api>,
+        }
+
+        impl Client {
+            /// Starts building a client for `base_url`, e.g. `https://api.example.com` (a path
+            /// prefix such as `https://example.com/gateway` is kept; the endpoint paths are
+            /// appended).
+            pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
+                ClientBuilder::new(base_url)
+            }
+
+            /// The runtime client underneath: base URL, version, credentials, and
+            /// [`execute`](::apigen_runtime::Client::execute) for calling an operation by hand.
+            pub fn runtime(&self) -> &::apigen_runtime::Client<Api> {
+                &self.runtime
+            }
+        }
+
+        impl From<::apigen_runtime::Client<Api>> for Client {
+            fn from(runtime: ::apigen_runtime::Client<Api>) -> Self {
+                Self { runtime }
+            }
+        }
+
+        /// Builder for [`Client`]: base URL, credentials, version, timeouts, retries.
+        pub type ClientBuilder = ::apigen_runtime::ClientBuilder<Api>;
+
+        /// Everything that can go wrong when calling the API.
+        pub type Error = ::apigen_runtime::Error<ErrorCode>;
+
+        /// `Result` with this crate's [`Error`].
+        pub type Result<T, E = Error> = ::std::result::Result<T, E>;
+    }
+}
+
+/// `Credentials`: one field per auth field, secrets held as `SecretString`, accessors for the
+/// rest, a redacting `Debug` and the runtime's `Auth`.
+fn credentials_items(api: &Api) -> TokenStream {
+    let s = &api.service;
     // Credentials: one struct field per auth field; sensitive strings are secrets.
     let auth = &s.auth;
     let cred_fields = auth.iter().map(|f| {
@@ -109,6 +203,40 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
         arg_list.join(", ")
     ));
 
+    quote! {
+        #cred_doc
+        #[derive(Clone)]
+        pub struct Credentials { #(#cred_fields)* }
+
+        impl Credentials {
+            /// Creates the credentials.
+            pub fn new(#(#params),*) -> Self { Self { #(#inits),* } }
+            #(#accessors)*
+        }
+
+        impl fmt::Debug for Credentials {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("Credentials") #(#debug_fields)* .finish()
+            }
+        }
+
+        impl ::apigen_runtime::Auth for Credentials {
+            fn serialize_fields<M: ::serde::ser::SerializeMap>(&self, map: &mut M) -> ::std::result::Result<(), M::Error> {
+                #(#entries)*
+                Ok(())
+            }
+        }
+    }
+}
+
+/// `ErrorCode` (the open-enum template) and its `BusinessCode` impl.
+fn error_code_items(api: &Api) -> TokenStream {
+    let env = &api.service.envelope;
+    let (code, success) = (&env.code, env.success);
+    let rate_limited = match env.rate_limit_code {
+        Some(c) => quote!(self.code() == #c),
+        None => quote!(false),
+    };
     // Error codes.
     let errs = &api.errors;
     let variants: Vec<Ident> = errs.iter().map(|e| type_ident(&e.name)).collect();
@@ -154,106 +282,7 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
         en: &en,
     });
 
-    let crate_name = &api.service.package.name;
-    let title_en = inline(&s.title_en);
-    let client_doc = doc(&format!(
-        "Client for the {title_en}. Cheap to clone (the state is shared behind an `Arc`).\n\n\
-         Build one with [`Client::builder`]; reach the endpoints through the group methods\n\
-         (see [`api`](crate::api)). Every call goes through the runtime's request path:\n\
-         auth fields and request fields as one JSON body, a bounded response read, envelope\n\
-         decoding and retries per endpoint.\n\n`Debug` does not print the credentials' secrets."
-    ));
     quote! {
-        #mdoc
-        use std::fmt;
-        use secrecy::{ExposeSecret as _, SecretString};
-
-        #version_doc
-        pub const DEFAULT_VERSION: &str = #version;
-
-        #base_doc
-        pub const DOCUMENTED_BASE_URL: &str = #base_url;
-
-        /// This API, described to the runtime: credentials, error codes, envelope and defaults.
-        #[derive(Debug)]
-        pub enum Api {}
-
-        impl ::apigen_runtime::Service for Api {
-            type Credentials = Credentials;
-            type ErrorCode = ErrorCode;
-            type Client = Client;
-            const SPEC: ::apigen_runtime::ServiceSpec = ::apigen_runtime::ServiceSpec {
-                name: #crate_name,
-                default_version: DEFAULT_VERSION,
-                user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-                envelope: ::apigen_runtime::EnvelopeSpec {
-                    code: #code,
-                    message: #message,
-                    data: #data,
-                    success: #success,
-                },
-            };
-        }
-
-        #client_doc
-        #[derive(Clone, Debug)]
-        pub struct Client {
-            pub(crate) runtime: ::apigen_runtime::Client<Api>,
-        }
-
-        impl Client {
-            /// Starts building a client for `base_url`, e.g. `https://api.example.com` (a path
-            /// prefix such as `https://example.com/gateway` is kept; the endpoint paths are
-            /// appended).
-            pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
-                ClientBuilder::new(base_url)
-            }
-
-            /// The runtime client underneath: base URL, version, credentials, and
-            /// [`execute`](::apigen_runtime::Client::execute) for calling an operation by hand.
-            pub fn runtime(&self) -> &::apigen_runtime::Client<Api> {
-                &self.runtime
-            }
-        }
-
-        impl From<::apigen_runtime::Client<Api>> for Client {
-            fn from(runtime: ::apigen_runtime::Client<Api>) -> Self {
-                Self { runtime }
-            }
-        }
-
-        /// Builder for [`Client`]: base URL, credentials, version, timeouts, retries.
-        pub type ClientBuilder = ::apigen_runtime::ClientBuilder<Api>;
-
-        /// Everything that can go wrong when calling the API.
-        pub type Error = ::apigen_runtime::Error<ErrorCode>;
-
-        /// `Result` with this crate's [`Error`].
-        pub type Result<T, E = Error> = ::std::result::Result<T, E>;
-
-        #cred_doc
-        #[derive(Clone)]
-        pub struct Credentials { #(#cred_fields)* }
-
-        impl Credentials {
-            /// Creates the credentials.
-            pub fn new(#(#params),*) -> Self { Self { #(#inits),* } }
-            #(#accessors)*
-        }
-
-        impl fmt::Debug for Credentials {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct("Credentials") #(#debug_fields)* .finish()
-            }
-        }
-
-        impl ::apigen_runtime::Auth for Credentials {
-            fn serialize_fields<M: ::serde::ser::SerializeMap>(&self, map: &mut M) -> ::std::result::Result<(), M::Error> {
-                #(#entries)*
-                Ok(())
-            }
-        }
-
         #error_code
 
         impl ::apigen_runtime::BusinessCode for ErrorCode {
