@@ -28,32 +28,7 @@ pub(crate) fn enums_module(api: &Api) -> TokenStream {
 fn enum_item(e: &Enum) -> TokenStream {
     let name = type_ident(&e.name);
     let int = e.repr == EnumRepr::Int;
-    let mut text = format!("{}\n", zh_en(&e.zh, Some(&e.en)));
-    if let Some(d) = &e.description {
-        text.push_str(&format!("\n{}\n", md(d)));
-    }
-    text.push_str("\n| code | variant | 中文 | English |\n|---|---|---|---|\n");
-    for v in &e.values {
-        text.push_str(&format!(
-            "| {} | [`{}`]({}::{}) | {} | {} |\n",
-            code(&v.code.to_string()).replace('|', "\\|"),
-            type_name(&v.spec_name),
-            type_name(&e.name),
-            type_name(&v.spec_name),
-            cell(&v.zh),
-            cell(&v.en)
-        ));
-    }
-    text.push_str(&format!("\nSource: {}.", source_word(e.source)));
-    if e.closed {
-        text.push_str(" Closed: an unlisted code is a decode error.");
-    } else {
-        text.push_str(&format!(
-            " Open: an unlisted code is kept as [`{}::Unknown`].",
-            type_name(&e.name)
-        ));
-    }
-    let docs = doc(&text);
+    let docs = doc(&enum_doc(e));
     let variants: Vec<Ident> = e.values.iter().map(|v| type_ident(&v.spec_name)).collect();
     let variant_docs = e.values.iter().map(|v| {
         doc(&format!(
@@ -146,7 +121,43 @@ fn enum_item(e: &Enum) -> TokenStream {
         zh: &zh,
         en: &en,
     });
-    let serde_impls = if int {
+    let serde_impls = open_serde_impls(&name, int);
+    quote!(#open #serde_impls)
+}
+
+/// The enum's docs: labels, the table of codes and variants, source, open or closed.
+fn enum_doc(e: &Enum) -> String {
+    let mut text = format!("{}\n", zh_en(&e.zh, Some(&e.en)));
+    if let Some(d) = &e.description {
+        text.push_str(&format!("\n{}\n", md(d)));
+    }
+    text.push_str("\n| code | variant | 中文 | English |\n|---|---|---|---|\n");
+    for v in &e.values {
+        text.push_str(&format!(
+            "| {} | [`{}`]({}::{}) | {} | {} |\n",
+            code(&v.code.to_string()).replace('|', "\\|"),
+            type_name(&v.spec_name),
+            type_name(&e.name),
+            type_name(&v.spec_name),
+            cell(&v.zh),
+            cell(&v.en)
+        ));
+    }
+    text.push_str(&format!("\nSource: {}.", source_word(e.source)));
+    if e.closed {
+        text.push_str(" Closed: an unlisted code is a decode error.");
+    } else {
+        text.push_str(&format!(
+            " Open: an unlisted code is kept as [`{}::Unknown`].",
+            type_name(&e.name)
+        ));
+    }
+    text
+}
+
+/// `Serialize`/`Deserialize` (and `From<i64>` for integer codes) of an open enum.
+fn open_serde_impls(name: &Ident, int: bool) -> TokenStream {
+    if int {
         quote! {
             impl ::std::convert::From<i64> for #name {
                 fn from(code: i64) -> Self { Self::from_code(code) }
@@ -175,6 +186,5 @@ fn enum_item(e: &Enum) -> TokenStream {
                 }
             }
         }
-    };
-    quote!(#open #serde_impls)
+    }
 }
