@@ -54,8 +54,8 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
                 code(tag),
                 inline(&e.zh),
                 inline(&e.en),
-                k.payload,
-                k.payload,
+                type_name(&k.payload),
+                type_name(&k.payload),
                 k.spec_key
             ));
             variants.push(quote!(#d #v(types::#payload),));
