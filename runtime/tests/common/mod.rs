@@ -4,6 +4,8 @@
 
 #![allow(dead_code, unreachable_pub)] // each test target uses a different part
 
+pub mod events;
+
 use std::fmt;
 use std::time::Duration;
 

@@ -1,0 +1,90 @@
+//! The test webhook event type, shaped like a generated `Event`, with a tag and data field
+//! named unlike the card API's, and helpers to build bodies.
+
+use std::fmt;
+
+use apigen_runtime::redact::Last4;
+use apigen_runtime::webhook::{
+    Parser, UnknownEvent, WebhookError, WebhookEvent, WebhookSpec, decode,
+};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+/// Tag and object under other names than the card API's (`eventTag`/`data`).
+pub const SPEC: WebhookSpec = WebhookSpec {
+    tag_field: "type",
+    data_field: "object",
+    ack_status: 204,
+    ack_body: "",
+};
+
+#[derive(Clone, PartialEq, Deserialize)]
+pub struct Payment {
+    pub id: String,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub amount: Decimal,
+    pub card_no: String,
+}
+
+impl fmt::Debug for Payment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Payment")
+            .field("id", &self.id)
+            .field("amount", &self.amount)
+            .field("card_no", &Last4(&self.card_no))
+            .finish()
+    }
+}
+
+/// The test event type, shaped like a generated `Event`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ev {
+    Paid(Payment),
+    Refunded(Payment),
+    Unknown(UnknownEvent),
+}
+
+impl WebhookEvent for Ev {
+    const SPEC: WebhookSpec = SPEC;
+
+    fn from_parts(tag: &str, data: &str) -> Result<Self, WebhookError> {
+        Ok(match tag {
+            "payment.paid" => Self::Paid(decode(tag, data)?),
+            "payment.refunded" => Self::Refunded(decode(tag, data)?),
+            _ => Self::Unknown(UnknownEvent::new(tag, data)),
+        })
+    }
+
+    fn tag(&self) -> &str {
+        match self {
+            Self::Paid(_) => "payment.paid",
+            Self::Refunded(_) => "payment.refunded",
+            Self::Unknown(unknown) => unknown.tag(),
+        }
+    }
+
+    fn kind(&self) -> Option<&'static str> {
+        match self {
+            Self::Paid(_) | Self::Refunded(_) => Some("payment"),
+            Self::Unknown(_) => None,
+        }
+    }
+}
+
+pub const PAYMENT: &str =
+    r#"{ "id": "pay_1", "amount": 12345678901234567.10, "card_no": "4111111111111111" }"#;
+
+pub fn parse(body: &[u8]) -> Result<Ev, WebhookError> {
+    Parser::<Ev>::new().parse(body)
+}
+
+/// `{"type": tag, "object": object}`.
+pub fn enveloped(tag: &str, object: &str) -> String {
+    format!("{{\n  \"type\": \"{tag}\",\n  \"object\": {object}\n}}")
+}
+
+/// The object's members with `"type": tag` first.
+pub fn flat(tag: &str, object: &str) -> String {
+    let inner = object.trim().strip_prefix('{').expect("an object");
+    format!("{{\"type\": \"{tag}\",{inner}")
+}
