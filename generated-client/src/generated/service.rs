@@ -4,7 +4,6 @@
 //! Service-wide items of the Card and wallet OPEN-API (卡与钱包 OPEN-API): version, envelope, credentials and business error codes.
 
 use std::fmt;
-use secrecy::{ExposeSecret as _, SecretString};
 
 /// Default value of the `{version}` path segment (`/{version}/openApi`); source: modeled (our reconstruction; confirm with the vendor).
 pub const DEFAULT_VERSION: &str = "v1";
@@ -16,6 +15,7 @@ pub const DOCUMENTED_BASE_URL: &str = "http://prod-cn.your-api-server.com";
 /// This API, described to the runtime: credentials, error codes, envelope and defaults.
 #[derive(Debug)]
 pub enum Api {}
+
 impl ::apigen_runtime::Service for Api {
     type Credentials = Credentials;
     type ErrorCode = ErrorCode;
@@ -79,13 +79,13 @@ pub type Result<T, E = Error> = ::std::result::Result<T, E>;
 
 /// The authentication fields sent in the JSON body of every request: `customer_id` (客户id), `app_id` (应用id), `key` (授权key).
 ///
-/// Secret fields are held as [`SecretString`]: `Debug` prints `<redacted>`, and they
-/// never appear in logs or error messages.
+/// Secret fields are held as [`SecretString`](::secrecy::SecretString): `Debug` prints
+/// `<redacted>`, and they never appear in logs or error messages.
 #[derive(Clone)]
 pub struct Credentials {
     customer_id: i64,
     app_id: i64,
-    key: SecretString,
+    key: ::secrecy::SecretString,
 }
 
 impl Credentials {
@@ -94,7 +94,7 @@ impl Credentials {
         Self {
             customer_id,
             app_id,
-            key: SecretString::from(key.into()),
+            key: ::secrecy::SecretString::from(key.into()),
         }
     }
 
@@ -126,7 +126,7 @@ impl ::apigen_runtime::Auth for Credentials {
     ) -> ::std::result::Result<(), M::Error> {
         map.serialize_entry("customer_id", &self.customer_id)?;
         map.serialize_entry("app_id", &self.app_id)?;
-        map.serialize_entry("key", self.key.expose_secret())?;
+        map.serialize_entry("key", ::secrecy::ExposeSecret::expose_secret(&self.key))?;
         Ok(())
     }
 }

@@ -38,7 +38,7 @@ impl Resolver<'_> {
                         format!("`{}` is not usable as an operation name", e.key.value),
                     )
                     .hint = Some(
-                    "operation names become method names: use letters, digits and underscores"
+                    "operation names become method names: use ASCII letters, digits, `_` and `-`"
                         .into(),
                 );
                 continue;

@@ -68,8 +68,9 @@ impl Resolver<'_> {
                         &val.name.referenced,
                         format!("`{}` is not usable as a variant name", val.name.value),
                     )
-                    .hint =
-                    Some("use letters, digits and underscores, starting with a letter".into());
+                    .hint = Some(
+                    "use ASCII letters, digits, `_` and `-` (names become Rust identifiers)".into(),
+                );
                 continue;
             }
             if reserved::VARIANTS.contains(&variant.as_str()) {

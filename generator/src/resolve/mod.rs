@@ -35,8 +35,11 @@ pub fn resolve(loaded: &Loaded) -> Result<Api, Vec<Diagnostic>> {
     let mut resolver = Resolver::new(report);
     resolver.declare_types(&merged);
     let api = resolver.lower(&merged);
+    // Examples are checked against a complete model only: after any refusal (an unusable name,
+    // an unknown type) the model lacks the refused item and every example touching it would
+    // echo the same mistake.
     if let Some(api) = &api
-        && !resolver.type_errors
+        && resolver.report.diags.is_empty()
     {
         resolver.check_examples(&merged, api);
     }
@@ -121,8 +124,6 @@ struct Resolver<'s> {
     type_names: HashMap<String, (String, String)>,
     /// Objects hoisted from inline `type: object` fields.
     hoisted: Vec<model::Object>,
-    /// A type did not resolve: examples are not checked, to avoid echo errors.
-    type_errors: bool,
 }
 
 impl<'s> Resolver<'s> {
@@ -140,7 +141,6 @@ impl<'s> Resolver<'s> {
             types: HashMap::new(),
             type_names,
             hoisted: Vec::new(),
-            type_errors: false,
         }
     }
 
@@ -188,7 +188,9 @@ impl<'s> Resolver<'s> {
                     loc,
                     format!("`{written}` is not usable as a type name"),
                 )
-                .hint = Some("use letters, digits and underscores, starting with a letter".into());
+                .hint = Some(
+                "use ASCII letters, digits, `_` and `-` (names become Rust identifiers)".into(),
+            );
             return false;
         }
         if let Some((other, place)) = self.type_names.get(rust) {

@@ -53,8 +53,9 @@ impl Resolver<'_> {
                         &key.loc,
                         format!("`{}` is not usable as a field name", key.value),
                     )
-                    .hint =
-                    Some("use letters, digits and underscores, starting with a letter".into());
+                    .hint = Some(
+                    "use ASCII letters, digits, `_` and `-` (names become Rust identifiers)".into(),
+                );
                 continue;
             }
             if let Some((other, loc)) = rust_names.get(&rust_name) {
@@ -118,7 +119,6 @@ impl Resolver<'_> {
         let wrap = |t: Type| if array { Type::Array(Box::new(t)) } else { t };
         if inner == "object" {
             let Some(fields) = &f.fields else {
-                self.type_errors = true;
                 self.report
                     .err(
                         file,
@@ -170,7 +170,6 @@ impl Resolver<'_> {
                 Some(Named::Enum) => Type::Enum(other.to_string()),
                 Some(Named::Object) => Type::Object(ObjectName::Declared(other.to_string())),
                 None => {
-                    self.type_errors = true;
                     let mut candidates: Vec<&str> = PRIMITIVES.to_vec();
                     candidates.extend(self.types.keys().map(String::as_str));
                     candidates.sort_unstable();
@@ -194,9 +193,6 @@ impl Resolver<'_> {
         t: &Spanned<String>,
         want: Named,
     ) -> Option<String> {
-        if self.types.get(t.value.as_str()) != Some(&want) {
-            self.type_errors = true;
-        }
         match self.types.get(t.value.as_str()) {
             Some(k) if *k == want => Some(t.value.clone()),
             Some(_) => {

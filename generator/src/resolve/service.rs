@@ -244,7 +244,7 @@ impl Resolver<'_> {
                         format!("`{}` is not usable as an error name", v.name.value),
                     )
                     .hint = Some(
-                    "error names become variants of `ErrorCode`: use letters, digits and underscores"
+                    "error names become variants of `ErrorCode`: use ASCII letters, digits, `_` and `-`"
                         .into(),
                 );
                 continue;
@@ -304,8 +304,14 @@ impl Resolver<'_> {
             let api_struct = group_struct(&g.key.value);
             if !is_ident(unraw(&method)) || !is_ident(&api_struct) {
                 self.report
-                    .err(g.file, &g.key.loc, format!("`{}` is not usable as a group name", g.key.value))
-                    .hint = Some("group keys become method names: use letters, digits and underscores, starting with a letter".into());
+                    .err(
+                        g.file,
+                        &g.key.loc,
+                        format!("`{}` is not usable as a group name", g.key.value),
+                    )
+                    .hint = Some(
+                    "group keys become method names: use ASCII letters, digits, `_` and `-`".into(),
+                );
                 continue;
             }
             if let Some((first, made)) = taken

@@ -44,8 +44,9 @@ impl Resolver<'_> {
                         &key.loc,
                         format!("`{}` is not usable as a webhook kind", key.value),
                     )
-                    .hint =
-                    Some("use letters, digits and underscores, starting with a letter".into());
+                    .hint = Some(
+                    "use ASCII letters, digits, `_` and `-` (names become Rust identifiers)".into(),
+                );
                 continue;
             }
             if let Some((first, made)) = kind_names

@@ -29,9 +29,11 @@ pub(crate) fn space_items(code: &str) -> String {
     for line in code.lines() {
         let t = line.trim_start();
         if let Some(p) = prev {
+            let top_level = !p.starts_with(char::is_whitespace);
             let p = p.trim();
             let ends_item = p == "}"
                 || p == "};"
+                || (top_level && p.ends_with(" {}"))
                 || (p.ends_with(';') && !p.starts_with("use ") && !p.starts_with("pub use "));
             let after_uses = p.starts_with("use ") && !t.starts_with("use ") && !t.is_empty();
             let starts_item = t.starts_with("///")
@@ -108,6 +110,14 @@ mod tests {
         assert_eq!(
             space_items(code),
             "//! Module.\n\nuse a::B;\nuse c::D;\n\npub struct X {\n    a: i32,\n}\n\n/// Y.\npub struct Y;\n\nimpl X {\n    fn f() {}\n    fn g() {}\n}\n"
+        );
+    }
+
+    #[test]
+    fn an_empty_top_level_item_is_spaced_from_the_next() {
+        assert_eq!(
+            space_items("pub enum Api {}\nimpl S for Api {\n    fn f() {}\n    fn g() {}\n}\n"),
+            "pub enum Api {}\n\nimpl S for Api {\n    fn f() {}\n    fn g() {}\n}\n"
         );
     }
 

@@ -37,7 +37,6 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
     quote! {
         #mdoc
         use std::fmt;
-        use secrecy::{ExposeSecret as _, SecretString};
 
         #version_doc
         pub const DEFAULT_VERSION: &str = #version;
@@ -133,7 +132,7 @@ fn credentials_items(api: &Api) -> TokenStream {
     let cred_fields = auth.iter().map(|f| {
         let n = field_ident(&f.wire_name);
         let t = if f.sensitive {
-            quote!(SecretString)
+            quote!(::secrecy::SecretString)
         } else {
             rust_type(&f.ty)
         };
@@ -151,7 +150,7 @@ fn credentials_items(api: &Api) -> TokenStream {
     let inits = auth.iter().map(|f| {
         let n = field_ident(&f.wire_name);
         if f.sensitive {
-            quote!(#n: SecretString::from(#n.into()))
+            quote!(#n: ::secrecy::SecretString::from(#n.into()))
         } else if f.ty == Type::String {
             quote!(#n: #n.into())
         } else {
@@ -171,7 +170,7 @@ fn credentials_items(api: &Api) -> TokenStream {
         let n = field_ident(&f.wire_name);
         let wire = &f.wire_name;
         if f.sensitive {
-            quote!(map.serialize_entry(#wire, self.#n.expose_secret())?;)
+            quote!(map.serialize_entry(#wire, ::secrecy::ExposeSecret::expose_secret(&self.#n))?;)
         } else {
             quote!(map.serialize_entry(#wire, &self.#n)?;)
         }
@@ -196,16 +195,38 @@ fn credentials_items(api: &Api) -> TokenStream {
         .iter()
         .map(|f| format!("`{}` ({})", f.wire_name, inline(&f.zh)))
         .collect();
-    let cred_doc = doc(&format!(
-        "The authentication fields sent in the JSON body of every request: {}.\n\n\
-         Secret fields are held as [`SecretString`]: `Debug` prints `<redacted>`, and they\n\
-         never appear in logs or error messages.",
-        arg_list.join(", ")
-    ));
+    let mut cred_text = if auth.is_empty() {
+        "The authentication fields sent in the JSON body of every request: none in this API\n\
+         (authenticate some other way, e.g. with the `reqwest::Client` you pass to the builder)."
+            .to_owned()
+    } else {
+        format!(
+            "The authentication fields sent in the JSON body of every request: {}.",
+            arg_list.join(", ")
+        )
+    };
+    if auth.iter().any(|f| f.sensitive) {
+        cred_text.push_str(
+            "\n\nSecret fields are held as [`SecretString`](::secrecy::SecretString): `Debug` prints\n\
+             `<redacted>`, and they never appear in logs or error messages.",
+        );
+    }
+    let cred_doc = doc(&cred_text);
+    // Without fields, `new()` takes nothing: `Default` too (clippy's `new_without_default`).
+    let derives = if auth.is_empty() {
+        quote!(Clone, Default)
+    } else {
+        quote!(Clone)
+    };
+    let map = if auth.is_empty() {
+        format_ident!("_map")
+    } else {
+        format_ident!("map")
+    };
 
     quote! {
         #cred_doc
-        #[derive(Clone)]
+        #[derive(#derives)]
         pub struct Credentials { #(#cred_fields)* }
 
         impl Credentials {
@@ -221,7 +242,7 @@ fn credentials_items(api: &Api) -> TokenStream {
         }
 
         impl ::apigen_runtime::Auth for Credentials {
-            fn serialize_fields<M: ::serde::ser::SerializeMap>(&self, map: &mut M) -> ::std::result::Result<(), M::Error> {
+            fn serialize_fields<M: ::serde::ser::SerializeMap>(&self, #map: &mut M) -> ::std::result::Result<(), M::Error> {
                 #(#entries)*
                 Ok(())
             }
