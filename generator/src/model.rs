@@ -58,8 +58,8 @@ pub struct Service {
     pub auth: Vec<Field>,
     /// Names and values of the response envelope.
     pub envelope: Envelope,
-    /// How paginated endpoints page.
-    pub pagination: Pagination,
+    /// How paginated endpoints page; `None` when the spec has no paginated endpoint.
+    pub pagination: Option<Pagination>,
     /// Where the section comes from.
     pub source: Source,
     /// Package metadata of the generated crate.

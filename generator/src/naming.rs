@@ -182,7 +182,8 @@ pub fn method_in(name: &str, reserved: &[&str]) -> String {
 
 /// The `*_stream` twin of a paginated endpoint's method.
 pub(crate) fn stream_method(method: &str) -> String {
-    format!("{}_stream", unraw(method))
+    // `self_` (an escaped `self`) gives `self_stream`, not the non-snake-case `self__stream`.
+    format!("{}_stream", unraw(method).trim_end_matches('_'))
 }
 
 /// The test function of a webhook kind's `n`-th example (from 1).
@@ -394,6 +395,7 @@ mod tests {
         assert_eq!(method_in("new", reserved::GROUP_METHODS), "new_");
         assert_eq!(method_in("client", reserved::TEST_FNS), "client_");
         assert_eq!(stream_method("r#loop"), "loop_stream");
+        assert_eq!(stream_method("self_"), "self_stream");
     }
 
     #[test]

@@ -102,8 +102,10 @@ pub struct Service {
     /// Fields injected into every request body.
     pub auth: IndexMap<Key, Field>,
     pub envelope: Envelope,
-    /// The page convention shared by every paginated endpoint.
-    pub pagination: Pagination,
+    /// The page convention shared by every paginated endpoint (optional: a spec without
+    /// paginated endpoints leaves it out).
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
     pub source: Source,
     /// Package metadata of the generated crate; every key has a default.
     #[serde(default)]

@@ -421,6 +421,7 @@ cases! {
     example_bad_datetime => 1,
     example_impossible_datetime => 1,
     refused_field_name_no_echo => 1,
+    page_response_without_convention => 1,
     package_name_invalid => 1,
     package_version_invalid => 1,
     example_envelope_code => 1,

@@ -145,15 +145,16 @@ pub(super) fn api_markdown(api: &Api) -> String {
     out.push_str("- Datetimes are `YYYY-MM-DD HH:MM:SS`; the time zone is not documented; `\"\"` means absent.\n\n");
     out.push_str("Auth fields, sent in the body of every request:\n\n");
     field_table(&mut out, &s.auth.iter().collect::<Vec<_>>());
-    let p = &s.pagination;
-    let _ = writeln!(
-        out,
-        "\nPaginated endpoints take these fields too, and return `{{{}, …, \"{}\": [rows]}}` ({}):\n",
-        p.total_field,
-        p.list_field,
-        p.source.as_str()
-    );
-    field_table(&mut out, &p.request.iter().collect::<Vec<_>>());
+    if let Some(p) = &s.pagination {
+        let _ = writeln!(
+            out,
+            "\nPaginated endpoints take these fields too, and return `{{{}, …, \"{}\": [rows]}}` ({}):\n",
+            p.total_field,
+            p.list_field,
+            p.source.as_str()
+        );
+        field_table(&mut out, &p.request.iter().collect::<Vec<_>>());
+    }
     out.push('\n');
 
     // Errors.

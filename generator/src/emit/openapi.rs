@@ -206,20 +206,22 @@ fn openapi(api: &Api) -> Value {
     {
         schemas.insert(object_type_name(&o.name), object(o, &[]));
     }
-    let p = &s.pagination;
-    for (t, key) in paged {
-        let mut page = object_schema(
-            &p.response.iter().collect::<Vec<_>>(),
-            &page_schema_name(key),
-            format!("A page of {t} (page convention, {}).", p.source.as_str()),
-            p.source,
-        );
-        page["properties"][p.list_field.as_str()] =
-            json!({ "type": "array", "items": schema_ref(&t) });
-        if let Some(req) = page["required"].as_array_mut() {
-            req.push(p.list_field.clone().into());
+    // `paged` is empty without a page convention: the resolver refuses page responses then.
+    if let Some(p) = &s.pagination {
+        for (t, key) in paged {
+            let mut page = object_schema(
+                &p.response.iter().collect::<Vec<_>>(),
+                &page_schema_name(key),
+                format!("A page of {t} (page convention, {}).", p.source.as_str()),
+                p.source,
+            );
+            page["properties"][p.list_field.as_str()] =
+                json!({ "type": "array", "items": schema_ref(&t) });
+            if let Some(req) = page["required"].as_array_mut() {
+                req.push(p.list_field.clone().into());
+            }
+            schemas.insert(page_schema_name(key), page);
         }
-        schemas.insert(page_schema_name(key), page);
     }
 
     // Auth and envelopes.

@@ -146,6 +146,21 @@ impl Resolver<'_> {
                 raw::Response::Empty => Some(model::Response::Empty),
             };
             let paginated = v.pagination.is_some();
+            if matches!(v.response.value, raw::Response::Page(_))
+                && service.is_some_and(|s| s.pagination.is_none())
+            {
+                self.report
+                    .err(
+                        file,
+                        &v.response.referenced,
+                        "a page response, but the spec has no page convention",
+                    )
+                    .hint = Some(
+                    "declare `service.pagination` (page field, total field, list field), or \
+                     return `{ array: T }`"
+                        .into(),
+                );
+            }
             if let Some(marker) = &v.pagination
                 && !matches!(v.response.value, raw::Response::Page(_))
             {
@@ -170,8 +185,8 @@ impl Resolver<'_> {
                 "request field",
                 &request_type,
             );
-            if paginated && let Some(s) = service {
-                for pf in &s.pagination.request {
+            if paginated && let Some(p) = service.and_then(|s| s.pagination.as_ref()) {
+                for pf in &p.request {
                     if fields
                         .iter()
                         .any(|f| field_name(&f.wire_name) == field_name(&pf.wire_name))

@@ -214,7 +214,10 @@ impl Checker<'_> {
                 out,
             ),
             model::Response::Page(t) => {
-                let p = &self.api.service.pagination;
+                // Page responses without a page convention were refused by the resolver.
+                let Some(p) = &self.api.service.pagination else {
+                    return;
+                };
                 let Some(m) = data.as_object() else {
                     out.push((path, "expected a page object".into()));
                     return;

@@ -8,7 +8,7 @@ use super::merge::{In, Merged};
 use crate::diag::{FileId, did_you_mean};
 use crate::model::{self, ObjectName, Type};
 use crate::naming::{group_accessor, group_struct, is_ident, reserved, type_name, unraw};
-use crate::raw::{self, Spanned};
+use crate::raw::{self, Location, Spanned};
 
 impl Resolver<'_> {
     pub(super) fn service(
@@ -53,91 +53,10 @@ impl Resolver<'_> {
             "auth field",
             "Credentials",
         );
-        let request = self.fields(
-            file,
-            &v.pagination.request,
-            v.pagination.source,
-            &ObjectName::Page,
-        );
-        if !v
+        let pagination = v
             .pagination
-            .request
-            .keys()
-            .any(|k| k.value == v.pagination.page_field.value)
-        {
-            let names: Vec<&str> = v
-                .pagination
-                .request
-                .keys()
-                .map(|k| k.value.as_str())
-                .collect();
-            self.report
-                .err(
-                    file,
-                    &v.pagination.page_field.referenced,
-                    format!(
-                        "page field `{}` is not one of the pagination request fields",
-                        v.pagination.page_field.value
-                    ),
-                )
-                .hint = did_you_mean(&v.pagination.page_field.value, names);
-        }
-        if let Some(f) = request
-            .iter()
-            .find(|f| f.wire_name == v.pagination.page_field.value)
-            && (f.ty != Type::Int || f.required)
-        {
-            self.report
-                .err(
-                    file,
-                    &v.pagination.page_field.referenced,
-                    format!("page field `{}` must be an optional `int`", f.wire_name),
-                )
-                .hint = Some("write it `{ type: int, required: false, ... }`".into());
-        }
-        let response = self.fields(
-            file,
-            &v.pagination.response,
-            v.pagination.source,
-            &ObjectName::Page,
-        );
-        match response
-            .iter()
-            .find(|f| f.wire_name == v.pagination.total_field)
-        {
-            Some(f) if matches!(f.ty, Type::Long | Type::Int) => {}
-            Some(_) => {
-                self.report
-                    .err(
-                        file,
-                        &s.referenced,
-                        format!(
-                            "total field `{}` must be `long` or `int`",
-                            v.pagination.total_field
-                        ),
-                    )
-                    .hint = Some("the total counts rows".into());
-            }
-            None => {
-                let names: Vec<&str> = v
-                    .pagination
-                    .response
-                    .keys()
-                    .map(|k| k.value.as_str())
-                    .collect();
-                self.report
-                    .err(
-                        file,
-                        &s.referenced,
-                        format!(
-                            "total field `{}` is not one of the pagination response fields",
-                            v.pagination.total_field
-                        ),
-                    )
-                    .hint = did_you_mean(&v.pagination.total_field, names)
-                    .or_else(|| Some("declare it under `pagination.response`".into()));
-            }
-        }
+            .as_ref()
+            .map(|p| self.pagination(file, p, &s.referenced));
         Some(model::Service {
             title: v.title.clone(),
             title_en: v.title_en.clone(),
@@ -155,14 +74,7 @@ impl Resolver<'_> {
                 rate_limit_code: v.envelope.rate_limit_code.as_ref().map(|c| c.value),
                 source: v.envelope.source,
             },
-            pagination: model::Pagination {
-                request,
-                page_field: v.pagination.page_field.value.clone(),
-                total_field: v.pagination.total_field.clone(),
-                list_field: v.pagination.list_field.clone(),
-                response,
-                source: v.pagination.source,
-            },
+            pagination,
             source: v.source,
             package: self.package(file, v),
             money_unit: v
@@ -171,6 +83,76 @@ impl Resolver<'_> {
                 .map(|m| m.unit.split_whitespace().collect::<Vec<_>>().join(" "))
                 .filter(|u| !u.is_empty()),
         })
+    }
+
+    /// The page convention shared by every paginated endpoint, checked: the page field is an
+    /// optional `int` request field, the total field a `long`/`int` response field.
+    fn pagination(
+        &mut self,
+        file: FileId,
+        p: &raw::Pagination,
+        service: &Location,
+    ) -> model::Pagination {
+        let request = self.fields(file, &p.request, p.source, &ObjectName::Page);
+        if !p.request.keys().any(|k| k.value == p.page_field.value) {
+            let names: Vec<&str> = p.request.keys().map(|k| k.value.as_str()).collect();
+            self.report
+                .err(
+                    file,
+                    &p.page_field.referenced,
+                    format!(
+                        "page field `{}` is not one of the pagination request fields",
+                        p.page_field.value
+                    ),
+                )
+                .hint = did_you_mean(&p.page_field.value, names);
+        }
+        if let Some(f) = request.iter().find(|f| f.wire_name == p.page_field.value)
+            && (f.ty != Type::Int || f.required)
+        {
+            self.report
+                .err(
+                    file,
+                    &p.page_field.referenced,
+                    format!("page field `{}` must be an optional `int`", f.wire_name),
+                )
+                .hint = Some("write it `{ type: int, required: false, ... }`".into());
+        }
+        let response = self.fields(file, &p.response, p.source, &ObjectName::Page);
+        match response.iter().find(|f| f.wire_name == p.total_field) {
+            Some(f) if matches!(f.ty, Type::Long | Type::Int) => {}
+            Some(_) => {
+                self.report
+                    .err(
+                        file,
+                        service,
+                        format!("total field `{}` must be `long` or `int`", p.total_field),
+                    )
+                    .hint = Some("the total counts rows".into());
+            }
+            None => {
+                let names: Vec<&str> = p.response.keys().map(|k| k.value.as_str()).collect();
+                self.report
+                    .err(
+                        file,
+                        service,
+                        format!(
+                            "total field `{}` is not one of the pagination response fields",
+                            p.total_field
+                        ),
+                    )
+                    .hint = did_you_mean(&p.total_field, names)
+                    .or_else(|| Some("declare it under `pagination.response`".into()));
+            }
+        }
+        model::Pagination {
+            request,
+            page_field: p.page_field.value.clone(),
+            total_field: p.total_field.clone(),
+            list_field: p.list_field.clone(),
+            response,
+            source: p.source,
+        }
     }
 
     /// The generated crate's package metadata, defaults filled in, names checked.

@@ -18,9 +18,16 @@ pub(crate) fn enums_module(api: &Api) -> TokenStream {
          does not know is kept in `Unknown` and written back unchanged, so a new value from the\n\
          server never fails a response.",
     );
+    let fmt_use = if api.enums.is_empty() {
+        quote!()
+    } else {
+        quote!(
+            use std::fmt;
+        )
+    };
     quote! {
         #doc
-        use std::fmt;
+        #fmt_use
         #(#items)*
     }
 }

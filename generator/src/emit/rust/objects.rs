@@ -244,8 +244,9 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
             }
         }
     });
-    let page_impl = if e.paginated {
-        let pagination = &api.service.pagination;
+    let page_impl = if e.paginated
+        && let Some(pagination) = &api.service.pagination
+    {
         let p = pagination
             .request
             .iter()
@@ -277,7 +278,9 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
 }
 
 fn page_item(api: &Api) -> TokenStream {
-    let p = &api.service.pagination;
+    let Some(p) = &api.service.pagination else {
+        return TokenStream::new();
+    };
     let fields = p.response.iter().map(|f| {
         let name = field_ident(&f.wire_name);
         let ty = field_type(f);

@@ -128,11 +128,17 @@ fn methods(e: &OpenEnum<'_>) -> TokenStream {
     } else {
         quote!(::std::option::Option)
     };
+    // Without known codes (a spec with no `errors`), every code is unknown: no one-arm match.
+    let from_int = if variants.is_empty() {
+        quote!(Self::Unknown(code))
+    } else {
+        quote!(match code { #(#codes => Self::#variants,)* other => Self::Unknown(other) })
+    };
     // Spec enums take `self` when `Copy`; `ErrorCode` keeps `&self`.
     let (from_code, code, label_head) = match (e.kind, error_code) {
         (CodeKind::Int, false) => (
             quote!(pub const fn from_code(code: i64) -> Self {
-                match code { #(#codes => Self::#variants,)* other => Self::Unknown(other) }
+                #from_int
             }),
             quote!(pub const fn code(self) -> i64 {
                 match self { #(Self::#variants => #codes,)* Self::Unknown(code) => code }
@@ -141,7 +147,7 @@ fn methods(e: &OpenEnum<'_>) -> TokenStream {
         ),
         (CodeKind::Int, true) => (
             quote!(pub const fn from_code(code: i64) -> Self {
-                match code { #(#codes => Self::#variants,)* other => Self::Unknown(other) }
+                #from_int
             }),
             quote!(pub const fn code(&self) -> i64 {
                 match self { #(Self::#variants => #codes,)* Self::Unknown(code) => *code }

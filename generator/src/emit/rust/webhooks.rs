@@ -4,7 +4,7 @@
 //! hand-written runtime (`runtime::webhook`), which this module re-exports.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::{doc, module_doc};
 use crate::emit::prose::{cell, code, inline};
@@ -135,6 +135,12 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
         }
     }
 
+    // Without any detail endpoint to call, the client is not used.
+    let client_param = if refetched.is_empty() {
+        format_ident!("_client")
+    } else {
+        format_ident!("client")
+    };
     let mut table = String::from(
         "| tag | variant | kind | 中文 | English | source |\n|---|---|---|---|---|---|\n",
     );
@@ -280,7 +286,7 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
             }
 
             #refetch_doc
-            pub async fn refetch(&self, client: &crate::Client) -> Result<Option<Refetched>, crate::Error> {
+            pub async fn refetch(&self, #client_param: &crate::Client) -> Result<Option<Refetched>, crate::Error> {
                 match self {
                     #(#refetch_arms)*
                     Self::Unknown(_) => Ok(None),
