@@ -244,9 +244,11 @@ pub mod decimal_opt {
 /// The private key under which serde_json's `arbitrary_precision` hands out number text.
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
+/// Why a text is not a decimal number at all.
+const NOT_A_NUMBER: &str = "expected a decimal number";
+
 /// Parses decimal text exactly: plain or with an exponent; `Err` says why without echoing it.
 fn parse_exact_decimal(text: &str) -> Result<rust_decimal::Decimal, &'static str> {
-    const NOT_A_NUMBER: &str = "expected a decimal number";
     const INEXACT: &str = "the number has more significant digits than a Decimal holds (at most 28) or is out of its range; it would be rounded";
     let text = text.trim();
     let (mantissa, exponent) = match text.find(['e', 'E']) {
@@ -323,7 +325,13 @@ impl<'de> ::serde::de::Visitor<'de> for ExactDecimal {
     }
 
     fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
-        parse_exact_decimal(value).map_err(E::custom)
+        parse_exact_decimal(value).map_err(|why| {
+            if why == NOT_A_NUMBER {
+                E::invalid_value(::serde::de::Unexpected::Str(value), &self)
+            } else {
+                E::custom(why)
+            }
+        })
     }
 
     fn visit_map<A: ::serde::de::MapAccess<'de>>(
