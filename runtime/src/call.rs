@@ -90,9 +90,8 @@ impl<S: Service> Client<S> {
             op.path.replace("{version}", &self.inner.version)
         );
         // Parsed once: the response's final URL is compared with it (redirect check).
-        let url = reqwest::Url::parse(&url).map_err(|_| {
-            Error::Config(format!("{}: the request URL is not valid", op.name))
-        })?;
+        let url = reqwest::Url::parse(&url)
+            .map_err(|_| Error::Config(format!("{}: the request URL is not valid", op.name)))?;
 
         let deadline = self.inner.deadline;
         let started = Instant::now();

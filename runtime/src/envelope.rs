@@ -249,7 +249,12 @@ fn mask_card_numbers(text: &str) -> String {
         if digits >= CARD_NUMBER_DIGITS {
             let run = &text[start..end];
             let last4: String = {
-                let mut tail: Vec<char> = run.chars().rev().filter(char::is_ascii_digit).take(4).collect();
+                let mut tail: Vec<char> = run
+                    .chars()
+                    .rev()
+                    .filter(char::is_ascii_digit)
+                    .take(4)
+                    .collect();
                 tail.reverse();
                 tail.into_iter().collect()
             };
@@ -317,7 +322,11 @@ fn mask_named_values(text: &str, name: &str) -> String {
         } else {
             text[i..]
                 .find(|c: char| {
-                    c.is_whitespace() || matches!(c, ',' | ';' | '&' | '"' | '\'' | '<' | '>' | ')' | '}' | ']')
+                    c.is_whitespace()
+                        || matches!(
+                            c,
+                            ',' | ';' | '&' | '"' | '\'' | '<' | '>' | ')' | '}' | ']'
+                        )
                 })
                 .map_or(text.len(), |p| i + p)
         };
@@ -350,10 +359,16 @@ mod tests {
         );
         assert_eq!(scrubber.excerpt("order 20231030", 100), "order 20231030");
         for (input, expected) in [
-            ("card 4111 1111 1111 1234 is blocked", "card …1234 is blocked"),
+            (
+                "card 4111 1111 1111 1234 is blocked",
+                "card …1234 is blocked",
+            ),
             ("card 4111-1111-1111-1234.", "card …1234."),
             ("amex 3782 822463 10005 ok", "amex …0005 ok"),
-            ("at 2023-10-30 12:00:00 for 100", "at 2023-10-30 12:00:00 for 100"),
+            (
+                "at 2023-10-30 12:00:00 for 100",
+                "at 2023-10-30 12:00:00 for 100",
+            ),
             ("4111111111111234", "…1234"),
             ("ends with 4111 1111 1111 1234 -", "ends with …1234 -"),
             ("no 1234 5678", "no 1234 5678"),
@@ -367,12 +382,24 @@ mod tests {
         let scrubber = Scrubber::new(&[], &["cvv", "expiry_date", "api_key"]);
         for (input, expected) in [
             ("bad cvv=123&x=1", "bad cvv=<redacted>&x=1"),
-            (r#"{"cvv": "123", "ok": 1}"#, r#"{"cvv": "<redacted>", "ok": 1}"#),
+            (
+                r#"{"cvv": "123", "ok": 1}"#,
+                r#"{"cvv": "<redacted>", "ok": 1}"#,
+            ),
             (r#"{"CVV":123}"#, r#"{"CVV":<redacted>}"#),
-            ("expiry_date: 12/29, cvv: 999", "expiry_date: <redacted>, cvv: <redacted>"),
-            ("invalid cvv 123 for card", "invalid cvv <redacted> for card"),
+            (
+                "expiry_date: 12/29, cvv: 999",
+                "expiry_date: <redacted>, cvv: <redacted>",
+            ),
+            (
+                "invalid cvv 123 for card",
+                "invalid cvv <redacted> for card",
+            ),
             ("the cvv is wrong", "the cvv is wrong"),
-            ("<td>cvv</td><td>321</td>", "<td>cvv</td><td><redacted></td>"),
+            (
+                "<td>cvv</td><td>321</td>",
+                "<td>cvv</td><td><redacted></td>",
+            ),
             ("api_key 'ab12 cd'", "api_key '<redacted>'"),
             ("card_cvv=1 mycvv=2", "card_cvv=1 mycvv=2"),
             ("cvv", "cvv"),

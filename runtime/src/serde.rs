@@ -285,7 +285,10 @@ fn parse_exact_decimal(text: &str) -> Result<rust_decimal::Decimal, &'static str
     }
     if point <= 0 {
         plain.push_str("0.");
-        plain.extend(std::iter::repeat_n('0', usize::try_from(-point).unwrap_or(0)));
+        plain.extend(std::iter::repeat_n(
+            '0',
+            usize::try_from(-point).unwrap_or(0),
+        ));
         plain.push_str(&digits);
     } else {
         let point = usize::try_from(point).unwrap_or(usize::MAX);
@@ -403,9 +406,18 @@ mod tests {
             ("10.50", "10.50"),
             ("-0.01", "-0.01"),
             ("0", "0"),
-            ("123456789012345678901234.5678", "123456789012345678901234.5678"),
-            ("0.1234567890123456789012345678", "0.1234567890123456789012345678"),
-            ("79228162514264337593543950335", "79228162514264337593543950335"),
+            (
+                "123456789012345678901234.5678",
+                "123456789012345678901234.5678",
+            ),
+            (
+                "0.1234567890123456789012345678",
+                "0.1234567890123456789012345678",
+            ),
+            (
+                "79228162514264337593543950335",
+                "79228162514264337593543950335",
+            ),
             ("1.25E1", "12.5"),
             ("125e-2", "1.25"),
             ("-1.5e3", "-1500"),
@@ -428,7 +440,10 @@ mod tests {
             "123456789012345678901234567890.5",
         ] {
             let error = amount(input).expect_err(input);
-            assert!(error.contains("more significant digits"), "{input}: {error}");
+            assert!(
+                error.contains("more significant digits"),
+                "{input}: {error}"
+            );
             assert!(!error.contains("12345"), "the value is not echoed: {error}");
         }
         assert!(amount(r#""abc""#).is_err());
