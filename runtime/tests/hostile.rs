@@ -72,30 +72,26 @@ async fn serve(
     script: &(dyn Fn(usize, &Seen) -> Action + Send + Sync),
     log: &Mutex<Vec<Seen>>,
 ) {
-    loop {
-        let Some(seen) = read_request(&mut stream).await else {
-            return;
-        };
-        let number = {
-            let mut log = log.lock().unwrap();
-            log.push(seen.clone());
-            log.len() - 1
-        };
-        match script(number, &seen) {
-            Action::Drop => return,
-            Action::Raw(bytes) => {
-                let _ = stream.write_all(&bytes).await;
-                let _ = stream.shutdown().await;
-                return;
-            }
-            Action::Trickle(bytes, delay) => {
-                for byte in bytes {
-                    if stream.write_all(&[byte]).await.is_err() {
-                        return;
-                    }
-                    tokio::time::sleep(delay).await;
+    let Some(seen) = read_request(&mut stream).await else {
+        return;
+    };
+    let number = {
+        let mut log = log.lock().unwrap();
+        log.push(seen.clone());
+        log.len() - 1
+    };
+    match script(number, &seen) {
+        Action::Drop => {}
+        Action::Raw(bytes) => {
+            let _ = stream.write_all(&bytes).await;
+            let _ = stream.shutdown().await;
+        }
+        Action::Trickle(bytes, delay) => {
+            for byte in bytes {
+                if stream.write_all(&[byte]).await.is_err() {
+                    return;
                 }
-                return;
+                tokio::time::sleep(delay).await;
             }
         }
     }
