@@ -31,6 +31,17 @@ impl ::apigen_runtime::Service for Api {
             data: "data",
             success: 0i64,
         },
+        sensitive_fields: &[
+            "account_no",
+            "activation_code",
+            "app_id",
+            "card_no",
+            "customer_id",
+            "cvv",
+            "expiry",
+            "key",
+            "pin",
+        ],
     };
 }
 

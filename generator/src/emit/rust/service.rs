@@ -141,6 +141,12 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
     ));
 
     let crate_name = &api.service.package.name;
+    // Values the runtime masks in server text: every auth field and every sensitive field.
+    let sensitive: std::collections::BTreeSet<&str> = (s.auth.iter())
+        .chain(api.objects.iter().flat_map(|o| o.fields.iter().filter(|f| f.sensitive)))
+        .map(|f| f.wire_name.as_str())
+        .collect();
+    let sensitive = sensitive.into_iter();
     let title_en = inline(&s.title_en);
     let client_doc = doc(&format!(
         "Client for the {title_en}. Cheap to clone (the state is shared behind an `Arc`).\n\n\
@@ -178,6 +184,7 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
                     data: #data,
                     success: #success,
                 },
+                sensitive_fields: &[#(#sensitive),*],
             };
         }
 
