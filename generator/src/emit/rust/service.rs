@@ -143,7 +143,11 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
     let crate_name = &api.service.package.name;
     // Values the runtime masks in server text: every auth field and every sensitive field.
     let sensitive: std::collections::BTreeSet<&str> = (s.auth.iter())
-        .chain(api.objects.iter().flat_map(|o| o.fields.iter().filter(|f| f.sensitive)))
+        .chain(
+            api.objects
+                .iter()
+                .flat_map(|o| o.fields.iter().filter(|f| f.sensitive)),
+        )
         .map(|f| f.wire_name.as_str())
         .collect();
     let sensitive = sensitive.into_iter();
