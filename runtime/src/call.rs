@@ -1,6 +1,6 @@
 //! The single request path every generated endpoint goes through.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use backon::{Retryable as _, TokioSleeper};
@@ -14,7 +14,7 @@ use tracing::Instrument as _;
 use crate::envelope::{self, Scrubber};
 use crate::retry::effective_delay;
 use crate::service::AuthFields;
-use crate::{BusinessCode, Client, Error, Operation, RetryClass, Service};
+use crate::{BusinessCode, CallInfo, Client, Error, Operation, Outcome, Service};
 
 /// At most this much of a non-2xx body is read (for the error excerpt).
 const ERROR_BODY_READ_LIMIT: usize = 8 * 1024;
@@ -35,8 +35,12 @@ impl<S: Service> Client<S> {
     /// Calls `op` with `request` and decodes the envelope's `data` into `Resp`.
     ///
     /// The body is one JSON object holding the auth fields and the fields of `request` (which
-    /// must serialize as a struct or map). Failed attempts are retried according to
-    /// `op.retry` (see [`RetryClass`]) and the client's [`RetryPolicy`](crate::RetryPolicy).
+    /// must serialize as a struct or map). Failed attempts are retried when
+    /// [`Error::is_retryable`] (per `op.retry`, see [`RetryClass`](crate::RetryClass)) and the
+    /// client's [`RetryPolicy`](crate::RetryPolicy) allows, within the client's
+    /// [`deadline`](crate::ClientBuilder::deadline) for the whole call (no wait is started that
+    /// would end past it). A response from another URL than the one requested (a redirect
+    /// followed by a caller-supplied HTTP client) fails with [`Error::Redirected`].
     /// A missing or `null` `data` is decoded as JSON `null`, so `Option<T>` and
     /// [`Empty`](crate::Empty) work for empty payloads.
     ///
@@ -78,44 +82,72 @@ impl<S: Service> Client<S> {
         let body = Bytes::from(serde_json::to_vec(&body).map_err(|source| Error::Encode {
             endpoint: op.name,
             source,
+            call: CallInfo::new(op),
         })?);
         let url = format!(
             "{}{}",
             self.inner.base_url,
             op.path.replace("{version}", &self.inner.version)
         );
+        // Parsed once: the response's final URL is compared with it (redirect check).
+        let url = reqwest::Url::parse(&url)
+            .map_err(|_| Error::Config(format!("{}: the request URL is not valid", op.name)))?;
 
-        let attempts = AtomicU32::new(0);
-        let (attempts, url, body) = (&attempts, url.as_str(), &body);
+        let deadline = self.inner.deadline;
+        let started = Instant::now();
+        let progress = Progress::default();
+        let (progress, url, body) = (&progress, &url, &body);
         let attempt = move || {
             let body = body.clone();
             async move {
-                let number = attempts.fetch_add(1, Ordering::Relaxed) + 1;
+                let number = progress.attempts.fetch_add(1, Ordering::Relaxed) + 1;
+                progress.in_flight.store(true, Ordering::Relaxed);
                 let span = tracing::info_span!("attempt", attempt = number);
-                self.attempt::<Resp>(op, url, body).instrument(span).await
+                let result = self.attempt::<Resp>(op, url, body).instrument(span).await;
+                progress.in_flight.store(false, Ordering::Relaxed);
+                if let Err(error) = &result
+                    && error.outcome() != Outcome::NotSent
+                {
+                    progress.maybe_sent.store(true, Ordering::Relaxed);
+                }
+                result
             }
         };
-        attempt
+        let calls = attempt
             .retry(self.inner.retry.backoff())
             .sleep(TokioSleeper)
-            .when(|error| retry_allowed(op.retry, error))
-            .adjust(|error, delay| delay.map(|d| effective_delay(d, retry_after(error))))
+            .when(Error::is_retryable)
+            .adjust(|error, delay| {
+                let delay = effective_delay(delay?, retry_after(error));
+                // Waiting past the deadline only to fail with `Deadline`: return this error.
+                (started.elapsed() + delay < deadline).then_some(delay)
+            })
             .notify(|error, delay| {
                 tracing::warn!(
-                    attempt = attempts.load(Ordering::Relaxed),
+                    attempt = progress.attempts.load(Ordering::Relaxed),
                     error = error.kind(),
                     delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
                     "retrying"
                 );
-            })
-            .await
+            });
+        let result = match tokio::time::timeout(deadline, calls).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Deadline {
+                endpoint: op.name,
+                deadline,
+                maybe_sent: progress.maybe_sent.load(Ordering::Relaxed)
+                    || progress.in_flight.load(Ordering::Relaxed),
+                call: CallInfo::new(op),
+            }),
+        };
+        result.map_err(|error| error.with_attempts(progress.attempts.load(Ordering::Relaxed)))
     }
 
     /// One attempt: send, read (bounded), check the status, decode the envelope.
     async fn attempt<Resp: DeserializeOwned>(
         &self,
         op: &'static Operation,
-        url: &str,
+        url: &reqwest::Url,
         body: Bytes,
     ) -> Result<Resp, Error<S::ErrorCode>> {
         let started = Instant::now();
@@ -141,24 +173,32 @@ impl<S: Service> Client<S> {
     async fn send_and_decode<Resp: DeserializeOwned>(
         &self,
         op: &'static Operation,
-        url: &str,
+        url: &reqwest::Url,
         body: Bytes,
         status_out: &mut Option<StatusCode>,
     ) -> Result<Resp, Error<S::ErrorCode>> {
         let inner = &*self.inner;
         let mut response = inner
             .http
-            .post(url)
+            .post(url.clone())
             .timeout(inner.timeout)
             .header(CONTENT_TYPE, "application/json")
             .header(ACCEPT, "application/json")
             .body(body)
             .send()
             .await
-            .map_err(|e| Error::from_reqwest(op.name, e))?;
+            .map_err(|e| Error::from_reqwest(op, e))?;
         let status = response.status();
         *status_out = Some(status);
-        let scrubber = Scrubber::new(&inner.secrets);
+        // Whatever client the caller passed in: a response from elsewhere means a redirect was
+        // followed, and the body (with the key) may have gone there.
+        if response.url() != url {
+            return Err(Error::Redirected {
+                endpoint: op.name,
+                call: CallInfo::new(op),
+            });
+        }
+        let scrubber = Scrubber::new(&inner.secrets, S::SPEC.sensitive_fields);
 
         if !status.is_success() {
             let retry_after = match status {
@@ -175,6 +215,7 @@ impl<S: Service> Client<S> {
                 status,
                 body_excerpt: scrubber.excerpt(&text, EXCERPT_BYTES),
                 retry_after,
+                call: CallInfo::new(op),
             });
         }
 
@@ -186,6 +227,7 @@ impl<S: Service> Client<S> {
             return Err(Error::ResponseTooLarge {
                 endpoint: op.name,
                 limit,
+                call: CallInfo::new(op),
             });
         }
         let bytes = match read_bounded(&mut response, limit).await {
@@ -194,21 +236,24 @@ impl<S: Service> Client<S> {
                 return Err(Error::ResponseTooLarge {
                     endpoint: op.name,
                     limit,
+                    call: CallInfo::new(op),
                 });
             }
-            (_, Err(ReadError::Transport(e))) => return Err(Error::from_reqwest(op.name, e)),
+            (_, Err(ReadError::Transport(e))) => return Err(Error::from_reqwest(op, e)),
         };
-        envelope::decode(op.name, &S::SPEC.envelope, &bytes, &scrubber)
+        envelope::decode(op, &S::SPEC.envelope, &bytes, &scrubber)
     }
 }
 
-/// Whether an attempt that failed with `error` may be sent again for an operation of `class`.
-fn retry_allowed<C: BusinessCode>(class: RetryClass, error: &Error<C>) -> bool {
-    match class {
-        RetryClass::Safe => error.is_retryable(),
-        // Only when the request provably never left: it cannot have been processed.
-        RetryClass::Never => error.never_sent(),
-    }
+/// How far a call got, shared by its attempts.
+#[derive(Default)]
+struct Progress {
+    /// Attempts started.
+    attempts: AtomicU32,
+    /// An attempt is running (its request may be on the wire).
+    in_flight: AtomicBool,
+    /// An attempt ended in a way that may have reached the server.
+    maybe_sent: AtomicBool,
 }
 
 fn retry_after<C>(error: &Error<C>) -> Option<Duration> {

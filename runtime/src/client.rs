@@ -7,11 +7,12 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use crate::service::AuthFields;
-use crate::{Error, RetryPolicy, Service};
+use crate::{Error, PageOptions, RetryPolicy, Service};
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
 
 /// The transport of one API `S`: base URL, credentials, HTTP client, timeouts and retries.
 /// Cheap to clone (the state is shared behind an `Arc`).
@@ -43,8 +44,10 @@ pub(crate) struct Inner<S: Service> {
     /// The string values of the auth fields (the key), scrubbed from error texts.
     pub(crate) secrets: Vec<SecretString>,
     pub(crate) timeout: Duration,
+    pub(crate) deadline: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
+    pub(crate) pages: PageOptions,
 }
 
 impl<S: Service> Client<S> {
@@ -78,8 +81,10 @@ impl<S: Service> fmt::Debug for Client<S> {
             .field("version", &inner.version)
             .field("credentials", &inner.credentials) // its Debug redacts the key
             .field("timeout", &inner.timeout)
+            .field("deadline", &inner.deadline)
             .field("retry", &inner.retry)
             .field("max_response_bytes", &inner.max_response_bytes)
+            .field("pages", &inner.pages)
             .finish_non_exhaustive()
     }
 }
@@ -94,10 +99,12 @@ pub struct ClientBuilder<S: Service> {
     credentials: Option<S::Credentials>,
     timeout: Duration,
     connect_timeout: Duration,
+    deadline: Duration,
     user_agent: String,
     retry: RetryPolicy,
     http: Option<reqwest::Client>,
     max_response_bytes: usize,
+    pages: PageOptions,
 }
 
 impl<S: Service> fmt::Debug for ClientBuilder<S> {
@@ -108,9 +115,11 @@ impl<S: Service> fmt::Debug for ClientBuilder<S> {
             .field("credentials", &self.credentials) // their Debug redacts secrets
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("deadline", &self.deadline)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("pages", &self.pages)
             .finish_non_exhaustive()
     }
 }
@@ -124,10 +133,12 @@ impl<S: Service> ClientBuilder<S> {
             credentials: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            deadline: DEFAULT_DEADLINE,
             user_agent: S::SPEC.user_agent.to_owned(),
             retry: RetryPolicy::default(),
             http: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            pages: PageOptions::default(),
         }
     }
 
@@ -147,6 +158,22 @@ impl<S: Service> ClientBuilder<S> {
     /// (default 30 s). Applied per request, so it also holds with [`http_client`](Self::http_client).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Deadline for a whole call: every attempt and every wait between attempts (backoff,
+    /// `Retry-After`) must end within it (default 60 s). A call that hits it fails with
+    /// [`Error::Deadline`]; no retry wait is started that would end past it, so a call whose
+    /// last attempt failed early returns that failure instead.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Limits of the paged streams ([`paginate`](crate::paginate)); default
+    /// [`PageOptions::default`].
+    pub fn page_options(mut self, pages: PageOptions) -> Self {
+        self.pages = pages;
         self
     }
 
@@ -172,9 +199,14 @@ impl<S: Service> ClientBuilder<S> {
     }
 
     /// Uses the caller's `reqwest::Client` (proxies, TLS roots, connection pool, …). Its
-    /// connect timeout, user agent and redirect policy are then the caller's business; the
-    /// per-request [`timeout`](Self::timeout) still applies. The built-in client follows no
-    /// redirects, because the key travels in the body; consider doing the same.
+    /// connect timeout and user agent are then the caller's business; the per-request
+    /// [`timeout`](Self::timeout) and the [`deadline`](Self::deadline) still apply.
+    ///
+    /// Redirects are refused whatever this client does: a response whose final URL differs
+    /// from the requested one fails with [`Error::Redirected`]. Configure it with
+    /// `redirect(reqwest::redirect::Policy::none())` all the same: a client that follows a
+    /// 307/308 redirect has already sent the body (with the key) to the other URL by the time
+    /// the response is checked.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -193,7 +225,7 @@ impl<S: Service> ClientBuilder<S> {
     ///
     /// [`Error::Config`] when the credentials are missing, `base_url` is not an absolute
     /// `http`/`https` URL (or carries user info, a query or a fragment), the version is not a
-    /// single path segment, a timeout or the size limit is zero, or the HTTP client cannot be
+    /// single path segment, a timeout, the deadline, the page cap or the size limit is zero, or the HTTP client cannot be
     /// created.
     pub fn build(self) -> Result<S::Client, Error<S::ErrorCode>> {
         let credentials = self
@@ -210,8 +242,13 @@ impl<S: Service> ClientBuilder<S> {
                 "version must be a non-empty path segment of [A-Za-z0-9._-]".into(),
             ));
         }
-        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
-            return Err(Error::Config("timeouts must be greater than zero".into()));
+        if self.timeout.is_zero() || self.connect_timeout.is_zero() || self.deadline.is_zero() {
+            return Err(Error::Config(
+                "timeouts and the deadline must be greater than zero".into(),
+            ));
+        }
+        if self.pages.max_pages == 0 {
+            return Err(Error::Config("max_pages must be greater than zero".into()));
         }
         if self.max_response_bytes == 0 {
             return Err(Error::Config(
@@ -238,8 +275,10 @@ impl<S: Service> ClientBuilder<S> {
                 credentials,
                 secrets,
                 timeout: self.timeout,
+                deadline: self.deadline,
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
+                pages: self.pages,
             }),
         }))
     }

@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 use serde_path_to_error::{Path, Segment};
 
 use crate::codes::int_or_string;
-use crate::{BusinessCode, EnvelopeSpec, Error};
+use crate::{BusinessCode, CallInfo, EnvelopeSpec, Error, Operation};
 
 /// Length bound of the message of [`Error::Api`].
 const MESSAGE_BYTES: usize = 1024;
@@ -19,15 +19,17 @@ const MESSAGE_BYTES: usize = 1024;
 /// `data` is kept as raw JSON text until it is deserialized into `Resp`, so numbers reach the
 /// money fields exactly as sent (no `f64` or `Value` round trip).
 pub(crate) fn decode<Resp: DeserializeOwned, C: BusinessCode>(
-    endpoint: &'static str,
+    op: &'static Operation,
     spec: &EnvelopeSpec,
     body: &[u8],
     scrubber: &Scrubber<'_>,
 ) -> Result<Resp, Error<C>> {
+    let endpoint = op.name;
     let decode_error = |path: &str, message: String| Error::Decode {
         endpoint,
         path: path.to_owned(),
         message,
+        call: CallInfo::new(op),
     };
     let text = std::str::from_utf8(body)
         .map_err(|_| decode_error("", "the response is not valid UTF-8".to_owned()))?;
@@ -50,6 +52,7 @@ pub(crate) fn decode<Resp: DeserializeOwned, C: BusinessCode>(
             endpoint,
             code: C::from_code(code),
             message: scrubber.excerpt(&message, MESSAGE_BYTES),
+            call: CallInfo::new(op),
         });
     }
 
@@ -169,19 +172,23 @@ fn redact_string_literals(message: &str) -> String {
     out
 }
 
-/// Removes the client's secrets (the key) from server-provided text before it goes into an
-/// error.
+/// Removes the client's secrets (the key), card numbers and the values of sensitive fields
+/// from server-provided text before it goes into an error.
 pub(crate) struct Scrubber<'a> {
     secrets: &'a [SecretString],
+    sensitive_fields: &'a [&'a str],
 }
 
 impl<'a> Scrubber<'a> {
-    pub(crate) fn new(secrets: &'a [SecretString]) -> Self {
-        Self { secrets }
+    pub(crate) fn new(secrets: &'a [SecretString], sensitive_fields: &'a [&'a str]) -> Self {
+        Self {
+            secrets,
+            sensitive_fields,
+        }
     }
 
-    /// `text` with the secrets replaced, cut to at most `max_bytes` bytes on a char boundary
-    /// (`…` appended when cut).
+    /// `text` with the secrets, card numbers and sensitive values masked, cut to at most
+    /// `max_bytes` bytes on a char boundary (`…` appended when cut).
     pub(crate) fn excerpt(&self, text: &str, max_bytes: usize) -> String {
         let mut text = text.to_owned();
         for secret in self.secrets {
@@ -189,6 +196,9 @@ impl<'a> Scrubber<'a> {
             if !secret.is_empty() && text.contains(secret) {
                 text = text.replace(secret, "<redacted>");
             }
+        }
+        for name in self.sensitive_fields {
+            text = mask_named_values(&text, name);
         }
         let mut text = mask_card_numbers(&text);
         if text.len() > max_bytes {
@@ -206,30 +216,133 @@ impl<'a> Scrubber<'a> {
 /// Runs of this many digits or more look like card or account numbers.
 const CARD_NUMBER_DIGITS: usize = 12;
 
-/// Replace every run of [`CARD_NUMBER_DIGITS`] or more digits by `…` and its
-/// last four digits, so a server message or error page that echoes a card
-/// number does not carry it into an error.
+/// Replaces every run of [`CARD_NUMBER_DIGITS`] or more digits by `…` and its last four
+/// digits, so a server message or error page that echoes a card number does not carry it into
+/// an error. Digit groups joined by a single space or dash count as one run
+/// (`4111 1111 1111 1111`, `4111-1111-1111-1111`, `3782 822463 10005`).
 fn mask_card_numbers(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        if run.len() >= CARD_NUMBER_DIGITS {
+    let mut copied = 0; // bytes of `text` already in `out`
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        // A run: digits, optionally continued by one separator followed by a digit.
+        let start = i;
+        let mut digits = 0;
+        let mut end = i;
+        while end < bytes.len() {
+            if bytes[end].is_ascii_digit() {
+                digits += 1;
+                end += 1;
+            } else if matches!(bytes[end], b' ' | b'-')
+                && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)
+            {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        if digits >= CARD_NUMBER_DIGITS {
+            let run = &text[start..end];
+            let last4: String = {
+                let mut tail: Vec<char> = run
+                    .chars()
+                    .rev()
+                    .filter(char::is_ascii_digit)
+                    .take(4)
+                    .collect();
+                tail.reverse();
+                tail.into_iter().collect()
+            };
+            out.push_str(&text[copied..start]);
             out.push('…');
-            out.push_str(&run[run.len() - 4..]);
-        } else {
-            out.push_str(run);
+            out.push_str(&last4);
+            copied = end;
         }
-        run.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(c);
-        }
+        i = end;
     }
-    flush(&mut run, &mut out);
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Masks the value written next to the field name `name` (ASCII case-insensitive, as a whole
+/// word): `name=value`, `"name": "value"`, `name: value`, `<td>name</td><td>value</td>`, and in
+/// free text `name value` when the value contains a digit (so `cvv is wrong` stays readable).
+fn mask_named_values(text: &str, name: &str) -> String {
+    if name.is_empty() {
+        return text.to_owned();
+    }
+    let bytes = text.as_bytes();
+    let lower = text.to_ascii_lowercase();
+    let needle = name.to_ascii_lowercase();
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(found) = lower[from..].find(&needle) {
+        let at = from + found;
+        let after = at + needle.len();
+        from = after;
+        if (at > 0 && is_word(bytes[at - 1])) || bytes.get(after).is_some_and(|&b| is_word(b)) {
+            continue;
+        }
+        // Skip closing quotes, blanks and HTML tags, then at most one `=` or `:`, then the
+        // same again (opening quote, tags).
+        let mut i = after;
+        let skip = |mut i: usize| {
+            loop {
+                match bytes.get(i) {
+                    Some(b'"' | b'\'' | b' ' | b'\t' | b'\r' | b'\n') => i += 1,
+                    Some(b'<') => match text[i..].find('>') {
+                        Some(close) => i += close + 1,
+                        None => break,
+                    },
+                    Some(b'&') if text[i..].starts_with("&quot;") => i += "&quot;".len(),
+                    _ => break,
+                }
+            }
+            i
+        };
+        i = skip(i);
+        let separated = matches!(bytes.get(i), Some(b'=' | b':'));
+        if separated {
+            i = skip(i + 1);
+        }
+        let quoted = i > 0 && matches!(bytes[i - 1], b'"' | b'\'');
+        let value_end = if quoted {
+            let quote = bytes[i - 1];
+            text[i..]
+                .bytes()
+                .position(|b| b == quote)
+                .map_or(text.len(), |p| i + p)
+        } else {
+            text[i..]
+                .find(|c: char| {
+                    c.is_whitespace()
+                        || matches!(
+                            c,
+                            ',' | ';' | '&' | '"' | '\'' | '<' | '>' | ')' | '}' | ']'
+                        )
+                })
+                .map_or(text.len(), |p| i + p)
+        };
+        let value = &text[i..value_end];
+        if value.is_empty() || value_end <= copied || i < copied {
+            continue;
+        }
+        if !separated && !quoted && !value.bytes().any(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        out.push_str(&text[copied..i]);
+        out.push_str("<redacted>");
+        copied = value_end;
+        from = value_end;
+    }
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -239,12 +352,61 @@ mod tests {
 
     #[test]
     fn card_numbers_are_masked_in_excerpts() {
-        let scrubber = Scrubber::new(&[]);
+        let scrubber = Scrubber::new(&[], &[]);
         assert_eq!(
             scrubber.excerpt("card 491090123456789012345 not found (code 3004)", 200),
             "card …2345 not found (code 3004)"
         );
         assert_eq!(scrubber.excerpt("order 20231030", 100), "order 20231030");
+        for (input, expected) in [
+            (
+                "card 4111 1111 1111 1234 is blocked",
+                "card …1234 is blocked",
+            ),
+            ("card 4111-1111-1111-1234.", "card …1234."),
+            ("amex 3782 822463 10005 ok", "amex …0005 ok"),
+            (
+                "at 2023-10-30 12:00:00 for 100",
+                "at 2023-10-30 12:00:00 for 100",
+            ),
+            ("4111111111111234", "…1234"),
+            ("ends with 4111 1111 1111 1234 -", "ends with …1234 -"),
+            ("no 1234 5678", "no 1234 5678"),
+        ] {
+            assert_eq!(scrubber.excerpt(input, 200), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn sensitive_values_are_masked_next_to_their_names() {
+        let scrubber = Scrubber::new(&[], &["cvv", "expiry_date", "api_key"]);
+        for (input, expected) in [
+            ("bad cvv=123&x=1", "bad cvv=<redacted>&x=1"),
+            (
+                r#"{"cvv": "123", "ok": 1}"#,
+                r#"{"cvv": "<redacted>", "ok": 1}"#,
+            ),
+            (r#"{"CVV":123}"#, r#"{"CVV":<redacted>}"#),
+            (
+                "expiry_date: 12/29, cvv: 999",
+                "expiry_date: <redacted>, cvv: <redacted>",
+            ),
+            (
+                "invalid cvv 123 for card",
+                "invalid cvv <redacted> for card",
+            ),
+            ("the cvv is wrong", "the cvv is wrong"),
+            (
+                "<td>cvv</td><td>321</td>",
+                "<td>cvv</td><td><redacted></td>",
+            ),
+            ("api_key 'ab12 cd'", "api_key '<redacted>'"),
+            ("card_cvv=1 mycvv=2", "card_cvv=1 mycvv=2"),
+            ("cvv", "cvv"),
+            ("cvv=", "cvv="),
+        ] {
+            assert_eq!(scrubber.excerpt(input, 200), expected, "{input}");
+        }
     }
 
     #[test]
@@ -293,7 +455,7 @@ mod tests {
     #[test]
     fn excerpt_scrubs_and_cuts_on_a_char_boundary() {
         let secrets = [SecretString::from("s3cr3t-key".to_owned())];
-        let scrubber = Scrubber::new(&secrets);
+        let scrubber = Scrubber::new(&secrets, &[]);
         assert_eq!(scrubber.excerpt("key=s3cr3t-key!", 100), "key=<redacted>!");
         assert_eq!(scrubber.excerpt("ééé", 3), "é…"); // 'é' is 2 bytes
         assert_eq!(scrubber.excerpt("abc", 3), "abc");

@@ -6,7 +6,7 @@
 //! * a [`Service`] (one uninhabited marker type per API) names the [`Auth`] credentials, the
 //!   [`BusinessCode`] error-code enum and the [`ServiceSpec`] (envelope field names, success
 //!   code, default version segment, user agent);
-//! * every endpoint is an [`Operation`] constant (name, path, [`RetryClass`]);
+//! * every endpoint is an [`Operation`] constant (name, path, [`RetryClass`], recovery text);
 //! * list endpoints implement [`PageRequest`] and [`Paged`];
 //! * webhook events implement [`webhook::WebhookEvent`].
 //!
@@ -50,6 +50,7 @@
 //!             data: "data",
 //!             success: 0,
 //!         },
+//!         sensitive_fields: &["api_key", "cvv"],
 //!     };
 //! }
 //!
@@ -57,6 +58,8 @@
 //!     name: "get_item",
 //!     path: "/{version}/items/get",
 //!     retry: RetryClass::Safe,
+//!     recovery: None,
+//!     moves_money: false,
 //! };
 //!
 //! /// What a generated endpoint method boils down to.
@@ -89,8 +92,8 @@ pub mod testing;
 pub mod webhook;
 
 pub use client::{Client, ClientBuilder};
-pub use error::{Error, Result};
-pub use paginate::{PageRequest, Paged, paginate};
+pub use error::{CallInfo, Error, Outcome, PageError, Result};
+pub use paginate::{PageOptions, PageRequest, Paged, paginate, paginate_with};
 pub use retry::RetryPolicy;
 pub use service::{
     Auth, BusinessCode, Empty, EnvelopeSpec, Operation, RetryClass, Service, ServiceSpec,

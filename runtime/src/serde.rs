@@ -179,3 +179,290 @@ impl<'de, T> ::serde::de::Visitor<'de> for EmptyAsNone<T> {
         (self.parse)(value).map(Some).map_err(E::custom)
     }
 }
+
+/// `Decimal` as a JSON number, read exactly: a number with more significant digits than a
+/// `Decimal` holds (28, sometimes 29) or out of its range is an error, never rounded. Written
+/// like `rust_decimal::serde::arbitrary_precision` (a JSON number with the scale kept).
+///
+/// Accepts plain (`12.50`) and exponent (`1.25E1`, `0E-2`) forms, and the same text in a JSON
+/// string. Needs serde_json's `arbitrary_precision` feature (which `rust_decimal`'s
+/// `serde-with-arbitrary-precision` turns on).
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Serialize, Deserialize)]
+/// struct Fee {
+///     #[serde(with = "apigen_runtime::serde::decimal")]
+///     amount: Decimal,
+/// }
+///
+/// let fee: Fee = serde_json::from_str(r#"{"amount": 10.50}"#)?;
+/// assert_eq!(serde_json::to_string(&fee)?, r#"{"amount":10.50}"#);
+/// let too_precise = r#"{"amount": 0.1234567890123456789012345678901}"#;
+/// assert!(serde_json::from_str::<Fee>(too_precise).is_err());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub mod decimal {
+    use ::serde::{Deserializer, Serializer};
+    use rust_decimal::Decimal;
+
+    /// Writes a JSON number with the scale kept (`10.50`).
+    pub fn serialize<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+        rust_decimal::serde::arbitrary_precision::serialize(value, serializer)
+    }
+
+    /// Reads a JSON number exactly; fails rather than rounding.
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+        deserializer.deserialize_any(super::ExactDecimal)
+    }
+}
+
+/// `Option<Decimal>` like [`decimal`]; `null` reads as `None` and `None` is written as `null`.
+/// Add `#[serde(default)]` so a missing field is `None` too.
+pub mod decimal_opt {
+    use ::serde::{Deserializer, Serializer};
+    use rust_decimal::Decimal;
+
+    /// Writes a JSON number with the scale kept, or `null`.
+    pub fn serialize<S: Serializer>(
+        value: &Option<Decimal>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        rust_decimal::serde::arbitrary_precision_option::serialize(value, serializer)
+    }
+
+    /// Reads `null` as `None`, a number exactly as `Some`; fails rather than rounding.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Decimal>, D::Error> {
+        deserializer.deserialize_option(super::OptionalExactDecimal)
+    }
+}
+
+/// The private key under which serde_json's `arbitrary_precision` hands out number text.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// Why a text is not a decimal number at all.
+const NOT_A_NUMBER: &str = "expected a decimal number";
+
+/// Parses decimal text exactly: plain or with an exponent; `Err` says why without echoing it.
+fn parse_exact_decimal(text: &str) -> Result<rust_decimal::Decimal, &'static str> {
+    const INEXACT: &str = "the number has more significant digits than a Decimal holds (at most 28) or is out of its range; it would be rounded";
+    let text = text.trim();
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(at) => {
+            let exponent: i64 = text[at + 1..].parse().map_err(|_| NOT_A_NUMBER)?;
+            (&text[..at], exponent)
+        }
+        None => (text, 0),
+    };
+    let (negative, unsigned) = match mantissa.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, mantissa.strip_prefix('+').unwrap_or(mantissa)),
+    };
+    let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    if int.is_empty() && frac.is_empty()
+        || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+    {
+        return Err(NOT_A_NUMBER);
+    }
+    if exponent == 0 {
+        return rust_decimal::Decimal::from_str_exact(text.strip_prefix('+').unwrap_or(text))
+            .map_err(|_| INEXACT);
+    }
+    // Move the decimal point by `exponent`, as text, then parse that exactly.
+    if exponent.unsigned_abs() > 64 && int.bytes().chain(frac.bytes()).any(|b| b != b'0') {
+        return Err(INEXACT);
+    }
+    let exponent = exponent.clamp(-64, 64);
+    let digits: String = format!("{int}{frac}");
+    let point = i64::try_from(int.len()).map_err(|_| INEXACT)? + exponent;
+    let mut plain = String::with_capacity(digits.len() + 70);
+    if negative {
+        plain.push('-');
+    }
+    if point <= 0 {
+        plain.push_str("0.");
+        plain.extend(std::iter::repeat_n(
+            '0',
+            usize::try_from(-point).unwrap_or(0),
+        ));
+        plain.push_str(&digits);
+    } else {
+        let point = usize::try_from(point).unwrap_or(usize::MAX);
+        if point >= digits.len() {
+            plain.push_str(&digits);
+            plain.extend(std::iter::repeat_n('0', point - digits.len()));
+        } else {
+            plain.push_str(&digits[..point]);
+            plain.push('.');
+            plain.push_str(&digits[point..]);
+        }
+    }
+    rust_decimal::Decimal::from_str_exact(&plain).map_err(|_| INEXACT)
+}
+
+/// Visitor reading a `Decimal` exactly from number text.
+struct ExactDecimal;
+
+impl<'de> ::serde::de::Visitor<'de> for ExactDecimal {
+    type Value = rust_decimal::Decimal;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal number")
+    }
+
+    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(value.into())
+    }
+
+    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<Self::Value, E> {
+        Ok(value.into())
+    }
+
+    fn visit_f64<E: ::serde::de::Error>(self, value: f64) -> Result<Self::Value, E> {
+        // Only from formats without exact number text; the shortest round-trip form.
+        self.visit_str(&value.to_string())
+    }
+
+    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        parse_exact_decimal(value).map_err(|why| {
+            if why == NOT_A_NUMBER {
+                E::invalid_value(::serde::de::Unexpected::Str(value), &self)
+            } else {
+                E::custom(why)
+            }
+        })
+    }
+
+    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> Result<Self::Value, A::Error> {
+        // serde_json with `arbitrary_precision`: `{NUMBER_TOKEN: "<number text>"}`.
+        match map.next_key::<std::borrow::Cow<'de, str>>()? {
+            Some(key) if key == NUMBER_TOKEN => {
+                let text: std::borrow::Cow<'de, str> = map.next_value()?;
+                parse_exact_decimal(&text).map_err(::serde::de::Error::custom)
+            }
+            _ => Err(::serde::de::Error::invalid_type(
+                ::serde::de::Unexpected::Map,
+                &self,
+            )),
+        }
+    }
+}
+
+/// Visitor for `Option<Decimal>`: `null` is `None`.
+struct OptionalExactDecimal;
+
+impl<'de> ::serde::de::Visitor<'de> for OptionalExactDecimal {
+    type Value = Option<rust_decimal::Decimal>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal number or null")
+    }
+
+    fn visit_none<E: ::serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: ::serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: ::serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(ExactDecimal).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Debug, Serialize, Deserialize)]
+    struct Row {
+        #[serde(with = "super::decimal")]
+        amount: Decimal,
+        #[serde(with = "super::decimal_opt", default)]
+        fee: Option<Decimal>,
+    }
+
+    fn amount(json_number: &str) -> Result<String, String> {
+        serde_json::from_str::<Row>(&format!(r#"{{"amount": {json_number}}}"#))
+            .map(|row| row.amount.to_string())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn exact_numbers_keep_their_digits_and_scale() {
+        for (input, expected) in [
+            ("10.50", "10.50"),
+            ("-0.01", "-0.01"),
+            ("0", "0"),
+            (
+                "123456789012345678901234.5678",
+                "123456789012345678901234.5678",
+            ),
+            (
+                "0.1234567890123456789012345678",
+                "0.1234567890123456789012345678",
+            ),
+            (
+                "79228162514264337593543950335",
+                "79228162514264337593543950335",
+            ),
+            ("1.25E1", "12.5"),
+            ("125e-2", "1.25"),
+            ("-1.5e3", "-1500"),
+            ("0E-2", "0.00"),
+            (r#""10.10""#, "10.10"),
+        ] {
+            assert_eq!(amount(input).as_deref(), Ok(expected), "{input}");
+        }
+    }
+
+    #[test]
+    fn excess_precision_and_overflow_are_errors_not_rounding() {
+        for input in [
+            "0.1234567890123456789012345678901", // 31 fraction digits
+            "1.00000000000000000000000000001",
+            "79228162514264337593543950336", // 2^96
+            "1e29",
+            "1e-29",
+            "1e400",
+            "123456789012345678901234567890.5",
+        ] {
+            let error = amount(input).expect_err(input);
+            assert!(
+                error.contains("more significant digits"),
+                "{input}: {error}"
+            );
+            assert!(!error.contains("12345"), "the value is not echoed: {error}");
+        }
+        assert!(amount(r#""abc""#).is_err());
+        assert!(amount("true").is_err());
+    }
+
+    #[test]
+    fn optional_and_written_exactly() {
+        let row: Row = serde_json::from_str(r#"{"amount": 1.10, "fee": null}"#).unwrap();
+        assert_eq!(row.fee, None);
+        let row: Row = serde_json::from_str(r#"{"amount": 1.10, "fee": 0.000}"#).unwrap();
+        assert_eq!(row.fee.map(|f| f.to_string()).as_deref(), Some("0.000"));
+        assert_eq!(
+            serde_json::to_string(&row).unwrap(),
+            r#"{"amount":1.10,"fee":0.000}"#
+        );
+        assert!(
+            serde_json::from_str::<Row>(r#"{"amount": 1, "fee": 1e-40}"#).is_err(),
+            "optional too"
+        );
+    }
+}

@@ -32,6 +32,12 @@ pub struct ServiceSpec {
     pub user_agent: &'static str,
     /// Field names and success code of the response envelope.
     pub envelope: EnvelopeSpec,
+    /// Wire names of the fields whose values are secret (every auth field and every object
+    /// field the spec marks sensitive: CVV, expiry, PIN, …), sorted and deduplicated. A value
+    /// that appears next to one of these names in a server message or error page
+    /// (`name=value`, `"name": "value"`, `name: value`, `name value`) is masked before it goes
+    /// into an [`Error`](crate::Error).
+    pub sensitive_fields: &'static [&'static str],
 }
 
 /// Field names and success code of the response envelope `{code, message, data}`.
@@ -83,6 +89,14 @@ pub struct Operation {
     pub path: &'static str,
     /// Whether the client may re-send the request after a failure.
     pub retry: RetryClass,
+    /// What the caller should do when the outcome of this call is unknown (it may or may not
+    /// have been processed), e.g. `the card order may have been created; look it up by
+    /// out_order_id before sending again`. Shown by [`Error`](crate::Error)'s `Display` for a
+    /// [`RetryClass::Never`] call whose [`Outcome`](crate::Outcome) is
+    /// [`Unknown`](crate::Outcome::Unknown).
+    pub recovery: Option<&'static str>,
+    /// Whether the call moves money (a payment, a top-up, a card order with a fee).
+    pub moves_money: bool,
 }
 
 /// When the client may automatically re-send a request.
@@ -91,7 +105,7 @@ pub struct Operation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RetryClass {
     /// Read-only or otherwise idempotent: retried after any transient failure
-    /// ([`Error::is_retryable`](crate::Error::is_retryable)): connect errors, timeouts, other
+    /// ([`Error::is_transient`](crate::Error::is_transient)): connect errors, timeouts, other
     /// transport errors, HTTP 429 and 5xx, and the envelope's rate-limit business code.
     Safe,
     /// Not idempotent (moves money, creates things): **never re-sent once the request may have

@@ -178,6 +178,7 @@ async fn business_error_becomes_api_error() {
             endpoint,
             code,
             message,
+            ..
         } => {
             assert_eq!(*endpoint, "get_item");
             assert_eq!(*code, Code::NotFound);
@@ -241,6 +242,7 @@ async fn http_502_html_gives_a_bounded_scrubbed_excerpt() {
             status,
             body_excerpt,
             retry_after,
+            ..
         } => {
             assert_eq!(*endpoint, "get_item");
             assert_eq!(status.as_u16(), 502);

@@ -4,7 +4,7 @@ mod common;
 
 use std::pin::pin;
 
-use apigen_runtime::paginate;
+use apigen_runtime::{PageError, PageOptions, paginate, paginate_with};
 use common::{Error, LIST_ITEMS, ListItems, Page, Row, SECRET, client_for, client_with, ok};
 use futures_util::{StreamExt as _, TryStreamExt as _};
 use serde_json::json;
@@ -82,12 +82,64 @@ async fn stops_on_an_empty_page() {
         .expect(1)
         .mount(&server)
         .await;
-    let rows: Vec<Row> =
+    // Rows went missing: an empty page after 1 of 10 rows is an error, not a normal end.
+    let results: Vec<Result<Row, Error>> =
+        paginate::<_, _, Page<Row>>(client_for(&server), &LIST_ITEMS, request(None, 1))
+            .collect()
+            .await;
+    assert_eq!(results.len(), 2);
+    assert!(results[0].is_ok());
+    let err = results[1].as_ref().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Paging {
+                problem: PageError::Incomplete { seen: 1, total: 10 },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "list_items: the listing ended after 1 of 10 rows: rows are missing"
+    );
+}
+
+#[tokio::test]
+async fn lenient_paging_accepts_an_early_end_only_when_the_total_moved() {
+    let server = MockServer::start().await;
+    Mock::given(body_partial_json(json!({"page": 1})))
+        .respond_with(ok(r#"{"total":10,"list":[{"id":1,"amount":1}]}"#))
+        .mount(&server)
+        .await;
+    Mock::given(body_partial_json(json!({"page": 2})))
+        .respond_with(ok(r#"{"total":9,"list":[]}"#))
+        .mount(&server)
+        .await;
+    let lenient = PageOptions::default().lenient_total(true);
+    let rows: Vec<Row> = paginate_with::<_, _, Page<Row>>(
+        client_for(&server),
+        &LIST_ITEMS,
+        request(None, 1),
+        lenient,
+    )
+    .try_collect()
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 1);
+    // Not lenient: the same listing is an error.
+    let strict: Result<Vec<Row>, Error> =
         paginate::<_, _, Page<Row>>(client_for(&server), &LIST_ITEMS, request(None, 1))
             .try_collect()
-            .await
-            .unwrap();
-    assert_eq!(rows.len(), 1);
+            .await;
+    assert!(matches!(
+        strict,
+        Err(Error::Paging {
+            problem: PageError::Incomplete { seen: 1, total: 9 },
+            ..
+        })
+    ));
 }
 
 #[tokio::test]

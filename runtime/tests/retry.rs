@@ -36,7 +36,8 @@ async fn slow_response_times_out() {
         matches!(
             err,
             Error::Timeout {
-                endpoint: "get_item"
+                endpoint: "get_item",
+                ..
             }
         ),
         "{err:?}"
@@ -225,7 +226,15 @@ async fn never_op_is_not_retried_after_503() {
         ),
         "{err:?}"
     );
-    assert!(err.is_retryable()); // transient, but not safe to re-send for this operation
+    // Transient, but not safe to re-send for this operation: the outcome is unknown.
+    assert!(err.is_transient());
+    assert!(!err.is_retryable());
+    assert_eq!(err.outcome(), apigen_runtime::Outcome::Unknown);
+    assert_eq!(
+        err.to_string(),
+        "pay: outcome unknown (unexpected HTTP status 503 Service Unavailable): the payment may \
+         have been made; look it up by reference before paying again"
+    );
 }
 
 #[tokio::test]
@@ -257,7 +266,10 @@ async fn never_op_is_not_retried_after_429_or_rate_limit_code() {
             .execute::<_, Empty>(&PAY, &pay())
             .await
             .unwrap_err();
-        assert!(err.is_retryable(), "{err:?}");
+        // Transient but refused: not processed, yet a money call is not re-sent for it.
+        assert!(err.is_transient(), "{err:?}");
+        assert!(!err.is_retryable(), "{err:?}");
+        assert_eq!(err.outcome(), apigen_runtime::Outcome::Rejected);
     }
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -307,7 +319,12 @@ async fn never_op_is_retried_after_a_connect_error() {
         "{err:?}"
     );
     assert!(err.is_retryable());
-    assert_eq!(err.to_string(), "pay: could not connect to the server");
+    assert_eq!(err.outcome(), apigen_runtime::Outcome::NotSent);
+    assert_eq!(err.attempts(), 3);
+    assert_eq!(
+        err.to_string(),
+        "pay: could not connect to the server after 3 attempts"
+    );
     assert_clean(&err);
 }
 

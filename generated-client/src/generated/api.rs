@@ -2731,233 +2731,339 @@ mod operations {
         name: "list_wallets",
         path: "/{version}/openApi/wallet/getWalletList",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const GET_WALLET_DETAIL: Operation = Operation {
         name: "get_wallet_detail",
         path: "/{version}/openApi/wallet/getWalletDetail",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const LIST_TRANSACTIONS: Operation = Operation {
         name: "list_transactions",
         path: "/{version}/openApi/wallet/getTransactionList",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const GET_TRANSACTION_DETAIL: Operation = Operation {
         name: "get_transaction_detail",
         path: "/{version}/openApi/wallet/getTransactionDetail",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const GET_EXCHANGE_RATE: Operation = Operation {
         name: "get_exchange_rate",
         path: "/{version}/openApi/wallet/getExchangeRate",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const LIST_BINS: Operation = Operation {
         name: "list_bins",
         path: "/{version}/openApi/bin/getBinList",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const GET_BIN_DETAIL: Operation = Operation {
         name: "get_bin_detail",
         path: "/{version}/openApi/bin/getBinDetail",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const GET_BIN_FEE: Operation = Operation {
         name: "get_bin_fee",
         path: "/{version}/openApi/bin/getBinFee",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const GET_BIN_LIMIT: Operation = Operation {
         name: "get_bin_limit",
         path: "/{version}/openApi/bin/getBinLimit",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const LIST_CARDS: Operation = Operation {
         name: "list_cards",
         path: "/{version}/openApi/card/getCardList",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const GET_CARD_DETAIL: Operation = Operation {
         name: "get_card_detail",
         path: "/{version}/openApi/card/getCardDetail",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const ACTIVATE_CARD: Operation = Operation {
         name: "activate_card",
         path: "/{version}/openApi/card/activateCard",
         retry: RetryClass::Never,
+        recovery: Some(
+            "Re-read the card with get_card_detail; if its status is already 2 ACTIVE the call succeeded, otherwise send it again.",
+        ),
+        moves_money: false,
     };
 
     pub(crate) const FREEZE_CARD: Operation = Operation {
         name: "freeze_card",
         path: "/{version}/openApi/card/freezeCard",
         retry: RetryClass::Never,
+        recovery: Some(
+            "Re-read the card with get_card_detail; if its status is already 3 FROZEN the call succeeded, otherwise send it again.",
+        ),
+        moves_money: false,
     };
 
     pub(crate) const UNFREEZE_CARD: Operation = Operation {
         name: "unfreeze_card",
         path: "/{version}/openApi/card/unfreezeCard",
         retry: RetryClass::Never,
+        recovery: Some(
+            "Re-read the card with get_card_detail; if its status is already 2 ACTIVE the call succeeded, otherwise send it again.",
+        ),
+        moves_money: false,
     };
 
     pub(crate) const CLOSE_CARD: Operation = Operation {
         name: "close_card",
         path: "/{version}/openApi/card/closeCard",
         retry: RetryClass::Never,
+        recovery: Some(
+            "Never re-send blindly. Look the closure order up with get_order_detail by out_order_id and re-send (with the same out_order_id) only if the vendor has no record of it. On 3006 DUPLICATE_CARD_ORDER fetch the existing order with get_order_detail instead.",
+        ),
+        moves_money: true,
     };
 
     pub(crate) const LIST_CARD_TRADES: Operation = Operation {
         name: "list_card_trades",
         path: "/{version}/openApi/card/getCardTradeList",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const LIST_MERCHANT_TRADE_SCORES: Operation = Operation {
         name: "list_merchant_trade_scores",
         path: "/{version}/openApi/card/getMerchantTradeScore",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const OPEN_CARD: Operation = Operation {
         name: "open_card",
         path: "/{version}/openApi/order/openCard",
         retry: RetryClass::Never,
+        recovery: Some(
+            "Never re-send blindly. Look the order up with get_order_detail by out_order_id and re-send (with the same out_order_id) only if the vendor has no record of it. On 3006 DUPLICATE_CARD_ORDER fetch the existing order with get_order_detail instead.",
+        ),
+        moves_money: true,
     };
 
     pub(crate) const RECHARGE_CARD: Operation = Operation {
         name: "recharge_card",
         path: "/{version}/openApi/order/rechargeCard",
         retry: RetryClass::Never,
+        recovery: Some(
+            "Never re-send blindly. Look the order up with get_order_detail by out_order_id and re-send (with the same out_order_id) only if the vendor has no record of it. On 3006 DUPLICATE_CARD_ORDER fetch the existing order with get_order_detail instead.",
+        ),
+        moves_money: true,
     };
 
     pub(crate) const LIST_ORDERS: Operation = Operation {
         name: "list_orders",
         path: "/{version}/openApi/order/getOrderList",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const GET_ORDER_DETAIL: Operation = Operation {
         name: "get_order_detail",
         path: "/{version}/openApi/order/getOrderDetail",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const LIST_HOLDERS: Operation = Operation {
         name: "list_holders",
         path: "/{version}/openApi/holder/getHolderList",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const CREATE_HOLDER: Operation = Operation {
         name: "create_holder",
         path: "/{version}/openApi/holder/createHolder",
         retry: RetryClass::Never,
+        recovery: Some(
+            "No client-supplied unique key is modeled, so a blind re-send may create a duplicate. Before re-sending, search list_holders by email; re-send only if no such holder exists.",
+        ),
+        moves_money: false,
     };
 
     pub(crate) const UPDATE_HOLDER: Operation = Operation {
         name: "update_holder",
         path: "/{version}/openApi/holder/updateHolder",
         retry: RetryClass::Never,
+        recovery: Some(
+            "Re-read the holder with get_holder_detail; re-send only if the fields do not yet hold the new values.",
+        ),
+        moves_money: false,
     };
 
     pub(crate) const GET_HOLDER_DETAIL: Operation = Operation {
         name: "get_holder_detail",
         path: "/{version}/openApi/holder/getHolderDetail",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const DELETE_HOLDER: Operation = Operation {
         name: "delete_holder",
         path: "/{version}/openApi/holder/deleteHolder",
         retry: RetryClass::Never,
+        recovery: Some(
+            "Re-read the holder with get_holder_detail; if that returns 3008 HOLDER_NOT_FOUND_OR_IN_USE the delete succeeded, otherwise send it again.",
+        ),
+        moves_money: false,
     };
 
     pub(crate) const LIST_PAY_METHODS: Operation = Operation {
         name: "list_pay_methods",
         path: "/{version}/openApi/payMethod/getPayMethodList",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const LIST_FUND_SOURCES: Operation = Operation {
         name: "list_fund_sources",
         path: "/{version}/openApi/payee/getFundSourceList",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const LIST_PAYMENT_PURPOSES: Operation = Operation {
         name: "list_payment_purposes",
         path: "/{version}/openApi/payee/getPaymentPurposeList",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const CREATE_PAYEE: Operation = Operation {
         name: "create_payee",
         path: "/{version}/openApi/payee/createPayee",
         retry: RetryClass::Never,
+        recovery: Some(
+            "No client-supplied unique key is modeled, so a blind re-send may create a duplicate. Before re-sending, search list_payees by account_no; re-send only if no such payee exists.",
+        ),
+        moves_money: false,
     };
 
     pub(crate) const UPDATE_PAYEE: Operation = Operation {
         name: "update_payee",
         path: "/{version}/openApi/payee/updatePayee",
         retry: RetryClass::Never,
+        recovery: Some(
+            "Re-read the payee with get_payee_detail; re-send only if the fields do not yet hold the new values.",
+        ),
+        moves_money: false,
     };
 
     pub(crate) const APPLY_PAYEE: Operation = Operation {
         name: "apply_payee",
         path: "/{version}/openApi/payee/applyPayee",
         retry: RetryClass::Never,
+        recovery: Some(
+            "Re-read the payee with get_payee_detail; if its status is 2 REVIEWING or later the call succeeded, otherwise send it again.",
+        ),
+        moves_money: false,
     };
 
     pub(crate) const DELETE_PAYEE: Operation = Operation {
         name: "delete_payee",
         path: "/{version}/openApi/payee/deletePayee",
         retry: RetryClass::Never,
+        recovery: Some(
+            "Re-read the payee with get_payee_detail; if that returns 4001 PAYEE_NOT_FOUND the delete succeeded, otherwise send it again.",
+        ),
+        moves_money: false,
     };
 
     pub(crate) const LIST_PAYEES: Operation = Operation {
         name: "list_payees",
         path: "/{version}/openApi/payee/getPayeeList",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const GET_PAYEE_DETAIL: Operation = Operation {
         name: "get_payee_detail",
         path: "/{version}/openApi/payee/getPayeeDetail",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const LIST_PAYMENT_REASONS: Operation = Operation {
         name: "list_payment_reasons",
         path: "/{version}/openApi/payment/getPaymentReasonList",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const CREATE_PAYMENT: Operation = Operation {
         name: "create_payment",
         path: "/{version}/openApi/payment/createPayment",
         retry: RetryClass::Never,
+        recovery: Some(
+            "Never re-send blindly. Look the payment up with get_payment_detail by out_order_id and re-send (with the same out_order_id) only if the vendor has no record of it. On 4006 DUPLICATE_PAYMENT_ORDER fetch the existing payment with get_payment_detail instead.",
+        ),
+        moves_money: true,
     };
 
     pub(crate) const LIST_PAYMENTS: Operation = Operation {
         name: "list_payments",
         path: "/{version}/openApi/payment/getPaymentList",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 
     pub(crate) const GET_PAYMENT_DETAIL: Operation = Operation {
         name: "get_payment_detail",
         path: "/{version}/openApi/payment/getPaymentDetail",
         retry: RetryClass::Safe,
+        recovery: None,
+        moves_money: false,
     };
 }

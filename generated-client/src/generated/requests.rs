@@ -292,7 +292,7 @@ pub struct GetExchangeRateRequest {
     /// Wire name `amount`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub amount: ::std::option::Option<::rust_decimal::Decimal>,
@@ -1054,7 +1054,7 @@ pub struct OpenCardRequest {
     /// Within the BinLimit open range; 0 is allowed for SHARED-mode BINs.
     ///
     /// Wire name `amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub amount: ::rust_decimal::Decimal,
     /// 持卡人id — holder id
     ///
@@ -1136,7 +1136,7 @@ pub struct RechargeCardRequest {
     /// Within the BinLimit recharge range.
     ///
     /// Wire name `amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub amount: ::rust_decimal::Decimal,
     /// 钱包 sn — wallet to debit
     ///
@@ -2565,7 +2565,7 @@ pub struct CreatePaymentRequest {
     /// 付款金额 — amount in currency
     ///
     /// Wire name `amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub amount: ::rust_decimal::Decimal,
     /// 付款币种 — debit currency (wallet currency)
     ///

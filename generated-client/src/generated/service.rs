@@ -31,6 +31,15 @@ impl ::apigen_runtime::Service for Api {
             data: "data",
             success: 0i64,
         },
+        sensitive_fields: &[
+            "account_no",
+            "activation_code",
+            "card_no",
+            "cvv",
+            "expiry",
+            "key",
+            "pin",
+        ],
     };
 }
 

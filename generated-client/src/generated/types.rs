@@ -44,6 +44,10 @@ impl<T> ::apigen_runtime::Paged for Page<T> {
     fn into_items(self) -> ::std::vec::Vec<T> {
         self.list
     }
+
+    fn page(&self) -> ::std::option::Option<i64> {
+        Some(i64::from(self.page))
+    }
 }
 
 /// 钱包 — Wallet
@@ -74,12 +78,12 @@ pub struct Wallet {
     /// 可用余额,单位:元 — available balance, in major units
     ///
     /// Wire name `available_balance`, `money`; exact decimal in major units (元).
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub available_balance: ::rust_decimal::Decimal,
     /// 冻结余额,单位:元 — frozen balance, in major units
     ///
     /// Wire name `freeze_balance`, `money`; exact decimal in major units (元).
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub freeze_balance: ::rust_decimal::Decimal,
     /// 状态 1:正常 2:冻结 — wallet status
     ///
@@ -120,14 +124,14 @@ pub struct WalletTransaction {
     /// 金额 — absolute amount
     ///
     /// Wire name `amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub amount: ::rust_decimal::Decimal,
     /// 手续费 — fee included in this transaction
     ///
     /// Wire name `fee`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub fee: ::std::option::Option<::rust_decimal::Decimal>,
@@ -136,7 +140,7 @@ pub struct WalletTransaction {
     /// Wire name `before_balance`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub before_balance: ::std::option::Option<::rust_decimal::Decimal>,
@@ -145,7 +149,7 @@ pub struct WalletTransaction {
     /// Wire name `after_balance`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub after_balance: ::std::option::Option<::rust_decimal::Decimal>,
@@ -207,14 +211,14 @@ pub struct ExchangeRate {
     /// 汇率 — 1 unit of from_currency = rate units of to_currency
     ///
     /// Wire name `rate`, `decimal`; source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub rate: ::rust_decimal::Decimal,
     /// 源金额 — echo of the requested source amount
     ///
     /// Wire name `amount`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub amount: ::std::option::Option<::rust_decimal::Decimal>,
@@ -223,7 +227,7 @@ pub struct ExchangeRate {
     /// Wire name `to_amount`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub to_amount: ::std::option::Option<::rust_decimal::Decimal>,
@@ -340,19 +344,19 @@ pub struct BinFee {
     /// 开卡费 — fee per card opened
     ///
     /// Wire name `open_card_fee`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub open_card_fee: ::rust_decimal::Decimal,
     /// 充值费率 — recharge fee rate in percent
     ///
     /// Wire name `recharge_fee_rate`, `decimal`; source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub recharge_fee_rate: ::rust_decimal::Decimal,
     /// 充值固定费 — fixed part of the recharge fee
     ///
     /// Wire name `recharge_fee_fixed`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub recharge_fee_fixed: ::std::option::Option<::rust_decimal::Decimal>,
@@ -361,7 +365,7 @@ pub struct BinFee {
     /// Wire name `cancel_card_fee`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub cancel_card_fee: ::std::option::Option<::rust_decimal::Decimal>,
@@ -370,7 +374,7 @@ pub struct BinFee {
     /// Wire name `monthly_fee`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub monthly_fee: ::std::option::Option<::rust_decimal::Decimal>,
@@ -379,7 +383,7 @@ pub struct BinFee {
     /// Wire name `trade_fee_rate`, `decimal`; optional; source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trade_fee_rate: ::std::option::Option<::rust_decimal::Decimal>,
@@ -388,7 +392,7 @@ pub struct BinFee {
     /// Wire name `trade_fee_fixed`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trade_fee_fixed: ::std::option::Option<::rust_decimal::Decimal>,
@@ -397,7 +401,7 @@ pub struct BinFee {
     /// Wire name `cross_border_fee_rate`, `decimal`; optional; source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub cross_border_fee_rate: ::std::option::Option<::rust_decimal::Decimal>,
@@ -406,7 +410,7 @@ pub struct BinFee {
     /// Wire name `fx_fee_rate`, `decimal`; optional; source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub fx_fee_rate: ::std::option::Option<::rust_decimal::Decimal>,
@@ -415,7 +419,7 @@ pub struct BinFee {
     /// Wire name `decline_fee`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub decline_fee: ::std::option::Option<::rust_decimal::Decimal>,
@@ -424,7 +428,7 @@ pub struct BinFee {
     /// Wire name `refund_fee`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub refund_fee: ::std::option::Option<::rust_decimal::Decimal>,
@@ -433,7 +437,7 @@ pub struct BinFee {
     /// Wire name `small_trade_threshold`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub small_trade_threshold: ::std::option::Option<::rust_decimal::Decimal>,
@@ -442,7 +446,7 @@ pub struct BinFee {
     /// Wire name `small_trade_fee`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub small_trade_fee: ::std::option::Option<::rust_decimal::Decimal>,
@@ -464,29 +468,29 @@ pub struct BinLimit {
     /// 最小开卡金额 — minimum initial load when opening
     ///
     /// Wire name `min_open_amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub min_open_amount: ::rust_decimal::Decimal,
     /// 最大开卡金额 — maximum initial load
     ///
     /// Wire name `max_open_amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub max_open_amount: ::rust_decimal::Decimal,
     /// 最小充值金额 — minimum single recharge
     ///
     /// Wire name `min_recharge_amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub min_recharge_amount: ::rust_decimal::Decimal,
     /// 最大充值金额 — maximum single recharge
     ///
     /// Wire name `max_recharge_amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub max_recharge_amount: ::rust_decimal::Decimal,
     /// 最大卡余额 — cap on the card balance
     ///
     /// Wire name `max_balance`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub max_balance: ::std::option::Option<::rust_decimal::Decimal>,
@@ -495,7 +499,7 @@ pub struct BinLimit {
     /// Wire name `single_trade_limit`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub single_trade_limit: ::std::option::Option<::rust_decimal::Decimal>,
@@ -504,7 +508,7 @@ pub struct BinLimit {
     /// Wire name `daily_trade_limit`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub daily_trade_limit: ::std::option::Option<::rust_decimal::Decimal>,
@@ -513,7 +517,7 @@ pub struct BinLimit {
     /// Wire name `monthly_trade_limit`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub monthly_trade_limit: ::std::option::Option<::rust_decimal::Decimal>,
@@ -583,14 +587,14 @@ pub struct Card {
     /// 余额 — card balance
     ///
     /// Wire name `balance`, `money`; exact decimal in major units (元); source: observed.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub balance: ::rust_decimal::Decimal,
     /// 累计充值 — cumulative amount loaded
     ///
     /// Despite the name it is not a spending limit.
     ///
     /// Wire name `limit`, `money`; exact decimal in major units (元); source: observed.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub limit: ::rust_decimal::Decimal,
     /// 过期时间 — expiry
     ///
@@ -726,7 +730,7 @@ pub struct CardTrade {
     /// 交易金额 — amount in the merchant's currency
     ///
     /// Wire name `trade_amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub trade_amount: ::rust_decimal::Decimal,
     /// 交易币种 — merchant currency
     ///
@@ -735,7 +739,7 @@ pub struct CardTrade {
     /// 入账金额 — amount in the card currency
     ///
     /// Wire name `billing_amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub billing_amount: ::rust_decimal::Decimal,
     /// 入账币种 — card currency
     ///
@@ -746,7 +750,7 @@ pub struct CardTrade {
     /// Wire name `fee`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub fee: ::std::option::Option<::rust_decimal::Decimal>,
@@ -858,7 +862,7 @@ pub struct MerchantTradeScore {
     /// Wire name `success_rate`, `decimal`; optional; source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub success_rate: ::std::option::Option<::rust_decimal::Decimal>,
@@ -933,17 +937,17 @@ pub struct Order {
     /// 金额 — principal (initial load / recharge amount / refunded balance)
     ///
     /// Wire name `amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub amount: ::rust_decimal::Decimal,
     /// 手续费 — total fees of the order
     ///
     /// Wire name `fee`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub fee: ::rust_decimal::Decimal,
     /// 总金额 — net wallet movement (amount + fee for debits)
     ///
     /// Wire name `total_amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub total_amount: ::rust_decimal::Decimal,
     /// 失败原因 — failure reason
     ///
@@ -1012,7 +1016,7 @@ pub struct OrderBill {
     /// 金额 — absolute amount
     ///
     /// Wire name `amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub amount: ::rust_decimal::Decimal,
     /// 创建时间 — creation time
     ///
@@ -1158,7 +1162,7 @@ pub struct PayMethod {
     /// Wire name `min_amount`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub min_amount: ::std::option::Option<::rust_decimal::Decimal>,
@@ -1167,7 +1171,7 @@ pub struct PayMethod {
     /// Wire name `max_amount`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub max_amount: ::std::option::Option<::rust_decimal::Decimal>,
@@ -1363,7 +1367,7 @@ pub struct Payment {
     /// 付款金额 — amount in currency
     ///
     /// Wire name `amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub amount: ::rust_decimal::Decimal,
     /// 付款币种 — debit currency (wallet currency)
     ///
@@ -1372,7 +1376,7 @@ pub struct Payment {
     /// 收款金额 — amount the payee receives
     ///
     /// Wire name `payee_amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub payee_amount: ::rust_decimal::Decimal,
     /// 收款币种 — payee currency
     ///
@@ -1381,12 +1385,12 @@ pub struct Payment {
     /// 汇率 — FX rate applied
     ///
     /// Wire name `rate`, `decimal`; source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub rate: ::rust_decimal::Decimal,
     /// 手续费 — fee
     ///
     /// Wire name `fee`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub fee: ::rust_decimal::Decimal,
     /// 费用承担方式 — fee mode
     ///
@@ -1395,7 +1399,7 @@ pub struct Payment {
     /// 总金额 — wallet debit (amount + fee when the payer pays)
     ///
     /// Wire name `total_amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub total_amount: ::rust_decimal::Decimal,
     /// 付款原因 — code from list_payment_reasons
     ///
@@ -1558,14 +1562,14 @@ pub struct WalletNotice {
     /// 金额 — absolute amount
     ///
     /// Wire name `amount`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub amount: ::rust_decimal::Decimal,
     /// 手续费 — fee included in this transaction
     ///
     /// Wire name `fee`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub fee: ::std::option::Option<::rust_decimal::Decimal>,
@@ -1574,7 +1578,7 @@ pub struct WalletNotice {
     /// Wire name `before_balance`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub before_balance: ::std::option::Option<::rust_decimal::Decimal>,
@@ -1583,7 +1587,7 @@ pub struct WalletNotice {
     /// Wire name `after_balance`, `money`; optional; exact decimal in major units (元); source: modeled.
     #[serde(
         default,
-        with = "::rust_decimal::serde::arbitrary_precision_option",
+        with = "::apigen_runtime::serde::decimal_opt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub after_balance: ::std::option::Option<::rust_decimal::Decimal>,
@@ -1628,11 +1632,11 @@ pub struct WalletNotice {
     /// 可用余额,单位:元 — available balance after the change
     ///
     /// Wire name `available_balance`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub available_balance: ::rust_decimal::Decimal,
     /// 冻结余额,单位:元 — frozen balance after the change
     ///
     /// Wire name `freeze_balance`, `money`; exact decimal in major units (元); source: modeled.
-    #[serde(with = "::rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "::apigen_runtime::serde::decimal")]
     pub freeze_balance: ::rust_decimal::Decimal,
 }

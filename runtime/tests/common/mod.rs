@@ -42,6 +42,7 @@ impl Service for Shop {
             data: "result",
             success: 200,
         },
+        sensitive_fields: &["api_secret", "cvv", "expiry_date"],
     };
 }
 
@@ -63,6 +64,7 @@ impl Service for Classic {
             data: "data",
             success: 0,
         },
+        sensitive_fields: &["api_secret"],
     };
 }
 
@@ -145,6 +147,8 @@ pub const GET_ITEM: Operation = Operation {
     name: "get_item",
     path: "/{version}/items/get",
     retry: RetryClass::Safe,
+    recovery: None,
+    moves_money: false,
 };
 
 /// A money-moving call: never re-sent once it may have been sent.
@@ -152,6 +156,8 @@ pub const PAY: Operation = Operation {
     name: "pay",
     path: "/{version}/payments/create",
     retry: RetryClass::Never,
+    recovery: Some("the payment may have been made; look it up by reference before paying again"),
+    moves_money: true,
 };
 
 /// A list endpoint.
@@ -159,6 +165,8 @@ pub const LIST_ITEMS: Operation = Operation {
     name: "list_items",
     path: "/{version}/items/list",
     retry: RetryClass::Safe,
+    recovery: None,
+    moves_money: false,
 };
 
 #[derive(Serialize)]
@@ -175,7 +183,7 @@ pub fn get_item() -> GetItem {
 #[derive(Serialize)]
 pub struct Pay {
     pub reference: String,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "apigen_runtime::serde::decimal")]
     pub amount: rust_decimal::Decimal,
 }
 
@@ -187,10 +195,10 @@ pub fn pay() -> Pay {
 }
 
 /// A row of the list endpoint.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Row {
     pub id: i64,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "apigen_runtime::serde::decimal")]
     pub amount: rust_decimal::Decimal,
 }
 

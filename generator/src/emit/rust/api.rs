@@ -61,7 +61,15 @@ pub(crate) fn api_module(api: &Api) -> TokenStream {
                 Retry::Safe => quote!(RetryClass::Safe),
                 Retry::Never => quote!(RetryClass::Never),
             };
-            ops.push(quote!(pub(crate) const #c: Operation = Operation { name: #name, path: #path, retry: #retry };));
+            let recovery = match &e.recovery {
+                Some(text) => {
+                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    quote!(Some(#text))
+                }
+                None => quote!(None),
+            };
+            let moves_money = e.moves_money;
+            ops.push(quote!(pub(crate) const #c: Operation = Operation { name: #name, path: #path, retry: #retry, recovery: #recovery, moves_money: #moves_money };));
         }
     }
     let mdoc = module_doc(

@@ -152,10 +152,8 @@ pub(crate) fn serde_attr(f: &Field) -> TokenStream {
         parts.push(quote!(default));
     }
     let with = match (&f.ty, opt) {
-        (Type::Money | Type::Decimal, false) => Some("::rust_decimal::serde::arbitrary_precision"),
-        (Type::Money | Type::Decimal, true) => {
-            Some("::rust_decimal::serde::arbitrary_precision_option")
-        }
+        (Type::Money | Type::Decimal, false) => Some("::apigen_runtime::serde::decimal"),
+        (Type::Money | Type::Decimal, true) => Some("::apigen_runtime::serde::decimal_opt"),
         (Type::DateTime, false) => Some("::apigen_runtime::serde::datetime"),
         (Type::DateTime, true) => Some("::apigen_runtime::serde::datetime_opt"),
         (Type::Date, false) => Some("::apigen_runtime::serde::date"),

@@ -309,6 +309,25 @@ fn page_item(api: &Api) -> TokenStream {
         }
         None => quote!(0),
     };
+    // The echoed page number, when the response carries the request's page field: the
+    // runtime then stops a stream whose server ignores the page asked for.
+    let echo = p
+        .response
+        .iter()
+        .find(|f| f.wire_name == p.page_field && matches!(f.ty, Type::Int | Type::Long));
+    let page_fn = match echo {
+        Some(f) => {
+            let n = field_ident(&f.wire_name);
+            let value = match (&f.ty, f.is_option()) {
+                (Type::Long, false) => quote!(Some(self.#n)),
+                (Type::Int, false) => quote!(Some(i64::from(self.#n))),
+                (Type::Long, true) => quote!(self.#n),
+                _ => quote!(self.#n.map(i64::from)),
+            };
+            quote!(fn page(&self) -> ::std::option::Option<i64> { #value })
+        }
+        None => quote!(),
+    };
     let d = doc(&format!(
         "A page of a list endpoint: the rows in `{list_wire}` plus the paging fields.\n\n\
          Every list endpoint also has a `*_stream` method that walks all pages.\n\nSource: {}.",
@@ -327,6 +346,7 @@ fn page_item(api: &Api) -> TokenStream {
             type Item = T;
             fn total(&self) -> i64 { #total }
             fn into_items(self) -> ::std::vec::Vec<T> { self.#list }
+            #page_fn
         }
     }
 }

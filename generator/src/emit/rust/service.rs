@@ -34,6 +34,13 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
     let credentials = credentials_items(api);
     let error_codes = error_code_items(api);
     let crate_name = &s.package.name;
+    // Values the runtime masks in server text: every field the spec marks sensitive.
+    let sensitive: std::collections::BTreeSet<&str> = (s.auth.iter())
+        .chain(api.objects.iter().flat_map(|o| o.fields.iter()))
+        .filter(|f| f.sensitive)
+        .map(|f| f.wire_name.as_str())
+        .collect();
+    let sensitive = sensitive.into_iter();
     quote! {
         #mdoc
         use std::fmt;
@@ -62,6 +69,7 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
                     data: #data,
                     success: #success,
                 },
+                sensitive_fields: &[#(#sensitive),*],
             };
         }
 
