@@ -266,7 +266,26 @@ fn display_name(dir: &Path, path: &Path) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::blank_item;
+    use super::{blank_item, indent};
+
+    #[test]
+    fn indent_skips_blank_and_comment_lines() {
+        assert_eq!(indent("enums:"), Some(0));
+        assert_eq!(indent("    zh: a"), Some(4));
+        assert_eq!(indent(""), None);
+        assert_eq!(indent("   "), None);
+        assert_eq!(indent("  # a comment"), None);
+        assert_eq!(indent("#"), None);
+    }
+
+    #[test]
+    fn blanks_an_item_with_comments_and_blank_lines_inside() {
+        let text = "enums:\n  A:\n    # note\n\n    zh: a\n  B:\n    zh: b\n";
+        assert_eq!(
+            blank_item(text, 5).as_deref(),
+            Some("enums:\n\n\n\n\n  B:\n    zh: b\n")
+        );
+    }
 
     const SPEC: &str =
         "enums:\n  A:\n    zh: a\n    values: []\n  B:\n    zh: b\nobjects:\n  C:\n    zh: c\n";
