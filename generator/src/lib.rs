@@ -7,23 +7,38 @@
 //! spec/*.yaml --load--> raw::SpecFile --resolve--> model::Api --emit--> Output --write--> files
 //! ```
 //!
-//! * [`load::load_dir`] parses YAML into the raw model (unknown keys rejected).
-//! * [`resolve::resolve`] validates everything at once and resolves references.
+//! * [`load_api`] (a folder) or [`load_api_from`] (text in memory) parses the YAML
+//!   (unknown keys rejected), validates everything at once and resolves references into a
+//!   [`model::Api`], or returns every problem found as a [`LoadError`].
 //! * [`emit::emit`] renders every generated file in memory (nothing touches disk).
 //! * [`write::write`] replaces changed files atomically, or reports stale ones.
+//!
+//! ```no_run
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::path::Path;
+//!
+//! let api = apigen::load_api(Path::new("spec"))?;
+//! let output = apigen::emit::emit(&api, &apigen::emit::Options::default())?;
+//! let report = apigen::write::write(Path::new("generated-client"), &output, false)?;
+//! println!("{} files written", report.changed.len());
+//! # Ok(())
+//! # }
+//! ```
 
-pub mod diag;
+#![deny(missing_docs)]
+
+mod diag;
 pub mod emit;
-pub mod load;
+mod load;
 pub mod model;
 pub mod naming;
-pub mod raw;
-pub mod resolve;
+mod raw;
+mod resolve;
 pub mod write;
 
 use std::path::Path;
 
-pub use diag::{Diagnostic, Sources};
+pub use diag::{Diagnostic, FileId, Sources, Span};
 pub use emit::{EmitError, Output};
 
 /// Why a spec did not load: every problem found, and the spec files they
@@ -62,14 +77,26 @@ impl std::fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-/// Load, validate and resolve a spec folder.
+/// Load, validate and resolve a spec folder: every `*.yaml` / `*.yml` file below
+/// `spec_dir`, read in path order.
+///
+/// # Errors
+///
+/// A [`LoadError`] holding every problem found: a folder that cannot be read or holds no
+/// YAML file, YAML that does not parse or has unknown keys, names, references or examples
+/// that do not check out.
 pub fn load_api(spec_dir: &Path) -> Result<model::Api, LoadError> {
     let loaded =
         load::load_dir(spec_dir).map_err(|(sources, diags)| LoadError::new(diags, sources))?;
     resolve_loaded(loaded)
 }
 
-/// Load, validate and resolve in-memory files given as (display name, text).
+/// Load, validate and resolve in-memory files given as (display name, text); the names
+/// are used only in diagnostics (`spec/enums.yaml:3:5`).
+///
+/// # Errors
+///
+/// A [`LoadError`] holding every problem found, as for [`load_api`].
 pub fn load_api_from(files: Vec<(String, String)>) -> Result<model::Api, LoadError> {
     let loaded =
         load::load_sources(files).map_err(|(sources, diags)| LoadError::new(diags, sources))?;

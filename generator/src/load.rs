@@ -6,9 +6,11 @@ use crate::diag::{Diagnostic, FileId, Sources, span_of};
 use crate::raw::SpecFile;
 
 /// The parsed files, each with its id in [`Sources`].
-pub struct Loaded {
-    pub sources: Sources,
-    pub files: Vec<(FileId, SpecFile)>,
+pub(crate) struct Loaded {
+    /// Every file read, parsed or not, for diagnostics.
+    pub(crate) sources: Sources,
+    /// The files that parsed, in load order.
+    pub(crate) files: Vec<(FileId, SpecFile)>,
 }
 
 /// Read every `*.yaml` / `*.yml` file below `dir` (sorted by path) and parse it.
@@ -16,7 +18,7 @@ pub struct Loaded {
 /// A file that does not parse yields one diagnostic (serde stops at the first
 /// structural error in a file); the other files are still read, so one run
 /// reports a problem in each broken file.
-pub fn load_dir(dir: &Path) -> Result<Loaded, (Sources, Vec<Diagnostic>)> {
+pub(crate) fn load_dir(dir: &Path) -> Result<Loaded, (Sources, Vec<Diagnostic>)> {
     let mut paths = Vec::new();
     if let Err(e) = collect(dir, &mut paths) {
         return Err((
@@ -57,8 +59,13 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, (Sources, Vec<Diagnostic>)> {
     }
 }
 
-/// Parse in-memory files given as (display name, text).
-pub fn load_sources(inputs: Vec<(String, String)>) -> Result<Loaded, (Sources, Vec<Diagnostic>)> {
+/// Parse in-memory files given as (display name, text), in the order given.
+///
+/// Every file is parsed; the diagnostics of all files that fail come back together, each
+/// file's sorted by place, with the sources for rendering them.
+pub(crate) fn load_sources(
+    inputs: Vec<(String, String)>,
+) -> Result<Loaded, (Sources, Vec<Diagnostic>)> {
     let mut sources = Sources::default();
     let ids: Vec<FileId> = inputs
         .into_iter()
@@ -166,6 +173,8 @@ fn parse(text: &str) -> Result<SpecFile, serde_saphyr::Error> {
     serde_saphyr::from_str_with_options(text, options)
 }
 
+/// A serde-saphyr error as a diagnostic: its message without the library's own
+/// place and option advice, pointing at the token where it was found, with a hint.
 fn yaml_diagnostic(sources: &Sources, file: FileId, err: &serde_saphyr::Error) -> Diagnostic {
     let plain = err.without_snippet().to_string();
     // serde-saphyr appends " at line L column C"; we show the place ourselves.
@@ -224,6 +233,7 @@ fn yaml_hint(message: &str) -> Option<String> {
     None
 }
 
+/// Append the path of every `*.yaml` / `*.yml` file below `dir`, recursively.
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
@@ -256,7 +266,26 @@ fn display_name(dir: &Path, path: &Path) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::blank_item;
+    use super::{blank_item, indent};
+
+    #[test]
+    fn indent_skips_blank_and_comment_lines() {
+        assert_eq!(indent("enums:"), Some(0));
+        assert_eq!(indent("    zh: a"), Some(4));
+        assert_eq!(indent(""), None);
+        assert_eq!(indent("   "), None);
+        assert_eq!(indent("  # a comment"), None);
+        assert_eq!(indent("#"), None);
+    }
+
+    #[test]
+    fn blanks_an_item_with_comments_and_blank_lines_inside() {
+        let text = "enums:\n  A:\n    # note\n\n    zh: a\n  B:\n    zh: b\n";
+        assert_eq!(
+            blank_item(text, 5).as_deref(),
+            Some("enums:\n\n\n\n\n  B:\n    zh: b\n")
+        );
+    }
 
     const SPEC: &str =
         "enums:\n  A:\n    zh: a\n    values: []\n  B:\n    zh: b\nobjects:\n  C:\n    zh: c\n";

@@ -143,7 +143,7 @@ pub struct ErrorCode {
 pub struct Group {
     /// Key as written in the spec (`pay_method`); the OpenAPI tag and what
     /// [`Endpoint::group_key`] refers to. Its `Client` accessor and API struct are
-    /// [`crate::naming::group_accessor`] and [`crate::naming::group_struct`] of it.
+    /// `crate::naming::group_accessor` and `crate::naming::group_struct` of it.
     pub spec_key: String,
     /// Name (Chinese).
     pub zh: String,
@@ -362,11 +362,13 @@ pub enum Retry {
     Never,
 }
 
+/// One endpoint: an HTTP operation with its request fields, response, retry class and
+/// examples.
 #[derive(Debug, Clone)]
 pub struct Endpoint {
     /// The operation name as written in the spec (`loop`, `getWalletDetail`): what
-    /// `refetch.endpoint` refers to. The method is [`crate::naming::method_name`]
-    /// of it, the request struct [`ObjectName::Request`] of it.
+    /// `refetch.endpoint` refers to. The client method and the request struct are named
+    /// after it (the request struct is [`ObjectName::Request`] of it).
     pub spec_name: String,
     /// The [`Group::spec_key`] of the group it belongs to.
     pub group_key: String,

@@ -18,7 +18,7 @@
 //!    is reached with `client.builder_()`, an optional field `new` is set with
 //!    `.new_(..)`; an endpoint `new` is `new_`, as clippy wants `new` to
 //!    return `Self`). Type names generated code defines are refused by the
-//!    resolver ([`TYPES`]); everything else generated code uses from outside
+//!    resolver (`reserved::TYPES`); everything else generated code uses from outside
 //!    is written as a full path (`::std::string::String`), so a spec type
 //!    named `String` or `Date` shadows nothing.
 //!
@@ -32,16 +32,17 @@ use crate::model::ObjectName;
 
 /// The reserved-name table: what generated code itself defines or refers to
 /// unqualified, per namespace.
-pub mod reserved {
+pub(crate) mod reserved {
     /// Type names apigen defines beside the spec's types (in `types`, or as
     /// OpenAPI schemas). A spec type with one of these names is refused.
-    pub const TYPES: &[&str] = &["Page", "Auth", "ErrorEnvelope"];
+    pub(crate) const TYPES: &[&str] = &["Page", "Auth", "ErrorEnvelope"];
     /// Names generated code refers to from outside the spec's types. They are
     /// always emitted as full paths (`::std::option::Option`, `::time::Date`,
     /// `::rust_decimal::Decimal`, `::apigen_runtime::...`) or only inside
     /// modules that hold no spec type (`service`, `api`, `webhooks`), so a
-    /// spec type may carry any of them.
-    pub const QUALIFIED: &[&str] = &[
+    /// spec type may carry any of them. Kept as the record, checked by the tests.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) const QUALIFIED: &[&str] = &[
         "Result",
         "Option",
         "Some",
@@ -75,29 +76,29 @@ pub mod reserved {
     ];
     /// Variant names of every generated enum (`ErrorCode`, spec enums, `Event`):
     /// the fallback for values this version does not list.
-    pub const VARIANTS: &[&str] = &["Unknown"];
+    pub(crate) const VARIANTS: &[&str] = &["Unknown"];
     /// Inherent methods of `Client` besides the group accessors, and the names
     /// clippy expects to be trait methods (`should_implement_trait`) for an
     /// accessor `fn x(&self) -> XApi<'_>`.
-    pub const CLIENT_METHODS: &[&str] = &[
+    pub(crate) const CLIENT_METHODS: &[&str] = &[
         "builder", "runtime", "clone", "fmt", "from", "as_ref", "borrow", "deref",
     ];
     /// Methods of a group's API struct besides the endpoints: `new` (clippy
     /// `new_ret_no_self`). The `*_stream` twins are checked by the resolver.
-    pub const GROUP_METHODS: &[&str] = &["new"];
+    pub(crate) const GROUP_METHODS: &[&str] = &["new"];
     /// Methods of request structs besides the setters `fn x(mut self, x: T) -> Self`:
     /// the constructor, and the operator names clippy expects to be trait methods.
-    pub const SETTERS: &[&str] = &[
+    pub(crate) const SETTERS: &[&str] = &[
         "new", "add", "sub", "mul", "div", "rem", "shl", "shr", "bitand", "bitor", "bitxor",
     ];
     /// Methods of `Credentials` besides the accessors `fn x(&self) -> T`: the
     /// constructor, and names clippy expects to be trait methods or to come with
     /// `is_empty`.
-    pub const ACCESSORS: &[&str] = &[
+    pub(crate) const ACCESSORS: &[&str] = &[
         "new", "clone", "as_ref", "borrow", "deref", "fmt", "len", "is_empty",
     ];
     /// Functions and imports of `tests/endpoints.rs` besides the endpoint tests.
-    pub const TEST_FNS: &[&str] = &[
+    pub(crate) const TEST_FNS: &[&str] = &[
         "client",
         "serve",
         "normalize",
@@ -107,8 +108,9 @@ pub mod reserved {
         "path",
     ];
     /// Modules of the generated crate (for the record: spec names never become
-    /// modules, and a crate name equal to a dependency is refused).
-    pub const MODULES: &[&str] = &[
+    /// modules, and a crate name equal to a dependency is refused). Checked by the tests.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) const MODULES: &[&str] = &[
         "api",
         "enums",
         "requests",
@@ -122,7 +124,7 @@ pub mod reserved {
     /// Crates every Rust crate can name (`std`, …) and path keywords: the generated crate
     /// cannot have one of these names. (Its dependencies are refused too, from the list in
     /// `emit::crate_files`.)
-    pub const BUILTIN_CRATES: &[&str] = &[
+    pub(crate) const BUILTIN_CRATES: &[&str] = &[
         "std",
         "core",
         "alloc",
@@ -155,7 +157,7 @@ fn digit_guard(name: String) -> String {
 
 /// A type or variant name from a spec name: UpperCamelCase, a leading digit
 /// guarded, `Self` renamed (`card_trade` -> `CardTrade`, `3pl` -> `_3pl`,
-/// `self` -> `SelfValue`). Check the result with [`is_ident`].
+/// `self` -> `SelfValue`). Check the result with `is_ident`.
 pub fn type_name(name: &str) -> String {
     match digit_guard(upper_camel(name)) {
         n if n == "Self" => "SelfValue".to_string(),
@@ -170,7 +172,7 @@ pub fn snake_escaped(name: &str) -> String {
 }
 
 /// A method name in a namespace whose `reserved` names the generated code
-/// already uses: `builder` -> `builder_` among [`reserved::CLIENT_METHODS`].
+/// already uses: `builder` -> `builder_` among `reserved::CLIENT_METHODS`.
 /// `name` is already escaped.
 pub fn method_in(name: &str, reserved: &[&str]) -> String {
     if reserved.contains(&name) {
@@ -232,7 +234,7 @@ pub(crate) fn ident(name: &str) -> Ident {
 /// The Rust type name of an object: a declared object's key converted, a
 /// request named after its endpoint (`getWalletDetail` ->
 /// `GetWalletDetailRequest`), an inline object after its owner and field key
-/// (`Card` + `limits` -> `CardLimits`). Check the result with [`is_ident`].
+/// (`Card` + `limits` -> `CardLimits`). Check the result with `is_ident`.
 pub fn object_type_name(name: &ObjectName) -> String {
     match name {
         ObjectName::Declared(key) => type_name(key),
@@ -430,6 +432,31 @@ mod tests {
         assert_eq!(ident("r#type").to_string(), "r#type");
         assert_eq!(ident("card_no").to_string(), "card_no");
         assert_eq!(type_ident("card_trade").to_string(), "CardTrade");
+    }
+
+    #[test]
+    fn screaming_names() {
+        assert_eq!(screaming_name("get_wallet_detail"), "GET_WALLET_DETAIL");
+        assert_eq!(screaming_name("r#type"), "TYPE");
+        assert_eq!(screaming_name("_3pl"), "_3PL");
+        assert_eq!(screaming_name("cardNo"), "CARD_NO");
+    }
+
+    #[test]
+    fn names_kept_for_the_record_stay_usable() {
+        // A spec type may carry any name generated code writes as a full path: none is
+        // refused, and each is kept as written (`Self` aside, which is renamed).
+        for name in reserved::QUALIFIED {
+            assert!(!reserved::TYPES.contains(name), "{name}");
+            let made = type_name(name);
+            assert!(is_ident(&made), "{name}");
+            assert_eq!(made == *name, *name != "Self", "{name}");
+        }
+        // The generated crate's modules are plain snake_case identifiers, no keyword.
+        for name in reserved::MODULES {
+            assert_eq!(snake_escaped(name), *name);
+            assert!(!reserved::BUILTIN_CRATES.contains(name), "{name}");
+        }
     }
 
     #[test]

@@ -12,7 +12,9 @@ pub use serde_saphyr::{Location, Spanned};
 /// the text only, so it can key an `IndexMap`.
 #[derive(Debug, Clone)]
 pub struct Key {
+    /// The key as written.
     pub value: String,
+    /// Where the key starts.
     pub loc: Location,
 }
 
@@ -87,25 +89,32 @@ impl Source {
     }
 }
 
+/// The service as a whole: names, base URL, version, auth, envelope and pagination.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
+    /// Chinese title of the service, as the vendor names it.
     pub title: String,
+    /// English title; the default crate name is its kebab-case form.
     pub title_en: String,
+    /// Spec prose for the crate docs.
     #[serde(default)]
     pub description: Option<String>,
     /// Placeholder base URL from the vendor docs (the real host is per customer).
     pub base_url: String,
     /// Path prefix before each endpoint path; must contain `{version}`.
     pub path_prefix: Spanned<String>,
+    /// The version segment and its default.
     pub version: Version,
     /// Fields injected into every request body.
     pub auth: IndexMap<Key, Field>,
+    /// The response envelope.
     pub envelope: Envelope,
     /// The page convention shared by every paginated endpoint (optional: a spec without
     /// paginated endpoints leaves it out).
     #[serde(default)]
     pub pagination: Option<Pagination>,
+    /// Provenance of the service facts.
     pub source: Source,
     /// Package metadata of the generated crate; every key has a default.
     #[serde(default)]
@@ -133,31 +142,41 @@ pub struct Package {
     /// Crate version, `MAJOR.MINOR.PATCH` (default `0.1.0`).
     #[serde(default)]
     pub version: Option<Spanned<String>>,
-    /// One-line description (default: "Typed client for the <English title>.").
+    /// One-line description (default: "Typed client for the `<English title>`.").
     #[serde(default)]
     pub description: Option<String>,
 }
 
+/// The API version segment substituted for `{version}` in the path prefix.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Version {
+    /// The version the generated client uses unless told otherwise (`v1`).
     pub default: String,
+    /// Provenance of the version.
     pub source: Source,
 }
 
+/// The JSON envelope around every response: the names of its fields and the success code.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Envelope {
+    /// Name of the business-code field.
     pub code: String,
+    /// Name of the message field.
     pub message: String,
+    /// Name of the field holding the payload.
     pub data: String,
+    /// The business code that means success.
     pub success: i64,
     /// Business code that means "rate limited"; retried like HTTP 429 on safe endpoints.
     #[serde(default)]
     pub rate_limit_code: Option<Spanned<i64>>,
+    /// Provenance of the envelope.
     pub source: Source,
 }
 
+/// How list endpoints page: the request fields, the page number field and the page wrapper.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pagination {
@@ -165,33 +184,44 @@ pub struct Pagination {
     pub request: IndexMap<Key, Field>,
     /// Name of the request field holding the 1-based page number.
     pub page_field: Spanned<String>,
-    /// Names of the response fields.
+    /// Name of the response field holding the total number of items.
     pub total_field: String,
+    /// Name of the response field holding the items of the page.
     pub list_field: String,
     /// Response fields of the page wrapper other than the list.
     pub response: IndexMap<Key, Field>,
+    /// Provenance of the convention.
     pub source: Source,
 }
 
+/// One business error code the envelope's `code` may carry.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorCode {
+    /// The value of the envelope's `code`.
     pub code: i64,
     /// Rust-friendly name (any case; converted to UpperCamelCase).
     pub name: Spanned<String>,
+    /// Chinese meaning, as on the vendor page.
     pub zh: String,
+    /// English meaning.
     pub en: String,
     /// What a client should do about it.
     #[serde(default)]
     pub action: Option<String>,
+    /// Provenance of the code.
     pub source: Source,
 }
 
+/// An endpoint group: one accessor on the generated client (`client.wallet()`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
+    /// Chinese title.
     pub zh: String,
+    /// English title.
     pub en: String,
+    /// Sort key for the docs and the client; groups without one follow, in spec order.
     #[serde(default)]
     pub order: Option<u32>,
 }
@@ -200,8 +230,11 @@ pub struct Group {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Enum {
+    /// Chinese title.
     pub zh: String,
+    /// English title.
     pub en: String,
+    /// Spec prose for the docs.
     #[serde(default)]
     pub description: Option<String>,
     /// `int` (default) or `string` codes.
@@ -210,43 +243,61 @@ pub struct Enum {
     /// A closed enum rejects unknown codes; enums are open by default.
     #[serde(default)]
     pub closed: bool,
+    /// Provenance of the values.
     pub source: Source,
+    /// The values, in doc order.
     pub values: Vec<Spanned<EnumValue>>,
 }
 
+/// How an enum's codes are written on the wire.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EnumRepr {
+    /// Integer codes (the default).
     #[default]
     Int,
+    /// String codes.
     String,
 }
 
+/// One value of a constant enum.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnumValue {
     /// The wire code: an integer for `repr: int`, a string for `repr: string`.
     pub code: Spanned<Code>,
+    /// Rust-friendly name (any case; converted to UpperCamelCase).
     pub name: Spanned<String>,
+    /// Chinese meaning.
     pub zh: String,
+    /// English meaning.
     pub en: String,
 }
 
+/// An enum value's wire code as written in the spec; must match the enum's `repr`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
 pub enum Code {
+    /// An integer code (`repr: int`).
     Int(i64),
+    /// A string code (`repr: string`).
     Str(String),
 }
 
+/// An object type: a struct with named fields.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Object {
+    /// Chinese title.
     pub zh: String,
+    /// English title.
     pub en: String,
+    /// Spec prose for the docs.
     #[serde(default)]
     pub description: Option<String>,
+    /// Default provenance of the fields.
     pub source: Source,
+    /// The fields, by wire name, in order.
     pub fields: IndexMap<Key, Field>,
 }
 
@@ -270,7 +321,9 @@ pub struct Field {
     /// `last4`: `Debug` may show the last four characters of a sensitive value.
     #[serde(default)]
     pub redact: Option<Redact>,
+    /// Chinese description, as on the vendor page.
     pub zh: String,
+    /// English description.
     #[serde(default)]
     pub en: Option<String>,
     /// Extra notes for the docs.
@@ -284,36 +337,45 @@ pub struct Field {
     pub fields: Option<IndexMap<Key, Field>>,
 }
 
+/// The default of [`Field::required`].
 fn yes() -> bool {
     true
 }
 
+/// How much of a sensitive value `Debug` may show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Redact {
+    /// `Debug` shows the last four characters.
     Last4,
 }
 
+/// One endpoint: a POST of a JSON body to a path, answered with an envelope.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Endpoint {
+    /// Key of the group the endpoint belongs to.
     pub group: Spanned<String>,
     /// Chinese title as on the vendor page.
     pub zh: String,
     /// English meaning.
     pub en: String,
+    /// Spec prose for the docs.
     #[serde(default)]
     pub description: Option<String>,
     /// Path after the service prefix, e.g. `/wallet/getWalletDetail`.
     pub path: Spanned<String>,
+    /// Provenance of the endpoint.
     pub source: Source,
     /// Request fields besides the auth fields (and the page fields).
     #[serde(default)]
     pub request: IndexMap<Key, Field>,
+    /// What `data` holds on success.
     pub response: Spanned<Response>,
     /// `page`: the endpoint takes the page fields and gets a stream method.
     #[serde(default)]
     pub pagination: Option<Spanned<PaginationMarker>>,
+    /// Whether the client may retry the call.
     pub retry: Spanned<Retry>,
     /// Request field that makes the call idempotent on the server (e.g. `out_order_id`).
     #[serde(default)]
@@ -324,6 +386,7 @@ pub struct Endpoint {
     /// How to recover when a `never`-retried call fails in flight.
     #[serde(default)]
     pub recovery: Option<String>,
+    /// Request/response examples, each checked and turned into a test.
     #[serde(default)]
     pub examples: Vec<Spanned<Example>>,
 }
@@ -342,12 +405,15 @@ pub enum Response {
     Empty,
 }
 
+/// The value of an endpoint's `pagination` key (`page`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PaginationMarker {
+    /// Page-numbered: the endpoint takes the page fields.
     Page,
 }
 
+/// Whether the client may retry a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Retry {
@@ -357,10 +423,14 @@ pub enum Retry {
     Never,
 }
 
+/// An example exchange (an endpoint's request and response, or a webhook body as
+/// `request`), checked against the types and turned into a test.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Example {
+    /// Name of the example; becomes part of the test name.
     pub name: String,
+    /// Provenance of the example; defaults to the enclosing item's.
     #[serde(default)]
     pub source: Option<Source>,
     /// The request body as JSON text (auth fields included or not).
@@ -371,6 +441,7 @@ pub struct Example {
     pub response: Option<Spanned<String>>,
 }
 
+/// The webhook section: how event bodies are tagged and acknowledged, and the event kinds.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Webhooks {
@@ -379,52 +450,71 @@ pub struct Webhooks {
     /// Name of the field holding the object when the body is enveloped; a flat
     /// body (object fields beside the tag) is accepted too.
     pub data_field: String,
+    /// The acknowledgement response.
     pub ack: Ack,
+    /// Provenance of the webhook conventions.
     pub source: Source,
     /// Event kinds, by key.
     pub kinds: IndexMap<Key, WebhookKind>,
 }
 
+/// The response the receiver sends to acknowledge a webhook.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ack {
+    /// HTTP status code.
     pub status: u16,
     /// Response body as JSON text.
     pub body: Spanned<String>,
+    /// Provenance of the acknowledgement.
     pub source: Source,
 }
 
+/// One kind of webhook event: the object it carries and the events that carry it.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookKind {
+    /// Chinese title.
     pub zh: String,
+    /// English title.
     pub en: String,
+    /// Provenance of the kind.
     pub source: Source,
     /// Object type of the payload.
     pub payload: Spanned<String>,
     /// The detail endpoint that re-fetches the object, and the payload field that feeds its request.
     #[serde(default)]
     pub refetch: Option<Spanned<Refetch>>,
+    /// The event tags of this kind.
     pub events: Vec<Spanned<WebhookEvent>>,
+    /// Example bodies, each checked and turned into a test.
     #[serde(default)]
     pub examples: Vec<Spanned<Example>>,
 }
 
+/// How a webhook payload is re-fetched through a detail endpoint.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Refetch {
+    /// Operation name of the detail endpoint.
     pub endpoint: Spanned<String>,
     /// Request field name -> payload field name.
     pub fields: IndexMap<Key, String>,
 }
 
+/// One event tag of a webhook kind.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookEvent {
+    /// The value of the tag field.
     pub tag: Spanned<String>,
+    /// Rust-friendly name (any case; converted to UpperCamelCase).
     pub name: Spanned<String>,
+    /// Chinese meaning.
     pub zh: String,
+    /// English meaning.
     pub en: String,
+    /// Provenance of the event; defaults to the kind's.
     #[serde(default)]
     pub source: Option<Source>,
 }

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use crate::emit::Output;
 
-/// What `write` did (or, with `check`, would do).
+/// What [`write()`] did (or, with `check`, would do); paths are relative to the output
+/// folder.
 #[derive(Debug, Default)]
 pub struct Report {
     /// Files written (or stale, with `check`).
@@ -22,8 +23,14 @@ pub struct Report {
     pub scaffolded: Vec<PathBuf>,
 }
 
-/// Write `output` below `out_dir`. With `check`, touch nothing and report
-/// which files differ.
+/// Write `output` below `out_dir`: every generated file that differs from the one on disk,
+/// each scaffold that is missing, and delete files in an owned folder that `output` no
+/// longer holds. With `check`, touch nothing and report what would change.
+///
+/// # Errors
+///
+/// The first I/O error creating a folder, writing, renaming or deleting a file; the files
+/// handled before it stay written.
 pub fn write(out_dir: &Path, output: &Output, check: bool) -> std::io::Result<Report> {
     let mut report = Report::default();
     for (rel, contents) in &output.files {
@@ -73,6 +80,8 @@ pub fn write(out_dir: &Path, output: &Output, check: bool) -> std::io::Result<Re
     Ok(report)
 }
 
+/// Replace `path` with `bytes` through a temporary sibling and a rename, creating the
+/// folder if needed; the temporary file is removed on failure.
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     std::fs::create_dir_all(dir)?;
