@@ -92,7 +92,6 @@ fn methods(e: &OpenEnum<'_>) -> TokenStream {
     let OpenEnum {
         name,
         variants,
-        codes,
         zh,
         en,
         ..
