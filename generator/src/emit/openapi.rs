@@ -217,11 +217,7 @@ fn object_schemas(api: &Api, schemas: &mut Map<String, Value>) {
             _ => None,
         })
         .collect();
-    for o in api
-        .objects
-        .iter()
-        .filter(|o| o.kind != ObjectKind::Request)
-    {
+    for o in api.objects.iter().filter(|o| o.kind != ObjectKind::Request) {
         schemas.insert(object_type_name(&o.name), object(o, &[]));
     }
     // `paged` is empty without a page convention: the resolver refuses page responses then.
