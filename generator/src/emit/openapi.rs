@@ -10,7 +10,10 @@ use serde_json::{Map, Value, json};
 
 use crate::emit::EmitError;
 use crate::emit::prose::{code, inline, md, run_in};
-use crate::model::{Api, Code, Endpoint, Field, Object, Response, Retry, Source, Type};
+use crate::model::{
+    Api, Code, Endpoint, Enum, EnumRepr, Field, Object, ObjectKind, Response, Retry, Source, Type,
+    Webhooks,
+};
 use crate::naming::{
     method_name, object_type_name, page_schema_name, response_schema_name, type_name, unraw,
 };
@@ -129,67 +132,82 @@ fn data_schema(api: &Api, e: &Endpoint) -> Value {
 
 /// Build the document.
 fn openapi(api: &Api) -> Value {
-    let s = &api.service;
-    let env = &s.envelope;
     let mut schemas = Map::new();
-
-    // Enums.
     for e in &api.enums {
-        let (ty, values): (&str, Vec<Value>) = match e.repr {
-            crate::model::EnumRepr::Int => (
-                "integer",
-                e.values
-                    .iter()
-                    .map(|v| match &v.code {
-                        Code::Int(i) => Value::from(*i),
-                        Code::Str(x) => Value::from(x.clone()),
-                    })
-                    .collect(),
-            ),
-            crate::model::EnumRepr::String => (
-                "string",
-                e.values
-                    .iter()
-                    .map(|v| match &v.code {
-                        Code::Int(i) => Value::from(i.to_string()),
-                        Code::Str(x) => Value::from(x.clone()),
-                    })
-                    .collect(),
-            ),
-        };
-        let mut desc = format!("{} — {}", inline(&e.zh), inline(&e.en));
-        if let Some(d) = &e.description {
-            desc.push_str(&format!("\n\n{}", md(d)));
-        }
-        desc.push('\n');
-        for v in &e.values {
-            desc.push_str(&format!(
-                "\n- {}: {} {} / {}",
-                code(&v.code.to_string()),
-                inline(&v.spec_name),
-                inline(&v.zh),
-                inline(&v.en)
-            ));
-        }
-        let mut schema = json!({
-            "type": ty,
-            "title": type_name(&e.name),
-            "description": desc,
-            "enum": values,
-            "x-enum-varnames": e.values.iter().map(|v| type_name(&v.spec_name)).collect::<Vec<_>>(),
-            "x-enum-names": e.values.iter().map(|v| v.spec_name.clone()).collect::<Vec<_>>(),
-            "x-enum-labels-zh": e.values.iter().map(|v| v.zh.clone()).collect::<Vec<_>>(),
-            "x-enum-descriptions": e.values.iter().map(|v| v.en.clone()).collect::<Vec<_>>(),
-            "x-open-enum": !e.closed,
-            "x-source": e.source.as_str(),
-        });
-        if ty == "integer" {
-            schema["format"] = "int64".into();
-        }
-        schemas.insert(type_name(&e.name), schema);
+        schemas.insert(type_name(&e.name), enum_schema(e));
     }
+    object_schemas(api, &mut schemas);
+    auth_and_error_schemas(api, &mut schemas);
+    let paths = endpoint_paths(api, &mut schemas);
+    let mut doc = document(api, schemas, paths);
+    if let Some(w) = &api.webhooks {
+        doc["x-webhooks"] = Value::Object(webhook_operations(w));
+        doc["x-webhook-tag-field"] = w.tag_field.clone().into();
+    }
+    if let Some(unit) = &api.service.money_unit {
+        money_unit(&mut doc, unit);
+    }
+    doc
+}
 
-    // Objects (shared and inline) and their pages.
+/// The schema of an enum: its codes, names, labels and provenance.
+fn enum_schema(e: &Enum) -> Value {
+    let (ty, values): (&str, Vec<Value>) = match e.repr {
+        EnumRepr::Int => (
+            "integer",
+            e.values
+                .iter()
+                .map(|v| match &v.code {
+                    Code::Int(i) => Value::from(*i),
+                    Code::Str(x) => Value::from(x.clone()),
+                })
+                .collect(),
+        ),
+        EnumRepr::String => (
+            "string",
+            e.values
+                .iter()
+                .map(|v| match &v.code {
+                    Code::Int(i) => Value::from(i.to_string()),
+                    Code::Str(x) => Value::from(x.clone()),
+                })
+                .collect(),
+        ),
+    };
+    let mut desc = format!("{} — {}", inline(&e.zh), inline(&e.en));
+    if let Some(d) = &e.description {
+        desc.push_str(&format!("\n\n{}", md(d)));
+    }
+    desc.push('\n');
+    for v in &e.values {
+        desc.push_str(&format!(
+            "\n- {}: {} {} / {}",
+            code(&v.code.to_string()),
+            inline(&v.spec_name),
+            inline(&v.zh),
+            inline(&v.en)
+        ));
+    }
+    let mut schema = json!({
+        "type": ty,
+        "title": type_name(&e.name),
+        "description": desc,
+        "enum": values,
+        "x-enum-varnames": e.values.iter().map(|v| type_name(&v.spec_name)).collect::<Vec<_>>(),
+        "x-enum-names": e.values.iter().map(|v| v.spec_name.clone()).collect::<Vec<_>>(),
+        "x-enum-labels-zh": e.values.iter().map(|v| v.zh.clone()).collect::<Vec<_>>(),
+        "x-enum-descriptions": e.values.iter().map(|v| v.en.clone()).collect::<Vec<_>>(),
+        "x-open-enum": !e.closed,
+        "x-source": e.source.as_str(),
+    });
+    if ty == "integer" {
+        schema["format"] = "int64".into();
+    }
+    schema
+}
+
+/// The schemas of the shared and inline objects, and of the page of each paginated response.
+fn object_schemas(api: &Api, schemas: &mut Map<String, Value>) {
     // By type name, as the schemas are named.
     let paged: std::collections::BTreeMap<String, &str> = api
         .endpoints
@@ -199,15 +217,11 @@ fn openapi(api: &Api) -> Value {
             _ => None,
         })
         .collect();
-    for o in api
-        .objects
-        .iter()
-        .filter(|o| o.kind != crate::model::ObjectKind::Request)
-    {
+    for o in api.objects.iter().filter(|o| o.kind != ObjectKind::Request) {
         schemas.insert(object_type_name(&o.name), object(o, &[]));
     }
     // `paged` is empty without a page convention: the resolver refuses page responses then.
-    if let Some(p) = &s.pagination {
+    if let Some(p) = &api.service.pagination {
         for (t, key) in paged {
             let mut page = object_schema(
                 &p.response.iter().collect::<Vec<_>>(),
@@ -223,8 +237,12 @@ fn openapi(api: &Api) -> Value {
             schemas.insert(page_schema_name(key), page);
         }
     }
+}
 
-    // Auth and envelopes.
+/// The schemas of the auth fields and of the error envelope.
+fn auth_and_error_schemas(api: &Api, schemas: &mut Map<String, Value>) {
+    let s = &api.service;
+    let env = &s.envelope;
     schemas.insert(
         "Auth".into(),
         object_schema(
@@ -249,75 +267,104 @@ fn openapi(api: &Api) -> Value {
             "x-source": env.source.as_str(),
         }),
     );
+}
 
-    // Endpoints.
+/// The path item of every endpoint, adding its request and response schemas to `schemas`.
+fn endpoint_paths(api: &Api, schemas: &mut Map<String, Value>) -> Map<String, Value> {
     let mut paths = Map::new();
     for e in &api.endpoints {
         let Some(req) = api.request_object(e) else {
             continue;
         };
-        let mut req_schema = object(req, &s.auth);
-        req_schema["description"] = format!(
-            "Request of {} (auth fields included).",
-            method_name(&e.spec_name)
-        )
-        .into();
-        schemas.insert(object_type_name(&req.name), req_schema);
-        let resp_name = response_name(e);
-        schemas.insert(
-            resp_name.clone(),
-            json!({
-                "type": "object",
-                "title": resp_name,
-                "description": format!("Envelope of a successful {} (`{}` = {}).", method_name(&e.spec_name), env.code, env.success),
-                "properties": {
-                    env.code.as_str(): { "type": "integer", "format": "int64", "enum": [env.success] },
-                    env.message.as_str(): { "type": "string" },
-                    env.data.as_str(): data_schema(api, e),
-                },
-                "required": [env.code, env.message],
-            }),
+        let resp_name = endpoint_schemas(api, e, req, schemas);
+        paths.insert(
+            e.path.clone(),
+            json!({ "post": operation(api, e, req, &resp_name) }),
         );
-        let mut description = e.description.as_deref().map(md).unwrap_or_default();
-        if let Some(r) = &e.recovery {
-            description.push_str(&format!("\n\n{}", run_in("Recovery: ", r)));
-        }
-        let mut op = json!({
-            "operationId": unraw(&method_name(&e.spec_name)),
-            "summary": format!("{} — {}", e.zh, e.en),
-            "description": description.trim(),
-            "tags": [e.group_key],
-            "requestBody": {
-                "required": true,
-                "content": { "application/json": { "schema": schema_ref(&object_type_name(&req.name)) } }
-            },
-            "responses": {
-                "200": {
-                    "description": format!("Envelope: `{}` = {} with `{}`; any other code is a business error (ErrorEnvelope).", env.code, env.success, env.data),
-                    "content": { "application/json": { "schema": schema_ref(&resp_name) } }
-                }
-            },
-            "x-source": e.source.as_str(),
-            "x-retry": match e.retry { Retry::Safe => "safe", Retry::Never => "never" },
-            "x-moves-money": e.moves_money,
-            "x-paginated": e.paginated,
-        });
-        if let Some(k) = &e.idempotency_key {
-            op["x-idempotency-key"] = k.clone().into();
-        }
-        if let Some(ex) = e.examples.iter().find_map(|x| x.request.as_ref())
-            && let Ok(v) = serde_json::from_str::<Value>(ex)
-        {
-            op["requestBody"]["content"]["application/json"]["example"] = v;
-        }
-        if let Some(ex) = e.examples.iter().find_map(|x| x.response.as_ref())
-            && let Ok(v) = serde_json::from_str::<Value>(ex)
-        {
-            op["responses"]["200"]["content"]["application/json"]["example"] = v;
-        }
-        paths.insert(e.path.clone(), json!({ "post": op }));
     }
+    paths
+}
 
+/// Adds the request and success envelope schemas of an endpoint; returns the envelope's name.
+fn endpoint_schemas(
+    api: &Api,
+    e: &Endpoint,
+    req: &Object,
+    schemas: &mut Map<String, Value>,
+) -> String {
+    let s = &api.service;
+    let env = &s.envelope;
+    let mut req_schema = object(req, &s.auth);
+    req_schema["description"] = format!(
+        "Request of {} (auth fields included).",
+        method_name(&e.spec_name)
+    )
+    .into();
+    schemas.insert(object_type_name(&req.name), req_schema);
+    let resp_name = response_name(e);
+    schemas.insert(
+        resp_name.clone(),
+        json!({
+            "type": "object",
+            "title": resp_name,
+            "description": format!("Envelope of a successful {} (`{}` = {}).", method_name(&e.spec_name), env.code, env.success),
+            "properties": {
+                env.code.as_str(): { "type": "integer", "format": "int64", "enum": [env.success] },
+                env.message.as_str(): { "type": "string" },
+                env.data.as_str(): data_schema(api, e),
+            },
+            "required": [env.code, env.message],
+        }),
+    );
+    resp_name
+}
+
+/// The operation of an endpoint: summary, request body, response, examples and `x-` extensions.
+fn operation(api: &Api, e: &Endpoint, req: &Object, resp_name: &str) -> Value {
+    let env = &api.service.envelope;
+    let mut description = e.description.as_deref().map(md).unwrap_or_default();
+    if let Some(r) = &e.recovery {
+        description.push_str(&format!("\n\n{}", run_in("Recovery: ", r)));
+    }
+    let mut op = json!({
+        "operationId": unraw(&method_name(&e.spec_name)),
+        "summary": format!("{} — {}", e.zh, e.en),
+        "description": description.trim(),
+        "tags": [e.group_key],
+        "requestBody": {
+            "required": true,
+            "content": { "application/json": { "schema": schema_ref(&object_type_name(&req.name)) } }
+        },
+        "responses": {
+            "200": {
+                "description": format!("Envelope: `{}` = {} with `{}`; any other code is a business error (ErrorEnvelope).", env.code, env.success, env.data),
+                "content": { "application/json": { "schema": schema_ref(resp_name) } }
+            }
+        },
+        "x-source": e.source.as_str(),
+        "x-retry": match e.retry { Retry::Safe => "safe", Retry::Never => "never" },
+        "x-moves-money": e.moves_money,
+        "x-paginated": e.paginated,
+    });
+    if let Some(k) = &e.idempotency_key {
+        op["x-idempotency-key"] = k.clone().into();
+    }
+    if let Some(ex) = e.examples.iter().find_map(|x| x.request.as_ref())
+        && let Ok(v) = serde_json::from_str::<Value>(ex)
+    {
+        op["requestBody"]["content"]["application/json"]["example"] = v;
+    }
+    if let Some(ex) = e.examples.iter().find_map(|x| x.response.as_ref())
+        && let Ok(v) = serde_json::from_str::<Value>(ex)
+    {
+        op["responses"]["200"]["content"]["application/json"]["example"] = v;
+    }
+    op
+}
+
+/// The document around the schemas and paths: info, server, tags, error codes.
+fn document(api: &Api, schemas: Map<String, Value>, paths: Map<String, Value>) -> Value {
+    let s = &api.service;
     let tags: Vec<Value> = api
         .groups
         .iter()
@@ -333,7 +380,7 @@ fn openapi(api: &Api) -> Value {
         s.base_url.trim_end_matches('/'),
         s.path_prefix.trim_end_matches('/')
     );
-    let mut doc = json!({
+    json!({
         "openapi": "3.0.3",
         "info": {
             "title": format!("{} — {}", s.title_en, s.title),
@@ -351,42 +398,39 @@ fn openapi(api: &Api) -> Value {
         "x-generated": "@generated by apigen from the API spec. Do not edit: change the spec and run `cargo xtask gen`.",
         "x-auth-fields": s.auth.iter().map(|f| f.wire_name.clone()).collect::<Vec<_>>(),
         "x-error-codes": errors,
-    });
-    if let Some(w) = &api.webhooks {
-        let mut hooks = Map::new();
-        for k in &w.kinds {
-            for ev in &k.events {
-                hooks.insert(
-                    ev.tag.clone(),
-                    json!({
-                        "post": {
-                            "summary": format!("{} — {}", ev.zh, ev.en),
-                            "x-source": ev.source.as_str(),
-                            "requestBody": { "content": { "application/json": { "schema": {
-                                "type": "object",
-                                "properties": {
-                                    w.tag_field.as_str(): { "type": "string", "enum": [ev.tag] },
-                                    w.data_field.as_str(): schema_ref(&type_name(&k.payload)),
-                                },
-                                "required": [w.tag_field],
-                            } } } },
-                            "responses": { w.ack_status.to_string(): {
-                                "description": "Acknowledgement",
-                                "content": { "application/json": { "example": serde_json::from_str::<Value>(&w.ack_body).unwrap_or(Value::Null) } }
-                            } },
-                            "x-refetch": k.refetch.as_ref().map(|r| method_name(&r.endpoint)),
-                        }
-                    }),
-                );
-            }
+    })
+}
+
+/// One operation per webhook event tag, keyed by the tag.
+fn webhook_operations(w: &Webhooks) -> Map<String, Value> {
+    let mut hooks = Map::new();
+    for k in &w.kinds {
+        for ev in &k.events {
+            hooks.insert(
+                ev.tag.clone(),
+                json!({
+                    "post": {
+                        "summary": format!("{} — {}", ev.zh, ev.en),
+                        "x-source": ev.source.as_str(),
+                        "requestBody": { "content": { "application/json": { "schema": {
+                            "type": "object",
+                            "properties": {
+                                w.tag_field.as_str(): { "type": "string", "enum": [ev.tag] },
+                                w.data_field.as_str(): schema_ref(&type_name(&k.payload)),
+                            },
+                            "required": [w.tag_field],
+                        } } } },
+                        "responses": { w.ack_status.to_string(): {
+                            "description": "Acknowledgement",
+                            "content": { "application/json": { "example": serde_json::from_str::<Value>(&w.ack_body).unwrap_or(Value::Null) } }
+                        } },
+                        "x-refetch": k.refetch.as_ref().map(|r| method_name(&r.endpoint)),
+                    }
+                }),
+            );
         }
-        doc["x-webhooks"] = Value::Object(hooks);
-        doc["x-webhook-tag-field"] = w.tag_field.clone().into();
     }
-    if let Some(unit) = &s.money_unit {
-        money_unit(&mut doc, unit);
-    }
-    doc
+    hooks
 }
 
 /// Every `"x-money": true` becomes the spec's unit.

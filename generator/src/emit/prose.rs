@@ -308,22 +308,13 @@ enum Prev {
     Para,
 }
 
+/// Spec text as Markdown that reads literally: blank lines kept single, indented and fenced
+/// code as fences, every other group of lines escaped by `escape_group`.
 fn block(text: &str) -> String {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let lines: Vec<&str> = text.trim_end().lines().collect();
     let mut out: Vec<String> = Vec::new();
     let mut group: Vec<String> = Vec::new();
-    let flush = |group: &mut Vec<String>, out: &mut Vec<String>| {
-        if !group.is_empty() {
-            let joined = group.join("\n");
-            out.extend(
-                escape_group(&joined, Mode::default())
-                    .lines()
-                    .map(|l| l.trim_end().to_owned()),
-            );
-            group.clear();
-        }
-    };
     let mut prev = Prev::Break;
     let mut i = 0;
     while i < lines.len() {
@@ -338,56 +329,17 @@ fn block(text: &str) -> String {
             i += 1;
             continue;
         }
-        // Indented code: a `text` fence, content kept literally.
         if cols >= 4 && prev == Prev::Break {
             flush(&mut group, &mut out);
-            let mut end = i;
-            let mut j = i;
-            while j < lines.len() && (lines[j].trim().is_empty() || indent(lines[j]).0 >= 4) {
-                if !lines[j].trim().is_empty() {
-                    end = j + 1;
-                }
-                j += 1;
-            }
-            let content: Vec<String> = lines[i..end].iter().map(|l| strip_cols(l, 4)).collect();
-            push_fence(&mut out, "text", &content);
+            i = indented_code(&lines, i, &mut out);
             prev = Prev::Break;
-            i = end;
             continue;
         }
-        // Container markers (list items) before the line's own content: `-     x` would be
-        // indented code inside a list item, `- ```` a fence inside one.
-        let mut rest = &line[start..];
-        let mut markers = String::new();
-        while let Some(n) = list_marker(rest) {
-            let after = &rest[n..];
-            let (gap, text_at) = indent(after);
-            if text_at == after.len() {
-                break;
-            }
-            // One blank after the marker: with five or more, the item would start with
-            // indented code.
-            let _ = gap;
-            markers.push_str(&rest[..n]);
-            markers.push(' ');
-            rest = &after[text_at..];
-        }
-        if let Some((c, n, info)) = fence_open(rest) {
+        let (markers, rest) = list_markers(&line[start..]);
+        if let Some(fence) = fence_open(rest) {
             flush(&mut group, &mut out);
-            if !markers.is_empty() {
-                out.push(escape_group(markers.trim_end(), Mode::default()));
-            }
-            let lang = fence_lang(info);
-            let offset = cols + markers.chars().count();
-            let mut content = Vec::new();
-            let mut j = i + 1;
-            while j < lines.len() && !is_fence_close(lines[j], c, n, offset + 3) {
-                content.push(strip_cols(lines[j], offset));
-                j += 1;
-            }
-            push_fence(&mut out, lang, &content);
+            i = fenced_code(&lines, i, cols, &markers, fence, &mut out);
             prev = Prev::Break;
-            i = j + 1;
             continue;
         }
         let normalized = if markers.is_empty() {
@@ -412,6 +364,82 @@ fn block(text: &str) -> String {
         out.pop();
     }
     out.join("\n")
+}
+
+/// Moves a group of text lines, escaped, to `out`.
+fn flush(group: &mut Vec<String>, out: &mut Vec<String>) {
+    if !group.is_empty() {
+        let joined = group.join("\n");
+        out.extend(
+            escape_group(&joined, Mode::default())
+                .lines()
+                .map(|l| l.trim_end().to_owned()),
+        );
+        group.clear();
+    }
+}
+
+/// Pushes the indented code starting at line `i` as a `text` fence, content kept literally;
+/// returns the index of the line after it.
+fn indented_code(lines: &[&str], i: usize, out: &mut Vec<String>) -> usize {
+    let mut end = i;
+    let mut j = i;
+    while j < lines.len() && (lines[j].trim().is_empty() || indent(lines[j]).0 >= 4) {
+        if !lines[j].trim().is_empty() {
+            end = j + 1;
+        }
+        j += 1;
+    }
+    let content: Vec<String> = lines[i..end].iter().map(|l| strip_cols(l, 4)).collect();
+    push_fence(out, "text", &content);
+    end
+}
+
+/// The container markers (list items) before a line's own content, each followed by one
+/// blank, and that content: `-     x` would be indented code inside a list item, `- ```` a
+/// fence inside one.
+fn list_markers(line: &str) -> (String, &str) {
+    let mut rest = line;
+    let mut markers = String::new();
+    while let Some(n) = list_marker(rest) {
+        let after = &rest[n..];
+        let (gap, text_at) = indent(after);
+        if text_at == after.len() {
+            break;
+        }
+        // One blank after the marker: with five or more, the item would start with
+        // indented code.
+        let _ = gap;
+        markers.push_str(&rest[..n]);
+        markers.push(' ');
+        rest = &after[text_at..];
+    }
+    (markers, rest)
+}
+
+/// Pushes the fenced code opened on line `i` (after `cols` columns and the list `markers`)
+/// as a fence of a known language or `text`; returns the index of the line after its close.
+fn fenced_code(
+    lines: &[&str],
+    i: usize,
+    cols: usize,
+    markers: &str,
+    (c, n, info): (char, usize, &str),
+    out: &mut Vec<String>,
+) -> usize {
+    if !markers.is_empty() {
+        out.push(escape_group(markers.trim_end(), Mode::default()));
+    }
+    let lang = fence_lang(info);
+    let offset = cols + markers.chars().count();
+    let mut content = Vec::new();
+    let mut j = i + 1;
+    while j < lines.len() && !is_fence_close(lines[j], c, n, offset + 3) {
+        content.push(strip_cols(lines[j], offset));
+        j += 1;
+    }
+    push_fence(out, lang, &content);
+    j + 1
 }
 
 #[derive(Clone, Copy, Default)]
@@ -608,6 +636,10 @@ fn bold_close(c: &[char], i: usize) -> Option<usize> {
 /// Escape the Markdown of a run of text lines (one paragraph-like group) so that it reads
 /// literally, keeping code spans, links, autolinks and `**bold**`, and turning bare
 /// addresses into autolinks.
+//
+// Left whole (about 115 lines): it is one `match` on the next character with one arm per
+// Markdown construct, all sharing the cursor `i`, `out` and the pending bold closers; the
+// arms read as the escaping table itself, and pulling them apart would scatter that table.
 fn escape_group(text: &str, mode: Mode) -> String {
     let c: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + text.len() / 8);

@@ -53,57 +53,20 @@ fn round_trip_helpers() -> TokenStream {
     }
 }
 
+/// `tests/endpoints.rs`: shared helpers, then one test per endpoint with a complete example.
 pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
-    let auth = &api.service.auth;
-    let (args, values): (Vec<TokenStream>, Vec<serde_json::Value>) = auth
+    let (args, values): (Vec<TokenStream>, Vec<serde_json::Value>) = api
+        .service
+        .auth
         .iter()
         .enumerate()
         .map(|(i, f)| auth_value(i, &f.ty, &f.wire_name))
         .unzip();
     let mut tests = Vec::new();
     for e in &api.endpoints {
-        let Some(ex) = e
-            .examples
-            .iter()
-            .find(|x| x.request.is_some() && x.response.is_some())
-        else {
-            continue;
-        };
-        let (Some(req_text), Some(resp_text)) = (&ex.request, &ex.response) else {
-            continue;
-        };
-        let mut body: serde_json::Value = serde_json::from_str(req_text)
-            .map_err(|err| format!("{}: example request: {err}", method_name(&e.spec_name)))?;
-        let Some(map) = body.as_object_mut() else {
-            return Err(format!(
-                "{}: example request is not an object",
-                method_name(&e.spec_name)
-            ));
-        };
-        for (f, v) in auth.iter().zip(&values) {
-            map.insert(f.wire_name.clone(), v.clone());
+        if let Some((name, literals)) = example_literals(api, e, &values)? {
+            tests.push(endpoint_test(api, e, name, literals));
         }
-        let mut fields = map.clone();
-        for f in auth {
-            fields.remove(&f.wire_name);
-        }
-        let expected_body =
-            raw_str(&serde_json::to_string_pretty(&body).map_err(|e| e.to_string())?)?;
-        let request = raw_str(&serde_json::to_string(&fields).map_err(|e| e.to_string())?)?;
-        let response = raw_str(resp_text.trim_end())?;
-        let resp_value: serde_json::Value = serde_json::from_str(resp_text)
-            .map_err(|err| format!("{}: example response: {err}", method_name(&e.spec_name)))?;
-        let data_value = resp_value
-            .get(&api.service.envelope.data)
-            .cloned()
-            .unwrap_or(serde_json::Value::Null);
-        let data = raw_str(&serde_json::to_string_pretty(&data_value).map_err(|e| e.to_string())?)?;
-        tests.push(endpoint_test(
-            api,
-            e,
-            &ex.name,
-            [expected_body, request, response, data],
-        ));
     }
     let doc = module_doc(
         "Every endpoint with a complete example in the spec, called once against a loopback\n\
@@ -121,6 +84,67 @@ pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
         return crate::emit::rust::format_module("tests/endpoints.rs", tokens)
             .map_err(|e| e.message);
     }
+    let helpers = endpoint_test_helpers(api, &args);
+    let tokens = quote! {
+        #doc
+        #![cfg_attr(rustfmt, rustfmt::skip)]
+        #helpers
+
+        #(#tests)*
+    };
+    crate::emit::rust::format_module("tests/endpoints.rs", tokens).map_err(|e| e.message)
+}
+
+/// The name of an endpoint's first example with both a request and a response, and its
+/// literals: the body the server must receive (auth values `values` included), the request
+/// fields, the response, and the response's `data`. `None` without such an example.
+fn example_literals<'a>(
+    api: &Api,
+    e: &'a Endpoint,
+    values: &[serde_json::Value],
+) -> Result<Option<(&'a str, [TokenStream; 4])>, String> {
+    let auth = &api.service.auth;
+    let Some(ex) = e
+        .examples
+        .iter()
+        .find(|x| x.request.is_some() && x.response.is_some())
+    else {
+        return Ok(None);
+    };
+    let (Some(req_text), Some(resp_text)) = (&ex.request, &ex.response) else {
+        return Ok(None);
+    };
+    let mut body: serde_json::Value = serde_json::from_str(req_text)
+        .map_err(|err| format!("{}: example request: {err}", method_name(&e.spec_name)))?;
+    let Some(map) = body.as_object_mut() else {
+        return Err(format!(
+            "{}: example request is not an object",
+            method_name(&e.spec_name)
+        ));
+    };
+    for (f, v) in auth.iter().zip(values) {
+        map.insert(f.wire_name.clone(), v.clone());
+    }
+    let mut fields = map.clone();
+    for f in auth {
+        fields.remove(&f.wire_name);
+    }
+    let expected_body = raw_str(&serde_json::to_string_pretty(&body).map_err(|e| e.to_string())?)?;
+    let request = raw_str(&serde_json::to_string(&fields).map_err(|e| e.to_string())?)?;
+    let response = raw_str(resp_text.trim_end())?;
+    let resp_value: serde_json::Value = serde_json::from_str(resp_text)
+        .map_err(|err| format!("{}: example response: {err}", method_name(&e.spec_name)))?;
+    let data_value = resp_value
+        .get(&api.service.envelope.data)
+        .cloned()
+        .unwrap_or(serde_json::Value::Null);
+    let data = raw_str(&serde_json::to_string_pretty(&data_value).map_err(|e| e.to_string())?)?;
+    Ok(Some((&ex.name, [expected_body, request, response, data])))
+}
+
+/// The imports and helpers of `tests/endpoints.rs`: `client` (test credentials `args`),
+/// `ExactJsonBody`, `serve` and, if any test compares a response, `assert_round_trip`.
+fn endpoint_test_helpers(api: &Api, args: &[TokenStream]) -> TokenStream {
     let version = &api.service.default_version;
     // Endpoints with an empty response compare nothing after the call.
     let compares = api.endpoints.iter().any(|e| {
@@ -135,9 +159,7 @@ pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
         quote!()
     };
     let krate = format_ident!("{}", api.service.package.crate_ident());
-    let tokens = quote! {
-        #doc
-        #![cfg_attr(rustfmt, rustfmt::skip)]
+    quote! {
         use ::apigen_runtime::testing::plain_numbers;
         use #krate::{Client, Credentials};
         use serde_json::Value;
@@ -177,10 +199,7 @@ pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
         }
 
         #helpers
-
-        #(#tests)*
-    };
-    crate::emit::rust::format_module("tests/endpoints.rs", tokens).map_err(|e| e.message)
+    }
 }
 
 fn endpoint_test(

@@ -10,6 +10,7 @@ use crate::naming::{is_ident, reserved, type_name};
 use crate::raw::{self, Location};
 
 impl Resolver<'_> {
+    /// An enum, lowered: each value with a checked code and variant name, no duplicates.
     pub(super) fn enum_(&mut self, e: &In<'_, raw::Enum>) -> Option<model::Enum> {
         let v = e.item;
         let mut values: Vec<model::EnumValue> = Vec::new();
@@ -17,36 +18,8 @@ impl Resolver<'_> {
         let mut names: HashMap<String, (String, Location)> = HashMap::new();
         for val in &v.values {
             let val = &val.value;
-            let code = match (&val.code.value, v.repr) {
-                (raw::Code::Int(i), raw::EnumRepr::Int) => Code::Int(*i),
-                (raw::Code::Str(s), raw::EnumRepr::String) => Code::Str(s.clone()),
-                (raw::Code::Str(s), raw::EnumRepr::Int) => {
-                    self.report
-                        .err(
-                            e.file,
-                            &val.code.referenced,
-                            format!(
-                                "code `{s}` is not an integer, but `{}` has `repr: int`",
-                                e.key.value
-                            ),
-                        )
-                        .hint =
-                        Some("write an integer code, or set `repr: string` on the enum".into());
-                    continue;
-                }
-                (raw::Code::Int(i), raw::EnumRepr::String) => {
-                    self.report
-                        .err(
-                            e.file,
-                            &val.code.referenced,
-                            format!(
-                                "code {i} is an integer, but `{}` has `repr: string`",
-                                e.key.value
-                            ),
-                        )
-                        .hint = Some(format!("quote it (`\"{i}\"`), or use `repr: int`"));
-                    continue;
-                }
+            let Some(code) = self.value_code(e, val) else {
+                continue;
             };
             if let Some(first) = codes.get(&code) {
                 let first = self.report.place(e.file, first);
@@ -60,29 +33,9 @@ impl Resolver<'_> {
                     .hint = Some(format!("first used at {first}"));
                 continue;
             }
-            let variant = type_name(&val.name.value);
-            if !is_ident(&variant) {
-                self.report
-                    .err(
-                        e.file,
-                        &val.name.referenced,
-                        format!("`{}` is not usable as a variant name", val.name.value),
-                    )
-                    .hint = Some(
-                    "use ASCII letters, digits, `_` and `-` (names become Rust identifiers)".into(),
-                );
+            let Some(variant) = self.variant_name(e, val) else {
                 continue;
-            }
-            if reserved::VARIANTS.contains(&variant.as_str()) {
-                self.report
-                    .err(
-                        e.file,
-                        &val.name.referenced,
-                        "`Unknown` is reserved for the fallback that keeps unlisted codes",
-                    )
-                    .hint = Some("name the value after its meaning, e.g. `UNSPECIFIED`".into());
-                continue;
-            }
+            };
             if let Some((first_name, first)) = names.get(&variant) {
                 let first = self.report.place(e.file, first);
                 let msg = if *first_name == val.name.value {
@@ -129,5 +82,69 @@ impl Resolver<'_> {
             source: v.source,
             values,
         })
+    }
+
+    /// The code of a value, checked against the enum's `repr`; `None` (reported) if it does
+    /// not match.
+    fn value_code(&mut self, e: &In<'_, raw::Enum>, val: &raw::EnumValue) -> Option<Code> {
+        Some(match (&val.code.value, e.item.repr) {
+            (raw::Code::Int(i), raw::EnumRepr::Int) => Code::Int(*i),
+            (raw::Code::Str(s), raw::EnumRepr::String) => Code::Str(s.clone()),
+            (raw::Code::Str(s), raw::EnumRepr::Int) => {
+                self.report
+                    .err(
+                        e.file,
+                        &val.code.referenced,
+                        format!(
+                            "code `{s}` is not an integer, but `{}` has `repr: int`",
+                            e.key.value
+                        ),
+                    )
+                    .hint = Some("write an integer code, or set `repr: string` on the enum".into());
+                return None;
+            }
+            (raw::Code::Int(i), raw::EnumRepr::String) => {
+                self.report
+                    .err(
+                        e.file,
+                        &val.code.referenced,
+                        format!(
+                            "code {i} is an integer, but `{}` has `repr: string`",
+                            e.key.value
+                        ),
+                    )
+                    .hint = Some(format!("quote it (`\"{i}\"`), or use `repr: int`"));
+                return None;
+            }
+        })
+    }
+
+    /// The variant name of a value, checked to be an identifier and not reserved; `None`
+    /// (reported) otherwise.
+    fn variant_name(&mut self, e: &In<'_, raw::Enum>, val: &raw::EnumValue) -> Option<String> {
+        let variant = type_name(&val.name.value);
+        if !is_ident(&variant) {
+            self.report
+                .err(
+                    e.file,
+                    &val.name.referenced,
+                    format!("`{}` is not usable as a variant name", val.name.value),
+                )
+                .hint = Some(
+                "use ASCII letters, digits, `_` and `-` (names become Rust identifiers)".into(),
+            );
+            return None;
+        }
+        if reserved::VARIANTS.contains(&variant.as_str()) {
+            self.report
+                .err(
+                    e.file,
+                    &val.name.referenced,
+                    "`Unknown` is reserved for the fallback that keeps unlisted codes",
+                )
+                .hint = Some("name the value after its meaning, e.g. `UNSPECIFIED`".into());
+            return None;
+        }
+        Some(variant)
     }
 }

@@ -332,8 +332,8 @@ impl Checker<'_> {
         self.value(v, &f.ty, path, out);
     }
 
+    /// Checks a JSON value against a type, pushing each mismatch with its path.
     fn value(&self, v: &serde_json::Value, ty: &Type, path: &str, out: &mut Vec<Problem>) {
-        use serde_json::Value as J;
         let mut bad = |want: &str| {
             out.push((
                 path.into(),
@@ -361,17 +361,7 @@ impl Checker<'_> {
                     bad("a boolean")
                 }
             }
-            Type::Money | Type::Decimal => match v {
-                J::Number(n) if !is_exact_decimal(&n.to_string()) => out.push((
-                    path.into(),
-                    format!(
-                        "expected a decimal number the client can hold exactly (at most 28 \
-                         significant digits), found {n}"
-                    ),
-                )),
-                J::Number(_) => {}
-                _ => bad("a decimal number"),
-            },
+            Type::Money | Type::Decimal => decimal_value(v, path, out),
             Type::DateTime => match v.as_str() {
                 Some(s) if !is_datetime(s) => out.push((
                     path.into(),
@@ -395,31 +385,7 @@ impl Checker<'_> {
                 Some(_) => {}
                 None => bad("a date \"YYYY-MM-DD\""),
             },
-            Type::Enum(name) => {
-                let Some(e) = self.api.enum_(name) else {
-                    return;
-                };
-                let code = match (e.repr, v) {
-                    (model::EnumRepr::Int, J::Number(n)) => n.as_i64().map(Code::Int),
-                    (model::EnumRepr::String, J::String(s)) => Some(Code::Str(s.clone())),
-                    _ => None,
-                };
-                match code {
-                    None => bad(if e.repr == model::EnumRepr::Int {
-                        "an integer code"
-                    } else {
-                        "a string code"
-                    }),
-                    Some(c) if e.closed && !e.values.iter().any(|x| x.code == c) => out.push((
-                        path.into(),
-                        format!(
-                            "{c} is not a code of the closed enum `{}`",
-                            crate::naming::type_name(name)
-                        ),
-                    )),
-                    Some(_) => {}
-                }
-            }
+            Type::Enum(name) => self.enum_value(v, name, path, out),
             Type::Object(name) => {
                 if let Some(o) = self.api.object(name) {
                     self.object_fields(v, &o.fields, &[], path, out);
@@ -434,6 +400,63 @@ impl Checker<'_> {
                 None => bad("an array"),
             },
         }
+    }
+
+    /// Checks an enum value: a code of the enum's representation and, for a closed enum, one
+    /// of its codes.
+    fn enum_value(&self, v: &serde_json::Value, name: &str, path: &str, out: &mut Vec<Problem>) {
+        use serde_json::Value as J;
+        let Some(e) = self.api.enum_(name) else {
+            return;
+        };
+        let code = match (e.repr, v) {
+            (model::EnumRepr::Int, J::Number(n)) => n.as_i64().map(Code::Int),
+            (model::EnumRepr::String, J::String(s)) => Some(Code::Str(s.clone())),
+            _ => None,
+        };
+        match code {
+            None => out.push(expected(
+                v,
+                path,
+                if e.repr == model::EnumRepr::Int {
+                    "an integer code"
+                } else {
+                    "a string code"
+                },
+            )),
+            Some(c) if e.closed && !e.values.iter().any(|x| x.code == c) => out.push((
+                path.into(),
+                format!(
+                    "{c} is not a code of the closed enum `{}`",
+                    crate::naming::type_name(name)
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+}
+
+/// The problem of a value that is not what its type wants.
+fn expected(v: &serde_json::Value, path: &str, want: &str) -> Problem {
+    (
+        path.into(),
+        format!("expected {want}, found {}", kind_of(v)),
+    )
+}
+
+/// Checks a money or decimal value: a number the client holds exactly.
+fn decimal_value(v: &serde_json::Value, path: &str, out: &mut Vec<Problem>) {
+    use serde_json::Value as J;
+    match v {
+        J::Number(n) if !is_exact_decimal(&n.to_string()) => out.push((
+            path.into(),
+            format!(
+                "expected a decimal number the client can hold exactly (at most 28 \
+                 significant digits), found {n}"
+            ),
+        )),
+        J::Number(_) => {}
+        _ => out.push(expected(v, path, "a decimal number")),
     }
 }
 

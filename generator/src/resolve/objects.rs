@@ -103,6 +103,8 @@ impl Resolver<'_> {
         out
     }
 
+    /// The type of a field: a primitive, an enum or object by name, an inline object (hoisted
+    /// as its own object), or an array of one of these.
     pub(super) fn field_type(
         &mut self,
         file: FileId,
@@ -118,31 +120,7 @@ impl Resolver<'_> {
         };
         let wrap = |t: Type| if array { Type::Array(Box::new(t)) } else { t };
         if inner == "object" {
-            let Some(fields) = &f.fields else {
-                self.report
-                    .err(
-                        file,
-                        &f.ty.referenced,
-                        format!("`{}` is an inline object without `fields`", key.value),
-                    )
-                    .hint = Some("add `fields:` under it, or name a type from `objects`".into());
-                return None;
-            };
-            let name = ObjectName::Inline(Box::new(owner.clone()), key.value.clone());
-            let rust = object_type_name(&name);
-            if !self.claim_type(&rust, &rust, file, &key.loc) {
-                return None;
-            }
-            let fields = self.fields(file, fields, source, &name);
-            self.hoisted.push(model::Object {
-                name: name.clone(),
-                kind: model::ObjectKind::Inline,
-                zh: f.zh.clone(),
-                en: f.en.clone().unwrap_or_else(|| key.value.clone()),
-                description: f.note.clone(),
-                source,
-                fields,
-            });
+            let name = self.inline_object(file, key, f, owner, source)?;
             return Some(wrap(Type::Object(name)));
         }
         if f.fields.is_some() {
@@ -157,7 +135,50 @@ impl Resolver<'_> {
             );
             return None;
         }
-        let t = match inner {
+        let t = self.named_type(file, f, inner)?;
+        Some(wrap(t))
+    }
+
+    /// Hoists the inline object of field `key` (owned by `owner`) into its own object; its name.
+    fn inline_object(
+        &mut self,
+        file: FileId,
+        key: &Key,
+        f: &raw::Field,
+        owner: &ObjectName,
+        source: raw::Source,
+    ) -> Option<ObjectName> {
+        let Some(fields) = &f.fields else {
+            self.report
+                .err(
+                    file,
+                    &f.ty.referenced,
+                    format!("`{}` is an inline object without `fields`", key.value),
+                )
+                .hint = Some("add `fields:` under it, or name a type from `objects`".into());
+            return None;
+        };
+        let name = ObjectName::Inline(Box::new(owner.clone()), key.value.clone());
+        let rust = object_type_name(&name);
+        if !self.claim_type(&rust, &rust, file, &key.loc) {
+            return None;
+        }
+        let fields = self.fields(file, fields, source, &name);
+        self.hoisted.push(model::Object {
+            name: name.clone(),
+            kind: model::ObjectKind::Inline,
+            zh: f.zh.clone(),
+            en: f.en.clone().unwrap_or_else(|| key.value.clone()),
+            description: f.note.clone(),
+            source,
+            fields,
+        });
+        Some(name)
+    }
+
+    /// A primitive, enum or object type by its spec name; `None` (reported) if unknown.
+    fn named_type(&mut self, file: FileId, f: &raw::Field, inner: &str) -> Option<Type> {
+        Some(match inner {
             "long" => Type::Long,
             "int" => Type::Int,
             "string" => Type::String,
@@ -183,8 +204,7 @@ impl Resolver<'_> {
                     return None;
                 }
             },
-        };
-        Some(wrap(t))
+        })
     }
 
     pub(super) fn response_type(

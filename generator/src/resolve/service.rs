@@ -11,38 +11,14 @@ use crate::naming::{group_accessor, group_struct, is_ident, reserved, type_name,
 use crate::raw::{self, Location, Spanned};
 
 impl Resolver<'_> {
+    /// The service section, lowered: path, version, auth, envelope, pagination, package, money.
     pub(super) fn service(
         &mut self,
         file: FileId,
         s: &Spanned<raw::Service>,
     ) -> Option<model::Service> {
         let v = &s.value;
-        if !v.path_prefix.value.contains("{version}") {
-            self.report
-                .err(
-                    file,
-                    &v.path_prefix.referenced,
-                    "`path_prefix` has no `{version}` segment",
-                )
-                .hint = Some("write it like `/{version}/openApi`".into());
-        }
-        let version = &v.version.default;
-        if version.is_empty()
-            || !version
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-        {
-            self.report
-                .err(
-                    file,
-                    &s.referenced,
-                    format!("version `{version}` is not usable as a path segment"),
-                )
-                .hint = Some(
-                "`version.default` fills `{version}` in every path: use letters, digits, `.`, `_` and `-`"
-                    .into(),
-            );
-        }
+        self.check_path(file, s);
         let auth = self.fields(file, &v.auth, v.source, &ObjectName::Auth);
         let accessors: Vec<&model::Field> = auth.iter().filter(|f| !f.sensitive).collect();
         self.check_setters(
@@ -83,6 +59,38 @@ impl Resolver<'_> {
                 .map(|m| m.unit.split_whitespace().collect::<Vec<_>>().join(" "))
                 .filter(|u| !u.is_empty()),
         })
+    }
+
+    /// Reports a `path_prefix` without `{version}` and a default version that cannot be a
+    /// path segment.
+    fn check_path(&mut self, file: FileId, s: &Spanned<raw::Service>) {
+        let v = &s.value;
+        if !v.path_prefix.value.contains("{version}") {
+            self.report
+                .err(
+                    file,
+                    &v.path_prefix.referenced,
+                    "`path_prefix` has no `{version}` segment",
+                )
+                .hint = Some("write it like `/{version}/openApi`".into());
+        }
+        let version = &v.version.default;
+        if version.is_empty()
+            || !version
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        {
+            self.report
+                .err(
+                    file,
+                    &s.referenced,
+                    format!("version `{version}` is not usable as a path segment"),
+                )
+                .hint = Some(
+                "`version.default` fills `{version}` in every path: use letters, digits, `.`, `_` and `-`"
+                    .into(),
+            );
+        }
     }
 
     /// The page convention shared by every paginated endpoint, checked: the page field is an

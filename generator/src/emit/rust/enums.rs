@@ -32,27 +32,54 @@ pub(crate) fn enums_module(api: &Api) -> TokenStream {
     }
 }
 
+/// One spec enum: closed (a plain enum) or open (the open-enum template and its serde).
 fn enum_item(e: &Enum) -> TokenStream {
-    let name = type_ident(&e.name);
-    let int = e.repr == EnumRepr::Int;
-    let docs = doc(&enum_doc(e));
-    let variants: Vec<Ident> = e.values.iter().map(|v| type_ident(&v.spec_name)).collect();
-    let variant_docs = e.values.iter().map(|v| {
-        doc(&format!(
-            "{} — {} ({}).",
-            code(&v.code.to_string()),
-            inline(&v.zh),
-            inline(&v.en)
-        ))
-    });
-    let codes: Vec<TokenStream> = e
-        .values
+    if e.closed {
+        closed_enum_item(e)
+    } else {
+        open_enum_item(e)
+    }
+}
+
+/// The variant of each value.
+fn variant_idents(e: &Enum) -> Vec<Ident> {
+    e.values.iter().map(|v| type_ident(&v.spec_name)).collect()
+}
+
+/// The doc of each variant: code and labels.
+fn variant_docs(e: &Enum) -> Vec<TokenStream> {
+    e.values
+        .iter()
+        .map(|v| {
+            doc(&format!(
+                "{} — {} ({}).",
+                code(&v.code.to_string()),
+                inline(&v.zh),
+                inline(&v.en)
+            ))
+        })
+        .collect()
+}
+
+/// The wire code of each value, as a literal.
+fn code_literals(e: &Enum) -> Vec<TokenStream> {
+    e.values
         .iter()
         .map(|v| match &v.code {
             Code::Int(i) => Literal::i64_unsuffixed(*i).into_token_stream(),
             Code::Str(s) => Literal::string(s).into_token_stream(),
         })
-        .collect();
+        .collect()
+}
+
+/// A closed enum: `ALL`, `from_code` returning `Option`, labels, `Display` and strict serde.
+fn closed_enum_item(e: &Enum) -> TokenStream {
+    let name = type_ident(&e.name);
+    let int = e.repr == EnumRepr::Int;
+    let docs = doc(&enum_doc(e));
+    let variants = variant_idents(e);
+    let variant_docs = variant_docs(e);
+    let codes = code_literals(e);
     let zh: Vec<&str> = e.values.iter().map(|v| v.zh.as_str()).collect();
     let en: Vec<&str> = e.values.iter().map(|v| v.en.as_str()).collect();
     let n = Literal::usize_unsuffixed(e.values.len());
@@ -61,69 +88,74 @@ fn enum_item(e: &Enum) -> TokenStream {
     } else {
         quote!(&'static str)
     };
-    let en_name = &e.en;
-
-    if e.closed {
-        let (from_sig, from_body, de) = if int {
-            (
-                quote!(pub const fn from_code(code: i64) -> ::std::option::Option<Self>),
-                quote!(match code { #(#codes => Some(Self::#variants),)* _ => None }),
-                quote!(let code = i64::deserialize(deserializer)?;),
-            )
-        } else {
-            (
-                quote!(pub fn from_code(code: &str) -> ::std::option::Option<Self>),
-                quote!(match code { #(#codes => Some(Self::#variants),)* _ => None }),
-                quote!(let code = ::std::string::String::deserialize(deserializer)?; let code = code.as_str();),
-            )
-        };
-        let ser = if int {
-            quote!(serializer.serialize_i64(self.code()))
-        } else {
-            quote!(serializer.serialize_str(self.code()))
-        };
-        let unknown_msg = format!("unknown {en_name} code {{code:?}}");
-        return quote! {
-            #docs
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-            pub enum #name {
-                #(#variant_docs #variants,)*
+    let (from_sig, from_body, de) = if int {
+        (
+            quote!(pub const fn from_code(code: i64) -> ::std::option::Option<Self>),
+            quote!(match code { #(#codes => Some(Self::#variants),)* _ => None }),
+            quote!(let code = i64::deserialize(deserializer)?;),
+        )
+    } else {
+        (
+            quote!(pub fn from_code(code: &str) -> ::std::option::Option<Self>),
+            quote!(match code { #(#codes => Some(Self::#variants),)* _ => None }),
+            quote!(let code = ::std::string::String::deserialize(deserializer)?; let code = code.as_str();),
+        )
+    };
+    let ser = if int {
+        quote!(serializer.serialize_i64(self.code()))
+    } else {
+        quote!(serializer.serialize_str(self.code()))
+    };
+    let unknown_msg = format!("unknown {} code {{code:?}}", e.en);
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variant_docs #variants,)*
+        }
+        impl #name {
+            /// Every value, in spec order.
+            pub const ALL: [Self; #n] = [#(Self::#variants),*];
+            /// The value for a wire code, or `None` if the code is not listed.
+            #from_sig { #from_body }
+            /// The wire code.
+            pub const fn code(self) -> #code_ty { match self { #(Self::#variants => #codes,)* } }
+            /// The Chinese (`zh`) label.
+            pub const fn label_zh(self) -> &'static str { match self { #(Self::#variants => #zh,)* } }
+            /// The English (`en`) label.
+            pub const fn label_en(self) -> &'static str { match self { #(Self::#variants => #en,)* } }
+        }
+        impl fmt::Display for #name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.label_en()) }
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> { #ser }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                #de
+                Self::from_code(code).ok_or_else(|| ::serde::de::Error::custom(format!(#unknown_msg)))
             }
-            impl #name {
-                /// Every value, in spec order.
-                pub const ALL: [Self; #n] = [#(Self::#variants),*];
-                /// The value for a wire code, or `None` if the code is not listed.
-                #from_sig { #from_body }
-                /// The wire code.
-                pub const fn code(self) -> #code_ty { match self { #(Self::#variants => #codes,)* } }
-                /// The Chinese (`zh`) label.
-                pub const fn label_zh(self) -> &'static str { match self { #(Self::#variants => #zh,)* } }
-                /// The English (`en`) label.
-                pub const fn label_en(self) -> &'static str { match self { #(Self::#variants => #en,)* } }
-            }
-            impl fmt::Display for #name {
-                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.label_en()) }
-            }
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> { #ser }
-            }
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    #de
-                    Self::from_code(code).ok_or_else(|| ::serde::de::Error::custom(format!(#unknown_msg)))
-                }
-            }
-        };
+        }
     }
+}
 
+/// An open enum: the open-enum template (unknown codes kept) and its serde.
+fn open_enum_item(e: &Enum) -> TokenStream {
+    let name = type_ident(&e.name);
+    let int = e.repr == EnumRepr::Int;
+    let variants = variant_idents(e);
+    let codes = code_literals(e);
+    let zh: Vec<&str> = e.values.iter().map(|v| v.zh.as_str()).collect();
+    let en: Vec<&str> = e.values.iter().map(|v| v.en.as_str()).collect();
     let kind = if int { CodeKind::Int } else { CodeKind::Str };
     let open = open_enum(&OpenEnum {
         name: &name,
-        docs,
+        docs: doc(&enum_doc(e)),
         kind,
         flavour: Flavour::Spec,
         variants: &variants,
-        variant_docs: variant_docs.collect(),
+        variant_docs: variant_docs(e),
         codes: &codes,
         zh: &zh,
         en: &en,

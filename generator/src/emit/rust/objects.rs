@@ -142,30 +142,12 @@ fn debug_impl(o: &Object) -> TokenStream {
 /// literal: a long positional `new` is easy to call with two strings swapped.
 const MAX_NEW_ARGS: usize = 5;
 
+/// A request struct: its doc, fields, `new`, setters, redacting `Debug` and `PageRequest`.
 fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
     let name = object_ident(&o.name);
-    let group = api.groups.iter().find(|g| g.spec_key == e.group_key);
-    let method_link = match group {
-        Some(g) => format!(
-            "[`{}::{}`](crate::api::{}::{})",
-            group_struct(&g.spec_key),
-            method_name(&e.spec_name),
-            group_struct(&g.spec_key),
-            unraw(&method_name(&e.spec_name))
-        ),
-        None => format!("`{}`", method_name(&e.spec_name)),
-    };
     let required: Vec<&Field> = o.fields.iter().filter(|f| !f.is_option()).collect();
-    let optional: Vec<&Field> = o.fields.iter().filter(|f| f.is_option()).collect();
     let with_new = required.len() <= MAX_NEW_ARGS;
-    let mut text = format!("Request of {method_link}: {}.\n", zh_en(&e.zh, Some(&e.en)));
-    if !with_new {
-        text.push_str(
-            "\nIt has many required fields, so build it with a struct literal naming each one\n\
-             (optional fields are `None`), then use the setters.\n",
-        );
-    }
-    let docs = doc(&text);
+    let docs = doc(&request_doc(api, e, with_new));
     let fields = struct_fields(api, o);
     let default_derive = if required.is_empty() {
         quote!(Default,)
@@ -182,88 +164,13 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
     } else {
         quote!()
     };
-
     let new_fn = if with_new {
-        let params = required.iter().map(|f| {
-            let n = field_ident(&f.wire_name);
-            match &f.ty {
-                Type::String => quote!(#n: impl Into<::std::string::String>),
-                t => {
-                    let t = rust_type(t);
-                    quote!(#n: #t)
-                }
-            }
-        });
-        let inits = o.fields.iter().map(|f| {
-            let n = field_ident(&f.wire_name);
-            if f.is_option() {
-                quote!(#n: None)
-            } else if f.ty == Type::String {
-                quote!(#n: #n.into())
-            } else {
-                quote!(#n)
-            }
-        });
-        let args: Vec<String> = required
-            .iter()
-            .map(|f| format!("`{}`", unraw(&field_name(&f.wire_name))))
-            .collect();
-        let d = if args.is_empty() {
-            "Creates the request; every field is optional.".to_string()
-        } else {
-            format!(
-                "Creates the request from its required fields: {}.",
-                args.join(", ")
-            )
-        };
-        let d = doc(&d);
-        quote! {
-            #d
-            pub fn new(#(#params),*) -> Self { Self { #(#inits),* } }
-        }
+        new_fn(o, &required)
     } else {
         quote!()
     };
-    let setters = optional.iter().map(|f| {
-        let n = field_ident(&f.wire_name);
-        // A field named like the constructor (or an operator) is set with `new_`.
-        let setter = setter_ident(&f.wire_name);
-        let d = doc(&format!("Sets `{}`: {}.", f.wire_name, zh_en(&f.zh, f.en.as_deref())));
-        let must_use = quote!(#[must_use]);
-        match &f.ty {
-            Type::String => quote! {
-                #d #must_use
-                pub fn #setter(mut self, #n: impl Into<::std::string::String>) -> Self { self.#n = Some(#n.into()); self }
-            },
-            t => {
-                let t = rust_type(t);
-                quote! {
-                    #d #must_use
-                    pub fn #setter(mut self, #n: #t) -> Self { self.#n = Some(#n); self }
-                }
-            }
-        }
-    });
-    let page_impl = if e.paginated
-        && let Some(pagination) = &api.service.pagination
-    {
-        let p = pagination
-            .request
-            .iter()
-            .find(|f| f.wire_name == pagination.page_field)
-            .map_or_else(
-                || ident(&snake_escaped(&pagination.page_field)),
-                |f| field_ident(&f.wire_name),
-            );
-        quote! {
-            impl ::apigen_runtime::PageRequest for #name {
-                fn set_page(&mut self, page: i32) { self.#p = Some(page); }
-                fn page(&self) -> i32 { self.#p.unwrap_or(1) }
-            }
-        }
-    } else {
-        quote!()
-    };
+    let setters = o.fields.iter().filter(|f| f.is_option()).map(setter);
+    let page_impl = page_request_impl(api, e, o);
     quote! {
         #docs
         #[derive(#debug_derive #default_derive Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
@@ -274,6 +181,118 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
         }
         #debug_impl
         #page_impl
+    }
+}
+
+/// The doc of a request struct: the method it is for and, without `new`, how to build it.
+fn request_doc(api: &Api, e: &Endpoint, with_new: bool) -> String {
+    let group = api.groups.iter().find(|g| g.spec_key == e.group_key);
+    let method_link = match group {
+        Some(g) => format!(
+            "[`{}::{}`](crate::api::{}::{})",
+            group_struct(&g.spec_key),
+            method_name(&e.spec_name),
+            group_struct(&g.spec_key),
+            unraw(&method_name(&e.spec_name))
+        ),
+        None => format!("`{}`", method_name(&e.spec_name)),
+    };
+    let mut text = format!("Request of {method_link}: {}.\n", zh_en(&e.zh, Some(&e.en)));
+    if !with_new {
+        text.push_str(
+            "\nIt has many required fields, so build it with a struct literal naming each one\n\
+             (optional fields are `None`), then use the setters.\n",
+        );
+    }
+    text
+}
+
+/// `new`, taking the required fields in order (strings as `impl Into<String>`).
+fn new_fn(o: &Object, required: &[&Field]) -> TokenStream {
+    let params = required.iter().map(|f| {
+        let n = field_ident(&f.wire_name);
+        match &f.ty {
+            Type::String => quote!(#n: impl Into<::std::string::String>),
+            t => {
+                let t = rust_type(t);
+                quote!(#n: #t)
+            }
+        }
+    });
+    let inits = o.fields.iter().map(|f| {
+        let n = field_ident(&f.wire_name);
+        if f.is_option() {
+            quote!(#n: None)
+        } else if f.ty == Type::String {
+            quote!(#n: #n.into())
+        } else {
+            quote!(#n)
+        }
+    });
+    let args: Vec<String> = required
+        .iter()
+        .map(|f| format!("`{}`", unraw(&field_name(&f.wire_name))))
+        .collect();
+    let d = if args.is_empty() {
+        "Creates the request; every field is optional.".to_string()
+    } else {
+        format!(
+            "Creates the request from its required fields: {}.",
+            args.join(", ")
+        )
+    };
+    let d = doc(&d);
+    quote! {
+        #d
+        pub fn new(#(#params),*) -> Self { Self { #(#inits),* } }
+    }
+}
+
+/// The setter of an optional field (strings as `impl Into<String>`).
+fn setter(f: &Field) -> TokenStream {
+    let n = field_ident(&f.wire_name);
+    // A field named like the constructor (or an operator) is set with `new_`.
+    let setter = setter_ident(&f.wire_name);
+    let d = doc(&format!(
+        "Sets `{}`: {}.",
+        f.wire_name,
+        zh_en(&f.zh, f.en.as_deref())
+    ));
+    let must_use = quote!(#[must_use]);
+    match &f.ty {
+        Type::String => quote! {
+            #d #must_use
+            pub fn #setter(mut self, #n: impl Into<::std::string::String>) -> Self { self.#n = Some(#n.into()); self }
+        },
+        t => {
+            let t = rust_type(t);
+            quote! {
+                #d #must_use
+                pub fn #setter(mut self, #n: #t) -> Self { self.#n = Some(#n); self }
+            }
+        }
+    }
+}
+
+/// `PageRequest` for the request of a paginated endpoint; nothing for the others.
+fn page_request_impl(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
+    let Some(pagination) = api.service.pagination.as_ref().filter(|_| e.paginated) else {
+        return quote!();
+    };
+    let name = object_ident(&o.name);
+    let p = pagination
+        .request
+        .iter()
+        .find(|f| f.wire_name == pagination.page_field)
+        .map_or_else(
+            || ident(&snake_escaped(&pagination.page_field)),
+            |f| field_ident(&f.wire_name),
+        );
+    quote! {
+        impl ::apigen_runtime::PageRequest for #name {
+            fn set_page(&mut self, page: i32) { self.#p = Some(page); }
+            fn page(&self) -> i32 { self.#p.unwrap_or(1) }
+        }
     }
 }
 

@@ -92,7 +92,6 @@ fn methods(e: &OpenEnum<'_>) -> TokenStream {
     let OpenEnum {
         name,
         variants,
-        codes,
         zh,
         en,
         ..
@@ -128,6 +127,37 @@ fn methods(e: &OpenEnum<'_>) -> TokenStream {
     } else {
         quote!(::std::option::Option)
     };
+    let (from_code, code, label_head) = code_methods(e);
+    let receiver = if e.kind == CodeKind::Int && !error_code {
+        quote!(self)
+    } else {
+        quote!(&self)
+    };
+    quote! {
+        impl #name {
+            #known_doc
+            pub const KNOWN: [Self; #n] = [#(Self::#variants),*];
+            #from_doc
+            #from_code
+            #code_doc
+            #code
+            #zh_doc
+            #label_head label_zh(#receiver) -> #option<&'static str> {
+                match self { #(Self::#variants => Some(#zh),)* Self::Unknown(_) => None }
+            }
+            #en_doc
+            #label_head label_en(#receiver) -> #option<&'static str> {
+                match self { #(Self::#variants => Some(#en),)* Self::Unknown(_) => None }
+            }
+        }
+    }
+}
+
+/// `from_code` and `code`, and the head (`pub fn` or `pub const fn`) of the label methods.
+fn code_methods(e: &OpenEnum<'_>) -> (TokenStream, TokenStream, TokenStream) {
+    let OpenEnum {
+        variants, codes, ..
+    } = e;
     // Without known codes (a spec with no `errors`), every code is unknown: no one-arm match.
     let from_int = if variants.is_empty() {
         quote!(Self::Unknown(code))
@@ -135,7 +165,7 @@ fn methods(e: &OpenEnum<'_>) -> TokenStream {
         quote!(match code { #(#codes => Self::#variants,)* other => Self::Unknown(other) })
     };
     // Spec enums take `self` when `Copy`; `ErrorCode` keeps `&self`.
-    let (from_code, code, label_head) = match (e.kind, error_code) {
+    match (e.kind, e.flavour == Flavour::ErrorCode) {
         (CodeKind::Int, false) => (
             quote!(pub const fn from_code(code: i64) -> Self {
                 #from_int
@@ -163,29 +193,6 @@ fn methods(e: &OpenEnum<'_>) -> TokenStream {
             }),
             quote!(pub fn),
         ),
-    };
-    let receiver = if e.kind == CodeKind::Int && !error_code {
-        quote!(self)
-    } else {
-        quote!(&self)
-    };
-    quote! {
-        impl #name {
-            #known_doc
-            pub const KNOWN: [Self; #n] = [#(Self::#variants),*];
-            #from_doc
-            #from_code
-            #code_doc
-            #code
-            #zh_doc
-            #label_head label_zh(#receiver) -> #option<&'static str> {
-                match self { #(Self::#variants => Some(#zh),)* Self::Unknown(_) => None }
-            }
-            #en_doc
-            #label_head label_en(#receiver) -> #option<&'static str> {
-                match self { #(Self::#variants => Some(#en),)* Self::Unknown(_) => None }
-            }
-        }
     }
 }
 

@@ -7,7 +7,7 @@ use quote::{ToTokens as _, format_ident, quote};
 use super::open_enum::{CodeKind, Flavour, OpenEnum, open_enum};
 use super::{doc, module_doc, rust_type};
 use crate::emit::prose::{cell, inline, run_in, source_word, zh_en};
-use crate::model::{Api, Type};
+use crate::model::{Api, Field, Type};
 use crate::naming::{accessor_ident, field_ident, field_name, type_ident, type_name, unraw};
 
 pub(crate) fn service_module(api: &Api) -> TokenStream {
@@ -134,9 +134,8 @@ fn client_items(api: &Api) -> TokenStream {
 /// `Credentials`: one field per auth field, secrets held as `SecretString`, accessors for the
 /// rest, a redacting `Debug` and the runtime's `Auth`.
 fn credentials_items(api: &Api) -> TokenStream {
-    let s = &api.service;
+    let auth = &api.service.auth;
     // Credentials: one struct field per auth field; sensitive strings are secrets.
-    let auth = &s.auth;
     let cred_fields = auth.iter().map(|f| {
         let n = field_ident(&f.wire_name);
         let t = if f.sensitive {
@@ -146,59 +145,38 @@ fn credentials_items(api: &Api) -> TokenStream {
         };
         quote!(#n: #t,)
     });
-    let params = auth.iter().map(|f| {
-        let n = field_ident(&f.wire_name);
-        if f.sensitive || f.ty == Type::String {
-            quote!(#n: impl Into<String>)
-        } else {
-            let t = rust_type(&f.ty);
-            quote!(#n: #t)
+    let cred_doc = doc(&credentials_doc(auth));
+    // Without fields, `new()` takes nothing: `Default` too (clippy's `new_without_default`).
+    let derives = if auth.is_empty() {
+        quote!(Clone, Default)
+    } else {
+        quote!(Clone)
+    };
+    let new_fn = credentials_new(auth);
+    let accessors = auth
+        .iter()
+        .filter(|f| !f.sensitive)
+        .map(credentials_accessor);
+    let debug_impl = credentials_debug(auth);
+    let auth_impl = credentials_auth(auth);
+    quote! {
+        #cred_doc
+        #[derive(#derives)]
+        pub struct Credentials { #(#cred_fields)* }
+
+        impl Credentials {
+            #new_fn
+            #(#accessors)*
         }
-    });
-    let inits = auth.iter().map(|f| {
-        let n = field_ident(&f.wire_name);
-        if f.sensitive {
-            quote!(#n: ::secrecy::SecretString::from(#n.into()))
-        } else if f.ty == Type::String {
-            quote!(#n: #n.into())
-        } else {
-            quote!(#n)
-        }
-    });
-    let debug_fields = auth.iter().map(|f| {
-        let n = field_ident(&f.wire_name);
-        let wire = unraw(&field_name(&f.wire_name)).to_string();
-        if f.sensitive {
-            quote!(.field(#wire, &::apigen_runtime::redact::Redacted))
-        } else {
-            quote!(.field(#wire, &self.#n))
-        }
-    });
-    let entries = auth.iter().map(|f| {
-        let n = field_ident(&f.wire_name);
-        let wire = &f.wire_name;
-        if f.sensitive {
-            quote!(map.serialize_entry(#wire, ::secrecy::ExposeSecret::expose_secret(&self.#n))?;)
-        } else {
-            quote!(map.serialize_entry(#wire, &self.#n)?;)
-        }
-    });
-    let accessors = auth.iter().filter(|f| !f.sensitive).map(|f| {
-        let n = field_ident(&f.wire_name);
-        // A field named like the constructor (or a trait method) is read with `new_()`.
-        let getter = accessor_ident(&f.wire_name);
-        let t = rust_type(&f.ty);
-        let d = doc(&format!(
-            "The `{}` sent with every request ({}).",
-            f.wire_name,
-            zh_en(&f.zh, f.en.as_deref())
-        ));
-        if f.ty == Type::String {
-            quote!(#d pub fn #getter(&self) -> &str { &self.#n })
-        } else {
-            quote!(#d pub fn #getter(&self) -> #t { self.#n })
-        }
-    });
+
+        #debug_impl
+
+        #auth_impl
+    }
+}
+
+/// The doc of `Credentials`: the auth fields, and how secrets are held.
+fn credentials_doc(auth: &[Field]) -> String {
     let arg_list: Vec<String> = auth
         .iter()
         .map(|f| format!("`{}` ({})", f.wire_name, inline(&f.zh)))
@@ -219,36 +197,91 @@ fn credentials_items(api: &Api) -> TokenStream {
              `<redacted>`, and they never appear in logs or error messages.",
         );
     }
-    let cred_doc = doc(&cred_text);
-    // Without fields, `new()` takes nothing: `Default` too (clippy's `new_without_default`).
-    let derives = if auth.is_empty() {
-        quote!(Clone, Default)
-    } else {
-        quote!(Clone)
-    };
-    let map = if auth.is_empty() {
-        format_ident!("_map")
-    } else {
-        format_ident!("map")
-    };
+    cred_text
+}
 
-    quote! {
-        #cred_doc
-        #[derive(#derives)]
-        pub struct Credentials { #(#cred_fields)* }
-
-        impl Credentials {
-            /// Creates the credentials.
-            pub fn new(#(#params),*) -> Self { Self { #(#inits),* } }
-            #(#accessors)*
+/// `Credentials::new`, taking every auth field (strings and secrets as `impl Into<String>`).
+fn credentials_new(auth: &[Field]) -> TokenStream {
+    let params = auth.iter().map(|f| {
+        let n = field_ident(&f.wire_name);
+        if f.sensitive || f.ty == Type::String {
+            quote!(#n: impl Into<String>)
+        } else {
+            let t = rust_type(&f.ty);
+            quote!(#n: #t)
         }
+    });
+    let inits = auth.iter().map(|f| {
+        let n = field_ident(&f.wire_name);
+        if f.sensitive {
+            quote!(#n: ::secrecy::SecretString::from(#n.into()))
+        } else if f.ty == Type::String {
+            quote!(#n: #n.into())
+        } else {
+            quote!(#n)
+        }
+    });
+    quote! {
+        /// Creates the credentials.
+        pub fn new(#(#params),*) -> Self { Self { #(#inits),* } }
+    }
+}
 
+/// The accessor of a non-secret auth field.
+fn credentials_accessor(f: &Field) -> TokenStream {
+    let n = field_ident(&f.wire_name);
+    // A field named like the constructor (or a trait method) is read with `new_()`.
+    let getter = accessor_ident(&f.wire_name);
+    let t = rust_type(&f.ty);
+    let d = doc(&format!(
+        "The `{}` sent with every request ({}).",
+        f.wire_name,
+        zh_en(&f.zh, f.en.as_deref())
+    ));
+    if f.ty == Type::String {
+        quote!(#d pub fn #getter(&self) -> &str { &self.#n })
+    } else {
+        quote!(#d pub fn #getter(&self) -> #t { self.#n })
+    }
+}
+
+/// `Debug` for `Credentials`, secrets redacted.
+fn credentials_debug(auth: &[Field]) -> TokenStream {
+    let debug_fields = auth.iter().map(|f| {
+        let n = field_ident(&f.wire_name);
+        let wire = unraw(&field_name(&f.wire_name)).to_string();
+        if f.sensitive {
+            quote!(.field(#wire, &::apigen_runtime::redact::Redacted))
+        } else {
+            quote!(.field(#wire, &self.#n))
+        }
+    });
+    quote! {
         impl fmt::Debug for Credentials {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.debug_struct("Credentials") #(#debug_fields)* .finish()
             }
         }
+    }
+}
 
+/// The runtime's `Auth` for `Credentials`: every field into the request body, secrets exposed.
+fn credentials_auth(auth: &[Field]) -> TokenStream {
+    let entries = auth.iter().map(|f| {
+        let n = field_ident(&f.wire_name);
+        let wire = &f.wire_name;
+        if f.sensitive {
+            quote!(map.serialize_entry(#wire, ::secrecy::ExposeSecret::expose_secret(&self.#n))?;)
+        } else {
+            quote!(map.serialize_entry(#wire, &self.#n)?;)
+        }
+    });
+    let map = if auth.is_empty() {
+        format_ident!("_map")
+    } else {
+        format_ident!("map")
+    };
+    quote! {
         impl ::apigen_runtime::Auth for Credentials {
             fn serialize_fields<M: ::serde::ser::SerializeMap>(&self, #map: &mut M) -> ::std::result::Result<(), M::Error> {
                 #(#entries)*

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use super::{doc, module_doc};
 use crate::emit::prose::{cell, code, inline};
-use crate::model::{Api, EnumRepr, Response, Type, Webhooks};
+use crate::model::{Api, EnumRepr, Field, Object, Refetch, Response, Type, WebhookKind, Webhooks};
 use crate::naming::{
     field_ident, field_name, group_accessor, group_struct, ident, method_ident, method_name,
     object_ident, type_ident, type_name, unraw,
@@ -31,16 +31,51 @@ fn is_copy(api: &Api, ty: &Type) -> bool {
     }
 }
 
+/// The whole module: runtime re-exports, `SPEC`, `Event` and `Refetched`.
 pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
-    let (tag_field, data_field, ack_status, ack_body) =
-        (&w.tag_field, &w.data_field, w.ack_status, &w.ack_body);
+    let arms = event_arms(api, w);
+    let mdoc = module_doc(&module_text(w));
+    let spec_items = spec_items(w);
+    let event_items = event_items(api, w, &arms);
+    let webhook_event_impl = webhook_event_impl(&arms.decode_arms);
+    let refetched_item = refetched_item(&arms.refetched);
+    quote! {
+        #mdoc
+        use ::apigen_runtime::webhook::{WebhookEvent, WebhookSpec, decode};
+        use crate::types;
 
-    let mut variants = Vec::new();
-    let mut tag_arms = Vec::new();
-    let mut kind_arms = Vec::new();
-    let mut decode_arms = Vec::new();
-    let mut refetch_arms = Vec::new();
-    let mut refetched = Vec::new();
+        pub use ::apigen_runtime::webhook::{Ack, HmacSha256Verifier, SignatureError, UnknownEvent, Verifier, WebhookError};
+
+        #spec_items
+
+        #event_items
+
+        #webhook_event_impl
+
+        #refetched_item
+    }
+}
+
+/// The arms and variants gathered from every event of every kind.
+#[derive(Default)]
+struct EventArms {
+    /// `Event` variants, one per tag.
+    variants: Vec<TokenStream>,
+    /// `Event::tag` arms, one per tag.
+    tag_arms: Vec<TokenStream>,
+    /// `Event::kind` arms, one per kind with events.
+    kind_arms: Vec<TokenStream>,
+    /// `from_parts` arms, one per tag.
+    decode_arms: Vec<TokenStream>,
+    /// `Event::refetch` arms, one per kind with events (and, if it has one, a usable detail endpoint).
+    refetch_arms: Vec<TokenStream>,
+    /// `Refetched` variants, one per kind with a usable detail endpoint.
+    refetched: Vec<TokenStream>,
+}
+
+/// The variants and match arms of every event, kind by kind.
+fn event_arms(api: &Api, w: &Webhooks) -> EventArms {
+    let mut arms = EventArms::default();
     for k in &w.kinds {
         let payload = type_ident(&k.payload);
         let kind_key = &k.spec_key;
@@ -58,89 +93,102 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
                 type_name(&k.payload),
                 k.spec_key
             ));
-            variants.push(quote!(#d #v(types::#payload),));
-            tag_arms.push(quote!(Self::#v(_) => #tag,));
-            decode_arms.push(quote!(#tag => Self::#v(decode(tag, data)?),));
+            arms.variants.push(quote!(#d #v(types::#payload),));
+            arms.tag_arms.push(quote!(Self::#v(_) => #tag,));
+            arms.decode_arms
+                .push(quote!(#tag => Self::#v(decode(tag, data)?),));
             pats.push(quote!(Self::#v(payload)));
             ignored.push(quote!(Self::#v(_)));
         }
         if pats.is_empty() {
             continue;
         }
-        kind_arms.push(quote!(#(#ignored)|* => Some(#kind_key),));
+        arms.kind_arms
+            .push(quote!(#(#ignored)|* => Some(#kind_key),));
         match &k.refetch {
             Some(r) => {
-                let Some(ep) = api.endpoint(&r.endpoint) else {
-                    continue;
-                };
-                let Some(req) = api.request_object(ep) else {
-                    continue;
-                };
-                let Response::Object(resp) = &ep.response else {
-                    continue;
-                };
-                let Some(group) = api.groups.iter().find(|g| g.spec_key == ep.group_key) else {
-                    continue;
-                };
-                let Some(pay) = api.declared_object(&k.payload) else {
-                    continue;
-                };
-                let req_ty = object_ident(&req.name);
-                let method = method_ident(&ep.spec_name);
-                let accessor = ident(&group_accessor(&group.spec_key));
-                let inits = req.fields.iter().map(|f| {
-                    let n = field_ident(&f.wire_name);
-                    match r.fields.iter().find(|(rk, _)| *rk == f.wire_name) {
-                        Some((_, pf)) => {
-                            let pfield = pay.fields.iter().find(|x| &x.wire_name == pf);
-                            let pn =
-                                ident(&pfield.map_or(pf.clone(), |x| field_name(&x.wire_name)));
-                            let payload_optional = pfield.is_some_and(|x| x.is_option());
-                            let boxed = pfield.is_some_and(|x| x.boxed);
-                            let value = match (boxed, payload_optional) {
-                                (true, true) => quote!(payload.#pn.as_deref().cloned()),
-                                (true, false) => quote!((*payload.#pn).clone()),
-                                (false, _) if is_copy(api, &f.ty) => quote!(payload.#pn),
-                                (false, _) => quote!(payload.#pn.clone()),
-                            };
-                            if f.is_option() && !payload_optional {
-                                quote!(#n: Some(#value))
-                            } else {
-                                quote!(#n: #value)
-                            }
-                        }
-                        None => quote!(#n: None),
-                    }
-                });
-                let variant = type_ident(&k.spec_key);
-                let resp_ty = type_ident(resp);
-                let rd = doc(&format!(
-                    "{} re-fetched with [`{}`](crate::api::{}::{}).",
-                    inline(&k.en),
-                    unraw(&method_name(&ep.spec_name)),
-                    group_struct(&group.spec_key),
-                    unraw(&method_name(&ep.spec_name))
-                ));
-                refetched.push(quote!(#rd #variant(types::#resp_ty),));
-                // Without mapped fields the payload is not read.
-                let pats = if r.fields.is_empty() { &ignored } else { &pats };
-                refetch_arms.push(quote! {
-                    #(#pats)|* => {
-                        let request = crate::requests::#req_ty { #(#inits),* };
-                        client.#accessor().#method(&request).await.map(|fresh| Some(Refetched::#variant(fresh)))
-                    }
-                });
+                // A detail endpoint the resolver could not tie up gets no arm.
+                if let Some((variant, arm)) = refetch(api, k, r, &pats, &ignored) {
+                    arms.refetched.push(variant);
+                    arms.refetch_arms.push(arm);
+                }
             }
-            None => refetch_arms.push(quote!(#(#ignored)|* => Ok(None),)),
+            None => arms.refetch_arms.push(quote!(#(#ignored)|* => Ok(None),)),
         }
     }
+    arms
+}
 
-    // Without any detail endpoint to call, the client is not used.
-    let client_param = if refetched.is_empty() {
-        format_ident!("_client")
-    } else {
-        format_ident!("client")
+/// The `Refetched` variant of a kind and its `Event::refetch` arm, which calls the detail endpoint.
+fn refetch(
+    api: &Api,
+    k: &WebhookKind,
+    r: &Refetch,
+    pats: &[TokenStream],
+    ignored: &[TokenStream],
+) -> Option<(TokenStream, TokenStream)> {
+    let ep = api.endpoint(&r.endpoint)?;
+    let req = api.request_object(ep)?;
+    let Response::Object(resp) = &ep.response else {
+        return None;
     };
+    let group = api.groups.iter().find(|g| g.spec_key == ep.group_key)?;
+    let pay = api.declared_object(&k.payload)?;
+    let req_ty = object_ident(&req.name);
+    let method = method_ident(&ep.spec_name);
+    let accessor = ident(&group_accessor(&group.spec_key));
+    let inits = req.fields.iter().map(|f| refetch_init(api, r, pay, f));
+    let variant = type_ident(&k.spec_key);
+    let resp_ty = type_ident(resp);
+    let rd = doc(&format!(
+        "{} re-fetched with [`{}`](crate::api::{}::{}).",
+        inline(&k.en),
+        unraw(&method_name(&ep.spec_name)),
+        group_struct(&group.spec_key),
+        unraw(&method_name(&ep.spec_name))
+    ));
+    // Without mapped fields the payload is not read.
+    let pats = if r.fields.is_empty() { ignored } else { pats };
+    Some((
+        quote!(#rd #variant(types::#resp_ty),),
+        quote! {
+            #(#pats)|* => {
+                let request = crate::requests::#req_ty { #(#inits),* };
+                client.#accessor().#method(&request).await.map(|fresh| Some(Refetched::#variant(fresh)))
+            }
+        },
+    ))
+}
+
+/// The initializer of one request field of a re-fetch: from the mapped payload field, or `None`.
+fn refetch_init(api: &Api, r: &Refetch, pay: &Object, f: &Field) -> TokenStream {
+    let n = field_ident(&f.wire_name);
+    match r.fields.iter().find(|(rk, _)| *rk == f.wire_name) {
+        Some((_, pf)) => {
+            let pfield = pay.fields.iter().find(|x| &x.wire_name == pf);
+            let pn = ident(&pfield.map_or(pf.clone(), |x| field_name(&x.wire_name)));
+            let payload_optional = pfield.is_some_and(|x| x.is_option());
+            let boxed = pfield.is_some_and(|x| x.boxed);
+            let value = match (boxed, payload_optional) {
+                (true, true) => quote!(payload.#pn.as_deref().cloned()),
+                (true, false) => quote!((*payload.#pn).clone()),
+                (false, _) if is_copy(api, &f.ty) => quote!(payload.#pn),
+                (false, _) => quote!(payload.#pn.clone()),
+            };
+            if f.is_option() && !payload_optional {
+                quote!(#n: Some(#value))
+            } else {
+                quote!(#n: #value)
+            }
+        }
+        None => quote!(#n: None),
+    }
+}
+
+/// The module doc: the steps of handling a delivery, then the table of events.
+fn module_text(w: &Webhooks) -> String {
+    let (tag_field, data_field, ack_status, ack_body) =
+        (&w.tag_field, &w.data_field, w.ack_status, &w.ack_body);
     let mut table = String::from(
         "| tag | variant | kind | 中文 | English | source |\n|---|---|---|---|---|---|\n",
     );
@@ -158,79 +206,53 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
             ));
         }
     }
-    let mdoc = module_doc(&format!(
+    format!(
         "Webhook events pushed by the vendor.\n\n\
          1. Optionally verify the raw body with a [`Verifier`] (the spec describes no signature,\n   so verification is off unless you configure one).\n\
          2. [`parse`] the body into an [`Event`]: the tag is read from `{tag_field}`, the object from\n   `{data_field}` or, in a flat body, from beside the tag. An unknown tag is not an error:\n   it is kept as [`Event::Unknown`].\n\
          3. Answer with [`Ack`] (HTTP {ack_status}, body `{ack_body}`).\n\
          4. Before acting on money, [`Event::refetch`] the object through the API: without a\n   signature the body is untrusted.\n\n{table}"
-    ));
+    )
+}
+
+/// What `Debug` of an event hides, for the `Event` doc.
+fn redaction_note(api: &Api, w: &Webhooks) -> &'static str {
     let payloads: Vec<_> = w
         .kinds
         .iter()
         .filter_map(|k| api.declared_object(&k.payload))
         .collect();
-    let redaction = if payloads.iter().any(|o| o.has_sensitive()) {
-        let last4 = api
-            .objects
-            .iter()
-            .flat_map(|o| &o.fields)
-            .any(|f| f.sensitive && f.redact_last4 && f.ty == Type::String);
-        if last4 {
-            "`Debug` redacts the payload fields the spec marks sensitive (those marked\n\
-             `redact: last4` show their last four characters) and prints no payload of an\n\
-             unknown event."
-                .to_owned()
-        } else {
-            "`Debug` redacts the payload fields the spec marks sensitive and prints no payload\n\
-             of an unknown event."
-                .to_owned()
-        }
+    if !payloads.iter().any(|o| o.has_sensitive()) {
+        return "`Debug` prints no payload of an unknown event.";
+    }
+    let last4 = api
+        .objects
+        .iter()
+        .flat_map(|o| &o.fields)
+        .any(|f| f.sensitive && f.redact_last4 && f.ty == Type::String);
+    if last4 {
+        "`Debug` redacts the payload fields the spec marks sensitive (those marked\n\
+         `redact: last4` show their last four characters) and prints no payload of an\n\
+         unknown event."
     } else {
-        "`Debug` prints no payload of an unknown event.".to_owned()
-    };
-    let event_doc = doc(&format!(
-        "A webhook event: one variant per tag, with its typed payload.\n\n{redaction}"
-    ));
-    let refetch_doc = doc(
-        "Fetch the current state of this event's object through its detail endpoint.\n\n\
-         This is the trust model that needs no signature: act on money only after re-reading\n\
-         the object from the API. `Ok(None)` for kinds without a detail endpoint and for\n\
-         unknown events.\n\n\
-         # Errors\n\nThe client's [`Error`](crate::Error) for the detail call.",
-    );
-    let has_refetched = !refetched.is_empty();
-    // The variants hold whole objects of different sizes; an event is handled
-    // once, not stored in bulk, so boxing them would only cost an allocation.
-    let large_variants = quote!(#[allow(clippy::large_enum_variant, reason = "an event is handled once, not stored in bulk")]);
-    let refetched_allow = if refetched.len() > 1 {
-        large_variants.clone()
-    } else {
-        quote!()
-    };
-    let refetched_item = if has_refetched {
-        quote! {
-            /// The fresh object returned by [`Event::refetch`].
-            #refetched_allow
-            #[derive(Debug, Clone, PartialEq)]
-            #[non_exhaustive]
-            pub enum Refetched { #(#refetched)* }
-        }
-    } else {
-        quote! {
-            /// The fresh object returned by [`Event::refetch`] (no kind has a detail endpoint).
-            #[derive(Debug, Clone, PartialEq)]
-            #[non_exhaustive]
-            pub enum Refetched {}
-        }
-    };
+        "`Debug` redacts the payload fields the spec marks sensitive and prints no payload\n\
+         of an unknown event."
+    }
+}
+
+/// The `allow` of `clippy::large_enum_variant` on `Event` and `Refetched`.
+///
+/// The variants hold whole objects of different sizes; an event is handled
+/// once, not stored in bulk, so boxing them would only cost an allocation.
+fn large_variants() -> TokenStream {
+    quote!(#[allow(clippy::large_enum_variant, reason = "an event is handled once, not stored in bulk")])
+}
+
+/// `SPEC` (where the tag and the object are, the acknowledgement), `Parser`, `parse` and `ack`.
+fn spec_items(w: &Webhooks) -> TokenStream {
+    let (tag_field, data_field, ack_status, ack_body) =
+        (&w.tag_field, &w.data_field, w.ack_status, &w.ack_body);
     quote! {
-        #mdoc
-        use ::apigen_runtime::webhook::{WebhookEvent, WebhookSpec, decode};
-        use crate::types;
-
-        pub use ::apigen_runtime::webhook::{Ack, HmacSha256Verifier, SignatureError, UnknownEvent, Verifier, WebhookError};
-
         /// Where the tag and the object are, and what to answer (from the spec).
         pub const SPEC: WebhookSpec = WebhookSpec {
             tag_field: #tag_field,
@@ -257,7 +279,38 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
         pub fn ack() -> Ack {
             SPEC.ack()
         }
+    }
+}
 
+/// The `Event` enum and its `tag`, `kind` and `refetch` methods.
+fn event_items(api: &Api, w: &Webhooks, arms: &EventArms) -> TokenStream {
+    let EventArms {
+        variants,
+        tag_arms,
+        kind_arms,
+        refetch_arms,
+        refetched,
+        ..
+    } = arms;
+    // Without any detail endpoint to call, the client is not used.
+    let client_param = if refetched.is_empty() {
+        format_ident!("_client")
+    } else {
+        format_ident!("client")
+    };
+    let event_doc = doc(&format!(
+        "A webhook event: one variant per tag, with its typed payload.\n\n{}",
+        redaction_note(api, w)
+    ));
+    let refetch_doc = doc(
+        "Fetch the current state of this event's object through its detail endpoint.\n\n\
+         This is the trust model that needs no signature: act on money only after re-reading\n\
+         the object from the API. `Ok(None)` for kinds without a detail endpoint and for\n\
+         unknown events.\n\n\
+         # Errors\n\nThe client's [`Error`](crate::Error) for the detail call.",
+    );
+    let large_variants = large_variants();
+    quote! {
         #event_doc
         #large_variants
         #[derive(Debug, Clone, PartialEq)]
@@ -293,7 +346,12 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
                 }
             }
         }
+    }
+}
 
+/// The `WebhookEvent` implementation: decoding by tag, and the tag and kind of an event.
+fn webhook_event_impl(decode_arms: &[TokenStream]) -> TokenStream {
+    quote! {
         impl WebhookEvent for Event {
             const SPEC: WebhookSpec = SPEC;
 
@@ -312,7 +370,29 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
                 Event::kind(self)
             }
         }
+    }
+}
 
-        #refetched_item
+/// The `Refetched` enum: one variant per kind with a detail endpoint (none without).
+fn refetched_item(refetched: &[TokenStream]) -> TokenStream {
+    if refetched.is_empty() {
+        return quote! {
+            /// The fresh object returned by [`Event::refetch`] (no kind has a detail endpoint).
+            #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
+            pub enum Refetched {}
+        };
+    }
+    let allow = if refetched.len() > 1 {
+        large_variants()
+    } else {
+        quote!()
+    };
+    quote! {
+        /// The fresh object returned by [`Event::refetch`].
+        #allow
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum Refetched { #(#refetched)* }
     }
 }
