@@ -1059,21 +1059,22 @@ impl CardApi<'_> {
     }
 
     /// [`close_card`](Self::close_card), sent **once**, and settled with
-    ///          [`get_order_detail`](crate::api::OrderApi::get_order_detail) (`out_order_id` = the request's `out_order_id`) if its outcome is unknown.
+    /// [`get_order_detail`](crate::api::OrderApi::get_order_detail) (`out_order_id` = the request's `out_order_id`) if its outcome is unknown.
     ///
-    ///          - Success: [`Recovered::Done`] with the response.
-    ///          - A timeout, a dropped connection, an HTTP 5xx or an unreadable answer
-    ///            ([`Outcome::Unknown`](crate::runtime::Outcome::Unknown)): the lookup is sent (with its own
-    ///            safe retries). [`Recovered::Found`] with the record when it exists: the call took effect.
-    ///            [`Recovered::NotFound`] when the lookup answers with a business error (no such record):
-    ///            the call did not take effect, and sending it again with the same request (the same `out_order_id`) is safe.
-    ///            **The caller decides** whether to send it again: this method never re-sends.
+    /// - Success: [`Done`](crate::runtime::Recovered::Done) with the response.
+    /// - A timeout, a dropped connection, an HTTP 5xx or an unreadable answer
+    ///   ([`Outcome::Unknown`](crate::runtime::Outcome::Unknown)): the lookup is sent (with its
+    ///   own safe retries). [`Found`](crate::runtime::Recovered::Found) with the record when it
+    ///   exists: the call took effect. [`NotFound`](crate::runtime::Recovered::NotFound) when the
+    ///   lookup answers with a business error (no such record): the call did not take effect, and
+    ///   sending it again with the same request (the same `out_order_id`) is safe. **The caller decides** whether to
+    ///   send it again: this method never re-sends.
     ///
-    ///          # Errors
+    /// # Errors
     ///
-    ///          The call's own [`Error`](crate::Error), as is, when it was not sent or was rejected (no
-    ///          lookup), and when the lookup could not settle the outcome either (its
-    ///          [`outcome`](crate::Error::outcome) is then still `Unknown`).
+    /// The call's own [`Error`](crate::Error), as is, when it was not sent or was rejected (no
+    /// lookup), and when the lookup could not settle the outcome either (its
+    /// [`outcome`](crate::Error::outcome) is then still `Unknown`).
     pub async fn close_card_and_recover(
         &self,
         request: &requests::CloseCardRequest,
@@ -1358,21 +1359,22 @@ impl OrderApi<'_> {
     }
 
     /// [`open_card`](Self::open_card), sent **once**, and settled with
-    ///          [`get_order_detail`](crate::api::OrderApi::get_order_detail) (`out_order_id` = the request's `out_order_id`) if its outcome is unknown.
+    /// [`get_order_detail`](crate::api::OrderApi::get_order_detail) (`out_order_id` = the request's `out_order_id`) if its outcome is unknown.
     ///
-    ///          - Success: [`Recovered::Done`] with the response.
-    ///          - A timeout, a dropped connection, an HTTP 5xx or an unreadable answer
-    ///            ([`Outcome::Unknown`](crate::runtime::Outcome::Unknown)): the lookup is sent (with its own
-    ///            safe retries). [`Recovered::Found`] with the record when it exists: the call took effect.
-    ///            [`Recovered::NotFound`] when the lookup answers with a business error (no such record):
-    ///            the call did not take effect, and sending it again with the same request (the same `out_order_id`) is safe.
-    ///            **The caller decides** whether to send it again: this method never re-sends.
+    /// - Success: [`Done`](crate::runtime::Recovered::Done) with the response.
+    /// - A timeout, a dropped connection, an HTTP 5xx or an unreadable answer
+    ///   ([`Outcome::Unknown`](crate::runtime::Outcome::Unknown)): the lookup is sent (with its
+    ///   own safe retries). [`Found`](crate::runtime::Recovered::Found) with the record when it
+    ///   exists: the call took effect. [`NotFound`](crate::runtime::Recovered::NotFound) when the
+    ///   lookup answers with a business error (no such record): the call did not take effect, and
+    ///   sending it again with the same request (the same `out_order_id`) is safe. **The caller decides** whether to
+    ///   send it again: this method never re-sends.
     ///
-    ///          # Errors
+    /// # Errors
     ///
-    ///          The call's own [`Error`](crate::Error), as is, when it was not sent or was rejected (no
-    ///          lookup), and when the lookup could not settle the outcome either (its
-    ///          [`outcome`](crate::Error::outcome) is then still `Unknown`).
+    /// The call's own [`Error`](crate::Error), as is, when it was not sent or was rejected (no
+    /// lookup), and when the lookup could not settle the outcome either (its
+    /// [`outcome`](crate::Error::outcome) is then still `Unknown`).
     pub async fn open_card_and_recover(
         &self,
         request: &requests::OpenCardRequest,
@@ -1455,21 +1457,22 @@ impl OrderApi<'_> {
     }
 
     /// [`recharge_card`](Self::recharge_card), sent **once**, and settled with
-    ///          [`get_order_detail`](crate::api::OrderApi::get_order_detail) (`out_order_id` = the request's `out_order_id`) if its outcome is unknown.
+    /// [`get_order_detail`](crate::api::OrderApi::get_order_detail) (`out_order_id` = the request's `out_order_id`) if its outcome is unknown.
     ///
-    ///          - Success: [`Recovered::Done`] with the response.
-    ///          - A timeout, a dropped connection, an HTTP 5xx or an unreadable answer
-    ///            ([`Outcome::Unknown`](crate::runtime::Outcome::Unknown)): the lookup is sent (with its own
-    ///            safe retries). [`Recovered::Found`] with the record when it exists: the call took effect.
-    ///            [`Recovered::NotFound`] when the lookup answers with a business error (no such record):
-    ///            the call did not take effect, and sending it again with the same request (the same `out_order_id`) is safe.
-    ///            **The caller decides** whether to send it again: this method never re-sends.
+    /// - Success: [`Done`](crate::runtime::Recovered::Done) with the response.
+    /// - A timeout, a dropped connection, an HTTP 5xx or an unreadable answer
+    ///   ([`Outcome::Unknown`](crate::runtime::Outcome::Unknown)): the lookup is sent (with its
+    ///   own safe retries). [`Found`](crate::runtime::Recovered::Found) with the record when it
+    ///   exists: the call took effect. [`NotFound`](crate::runtime::Recovered::NotFound) when the
+    ///   lookup answers with a business error (no such record): the call did not take effect, and
+    ///   sending it again with the same request (the same `out_order_id`) is safe. **The caller decides** whether to
+    ///   send it again: this method never re-sends.
     ///
-    ///          # Errors
+    /// # Errors
     ///
-    ///          The call's own [`Error`](crate::Error), as is, when it was not sent or was rejected (no
-    ///          lookup), and when the lookup could not settle the outcome either (its
-    ///          [`outcome`](crate::Error::outcome) is then still `Unknown`).
+    /// The call's own [`Error`](crate::Error), as is, when it was not sent or was rejected (no
+    /// lookup), and when the lookup could not settle the outcome either (its
+    /// [`outcome`](crate::Error::outcome) is then still `Unknown`).
     pub async fn recharge_card_and_recover(
         &self,
         request: &requests::RechargeCardRequest,
@@ -2679,21 +2682,22 @@ impl PaymentApi<'_> {
     }
 
     /// [`create_payment`](Self::create_payment), sent **once**, and settled with
-    ///          [`get_payment_detail`](crate::api::PaymentApi::get_payment_detail) (`out_order_id` = the request's `out_order_id`) if its outcome is unknown.
+    /// [`get_payment_detail`](crate::api::PaymentApi::get_payment_detail) (`out_order_id` = the request's `out_order_id`) if its outcome is unknown.
     ///
-    ///          - Success: [`Recovered::Done`] with the response.
-    ///          - A timeout, a dropped connection, an HTTP 5xx or an unreadable answer
-    ///            ([`Outcome::Unknown`](crate::runtime::Outcome::Unknown)): the lookup is sent (with its own
-    ///            safe retries). [`Recovered::Found`] with the record when it exists: the call took effect.
-    ///            [`Recovered::NotFound`] when the lookup answers with a business error (no such record):
-    ///            the call did not take effect, and sending it again with the same request (the same `out_order_id`) is safe.
-    ///            **The caller decides** whether to send it again: this method never re-sends.
+    /// - Success: [`Done`](crate::runtime::Recovered::Done) with the response.
+    /// - A timeout, a dropped connection, an HTTP 5xx or an unreadable answer
+    ///   ([`Outcome::Unknown`](crate::runtime::Outcome::Unknown)): the lookup is sent (with its
+    ///   own safe retries). [`Found`](crate::runtime::Recovered::Found) with the record when it
+    ///   exists: the call took effect. [`NotFound`](crate::runtime::Recovered::NotFound) when the
+    ///   lookup answers with a business error (no such record): the call did not take effect, and
+    ///   sending it again with the same request (the same `out_order_id`) is safe. **The caller decides** whether to
+    ///   send it again: this method never re-sends.
     ///
-    ///          # Errors
+    /// # Errors
     ///
-    ///          The call's own [`Error`](crate::Error), as is, when it was not sent or was rejected (no
-    ///          lookup), and when the lookup could not settle the outcome either (its
-    ///          [`outcome`](crate::Error::outcome) is then still `Unknown`).
+    /// The call's own [`Error`](crate::Error), as is, when it was not sent or was rejected (no
+    /// lookup), and when the lookup could not settle the outcome either (its
+    /// [`outcome`](crate::Error::outcome) is then still `Unknown`).
     pub async fn create_payment_and_recover(
         &self,
         request: &requests::CreatePaymentRequest,

@@ -344,21 +344,19 @@ fn recover_method_tokens(
         None => String::new(),
     };
     let d = doc(&format!(
-        "[`{call}`](Self::{call}), sent **once**, and settled with
-         [`{lcall}`](crate::api::{lgroup}::{lcall}) ({mapped}) if its outcome is unknown.
-
-         - Success: [`Recovered::Done`] with the response.
-         - A timeout, a dropped connection, an HTTP 5xx or an unreadable answer
-           ([`Outcome::Unknown`](crate::runtime::Outcome::Unknown)): the lookup is sent (with its own
-           safe retries). [`Recovered::Found`] with the record when it exists: the call took effect.
-           [`Recovered::NotFound`] when the lookup answers with a business error (no such record):
-           the call did not take effect, and sending it again with the same request{key} is safe.
-           **The caller decides** whether to send it again: this method never re-sends.
-
-         # Errors
-
-         The call's own [`Error`](crate::Error), as is, when it was not sent or was rejected (no
-         lookup), and when the lookup could not settle the outcome either (its
+        "[`{call}`](Self::{call}), sent **once**, and settled with\n\
+         [`{lcall}`](crate::api::{lgroup}::{lcall}) ({mapped}) if its outcome is unknown.\n\n\
+         - Success: [`Done`](crate::runtime::Recovered::Done) with the response.\n\
+         - A timeout, a dropped connection, an HTTP 5xx or an unreadable answer\n  \
+         ([`Outcome::Unknown`](crate::runtime::Outcome::Unknown)): the lookup is sent (with its\n  \
+         own safe retries). [`Found`](crate::runtime::Recovered::Found) with the record when it\n  \
+         exists: the call took effect. [`NotFound`](crate::runtime::Recovered::NotFound) when the\n  \
+         lookup answers with a business error (no such record): the call did not take effect, and\n  \
+         sending it again with the same request{key} is safe. **The caller decides** whether to\n  \
+         send it again: this method never re-sends.\n\n\
+         # Errors\n\n\
+         The call's own [`Error`](crate::Error), as is, when it was not sent or was rejected (no\n\
+         lookup), and when the lookup could not settle the outcome either (its\n\
          [`outcome`](crate::Error::outcome) is then still `Unknown`)."
     ));
     quote! {
