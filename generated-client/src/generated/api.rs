@@ -1067,8 +1067,8 @@ impl CardApi<'_> {
     ///   own safe retries). [`Found`](crate::runtime::Recovered::Found) with the record when it
     ///   exists: the call took effect. [`NotFound`](crate::runtime::Recovered::NotFound) when the
     ///   lookup answers with a business error (no such record): the call did not take effect, and
-    ///   sending it again with the same request (the same `out_order_id`) is safe. **The caller decides** whether to
-    ///   send it again: this method never re-sends.
+    ///   sending it again with the same request (the same `out_order_id`)
+    ///   is safe. **The caller decides** whether to send it again: this method never re-sends.
     ///
     /// # Errors
     ///
@@ -1367,8 +1367,8 @@ impl OrderApi<'_> {
     ///   own safe retries). [`Found`](crate::runtime::Recovered::Found) with the record when it
     ///   exists: the call took effect. [`NotFound`](crate::runtime::Recovered::NotFound) when the
     ///   lookup answers with a business error (no such record): the call did not take effect, and
-    ///   sending it again with the same request (the same `out_order_id`) is safe. **The caller decides** whether to
-    ///   send it again: this method never re-sends.
+    ///   sending it again with the same request (the same `out_order_id`)
+    ///   is safe. **The caller decides** whether to send it again: this method never re-sends.
     ///
     /// # Errors
     ///
@@ -1465,8 +1465,8 @@ impl OrderApi<'_> {
     ///   own safe retries). [`Found`](crate::runtime::Recovered::Found) with the record when it
     ///   exists: the call took effect. [`NotFound`](crate::runtime::Recovered::NotFound) when the
     ///   lookup answers with a business error (no such record): the call did not take effect, and
-    ///   sending it again with the same request (the same `out_order_id`) is safe. **The caller decides** whether to
-    ///   send it again: this method never re-sends.
+    ///   sending it again with the same request (the same `out_order_id`)
+    ///   is safe. **The caller decides** whether to send it again: this method never re-sends.
     ///
     /// # Errors
     ///
@@ -2690,8 +2690,8 @@ impl PaymentApi<'_> {
     ///   own safe retries). [`Found`](crate::runtime::Recovered::Found) with the record when it
     ///   exists: the call took effect. [`NotFound`](crate::runtime::Recovered::NotFound) when the
     ///   lookup answers with a business error (no such record): the call did not take effect, and
-    ///   sending it again with the same request (the same `out_order_id`) is safe. **The caller decides** whether to
-    ///   send it again: this method never re-sends.
+    ///   sending it again with the same request (the same `out_order_id`)
+    ///   is safe. **The caller decides** whether to send it again: this method never re-sends.
     ///
     /// # Errors
     ///

@@ -352,8 +352,8 @@ fn recover_method_tokens(
          own safe retries). [`Found`](crate::runtime::Recovered::Found) with the record when it\n  \
          exists: the call took effect. [`NotFound`](crate::runtime::Recovered::NotFound) when the\n  \
          lookup answers with a business error (no such record): the call did not take effect, and\n  \
-         sending it again with the same request{key} is safe. **The caller decides** whether to\n  \
-         send it again: this method never re-sends.\n\n\
+         sending it again with the same request{key}\n  \
+         is safe. **The caller decides** whether to send it again: this method never re-sends.\n\n\
          # Errors\n\n\
          The call's own [`Error`](crate::Error), as is, when it was not sent or was rejected (no\n\
          lookup), and when the lookup could not settle the outcome either (its\n\
