@@ -61,7 +61,11 @@ async fn unknown_outcome_then_record_found() {
     mount(&server, LOOKUP_PATH, ok("7")).await;
     let got = pay_and_recover(&server).await.unwrap();
     assert!(matches!(got, Recovered::Found(7)), "{got:?}");
-    assert_eq!(count(&server, PAY_PATH).await, 1, "the call is sent exactly once");
+    assert_eq!(
+        count(&server, PAY_PATH).await,
+        1,
+        "the call is sent exactly once"
+    );
     assert_eq!(count(&server, LOOKUP_PATH).await, 1);
 }
 
@@ -79,7 +83,11 @@ async fn unknown_outcome_then_lookup_retried_until_found() {
     let got = pay_and_recover(&server).await.unwrap();
     assert!(matches!(got, Recovered::Found(8)), "{got:?}");
     assert_eq!(count(&server, PAY_PATH).await, 1);
-    assert_eq!(count(&server, LOOKUP_PATH).await, 2, "the lookup has its own retries");
+    assert_eq!(
+        count(&server, LOOKUP_PATH).await,
+        2,
+        "the lookup has its own retries"
+    );
 }
 
 #[tokio::test]
@@ -98,7 +106,11 @@ async fn unknown_outcome_then_not_found_is_definitive() {
     assert_eq!(error.endpoint(), Some("pay"));
     assert_eq!(error.outcome(), Outcome::Unknown);
     assert_eq!(lookup_error.api_code(), Some(Code::NotFound));
-    assert_eq!(count(&server, PAY_PATH).await, 1, "never re-sent, even when safe");
+    assert_eq!(
+        count(&server, PAY_PATH).await,
+        1,
+        "never re-sent, even when safe"
+    );
 }
 
 #[tokio::test]
@@ -111,7 +123,11 @@ async fn unsettled_lookup_returns_the_calls_unknown_error() {
         assert_eq!(err.endpoint(), Some("pay"), "{err:?}");
         assert_eq!(err.outcome(), Outcome::Unknown);
         assert_eq!(count(&server, PAY_PATH).await, 1);
-        assert_eq!(count(&server, LOOKUP_PATH).await, 3, "three attempts of the lookup");
+        assert_eq!(
+            count(&server, LOOKUP_PATH).await,
+            3,
+            "three attempts of the lookup"
+        );
     }
 }
 

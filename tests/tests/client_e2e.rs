@@ -10,8 +10,8 @@
 use std::pin::pin;
 use std::time::Duration;
 
-use card_wallet::enums::{CardStatus, WalletStatus};
 use card_wallet::api::Recovered;
+use card_wallet::enums::{CardStatus, WalletStatus};
 use card_wallet::runtime::Outcome;
 use card_wallet::{Client, Credentials, Error, ErrorCode, RetryPolicy, requests, types};
 use futures_util::TryStreamExt as _;
@@ -485,7 +485,9 @@ async fn order_server(open_card: ResponseTemplate, lookup: ResponseTemplate) -> 
         .await;
     Mock::given(method("POST"))
         .and(path(ORDER_DETAIL_PATH))
-        .and(body_partial_json(json!({"out_order_id": "platform_ord_5uY0AjUE"})))
+        .and(body_partial_json(
+            json!({"out_order_id": "platform_ord_5uY0AjUE"}),
+        ))
         .respond_with(lookup)
         .mount(&server)
         .await;
@@ -556,7 +558,11 @@ async fn open_card_connection_dropped_then_order_found() {
                     buf.extend_from_slice(&chunk[..n]);
                 }
                 let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-                let p = head.split_whitespace().nth(1).unwrap_or_default().to_owned();
+                let p = head
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or_default()
+                    .to_owned();
                 log.lock().unwrap().push(p.clone());
                 if p == ORDER_DETAIL_PATH {
                     let body = json!({"code": 0, "message": "success", "data": order_detail()})
@@ -608,9 +614,8 @@ async fn open_card_connection_dropped_then_order_found() {
 async fn open_card_503_then_order_not_found_is_definitive() {
     let server = order_server(
         ResponseTemplate::new(503),
-        ResponseTemplate::new(200).set_body_json(
-            json!({"code": 3007, "message": "order not found", "data": null}),
-        ),
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"code": 3007, "message": "order not found", "data": null})),
     )
     .await;
     let got = client_with(&server, fast_retries())
@@ -635,9 +640,8 @@ async fn open_card_503_then_order_not_found_is_definitive() {
 #[tokio::test]
 async fn open_card_business_error_is_returned_without_a_lookup() {
     let server = order_server(
-        ResponseTemplate::new(200).set_body_json(
-            json!({"code": 2003, "message": "insufficient balance", "data": null}),
-        ),
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"code": 2003, "message": "insufficient balance", "data": null})),
         ok(order_detail()),
     )
     .await;

@@ -538,7 +538,10 @@ fn mini_fixture_is_valid() {
         assert_eq!(open_card.retry, Retry::Never);
         let recover = open_card.recover.as_ref().unwrap();
         assert_eq!(recover.lookup, "get_card_detail");
-        assert_eq!(recover.fields, [("out_order_id".to_owned(), "out_order_id".to_owned())]);
+        assert_eq!(
+            recover.fields,
+            [("out_order_id".to_owned(), "out_order_id".to_owned())]
+        );
         assert_eq!(
             open_card.recovery.as_deref(),
             Some("Look the order up by out_order_id before sending again.")

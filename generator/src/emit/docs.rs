@@ -336,7 +336,9 @@ fn endpoint(out: &mut String, api: &Api, e: &Endpoint) {
                     "Lookup after an unknown outcome: `{}` ({}); the client method `{}` sends the call once and then the lookup.\n",
                     r.lookup,
                     mapped.join(", "),
-                    crate::naming::unraw(&crate::naming::recover_method(&crate::naming::method_name(&e.spec_name))),
+                    crate::naming::unraw(&crate::naming::recover_method(
+                        &crate::naming::method_name(&e.spec_name)
+                    )),
                 );
             }
         }

@@ -8,8 +8,8 @@ use super::{Named, Resolver};
 use crate::diag::did_you_mean;
 use crate::model;
 use crate::naming::{
-    field_name, is_ident, method_in, method_name, object_type_name, reserved, screaming_name,
-    recover_method, stream_method, unraw,
+    field_name, is_ident, method_in, method_name, object_type_name, recover_method, reserved,
+    screaming_name, stream_method, unraw,
 };
 use crate::raw::{self, Spanned};
 

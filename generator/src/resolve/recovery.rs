@@ -58,9 +58,13 @@ impl Resolver<'_> {
                 .err(
                     file,
                     &loc,
-                    format!("`{}` does not return one object, so it cannot settle `{name}`", lookup.spec_name),
+                    format!(
+                        "`{}` does not return one object, so it cannot settle `{name}`",
+                        lookup.spec_name
+                    ),
                 )
-                .hint = Some("look up through a detail endpoint (`response: { object: T }`)".into());
+                .hint =
+                Some("look up through a detail endpoint (`response: { object: T }`)".into());
             return None;
         }
         if lookup.retry != model::Retry::Safe {
@@ -99,9 +103,13 @@ impl Resolver<'_> {
                     .err(
                         file,
                         &lk.loc,
-                        format!("`{}` is not a request field of `{}`", lk.value, lookup.spec_name),
+                        format!(
+                            "`{}` is not a request field of `{}`",
+                            lk.value, lookup.spec_name
+                        ),
                     )
-                    .hint = did_you_mean(&lk.value, lreq.fields.iter().map(|f| f.wire_name.as_str()));
+                    .hint =
+                    did_you_mean(&lk.value, lreq.fields.iter().map(|f| f.wire_name.as_str()));
                 continue;
             };
             let Some(ofield) = own.fields.iter().find(|f| &f.wire_name == of) else {
@@ -138,16 +146,26 @@ impl Resolver<'_> {
             pairs.push((lk.value.clone(), of.clone()));
         }
         // After a misspelt key, the "missing" field is most likely that key: one report.
-        for f in lreq.fields.iter().filter(|f| !f.is_option() && !unknown_key) {
+        for f in lreq
+            .fields
+            .iter()
+            .filter(|f| !f.is_option() && !unknown_key)
+        {
             if !r.fields.keys().any(|k| k.value == f.wire_name) {
                 failed = true;
                 self.report
                     .err(
                         file,
                         &loc,
-                        format!("looking up through `{}` needs its required field `{}`", lookup.spec_name, f.wire_name),
+                        format!(
+                            "looking up through `{}` needs its required field `{}`",
+                            lookup.spec_name, f.wire_name
+                        ),
                     )
-                    .hint = Some(format!("add `{}: <{name} request field>` to `recovery.fields`", f.wire_name));
+                    .hint = Some(format!(
+                    "add `{}: <{name} request field>` to `recovery.fields`",
+                    f.wire_name
+                ));
             }
         }
         (!failed).then(|| model::Recover {
