@@ -396,6 +396,8 @@ pub struct Endpoint {
     pub moves_money: bool,
     /// How to recover after an uncertain outcome (spec prose), if given.
     pub recovery: Option<String>,
+    /// The lookup that settles an uncertain outcome (`recovery: { lookup, fields }`), if given.
+    pub recover: Option<Recover>,
     /// JSON examples, in declaration order.
     pub examples: Vec<Example>,
 }
@@ -452,6 +454,15 @@ pub struct WebhookKind {
     pub events: Vec<WebhookEvent>,
     /// JSON examples, in declaration order.
     pub examples: Vec<Example>,
+}
+
+/// Settling an uncertain call through a lookup endpoint.
+#[derive(Debug, Clone)]
+pub struct Recover {
+    /// [`Endpoint::spec_name`] of the lookup endpoint.
+    pub lookup: String,
+    /// (lookup request field, this endpoint's request field) pairs, by wire name.
+    pub fields: Vec<(String, String)>,
 }
 
 /// Re-fetching a webhook's subject through a detail endpoint.

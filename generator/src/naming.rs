@@ -182,6 +182,11 @@ pub fn method_in(name: &str, reserved: &[&str]) -> String {
     }
 }
 
+/// The `*_and_recover` twin of an endpoint with a structured `recovery`.
+pub(crate) fn recover_method(method: &str) -> String {
+    format!("{}_and_recover", unraw(method).trim_end_matches('_'))
+}
+
 /// The `*_stream` twin of a paginated endpoint's method.
 pub(crate) fn stream_method(method: &str) -> String {
     // `self_` (an escaped `self`) gives `self_stream`, not the non-snake-case `self__stream`.

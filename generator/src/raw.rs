@@ -383,12 +383,65 @@ pub struct Endpoint {
     /// Does a successful call move money?
     #[serde(default)]
     pub moves_money: bool,
-    /// How to recover when a `never`-retried call fails in flight.
+    /// How to recover when a `never`-retried call fails in flight: text, or a lookup.
     #[serde(default)]
-    pub recovery: Option<String>,
+    pub recovery: Option<Recovery>,
     /// Request/response examples, each checked and turned into a test.
     #[serde(default)]
     pub examples: Vec<Spanned<Example>>,
+}
+
+/// An endpoint's `recovery`: plain text, or a mapping naming the lookup endpoint.
+#[derive(Debug)]
+pub enum Recovery {
+    /// `recovery: <text>`: shown in docs and errors only.
+    Text(String),
+    /// `recovery: { lookup, fields, note }`: also gives a `*_and_recover` method.
+    Lookup(RecoveryLookup),
+}
+
+impl Recovery {
+    /// The text (the plain form, or the lookup's `note`).
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Self::Text(t) => Some(t),
+            Self::Lookup(l) => l.note.as_deref(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Recovery {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Recovery;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("text, or a mapping with `lookup`, `fields` and `note`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Recovery, E> {
+                Ok(Recovery::Text(v.to_owned()))
+            }
+            // Through the YAML deserializer's own map access, so spans survive.
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<Recovery, A::Error> {
+                RecoveryLookup::deserialize(serde::de::value::MapAccessDeserializer::new(m))
+                    .map(Recovery::Lookup)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The structured form of `recovery`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryLookup {
+    /// The lookup endpoint, by its name in the spec.
+    pub lookup: Spanned<String>,
+    /// Lookup request field name -> this endpoint's request field name.
+    #[serde(default)]
+    pub fields: IndexMap<Key, String>,
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// What `data` holds on success.

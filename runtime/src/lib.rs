@@ -8,6 +8,7 @@
 //!   code, default version segment, user agent);
 //! * every endpoint is an [`Operation`] constant (name, path, [`RetryClass`], recovery text);
 //! * list endpoints implement [`PageRequest`] and [`Paged`];
+//! * an endpoint with a lookup to settle an unknown outcome gets a method built on [`recover`];
 //! * webhook events implement [`webhook::WebhookEvent`].
 //!
 //! The generated crate then calls [`Client::execute`] for each endpoint. Everything else —
@@ -84,6 +85,7 @@ pub mod codes;
 mod envelope;
 mod error;
 mod paginate;
+mod recover;
 pub mod redact;
 mod retry;
 pub mod serde;
@@ -94,6 +96,7 @@ pub mod webhook;
 pub use client::{Client, ClientBuilder};
 pub use error::{CallInfo, Error, Outcome, PageError, Result};
 pub use paginate::{PageOptions, PageRequest, Paged, paginate, paginate_with};
+pub use recover::{Recovered, recover};
 pub use retry::RetryPolicy;
 pub use service::{
     Auth, BusinessCode, Empty, EnvelopeSpec, Operation, RetryClass, Service, ServiceSpec,

@@ -181,7 +181,7 @@ impl Names {
         match key {
             "type" | "object" | "page" | "array" | "payload" => Some(&self.types),
             "group" => Some(&self.groups),
-            "endpoint" => Some(&self.endpoints),
+            "endpoint" | "lookup" => Some(&self.endpoints),
             _ => None,
         }
     }

@@ -10,7 +10,9 @@
 use std::pin::pin;
 use std::time::Duration;
 
+use card_wallet::api::Recovered;
 use card_wallet::enums::{CardStatus, WalletStatus};
+use card_wallet::runtime::Outcome;
 use card_wallet::{Client, Credentials, Error, ErrorCode, RetryPolicy, requests, types};
 use futures_util::TryStreamExt as _;
 use rust_decimal::Decimal;
@@ -117,6 +119,7 @@ const CARD_DETAIL_PATH: &str = "/v1/openApi/card/getCardDetail";
 const CARD_LIST_PATH: &str = "/v1/openApi/card/getCardList";
 const OPEN_CARD_PATH: &str = "/v1/openApi/order/openCard";
 const RECHARGE_CARD_PATH: &str = "/v1/openApi/order/rechargeCard";
+const ORDER_DETAIL_PATH: &str = "/v1/openApi/order/getOrderDetail";
 
 /// `Error::endpoint()` of each operation (the generated `Operation::name`).
 const GET_CARD_DETAIL: &str = "get_card_detail";
@@ -433,6 +436,236 @@ async fn money_moving_endpoints_are_not_resent_after_a_503() {
 
     assert_eq!(request_count(&server).await, 2);
     server.verify().await;
+}
+
+// ---- recovery of a money-moving call (open_card_and_recover) ----
+
+/// `data` of get_order_detail for the order of [`open_card_request`].
+fn order_detail() -> Value {
+    json!({
+        "order_id": "ord_5uY0AjUE",
+        "out_order_id": "platform_ord_5uY0AjUE",
+        "order_type": 1,
+        "status": 3,
+        "card_id": "cid_sxdwXPRxtXt6Ch4n",
+        "bin_id": "cpi_6530de6a2f1c7",
+        "holder_id": "",
+        "card_type": 1,
+        "wallet_sn": WALLET_SN,
+        "currency": "USD",
+        "amount": 10,
+        "fee": 2.15,
+        "total_amount": 12.15,
+        "fail_reason": "",
+        "mark": "",
+        "create_at": "2025-03-03 02:40:57",
+        "finish_at": "2025-03-03 02:42:11"
+    })
+}
+
+/// The paths `server` received, in order.
+async fn paths(server: &MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect()
+}
+
+/// Mounts `open_card` answering `open_card` and get_order_detail (by the same out_order_id)
+/// answering `lookup`.
+async fn order_server(open_card: ResponseTemplate, lookup: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(OPEN_CARD_PATH))
+        .respond_with(open_card)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(ORDER_DETAIL_PATH))
+        .and(body_partial_json(
+            json!({"out_order_id": "platform_ord_5uY0AjUE"}),
+        ))
+        .respond_with(lookup)
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn open_card_503_then_order_found() {
+    let server = order_server(
+        ResponseTemplate::new(503).set_body_string("busy"),
+        ok(order_detail()),
+    )
+    .await;
+    let got = client_with(&server, fast_retries())
+        .order()
+        .open_card_and_recover(&open_card_request())
+        .await
+        .unwrap_or_else(|e| panic!("the lookup settles it: {e}"));
+    let Recovered::Found(order) = got else {
+        panic!("expected Found, got {got:?}");
+    };
+    assert_eq!(order.order_id, "ord_5uY0AjUE");
+    assert_eq!(
+        paths(&server).await,
+        [OPEN_CARD_PATH, ORDER_DETAIL_PATH],
+        "open_card is received exactly once"
+    );
+}
+
+#[tokio::test]
+async fn open_card_connection_dropped_then_order_found() {
+    use std::sync::{Arc, Mutex};
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    // A raw server: reads each request whole, logs its path, drops the connection without an
+    // answer for open_card and answers the order detail.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let log = Arc::new(Mutex::new(Vec::<String>::new()));
+    let server_log = Arc::clone(&log);
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let log = Arc::clone(&server_log);
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                let (head_end, length) = loop {
+                    let n = stream.read(&mut chunk).await.unwrap_or(0);
+                    if n == 0 {
+                        return;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = String::from_utf8_lossy(&buf[..at]).to_lowercase();
+                        let length = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse::<usize>().ok())
+                            .unwrap_or(0);
+                        break (at + 4, length);
+                    }
+                };
+                while buf.len() < head_end + length {
+                    let n = stream.read(&mut chunk).await.unwrap_or(0);
+                    if n == 0 {
+                        return;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                }
+                let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+                let p = head
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or_default()
+                    .to_owned();
+                log.lock().unwrap().push(p.clone());
+                if p == ORDER_DETAIL_PATH {
+                    let body = json!({"code": 0, "message": "success", "data": order_detail()})
+                        .to_string();
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = stream.write_all(answer.as_bytes()).await;
+                    let _ = stream.shutdown().await;
+                }
+                // open_card: the request was read in full, and the connection is dropped.
+            });
+        }
+    });
+    let client = Client::builder(url)
+        .credentials(Credentials::new(CUSTOMER_ID, APP_ID, KEY))
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap_or_else(|e| panic!("client should build: {e}"));
+
+    // Without recovery, the dropped connection is an unknown outcome.
+    let error = client
+        .order()
+        .open_card(&open_card_request())
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("a dropped connection must be an error"));
+    assert_eq!(error.outcome(), Outcome::Unknown, "{error:?}");
+    log.lock().unwrap().clear();
+
+    let got = client
+        .order()
+        .open_card_and_recover(&open_card_request())
+        .await
+        .unwrap_or_else(|e| panic!("the lookup settles it: {e}"));
+    assert!(
+        matches!(&got, Recovered::Found(order) if order.out_order_id == "platform_ord_5uY0AjUE"),
+        "expected Found, got {got:?}"
+    );
+    assert_eq!(
+        *log.lock().unwrap(),
+        [OPEN_CARD_PATH, ORDER_DETAIL_PATH],
+        "open_card is received exactly once"
+    );
+}
+
+#[tokio::test]
+async fn open_card_503_then_order_not_found_is_definitive() {
+    let server = order_server(
+        ResponseTemplate::new(503),
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"code": 3007, "message": "order not found", "data": null})),
+    )
+    .await;
+    let got = client_with(&server, fast_retries())
+        .order()
+        .open_card_and_recover(&open_card_request())
+        .await
+        .unwrap_or_else(|e| panic!("not found settles it: {e}"));
+    let Recovered::NotFound {
+        error,
+        lookup_error,
+    } = got
+    else {
+        panic!("expected NotFound, got {got:?}");
+    };
+    assert_eq!(error.endpoint(), Some(OPEN_CARD));
+    assert_eq!(error.outcome(), Outcome::Unknown);
+    assert_eq!(lookup_error.api_code(), Some(ErrorCode::OrderNotFound));
+    // Not re-sent: re-sending (with the same out_order_id) is the caller's decision.
+    assert_eq!(paths(&server).await, [OPEN_CARD_PATH, ORDER_DETAIL_PATH]);
+}
+
+#[tokio::test]
+async fn open_card_business_error_is_returned_without_a_lookup() {
+    let server = order_server(
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"code": 2003, "message": "insufficient balance", "data": null})),
+        ok(order_detail()),
+    )
+    .await;
+    let error = client_with(&server, fast_retries())
+        .order()
+        .open_card_and_recover(&open_card_request())
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("a business error stays an error"));
+    assert_eq!(error.api_code(), Some(ErrorCode::InsufficientBalance));
+    assert_eq!(error.outcome(), Outcome::Rejected);
+    assert_eq!(paths(&server).await, [OPEN_CARD_PATH]);
+}
+
+#[tokio::test]
+async fn open_card_success_needs_no_lookup() {
+    let server = order_server(ok(order_detail()), ok(order_detail())).await;
+    let got = client(&server)
+        .order()
+        .open_card_and_recover(&open_card_request())
+        .await
+        .unwrap_or_else(|e| panic!("success: {e}"));
+    assert!(matches!(got, Recovered::Done(_)), "{got:?}");
+    assert_eq!(paths(&server).await, [OPEN_CARD_PATH]);
 }
 
 // ---- pagination ----

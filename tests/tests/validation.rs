@@ -375,6 +375,24 @@ cases! {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Structured recovery (`recovery: { lookup, fields, note }`).
+// ---------------------------------------------------------------------------------------------
+
+cases! {
+    recovery_unknown_lookup => 1,
+    recovery_lookup_not_object => 1,
+    recovery_lookup_not_safe => 1,
+    recovery_lookup_is_itself => 1,
+    recovery_without_fields => 1,
+    recovery_field_not_in_lookup => 1,
+    recovery_field_not_in_request => 1,
+    recovery_field_type_mismatch => 1,
+    recovery_missing_required_field => 1,
+    recovery_unknown_key => 1,
+    recover_method_collides => 1,
+}
+
+// ---------------------------------------------------------------------------------------------
 // Webhooks.
 // ---------------------------------------------------------------------------------------------
 
@@ -515,8 +533,19 @@ fn mini_fixture_is_valid() {
         load_files(in_folder("mini", mini().to_vec())),
     );
     for api in [from_disk, in_memory] {
-        assert_eq!(api.endpoints.len(), 5);
-        assert_eq!(api.endpoint("open_card").unwrap().retry, Retry::Never);
+        assert_eq!(api.endpoints.len(), 6);
+        let open_card = api.endpoint("open_card").unwrap();
+        assert_eq!(open_card.retry, Retry::Never);
+        let recover = open_card.recover.as_ref().unwrap();
+        assert_eq!(recover.lookup, "get_card_detail");
+        assert_eq!(
+            recover.fields,
+            [("out_order_id".to_owned(), "out_order_id".to_owned())]
+        );
+        assert_eq!(
+            open_card.recovery.as_deref(),
+            Some("Look the order up by out_order_id before sending again.")
+        );
     }
 }
 

@@ -49,6 +49,14 @@ impl Client {
     }
 }
 
+/// What a `*_and_recover` method found out about a call that must not be sent
+/// twice: [`Done`](::apigen_runtime::Recovered::Done) with the response,
+/// [`Found`](::apigen_runtime::Recovered::Found) with the lookup's record after an
+/// unknown outcome, or [`NotFound`](::apigen_runtime::Recovered::NotFound): the call
+/// did not take effect, and sending it again with the same idempotency key is safe
+/// (the caller decides; the method never re-sends). See [`::apigen_runtime::recover`].
+pub type Recovered<T, L> = ::apigen_runtime::Recovered<T, L, crate::ErrorCode>;
+
 /// 钱包 — Wallet endpoints, from [`Client::wallet`].
 ///
 /// - [`list_wallets`](WalletApi::list_wallets): 钱包列表 — List wallets
@@ -703,7 +711,7 @@ impl BinApi<'_> {
 /// - [`activate_card`](CardApi::activate_card): 卡激活 — Activate card
 /// - [`freeze_card`](CardApi::freeze_card): 卡冻结 — Freeze card
 /// - [`unfreeze_card`](CardApi::unfreeze_card): 卡解冻 — Unfreeze card
-/// - [`close_card`](CardApi::close_card): 发起销卡 — Close card
+/// - [`close_card`](CardApi::close_card): 发起销卡 — Close card (and [`close_card_and_recover`](CardApi::close_card_and_recover), which settles an unknown outcome)
 /// - [`list_card_trades`](CardApi::list_card_trades): 卡交易列表 — List card transactions
 /// - [`list_merchant_trade_scores`](CardApi::list_merchant_trade_scores): 商户交易评分 — List merchant trade scores
 #[derive(Debug, Clone, Copy)]
@@ -1050,6 +1058,40 @@ impl CardApi<'_> {
         self.client.runtime.execute(&operations::CLOSE_CARD, request).await
     }
 
+    /// [`close_card`](Self::close_card), sent **once**, and settled with
+    /// [`get_order_detail`](crate::api::OrderApi::get_order_detail) (`out_order_id` = the request's `out_order_id`) if its outcome is unknown.
+    ///
+    /// - Success: [`Done`](crate::runtime::Recovered::Done) with the response.
+    /// - A timeout, a dropped connection, an HTTP 5xx or an unreadable answer
+    ///   ([`Outcome::Unknown`](crate::runtime::Outcome::Unknown)): the lookup is sent (with its
+    ///   own safe retries). [`Found`](crate::runtime::Recovered::Found) with the record when it
+    ///   exists: the call took effect. [`NotFound`](crate::runtime::Recovered::NotFound) when the
+    ///   lookup answers with a business error (no such record): the call did not take effect, and
+    ///   sending it again with the same request (the same `out_order_id`)
+    ///   is safe. **The caller decides** whether to send it again: this method never re-sends.
+    ///
+    /// # Errors
+    ///
+    /// The call's own [`Error`](crate::Error), as is, when it was not sent or was rejected (no
+    /// lookup), and when the lookup could not settle the outcome either (its
+    /// [`outcome`](crate::Error::outcome) is then still `Unknown`).
+    pub async fn close_card_and_recover(
+        &self,
+        request: &requests::CloseCardRequest,
+    ) -> Result<Recovered<types::CardClosing, types::Order>, Error> {
+        ::apigen_runtime::recover(
+                self.close_card(request),
+                || async move {
+                    let lookup = requests::GetOrderDetailRequest {
+                        order_id: None,
+                        out_order_id: Some(request.out_order_id.clone()),
+                    };
+                    self.client.order().get_order_detail(&lookup).await
+                },
+            )
+            .await
+    }
+
     /// 卡交易列表 — List card transactions
     ///
     /// `POST /{version}/openApi/card/getCardTradeList` · source: modeled (our reconstruction; confirm with the vendor)
@@ -1234,8 +1276,8 @@ impl CardApi<'_> {
 
 /// 订单 — Card order endpoints, from [`Client::order`].
 ///
-/// - [`open_card`](OrderApi::open_card): 开卡 — Open card
-/// - [`recharge_card`](OrderApi::recharge_card): 卡充值 — Recharge card
+/// - [`open_card`](OrderApi::open_card): 开卡 — Open card (and [`open_card_and_recover`](OrderApi::open_card_and_recover), which settles an unknown outcome)
+/// - [`recharge_card`](OrderApi::recharge_card): 卡充值 — Recharge card (and [`recharge_card_and_recover`](OrderApi::recharge_card_and_recover), which settles an unknown outcome)
 /// - [`list_orders`](OrderApi::list_orders): 订单列表 — List card orders
 /// - [`get_order_detail`](OrderApi::get_order_detail): 订单详情 — Get card order detail
 #[derive(Debug, Clone, Copy)]
@@ -1316,6 +1358,40 @@ impl OrderApi<'_> {
         self.client.runtime.execute(&operations::OPEN_CARD, request).await
     }
 
+    /// [`open_card`](Self::open_card), sent **once**, and settled with
+    /// [`get_order_detail`](crate::api::OrderApi::get_order_detail) (`out_order_id` = the request's `out_order_id`) if its outcome is unknown.
+    ///
+    /// - Success: [`Done`](crate::runtime::Recovered::Done) with the response.
+    /// - A timeout, a dropped connection, an HTTP 5xx or an unreadable answer
+    ///   ([`Outcome::Unknown`](crate::runtime::Outcome::Unknown)): the lookup is sent (with its
+    ///   own safe retries). [`Found`](crate::runtime::Recovered::Found) with the record when it
+    ///   exists: the call took effect. [`NotFound`](crate::runtime::Recovered::NotFound) when the
+    ///   lookup answers with a business error (no such record): the call did not take effect, and
+    ///   sending it again with the same request (the same `out_order_id`)
+    ///   is safe. **The caller decides** whether to send it again: this method never re-sends.
+    ///
+    /// # Errors
+    ///
+    /// The call's own [`Error`](crate::Error), as is, when it was not sent or was rejected (no
+    /// lookup), and when the lookup could not settle the outcome either (its
+    /// [`outcome`](crate::Error::outcome) is then still `Unknown`).
+    pub async fn open_card_and_recover(
+        &self,
+        request: &requests::OpenCardRequest,
+    ) -> Result<Recovered<types::Order, types::Order>, Error> {
+        ::apigen_runtime::recover(
+                self.open_card(request),
+                || async move {
+                    let lookup = requests::GetOrderDetailRequest {
+                        order_id: None,
+                        out_order_id: Some(request.out_order_id.clone()),
+                    };
+                    self.client.order().get_order_detail(&lookup).await
+                },
+            )
+            .await
+    }
+
     /// 卡充值 — Recharge card
     ///
     /// `POST /{version}/openApi/order/rechargeCard` · source: modeled (our reconstruction; confirm with the vendor)
@@ -1378,6 +1454,40 @@ impl OrderApi<'_> {
         request: &requests::RechargeCardRequest,
     ) -> Result<types::Order, Error> {
         self.client.runtime.execute(&operations::RECHARGE_CARD, request).await
+    }
+
+    /// [`recharge_card`](Self::recharge_card), sent **once**, and settled with
+    /// [`get_order_detail`](crate::api::OrderApi::get_order_detail) (`out_order_id` = the request's `out_order_id`) if its outcome is unknown.
+    ///
+    /// - Success: [`Done`](crate::runtime::Recovered::Done) with the response.
+    /// - A timeout, a dropped connection, an HTTP 5xx or an unreadable answer
+    ///   ([`Outcome::Unknown`](crate::runtime::Outcome::Unknown)): the lookup is sent (with its
+    ///   own safe retries). [`Found`](crate::runtime::Recovered::Found) with the record when it
+    ///   exists: the call took effect. [`NotFound`](crate::runtime::Recovered::NotFound) when the
+    ///   lookup answers with a business error (no such record): the call did not take effect, and
+    ///   sending it again with the same request (the same `out_order_id`)
+    ///   is safe. **The caller decides** whether to send it again: this method never re-sends.
+    ///
+    /// # Errors
+    ///
+    /// The call's own [`Error`](crate::Error), as is, when it was not sent or was rejected (no
+    /// lookup), and when the lookup could not settle the outcome either (its
+    /// [`outcome`](crate::Error::outcome) is then still `Unknown`).
+    pub async fn recharge_card_and_recover(
+        &self,
+        request: &requests::RechargeCardRequest,
+    ) -> Result<Recovered<types::Order, types::Order>, Error> {
+        ::apigen_runtime::recover(
+                self.recharge_card(request),
+                || async move {
+                    let lookup = requests::GetOrderDetailRequest {
+                        order_id: None,
+                        out_order_id: Some(request.out_order_id.clone()),
+                    };
+                    self.client.order().get_order_detail(&lookup).await
+                },
+            )
+            .await
     }
 
     /// 订单列表 — List card orders
@@ -2436,7 +2546,7 @@ impl PayeeApi<'_> {
 /// 付款 — Payment endpoints, from [`Client::payment`].
 ///
 /// - [`list_payment_reasons`](PaymentApi::list_payment_reasons): 付款原因 — List payment reasons
-/// - [`create_payment`](PaymentApi::create_payment): 创建付款 — Create payment
+/// - [`create_payment`](PaymentApi::create_payment): 创建付款 — Create payment (and [`create_payment_and_recover`](PaymentApi::create_payment_and_recover), which settles an unknown outcome)
 /// - [`list_payments`](PaymentApi::list_payments): 付款列表 — List payments
 /// - [`get_payment_detail`](PaymentApi::get_payment_detail): 付款详情 — Get payment detail
 #[derive(Debug, Clone, Copy)]
@@ -2569,6 +2679,40 @@ impl PaymentApi<'_> {
         request: &requests::CreatePaymentRequest,
     ) -> Result<types::Payment, Error> {
         self.client.runtime.execute(&operations::CREATE_PAYMENT, request).await
+    }
+
+    /// [`create_payment`](Self::create_payment), sent **once**, and settled with
+    /// [`get_payment_detail`](crate::api::PaymentApi::get_payment_detail) (`out_order_id` = the request's `out_order_id`) if its outcome is unknown.
+    ///
+    /// - Success: [`Done`](crate::runtime::Recovered::Done) with the response.
+    /// - A timeout, a dropped connection, an HTTP 5xx or an unreadable answer
+    ///   ([`Outcome::Unknown`](crate::runtime::Outcome::Unknown)): the lookup is sent (with its
+    ///   own safe retries). [`Found`](crate::runtime::Recovered::Found) with the record when it
+    ///   exists: the call took effect. [`NotFound`](crate::runtime::Recovered::NotFound) when the
+    ///   lookup answers with a business error (no such record): the call did not take effect, and
+    ///   sending it again with the same request (the same `out_order_id`)
+    ///   is safe. **The caller decides** whether to send it again: this method never re-sends.
+    ///
+    /// # Errors
+    ///
+    /// The call's own [`Error`](crate::Error), as is, when it was not sent or was rejected (no
+    /// lookup), and when the lookup could not settle the outcome either (its
+    /// [`outcome`](crate::Error::outcome) is then still `Unknown`).
+    pub async fn create_payment_and_recover(
+        &self,
+        request: &requests::CreatePaymentRequest,
+    ) -> Result<Recovered<types::Payment, types::Payment>, Error> {
+        ::apigen_runtime::recover(
+                self.create_payment(request),
+                || async move {
+                    let lookup = requests::GetPaymentDetailRequest {
+                        payment_sn: None,
+                        out_order_id: Some(request.out_order_id.clone()),
+                    };
+                    self.client.payment().get_payment_detail(&lookup).await
+                },
+            )
+            .await
     }
 
     /// 付款列表 — List payments

@@ -353,6 +353,22 @@ fn endpoint(out: &mut String, api: &Api, e: &Endpoint) {
             if let Some(r) = &e.recovery {
                 let _ = writeln!(out, "{}\n", run_in("Recovery: ", r));
             }
+            if let Some(r) = &e.recover {
+                let mapped: Vec<String> = r
+                    .fields
+                    .iter()
+                    .map(|(lk, of)| format!("`{lk}` = `{of}`"))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "Lookup after an unknown outcome: `{}` ({}); the client method `{}` sends the call once and then the lookup.\n",
+                    r.lookup,
+                    mapped.join(", "),
+                    crate::naming::unraw(&crate::naming::recover_method(
+                        &crate::naming::method_name(&e.spec_name)
+                    )),
+                );
+            }
         }
     }
     out.push_str("Request (besides the auth fields):\n\n");

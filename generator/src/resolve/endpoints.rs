@@ -8,8 +8,8 @@ use super::{Named, Resolver};
 use crate::diag::did_you_mean;
 use crate::model;
 use crate::naming::{
-    field_name, is_ident, method_in, method_name, object_type_name, reserved, screaming_name,
-    stream_method, unraw,
+    field_name, is_ident, method_in, method_name, object_type_name, recover_method, reserved,
+    screaming_name, stream_method, unraw,
 };
 use crate::raw::{self, Spanned};
 
@@ -70,6 +70,12 @@ impl Resolver<'_> {
                 own.push((
                     stream_method(&name),
                     format!("the stream method of `{}`", e.key.value),
+                ));
+            }
+            if let Some(raw::Recovery::Lookup(_)) = &v.recovery {
+                own.push((
+                    recover_method(&name),
+                    format!("the recovering method of `{}`", e.key.value),
                 ));
             }
             for (method, what) in own {
@@ -299,7 +305,12 @@ impl Resolver<'_> {
                     retry,
                     idempotency_key: v.idempotency_key.as_ref().map(|k| k.value.clone()),
                     moves_money: v.moves_money,
-                    recovery: v.recovery.clone(),
+                    recovery: v
+                        .recovery
+                        .as_ref()
+                        .and_then(|r| r.text())
+                        .map(str::to_owned),
+                    recover: None,
                     examples: lower_examples(&v.examples, v.source),
                 },
             ));

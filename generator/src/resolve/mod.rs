@@ -15,6 +15,7 @@ mod examples;
 mod json_position;
 mod merge;
 mod objects;
+mod recovery;
 mod service;
 mod webhooks;
 
@@ -167,7 +168,8 @@ impl<'s> Resolver<'s> {
         let groups = self.groups(&m.groups);
         let enums: Vec<model::Enum> = m.enums.iter().filter_map(|e| self.enum_(e)).collect();
         let mut objects: Vec<model::Object> = m.objects.iter().map(|o| self.object(o)).collect();
-        let endpoints = self.endpoints(&m.endpoints, &groups, service.as_ref(), &mut objects);
+        let mut endpoints = self.endpoints(&m.endpoints, &groups, service.as_ref(), &mut objects);
+        self.recoveries(&m.endpoints, &mut endpoints, &objects);
         objects.append(&mut self.hoisted);
         box_cycles(&mut objects);
         let webhooks = m

@@ -8,8 +8,8 @@ use super::{doc, module_doc};
 use crate::emit::prose::{inline, md, run_in, source_word, zh_en};
 use crate::model::{Api, Endpoint, ObjectName, Response, Retry};
 use crate::naming::{
-    group_accessor, group_struct, ident, method_ident, method_name, object_ident, screaming,
-    stream_method, type_ident, unraw,
+    field_ident, field_name, group_accessor, group_struct, ident, method_ident, method_name,
+    object_ident, recover_method, screaming, stream_method, type_ident, unraw,
 };
 
 pub(crate) fn api_module(api: &Api) -> TokenStream {
@@ -31,12 +31,20 @@ pub(crate) fn api_module(api: &Api) -> TokenStream {
         let list: Vec<String> = eps
             .iter()
             .map(|e| {
-                format!(
+                let mut line = format!(
                     "- [`{0}`]({1}::{0}): {2}",
                     unraw(&method_name(&e.spec_name)),
                     group_struct(&g.spec_key),
                     zh_en(&e.zh, Some(&e.en))
-                )
+                );
+                if e.recover.is_some() {
+                    line.push_str(&format!(
+                        " (and [`{0}`]({1}::{0}), which settles an unknown outcome)",
+                        recover_method(&method_name(&e.spec_name)),
+                        group_struct(&g.spec_key),
+                    ));
+                }
+                line
             })
             .collect();
         let acc_doc = doc(&format!("{title} endpoints."));
@@ -102,6 +110,19 @@ pub(crate) fn api_module(api: &Api) -> TokenStream {
         quote!(use ::apigen_runtime::{#(#runtime_items),*};)
     };
     let types_use = if typed { quote!(types,) } else { quote!() };
+    let recovered = if api.endpoints.iter().any(|e| e.recover.is_some()) {
+        quote! {
+            /// What a `*_and_recover` method found out about a call that must not be sent
+            /// twice: [`Done`](::apigen_runtime::Recovered::Done) with the response,
+            /// [`Found`](::apigen_runtime::Recovered::Found) with the lookup's record after an
+            /// unknown outcome, or [`NotFound`](::apigen_runtime::Recovered::NotFound): the call
+            /// did not take effect, and sending it again with the same idempotency key is safe
+            /// (the caller decides; the method never re-sends). See [`::apigen_runtime::recover`].
+            pub type Recovered<T, L> = ::apigen_runtime::Recovered<T, L, crate::ErrorCode>;
+        }
+    } else {
+        quote!()
+    };
     quote! {
         #mdoc
         #stream_use
@@ -109,6 +130,8 @@ pub(crate) fn api_module(api: &Api) -> TokenStream {
         use crate::{Client, Error, requests, #types_use};
 
         impl Client { #(#accessors)* }
+
+        #recovered
 
         #(#groups)*
 
@@ -239,6 +262,111 @@ fn method(api: &Api, e: &Endpoint) -> TokenStream {
                 }
             });
     }
-    let _ = api;
+    if let Some(r) = &e.recover {
+        out.extend(recover_method_tokens(api, e, r, &name, &req_ty));
+    }
     out
+}
+
+/// The response type of `e`'s method, as written in the api module.
+fn response_tokens(e: &Endpoint) -> TokenStream {
+    match &e.response {
+        Response::Object(t) => {
+            let t = type_ident(t);
+            quote!(types::#t)
+        }
+        Response::Array(t) => {
+            let t = type_ident(t);
+            quote!(::std::vec::Vec<types::#t>)
+        }
+        Response::Page(t) => {
+            let t = type_ident(t);
+            quote!(types::Page<types::#t>)
+        }
+        Response::Empty => quote!(()),
+    }
+}
+
+/// `<endpoint>_and_recover`: the call once, then its lookup if the outcome is unknown.
+fn recover_method_tokens(
+    api: &Api,
+    e: &Endpoint,
+    r: &crate::model::Recover,
+    name: &proc_macro2::Ident,
+    req_ty: &TokenStream,
+) -> TokenStream {
+    let (Some(lookup), Some(own)) = (api.endpoint(&r.lookup), api.request_object(e)) else {
+        return quote!();
+    };
+    let Some(lreq) = api.request_object(lookup) else {
+        return quote!();
+    };
+    let lreq_ty = object_ident(&lreq.name);
+    let accessor = ident(&group_accessor(&lookup.group_key));
+    let lmethod = method_ident(&lookup.spec_name);
+    let inits = lreq.fields.iter().map(|f| {
+        let n = field_ident(&f.wire_name);
+        match r.fields.iter().find(|(lk, _)| *lk == f.wire_name) {
+            Some((_, of)) => {
+                let ofield = own.fields.iter().find(|x| &x.wire_name == of);
+                let on = ident(&ofield.map_or(of.clone(), |x| field_name(&x.wire_name)));
+                let own_optional = ofield.is_some_and(|x| x.is_option());
+                let boxed = ofield.is_some_and(|x| x.boxed);
+                let value = match (boxed, own_optional) {
+                    (true, true) => quote!(request.#on.as_deref().cloned()),
+                    (true, false) => quote!((*request.#on).clone()),
+                    (false, _) if super::webhooks::is_copy(api, &f.ty) => quote!(request.#on),
+                    (false, _) => quote!(request.#on.clone()),
+                };
+                if f.is_option() && !own_optional {
+                    quote!(#n: Some(#value))
+                } else {
+                    quote!(#n: #value)
+                }
+            }
+            None => quote!(#n: None),
+        }
+    });
+    let method = ident(&recover_method(&method_name(&e.spec_name)));
+    let resp = response_tokens(e);
+    let lresp = response_tokens(lookup);
+    let call = unraw(&method_name(&e.spec_name)).to_string();
+    let lcall = unraw(&method_name(&lookup.spec_name)).to_string();
+    let lgroup = group_struct(&lookup.group_key);
+    let mapped = r
+        .fields
+        .iter()
+        .map(|(lk, of)| format!("`{lk}` = the request's `{of}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let key = match &e.idempotency_key {
+        Some(k) => format!(" (the same `{k}`)"),
+        None => String::new(),
+    };
+    let d = doc(&format!(
+        "[`{call}`](Self::{call}), sent **once**, and settled with\n\
+         [`{lcall}`](crate::api::{lgroup}::{lcall}) ({mapped}) if its outcome is unknown.\n\n\
+         - Success: [`Done`](crate::runtime::Recovered::Done) with the response.\n\
+         - A timeout, a dropped connection, an HTTP 5xx or an unreadable answer\n  \
+         ([`Outcome::Unknown`](crate::runtime::Outcome::Unknown)): the lookup is sent (with its\n  \
+         own safe retries). [`Found`](crate::runtime::Recovered::Found) with the record when it\n  \
+         exists: the call took effect. [`NotFound`](crate::runtime::Recovered::NotFound) when the\n  \
+         lookup answers with a business error (no such record): the call did not take effect, and\n  \
+         sending it again with the same request{key}\n  \
+         is safe. **The caller decides** whether to send it again: this method never re-sends.\n\n\
+         # Errors\n\n\
+         The call's own [`Error`](crate::Error), as is, when it was not sent or was rejected (no\n\
+         lookup), and when the lookup could not settle the outcome either (its\n\
+         [`outcome`](crate::Error::outcome) is then still `Unknown`)."
+    ));
+    quote! {
+        #d
+        pub async fn #method(&self, request: &#req_ty) -> Result<Recovered<#resp, #lresp>, Error> {
+            ::apigen_runtime::recover(self.#name(request), || async move {
+                let lookup = requests::#lreq_ty { #(#inits),* };
+                self.client.#accessor().#lmethod(&lookup).await
+            })
+            .await
+        }
+    }
 }

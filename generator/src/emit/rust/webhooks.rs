@@ -15,7 +15,7 @@ use crate::naming::{
 };
 
 /// Is the Rust type of `ty` `Copy` (so it is copied, not cloned)?
-fn is_copy(api: &Api, ty: &Type) -> bool {
+pub(super) fn is_copy(api: &Api, ty: &Type) -> bool {
     match ty {
         Type::Long
         | Type::Int
