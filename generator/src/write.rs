@@ -58,6 +58,15 @@ pub fn write(out_dir: &Path, output: &Output, check: bool) -> std::io::Result<Re
         }
         report.scaffolded.push(rel.clone());
     }
+    // Generated files an earlier spec produced and this one does not.
+    for rel in &output.retired {
+        if out_dir.join(rel).is_file() {
+            if !check {
+                std::fs::remove_file(out_dir.join(rel))?;
+            }
+            report.removed.push(rel.clone());
+        }
+    }
     // Files in generated-only folders that we no longer produce.
     for dir in &output.owned_dirs {
         let abs = out_dir.join(dir);
@@ -100,4 +109,93 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh folder under the system temp dir, removed at the end of the test.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new(name: &str) -> Self {
+            let dir =
+                std::env::temp_dir().join(format!("apigen-write-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).expect("create temp dir");
+            TempDir(dir)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn output(files: &[(&str, &str)]) -> Output {
+        Output {
+            files: files
+                .iter()
+                .map(|(p, t)| (PathBuf::from(p), (*t).to_owned()))
+                .collect(),
+            ..Output::default()
+        }
+    }
+
+    #[test]
+    fn writes_changed_files_and_reports_unchanged_ones() {
+        let dir = TempDir::new("changed");
+        let out = output(&[("a/b.rs", "one"), ("c.rs", "two")]);
+        let report = write(&dir.0, &out, false).unwrap();
+        assert_eq!(report.changed.len(), 2);
+        assert_eq!(
+            std::fs::read_to_string(dir.0.join("a/b.rs")).unwrap(),
+            "one"
+        );
+        let again = write(&dir.0, &out, true).unwrap();
+        assert!(again.changed.is_empty());
+        assert_eq!(again.unchanged, 2);
+    }
+
+    #[test]
+    fn scaffolds_are_created_once_and_never_overwritten() {
+        let dir = TempDir::new("scaffold");
+        let mut out = output(&[]);
+        out.scaffolds
+            .insert(PathBuf::from("src/custom.rs"), "//! first\n".into());
+        assert_eq!(write(&dir.0, &out, false).unwrap().scaffolded.len(), 1);
+        std::fs::write(dir.0.join("src/custom.rs"), "// mine\n").unwrap();
+        out.scaffolds
+            .insert(PathBuf::from("src/custom.rs"), "//! second\n".into());
+        assert!(write(&dir.0, &out, false).unwrap().scaffolded.is_empty());
+        assert_eq!(
+            std::fs::read_to_string(dir.0.join("src/custom.rs")).unwrap(),
+            "// mine\n"
+        );
+    }
+
+    #[test]
+    fn retired_and_stale_owned_files_are_removed_only_without_check() {
+        let dir = TempDir::new("retired");
+        std::fs::create_dir_all(dir.0.join("tests")).unwrap();
+        std::fs::create_dir_all(dir.0.join("src/generated")).unwrap();
+        std::fs::write(dir.0.join("tests/webhook_examples.rs"), "old").unwrap();
+        std::fs::write(dir.0.join("src/generated/gone.rs"), "old").unwrap();
+        std::fs::write(dir.0.join("tests/mine.rs"), "keep").unwrap();
+        let mut out = output(&[("src/generated/mod.rs", "mod")]);
+        out.retired.push(PathBuf::from("tests/webhook_examples.rs"));
+        out.owned_dirs.push(PathBuf::from("src/generated"));
+
+        let checked = write(&dir.0, &out, true).unwrap();
+        assert_eq!(checked.removed.len(), 2);
+        assert!(dir.0.join("tests/webhook_examples.rs").exists());
+
+        let written = write(&dir.0, &out, false).unwrap();
+        assert_eq!(written.removed.len(), 2);
+        assert!(!dir.0.join("tests/webhook_examples.rs").exists());
+        assert!(!dir.0.join("src/generated/gone.rs").exists());
+        assert!(dir.0.join("tests/mine.rs").exists());
+    }
 }

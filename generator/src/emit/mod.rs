@@ -25,6 +25,9 @@ pub struct Output {
     pub scaffolds: BTreeMap<PathBuf, String>,
     /// Folders that hold only generated files: anything else found there is stale.
     pub owned_dirs: Vec<PathBuf>,
+    /// Generated files this spec does not produce (`tests/webhook_examples.rs` without
+    /// webhook examples): stale when found, since an earlier spec produced them.
+    pub retired: Vec<PathBuf>,
 }
 
 /// An emitter bug: a generated file that does not hold together (tokens
@@ -113,9 +116,12 @@ pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
         PathBuf::from("tests/endpoints.rs"),
         test_files::endpoints_test(api).map_err(|m| EmitError::new("tests/endpoints.rs", m))?,
     );
-    if let Some(text) = test_files::webhook_examples_test(api)
-        .map_err(|m| EmitError::new("tests/webhook_examples.rs", m))?
-    {
+    let webhook_examples = test_files::webhook_examples_test(api)
+        .map_err(|m| EmitError::new("tests/webhook_examples.rs", m))?;
+    if webhook_examples.is_none() {
+        out.retired.push(PathBuf::from("tests/webhook_examples.rs"));
+    }
+    if let Some(text) = webhook_examples {
         out.files
             .insert(PathBuf::from("tests/webhook_examples.rs"), text);
     }
