@@ -167,7 +167,11 @@ impl Resolver<'_> {
     }
 
     /// Checks that the path starts with `/` and is not the path of an earlier endpoint.
-    fn check_endpoint_path(&mut self, e: &In<'_, raw::Endpoint>, paths: &mut HashMap<String, String>) {
+    fn check_endpoint_path(
+        &mut self,
+        e: &In<'_, raw::Endpoint>,
+        paths: &mut HashMap<String, String>,
+    ) {
         let (file, v) = (e.file, e.item);
         if !v.path.value.starts_with('/') {
             self.report

@@ -10,6 +10,17 @@ use crate::model;
 use crate::naming::{is_ident, object_type_name, reserved, type_name, webhook_test_fn};
 use crate::raw::{self, Spanned};
 
+/// The names already taken by earlier webhook kinds and events, for the collision checks.
+#[derive(Default)]
+struct Taken {
+    /// Event tag -> where it is first used.
+    tags: HashMap<String, String>,
+    /// Event variant -> where its name is written.
+    variants: HashMap<String, String>,
+    /// Kind variant and test function name -> where the kind is declared.
+    kind_names: HashMap<String, String>,
+}
+
 impl Resolver<'_> {
     pub(super) fn webhooks(
         &mut self,
@@ -19,176 +30,19 @@ impl Resolver<'_> {
         objects: &[model::Object],
     ) -> Option<model::Webhooks> {
         let v = &w.value;
-        if let Err(e) = serde_json::from_str::<serde_json::Value>(&v.ack.body.value) {
-            self.report
-                .err(
-                    file,
-                    &v.ack.body.referenced,
-                    format!("the acknowledgement body is not JSON: {e}"),
-                )
-                .hint =
-                Some("write it as JSON text, e.g. '{\"code\":0,\"message\":\"success\"}'".into());
-        }
+        self.check_ack_body(file, v);
         let mut kinds = Vec::new();
-        let mut tags: HashMap<String, String> = HashMap::new();
-        let mut variants: HashMap<String, String> = HashMap::new();
-        let mut kind_names: HashMap<String, String> = HashMap::new();
+        let mut taken = Taken::default();
         for (key, k) in &v.kinds {
-            let kind_variant = type_name(&key.value);
-            // The kind's examples become test functions named after the key.
-            let test_fn = webhook_test_fn(&key.value, 1);
-            if !is_ident(&kind_variant) || !is_ident(&test_fn) {
-                self.report
-                    .err(
-                        file,
-                        &key.loc,
-                        format!("`{}` is not usable as a webhook kind", key.value),
-                    )
-                    .hint = Some(
-                    "use ASCII letters, digits, `_` and `-` (names become Rust identifiers)".into(),
-                );
+            if !self.check_kind_name(file, key, &mut taken.kind_names) {
                 continue;
             }
-            if let Some((first, made)) = kind_names
-                .get(&kind_variant)
-                .map(|f| (f, kind_variant.clone()))
-                .or_else(|| kind_names.get(&test_fn).map(|f| (f, test_fn.clone())))
-            {
-                self.report
-                    .err(
-                        file,
-                        &key.loc,
-                        format!(
-                            "webhook kind `{}` collides with another: both become `{made}`",
-                            key.value
-                        ),
-                    )
-                    .set_label("collides")
-                    .hint = Some(format!("the other is at {first}; rename one"));
-                continue;
-            }
-            let here = self.report.place(file, &key.loc);
-            kind_names.insert(kind_variant, here.clone());
-            kind_names.insert(test_fn, here);
             let payload = self.response_type(file, &k.payload, Named::Object);
-            let mut events = Vec::new();
-            for ev in &k.events {
-                let ev = &ev.value;
-                let here = self.report.place(file, &ev.tag.referenced);
-                if let Some(first) = tags.get(&ev.tag.value) {
-                    self.report
-                        .err(
-                            file,
-                            &ev.tag.referenced,
-                            format!("duplicate webhook tag `{}`", ev.tag.value),
-                        )
-                        .set_label("used again")
-                        .hint = Some(format!("first used at {first}"));
-                    continue;
-                }
-                tags.insert(ev.tag.value.clone(), here.clone());
-                let variant = type_name(&ev.name.value);
-                if !is_ident(&variant) || reserved::VARIANTS.contains(&variant.as_str()) {
-                    self.report
-                        .err(
-                            file,
-                            &ev.name.referenced,
-                            format!("`{}` is not usable as an event name", ev.name.value),
-                        )
-                        .hint = Some(
-                        "`Unknown` is reserved for unlisted tags; otherwise use letters and digits"
-                            .into(),
-                    );
-                    continue;
-                }
-                if let Some(first) = variants.get(&variant) {
-                    self.report
-                        .err(
-                            file,
-                            &ev.name.referenced,
-                            format!(
-                                "event name `{}` collides with another: both become `{variant}`",
-                                ev.name.value
-                            ),
-                        )
-                        .hint = Some(format!("the other is at {first}; rename one"));
-                    continue;
-                }
-                variants.insert(variant, self.report.place(file, &ev.name.referenced));
-                events.push(model::WebhookEvent {
-                    tag: ev.tag.value.clone(),
-                    name: ev.name.value.clone(),
-                    zh: ev.zh.clone(),
-                    en: ev.en.clone(),
-                    source: ev.source.unwrap_or(k.source),
-                });
-            }
-            let refetch = k.refetch.as_ref().and_then(|r| {
-                let r_loc = r.value.endpoint.referenced;
-                // The operation name as written in the spec, not its Rust method name.
-                let Some(ep) = endpoints.iter().find(|e| e.spec_name == r.value.endpoint.value) else {
-                    let hint = did_you_mean(&r.value.endpoint.value, endpoints.iter().map(|e| e.spec_name.as_str()));
-                    self.report
-                        .err(file, &r_loc, format!("unknown endpoint `{}`", r.value.endpoint.value))
-                        .hint = hint;
-                    return None;
-                };
-                let request = model::ObjectName::Request(ep.spec_name.clone());
-                let req = objects.iter().find(|o| o.name == request)?;
-                let pay = payload.as_ref().and_then(|p| {
-                    let p = model::ObjectName::Declared(p.clone());
-                    objects.iter().find(|o| o.name == p)
-                })?;
-                if !matches!(ep.response, model::Response::Object(_)) {
-                    self.report
-                        .err(file, &r_loc, format!("`{}` does not return one object, so it cannot re-fetch", ep.spec_name))
-                        .hint = Some("refetch through a detail endpoint (`response: { object: T }`)".into());
-                    return None;
-                }
-                let mut pairs = Vec::new();
-                let mut unknown_key = false;
-                for (rk, pf) in &r.value.fields {
-                    let Some(rf) = req.fields.iter().find(|f| f.wire_name == rk.value) else {
-                        unknown_key = true;
-                        self.report
-                            .err(file, &rk.loc, format!("`{}` is not a request field of `{}`", rk.value, ep.spec_name))
-                            .hint = did_you_mean(&rk.value, req.fields.iter().map(|f| f.wire_name.as_str()));
-                        continue;
-                    };
-                    let Some(pfield) = pay.fields.iter().find(|f| &f.wire_name == pf) else {
-                        self.report
-                            .err(file, &rk.loc, format!("`{pf}` is not a field of the payload `{}`", object_type_name(&pay.name)))
-                            .hint = did_you_mean(pf, pay.fields.iter().map(|f| f.wire_name.as_str()));
-                        continue;
-                    };
-                    if rf.ty != pfield.ty || (!rf.is_option() && pfield.is_option()) {
-                        self.report
-                            .err(file, &rk.loc, format!(
-                                "payload field `{pf}` ({}{}) cannot fill request field `{}` ({}{})",
-                                pfield.ty.spec_name(),
-                                if pfield.is_option() { ", optional" } else { "" },
-                                rk.value,
-                                rf.ty.spec_name(),
-                                if rf.is_option() { ", optional" } else { "" },
-                            ))
-                            .hint = Some("map fields of the same type; a required request field needs a required payload field".into());
-                        continue;
-                    }
-                    pairs.push((rk.value.clone(), pf.clone()));
-                }
-                // After a misspelt key, the "missing" field is most likely that key: one report.
-                for f in req.fields.iter().filter(|f| !f.is_option() && !unknown_key) {
-                    if !r.value.fields.keys().any(|rk| rk.value == f.wire_name) {
-                        self.report
-                            .err(file, &r_loc, format!("re-fetching through `{}` needs its required field `{}`", ep.spec_name, f.wire_name))
-                            .hint = Some(format!("add `{}: <payload field>` to `refetch.fields`", f.wire_name));
-                    }
-                }
-                Some(model::Refetch {
-                    endpoint: ep.spec_name.clone(),
-                    fields: pairs,
-                })
-            });
+            let events = self.webhook_events(file, k, &mut taken);
+            let refetch = k
+                .refetch
+                .as_ref()
+                .and_then(|r| self.refetch(file, r, payload.as_ref(), endpoints, objects));
             let Some(payload) = payload else { continue };
             kinds.push(model::WebhookKind {
                 spec_key: key.value.clone(),
@@ -210,5 +64,263 @@ impl Resolver<'_> {
             source: v.source,
             kinds,
         })
+    }
+
+    /// Checks that the acknowledgement body is JSON.
+    fn check_ack_body(&mut self, file: FileId, v: &raw::Webhooks) {
+        if let Err(e) = serde_json::from_str::<serde_json::Value>(&v.ack.body.value) {
+            self.report
+                .err(
+                    file,
+                    &v.ack.body.referenced,
+                    format!("the acknowledgement body is not JSON: {e}"),
+                )
+                .hint =
+                Some("write it as JSON text, e.g. '{\"code\":0,\"message\":\"success\"}'".into());
+        }
+    }
+
+    /// Checks that a kind's key makes an identifier (its variant and the test function of
+    /// its examples) that no earlier kind makes; false (reported) if not.
+    fn check_kind_name(
+        &mut self,
+        file: FileId,
+        key: &raw::Key,
+        kind_names: &mut HashMap<String, String>,
+    ) -> bool {
+        let kind_variant = type_name(&key.value);
+        // The kind's examples become test functions named after the key.
+        let test_fn = webhook_test_fn(&key.value, 1);
+        if !is_ident(&kind_variant) || !is_ident(&test_fn) {
+            self.report
+                .err(
+                    file,
+                    &key.loc,
+                    format!("`{}` is not usable as a webhook kind", key.value),
+                )
+                .hint = Some(
+                "use ASCII letters, digits, `_` and `-` (names become Rust identifiers)".into(),
+            );
+            return false;
+        }
+        if let Some((first, made)) = kind_names
+            .get(&kind_variant)
+            .map(|f| (f, kind_variant.clone()))
+            .or_else(|| kind_names.get(&test_fn).map(|f| (f, test_fn.clone())))
+        {
+            self.report
+                .err(
+                    file,
+                    &key.loc,
+                    format!(
+                        "webhook kind `{}` collides with another: both become `{made}`",
+                        key.value
+                    ),
+                )
+                .set_label("collides")
+                .hint = Some(format!("the other is at {first}; rename one"));
+            return false;
+        }
+        let here = self.report.place(file, &key.loc);
+        kind_names.insert(kind_variant, here.clone());
+        kind_names.insert(test_fn, here);
+        true
+    }
+
+    /// The events of a kind whose tag is unique and whose name makes an unreserved variant
+    /// no other event makes; the others are reported and left out.
+    fn webhook_events(
+        &mut self,
+        file: FileId,
+        k: &raw::WebhookKind,
+        taken: &mut Taken,
+    ) -> Vec<model::WebhookEvent> {
+        let mut events = Vec::new();
+        for ev in &k.events {
+            let ev = &ev.value;
+            let here = self.report.place(file, &ev.tag.referenced);
+            if let Some(first) = taken.tags.get(&ev.tag.value) {
+                self.report
+                    .err(
+                        file,
+                        &ev.tag.referenced,
+                        format!("duplicate webhook tag `{}`", ev.tag.value),
+                    )
+                    .set_label("used again")
+                    .hint = Some(format!("first used at {first}"));
+                continue;
+            }
+            taken.tags.insert(ev.tag.value.clone(), here.clone());
+            let variant = type_name(&ev.name.value);
+            if !is_ident(&variant) || reserved::VARIANTS.contains(&variant.as_str()) {
+                self.report
+                    .err(
+                        file,
+                        &ev.name.referenced,
+                        format!("`{}` is not usable as an event name", ev.name.value),
+                    )
+                    .hint = Some(
+                    "`Unknown` is reserved for unlisted tags; otherwise use letters and digits"
+                        .into(),
+                );
+                continue;
+            }
+            if let Some(first) = taken.variants.get(&variant) {
+                self.report
+                    .err(
+                        file,
+                        &ev.name.referenced,
+                        format!(
+                            "event name `{}` collides with another: both become `{variant}`",
+                            ev.name.value
+                        ),
+                    )
+                    .hint = Some(format!("the other is at {first}; rename one"));
+                continue;
+            }
+            taken
+                .variants
+                .insert(variant, self.report.place(file, &ev.name.referenced));
+            events.push(model::WebhookEvent {
+                tag: ev.tag.value.clone(),
+                name: ev.name.value.clone(),
+                zh: ev.zh.clone(),
+                en: ev.en.clone(),
+                source: ev.source.unwrap_or(k.source),
+            });
+        }
+        events
+    }
+
+    /// The re-fetch of a kind: its endpoint must be known and return one object; `None`
+    /// (reported unless the request or payload is already missing) if not.
+    fn refetch(
+        &mut self,
+        file: FileId,
+        r: &Spanned<raw::Refetch>,
+        payload: Option<&String>,
+        endpoints: &[model::Endpoint],
+        objects: &[model::Object],
+    ) -> Option<model::Refetch> {
+        let r_loc = r.value.endpoint.referenced;
+        // The operation name as written in the spec, not its Rust method name.
+        let Some(ep) = endpoints
+            .iter()
+            .find(|e| e.spec_name == r.value.endpoint.value)
+        else {
+            let hint = did_you_mean(
+                &r.value.endpoint.value,
+                endpoints.iter().map(|e| e.spec_name.as_str()),
+            );
+            self.report
+                .err(
+                    file,
+                    &r_loc,
+                    format!("unknown endpoint `{}`", r.value.endpoint.value),
+                )
+                .hint = hint;
+            return None;
+        };
+        let request = model::ObjectName::Request(ep.spec_name.clone());
+        let req = objects.iter().find(|o| o.name == request)?;
+        let pay = payload.and_then(|p| {
+            let p = model::ObjectName::Declared(p.clone());
+            objects.iter().find(|o| o.name == p)
+        })?;
+        if !matches!(ep.response, model::Response::Object(_)) {
+            self.report
+                .err(
+                    file,
+                    &r_loc,
+                    format!(
+                        "`{}` does not return one object, so it cannot re-fetch",
+                        ep.spec_name
+                    ),
+                )
+                .hint =
+                Some("refetch through a detail endpoint (`response: { object: T }`)".into());
+            return None;
+        }
+        Some(model::Refetch {
+            endpoint: ep.spec_name.clone(),
+            fields: self.refetch_fields(file, r, ep, req, pay),
+        })
+    }
+
+    /// The (request field, payload field) pairs of a re-fetch; checks that each names
+    /// fields that exist and fit, and that every required request field is filled.
+    fn refetch_fields(
+        &mut self,
+        file: FileId,
+        r: &Spanned<raw::Refetch>,
+        ep: &model::Endpoint,
+        req: &model::Object,
+        pay: &model::Object,
+    ) -> Vec<(String, String)> {
+        let mut pairs = Vec::new();
+        let mut unknown_key = false;
+        for (rk, pf) in &r.value.fields {
+            let Some(rf) = req.fields.iter().find(|f| f.wire_name == rk.value) else {
+                unknown_key = true;
+                self.report
+                    .err(
+                        file,
+                        &rk.loc,
+                        format!(
+                            "`{}` is not a request field of `{}`",
+                            rk.value, ep.spec_name
+                        ),
+                    )
+                    .hint =
+                    did_you_mean(&rk.value, req.fields.iter().map(|f| f.wire_name.as_str()));
+                continue;
+            };
+            let Some(pfield) = pay.fields.iter().find(|f| &f.wire_name == pf) else {
+                self.report
+                    .err(
+                        file,
+                        &rk.loc,
+                        format!(
+                            "`{pf}` is not a field of the payload `{}`",
+                            object_type_name(&pay.name)
+                        ),
+                    )
+                    .hint = did_you_mean(pf, pay.fields.iter().map(|f| f.wire_name.as_str()));
+                continue;
+            };
+            if rf.ty != pfield.ty || (!rf.is_option() && pfield.is_option()) {
+                self.report
+                    .err(file, &rk.loc, format!(
+                        "payload field `{pf}` ({}{}) cannot fill request field `{}` ({}{})",
+                        pfield.ty.spec_name(),
+                        if pfield.is_option() { ", optional" } else { "" },
+                        rk.value,
+                        rf.ty.spec_name(),
+                        if rf.is_option() { ", optional" } else { "" },
+                    ))
+                    .hint = Some("map fields of the same type; a required request field needs a required payload field".into());
+                continue;
+            }
+            pairs.push((rk.value.clone(), pf.clone()));
+        }
+        // After a misspelt key, the "missing" field is most likely that key: one report.
+        for f in req.fields.iter().filter(|f| !f.is_option() && !unknown_key) {
+            if !r.value.fields.keys().any(|rk| rk.value == f.wire_name) {
+                self.report
+                    .err(
+                        file,
+                        &r.value.endpoint.referenced,
+                        format!(
+                            "re-fetching through `{}` needs its required field `{}`",
+                            ep.spec_name, f.wire_name
+                        ),
+                    )
+                    .hint = Some(format!(
+                    "add `{}: <payload field>` to `refetch.fields`",
+                    f.wire_name
+                ));
+            }
+        }
+        pairs
     }
 }
