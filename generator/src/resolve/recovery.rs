@@ -26,6 +26,8 @@ impl Resolver<'_> {
         }
     }
 
+    /// The structured recovery of an endpoint: its lookup endpoint and the field mapping;
+    /// `None` (reported unless a request object is already missing) if either is wrong.
     fn recovery(
         &mut self,
         e: &In<'_, raw::Endpoint>,
@@ -33,6 +35,42 @@ impl Resolver<'_> {
         endpoints: &[model::Endpoint],
         objects: &[model::Object],
     ) -> Option<model::Recover> {
+        let name = &e.key.value;
+        let lookup = self.lookup_endpoint(e, r, endpoints)?;
+        let lreq = objects
+            .iter()
+            .find(|o| o.name == model::ObjectName::Request(lookup.spec_name.clone()))?;
+        let own = objects
+            .iter()
+            .find(|o| o.name == model::ObjectName::Request(name.clone()))?;
+        if r.fields.is_empty() {
+            self.report
+                .err(
+                    e.file,
+                    &r.lookup.referenced,
+                    format!("the lookup of `{name}` maps no fields"),
+                )
+                .hint = Some(format!(
+                "add `fields: {{ <{} request field>: <{name} request field> }}`, e.g. the idempotency key",
+                lookup.spec_name
+            ));
+            return None;
+        }
+        let fields = self.lookup_fields(e, r, lookup, lreq, own)?;
+        Some(model::Recover {
+            lookup: lookup.spec_name.clone(),
+            fields,
+        })
+    }
+
+    /// The lookup endpoint: known, not the endpoint itself, returning one object and
+    /// `retry: safe`; `None` (reported) if not.
+    fn lookup_endpoint<'e>(
+        &mut self,
+        e: &In<'_, raw::Endpoint>,
+        r: &raw::RecoveryLookup,
+        endpoints: &'e [model::Endpoint],
+    ) -> Option<&'e model::Endpoint> {
         let file = e.file;
         let loc = r.lookup.referenced;
         let name = &e.key.value;
@@ -77,21 +115,21 @@ impl Resolver<'_> {
                 .hint = Some("the lookup is sent after an uncertain call and must be a read: use a `retry: safe` detail endpoint".into());
             return None;
         }
-        let lreq = objects
-            .iter()
-            .find(|o| o.name == model::ObjectName::Request(lookup.spec_name.clone()))?;
-        let own = objects
-            .iter()
-            .find(|o| o.name == model::ObjectName::Request(name.clone()))?;
-        if r.fields.is_empty() {
-            self.report
-                .err(file, &loc, format!("the lookup of `{name}` maps no fields"))
-                .hint = Some(format!(
-                "add `fields: {{ <{} request field>: <{name} request field> }}`, e.g. the idempotency key",
-                lookup.spec_name
-            ));
-            return None;
-        }
+        Some(lookup)
+    }
+
+    /// The (lookup field, own request field) pairs; `None` (reported) unless each names
+    /// fields that exist and fit and every required lookup field is filled.
+    fn lookup_fields(
+        &mut self,
+        e: &In<'_, raw::Endpoint>,
+        r: &raw::RecoveryLookup,
+        lookup: &model::Endpoint,
+        lreq: &model::Object,
+        own: &model::Object,
+    ) -> Option<Vec<(String, String)>> {
+        let file = e.file;
+        let name = &e.key.value;
         let mut pairs = Vec::new();
         let mut unknown_key = false;
         let mut failed = false;
@@ -146,17 +184,30 @@ impl Resolver<'_> {
             pairs.push((lk.value.clone(), of.clone()));
         }
         // After a misspelt key, the "missing" field is most likely that key: one report.
-        for f in lreq
-            .fields
-            .iter()
-            .filter(|f| !f.is_option() && !unknown_key)
-        {
+        if !unknown_key && !self.check_required_lookup_fields(e, r, lookup, lreq) {
+            failed = true;
+        }
+        (!failed).then_some(pairs)
+    }
+
+    /// Checks that the mapping fills every required request field of the lookup; false
+    /// (reported) if not.
+    fn check_required_lookup_fields(
+        &mut self,
+        e: &In<'_, raw::Endpoint>,
+        r: &raw::RecoveryLookup,
+        lookup: &model::Endpoint,
+        lreq: &model::Object,
+    ) -> bool {
+        let name = &e.key.value;
+        let mut filled = true;
+        for f in lreq.fields.iter().filter(|f| !f.is_option()) {
             if !r.fields.keys().any(|k| k.value == f.wire_name) {
-                failed = true;
+                filled = false;
                 self.report
                     .err(
-                        file,
-                        &loc,
+                        e.file,
+                        &r.lookup.referenced,
                         format!(
                             "looking up through `{}` needs its required field `{}`",
                             lookup.spec_name, f.wire_name
@@ -168,9 +219,6 @@ impl Resolver<'_> {
                 ));
             }
         }
-        (!failed).then(|| model::Recover {
-            lookup: lookup.spec_name.clone(),
-            fields: pairs,
-        })
+        filled
     }
 }
