@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::{doc, module_doc};
 use crate::emit::prose::{inline, md, run_in, source_word, zh_en};
-use crate::model::{Api, Endpoint, ObjectName, Response, Retry};
+use crate::model::{Api, Endpoint, Group, ObjectName, Response, Retry};
 use crate::naming::{
     field_ident, field_name, group_accessor, group_struct, ident, method_ident, method_name,
     object_ident, recover_method, screaming, stream_method, type_ident, unraw,
@@ -25,65 +25,103 @@ pub(crate) fn api_module(api: &Api) -> TokenStream {
         if eps.is_empty() {
             continue;
         }
-        let acc = ident(&group_accessor(&g.spec_key));
-        let ty = ident(&group_struct(&g.spec_key));
-        let title = zh_en(&g.zh, Some(&g.en));
-        let list: Vec<String> = eps
-            .iter()
-            .map(|e| {
-                let mut line = format!(
-                    "- [`{0}`]({1}::{0}): {2}",
-                    unraw(&method_name(&e.spec_name)),
-                    group_struct(&g.spec_key),
-                    zh_en(&e.zh, Some(&e.en))
-                );
-                if e.recover.is_some() {
-                    line.push_str(&format!(
-                        " (and [`{0}`]({1}::{0}), which settles an unknown outcome)",
-                        recover_method(&method_name(&e.spec_name)),
-                        group_struct(&g.spec_key),
-                    ));
-                }
-                line
-            })
-            .collect();
-        let acc_doc = doc(&format!("{title} endpoints."));
-        accessors.push(quote!(#acc_doc pub fn #acc(&self) -> #ty<'_> { #ty { client: self } }));
-        let ty_doc = doc(&format!(
-            "{title} endpoints, from [`Client::{}`].\n\n{}",
-            unraw(&group_accessor(&g.spec_key)),
-            list.join("\n")
-        ));
-        let methods = eps.iter().map(|e| method(api, e));
-        groups.push(quote! {
-            #ty_doc
-            #[derive(Debug, Clone, Copy)]
-            pub struct #ty<'a> { client: &'a Client }
-            impl #ty<'_> { #(#methods)* }
-        });
-        for e in eps {
-            let c = screaming(&method_name(&e.spec_name));
-            let name = unraw(&method_name(&e.spec_name)).to_string();
-            let path = &e.full_path;
-            let retry = match e.retry {
-                Retry::Safe => quote!(RetryClass::Safe),
-                Retry::Never => quote!(RetryClass::Never),
-            };
-            let recovery = match &e.recovery {
-                Some(text) => {
-                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-                    quote!(Some(#text))
-                }
-                None => quote!(None),
-            };
-            let moves_money = e.moves_money;
-            ops.push(quote!(pub(crate) const #c: Operation = Operation { name: #name, path: #path, retry: #retry, recovery: #recovery, moves_money: #moves_money };));
-        }
+        let (accessor, group) = group_items(api, g, &eps);
+        accessors.push(accessor);
+        groups.push(group);
+        ops.extend(eps.into_iter().map(operation_const));
     }
     let mdoc = module_doc(
         "The endpoints, by group. Reach a group from the client: `client.<group>().<endpoint>(&request)`.",
     );
-    // Import only what the endpoints use, so no `allow(unused_imports)` is needed.
+    let imports = imports(api);
+    let recovered = recovered_alias(api);
+    quote! {
+        #mdoc
+        #imports
+
+        impl Client { #(#accessors)* }
+
+        #recovered
+
+        #(#groups)*
+
+        /// What the client needs to know about each endpoint.
+        mod operations {
+            use ::apigen_runtime::{Operation, RetryClass};
+            #(#ops)*
+        }
+    }
+}
+
+/// A group's accessor on `Client` and its API struct with one method per endpoint.
+fn group_items(api: &Api, g: &Group, eps: &[&Endpoint]) -> (TokenStream, TokenStream) {
+    let acc = ident(&group_accessor(&g.spec_key));
+    let ty = ident(&group_struct(&g.spec_key));
+    let title = zh_en(&g.zh, Some(&g.en));
+    let acc_doc = doc(&format!("{title} endpoints."));
+    let accessor = quote!(#acc_doc pub fn #acc(&self) -> #ty<'_> { #ty { client: self } });
+    let ty_doc = doc(&format!(
+        "{title} endpoints, from [`Client::{}`].\n\n{}",
+        unraw(&group_accessor(&g.spec_key)),
+        method_list(g, eps)
+    ));
+    let methods = eps.iter().map(|e| method(api, e));
+    let group = quote! {
+        #ty_doc
+        #[derive(Debug, Clone, Copy)]
+        pub struct #ty<'a> { client: &'a Client }
+        impl #ty<'_> { #(#methods)* }
+    };
+    (accessor, group)
+}
+
+/// The Markdown list of a group's methods, for the doc of its API struct.
+fn method_list(g: &Group, eps: &[&Endpoint]) -> String {
+    let list: Vec<String> = eps
+        .iter()
+        .map(|e| {
+            let mut line = format!(
+                "- [`{0}`]({1}::{0}): {2}",
+                unraw(&method_name(&e.spec_name)),
+                group_struct(&g.spec_key),
+                zh_en(&e.zh, Some(&e.en))
+            );
+            if e.recover.is_some() {
+                line.push_str(&format!(
+                    " (and [`{0}`]({1}::{0}), which settles an unknown outcome)",
+                    recover_method(&method_name(&e.spec_name)),
+                    group_struct(&g.spec_key),
+                ));
+            }
+            line
+        })
+        .collect();
+    list.join("\n")
+}
+
+/// The `Operation` constant of an endpoint, in the `operations` module.
+fn operation_const(e: &Endpoint) -> TokenStream {
+    let c = screaming(&method_name(&e.spec_name));
+    let name = unraw(&method_name(&e.spec_name)).to_string();
+    let path = &e.full_path;
+    let retry = match e.retry {
+        Retry::Safe => quote!(RetryClass::Safe),
+        Retry::Never => quote!(RetryClass::Never),
+    };
+    let recovery = match &e.recovery {
+        Some(text) => {
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            quote!(Some(#text))
+        }
+        None => quote!(None),
+    };
+    let moves_money = e.moves_money;
+    quote!(pub(crate) const #c: Operation = Operation { name: #name, path: #path, retry: #retry, recovery: #recovery, moves_money: #moves_money };)
+}
+
+/// The module's `use` items: only what the endpoints use, so no `allow(unused_imports)`
+/// is needed.
+fn imports(api: &Api) -> TokenStream {
     let paged = api
         .endpoints
         .iter()
@@ -110,36 +148,26 @@ pub(crate) fn api_module(api: &Api) -> TokenStream {
         quote!(use ::apigen_runtime::{#(#runtime_items),*};)
     };
     let types_use = if typed { quote!(types,) } else { quote!() };
-    let recovered = if api.endpoints.iter().any(|e| e.recover.is_some()) {
-        quote! {
-            /// What a `*_and_recover` method found out about a call that must not be sent
-            /// twice: [`Done`](::apigen_runtime::Recovered::Done) with the response,
-            /// [`Found`](::apigen_runtime::Recovered::Found) with the lookup's record after an
-            /// unknown outcome, or [`NotFound`](::apigen_runtime::Recovered::NotFound): the call
-            /// did not take effect, and sending it again with the same idempotency key is safe
-            /// (the caller decides; the method never re-sends). See [`::apigen_runtime::recover`].
-            pub type Recovered<T, L> = ::apigen_runtime::Recovered<T, L, crate::ErrorCode>;
-        }
-    } else {
-        quote!()
-    };
     quote! {
-        #mdoc
         #stream_use
         #runtime_use
         use crate::{Client, Error, requests, #types_use};
+    }
+}
 
-        impl Client { #(#accessors)* }
-
-        #recovered
-
-        #(#groups)*
-
-        /// What the client needs to know about each endpoint.
-        mod operations {
-            use ::apigen_runtime::{Operation, RetryClass};
-            #(#ops)*
-        }
+/// The `Recovered` alias, when some endpoint has a `*_and_recover` method.
+fn recovered_alias(api: &Api) -> TokenStream {
+    if !api.endpoints.iter().any(|e| e.recover.is_some()) {
+        return quote!();
+    }
+    quote! {
+        /// What a `*_and_recover` method found out about a call that must not be sent
+        /// twice: [`Done`](::apigen_runtime::Recovered::Done) with the response,
+        /// [`Found`](::apigen_runtime::Recovered::Found) with the lookup's record after an
+        /// unknown outcome, or [`NotFound`](::apigen_runtime::Recovered::NotFound): the call
+        /// did not take effect, and sending it again with the same idempotency key is safe
+        /// (the caller decides; the method never re-sends). See [`::apigen_runtime::recover`].
+        pub type Recovered<T, L> = ::apigen_runtime::Recovered<T, L, crate::ErrorCode>;
     }
 }
 
@@ -181,6 +209,38 @@ fn method(api: &Api, e: &Endpoint) -> TokenStream {
     let name = method_ident(&e.spec_name);
     let op = screaming(&method_name(&e.spec_name));
     let req = object_ident(&ObjectName::Request(e.spec_name.clone()));
+    let d = doc(&method_doc(api, e));
+    let req_ty = quote!(requests::#req);
+    let mut out = match &e.response {
+        Response::Empty => quote! {
+            #d
+            pub async fn #name(&self, request: &#req_ty) -> Result<(), Error> {
+                self.client.runtime.execute::<_, Empty>(&operations::#op, request).await.map(|Empty| ())
+            }
+        },
+        _ => {
+            let ret = response_tokens(e);
+            quote! {
+                #d
+                pub async fn #name(&self, request: &#req_ty) -> Result<#ret, Error> {
+                    self.client.runtime.execute(&operations::#op, request).await
+                }
+            }
+        }
+    };
+    if e.paginated
+        && let Response::Page(t) = &e.response
+    {
+        out.extend(stream_method_tokens(e, t, &op, &req_ty));
+    }
+    if let Some(r) = &e.recover {
+        out.extend(recover_method_tokens(api, e, r, &name, &req_ty));
+    }
+    out
+}
+
+/// The doc text of an endpoint's method: title, path, description, retry, errors and examples.
+fn method_doc(api: &Api, e: &Endpoint) -> String {
     let mut text = format!(
         "{}\n\n`POST {}` · source: {}\n",
         zh_en(&e.zh, Some(&e.en)),
@@ -208,64 +268,29 @@ fn method(api: &Api, e: &Endpoint) -> TokenStream {
             text.push_str(&format!("\nResponse:\n\n```json\n{}\n```\n", r.trim_end()));
         }
     }
-    let d = doc(&text);
-    let req_ty = quote!(requests::#req);
-    let mut out = match &e.response {
-        Response::Object(t) => {
-            let t = type_ident(t);
-            quote! {
-                #d
-                pub async fn #name(&self, request: &#req_ty) -> Result<types::#t, Error> {
-                    self.client.runtime.execute(&operations::#op, request).await
-                }
-            }
+    text
+}
+
+/// `<endpoint>_stream`: every row of a paginated endpoint, pages fetched lazily.
+fn stream_method_tokens(
+    e: &Endpoint,
+    t: &str,
+    op: &proc_macro2::Ident,
+    req_ty: &TokenStream,
+) -> TokenStream {
+    let t = type_ident(t);
+    let stream = ident(&stream_method(&method_name(&e.spec_name)));
+    let sd = doc(&format!(
+        "Every row of [`{0}`](Self::{0}), fetching pages lazily from the request's page\n\
+             (default 1) until the total is reached. An error ends the stream after it is yielded.",
+        unraw(&method_name(&e.spec_name))
+    ));
+    quote! {
+        #sd
+        pub fn #stream(&self, request: #req_ty) -> impl Stream<Item = Result<types::#t, Error>> + Send + 'static {
+            paginate::<_, _, types::Page<types::#t>>(self.client.runtime.clone(), &operations::#op, request)
         }
-        Response::Array(t) => {
-            let t = type_ident(t);
-            quote! {
-                #d
-                pub async fn #name(&self, request: &#req_ty) -> Result<::std::vec::Vec<types::#t>, Error> {
-                    self.client.runtime.execute(&operations::#op, request).await
-                }
-            }
-        }
-        Response::Page(t) => {
-            let t = type_ident(t);
-            quote! {
-                #d
-                pub async fn #name(&self, request: &#req_ty) -> Result<types::Page<types::#t>, Error> {
-                    self.client.runtime.execute(&operations::#op, request).await
-                }
-            }
-        }
-        Response::Empty => quote! {
-            #d
-            pub async fn #name(&self, request: &#req_ty) -> Result<(), Error> {
-                self.client.runtime.execute::<_, Empty>(&operations::#op, request).await.map(|Empty| ())
-            }
-        },
-    };
-    if e.paginated
-        && let Response::Page(t) = &e.response
-    {
-        let t = type_ident(t);
-        let stream = ident(&stream_method(&method_name(&e.spec_name)));
-        let sd = doc(&format!(
-            "Every row of [`{0}`](Self::{0}), fetching pages lazily from the request's page\n\
-                 (default 1) until the total is reached. An error ends the stream after it is yielded.",
-            unraw(&method_name(&e.spec_name))
-        ));
-        out.extend(quote! {
-                #sd
-                pub fn #stream(&self, request: #req_ty) -> impl Stream<Item = Result<types::#t, Error>> + Send + 'static {
-                    paginate::<_, _, types::Page<types::#t>>(self.client.runtime.clone(), &operations::#op, request)
-                }
-            });
     }
-    if let Some(r) = &e.recover {
-        out.extend(recover_method_tokens(api, e, r, &name, &req_ty));
-    }
-    out
 }
 
 /// The response type of `e`'s method, as written in the api module.
