@@ -322,6 +322,22 @@ fn webhooks(out: &mut String, w: &Webhooks) {
 }
 
 fn endpoint(out: &mut String, api: &Api, e: &Endpoint) {
+    endpoint_heading(out, e);
+    endpoint_retry(out, e);
+    out.push_str("Request (besides the auth fields):\n\n");
+    let req = object_fields(api, e);
+    if req.is_empty() {
+        out.push_str("_none_\n\n");
+    } else {
+        field_table(out, &req);
+        out.push('\n');
+    }
+    let _ = writeln!(out, "Response `data`: {}\n", response_data(e));
+    endpoint_examples(out, e);
+}
+
+/// An endpoint's anchor, title, path line and description.
+fn endpoint_heading(out: &mut String, e: &Endpoint) {
     let _ = writeln!(
         out,
         "<a id=\"{}\"></a>\n### {} — {}\n",
@@ -339,6 +355,10 @@ fn endpoint(out: &mut String, api: &Api, e: &Endpoint) {
     if let Some(d) = &e.description {
         let _ = writeln!(out, "{}\n", md(d));
     }
+}
+
+/// An endpoint's retry class, with money, idempotency, recovery text and lookup.
+fn endpoint_retry(out: &mut String, e: &Endpoint) {
     match e.retry {
         Retry::Safe => out.push_str("Retry: **safe** (read; retried on transient failures).\n\n"),
         Retry::Never => {
@@ -371,15 +391,11 @@ fn endpoint(out: &mut String, api: &Api, e: &Endpoint) {
             }
         }
     }
-    out.push_str("Request (besides the auth fields):\n\n");
-    let req = object_fields(api, e);
-    if req.is_empty() {
-        out.push_str("_none_\n\n");
-    } else {
-        field_table(out, &req);
-        out.push('\n');
-    }
-    let data = match &e.response {
+}
+
+/// What an endpoint's response `data` is, in words with a link to its type.
+fn response_data(e: &Endpoint) -> String {
+    match &e.response {
         Response::Object(t) => type_link(&Type::Object(ObjectName::Declared(t.clone()))),
         Response::Array(t) => format!(
             "array of {}",
@@ -391,8 +407,11 @@ fn endpoint(out: &mut String, api: &Api, e: &Endpoint) {
             if e.paginated { " (paginated)" } else { "" }
         ),
         Response::Empty => "empty (`null`)".into(),
-    };
-    let _ = writeln!(out, "Response `data`: {data}\n");
+    }
+}
+
+/// An endpoint's examples, request and response as JSON blocks.
+fn endpoint_examples(out: &mut String, e: &Endpoint) {
     for ex in &e.examples {
         let _ = writeln!(
             out,
