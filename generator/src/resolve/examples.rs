@@ -174,12 +174,27 @@ impl Checker<'_> {
             ));
             return;
         };
+        if !self.envelope_head(map, out) {
+            return; // an error example: data is free-form
+        }
+        let data = map.get(&env.data).unwrap_or(&serde_json::Value::Null);
+        self.response_data(data, ep, &format!("$.{}", env.data), out);
+    }
+
+    /// Checks an envelope's code and message; false for an error example (a code other
+    /// than success).
+    fn envelope_head(
+        &self,
+        map: &serde_json::Map<String, serde_json::Value>,
+        out: &mut Vec<Problem>,
+    ) -> bool {
+        let env = &self.api.service.envelope;
         match map.get(&env.code).and_then(serde_json::Value::as_i64) {
             None => out.push((
                 format!("$.{}", env.code),
                 "missing or not an integer".into(),
             )),
-            Some(code) if code != env.success => return, // an error example: data is free-form
+            Some(code) if code != env.success => return false,
             Some(_) => {}
         }
         if !map
@@ -191,18 +206,30 @@ impl Checker<'_> {
                 "missing or not a string".into(),
             ));
         }
-        let data = map.get(&env.data).unwrap_or(&serde_json::Value::Null);
-        let path = format!("$.{}", env.data);
+        true
+    }
+
+    /// Checks an envelope's `data` against the endpoint's response.
+    fn response_data(
+        &self,
+        data: &serde_json::Value,
+        ep: &model::Endpoint,
+        path: &str,
+        out: &mut Vec<Problem>,
+    ) {
         match &ep.response {
             model::Response::Empty => {
                 if !(data.is_null() || data.as_object().is_some_and(|m| m.is_empty())) {
-                    out.push((path, "this endpoint's data is empty (null or {})".into()));
+                    out.push((
+                        path.to_string(),
+                        "this endpoint's data is empty (null or {})".into(),
+                    ));
                 }
             }
             model::Response::Object(t) => self.value(
                 data,
                 &Type::Object(model::ObjectName::Declared(t.clone())),
-                &path,
+                path,
                 out,
             ),
             model::Response::Array(t) => self.value(
@@ -210,42 +237,45 @@ impl Checker<'_> {
                 &Type::Array(Box::new(Type::Object(model::ObjectName::Declared(
                     t.clone(),
                 )))),
-                &path,
+                path,
                 out,
             ),
-            model::Response::Page(t) => {
-                // Page responses without a page convention were refused by the resolver.
-                let Some(p) = &self.api.service.pagination else {
-                    return;
-                };
-                let Some(m) = data.as_object() else {
-                    out.push((path, "expected a page object".into()));
-                    return;
-                };
-                let list = m.get(&p.list_field).unwrap_or(&serde_json::Value::Null);
-                let lp = format!("{path}.{}", p.list_field);
-                self.value(
-                    list,
-                    &Type::Array(Box::new(Type::Object(model::ObjectName::Declared(
-                        t.clone(),
-                    )))),
-                    &lp,
-                    out,
-                );
-                let rest: serde_json::Map<String, serde_json::Value> = m
-                    .iter()
-                    .filter(|(k, _)| **k != p.list_field)
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect();
-                self.object_fields(
-                    &serde_json::Value::Object(rest),
-                    &p.response,
-                    &[],
-                    &path,
-                    out,
-                );
-            }
+            model::Response::Page(t) => self.page(data, t, path, out),
         }
+    }
+
+    /// Checks a page `data`: its list of `t` and the other fields of the page convention.
+    fn page(&self, data: &serde_json::Value, t: &str, path: &str, out: &mut Vec<Problem>) {
+        // Page responses without a page convention were refused by the resolver.
+        let Some(p) = &self.api.service.pagination else {
+            return;
+        };
+        let Some(m) = data.as_object() else {
+            out.push((path.to_string(), "expected a page object".into()));
+            return;
+        };
+        let list = m.get(&p.list_field).unwrap_or(&serde_json::Value::Null);
+        let lp = format!("{path}.{}", p.list_field);
+        self.value(
+            list,
+            &Type::Array(Box::new(Type::Object(model::ObjectName::Declared(
+                t.to_string(),
+            )))),
+            &lp,
+            out,
+        );
+        let rest: serde_json::Map<String, serde_json::Value> = m
+            .iter()
+            .filter(|(k, _)| **k != p.list_field)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        self.object_fields(
+            &serde_json::Value::Object(rest),
+            &p.response,
+            &[],
+            path,
+            out,
+        );
     }
 
     fn webhook(
