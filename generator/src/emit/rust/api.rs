@@ -329,29 +329,10 @@ fn recover_method_tokens(
     let lreq_ty = object_ident(&lreq.name);
     let accessor = ident(&group_accessor(&lookup.group_key));
     let lmethod = method_ident(&lookup.spec_name);
-    let inits = lreq.fields.iter().map(|f| {
-        let n = field_ident(&f.wire_name);
-        match r.fields.iter().find(|(lk, _)| *lk == f.wire_name) {
-            Some((_, of)) => {
-                let ofield = own.fields.iter().find(|x| &x.wire_name == of);
-                let on = ident(&ofield.map_or(of.clone(), |x| field_name(&x.wire_name)));
-                let own_optional = ofield.is_some_and(|x| x.is_option());
-                let boxed = ofield.is_some_and(|x| x.boxed);
-                let value = match (boxed, own_optional) {
-                    (true, true) => quote!(request.#on.as_deref().cloned()),
-                    (true, false) => quote!((*request.#on).clone()),
-                    (false, _) if super::webhooks::is_copy(api, &f.ty) => quote!(request.#on),
-                    (false, _) => quote!(request.#on.clone()),
-                };
-                if f.is_option() && !own_optional {
-                    quote!(#n: Some(#value))
-                } else {
-                    quote!(#n: #value)
-                }
-            }
-            None => quote!(#n: None),
-        }
-    });
+    let inits = lreq
+        .fields
+        .iter()
+        .map(|f| lookup_field_init(api, r, own, f));
     let method = ident(&recover_method(&method_name(&e.spec_name)));
     let resp = response_tokens(e);
     let lresp = response_tokens(lookup);
@@ -393,5 +374,36 @@ fn recover_method_tokens(
             })
             .await
         }
+    }
+}
+
+/// The initialiser of one lookup request field: from the mapped field of the call's own
+/// request (cloned, unboxed or wrapped in `Some` as needed), else `None`.
+fn lookup_field_init(
+    api: &Api,
+    r: &crate::model::Recover,
+    own: &crate::model::Object,
+    f: &crate::model::Field,
+) -> TokenStream {
+    let n = field_ident(&f.wire_name);
+    match r.fields.iter().find(|(lk, _)| *lk == f.wire_name) {
+        Some((_, of)) => {
+            let ofield = own.fields.iter().find(|x| &x.wire_name == of);
+            let on = ident(&ofield.map_or(of.clone(), |x| field_name(&x.wire_name)));
+            let own_optional = ofield.is_some_and(|x| x.is_option());
+            let boxed = ofield.is_some_and(|x| x.boxed);
+            let value = match (boxed, own_optional) {
+                (true, true) => quote!(request.#on.as_deref().cloned()),
+                (true, false) => quote!((*request.#on).clone()),
+                (false, _) if super::webhooks::is_copy(api, &f.ty) => quote!(request.#on),
+                (false, _) => quote!(request.#on.clone()),
+            };
+            if f.is_option() && !own_optional {
+                quote!(#n: Some(#value))
+            } else {
+                quote!(#n: #value)
+            }
+        }
+        None => quote!(#n: None),
     }
 }
