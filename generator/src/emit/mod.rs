@@ -1,5 +1,6 @@
 //! Stage 3: render every generated file in memory.
 
+mod api_surface;
 mod crate_files;
 mod docs;
 mod openapi;
@@ -127,6 +128,8 @@ pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
     }
     out.files
         .insert(PathBuf::from("docs/api.md"), docs::api_markdown(api));
+    out.files
+        .insert(PathBuf::from("API.txt"), api_surface::api_surface(api));
     out.files
         .insert(PathBuf::from("openapi.json"), openapi::openapi_json(api)?);
     Ok(out)

@@ -294,7 +294,7 @@ fn stream_method_tokens(
 }
 
 /// The response type of `e`'s method, as written in the api module.
-fn response_tokens(e: &Endpoint) -> TokenStream {
+pub(crate) fn response_tokens(e: &Endpoint) -> TokenStream {
     match &e.response {
         Response::Object(t) => {
             let t = type_ident(t);

@@ -140,7 +140,7 @@ fn debug_impl(o: &Object) -> TokenStream {
 
 /// Requests with more required fields than this are built with a struct
 /// literal: a long positional `new` is easy to call with two strings swapped.
-const MAX_NEW_ARGS: usize = 5;
+pub(crate) const MAX_NEW_ARGS: usize = 5;
 
 /// A request struct: its doc, fields, `new`, setters, redacting `Debug` and `PageRequest`.
 fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
