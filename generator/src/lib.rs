@@ -103,6 +103,19 @@ pub fn load_api_from(files: Vec<(String, String)>) -> Result<model::Api, LoadErr
     resolve_loaded(loaded)
 }
 
+/// The JSON Schema (draft-07) of one spec file, as pretty JSON ending in a newline: the
+/// keys, their types and defaults and the `///` docs of the types the loader reads, for
+/// editors (`cargo xtask gen` writes it to `spec/schema.json`). Deterministic: keys are
+/// sorted.
+///
+/// It checks the shape of a file only; names, references, examples and everything else
+/// the resolver checks across files are left to [`load_api`].
+pub fn spec_schema() -> String {
+    let mut text = serde_json::to_string_pretty(&raw::schema()).expect("a schema is JSON");
+    text.push('\n');
+    text
+}
+
 fn resolve_loaded(loaded: load::Loaded) -> Result<model::Api, LoadError> {
     match resolve::resolve(&loaded) {
         Ok(api) => Ok(api),

@@ -5,6 +5,7 @@
 //! its `file:line:col`. Nothing here is resolved: type names are still strings.
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::Deserialize;
 pub use serde_saphyr::{Location, Spanned};
 
@@ -40,15 +41,40 @@ impl<'de> Deserialize<'de> for Key {
     }
 }
 
+/// The JSON Schema of a spec file (see [`crate::spec_schema`]).
+pub(crate) fn schema() -> schemars::Schema {
+    schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<SpecFile>()
+}
+
+/// In the schema a key is the plain string it was written as.
+impl JsonSchema for Key {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        String::schema_name()
+    }
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        String::schema_id()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        String::json_schema(generator)
+    }
+}
+
 /// One YAML file under `spec/`. Every section is optional; the loader merges
 /// the files and reports an item defined twice.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SpecFile {
     /// The service: title, base URL, version segment, auth, envelope.
+    #[schemars(with = "Option<Service>")]
     pub service: Option<Spanned<Service>>,
     /// Business error codes returned in the envelope's `code`.
     #[serde(default)]
+    #[schemars(with = "Vec<ErrorCode>")]
     pub errors: Vec<Spanned<ErrorCode>>,
     /// Endpoint groups (client accessors), by key.
     #[serde(default)]
@@ -63,11 +89,12 @@ pub struct SpecFile {
     #[serde(default)]
     pub endpoints: IndexMap<Key, Endpoint>,
     /// The webhook section.
+    #[schemars(with = "Option<Webhooks>")]
     pub webhooks: Option<Spanned<Webhooks>>,
 }
 
 /// Where a fact comes from (see "Provenance" in `spec/README.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     /// Stated on a vendor page read in full.
@@ -90,7 +117,7 @@ impl Source {
 }
 
 /// The service as a whole: names, base URL, version, auth, envelope and pagination.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
     /// Chinese title of the service, as the vendor names it.
@@ -103,6 +130,7 @@ pub struct Service {
     /// Placeholder base URL from the vendor docs (the real host is per customer).
     pub base_url: String,
     /// Path prefix before each endpoint path; must contain `{version}`.
+    #[schemars(with = "String")]
     pub path_prefix: Spanned<String>,
     /// The version segment and its default.
     pub version: Version,
@@ -125,7 +153,7 @@ pub struct Service {
 }
 
 /// Wording of `money` amounts in the generated docs.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Money {
     /// The unit as the docs should name it, e.g. `major units (元)` or `EUR, in euros`.
@@ -133,14 +161,16 @@ pub struct Money {
 }
 
 /// Package metadata of the generated crate (`Cargo.toml`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Package {
     /// Crate name, e.g. `card-wallet` (default: the kebab-case English title).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub name: Option<Spanned<String>>,
     /// Crate version, `MAJOR.MINOR.PATCH` (default `0.1.0`).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub version: Option<Spanned<String>>,
     /// One-line description (default: "Typed client for the `<English title>`.").
     #[serde(default)]
@@ -148,7 +178,7 @@ pub struct Package {
 }
 
 /// The API version segment substituted for `{version}` in the path prefix.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Version {
     /// The version the generated client uses unless told otherwise (`v1`).
@@ -158,7 +188,7 @@ pub struct Version {
 }
 
 /// The JSON envelope around every response: the names of its fields and the success code.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Envelope {
     /// Name of the business-code field.
@@ -171,18 +201,20 @@ pub struct Envelope {
     pub success: i64,
     /// Business code that means "rate limited"; retried like HTTP 429 on safe endpoints.
     #[serde(default)]
+    #[schemars(with = "Option<i64>")]
     pub rate_limit_code: Option<Spanned<i64>>,
     /// Provenance of the envelope.
     pub source: Source,
 }
 
 /// How list endpoints page: the request fields, the page number field and the page wrapper.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pagination {
     /// Request fields added to every paginated endpoint (page number first).
     pub request: IndexMap<Key, Field>,
     /// Name of the request field holding the 1-based page number.
+    #[schemars(with = "String")]
     pub page_field: Spanned<String>,
     /// Name of the response field holding the total number of items.
     pub total_field: String,
@@ -195,12 +227,13 @@ pub struct Pagination {
 }
 
 /// One business error code the envelope's `code` may carry.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorCode {
     /// The value of the envelope's `code`.
     pub code: i64,
     /// Rust-friendly name (any case; converted to UpperCamelCase).
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
     /// Chinese meaning, as on the vendor page.
     pub zh: String,
@@ -214,7 +247,7 @@ pub struct ErrorCode {
 }
 
 /// An endpoint group: one accessor on the generated client (`client.wallet()`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
     /// Chinese title.
@@ -227,7 +260,7 @@ pub struct Group {
 }
 
 /// A constant enum page.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Enum {
     /// Chinese title.
@@ -246,11 +279,12 @@ pub struct Enum {
     /// Provenance of the values.
     pub source: Source,
     /// The values, in doc order.
+    #[schemars(with = "Vec<EnumValue>")]
     pub values: Vec<Spanned<EnumValue>>,
 }
 
 /// How an enum's codes are written on the wire.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EnumRepr {
     /// Integer codes (the default).
@@ -261,12 +295,14 @@ pub enum EnumRepr {
 }
 
 /// One value of a constant enum.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnumValue {
     /// The wire code: an integer for `repr: int`, a string for `repr: string`.
+    #[schemars(with = "Code")]
     pub code: Spanned<Code>,
     /// Rust-friendly name (any case; converted to UpperCamelCase).
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
     /// Chinese meaning.
     pub zh: String,
@@ -275,7 +311,7 @@ pub struct EnumValue {
 }
 
 /// An enum value's wire code as written in the spec; must match the enum's `repr`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Code {
     /// An integer code (`repr: int`).
@@ -285,7 +321,7 @@ pub enum Code {
 }
 
 /// An object type: a struct with named fields.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Object {
     /// Chinese title.
@@ -302,12 +338,13 @@ pub struct Object {
 }
 
 /// A field of an object, a request, the auth block or the page wrapper.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     /// `long`, `int`, `string`, `bool`, `money`, `decimal`, `datetime`, `date`,
     /// an enum or object name, or `[T]` for an array of `T`.
     #[serde(rename = "type")]
+    #[schemars(with = "String")]
     pub ty: Spanned<String>,
     /// Defaults to `true`: the field is always present.
     #[serde(default = "yes")]
@@ -343,7 +380,7 @@ fn yes() -> bool {
 }
 
 /// How much of a sensitive value `Debug` may show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Redact {
     /// `Debug` shows the last four characters.
@@ -351,10 +388,11 @@ pub enum Redact {
 }
 
 /// One endpoint: a POST of a JSON body to a path, answered with an envelope.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Endpoint {
     /// Key of the group the endpoint belongs to.
+    #[schemars(with = "String")]
     pub group: Spanned<String>,
     /// Chinese title as on the vendor page.
     pub zh: String,
@@ -364,6 +402,7 @@ pub struct Endpoint {
     #[serde(default)]
     pub description: Option<String>,
     /// Path after the service prefix, e.g. `/wallet/getWalletDetail`.
+    #[schemars(with = "String")]
     pub path: Spanned<String>,
     /// Provenance of the endpoint.
     pub source: Source,
@@ -371,14 +410,18 @@ pub struct Endpoint {
     #[serde(default)]
     pub request: IndexMap<Key, Field>,
     /// What `data` holds on success.
+    #[schemars(with = "Response")]
     pub response: Spanned<Response>,
     /// `page`: the endpoint takes the page fields and gets a stream method.
     #[serde(default)]
+    #[schemars(with = "Option<PaginationMarker>")]
     pub pagination: Option<Spanned<PaginationMarker>>,
     /// Whether the client may retry the call.
+    #[schemars(with = "Retry")]
     pub retry: Spanned<Retry>,
     /// Request field that makes the call idempotent on the server (e.g. `out_order_id`).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub idempotency_key: Option<Spanned<String>>,
     /// Does a successful call move money?
     #[serde(default)]
@@ -388,11 +431,13 @@ pub struct Endpoint {
     pub recovery: Option<Recovery>,
     /// Request/response examples, each checked and turned into a test.
     #[serde(default)]
+    #[schemars(with = "Vec<Example>")]
     pub examples: Vec<Spanned<Example>>,
 }
 
 /// An endpoint's `recovery`: plain text, or a mapping naming the lookup endpoint.
-#[derive(Debug)]
+#[derive(Debug, JsonSchema)]
+#[schemars(untagged)]
 pub enum Recovery {
     /// `recovery: <text>`: shown in docs and errors only.
     Text(String),
@@ -432,34 +477,36 @@ impl<'de> Deserialize<'de> for Recovery {
 }
 
 /// The structured form of `recovery`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecoveryLookup {
     /// The lookup endpoint, by its name in the spec.
+    #[schemars(with = "String")]
     pub lookup: Spanned<String>,
     /// Lookup request field name -> this endpoint's request field name.
     #[serde(default)]
     pub fields: IndexMap<Key, String>,
+    /// What to tell the caller besides the lookup (docs and errors).
     #[serde(default)]
     pub note: Option<String>,
 }
 
 /// What `data` holds on success.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub enum Response {
     /// `data` is one object of the named type.
-    Object(Spanned<String>),
+    Object(#[schemars(with = "String")] Spanned<String>),
     /// `data` is a JSON array of the named type.
-    Array(Spanned<String>),
+    Array(#[schemars(with = "String")] Spanned<String>),
     /// `data` is a page wrapper whose list holds the named type.
-    Page(Spanned<String>),
+    Page(#[schemars(with = "String")] Spanned<String>),
     /// `data` is `null`, `{}` or absent (written `response: empty`).
     Empty,
 }
 
 /// The value of an endpoint's `pagination` key (`page`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PaginationMarker {
     /// Page-numbered: the endpoint takes the page fields.
@@ -467,7 +514,7 @@ pub enum PaginationMarker {
 }
 
 /// Whether the client may retry a call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Retry {
     /// Reads: retried on connect errors, timeouts, 429, 5xx and the rate-limit code.
@@ -478,7 +525,7 @@ pub enum Retry {
 
 /// An example exchange (an endpoint's request and response, or a webhook body as
 /// `request`), checked against the types and turned into a test.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Example {
     /// Name of the example; becomes part of the test name.
@@ -488,14 +535,16 @@ pub struct Example {
     pub source: Option<Source>,
     /// The request body as JSON text (auth fields included or not).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub request: Option<Spanned<String>>,
     /// The whole response envelope as JSON text.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub response: Option<Spanned<String>>,
 }
 
 /// The webhook section: how event bodies are tagged and acknowledged, and the event kinds.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Webhooks {
     /// Name of the body field carrying the event tag (`eventTag`).
@@ -512,19 +561,20 @@ pub struct Webhooks {
 }
 
 /// The response the receiver sends to acknowledge a webhook.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ack {
     /// HTTP status code.
     pub status: u16,
     /// Response body as JSON text.
+    #[schemars(with = "String")]
     pub body: Spanned<String>,
     /// Provenance of the acknowledgement.
     pub source: Source,
 }
 
 /// One kind of webhook event: the object it carries and the events that carry it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookKind {
     /// Chinese title.
@@ -534,34 +584,41 @@ pub struct WebhookKind {
     /// Provenance of the kind.
     pub source: Source,
     /// Object type of the payload.
+    #[schemars(with = "String")]
     pub payload: Spanned<String>,
     /// The detail endpoint that re-fetches the object, and the payload field that feeds its request.
     #[serde(default)]
+    #[schemars(with = "Option<Refetch>")]
     pub refetch: Option<Spanned<Refetch>>,
     /// The event tags of this kind.
+    #[schemars(with = "Vec<WebhookEvent>")]
     pub events: Vec<Spanned<WebhookEvent>>,
     /// Example bodies, each checked and turned into a test.
     #[serde(default)]
+    #[schemars(with = "Vec<Example>")]
     pub examples: Vec<Spanned<Example>>,
 }
 
 /// How a webhook payload is re-fetched through a detail endpoint.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Refetch {
     /// Operation name of the detail endpoint.
+    #[schemars(with = "String")]
     pub endpoint: Spanned<String>,
     /// Request field name -> payload field name.
     pub fields: IndexMap<Key, String>,
 }
 
 /// One event tag of a webhook kind.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookEvent {
     /// The value of the tag field.
+    #[schemars(with = "String")]
     pub tag: Spanned<String>,
     /// Rust-friendly name (any case; converted to UpperCamelCase).
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
     /// Chinese meaning.
     pub zh: String,
@@ -570,4 +627,74 @@ pub struct WebhookEvent {
     /// Provenance of the event; defaults to the kind's.
     #[serde(default)]
     pub source: Option<Source>,
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    fn schema() -> Value {
+        serde_json::from_str(&crate::spec_schema()).expect("the schema is JSON")
+    }
+
+    /// Whether an object schema takes exactly these keys (no unknown one).
+    fn allows(def: &Value, keys: &[&str]) -> bool {
+        keys.iter().all(|k| def["properties"].get(*k).is_some())
+            || def["additionalProperties"] != Value::Bool(false)
+    }
+
+    #[test]
+    fn schema_is_deterministic_and_draft07() {
+        assert_eq!(crate::spec_schema(), crate::spec_schema());
+        let s = schema();
+        assert_eq!(s["$schema"], "http://json-schema.org/draft-07/schema#");
+        assert_eq!(s["additionalProperties"], false);
+    }
+
+    #[test]
+    fn schema_refuses_unknown_keys_and_knows_defaults() {
+        let s = schema();
+        let endpoint = &s["definitions"]["Endpoint"];
+        assert_eq!(endpoint["additionalProperties"], false);
+        assert!(allows(endpoint, &["group", "path", "retry", "moves_money"]));
+        assert!(
+            !allows(endpoint, &["group", "retyr"]),
+            "a typo'd key is refused"
+        );
+        let required: Vec<&str> = endpoint["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert!(required.contains(&"response") && required.contains(&"retry"));
+        assert!(
+            !required.contains(&"moves_money"),
+            "`#[serde(default)]` is optional"
+        );
+        let field = &s["definitions"]["Field"];
+        assert_eq!(field["properties"]["required"]["default"], true);
+        assert_eq!(
+            field["properties"]["nullable"]["description"],
+            "The field is always present but may be `\"\"` or `null`, read as `None`."
+        );
+        assert!(
+            field["properties"].get("ty").is_none() && field["properties"].get("type").is_some()
+        );
+    }
+
+    #[test]
+    fn schema_keeps_the_spec_forms() {
+        let s = schema();
+        let text = s["definitions"]["Response"].to_string();
+        assert!(text.contains(r#""const":"empty""#) && text.contains(r#""required":["page"]"#));
+        let recovery = s["definitions"]["Recovery"]["anyOf"].as_array().unwrap();
+        assert_eq!(recovery.len(), 2, "text or lookup mapping");
+        assert_eq!(recovery[0]["type"], "string");
+        // Keys are plain strings, spans are invisible.
+        assert_eq!(
+            s["definitions"]["Endpoint"]["properties"]["path"]["type"],
+            "string"
+        );
+    }
 }

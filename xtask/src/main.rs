@@ -98,6 +98,16 @@ fn gen_cmd(args: &Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let schema_changed = match schema_file(args) {
+        Ok(changed) => changed,
+        Err(e) => {
+            eprintln!(
+                "error: writing {}: {e}",
+                args.spec.join("schema.json").display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
     let counts = format!(
         "{} endpoints, {} enums, {} objects, {} webhook kinds",
         api.endpoints.len(),
@@ -108,7 +118,11 @@ fn gen_cmd(args: &Args) -> ExitCode {
     let ms = started.elapsed().as_millis();
     let out = args.out.display();
     if args.check {
-        if report.changed.is_empty() && report.removed.is_empty() && report.scaffolded.is_empty() {
+        if report.changed.is_empty()
+            && report.removed.is_empty()
+            && report.scaffolded.is_empty()
+            && !schema_changed
+        {
             println!(
                 "apigen: {counts}; {} files up to date in {out} ({ms} ms)",
                 report.unchanged
@@ -124,6 +138,9 @@ fn gen_cmd(args: &Args) -> ExitCode {
         for f in &report.scaffolded {
             eprintln!("missing: {}", args.out.join(f).display());
         }
+        if schema_changed {
+            eprintln!("stale: {}", args.spec.join("schema.json").display());
+        }
         eprintln!(
             "error: generated files are out of date with the spec; run `cargo xtask gen` and commit the result"
         );
@@ -136,5 +153,31 @@ fn gen_cmd(args: &Args) -> ExitCode {
         report.removed.len(),
         report.scaffolded.len(),
     );
+    if schema_changed {
+        println!("apigen: wrote {}", args.spec.join("schema.json").display());
+    }
     ExitCode::SUCCESS
+}
+
+/// Keeps `schema.json` in the spec folder (the JSON Schema editors check spec files
+/// against, `apigen::spec_schema()`) up to date: for the default `spec/` folder always, for
+/// another folder only if it already holds a `schema.json` (copy `spec/schema.json` there
+/// once to opt in). Written atomically; in check mode nothing is written. Returns whether
+/// the file changed (or, in check mode, is stale).
+fn schema_file(args: &Args) -> std::io::Result<bool> {
+    let path = args.spec.join("schema.json");
+    let is_default = args.spec.canonicalize().ok() == root().join("spec").canonicalize().ok();
+    if !is_default && !path.is_file() {
+        return Ok(false);
+    }
+    let text = apigen::spec_schema();
+    if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
+        return Ok(false);
+    }
+    if !args.check {
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, &text)?;
+        std::fs::rename(&tmp, &path)?;
+    }
+    Ok(true)
 }

@@ -350,7 +350,10 @@ def block(text, indent):
 def write(path, text):
     full = os.path.join(HERE, path)
     os.makedirs(os.path.dirname(full), exist_ok=True)
+    # The editor modeline (spec/README.md, "Editor support"), relative to the file's folder.
+    up = "../" * (3 + path.count("/"))
     with open(full, "w", encoding="utf-8") as f:
+        f.write("# yaml-language-server: $schema=%sspec/schema.json\n" % up)
         f.write(text)
 
 
