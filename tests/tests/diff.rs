@@ -82,3 +82,14 @@ fn docs_only() {
 fn retry_never_to_safe() {
     assert_eq!(case("retry_never_to_safe"), Some(Class::Breaking));
 }
+
+#[test]
+fn closed_enum_value() {
+    // Closed enums are plain enums: exhaustive matches break, old clients reject the code.
+    assert_eq!(case("closed_enum_value"), Some(Class::Breaking));
+}
+
+#[test]
+fn new_webhook_event() {
+    assert_eq!(case("new_webhook_event"), Some(Class::Additive));
+}
