@@ -27,6 +27,7 @@
 
 #![deny(missing_docs)]
 
+pub mod compare;
 mod diag;
 pub mod emit;
 mod load;

@@ -4,6 +4,8 @@
 //! writes the files that changed (atomically). With `--check` it writes
 //! nothing and fails if any generated file is stale.
 
+mod diff;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -31,8 +33,9 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some("diff") => diff::run(&root(), &args[1..]),
         Some("-h" | "--help" | "help") => {
-            println!("{USAGE}");
+            println!("{USAGE}\n\n{}", diff::USAGE);
             ExitCode::SUCCESS
         }
         other => {
