@@ -100,11 +100,24 @@ impl<S: Service> Client<S> {
         let attempt = move || {
             let body = body.clone();
             async move {
+                // The call's deadline bounds each attempt through the attempt's own timeout
+                // (reqwest arms that timer anyway): no second timer per call.
+                let remaining = deadline.saturating_sub(started.elapsed());
+                if remaining.is_zero() {
+                    return Err(Error::Deadline {
+                        endpoint: op.name,
+                        deadline,
+                        maybe_sent: progress.maybe_sent.load(Ordering::Relaxed),
+                        call: CallInfo::new(op),
+                    });
+                }
+                let timeout = self.inner.timeout.min(remaining);
                 let number = progress.attempts.fetch_add(1, Ordering::Relaxed) + 1;
-                progress.in_flight.store(true, Ordering::Relaxed);
                 let span = tracing::info_span!("attempt", attempt = number);
-                let result = self.attempt::<Resp>(op, url, body).instrument(span).await;
-                progress.in_flight.store(false, Ordering::Relaxed);
+                let result = self
+                    .attempt::<Resp>(op, url, body, timeout)
+                    .instrument(span)
+                    .await;
                 if let Err(error) = &result
                     && error.outcome() != Outcome::NotSent
                 {
@@ -130,15 +143,15 @@ impl<S: Service> Client<S> {
                     "retrying"
                 );
             });
-        let result = match tokio::time::timeout(deadline, calls).await {
-            Ok(result) => result,
-            Err(_) => Err(Error::Deadline {
+        let result = match calls.await {
+            // An attempt cut short by what was left of the deadline: the call's deadline.
+            Err(Error::Timeout { .. }) if started.elapsed() >= deadline => Err(Error::Deadline {
                 endpoint: op.name,
                 deadline,
-                maybe_sent: progress.maybe_sent.load(Ordering::Relaxed)
-                    || progress.in_flight.load(Ordering::Relaxed),
+                maybe_sent: true,
                 call: CallInfo::new(op),
             }),
+            other => other,
         };
         result.map_err(|error| error.with_attempts(progress.attempts.load(Ordering::Relaxed)))
     }
@@ -149,10 +162,13 @@ impl<S: Service> Client<S> {
         op: &'static Operation,
         url: &reqwest::Url,
         body: Bytes,
+        timeout: Duration,
     ) -> Result<Resp, Error<S::ErrorCode>> {
         let started = Instant::now();
         let mut status = None;
-        let result = self.send_and_decode(op, url, body, &mut status).await;
+        let result = self
+            .send_and_decode(op, url, body, timeout, &mut status)
+            .await;
         tracing::debug!(
             outcome = match &result {
                 Ok(_) => "ok",
@@ -175,13 +191,14 @@ impl<S: Service> Client<S> {
         op: &'static Operation,
         url: &reqwest::Url,
         body: Bytes,
+        timeout: Duration,
         status_out: &mut Option<StatusCode>,
     ) -> Result<Resp, Error<S::ErrorCode>> {
         let inner = &*self.inner;
         let mut response = inner
             .http
             .post(url.clone())
-            .timeout(inner.timeout)
+            .timeout(timeout)
             .header(CONTENT_TYPE, "application/json")
             .header(ACCEPT, "application/json")
             .body(body)
@@ -250,8 +267,6 @@ impl<S: Service> Client<S> {
 struct Progress {
     /// Attempts started.
     attempts: AtomicU32,
-    /// An attempt is running (its request may be on the wire).
-    in_flight: AtomicBool,
     /// An attempt ended in a way that may have reached the server.
     maybe_sent: AtomicBool,
 }
