@@ -537,6 +537,13 @@ impl Api {
             .and_then(|&i| self.objects.get(i))
     }
 
+    /// The endpoints of group `group_key`, in declaration order.
+    pub fn group_endpoints<'a>(&'a self, group_key: &'a str) -> impl Iterator<Item = &'a Endpoint> {
+        self.endpoints
+            .iter()
+            .filter(move |e| e.group_key == group_key)
+    }
+
     /// The enum with this key.
     pub fn enum_(&self, name: &str) -> Option<&Enum> {
         self.index.enums.get(name).and_then(|&i| self.enums.get(i))

@@ -225,11 +225,7 @@ fn api_lines(api: &Api, lines: &mut Vec<String>) {
         lines.push("type api::Recovered<T, L> = runtime::Recovered<T, L, ErrorCode>".into());
     }
     for g in &api.groups {
-        let eps: Vec<&Endpoint> = api
-            .endpoints
-            .iter()
-            .filter(|e| e.group_key == g.spec_key)
-            .collect();
+        let eps: Vec<&Endpoint> = api.group_endpoints(&g.spec_key).collect();
         if eps.is_empty() {
             continue;
         }

@@ -105,7 +105,7 @@ fn contents(out: &mut String, api: &Api) {
             inline(&g.en),
             anchor("group", &g.spec_key)
         );
-        for e in api.endpoints.iter().filter(|e| e.group_key == g.spec_key) {
+        for e in api.group_endpoints(&g.spec_key) {
             let _ = writeln!(
                 out,
                 "  - [{} `{}`](#{})",
@@ -207,7 +207,7 @@ fn endpoints(out: &mut String, api: &Api) {
             inline(&g.zh),
             inline(&g.en)
         );
-        for e in api.endpoints.iter().filter(|e| e.group_key == g.spec_key) {
+        for e in api.group_endpoints(&g.spec_key) {
             endpoint(out, api, e);
         }
     }

@@ -17,11 +17,7 @@ pub(crate) fn api_module(api: &Api) -> TokenStream {
     let mut groups = Vec::new();
     let mut ops = Vec::new();
     for g in &api.groups {
-        let eps: Vec<&Endpoint> = api
-            .endpoints
-            .iter()
-            .filter(|e| e.group_key == g.spec_key)
-            .collect();
+        let eps: Vec<&Endpoint> = api.group_endpoints(&g.spec_key).collect();
         if eps.is_empty() {
             continue;
         }
