@@ -82,6 +82,8 @@ pub(crate) mod reserved {
     /// accessor `fn x(&self) -> XApi<'_>`.
     pub(crate) const CLIENT_METHODS: &[&str] = &[
         "builder", "runtime", "clone", "fmt", "from", "as_ref", "borrow", "deref",
+        // clippy `new_ret_no_self`: a group accessor `new` returns the group's API struct.
+        "new",
     ];
     /// Methods of a group's API struct besides the endpoints: `new` (clippy
     /// `new_ret_no_self`). The `*_stream` twins are checked by the resolver.
