@@ -12,6 +12,7 @@
 mod endpoints;
 mod enums;
 mod examples;
+mod field_map;
 mod json_position;
 mod merge;
 mod objects;

@@ -3,6 +3,7 @@
 //! Checked like a webhook's `refetch`, once every endpoint is resolved.
 
 use super::Resolver;
+use super::field_map::FieldMap;
 use super::merge::In;
 use crate::diag::did_you_mean;
 use crate::model;
@@ -128,97 +129,19 @@ impl Resolver<'_> {
         lreq: &model::Object,
         own: &model::Object,
     ) -> Option<Vec<(String, String)>> {
-        let file = e.file;
         let name = &e.key.value;
-        let mut pairs = Vec::new();
-        let mut unknown_key = false;
-        let mut failed = false;
-        for (lk, of) in &r.fields {
-            let Some(lf) = lreq.fields.iter().find(|f| f.wire_name == lk.value) else {
-                unknown_key = true;
-                failed = true;
-                self.report
-                    .err(
-                        file,
-                        &lk.loc,
-                        format!(
-                            "`{}` is not a request field of `{}`",
-                            lk.value, lookup.spec_name
-                        ),
-                    )
-                    .hint =
-                    did_you_mean(&lk.value, lreq.fields.iter().map(|f| f.wire_name.as_str()));
-                continue;
-            };
-            let Some(ofield) = own.fields.iter().find(|f| &f.wire_name == of) else {
-                failed = true;
-                self.report
-                    .err(
-                        file,
-                        &lk.loc,
-                        format!("`{of}` is not a request field of `{name}`"),
-                    )
-                    .hint = did_you_mean(of, own.fields.iter().map(|f| f.wire_name.as_str()));
-                continue;
-            };
-            if lf.ty != ofield.ty || (!lf.is_option() && ofield.is_option()) {
-                failed = true;
-                self.report
-                    .err(
-                        file,
-                        &lk.loc,
-                        format!(
-                            "request field `{of}` ({}{}) cannot fill lookup field `{}` ({}{})",
-                            ofield.ty.spec_name(),
-                            if ofield.is_option() { ", optional" } else { "" },
-                            lk.value,
-                            lf.ty.spec_name(),
-                            if lf.is_option() { ", optional" } else { "" },
-                        ),
-                    )
-                    .hint = Some(
-                    "map fields of the same type; a required lookup field needs a required request field".into(),
-                );
-                continue;
-            }
-            pairs.push((lk.value.clone(), of.clone()));
-        }
-        // After a misspelt key, the "missing" field is most likely that key: one report.
-        if !unknown_key && !self.check_required_lookup_fields(e, r, lookup, lreq) {
-            failed = true;
-        }
-        (!failed).then_some(pairs)
-    }
-
-    /// Checks that the mapping fills every required request field of the lookup; false
-    /// (reported) if not.
-    fn check_required_lookup_fields(
-        &mut self,
-        e: &In<'_, raw::Endpoint>,
-        r: &raw::RecoveryLookup,
-        lookup: &model::Endpoint,
-        lreq: &model::Object,
-    ) -> bool {
-        let name = &e.key.value;
-        let mut filled = true;
-        for f in lreq.fields.iter().filter(|f| !f.is_option()) {
-            if !r.fields.keys().any(|k| k.value == f.wire_name) {
-                filled = false;
-                self.report
-                    .err(
-                        e.file,
-                        &r.lookup.referenced,
-                        format!(
-                            "looking up through `{}` needs its required field `{}`",
-                            lookup.spec_name, f.wire_name
-                        ),
-                    )
-                    .hint = Some(format!(
-                    "add `{}: <{name} request field>` to `recovery.fields`",
-                    f.wire_name
-                ));
-            }
-        }
-        filled
+        let (pairs, ok) = self.field_map(&FieldMap {
+            file: e.file,
+            fields: &r.fields,
+            endpoint_loc: &r.lookup.referenced,
+            endpoint: &lookup.spec_name,
+            target: lreq,
+            source: own,
+            source_desc: format!("a request field of `{name}`"),
+            roles: ("request", "lookup"),
+            verb: "looking up",
+            add_hint: (format!("{name} request field"), "recovery"),
+        });
+        ok.then_some(pairs)
     }
 }

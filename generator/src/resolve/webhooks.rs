@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::endpoints::lower_examples;
+use super::field_map::FieldMap;
 use super::{Named, Resolver};
 use crate::diag::{FileId, did_you_mean};
 use crate::model;
@@ -257,70 +258,18 @@ impl Resolver<'_> {
         req: &model::Object,
         pay: &model::Object,
     ) -> Vec<(String, String)> {
-        let mut pairs = Vec::new();
-        let mut unknown_key = false;
-        for (rk, pf) in &r.value.fields {
-            let Some(rf) = req.fields.iter().find(|f| f.wire_name == rk.value) else {
-                unknown_key = true;
-                self.report
-                    .err(
-                        file,
-                        &rk.loc,
-                        format!(
-                            "`{}` is not a request field of `{}`",
-                            rk.value, ep.spec_name
-                        ),
-                    )
-                    .hint =
-                    did_you_mean(&rk.value, req.fields.iter().map(|f| f.wire_name.as_str()));
-                continue;
-            };
-            let Some(pfield) = pay.fields.iter().find(|f| &f.wire_name == pf) else {
-                self.report
-                    .err(
-                        file,
-                        &rk.loc,
-                        format!(
-                            "`{pf}` is not a field of the payload `{}`",
-                            object_type_name(&pay.name)
-                        ),
-                    )
-                    .hint = did_you_mean(pf, pay.fields.iter().map(|f| f.wire_name.as_str()));
-                continue;
-            };
-            if rf.ty != pfield.ty || (!rf.is_option() && pfield.is_option()) {
-                self.report
-                    .err(file, &rk.loc, format!(
-                        "payload field `{pf}` ({}{}) cannot fill request field `{}` ({}{})",
-                        pfield.ty.spec_name(),
-                        if pfield.is_option() { ", optional" } else { "" },
-                        rk.value,
-                        rf.ty.spec_name(),
-                        if rf.is_option() { ", optional" } else { "" },
-                    ))
-                    .hint = Some("map fields of the same type; a required request field needs a required payload field".into());
-                continue;
-            }
-            pairs.push((rk.value.clone(), pf.clone()));
-        }
-        // After a misspelt key, the "missing" field is most likely that key: one report.
-        for f in req.fields.iter().filter(|f| !f.is_option() && !unknown_key) {
-            if !r.value.fields.keys().any(|rk| rk.value == f.wire_name) {
-                self.report
-                    .err(
-                        file,
-                        &r.value.endpoint.referenced,
-                        format!(
-                            "re-fetching through `{}` needs its required field `{}`",
-                            ep.spec_name, f.wire_name
-                        ),
-                    )
-                    .hint = Some(format!(
-                    "add `{}: <payload field>` to `refetch.fields`",
-                    f.wire_name
-                ));
-            }
-        }
+        let (pairs, _) = self.field_map(&FieldMap {
+            file,
+            fields: &r.value.fields,
+            endpoint_loc: &r.value.endpoint.referenced,
+            endpoint: &ep.spec_name,
+            target: req,
+            source: pay,
+            source_desc: format!("a field of the payload `{}`", object_type_name(&pay.name)),
+            roles: ("payload", "request"),
+            verb: "re-fetching",
+            add_hint: ("payload field".to_owned(), "refetch"),
+        });
         pairs
     }
 }
