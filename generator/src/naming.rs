@@ -36,44 +36,6 @@ pub(crate) mod reserved {
     /// Type names apigen defines beside the spec's types (in `types`, or as
     /// OpenAPI schemas). A spec type with one of these names is refused.
     pub(crate) const TYPES: &[&str] = &["Page", "Auth", "ErrorEnvelope"];
-    /// Names generated code refers to from outside the spec's types. They are
-    /// always emitted as full paths (`::std::option::Option`, `::time::Date`,
-    /// `::rust_decimal::Decimal`, `::apigen_runtime::...`) or only inside
-    /// modules that hold no spec type (`service`, `api`, `webhooks`), so a
-    /// spec type may carry any of them. Kept as the record, checked by the tests.
-    #[cfg_attr(not(test), allow(dead_code))]
-    pub(crate) const QUALIFIED: &[&str] = &[
-        "Result",
-        "Option",
-        "Some",
-        "None",
-        "Ok",
-        "Err",
-        "String",
-        "Vec",
-        "Box",
-        "Self",
-        "Date",
-        "Decimal",
-        "PrimitiveDateTime",
-        "Client",
-        "ClientBuilder",
-        "Error",
-        "ErrorCode",
-        "Credentials",
-        "Api",
-        "Event",
-        "Refetched",
-        "Empty",
-        "Value",
-        "Serialize",
-        "Deserialize",
-        "Serializer",
-        "Deserializer",
-        "Stream",
-        "Parser",
-        "Ack",
-    ];
     /// Variant names of every generated enum (`ErrorCode`, spec enums, `Event`):
     /// the fallback for values this version does not list.
     pub(crate) const VARIANTS: &[&str] = &["Unknown"];
@@ -108,20 +70,6 @@ pub(crate) mod reserved {
         "body_json",
         "method",
         "path",
-    ];
-    /// Modules of the generated crate (for the record: spec names never become
-    /// modules, and a crate name equal to a dependency is refused). Checked by the tests.
-    #[cfg_attr(not(test), allow(dead_code))]
-    pub(crate) const MODULES: &[&str] = &[
-        "api",
-        "enums",
-        "requests",
-        "service",
-        "types",
-        "webhooks",
-        "custom",
-        "runtime",
-        "generated",
     ];
     /// Crates every Rust crate can name (`std`, …) and path keywords: the generated crate
     /// cannot have one of these names. (Its dependencies are refused too, from the list in
@@ -449,18 +397,69 @@ mod tests {
         assert_eq!(screaming_name("cardNo"), "CARD_NO");
     }
 
+    /// Names generated code refers to from outside the spec's types. They are
+    /// always emitted as full paths (`::std::option::Option`, `::time::Date`,
+    /// `::rust_decimal::Decimal`, `::apigen_runtime::...`) or only inside
+    /// modules that hold no spec type (`service`, `api`, `webhooks`), so a
+    /// spec type may carry any of them.
+    const QUALIFIED: &[&str] = &[
+        "Result",
+        "Option",
+        "Some",
+        "None",
+        "Ok",
+        "Err",
+        "String",
+        "Vec",
+        "Box",
+        "Self",
+        "Date",
+        "Decimal",
+        "PrimitiveDateTime",
+        "Client",
+        "ClientBuilder",
+        "Error",
+        "ErrorCode",
+        "Credentials",
+        "Api",
+        "Event",
+        "Refetched",
+        "Empty",
+        "Value",
+        "Serialize",
+        "Deserialize",
+        "Serializer",
+        "Deserializer",
+        "Stream",
+        "Parser",
+        "Ack",
+    ];
+    /// Modules of the generated crate (for the record: spec names never become
+    /// modules, and a crate name equal to a dependency is refused).
+    const MODULES: &[&str] = &[
+        "api",
+        "enums",
+        "requests",
+        "service",
+        "types",
+        "webhooks",
+        "custom",
+        "runtime",
+        "generated",
+    ];
+
     #[test]
     fn names_kept_for_the_record_stay_usable() {
         // A spec type may carry any name generated code writes as a full path: none is
         // refused, and each is kept as written (`Self` aside, which is renamed).
-        for name in reserved::QUALIFIED {
+        for name in QUALIFIED {
             assert!(!reserved::TYPES.contains(name), "{name}");
             let made = type_name(name);
             assert!(is_ident(&made), "{name}");
             assert_eq!(made == *name, *name != "Self", "{name}");
         }
         // The generated crate's modules are plain snake_case identifiers, no keyword.
-        for name in reserved::MODULES {
+        for name in MODULES {
             assert_eq!(snake_escaped(name), *name);
             assert!(!reserved::BUILTIN_CRATES.contains(name), "{name}");
         }
