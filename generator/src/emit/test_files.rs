@@ -63,9 +63,12 @@ pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
         .map(|(i, f)| auth_value(i, &f.ty, &f.wire_name))
         .unzip();
     let mut tests = Vec::new();
+    // Endpoints with an empty response compare nothing after the call.
+    let mut compares = false;
     for e in &api.endpoints {
         if let Some((name, literals)) = example_literals(api, e, &values)? {
             tests.push(endpoint_test(api, e, name, literals));
+            compares |= e.response != crate::model::Response::Empty;
         }
     }
     let doc = module_doc(
@@ -84,7 +87,7 @@ pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
         return crate::emit::rust::format_module("tests/endpoints.rs", tokens)
             .map_err(|e| e.message);
     }
-    let helpers = endpoint_test_helpers(api, &args);
+    let helpers = endpoint_test_helpers(api, &args, compares);
     let tokens = quote! {
         #doc
         #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -143,16 +146,9 @@ fn example_literals<'a>(
 }
 
 /// The imports and helpers of `tests/endpoints.rs`: `client` (test credentials `args`),
-/// `ExactJsonBody`, `serve` and, if any test compares a response, `assert_round_trip`.
-fn endpoint_test_helpers(api: &Api, args: &[TokenStream]) -> TokenStream {
+/// `ExactJsonBody`, `serve` and, if a test `compares` a response, `assert_round_trip`.
+fn endpoint_test_helpers(api: &Api, args: &[TokenStream], compares: bool) -> TokenStream {
     let version = &api.service.default_version;
-    // Endpoints with an empty response compare nothing after the call.
-    let compares = api.endpoints.iter().any(|e| {
-        e.response != crate::model::Response::Empty
-            && e.examples
-                .iter()
-                .any(|x| x.request.is_some() && x.response.is_some())
-    });
     let helpers = if compares {
         round_trip_helpers()
     } else {
