@@ -36,6 +36,7 @@ pub mod naming;
 mod raw;
 mod resolve;
 pub mod write;
+mod yaml_budget;
 
 use std::path::Path;
 

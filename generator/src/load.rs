@@ -110,6 +110,11 @@ fn parse_all_errors(text: &str) -> Result<SpecFile, Vec<serde_saphyr::Error>> {
         match parse(&current) {
             Ok(file) if errors.is_empty() => return Ok(file),
             Ok(_) => return Err(errors),
+            Err(e) if crate::yaml_budget::breach(&e).is_some() => {
+                // A limit is about the whole file: blanking an item and parsing again would
+                // only hit it again, as slowly.
+                return Err(vec![e]);
+            }
             Err(e) => {
                 let line = e.location().map(|l| l.line() as usize).filter(|l| *l > 0);
                 let same = errors
@@ -169,13 +174,38 @@ fn blank_item(text: &str, line_no: usize) -> Option<String> {
 
 /// The one place that calls the YAML library.
 fn parse(text: &str) -> Result<SpecFile, serde_saphyr::Error> {
-    let options = serde_saphyr::options! { strict_booleans: true };
+    let options = serde_saphyr::options! {
+        strict_booleans: true,
+        budget: Some(crate::yaml_budget::budget_for(text.len())),
+    };
     serde_saphyr::from_str_with_options(text, options)
 }
 
 /// A serde-saphyr error as a diagnostic: its message without the library's own
 /// place and option advice, pointing at the token where it was found, with a hint.
 fn yaml_diagnostic(sources: &Sources, file: FileId, err: &serde_saphyr::Error) -> Diagnostic {
+    let (message, hint) = match crate::yaml_budget::breach(err) {
+        Some(breach) => {
+            let (message, hint) = crate::yaml_budget::explain(breach);
+            (message, Some(hint))
+        }
+        None => {
+            let message = plain_message(err);
+            let hint = yaml_hint(&message);
+            (message, hint)
+        }
+    };
+    let diag = match err.location() {
+        Some(loc) if loc.line() > 0 => {
+            Diagnostic::at(span_of(sources, file, &loc), message).label("here")
+        }
+        _ => Diagnostic::global(format!("{}: {message}", sources.name(file))),
+    };
+    diag.maybe_hint(hint)
+}
+
+/// serde-saphyr's message without its own place and its advice about its options.
+fn plain_message(err: &serde_saphyr::Error) -> String {
     let plain = err.without_snippet().to_string();
     // serde-saphyr appends " at line L column C"; we show the place ourselves.
     let mut message = match plain.find(" at line ") {
@@ -186,14 +216,7 @@ fn yaml_diagnostic(sources: &Sources, file: FileId, err: &serde_saphyr::Error) -
     if let Some(i) = message.find(", set DuplicateKeyPolicy") {
         message.truncate(i);
     }
-    let hint = yaml_hint(&message);
-    let diag = match err.location() {
-        Some(loc) if loc.line() > 0 => {
-            Diagnostic::at(span_of(sources, file, &loc), message).label("here")
-        }
-        _ => Diagnostic::global(format!("{}: {message}", sources.name(file))),
-    };
-    diag.maybe_hint(hint)
+    message
 }
 
 /// A hint for the common YAML mistakes, with a did-you-mean for unknown keys

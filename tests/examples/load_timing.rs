@@ -13,7 +13,7 @@
 
 use std::time::{Duration, Instant};
 
-use apigen_tests::{read_yaml_files, spec_dir, synthetic_spec};
+use apigen_tests::{one_file, read_yaml_files, spec_dir, synthetic_spec};
 
 const RUNS: usize = 15;
 
@@ -50,7 +50,7 @@ fn report(label: &str, files: &[(String, String)]) -> f64 {
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     let per_endpoint_us = t.total.as_secs_f64() * 1e6 / t.endpoints as f64;
     println!(
-        "{label:<20} {:>5} files {:>9} B {:>5} endpoints | median {:>9.2} ms | {per_endpoint_us:>7.1} µs/endpoint",
+        "{label:<31} {:>5} files {:>9} B {:>5} endpoints | median {:>9.2} ms | {per_endpoint_us:>7.1} µs/endpoint",
         files.len(),
         bytes,
         t.endpoints,
@@ -76,6 +76,11 @@ fn main() {
         );
     }
     let hundred = report("synthetic_spec(100)", &synthetic_spec(100));
+    let big = one_file(&synthetic_spec(40));
+    report(
+        "synthetic_spec(40) in one file",
+        &[("big.yaml".into(), big)],
+    );
     println!(
         "per-endpoint time, synthetic_spec(100) / real spec: {:.2}x (1.00x = linear)",
         hundred / one

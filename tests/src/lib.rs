@@ -8,7 +8,7 @@
 
 pub mod spec_edit;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The real spec folder (`spec/` at the workspace root).
@@ -83,6 +83,32 @@ pub fn synthesize(files: &[(String, String)], copies: usize) -> Vec<(String, Str
         }
     }
     out
+}
+
+/// A spec given as several files, as one file: each top-level section once, holding the items
+/// of that section from every file in order. Leading comments are dropped.
+pub fn one_file(files: &[(String, String)]) -> String {
+    let mut order: Vec<String> = Vec::new();
+    let mut bodies: HashMap<String, String> = HashMap::new();
+    for (_, text) in files {
+        for section in sections(text) {
+            let Some(name) = section.name else { continue };
+            let body = bodies.entry(name.clone()).or_insert_with(|| {
+                order.push(name.clone());
+                format!("{name}:\n")
+            });
+            // The key line (`enums:`) is written once, above; the items follow.
+            let rest = section.lines[0][name.len() + 1..].trim();
+            assert!(
+                rest.is_empty() || rest.starts_with('#'),
+                "one_file needs block sections, not `{name}: {rest}`"
+            );
+            for line in &section.lines[1..] {
+                body.push_str(line);
+            }
+        }
+    }
+    order.iter().map(|name| bodies[name].as_str()).collect()
 }
 
 /// Top-level sections that may be defined once only.

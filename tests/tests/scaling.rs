@@ -2,7 +2,7 @@
 //! reference agree (a missed rename would be a duplicate or an unknown name). A correctness test
 //! only; the timing is measured by `examples/load_timing.rs`.
 
-use apigen_tests::{read_yaml_files, spec_dir, synthetic_spec};
+use apigen_tests::{one_file, read_yaml_files, spec_dir, synthetic_spec};
 
 #[test]
 fn three_copies_load_with_three_times_the_endpoints() {
@@ -62,4 +62,41 @@ fn one_copy_is_the_real_spec_renamed() {
 #[test]
 fn zero_copies_is_empty() {
     assert!(synthetic_spec(0).is_empty());
+}
+
+/// The YAML library refuses more than 250,000 nodes by default; the loader's limits grow with
+/// the file, so a spec of several megabytes in one file loads, and is the same spec as when it
+/// is split.
+#[test]
+fn a_spec_of_megabytes_in_one_file_loads() {
+    let split = synthetic_spec(25);
+    let text = one_file(&split);
+    assert!(text.len() > 2_500_000, "{} bytes", text.len());
+    let whole = apigen::load_api_from(vec![("big.yaml".into(), text)])
+        .unwrap_or_else(|e| panic!("one large file:\n{e}"));
+    let parts = apigen::load_api_from(split).unwrap_or_else(|e| panic!("split:\n{e}"));
+    assert_eq!(whole.endpoints.len(), 25 * 39);
+    assert_eq!(whole.endpoints.len(), parts.endpoints.len());
+    assert_eq!(whole.objects.len(), parts.objects.len());
+}
+
+/// A file that breaches a parser limit gets one diagnostic naming the limit and how to avoid
+/// it, not one per item (the loader used to blank the item and parse again, 20 times).
+#[test]
+fn a_parser_limit_is_reported_once_with_a_hint() {
+    // One anchor, 200 aliases of it: the alias-to-anchor heuristic against expansion bombs.
+    let mut text = String::from("enums:\n");
+    for i in 0..200 {
+        let title = if i == 0 { "&t Title" } else { "*t" };
+        text.push_str(&format!(
+            "  E{i}:\n    zh: {title}\n    en: e\n    source: modeled\n    repr: int\n    values:\n      - {{ code: 1, name: A, zh: a, en: a }}\n"
+        ));
+    }
+    let err = apigen::load_api_from(vec![("aliases.yaml".into(), text)])
+        .expect_err("200 aliases of one anchor");
+    assert_eq!(err.diagnostics().len(), 1, "{err}");
+    let shown = err.to_string();
+    assert!(shown.contains("aliases.yaml:"), "{shown}");
+    assert!(shown.contains("aliases of 1 anchor(s)"), "{shown}");
+    assert!(shown.contains("write the repeated part out"), "{shown}");
 }
