@@ -19,7 +19,9 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use crate::model::{Api, Endpoint, Enum, Field, Object, ObjectKind, ObjectName, Retry, Webhooks};
+use crate::model::{
+    Api, Code, Endpoint, Enum, Field, Object, ObjectKind, ObjectName, Retry, Webhooks,
+};
 use crate::naming;
 
 /// How a change affects users of the generated crate.
@@ -157,8 +159,20 @@ fn service(out: &mut Out, old: &Api, new: &Api) {
             );
         }
     }
-    if o.envelope.success != n.envelope.success
-        || o.envelope.rate_limit_code != n.envelope.rate_limit_code
+    if is_int(&o.envelope.success) != is_int(&n.envelope.success) {
+        out.push(
+            Class::Breaking,
+            Level::Rust,
+            item,
+            format!(
+                "business codes changed kind: {} -> {} (ErrorCode::code() and ErrorCode::Unknown change type)",
+                o.envelope.success, n.envelope.success
+            ),
+        );
+    }
+    if code_text(&o.envelope.success) != code_text(&n.envelope.success)
+        || o.envelope.rate_limit_code.as_ref().map(code_text)
+            != n.envelope.rate_limit_code.as_ref().map(code_text)
     {
         out.push(
             Class::Breaking,
@@ -218,10 +232,28 @@ fn service(out: &mut Out, old: &Api, new: &Api) {
     }
 }
 
+/// Is it an integer code?
+fn is_int(code: &Code) -> bool {
+    matches!(code, Code::Int(_))
+}
+
+/// A business code as the wire carries it, whatever its kind: `1005` and `"1005"` are one code
+/// (the client reads either form); a change of kind alone is reported once, for the service.
+fn code_text(code: &Code) -> String {
+    match code {
+        Code::Int(c) => c.to_string(),
+        Code::Str(c) => c.clone(),
+    }
+}
+
 fn errors(out: &mut Out, old: &Api, new: &Api) {
     for o in &old.errors {
         let item = format!("error code {}", o.code);
-        match new.errors.iter().find(|n| n.code == o.code) {
+        match new
+            .errors
+            .iter()
+            .find(|n| code_text(&n.code) == code_text(&o.code))
+        {
             None => out.push(
                 Class::Breaking,
                 Level::Rust,
@@ -249,7 +281,11 @@ fn errors(out: &mut Out, old: &Api, new: &Api) {
         }
     }
     for n in &new.errors {
-        if !old.errors.iter().any(|o| o.code == n.code) {
+        if !old
+            .errors
+            .iter()
+            .any(|o| code_text(&o.code) == code_text(&n.code))
+        {
             out.push(
                 Class::Additive,
                 Level::Rust,

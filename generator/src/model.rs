@@ -95,12 +95,30 @@ pub struct Envelope {
     pub message: String,
     /// Wire name of the payload field.
     pub data: String,
-    /// The business code of success.
-    pub success: i64,
+    /// The business code of success; every code of [`Api::errors`] is of the same kind.
+    pub success: Code,
     /// The business code meaning "rate limited", if any (one of [`Api::errors`]).
-    pub rate_limit_code: Option<i64>,
+    pub rate_limit_code: Option<Code>,
     /// Where the envelope rule comes from.
     pub source: Source,
+}
+
+impl Envelope {
+    /// A business code read from the JSON of the code field as the client reads it: for integer
+    /// codes a number or a string holding one, for string codes a string or an integer (as its
+    /// decimal text). `None` for anything else.
+    pub fn read_code(&self, value: &serde_json::Value) -> Option<Code> {
+        use serde_json::Value;
+        match (&self.success, value) {
+            (Code::Int(_), Value::Number(n)) => n.as_i64().map(Code::Int),
+            (Code::Int(_), Value::String(s)) => s.trim().parse().ok().map(Code::Int),
+            (Code::Str(_), Value::String(s)) => Some(Code::Str(s.clone())),
+            (Code::Str(_), Value::Number(n)) if n.is_i64() || n.is_u64() => {
+                Some(Code::Str(n.to_string()))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// How paginated endpoints page.
@@ -123,8 +141,8 @@ pub struct Pagination {
 /// A business error code (`errors`).
 #[derive(Debug, Clone)]
 pub struct ErrorCode {
-    /// The code on the wire.
-    pub code: i64,
+    /// The code on the wire, of the same kind as [`Envelope::success`].
+    pub code: Code,
     /// The name as written in the spec (`CARD_FROZEN`); the `ErrorCode` variant is
     /// [`crate::naming::type_name`] of it.
     pub name: String,
@@ -172,7 +190,7 @@ pub struct Enum {
     pub values: Vec<EnumValue>,
 }
 
-/// The wire code of an enum value.
+/// A wire code: of an enum value, or a business code of the envelope.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
     /// An integer code (`repr: int`).
@@ -565,5 +583,42 @@ impl Api {
     /// The shared object with this key under `objects`.
     pub fn declared_object(&self, key: &str) -> Option<&Object> {
         self.object(&ObjectName::Declared(key.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn envelope(success: Code) -> Envelope {
+        Envelope {
+            code: "code".into(),
+            message: "message".into(),
+            data: "data".into(),
+            success,
+            rate_limit_code: None,
+            source: Source::Modeled,
+        }
+    }
+
+    #[test]
+    fn integer_codes_are_read_from_numbers_and_numeric_strings() {
+        let env = envelope(Code::Int(0));
+        let read = |json: &str| env.read_code(&serde_json::from_str(json).unwrap());
+        assert_eq!(read("1001"), Some(Code::Int(1001)));
+        assert_eq!(read("\" 7 \""), Some(Code::Int(7)));
+        assert_eq!(read("\"E1\""), None);
+        assert_eq!(read("1.5"), None);
+        assert_eq!(read("null"), None);
+    }
+
+    #[test]
+    fn string_codes_are_read_from_strings_and_integers() {
+        let env = envelope(Code::Str("0000".into()));
+        let read = |json: &str| env.read_code(&serde_json::from_str(json).unwrap());
+        assert_eq!(read("\"0000\""), Some(Code::Str("0000".into())));
+        assert_eq!(read("429"), Some(Code::Str("429".into())));
+        assert_eq!(read("1.5"), None);
+        assert_eq!(read("[]"), None);
     }
 }

@@ -197,12 +197,14 @@ pub struct Envelope {
     pub message: String,
     /// Name of the field holding the payload.
     pub data: String,
-    /// The business code that means success.
-    pub success: i64,
+    /// The business code that means success: an integer (`0`) or a string (`"0000"`). Every
+    /// code of `errors` and `rate_limit_code` is written the same way.
+    #[schemars(with = "Code")]
+    pub success: Spanned<Code>,
     /// Business code that means "rate limited"; retried like HTTP 429 on safe endpoints.
     #[serde(default)]
-    #[schemars(with = "Option<i64>")]
-    pub rate_limit_code: Option<Spanned<i64>>,
+    #[schemars(with = "Option<Code>")]
+    pub rate_limit_code: Option<Spanned<Code>>,
     /// Provenance of the envelope.
     pub source: Source,
 }
@@ -230,8 +232,9 @@ pub struct Pagination {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorCode {
-    /// The value of the envelope's `code`.
-    pub code: i64,
+    /// The value of the envelope's `code`: an integer or a string, as the success code is.
+    #[schemars(with = "Code")]
+    pub code: Spanned<Code>,
     /// Rust-friendly name (any case; converted to UpperCamelCase).
     #[schemars(with = "String")]
     pub name: Spanned<String>,
@@ -310,7 +313,8 @@ pub struct EnumValue {
     pub en: String,
 }
 
-/// An enum value's wire code as written in the spec; must match the enum's `repr`.
+/// A wire code as written in the spec: an enum value's (matching the enum's `repr`) or a
+/// business code of the envelope.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Code {

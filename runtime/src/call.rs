@@ -179,7 +179,7 @@ impl<S: Service> Client<S> {
                 .as_ref()
                 .err()
                 .and_then(Error::api_code)
-                .map(|c| c.code()),
+                .map(|c| tracing::field::display(c.code())),
             elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             "attempt finished"
         );

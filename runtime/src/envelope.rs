@@ -8,8 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use serde_path_to_error::{Path, Segment};
 
-use crate::codes::int_or_string;
-use crate::{BusinessCode, CallInfo, EnvelopeSpec, Error, Operation};
+use crate::{BusinessCode, CallInfo, EnvelopeSpec, Error, Operation, WireCode as _};
 
 /// Length bound of the message of [`Error::Api`].
 const MESSAGE_BYTES: usize = 1024;
@@ -39,10 +38,10 @@ pub(crate) fn decode<Resp: DeserializeOwned, C: BusinessCode>(
     let code = fields
         .get(spec.code)
         .ok_or_else(|| decode_error(spec.code, "missing field".to_owned()))?;
-    let code = int_or_string(&mut serde_json::Deserializer::from_str(code.get()))
+    let code = C::Code::read(code.get())
         .map_err(|e| decode_error(spec.code, sanitize(&without_position(&e))))?;
 
-    if code != spec.success {
+    if !code.is_success(spec.success) {
         // A message that is missing or not a string is not worth failing over.
         let message = fields
             .get(spec.message)

@@ -415,7 +415,7 @@ impl<C: BusinessCode> Error<C> {
     /// The business error code, for [`Error::Api`].
     pub fn api_code(&self) -> Option<C> {
         match self {
-            Self::Api { code, .. } => Some(*code),
+            Self::Api { code, .. } => Some(code.clone()),
             _ => None,
         }
     }

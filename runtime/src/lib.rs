@@ -19,7 +19,7 @@
 //! own.
 //!
 //! ```
-//! use apigen_runtime::{Client, Operation, RetryClass, Service, ServiceSpec, EnvelopeSpec};
+//! use apigen_runtime::{Client, Operation, RetryClass, Service, ServiceSpec, EnvelopeSpec, SuccessCode};
 //! # use apigen_runtime::{Auth, BusinessCode};
 //! # #[derive(Debug, Clone)] struct Key;
 //! # impl Auth for Key {
@@ -30,6 +30,7 @@
 //! #     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { write!(f, "{}", self.0) }
 //! # }
 //! # impl BusinessCode for Code {
+//! #     type Code = i64;
 //! #     fn from_code(code: i64) -> Self { Code(code) }
 //! #     fn code(&self) -> i64 { self.0 }
 //! # }
@@ -49,7 +50,7 @@
 //!             code: "code",
 //!             message: "message",
 //!             data: "data",
-//!             success: 0,
+//!             success: SuccessCode::Int(0),
 //!         },
 //!         sensitive_fields: &["api_key", "cvv"],
 //!     };
@@ -79,6 +80,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod business_code;
 mod call;
 mod client;
 pub mod codes;
@@ -93,11 +95,10 @@ mod service;
 pub mod testing;
 pub mod webhook;
 
+pub use business_code::{BusinessCode, SuccessCode, WireCode};
 pub use client::{Client, ClientBuilder};
 pub use error::{CallInfo, Error, Outcome, PageError, Result};
 pub use paginate::{PageOptions, PageRequest, Paged, paginate, paginate_with};
 pub use recover::{Recovered, recover};
 pub use retry::RetryPolicy;
-pub use service::{
-    Auth, BusinessCode, Empty, EnvelopeSpec, Operation, RetryClass, Service, ServiceSpec,
-};
+pub use service::{Auth, Empty, EnvelopeSpec, Operation, RetryClass, Service, ServiceSpec};

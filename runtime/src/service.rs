@@ -6,6 +6,8 @@ use std::fmt;
 
 use serde::ser::SerializeMap;
 
+use crate::{BusinessCode, SuccessCode};
+
 /// One API, described to the runtime. Generated crates implement it on an uninhabited marker
 /// type (`pub enum Service {}`).
 pub trait Service: Send + Sync + Sized + 'static {
@@ -49,8 +51,8 @@ pub struct EnvelopeSpec {
     pub message: &'static str,
     /// Name of the payload field (e.g. `data`).
     pub data: &'static str,
-    /// The code meaning success (e.g. `0`).
-    pub success: i64,
+    /// The code meaning success (e.g. `0`, or `"0000"` for an API with string codes).
+    pub success: SuccessCode,
 }
 
 /// Credentials whose fields travel in the JSON body of every request.
@@ -64,19 +66,6 @@ pub trait Auth: fmt::Debug + Clone + Send + Sync + 'static {
     ///
     /// Whatever the serializer reports.
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
-}
-
-/// The business error codes of an API's envelope (any code but success), as an open enum:
-/// a code the enum does not list is kept, not rejected.
-pub trait BusinessCode: fmt::Debug + fmt::Display + Copy + Send + Sync + 'static {
-    /// The variant for a wire code.
-    fn from_code(code: i64) -> Self;
-    /// The wire code.
-    fn code(&self) -> i64;
-    /// Whether this code means "rate limited": retried like HTTP 429 on safe operations.
-    fn is_rate_limited(&self) -> bool {
-        false
-    }
 }
 
 /// Static description of one endpoint, emitted by the generator as a `const`.

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use apigen_runtime::{BusinessCode as _, Client, Empty, RetryPolicy};
 use common::{
-    ACCOUNT, CARD_NO, Classic, Code, Error, GET_ITEM, Key, LIST_ITEMS, PAY, Page, Row, SECRET,
-    Shop, assert_clean, client_for, client_with, envelope, get_item, ok, pay,
+    ACCOUNT, CARD_NO, Classic, Code, Error, GET_ITEM, Key, LIST_ITEMS, PAY, Page, Remit, RemitCode,
+    Row, SECRET, Shop, assert_clean, client_for, client_with, envelope, get_item, ok, pay,
 };
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -139,6 +139,80 @@ async fn envelope_field_names_and_success_code_come_from_the_spec() {
         .await
         .unwrap_err();
     assert_eq!(err.api_code(), Some(Code::Unknown(0)));
+}
+
+#[tokio::test]
+async fn string_codes_compare_exactly_and_keep_unknown_codes() {
+    let remit = |server: &MockServer| {
+        Client::<Remit>::builder(server.uri())
+            .credentials(Key::new())
+            .retry_policy(common::fast_retries(3))
+            .build()
+            .unwrap()
+    };
+    // "0000" is success.
+    let server = MockServer::start().await;
+    Mock::given(path("/v2/items/get"))
+        .respond_with(envelope(&format!(
+            r#"{{"retCode":"0000","retMsg":"ok","result":{ITEM_JSON}}}"#
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let item: Item = remit(&server)
+        .execute(&GET_ITEM, &get_item())
+        .await
+        .unwrap();
+    assert_item(&item);
+
+    // "0" (or the number 0) is not "0000": a business error, kept as sent.
+    for code in [r#""0""#, "0"] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(envelope(&format!(
+                r#"{{"retCode":{code},"retMsg":"zero","result":null}}"#
+            )))
+            .mount(&server)
+            .await;
+        let err = remit(&server)
+            .execute::<_, Empty>(&GET_ITEM, &get_item())
+            .await
+            .unwrap_err();
+        assert_eq!(err.api_code(), Some(RemitCode::Unknown("0".into())));
+    }
+
+    // A known string code, and the string rate-limit code retried on a safe operation.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(envelope(
+            r#"{"retCode":"E429","retMsg":"slow","result":null}"#,
+        ))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let err = remit(&server)
+        .execute::<_, Empty>(&GET_ITEM, &get_item())
+        .await
+        .unwrap_err();
+    assert_eq!(err.api_code(), Some(RemitCode::SlowDown));
+    assert_eq!(err.attempts(), 3);
+
+    // A code that is neither a string nor an integer is a decode error naming the field.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(envelope(
+            r#"{"retCode":{"x":1},"retMsg":"?","result":null}"#,
+        ))
+        .mount(&server)
+        .await;
+    let err = remit(&server)
+        .execute::<_, Empty>(&GET_ITEM, &get_item())
+        .await
+        .unwrap_err();
+    match &err {
+        apigen_runtime::Error::Decode { path, .. } => assert_eq!(path, "retCode"),
+        other => panic!("expected Decode, got {other:?}"),
+    }
 }
 
 #[tokio::test]

@@ -93,3 +93,9 @@ fn closed_enum_value() {
 fn new_webhook_event() {
     assert_eq!(case("new_webhook_event"), Some(Class::Additive));
 }
+
+#[test]
+fn business_codes_become_strings() {
+    // `ErrorCode::code()` and `ErrorCode::Unknown` change type.
+    assert_eq!(case("business_codes_become_strings"), Some(Class::Breaking));
+}

@@ -29,7 +29,7 @@ impl ::apigen_runtime::Service for Api {
             code: "code",
             message: "message",
             data: "data",
-            success: 0i64,
+            success: ::apigen_runtime::SuccessCode::Int(0i64),
         },
         sensitive_fields: &[
             "account_no",
@@ -375,6 +375,8 @@ impl fmt::Display for ErrorCode {
 }
 
 impl ::apigen_runtime::BusinessCode for ErrorCode {
+    type Code = i64;
+
     fn from_code(code: i64) -> Self {
         Self::from_code(code)
     }
@@ -384,6 +386,6 @@ impl ::apigen_runtime::BusinessCode for ErrorCode {
     }
 
     fn is_rate_limited(&self) -> bool {
-        self.code() == 1005i64
+        Self::code(self) == 1005i64
     }
 }

@@ -149,7 +149,7 @@ fn conventions(out: &mut String, api: &Api) {
         env.success,
         env.source.as_str()
     );
-    if let Some(rl) = env.rate_limit_code {
+    if let Some(rl) = &env.rate_limit_code {
         let _ = writeln!(
             out,
             "- Code {rl} means rate limited: safe calls are retried with backoff."

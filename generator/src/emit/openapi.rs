@@ -259,7 +259,7 @@ fn auth_and_error_schemas(api: &Api, schemas: &mut Map<String, Value>) {
             "title": "ErrorEnvelope",
             "description": format!("A business error: HTTP 200 with `{}` other than {}; see x-error-codes.", env.code, env.success),
             "properties": {
-                env.code.as_str(): { "type": "integer", "format": "int64" },
+                env.code.as_str(): code_schema(&env.success),
                 env.message.as_str(): { "type": "string" },
                 env.data.as_str(): { "nullable": true, "description": "null or {} on error" },
             },
@@ -309,7 +309,7 @@ fn endpoint_schemas(
             "title": resp_name,
             "description": format!("Envelope of a successful {} (`{}` = {}).", method_name(&e.spec_name), env.code, env.success),
             "properties": {
-                env.code.as_str(): { "type": "integer", "format": "int64", "enum": [env.success] },
+                env.code.as_str(): success_schema(&env.success),
                 env.message.as_str(): { "type": "string" },
                 env.data.as_str(): data_schema(api, e),
             },
@@ -373,7 +373,7 @@ fn document(api: &Api, schemas: Map<String, Value>, paths: Map<String, Value>) -
     let errors: Vec<Value> = api
         .errors
         .iter()
-        .map(|e| json!({ "code": e.code, "name": type_name(&e.name), "zh": e.zh, "en": e.en, "action": e.action, "x-source": e.source.as_str() }))
+        .map(|e| json!({ "code": code_value(&e.code), "name": type_name(&e.name), "zh": e.zh, "en": e.en, "action": e.action, "x-source": e.source.as_str() }))
         .collect();
     let server = format!(
         "{}{}",
@@ -456,4 +456,27 @@ pub(super) fn openapi_json(api: &Api) -> Result<String, EmitError> {
         .map_err(|e| EmitError::new("openapi.json", e.to_string()))?;
     text.push('\n');
     Ok(text)
+}
+
+/// The schema of the envelope's code: an integer or a string, as the spec's success code is.
+fn code_schema(success: &Code) -> Value {
+    match success {
+        Code::Int(_) => json!({ "type": "integer", "format": "int64" }),
+        Code::Str(_) => json!({ "type": "string" }),
+    }
+}
+
+/// The schema of the envelope's code on success: [`code_schema`] fixed to the success code.
+fn success_schema(success: &Code) -> Value {
+    let mut schema = code_schema(success);
+    schema["enum"] = json!([code_value(success)]);
+    schema
+}
+
+/// A business code as JSON.
+fn code_value(code: &Code) -> Value {
+    match code {
+        Code::Int(c) => json!(c),
+        Code::Str(c) => json!(c),
+    }
 }

@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::emit::rust::module_doc;
-use crate::model::{Api, Endpoint, ObjectName, Type};
+use crate::model::{Api, Code, Endpoint, ObjectName, Type};
 use crate::naming::{
     group_accessor, ident, method_ident, method_in, method_name, object_ident, reserved,
     type_ident, unraw, webhook_test_fn,
@@ -66,9 +66,9 @@ pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
     // Endpoints with an empty response compare nothing after the call.
     let mut compares = false;
     for e in &api.endpoints {
-        if let Some((name, literals)) = example_literals(api, e, &values)? {
-            tests.push(endpoint_test(api, e, name, literals));
-            compares |= e.response != crate::model::Response::Empty;
+        if let Some((name, literals, error_code)) = example_literals(api, e, &values)? {
+            compares |= error_code.is_none() && e.response != crate::model::Response::Empty;
+            tests.push(endpoint_test(api, e, name, literals, error_code.as_ref()));
         }
     }
     let doc = module_doc(
@@ -98,14 +98,18 @@ pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
     crate::emit::rust::format_module("tests/endpoints.rs", tokens).map_err(|e| e.message)
 }
 
-/// The name of an endpoint's first example with both a request and a response, and its
-/// literals: the body the server must receive (auth values `values` included), the request
-/// fields, the response, and the response's `data`. `None` without such an example.
+/// An endpoint's example as test literals: its name; the body the server must receive (auth
+/// values included), the request fields, the response and the response's `data`; and the
+/// business error code when the response is a business error.
+type ExampleLiterals<'a> = (&'a str, [TokenStream; 4], Option<Code>);
+
+/// The literals of an endpoint's first example with both a request and a response (auth values
+/// `values`); `None` without such an example.
 fn example_literals<'a>(
     api: &Api,
     e: &'a Endpoint,
     values: &[serde_json::Value],
-) -> Result<Option<(&'a str, [TokenStream; 4])>, String> {
+) -> Result<Option<ExampleLiterals<'a>>, String> {
     let auth = &api.service.auth;
     let Some(ex) = e
         .examples
@@ -142,7 +146,16 @@ fn example_literals<'a>(
         .cloned()
         .unwrap_or(serde_json::Value::Null);
     let data = raw_str(&serde_json::to_string_pretty(&data_value).map_err(|e| e.to_string())?)?;
-    Ok(Some((&ex.name, [expected_body, request, response, data])))
+    let env = &api.service.envelope;
+    let error_code = resp_value
+        .get(&env.code)
+        .and_then(|c| env.read_code(c))
+        .filter(|c| *c != env.success);
+    Ok(Some((
+        &ex.name,
+        [expected_body, request, response, data],
+        error_code,
+    )))
 }
 
 /// The imports and helpers of `tests/endpoints.rs`: `client` (test credentials `args`),
@@ -203,6 +216,7 @@ fn endpoint_test(
     e: &Endpoint,
     example: &str,
     [expected_body, request, response, data]: [TokenStream; 4],
+    error_code: Option<&Code>,
 ) -> TokenStream {
     // Named after the endpoint (`r#type`, `self_`); `client_` for an endpoint named
     // like one of the file's helpers.
@@ -222,15 +236,25 @@ fn endpoint_test(
         " `{}` with its example \"{example}\".",
         unraw(&method_name(&e.spec_name))
     );
-    let call = quote!(client(&server).#group().#method(&request).await.expect("call succeeds"));
-    let data_const = match e.response {
-        crate::model::Response::Empty => quote!(),
+    let call = quote!(client(&server).#group().#method(&request).await);
+    let data_const = match (error_code, &e.response) {
+        (Some(_), _) | (None, crate::model::Response::Empty) => quote!(),
         _ => quote!(const DATA: &str = #data;),
     };
-    let check = match e.response {
-        crate::model::Response::Empty => quote!(#call;),
-        _ => quote! {
-            let response = #call;
+    let check = match (error_code, &e.response) {
+        (Some(code), _) => {
+            let code = match code {
+                Code::Int(c) => quote!(#c),
+                Code::Str(c) => quote!(#c),
+            };
+            quote! {
+                let error = #call.expect_err("the example is a business error");
+                assert_eq!(error.api_code(), Some(#krate::ErrorCode::from_code(#code)));
+            }
+        }
+        (None, crate::model::Response::Empty) => quote!(#call.expect("call succeeds");),
+        (None, _) => quote! {
+            let response = #call.expect("call succeeds");
             assert_round_trip(&response, DATA);
         },
     };

@@ -189,10 +189,14 @@ impl Checker<'_> {
         out: &mut Vec<Problem>,
     ) -> bool {
         let env = &self.api.service.envelope;
-        match map.get(&env.code).and_then(serde_json::Value::as_i64) {
+        match map.get(&env.code).and_then(|v| env.read_code(v)) {
             None => out.push((
                 format!("$.{}", env.code),
-                "missing or not an integer".into(),
+                match env.success {
+                    Code::Int(_) => "missing, or not an integer code",
+                    Code::Str(_) => "missing, or not a string code",
+                }
+                .into(),
             )),
             Some(code) if code != env.success => return false,
             Some(_) => {}

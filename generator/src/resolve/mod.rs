@@ -165,7 +165,7 @@ impl<'s> Resolver<'s> {
             ));
         }
         let errors = self.errors(&m.errors);
-        self.check_rate_limit_code(m, &errors);
+        self.check_business_codes(m, &m.errors, &errors);
         let groups = self.groups(&m.groups);
         let enums: Vec<model::Enum> = m.enums.iter().filter_map(|e| self.enum_(e)).collect();
         let mut objects: Vec<model::Object> = m.objects.iter().map(|o| self.object(o)).collect();

@@ -46,8 +46,12 @@ impl Resolver<'_> {
                 code: v.envelope.code.clone(),
                 message: v.envelope.message.clone(),
                 data: v.envelope.data.clone(),
-                success: v.envelope.success,
-                rate_limit_code: v.envelope.rate_limit_code.as_ref().map(|c| c.value),
+                success: business_code(&v.envelope.success.value),
+                rate_limit_code: v
+                    .envelope
+                    .rate_limit_code
+                    .as_ref()
+                    .map(|c| business_code(&c.value)),
                 source: v.envelope.source,
             },
             pagination,
@@ -220,7 +224,7 @@ impl Resolver<'_> {
         errs: &[(FileId, &Spanned<raw::ErrorCode>)],
     ) -> Vec<model::ErrorCode> {
         let mut out: Vec<model::ErrorCode> = Vec::new();
-        let mut seen_codes: HashMap<i64, String> = HashMap::new();
+        let mut seen_codes: HashMap<model::Code, String> = HashMap::new();
         let mut seen_names: HashMap<String, String> = HashMap::new();
         for (file, e) in errs {
             let v = &e.value;
@@ -239,12 +243,13 @@ impl Resolver<'_> {
                 );
                 continue;
             }
-            if let Some(first) = seen_codes.get(&v.code) {
+            let code = business_code(&v.code.value);
+            if let Some(first) = seen_codes.get(&code) {
                 self.report
                     .err(
                         *file,
-                        &e.referenced,
-                        format!("duplicate error code {}", v.code),
+                        &v.code.referenced,
+                        format!("duplicate error code {code}"),
                     )
                     .hint = Some(format!("it is already defined at {first}"));
                 continue;
@@ -272,10 +277,10 @@ impl Resolver<'_> {
                     .hint = Some("choose another name".into());
                 continue;
             }
-            seen_codes.insert(v.code, here.clone());
+            seen_codes.insert(code.clone(), here.clone());
             seen_names.insert(variant, here);
             out.push(model::ErrorCode {
-                code: v.code,
+                code,
                 name: v.name.value.clone(),
                 zh: v.zh.clone(),
                 en: v.en.clone(),
@@ -343,23 +348,86 @@ impl Resolver<'_> {
         out.into_iter().map(|(_, _, g)| g).collect()
     }
 
-    /// The envelope's rate-limit code must be one of the listed `errors`.
-    pub(super) fn check_rate_limit_code(&mut self, m: &Merged<'_>, errors: &[model::ErrorCode]) {
-        if let Some((file, svc)) = m.service
-            && let Some(rl) = &svc.value.envelope.rate_limit_code
-            && !errors.iter().any(|e| e.code == rl.value)
-        {
+    /// Every business code is written like the success code (all integers or all strings), and
+    /// the envelope's rate-limit code is one of the listed `errors`.
+    pub(super) fn check_business_codes(
+        &mut self,
+        m: &Merged<'_>,
+        errs: &[(FileId, &Spanned<raw::ErrorCode>)],
+        errors: &[model::ErrorCode],
+    ) {
+        let Some((file, svc)) = m.service else { return };
+        let envelope = &svc.value.envelope;
+        let success = &envelope.success.value;
+        let mismatched = |code: &raw::Code| kind(code) != kind(success);
+        let hint = match success {
+            raw::Code::Int(_) => {
+                "the success code is an integer, so write every business code as one (`1001`), or write the success code as a string (`\"0\"`)"
+            }
+            raw::Code::Str(_) => {
+                "the success code is a string, so write every business code as one (`\"1001\"`, quoted in YAML), or write the success code as an integer"
+            }
+        };
+        for (file, e) in errs {
+            let code = &e.value.code;
+            if mismatched(&code.value) {
+                self.report
+                    .err(
+                        *file,
+                        &code.referenced,
+                        format!(
+                            "error code {} is {}, but the envelope's success code {} is {}",
+                            business_code(&code.value),
+                            kind(&code.value),
+                            business_code(success),
+                            kind(success)
+                        ),
+                    )
+                    .hint = Some(hint.into());
+            }
+        }
+        let Some(rl) = &envelope.rate_limit_code else {
+            return;
+        };
+        let rate_limit = business_code(&rl.value);
+        if mismatched(&rl.value) {
             self.report
                 .err(
                     file,
                     &rl.referenced,
                     format!(
-                        "rate-limit code {} is not one of the listed `errors`",
-                        rl.value
+                        "rate-limit code {rate_limit} is {}, but the success code {} is {}",
+                        kind(&rl.value),
+                        business_code(success),
+                        kind(success)
                     ),
+                )
+                .hint = Some(hint.into());
+        } else if !errors.iter().any(|e| e.code == rate_limit) {
+            self.report
+                .err(
+                    file,
+                    &rl.referenced,
+                    format!("rate-limit code {rate_limit} is not one of the listed `errors`"),
                 )
                 .hint = Some("add it under `errors` so clients can name it".into());
         }
+    }
+}
+
+/// A business code of the spec in the model.
+fn business_code(code: &raw::Code) -> model::Code {
+    match code {
+        raw::Code::Int(i) => model::Code::Int(*i),
+        raw::Code::Str(s) => model::Code::Str(s.clone()),
+    }
+}
+
+/// "an integer" or "a string", for messages.
+fn kind(code: &raw::Code) -> &'static str {
+    match code {
+        raw::Code::Int(_) => "an integer",
+        raw::Code::Str(_) => "a string",
     }
 }
 

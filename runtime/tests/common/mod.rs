@@ -12,7 +12,7 @@ use std::time::Duration;
 use apigen_runtime::redact::Redacted;
 use apigen_runtime::{
     Auth, BusinessCode, Client, ClientBuilder, EnvelopeSpec, Operation, PageRequest, Paged,
-    RetryClass, RetryPolicy, Service, ServiceSpec,
+    RetryClass, RetryPolicy, Service, ServiceSpec, SuccessCode,
 };
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
@@ -40,7 +40,7 @@ impl Service for Shop {
             code: "status",
             message: "msg",
             data: "result",
-            success: 200,
+            success: SuccessCode::Int(200),
         },
         sensitive_fields: &["api_secret", "cvv", "expiry_date"],
     };
@@ -62,10 +62,70 @@ impl Service for Classic {
             code: "code",
             message: "message",
             data: "data",
-            success: 0,
+            success: SuccessCode::Int(0),
         },
         sensitive_fields: &["api_secret"],
     };
+}
+
+/// A third API whose codes are strings (`retCode`/`retMsg`/`result`, success `"0000"`).
+#[derive(Debug)]
+pub enum Remit {}
+
+impl Service for Remit {
+    type Credentials = Key;
+    type ErrorCode = RemitCode;
+    type Client = Client<Remit>;
+    const SPEC: ServiceSpec = ServiceSpec {
+        name: "remit",
+        default_version: "v2",
+        user_agent: "remit-tests/0.0.0",
+        envelope: EnvelopeSpec {
+            code: "retCode",
+            message: "retMsg",
+            data: "result",
+            success: SuccessCode::Str("0000"),
+        },
+        sensitive_fields: &["api_secret"],
+    };
+}
+
+/// The business codes of [`Remit`]: strings, with a rate-limit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemitCode {
+    NoSuchTransfer,
+    SlowDown,
+    Unknown(String),
+}
+
+impl fmt::Display for RemitCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "remit code {}", self.code())
+    }
+}
+
+impl BusinessCode for RemitCode {
+    type Code = String;
+
+    fn from_code(code: String) -> Self {
+        match code.as_str() {
+            "E404" => Self::NoSuchTransfer,
+            "E429" => Self::SlowDown,
+            _ => Self::Unknown(code),
+        }
+    }
+
+    fn code(&self) -> String {
+        match self {
+            Self::NoSuchTransfer => "E404".to_owned(),
+            Self::SlowDown => "E429".to_owned(),
+            Self::Unknown(code) => code.clone(),
+        }
+    }
+
+    fn is_rate_limited(&self) -> bool {
+        matches!(self, Self::SlowDown)
+    }
 }
 
 /// Credentials: an account number and a secret string, both sent in the body.
@@ -119,6 +179,8 @@ impl fmt::Display for Code {
 }
 
 impl BusinessCode for Code {
+    type Code = i64;
+
     fn from_code(code: i64) -> Self {
         match code {
             404 => Self::NotFound,

@@ -170,7 +170,7 @@ fn recovered_alias(api: &Api) -> TokenStream {
 fn retry_doc(api: &Api, e: &Endpoint) -> String {
     match e.retry {
         Retry::Safe => {
-            let code = match api.service.envelope.rate_limit_code {
+            let code = match &api.service.envelope.rate_limit_code {
                 Some(c) => format!("and the rate-limit business code {c}, "),
                 None => String::new(),
             };

@@ -21,7 +21,7 @@ pub(crate) enum CodeKind {
 pub(crate) enum Flavour {
     /// An enum of the spec.
     Spec,
-    /// The business error codes (`ErrorCode`): always integer codes.
+    /// The business error codes (`ErrorCode`): integer or string codes, as the envelope has.
     ErrorCode,
 }
 

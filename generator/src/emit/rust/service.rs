@@ -7,7 +7,7 @@ use quote::{ToTokens as _, format_ident, quote};
 use super::open_enum::{CodeKind, Flavour, OpenEnum, open_enum};
 use super::{doc, module_doc, rust_type};
 use crate::emit::prose::{cell, inline, run_in, source_word, zh_en};
-use crate::model::{Api, Field, Type};
+use crate::model::{Api, Code, Field, Type};
 use crate::naming::{accessor_ident, field_ident, field_name, type_ident, type_name, unraw};
 
 pub(crate) fn service_module(api: &Api) -> TokenStream {
@@ -15,7 +15,11 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
     let version = &s.default_version;
     let base_url = &s.base_url;
     let env = &s.envelope;
-    let (code, message, data, success) = (&env.code, &env.message, &env.data, env.success);
+    let (code, message, data) = (&env.code, &env.message, &env.data);
+    let success = match &env.success {
+        Code::Int(c) => quote!(::apigen_runtime::SuccessCode::Int(#c)),
+        Code::Str(c) => quote!(::apigen_runtime::SuccessCode::Str(#c)),
+    };
     let title = format!("{} ({})", s.title_en, s.title);
     let mdoc = module_doc(&format!(
         "Service-wide items of the {}: version, envelope, credentials and business error codes.",
@@ -294,9 +298,10 @@ fn credentials_auth(auth: &[Field]) -> TokenStream {
 /// `ErrorCode` (the open-enum template) and its `BusinessCode` impl.
 fn error_code_items(api: &Api) -> TokenStream {
     let env = &api.service.envelope;
-    let (code, success) = (&env.code, env.success);
-    let rate_limited = match env.rate_limit_code {
-        Some(c) => quote!(self.code() == #c),
+    let (code, success) = (&env.code, &env.success);
+    let rate_limited = match &env.rate_limit_code {
+        Some(Code::Int(c)) => quote!(Self::code(self) == #c),
+        Some(Code::Str(c)) => quote!(Self::code(self) == #c),
         None => quote!(false),
     };
     // Error codes.
@@ -304,8 +309,15 @@ fn error_code_items(api: &Api) -> TokenStream {
     let variants: Vec<Ident> = errs.iter().map(|e| type_ident(&e.name)).collect();
     let codes: Vec<TokenStream> = errs
         .iter()
-        .map(|e| Literal::i64_suffixed(e.code).into_token_stream())
+        .map(|e| match &e.code {
+            Code::Int(c) => Literal::i64_suffixed(*c).into_token_stream(),
+            Code::Str(c) => Literal::string(c).into_token_stream(),
+        })
         .collect();
+    let kind = match success {
+        Code::Int(_) => CodeKind::Int,
+        Code::Str(_) => CodeKind::Str,
+    };
     let zh: Vec<&str> = errs.iter().map(|e| e.zh.as_str()).collect();
     let en: Vec<&str> = errs.iter().map(|e| e.en.as_str()).collect();
     let vdocs = errs.iter().map(|e| {
@@ -335,7 +347,7 @@ fn error_code_items(api: &Api) -> TokenStream {
     let error_code = open_enum(&OpenEnum {
         name: &format_ident!("ErrorCode"),
         docs: err_doc,
-        kind: CodeKind::Int,
+        kind,
         flavour: Flavour::ErrorCode,
         variants: &variants,
         variant_docs: vdocs.collect(),
@@ -344,16 +356,31 @@ fn error_code_items(api: &Api) -> TokenStream {
         en: &en,
     });
 
-    quote! {
-        #error_code
-
-        impl ::apigen_runtime::BusinessCode for ErrorCode {
+    let business_code = match kind {
+        CodeKind::Int => quote! {
+            type Code = i64;
             fn from_code(code: i64) -> Self {
                 Self::from_code(code)
             }
             fn code(&self) -> i64 {
                 Self::code(self)
             }
+        },
+        CodeKind::Str => quote! {
+            type Code = ::std::string::String;
+            fn from_code(code: ::std::string::String) -> Self {
+                Self::from_code(&code)
+            }
+            fn code(&self) -> ::std::string::String {
+                Self::code(self).to_owned()
+            }
+        },
+    };
+    quote! {
+        #error_code
+
+        impl ::apigen_runtime::BusinessCode for ErrorCode {
+            #business_code
             fn is_rate_limited(&self) -> bool {
                 #rate_limited
             }
