@@ -301,6 +301,9 @@ pub enum Type {
     Object(ObjectName),
     /// `[T]`.
     Array(Box<Type>),
+    /// `map<T>`: a JSON object whose keys are strings (ids, currency codes, …) and whose values
+    /// are `T`.
+    Map(Box<Type>),
 }
 
 impl Type {
@@ -319,6 +322,15 @@ impl Type {
             Type::Enum(n) => crate::naming::type_name(n),
             Type::Object(n) => crate::naming::object_type_name(n),
             Type::Array(t) => format!("[{}]", t.spec_name()),
+            Type::Map(t) => format!("map<{}>", t.spec_name()),
+        }
+    }
+
+    /// The type inside every array and map (`money` for `map<[money]>`).
+    pub fn innermost(&self) -> &Type {
+        match self {
+            Type::Array(t) | Type::Map(t) => t.innermost(),
+            t => t,
         }
     }
 }
@@ -367,6 +379,9 @@ pub enum Response {
     Array(String),
     /// A page of objects.
     Page(String),
+    /// Any other value (`{ value: T }`, `{ map: T }`, or `{ array: T }` of a non-object `T`):
+    /// a primitive, an enum, or arrays and maps of any type.
+    Value(Type),
     /// Nothing (`null` or `{}`).
     Empty,
 }

@@ -501,8 +501,13 @@ pub struct RecoveryLookup {
 pub enum Response {
     /// `data` is one object of the named type.
     Object(#[schemars(with = "String")] Spanned<String>),
-    /// `data` is a JSON array of the named type.
+    /// `data` is a JSON array of the named type (an object, or any field type: `string`,
+    /// `money`, `[string]`, `map<Rate>`, …).
     Array(#[schemars(with = "String")] Spanned<String>),
+    /// `data` is a JSON object keyed by strings whose values are of the named type.
+    Map(#[schemars(with = "String")] Spanned<String>),
+    /// `data` is one value of any field type (`bool`, `money`, `[[string]]`, an object, …).
+    Value(#[schemars(with = "String")] Spanned<String>),
     /// `data` is a page wrapper whose list holds the named type.
     Page(#[schemars(with = "String")] Spanned<String>),
     /// `data` is `null`, `{}` or absent (written `response: empty`).

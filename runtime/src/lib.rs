@@ -91,6 +91,7 @@ mod recover;
 pub mod redact;
 mod retry;
 pub mod serde;
+pub mod serde_as;
 mod service;
 pub mod testing;
 pub mod webhook;

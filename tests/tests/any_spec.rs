@@ -17,9 +17,10 @@
 //! * `any_spec_compiles` (expensive): `APIGEN_ANY_SPEC_CASES` cases (default 3). The same checks,
 //!   then the crate is written to `<target>/any-spec/case-N` exactly as generated (with the
 //!   workspace `Cargo.lock` beside it; the workspace excludes `target/`, so cargo builds it as a
-//!   crate of its own) and `cargo clippy --all-targets --offline -- -D warnings` runs on it (online
-//!   again if offline fails for a missing crate), all cases sharing `<target>/any-spec-target`
-//!   so dependencies build once (the first case takes minutes, the next ones seconds).
+//!   crate of its own); `cargo clippy --all-targets --offline -- -D warnings`, then
+//!   `cargo test --offline`, run on it (online again if offline fails for a missing crate), all
+//!   cases sharing `<target>/any-spec-target` so dependencies build once (the first case takes
+//!   minutes, the next ones seconds).
 //!
 //! Environment:
 //!
@@ -215,6 +216,8 @@ enum Ty {
     Obj(usize),
     Inline(Vec<Field>),
     Array(Box<Ty>),
+    /// `map<T>`: string keys.
+    Map(Box<Ty>),
 }
 
 #[derive(Clone, Debug)]
@@ -349,9 +352,23 @@ impl Gen<'_> {
                 let fields = self.fields(owner, depth + 1, objects_ready, 1, 3);
                 (Ty::Array(Box::new(Ty::Inline(fields))), false)
             }
-            2..=4 => {
+            2..=3 => {
                 let (inner, rec) = scalar(self);
                 (Ty::Array(Box::new(inner)), rec)
+            }
+            // Maps, and arrays and maps nested in each other.
+            4 => {
+                let (inner, rec) = scalar(self);
+                let inner = match self.rng.below(4) {
+                    0 => Ty::Array(Box::new(inner)),
+                    1 => Ty::Map(Box::new(inner)),
+                    _ => inner,
+                };
+                if self.rng.chance(50) {
+                    (Ty::Map(Box::new(inner)), rec)
+                } else {
+                    (Ty::Array(Box::new(inner)), rec)
+                }
             }
             // A reference to the object itself or a later one: recursive types.
             5 if owner.is_some() && self.n_objects > 0 => {
@@ -387,7 +404,7 @@ impl Gen<'_> {
     }
 
     fn field(&mut self, name: String, ty: Ty, recursive: bool) -> Field {
-        let recursive_plain = recursive && !matches!(ty, Ty::Array(_));
+        let recursive_plain = recursive && !matches!(ty, Ty::Array(_) | Ty::Map(_));
         let sensitive = matches!(ty, Ty::Prim("string")) && self.rng.chance(15);
         Field {
             name,
@@ -749,7 +766,7 @@ fn refetch_for(
                 pf.required
                     && !pf.nullable
                     && same_ty(&pf.ty, &rf.ty)
-                    && !matches!(pf.ty, Ty::Inline(_) | Ty::Array(_))
+                    && !matches!(pf.ty, Ty::Inline(_) | Ty::Array(_) | Ty::Map(_))
             });
             if let Some(pf) = found {
                 map.push((rf.name.clone(), pf.name.clone()));
@@ -829,6 +846,14 @@ impl Spec {
             Ty::Array(inner) => {
                 let n = if depth >= 3 { 0 } else { rng.range(0, 2) };
                 Value::Array((0..n).map(|_| self.value(rng, inner, depth + 1)).collect())
+            }
+            Ty::Map(inner) => {
+                let n = if depth >= 3 { 0 } else { rng.range(0, 2) };
+                Value::Object(
+                    (0..n)
+                        .map(|i| (format!("key-{i}"), self.value(rng, inner, depth + 1)))
+                        .collect(),
+                )
             }
         }
     }
@@ -1001,6 +1026,7 @@ impl Spec {
             Ty::Obj(i) => self.objects[*i].name.clone(),
             Ty::Inline(_) => "object".into(),
             Ty::Array(inner) => format!("[{}]", self.ty_text(inner)),
+            Ty::Map(inner) => format!("map<{}>", self.ty_text(inner)),
         }
     }
 
@@ -1719,22 +1745,34 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// `cargo clippy --all-targets -- -D warnings` in `dir` (what CI asks of every generated
-/// crate; as fast as `cargo check`); on failure, the first errors.
+/// `cargo clippy --all-targets -- -D warnings`, then `cargo test`, in `dir` (what CI asks of
+/// every generated crate: it builds clean, and every example it was generated with decodes and
+/// round-trips); on failure, the first errors.
 fn cargo_check(dir: &Path, target: &Path) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let run = |offline: bool| {
-        let mut cmd = Command::new(&cargo);
-        cmd.args([
+    cargo(
+        dir,
+        target,
+        &[
             "clippy",
             "--all-targets",
             "--message-format=short",
             "--quiet",
-        ]);
+        ],
+        &["--", "-D", "warnings"],
+    )?;
+    cargo(dir, target, &["test", "--quiet"], &[])
+}
+
+/// `cargo ARGS [--offline] TAIL` in `dir` (online again if offline fails for a missing crate).
+fn cargo(dir: &Path, target: &Path, args: &[&str], tail: &[&str]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let run = |offline: bool| {
+        let mut cmd = Command::new(&cargo);
+        cmd.args(args);
         if offline {
             cmd.arg("--offline");
         }
-        cmd.args(["--", "-D", "warnings"]);
+        cmd.args(tail);
         cmd.current_dir(dir)
             .env("CARGO_TARGET_DIR", target)
             .env("CARGO_INCREMENTAL", "0")
@@ -1755,14 +1793,18 @@ fn cargo_check(dir: &Path, target: &Path) -> Result<(), String> {
     if out.status.success() {
         return Ok(());
     }
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let errors: Vec<&str> = stderr
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let errors: Vec<&str> = text
         .lines()
-        .filter(|l| l.contains("error"))
+        .filter(|l| l.contains("error") || l.contains("panicked") || l.contains("call succeeds"))
         .take(25)
         .collect();
     Err(if errors.is_empty() {
-        stderr.lines().take(40).collect::<Vec<_>>().join("\n")
+        text.lines().take(40).collect::<Vec<_>>().join("\n")
     } else {
         errors.join("\n")
     })

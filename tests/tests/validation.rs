@@ -445,6 +445,7 @@ cases! {
     example_envelope_code => 1,
     example_envelope_string_code => 1,
     business_code_kinds_differ => 2,
+    malformed_type => 2,
     example_envelope_not_object => 1,
     example_request_undeclared_field => 1,
     example_closed_enum_code => 1,

@@ -23,6 +23,7 @@ fn type_link(t: &Type) -> String {
             format!("[`{n}`](#{})", anchor("object", &n))
         }
         Type::Array(inner) => format!("array of {}", type_link(inner)),
+        Type::Map(inner) => format!("map of string keys to {}", type_link(inner)),
         other => format!("`{}`", other.spec_name()),
     }
 }
@@ -406,6 +407,7 @@ fn response_data(e: &Endpoint) -> String {
             type_link(&Type::Object(ObjectName::Declared(t.clone()))),
             if e.paginated { " (paginated)" } else { "" }
         ),
+        Response::Value(t) => type_link(t),
         Response::Empty => "empty (`null`)".into(),
     }
 }

@@ -41,6 +41,7 @@ fn type_schema(t: &Type) -> Value {
         Type::Enum(n) => schema_ref(&type_name(n)),
         Type::Object(n) => schema_ref(&object_type_name(n)),
         Type::Array(inner) => json!({ "type": "array", "items": type_schema(inner) }),
+        Type::Map(inner) => json!({ "type": "object", "additionalProperties": type_schema(inner) }),
     }
 }
 
@@ -123,6 +124,7 @@ fn data_schema(api: &Api, e: &Endpoint) -> Value {
         Response::Object(t) => schema_ref(&type_name(t)),
         Response::Array(t) => json!({ "type": "array", "items": schema_ref(&type_name(t)) }),
         Response::Page(t) => schema_ref(&page_schema_name(t)),
+        Response::Value(t) => type_schema(t),
         Response::Empty => {
             let _ = api;
             json!({ "type": "object", "nullable": true, "description": "empty: null or {}" })

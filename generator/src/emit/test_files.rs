@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::rust::module_doc;
+use crate::emit::rust::{module_doc, wire_adapter};
 use crate::model::{Api, Code, Endpoint, ObjectName, Type};
 use crate::naming::{
     group_accessor, ident, method_ident, method_in, method_name, object_ident, reserved,
@@ -229,9 +229,12 @@ fn endpoint_test(
         .map(|g| ident(&group_accessor(&g.spec_key)));
     let req = object_ident(&ObjectName::Request(e.spec_name.clone()));
     let krate = format_ident!("{}", api.service.package.crate_ident());
-    let url = e
-        .full_path
-        .replace("{version}", &api.service.default_version);
+    // The path the server sees: the client's URL parser percent-encodes what a path may not
+    // hold as is (a path in Chinese arrives as `%E5%90%8D…`).
+    let url = encode_path(
+        &e.full_path
+            .replace("{version}", &api.service.default_version),
+    );
     let doc = format!(
         " `{}` with its example \"{example}\".",
         unraw(&method_name(&e.spec_name))
@@ -253,6 +256,17 @@ fn endpoint_test(
             }
         }
         (None, crate::model::Response::Empty) => quote!(#call.expect("call succeeds");),
+        (None, crate::model::Response::Value(t)) if wire_adapter(t).is_some() => {
+            // Serialized again through the same wire form it was decoded with.
+            let adapter: TokenStream = wire_adapter(t)
+                .unwrap_or_default()
+                .parse()
+                .unwrap_or_default();
+            quote! {
+                let response = #call.expect("call succeeds");
+                assert_round_trip(&::apigen_runtime::serde_as::SerializeAsWrap::<_, #adapter>::new(&response), DATA);
+            }
+        }
         (None, _) => quote! {
             let response = #call.expect("call succeeds");
             assert_round_trip(&response, DATA);
@@ -349,4 +363,43 @@ pub(super) fn webhook_examples_test(api: &Api) -> Result<Option<String>, String>
     crate::emit::rust::format_module("tests/webhook_examples.rs", tokens)
         .map(Some)
         .map_err(|e| e.message)
+}
+
+/// `path` as a URL parser writes it: UTF-8 bytes outside printable ASCII, and the ASCII
+/// characters a path may not hold as is (space, `"`, `#`, `<`, `>`, `?`, `` ` ``, `{`, `}`),
+/// percent-encoded in upper-case hex; everything else, `%` included, kept.
+fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        let keep =
+            c.is_ascii_graphic() && !matches!(c, '"' | '#' | '<' | '>' | '?' | '`' | '{' | '}');
+        if keep {
+            out.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode_path;
+
+    #[test]
+    fn paths_are_encoded_as_the_client_sends_them() {
+        assert_eq!(
+            encode_path("/v1/openApi/wallet/getWalletDetail"),
+            "/v1/openApi/wallet/getWalletDetail"
+        );
+        assert_eq!(encode_path("/api/名字0"), "/api/%E5%90%8D%E5%AD%970");
+        assert_eq!(encode_path("/a b/c\"d"), "/a%20b/c%22d");
+        assert_eq!(
+            encode_path("/x-y_z.~!$&'()*+,;=:@%41"),
+            "/x-y_z.~!$&'()*+,;=:@%41"
+        );
+    }
 }

@@ -226,9 +226,22 @@ impl Resolver<'_> {
             raw::Response::Object(t) => self
                 .response_type(file, t, Named::Object)
                 .map(model::Response::Object),
+            // An array of objects keeps its own shape (pages, refetch and recovery know it).
+            raw::Response::Array(t) if self.types.get(t.value.trim()) == Some(&Named::Object) => {
+                Some(model::Response::Array(t.value.trim().to_owned()))
+            }
             raw::Response::Array(t) => self
-                .response_type(file, t, Named::Object)
-                .map(model::Response::Array),
+                .value_type(file, t)
+                .map(|t| model::Response::Value(model::Type::Array(Box::new(t)))),
+            raw::Response::Map(t) => self
+                .value_type(file, t)
+                .map(|t| model::Response::Value(model::Type::Map(Box::new(t)))),
+            raw::Response::Value(t) => match self.value_type(file, t)? {
+                model::Type::Object(model::ObjectName::Declared(name)) => {
+                    Some(model::Response::Object(name))
+                }
+                other => Some(model::Response::Value(other)),
+            },
             raw::Response::Page(t) => self
                 .response_type(file, t, Named::Object)
                 .map(model::Response::Page),

@@ -245,6 +245,7 @@ impl Checker<'_> {
                 out,
             ),
             model::Response::Page(t) => self.page(data, t, path, out),
+            model::Response::Value(t) => self.value(data, t, path, out),
         }
     }
 
@@ -432,6 +433,14 @@ impl Checker<'_> {
                     }
                 }
                 None => bad("an array"),
+            },
+            Type::Map(inner) => match v.as_object() {
+                Some(entries) => {
+                    for (key, x) in entries {
+                        self.value(x, inner, &format!("{path}.{key}"), out);
+                    }
+                }
+                None => bad("an object (a map)"),
             },
         }
     }

@@ -18,6 +18,7 @@ mod merge;
 mod objects;
 mod recovery;
 mod service;
+mod type_expr;
 mod webhooks;
 
 use std::collections::HashMap;

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 
 use super::merge::In;
+use super::type_expr::{self, TypeExpr};
 use super::{Named, Resolver};
 use crate::diag::{FileId, did_you_mean};
 use crate::model::{self, ObjectName, Type};
@@ -104,7 +105,7 @@ impl Resolver<'_> {
     }
 
     /// The type of a field: a primitive, an enum or object by name, an inline object (hoisted
-    /// as its own object), or an array of one of these.
+    /// as its own object), or arrays and maps of these, nested as written.
     pub(super) fn field_type(
         &mut self,
         file: FileId,
@@ -114,11 +115,17 @@ impl Resolver<'_> {
         source: raw::Source,
     ) -> Option<Type> {
         let text = f.ty.value.trim();
-        let (inner, array) = match text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
-            Some(inner) => (inner.trim(), true),
-            None => (text, false),
+        let written = match type_expr::parse(text) {
+            Ok(written) => written,
+            Err(malformed) => {
+                self.report
+                    .err(file, &f.ty.referenced, malformed.message)
+                    .hint = Some(malformed.hint);
+                return None;
+            }
         };
-        let wrap = |t: Type| if array { Type::Array(Box::new(t)) } else { t };
+        let inner = written.innermost();
+        let wrap = |t: Type| wrap_as(&written, t);
         if inner == "object" {
             let name = self.inline_object(file, key, f, owner, source)?;
             return Some(wrap(Type::Object(name)));
@@ -135,7 +142,7 @@ impl Resolver<'_> {
             );
             return None;
         }
-        let t = self.named_type(file, f, inner)?;
+        let t = self.named_type(file, &f.ty, inner)?;
         Some(wrap(t))
     }
 
@@ -177,7 +184,7 @@ impl Resolver<'_> {
     }
 
     /// A primitive, enum or object type by its spec name; `None` (reported) if unknown.
-    fn named_type(&mut self, file: FileId, f: &raw::Field, inner: &str) -> Option<Type> {
+    fn named_type(&mut self, file: FileId, ty: &Spanned<String>, inner: &str) -> Option<Type> {
         Some(match inner {
             "long" => Type::Long,
             "int" => Type::Int,
@@ -195,16 +202,42 @@ impl Resolver<'_> {
                     candidates.extend(self.types.keys().map(String::as_str));
                     candidates.sort_unstable();
                     let hint = did_you_mean(other, candidates).unwrap_or_else(|| {
-                        "use long, int, string, bool, money, decimal, datetime, date, an enum or object name, or [T]".into()
+                        "use long, int, string, bool, money, decimal, datetime, date, an enum or object name, [T] or map<T>".into()
                     });
                     self.report
-                        .err(file, &f.ty.referenced, format!("unknown type `{other}`"))
+                        .err(file, &ty.referenced, format!("unknown type `{other}`"))
                         .set_label("not a primitive, enum or object")
                         .hint = Some(hint);
                     return None;
                 }
             },
         })
+    }
+
+    /// The type of a response value (`{ value: T }`, `{ array: T }`, `{ map: T }`): any field
+    /// type but an inline object, which has no field to be named after.
+    pub(super) fn value_type(&mut self, file: FileId, ty: &Spanned<String>) -> Option<Type> {
+        let written = match type_expr::parse(&ty.value) {
+            Ok(written) => written,
+            Err(malformed) => {
+                self.report
+                    .err(file, &ty.referenced, malformed.message)
+                    .hint = Some(malformed.hint);
+                return None;
+            }
+        };
+        if written.innermost() == "object" {
+            self.report
+                .err(
+                    file,
+                    &ty.referenced,
+                    "a response cannot hold an inline `object`",
+                )
+                .hint = Some("declare the object under `objects` and name it here".into());
+            return None;
+        }
+        let inner = self.named_type(file, ty, written.innermost())?;
+        Some(wrap_as(&written, inner))
     }
 
     pub(super) fn response_type(
@@ -220,10 +253,15 @@ impl Resolver<'_> {
                     .err(
                         file,
                         &t.referenced,
-                        format!("`{}` is an enum; a response holds an object", t.value),
+                        format!(
+                            "`{}` is an enum; `object:` and `page:` hold objects",
+                            t.value
+                        ),
                     )
-                    .hint =
-                    Some("declare an object under `objects` with the fields of `data`".into());
+                    .hint = Some(format!(
+                    "for one enum value write `{{ value: {} }}`; for an object, declare it under `objects`",
+                    t.value
+                ));
                 None
             }
             None => {
@@ -242,5 +280,14 @@ impl Resolver<'_> {
                 None
             }
         }
+    }
+}
+
+/// `inner` inside the arrays and maps of `written`.
+fn wrap_as(written: &TypeExpr<'_>, inner: Type) -> Type {
+    match written {
+        TypeExpr::Name(_) => inner,
+        TypeExpr::Array(t) => Type::Array(Box::new(wrap_as(t, inner))),
+        TypeExpr::Map(t) => Type::Map(Box::new(wrap_as(t, inner))),
     }
 }

@@ -4,9 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc, module_doc};
+use super::{doc, module_doc, wire_adapter};
 use crate::emit::prose::{inline, md, run_in, source_word, zh_en};
-use crate::model::{Api, Endpoint, Group, ObjectName, Response, Retry};
+use crate::model::{Api, Endpoint, Group, ObjectName, Response, Retry, Type};
 use crate::naming::{
     field_ident, field_name, group_accessor, group_struct, ident, method_ident, method_name,
     object_ident, recover_method, screaming, stream_method, type_ident, unraw,
@@ -123,7 +123,13 @@ fn imports(api: &Api) -> TokenStream {
         .iter()
         .any(|e| e.paginated && matches!(e.response, Response::Page(_)));
     let empty = api.endpoints.iter().any(|e| e.response == Response::Empty);
-    let typed = api.endpoints.iter().any(|e| e.response != Response::Empty);
+    let typed = api.endpoints.iter().any(|e| match &e.response {
+        Response::Value(t) => matches!(t.innermost(), Type::Object(_)),
+        other => *other != Response::Empty,
+    });
+    let enums = api.endpoints.iter().any(
+        |e| matches!(&e.response, Response::Value(t) if matches!(t.innermost(), Type::Enum(_))),
+    );
     let stream_use = if paged {
         quote!(
             use futures_util::Stream;
@@ -144,10 +150,11 @@ fn imports(api: &Api) -> TokenStream {
         quote!(use ::apigen_runtime::{#(#runtime_items),*};)
     };
     let types_use = if typed { quote!(types,) } else { quote!() };
+    let enums_use = if enums { quote!(enums,) } else { quote!() };
     quote! {
         #stream_use
         #runtime_use
-        use crate::{Client, Error, requests, #types_use};
+        use crate::{Client, Error, requests, #enums_use #types_use};
     }
 }
 
@@ -214,6 +221,23 @@ fn method(api: &Api, e: &Endpoint) -> TokenStream {
                 self.client.runtime.execute::<_, Empty>(&operations::#op, request).await.map(|Empty| ())
             }
         },
+        Response::Value(t) if wire_adapter(t).is_some() => {
+            let ret = response_tokens(e);
+            let adapter: TokenStream = wire_adapter(t)
+                .unwrap_or_default()
+                .parse()
+                .unwrap_or_default();
+            quote! {
+                #d
+                pub async fn #name(&self, request: &#req_ty) -> Result<#ret, Error> {
+                    self.client
+                        .runtime
+                        .execute::<_, ::apigen_runtime::serde_as::DeserializeAsWrap<#ret, #adapter>>(&operations::#op, request)
+                        .await
+                        .map(::apigen_runtime::serde_as::DeserializeAsWrap::into_inner)
+                }
+            }
+        }
         _ => {
             let ret = response_tokens(e);
             quote! {
@@ -304,6 +328,7 @@ pub(crate) fn response_tokens(e: &Endpoint) -> TokenStream {
             let t = type_ident(t);
             quote!(types::Page<types::#t>)
         }
+        Response::Value(t) => super::rust_type(t),
         Response::Empty => quote!(()),
     }
 }

@@ -67,7 +67,7 @@ pub(crate) fn field_doc(f: &Field, money_unit: Option<&str>) -> String {
     } else if f.nullable {
         facts.push("always present, may be empty (read as `None`)".into());
     }
-    match base(&f.ty) {
+    match f.ty.innermost() {
         Type::Money => facts.push(match money_unit {
             Some(unit) => format!("exact decimal in {}", inline(unit)),
             None => "exact decimal".into(),
@@ -89,13 +89,6 @@ pub(crate) fn field_doc(f: &Field, money_unit: Option<&str>) -> String {
     }
     s.push_str(&format!("\n\n{}.", facts.join("; ")));
     s
-}
-
-fn base(t: &Type) -> &Type {
-    match t {
-        Type::Array(inner) => base(inner),
-        t => t,
-    }
 }
 
 /// The Rust type of a field type (without the `Option` for optional fields).
@@ -123,6 +116,10 @@ pub(crate) fn rust_type(t: &Type) -> TokenStream {
             let inner = rust_type(inner);
             quote!(::std::vec::Vec<#inner>)
         }
+        Type::Map(inner) => {
+            let inner = rust_type(inner);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
     }
 }
 
@@ -138,6 +135,37 @@ pub(crate) fn field_type(f: &Field) -> TokenStream {
     }
 }
 
+/// For an array or map whose innermost values have a wire form of their own, the `serde_as`
+/// adapter mirroring the type (see [`wire_adapter`]); `None` for other types, which serde (or a
+/// field's `with` module) handles as they are.
+fn nested_adapter(t: &Type) -> Option<String> {
+    wire_adapter(t).filter(|_| matches!(t, Type::Array(_) | Type::Map(_)))
+}
+
+/// For a type whose innermost values have a wire form of their own (money, decimals, dates,
+/// datetimes), the `serde_as` adapter mirroring it: `Exact`, `Vec<Vec<Exact>>`,
+/// `BTreeMap<Same, VendorDateTime>`. `None` when serde's own form is the wire form.
+pub(crate) fn wire_adapter(t: &Type) -> Option<String> {
+    fn adapter(t: &Type) -> String {
+        match t {
+            Type::Money | Type::Decimal => "::apigen_runtime::serde_as::Exact".into(),
+            Type::DateTime => "::apigen_runtime::serde_as::VendorDateTime".into(),
+            Type::Date => "::apigen_runtime::serde_as::VendorDate".into(),
+            Type::Array(inner) => format!("::std::vec::Vec<{}>", adapter(inner)),
+            Type::Map(inner) => format!(
+                "::std::collections::BTreeMap<::apigen_runtime::serde_as::Same, {}>",
+                adapter(inner)
+            ),
+            _ => "::apigen_runtime::serde_as::Same".into(),
+        }
+    }
+    let has_wire_form = matches!(
+        t.innermost(),
+        Type::Money | Type::Decimal | Type::DateTime | Type::Date
+    );
+    has_wire_form.then(|| adapter(t))
+}
+
 /// The `#[serde(...)]` attribute of a field.
 pub(crate) fn serde_attr(f: &Field) -> TokenStream {
     let mut parts: Vec<TokenStream> = Vec::new();
@@ -150,6 +178,15 @@ pub(crate) fn serde_attr(f: &Field) -> TokenStream {
     let opt = f.is_option();
     if opt {
         parts.push(quote!(default));
+    }
+    if let Some(adapter) = nested_adapter(&f.ty) {
+        let adapter = if opt {
+            format!("::std::option::Option<{adapter}>")
+        } else {
+            adapter
+        };
+        let with = format!("::apigen_runtime::serde_as::As::<{adapter}>");
+        parts.push(quote!(with = #with));
     }
     let with = match (&f.ty, opt) {
         (Type::Money | Type::Decimal, false) => Some("::apigen_runtime::serde::decimal"),

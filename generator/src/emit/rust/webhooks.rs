@@ -27,7 +27,7 @@ pub(super) fn is_copy(api: &Api, ty: &Type) -> bool {
         Type::Enum(n) => api
             .enum_(n)
             .is_some_and(|e| e.repr == EnumRepr::Int || e.closed),
-        Type::String | Type::Object(_) | Type::Array(_) => false,
+        Type::String | Type::Object(_) | Type::Array(_) | Type::Map(_) => false,
     }
 }
 
