@@ -253,13 +253,10 @@ impl Resolver<'_> {
                     .err(
                         file,
                         &t.referenced,
-                        format!(
-                            "`{}` is an enum; `object:` and `page:` hold objects",
-                            t.value
-                        ),
+                        format!("`{}` is an enum; an object is needed here", t.value),
                     )
                     .hint = Some(format!(
-                    "for one enum value write `{{ value: {} }}`; for an object, declare it under `objects`",
+                    "name an object from `objects` (an endpoint answering one enum value says `response: {{ value: {} }}`)",
                     t.value
                 ));
                 None
