@@ -37,6 +37,15 @@ struct Index {
     endpoints: std::collections::HashMap<String, usize>,
 }
 
+/// One statement about an item and where it comes from (`provenance:` in the spec).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// What the statement covers, as written (`the codes and Chinese labels`).
+    pub about: String,
+    /// Where that part comes from.
+    pub source: Source,
+}
+
 /// The `service` section: what every call shares.
 #[derive(Debug, Clone)]
 pub struct Service {
@@ -44,6 +53,8 @@ pub struct Service {
     pub title: String,
     /// Title (English).
     pub title_en: String,
+    /// The vendor's own title, verbatim, if the spec records it.
+    pub vendor_title: Option<String>,
     /// Longer description (spec prose), if any.
     pub description: Option<String>,
     /// Default base URL of the service.
@@ -62,6 +73,8 @@ pub struct Service {
     pub pagination: Option<Pagination>,
     /// Where the section comes from.
     pub source: Source,
+    /// Per-statement provenance when the item mixes sources (`source` is then the weakest).
+    pub provenance: Vec<Statement>,
     /// Package metadata of the generated crate.
     pub package: Package,
     /// The unit of `money` amounts as the docs name it (`service.money.unit`), if given.
@@ -101,6 +114,8 @@ pub struct Envelope {
     pub rate_limit_code: Option<i64>,
     /// Where the envelope rule comes from.
     pub source: Source,
+    /// Per-statement provenance when the item mixes sources (`source` is then the weakest).
+    pub provenance: Vec<Statement>,
 }
 
 /// How paginated endpoints page.
@@ -149,6 +164,10 @@ pub struct Group {
     pub zh: String,
     /// Name (English).
     pub en: String,
+    /// The vendor's own title, verbatim, if the spec records it.
+    pub vendor_title: Option<String>,
+    /// Per-statement provenance when the item mixes sources (`source` is then the weakest).
+    pub provenance: Vec<Statement>,
 }
 
 /// An enum (`enums`).
@@ -160,6 +179,8 @@ pub struct Enum {
     pub zh: String,
     /// Name (English).
     pub en: String,
+    /// The vendor's own title, verbatim, if the spec records it.
+    pub vendor_title: Option<String>,
     /// Longer description (spec prose), if any.
     pub description: Option<String>,
     /// Integer or string codes.
@@ -168,6 +189,8 @@ pub struct Enum {
     pub closed: bool,
     /// Where the enum is documented.
     pub source: Source,
+    /// Per-statement provenance when the item mixes sources (`source` is then the weakest).
+    pub provenance: Vec<Statement>,
     /// The values, in declaration order.
     pub values: Vec<EnumValue>,
 }
@@ -247,6 +270,8 @@ pub struct Object {
     pub description: Option<String>,
     /// Where it is documented.
     pub source: Source,
+    /// Per-statement provenance when the item mixes sources (`source` is then the weakest).
+    pub provenance: Vec<Statement>,
     /// The fields, in declaration order.
     pub fields: Vec<Field>,
 }
@@ -384,6 +409,8 @@ pub struct Endpoint {
     pub full_path: String,
     /// Where it is documented.
     pub source: Source,
+    /// Per-statement provenance when the item mixes sources (`source` is then the weakest).
+    pub provenance: Vec<Statement>,
     /// What `data` holds on success.
     pub response: Response,
     /// Pages through the service's pagination fields.
@@ -409,6 +436,8 @@ pub struct Example {
     pub name: String,
     /// Where it comes from.
     pub source: Source,
+    /// Per-statement provenance when the item mixes sources (`source` is then the weakest).
+    pub provenance: Vec<Statement>,
     /// The request (or webhook) body, JSON text.
     pub request: Option<String>,
     /// The response body, JSON text.
@@ -420,6 +449,8 @@ pub struct Example {
 pub struct Webhooks {
     /// Wire name of the field holding the event tag.
     pub tag_field: String,
+    /// Where the tag field's name comes from.
+    pub tag_field_source: Source,
     /// Wire name of the field holding the payload.
     pub data_field: String,
     /// HTTP status of the acknowledgement.
@@ -430,6 +461,8 @@ pub struct Webhooks {
     pub ack_source: Source,
     /// Where the section comes from.
     pub source: Source,
+    /// Per-statement provenance when the item mixes sources (`source` is then the weakest).
+    pub provenance: Vec<Statement>,
     /// The kinds, in declaration order.
     pub kinds: Vec<WebhookKind>,
 }
@@ -444,8 +477,12 @@ pub struct WebhookKind {
     pub zh: String,
     /// Name (English).
     pub en: String,
+    /// The vendor's own title, verbatim, if the spec records it.
+    pub vendor_title: Option<String>,
     /// Where it is documented.
     pub source: Source,
+    /// Per-statement provenance when the item mixes sources (`source` is then the weakest).
+    pub provenance: Vec<Statement>,
     /// The payload object: its key under `objects`.
     pub payload: String,
     /// How to fetch the current state through an endpoint, if given.
