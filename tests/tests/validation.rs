@@ -314,11 +314,7 @@ cases! {
 fn provenance_overstated() {
     let rendered = case("provenance_overstated", 1);
     assert!(rendered.contains("overstates"), "{rendered}");
-    let at = position(
-        "provenance_overstated",
-        "types.yaml",
-        "observed }",
-    );
+    let at = position("provenance_overstated", "types.yaml", "observed }");
     assert!(
         points_at(&rendered, "provenance_overstated", "types.yaml", at),
         "{rendered}"

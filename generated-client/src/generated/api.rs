@@ -75,7 +75,7 @@ impl WalletApi<'_> {
     /// `POST /{version}/openApi/wallet/getWalletList` · source: modeled (our reconstruction; confirm with the vendor)
     ///
     /// Pages through the customer's wallets (one per currency, typically). A customer has few
-    /// wallets, so the vendor may return a plain array instead of a page (open question §9.6).
+    /// wallets, so the vendor may return a plain array instead of a page (open question 6 in spec/MODEL.md).
     ///
     /// **Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx,
     /// and the rate-limit business code 1005, as the client's [`RetryPolicy`](crate::RetryPolicy) allows.
@@ -1165,7 +1165,8 @@ impl CardApi<'_> {
     ///         "billing_amount": 120,
     ///         "billing_currency": "USD",
     ///         "fail_reason": "insufficient balance",
-    ///         "trade_at": "2025-03-05 16:02:44"
+    ///         "trade_at": "2025-03-05 16:02:44",
+    ///         "settle_at": ""
     ///       }
     ///     ]
     ///   }
@@ -1196,7 +1197,7 @@ impl CardApi<'_> {
     /// `POST /{version}/openApi/card/getMerchantTradeScore` · source: modeled (our reconstruction; confirm with the vendor)
     ///
     /// How likely cards on a BIN are to be approved at a merchant or scene, to guide the choice
-    /// of BIN. What this endpoint returns is an open question (§9.9).
+    /// of BIN. What this endpoint returns is open question 9 in spec/MODEL.md.
     ///
     /// **Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx,
     /// and the rate-limit business code 1005, as the client's [`RetryPolicy`](crate::RetryPolicy) allows.

@@ -166,21 +166,29 @@ fn conventions(out: &mut String, api: &Api) {
     );
     let _ = writeln!(
         out,
-        "- Every endpoint is `POST {}<path>` with a JSON body; `{{version}}` defaults to `{}` ({}).",
+        "- Every endpoint is `POST {}<path>` with a JSON body; `{{version}}` defaults to `{}` (the default is {}).",
         s.path_prefix,
         s.default_version,
         s.version_source.as_str()
     );
     let _ = writeln!(
         out,
-        "- Response envelope `{{\"{}\", \"{}\", \"{}\"}}`; `{}` = {} means success ({}).",
+        "- Response envelope `{{\"{}\", \"{}\", \"{}\"}}`; `{}` = {} means success ({}{}",
         env.code,
         env.message,
         env.data,
         env.code,
         env.success,
-        sourced(env.source, &env.provenance)
+        env.source.as_str(),
+        if env.provenance.is_empty() {
+            ")."
+        } else {
+            " as a whole):"
+        }
     );
+    for st in &env.provenance {
+        let _ = writeln!(out, "  - {}: **{}**", inline(&st.about), st.source.as_str());
+    }
     if let Some(rl) = env.rate_limit_code {
         let source = api
             .errors
