@@ -239,7 +239,10 @@ fn provenance_never_overstates() {
             "{}: stand-ins and wrapper",
             ex.name
         );
-        assert_eq!(statement_source(&ex.provenance, "stand-ins"), Source::Modeled);
+        assert_eq!(
+            statement_source(&ex.provenance, "stand-ins"),
+            Source::Modeled
+        );
     }
 }
 

@@ -121,7 +121,8 @@ fn header(out: &mut String, api: &Api) {
     }
     out.push_str(
         "Every item says where it comes from: **documented** (the vendor page we have in full), \
-         **observed** (a vendor excerpt) or **modeled** (our reconstruction, to be confirmed with the vendor).\n\n",
+         **observed** (a vendor excerpt) or **modeled** (our reconstruction, to be confirmed with the vendor). \
+         An item that mixes sources is tagged with the weakest of them, followed by each statement and its own source.\n\n",
     );
 }
 

@@ -156,12 +156,12 @@ fn statements_text(statements: &[Statement]) -> String {
 }
 
 /// A source, followed by the statements of an item that mixes sources:
-/// `modeled (the codes and Chinese labels: documented; the names: modeled)`.
+/// `modeled — the codes and Chinese labels: documented; the names: modeled`.
 pub(crate) fn sourced(source: Source, statements: &[Statement]) -> String {
     if statements.is_empty() {
         source.as_str().to_string()
     } else {
-        format!("{} ({})", source.as_str(), statements_text(statements))
+        format!("{} — {}", source.as_str(), statements_text(statements))
     }
 }
 
@@ -1149,7 +1149,7 @@ mod tests {
         ];
         assert_eq!(
             super::sourced(Source::Modeled, &statements),
-            "modeled (codes and `zh` labels: documented; names: modeled)"
+            "modeled — codes and `zh` labels: documented; names: modeled"
         );
     }
 }
