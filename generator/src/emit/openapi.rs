@@ -539,6 +539,11 @@ fn document(api: &Api, schemas: Map<String, Value>, paths: Map<String, Value>) -
 fn webhook_operations(w: &Webhooks) -> Map<String, Value> {
     let mut hooks = Map::new();
     for k in &w.kinds {
+        let mut kind = json!({ "name": k.spec_key });
+        extend(&mut kind, provenance(k.source, &k.provenance));
+        if let Some(t) = &k.vendor_title {
+            kind["x-vendor-title"] = t.clone().into();
+        }
         for ev in &k.events {
             hooks.insert(
                 ev.tag.clone(),
@@ -559,6 +564,7 @@ fn webhook_operations(w: &Webhooks) -> Map<String, Value> {
                             "content": { "application/json": { "example": serde_json::from_str::<Value>(&w.ack_body).unwrap_or(Value::Null) } }
                         } },
                         "x-refetch": k.refetch.as_ref().map(|r| method_name(&r.endpoint)),
+                        "x-kind": kind,
                     }
                 }),
             );
