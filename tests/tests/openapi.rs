@@ -201,3 +201,39 @@ fn examples_keep_the_spec_text() {
         r#""value": {"customer_id":10001004,"app_id":100006,"key":"0408ab79eb214e7d81d9fd447b5916a2","wallet_sn":"606abec24dfb4a3d955c189dee8a04f4"}"#
     ));
 }
+
+/// Every schema with a `pattern` (the datetimes), anywhere in `v`.
+fn patterned<'a>(v: &'a serde_json::Value, out: &mut Vec<&'a serde_json::Value>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            if map.contains_key("pattern") {
+                out.push(v);
+            }
+            map.values().for_each(|x| patterned(x, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|x| patterned(x, out)),
+        _ => {}
+    }
+}
+
+/// The document states nothing the spec does not: no invented example values, and
+/// `info.version` is the description's version, not the `{version}` path segment's default.
+#[test]
+fn says_nothing_the_spec_does_not() {
+    let doc: serde_json::Value = serde_json::from_str(&document()).expect("json");
+    let mut datetimes = Vec::new();
+    patterned(&doc, &mut datetimes);
+    assert!(!datetimes.is_empty());
+    for d in datetimes {
+        assert!(d.get("example").is_none(), "invented example in {d}");
+    }
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/Cargo.toml");
+    let manifest = std::fs::read_to_string(manifest).expect("Cargo.toml");
+    let version = doc["info"]["version"].as_str().expect("info.version");
+    assert!(
+        manifest.contains(&format!("version = \"{version}\"")),
+        "{version}"
+    );
+    assert_eq!(doc["servers"][0]["variables"]["version"]["default"], "v1");
+    assert_ne!(version, "v1");
+}
