@@ -225,6 +225,19 @@ fn provenance_never_overstates() {
         statement_source(&status.provenance, "codes"),
         Source::Documented
     );
+    // Every endpoint title is the vendor's (its navigation), even where the rest is modeled.
+    for e in api
+        .endpoints
+        .iter()
+        .filter(|e| e.source != Source::Documented)
+    {
+        assert_eq!(
+            statement_source(&e.provenance, "Chinese title"),
+            Source::Documented,
+            "{}",
+            e.spec_name
+        );
+    }
     let webhooks = api.webhooks.as_ref().expect("webhooks");
     assert_eq!(webhooks.tag_field_source, Source::Observed);
     let card = webhooks
