@@ -1042,7 +1042,8 @@ async fn list_card_trades() {
         "billing_amount": 120,
         "billing_currency": "USD",
         "fail_reason": "insufficient balance",
-        "trade_at": "2025-03-05 16:02:44"
+        "trade_at": "2025-03-05 16:02:44",
+        "settle_at": ""
       }
     ]
   }
@@ -1075,6 +1076,7 @@ async fn list_card_trades() {
       "billing_currency": "USD",
       "card_id": "cid_sxdwXPRxtXt6Ch4n",
       "fail_reason": "insufficient balance",
+      "settle_at": "",
       "trade_amount": 120,
       "trade_at": "2025-03-05 16:02:44",
       "trade_currency": "USD",

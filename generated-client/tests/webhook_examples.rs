@@ -67,7 +67,7 @@ fn order_example_1() {
     }
 }
 
-/// Webhook example "observed: card activated, enveloped" (card).
+/// Webhook example "card activated, enveloped" (card).
 #[test]
 fn card_example_1() {
     const BODY: &str = r#"{
@@ -120,7 +120,7 @@ fn card_example_1() {
     }
 }
 
-/// Webhook example "observed: card activated, flat body" (card).
+/// Webhook example "card activated, flat body" (card).
 #[test]
 fn card_example_2() {
     const BODY: &str = r#"{

@@ -14,7 +14,8 @@
 //!   Rust-level break; changing a type, a path or the wire envelope is a wire-level break.
 //! - A retry class changed from `never` to `safe` is breaking: the client starts repeating a
 //!   call it never repeated (side effects may happen twice).
-//! - zh / en / description / note / source / examples / recovery prose are docs only.
+//! - zh / en / vendor titles / description / note / source / provenance statements / examples /
+//!   recovery prose are docs only.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -189,9 +190,9 @@ fn service(out: &mut Out, old: &Api, new: &Api) {
             format!("crate renamed: {} -> {}", o.package.name, n.package.name),
         );
     }
-    docs!(out, item, o, n; title, title_en);
+    docs!(out, item, o, n; title, title_en, vendor_title);
     out.docs(item, "description", &o.description, &n.description);
-    docs!(out, item, o, n; source, version_source, envelope.source);
+    docs!(out, item, o, n; source, provenance, version_source, envelope.source, envelope.provenance);
     out.docs(
         item,
         "package description",
@@ -309,7 +310,10 @@ fn groups(out: &mut Out, old: &Api, new: &Api) {
                 item,
                 "removed (its Client accessor is gone)",
             ),
-            Some(n) => out.docs(&item, "labels", &(&o.zh, &o.en), &(&n.zh, &n.en)),
+            Some(n) => {
+                out.docs(&item, "labels", &(&o.zh, &o.en), &(&n.zh, &n.en));
+                docs!(out, &item, o, n; vendor_title, provenance);
+            }
         }
     }
     for n in &new.groups {
@@ -361,7 +365,7 @@ fn enum_values(out: &mut Out, item: &str, o: &Enum, n: &Enum) {
         };
         out.push(Class::Breaking, Level::Rust, item, msg);
     }
-    docs!(out, item, o, n; zh, en, description, source);
+    docs!(out, item, o, n; zh, en, vendor_title, description, source, provenance);
     for ov in &o.values {
         let vitem = format!("{item} value {}", ov.code);
         match n.values.iter().find(|v| v.code == ov.code) {
@@ -460,7 +464,7 @@ fn objects(out: &mut Out, old: &Api, new: &Api) {
 }
 
 fn object(out: &mut Out, name: &str, request: bool, o: &Object, n: &Object) {
-    docs!(out, &format!("type {name}"), o, n; zh, en, description, source);
+    docs!(out, &format!("type {name}"), o, n; zh, en, description, source, provenance);
     fields(out, name, request, &o.fields, &n.fields);
 }
 
@@ -692,12 +696,20 @@ fn endpoint(out: &mut Out, item: &str, o: &Endpoint, n: &Endpoint) {
         }
         _ => {}
     }
-    docs!(out, item, o, n; zh, en, description, source);
+    docs!(out, item, o, n; zh, en, description, source, provenance);
     out.docs(item, "recovery note", &o.recovery, &n.recovery);
     let ex = |e: &Endpoint| {
         e.examples
             .iter()
-            .map(|x| (x.name.clone(), x.request.clone(), x.response.clone()))
+            .map(|x| {
+                let provenance = (x.source, x.provenance.clone());
+                (
+                    x.name.clone(),
+                    provenance,
+                    x.request.clone(),
+                    x.response.clone(),
+                )
+            })
             .collect::<Vec<_>>()
     };
     out.docs(item, "examples", &ex(o), &ex(n));
@@ -724,7 +736,7 @@ fn webhooks(out: &mut Out, old: Option<&Webhooks>, new: Option<&Webhooks>) {
             "tag field, data field or acknowledgement changed",
         );
     }
-    docs!(out, "webhooks", o, n; source, ack_source);
+    docs!(out, "webhooks", o, n; source, provenance, tag_field_source, ack_source);
     for ok in &o.kinds {
         let item = format!("webhook {}", ok.spec_key);
         let Some(nk) = n.kinds.iter().find(|k| k.spec_key == ok.spec_key) else {
@@ -752,11 +764,14 @@ fn webhooks(out: &mut Out, old: Option<&Webhooks>, new: Option<&Webhooks>) {
             }
             _ => {}
         }
-        docs!(out, &item, ok, nk; zh, en, source);
+        docs!(out, &item, ok, nk; zh, en, vendor_title, source, provenance);
         let ex = |k: &crate::model::WebhookKind| {
             k.examples
                 .iter()
-                .map(|x| (x.name.clone(), x.request.clone()))
+                .map(|x| {
+                    let provenance = (x.source, x.provenance.clone());
+                    (x.name.clone(), provenance, x.request.clone())
+                })
                 .collect::<Vec<_>>()
         };
         out.docs(&item, "examples", &ex(ok), &ex(nk));

@@ -37,6 +37,15 @@ struct Index {
     endpoints: std::collections::HashMap<String, usize>,
 }
 
+/// One statement about an item and where it comes from (`provenance:` in the spec).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// What the statement covers, as written (`the codes and Chinese labels`).
+    pub about: String,
+    /// Where that part comes from.
+    pub source: Source,
+}
+
 /// The `service` section: what every call shares.
 #[derive(Debug, Clone)]
 pub struct Service {
@@ -44,6 +53,8 @@ pub struct Service {
     pub title: String,
     /// Title (English).
     pub title_en: String,
+    /// The vendor's own title, verbatim, if the spec records it.
+    pub vendor_title: Option<String>,
     /// Longer description (spec prose), if any.
     pub description: Option<String>,
     /// Default base URL of the service.
@@ -62,6 +73,8 @@ pub struct Service {
     pub pagination: Option<Pagination>,
     /// Where the section comes from.
     pub source: Source,
+    /// Per-statement provenance when the item mixes sources (`source` is then the weakest).
+    pub provenance: Vec<Statement>,
     /// Package metadata of the generated crate.
     pub package: Package,
     /// The unit of `money` amounts as the docs name it (`service.money.unit`), if given.
@@ -101,6 +114,8 @@ pub struct Envelope {
     pub rate_limit_code: Option<Code>,
     /// Where the envelope rule comes from.
     pub source: Source,
+    /// Per-statement provenance when the item mixes sources (`source` is then the weakest).
+    pub provenance: Vec<Statement>,
 }
 
 impl Envelope {
@@ -167,6 +182,10 @@ pub struct Group {
     pub zh: String,
     /// Name (English).
     pub en: String,
+    /// The vendor's own title, verbatim, if the spec records it.
+    pub vendor_title: Option<String>,
+    /// Per-statement provenance when the item mixes sources (`source` is then the weakest).
+    pub provenance: Vec<Statement>,
 }
 
 /// An enum (`enums`).
@@ -178,6 +197,8 @@ pub struct Enum {
     pub zh: String,
     /// Name (English).
     pub en: String,
+    /// The vendor's own title, verbatim, if the spec records it.
+    pub vendor_title: Option<String>,
     /// Longer description (spec prose), if any.
     pub description: Option<String>,
     /// Integer or string codes.
@@ -186,6 +207,8 @@ pub struct Enum {
     pub closed: bool,
     /// Where the enum is documented.
     pub source: Source,
+    /// Per-statement provenance when the item mixes sources (`source` is then the weakest).
+    pub provenance: Vec<Statement>,
     /// The values, in declaration order.
     pub values: Vec<EnumValue>,
 }
@@ -265,6 +288,8 @@ pub struct Object {
     pub description: Option<String>,
     /// Where it is documented.
     pub source: Source,
+    /// Per-statement provenance when the item mixes sources (`source` is then the weakest).
+    pub provenance: Vec<Statement>,
     /// The fields, in declaration order.
     pub fields: Vec<Field>,
 }
@@ -417,6 +442,8 @@ pub struct Endpoint {
     pub full_path: String,
     /// Where it is documented.
     pub source: Source,
+    /// Per-statement provenance when the item mixes sources (`source` is then the weakest).
+    pub provenance: Vec<Statement>,
     /// What `data` holds on success.
     pub response: Response,
     /// Pages through the service's pagination fields.
@@ -442,6 +469,8 @@ pub struct Example {
     pub name: String,
     /// Where it comes from.
     pub source: Source,
+    /// Per-statement provenance when the item mixes sources (`source` is then the weakest).
+    pub provenance: Vec<Statement>,
     /// The request (or webhook) body, JSON text.
     pub request: Option<String>,
     /// The response body, JSON text.
@@ -453,6 +482,8 @@ pub struct Example {
 pub struct Webhooks {
     /// Wire name of the field holding the event tag.
     pub tag_field: String,
+    /// Where the tag field's name comes from.
+    pub tag_field_source: Source,
     /// Wire name of the field holding the payload.
     pub data_field: String,
     /// HTTP status of the acknowledgement.
@@ -463,6 +494,8 @@ pub struct Webhooks {
     pub ack_source: Source,
     /// Where the section comes from.
     pub source: Source,
+    /// Per-statement provenance when the item mixes sources (`source` is then the weakest).
+    pub provenance: Vec<Statement>,
     /// The kinds, in declaration order.
     pub kinds: Vec<WebhookKind>,
 }
@@ -477,8 +510,12 @@ pub struct WebhookKind {
     pub zh: String,
     /// Name (English).
     pub en: String,
+    /// The vendor's own title, verbatim, if the spec records it.
+    pub vendor_title: Option<String>,
     /// Where it is documented.
     pub source: Source,
+    /// Per-statement provenance when the item mixes sources (`source` is then the weakest).
+    pub provenance: Vec<Statement>,
     /// The payload object: its key under `objects`.
     pub payload: String,
     /// How to fetch the current state through an endpoint, if given.

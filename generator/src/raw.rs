@@ -114,20 +114,46 @@ impl Source {
             Source::Modeled => "modeled",
         }
     }
+
+    /// How strong the evidence is: modeled < observed < documented.
+    pub fn strength(self) -> u8 {
+        match self {
+            Source::Modeled => 0,
+            Source::Observed => 1,
+            Source::Documented => 2,
+        }
+    }
+}
+
+/// One statement about an item and where it comes from, for an item whose facts come from
+/// more than one source (an enum whose codes are documented and whose names are modeled).
+/// The item's own `source` must then be the weakest source among its statements.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Statement {
+    /// What the statement covers, in a few words (`the codes and Chinese labels`).
+    pub about: String,
+    /// Where that part comes from.
+    #[schemars(with = "Source")]
+    pub source: Spanned<Source>,
 }
 
 /// The service as a whole: names, base URL, version, auth, envelope and pagination.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
-    /// Chinese title of the service, as the vendor names it.
+    /// Chinese title of the service.
     pub title: String,
     /// English title; the default crate name is its kebab-case form.
     pub title_en: String,
+    /// The vendor's own title, verbatim, as its navigation shows it (`Wallet Status`).
+    #[serde(default)]
+    pub vendor_title: Option<String>,
     /// Spec prose for the crate docs.
     #[serde(default)]
     pub description: Option<String>,
-    /// Placeholder base URL from the vendor docs (the real host is per customer).
+    /// The base URL the spec gives (often the vendor's placeholder); clients take the host of
+    /// their environment as a setting.
     pub base_url: String,
     /// Path prefix before each endpoint path; must contain `{version}`.
     #[schemars(with = "String")]
@@ -144,6 +170,10 @@ pub struct Service {
     pub pagination: Option<Pagination>,
     /// Provenance of the service facts.
     pub source: Source,
+    /// Per-statement provenance, for an item that mixes sources; `source` is then the weakest.
+    #[serde(default)]
+    #[schemars(with = "Vec<Statement>")]
+    pub provenance: Vec<Spanned<Statement>>,
     /// Package metadata of the generated crate; every key has a default.
     #[serde(default)]
     pub package: Option<Package>,
@@ -207,6 +237,10 @@ pub struct Envelope {
     pub rate_limit_code: Option<Spanned<Code>>,
     /// Provenance of the envelope.
     pub source: Source,
+    /// Per-statement provenance, for an item that mixes sources; `source` is then the weakest.
+    #[serde(default)]
+    #[schemars(with = "Vec<Statement>")]
+    pub provenance: Vec<Spanned<Statement>>,
 }
 
 /// How list endpoints page: the request fields, the page number field and the page wrapper.
@@ -257,6 +291,13 @@ pub struct Group {
     pub zh: String,
     /// English title.
     pub en: String,
+    /// The vendor's own title, verbatim, as its navigation shows it (`Wallet Status`).
+    #[serde(default)]
+    pub vendor_title: Option<String>,
+    /// Per-statement provenance, for an item that mixes sources; `source` is then the weakest.
+    #[serde(default)]
+    #[schemars(with = "Vec<Statement>")]
+    pub provenance: Vec<Spanned<Statement>>,
     /// Sort key for the docs and the client; groups without one follow, in spec order.
     #[serde(default)]
     pub order: Option<u32>,
@@ -270,6 +311,9 @@ pub struct Enum {
     pub zh: String,
     /// English title.
     pub en: String,
+    /// The vendor's own title, verbatim, as its navigation shows it (`Wallet Status`).
+    #[serde(default)]
+    pub vendor_title: Option<String>,
     /// Spec prose for the docs.
     #[serde(default)]
     pub description: Option<String>,
@@ -281,6 +325,10 @@ pub struct Enum {
     pub closed: bool,
     /// Provenance of the values.
     pub source: Source,
+    /// Per-statement provenance, for an item that mixes sources; `source` is then the weakest.
+    #[serde(default)]
+    #[schemars(with = "Vec<Statement>")]
+    pub provenance: Vec<Spanned<Statement>>,
     /// The values, in doc order.
     #[schemars(with = "Vec<EnumValue>")]
     pub values: Vec<Spanned<EnumValue>>,
@@ -337,6 +385,10 @@ pub struct Object {
     pub description: Option<String>,
     /// Default provenance of the fields.
     pub source: Source,
+    /// Per-statement provenance, for an item that mixes sources; `source` is then the weakest.
+    #[serde(default)]
+    #[schemars(with = "Vec<Statement>")]
+    pub provenance: Vec<Spanned<Statement>>,
     /// The fields, by wire name, in order.
     pub fields: IndexMap<Key, Field>,
 }
@@ -410,6 +462,10 @@ pub struct Endpoint {
     pub path: Spanned<String>,
     /// Provenance of the endpoint.
     pub source: Source,
+    /// Per-statement provenance, for an item that mixes sources; `source` is then the weakest.
+    #[serde(default)]
+    #[schemars(with = "Vec<Statement>")]
+    pub provenance: Vec<Spanned<Statement>>,
     /// Request fields besides the auth fields (and the page fields).
     #[serde(default)]
     pub request: IndexMap<Key, Field>,
@@ -542,6 +598,10 @@ pub struct Example {
     /// Provenance of the example; defaults to the enclosing item's.
     #[serde(default)]
     pub source: Option<Source>,
+    /// Per-statement provenance, for an item that mixes sources; `source` is then the weakest.
+    #[serde(default)]
+    #[schemars(with = "Vec<Statement>")]
+    pub provenance: Vec<Spanned<Statement>>,
     /// The request body as JSON text (auth fields included or not).
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -558,6 +618,9 @@ pub struct Example {
 pub struct Webhooks {
     /// Name of the body field carrying the event tag (`eventTag`).
     pub tag_field: String,
+    /// Provenance of the tag field's name; defaults to the section's.
+    #[serde(default)]
+    pub tag_field_source: Option<Source>,
     /// Name of the field holding the object when the body is enveloped; a flat
     /// body (object fields beside the tag) is accepted too.
     pub data_field: String,
@@ -565,6 +628,10 @@ pub struct Webhooks {
     pub ack: Ack,
     /// Provenance of the webhook conventions.
     pub source: Source,
+    /// Per-statement provenance, for an item that mixes sources; `source` is then the weakest.
+    #[serde(default)]
+    #[schemars(with = "Vec<Statement>")]
+    pub provenance: Vec<Spanned<Statement>>,
     /// Event kinds, by key.
     pub kinds: IndexMap<Key, WebhookKind>,
 }
@@ -590,8 +657,15 @@ pub struct WebhookKind {
     pub zh: String,
     /// English title.
     pub en: String,
+    /// The vendor's own title, verbatim, as its navigation shows it (`Wallet Status`).
+    #[serde(default)]
+    pub vendor_title: Option<String>,
     /// Provenance of the kind.
     pub source: Source,
+    /// Per-statement provenance, for an item that mixes sources; `source` is then the weakest.
+    #[serde(default)]
+    #[schemars(with = "Vec<Statement>")]
+    pub provenance: Vec<Spanned<Statement>>,
     /// Object type of the payload.
     #[schemars(with = "String")]
     pub payload: Spanned<String>,

@@ -1,4 +1,4 @@
-//! `#[serde(with = "…")]` modules for the API's date and datetime strings.
+//! `#[serde(with = "…")]` modules for the API's date, datetime and empty-means-none strings.
 //!
 //! * [`datetime`]: `PrimitiveDateTime` ↔ `"YYYY-MM-DD HH:MM:SS"` (no offset on the wire).
 //! * [`datetime_opt`]: `Option<PrimitiveDateTime>`; reads `""` and `null` as `None` (the server
@@ -6,6 +6,7 @@
 //!   missing field is `None` too, and on request fields
 //!   `skip_serializing_if = "Option::is_none"` to leave it out.
 //! * [`date`] / [`date_opt`]: the same for `Date` ↔ `"YYYY-MM-DD"`.
+//! * [`string_opt`]: `Option<String>` where `""` means none, as `datetime_opt` does.
 //!
 //! ```
 //! use serde::{Deserialize, Serialize};
@@ -132,7 +133,30 @@ pub mod date_opt {
     }
 }
 
-/// Visitor for optional date strings where `""` means absent.
+/// `Option<String>` where the server sends `""` for "none": `""` and `null` read as `None`,
+/// `None` written as `null`.
+pub mod string_opt {
+    use ::serde::{Deserializer, Serialize, Serializer};
+
+    /// Writes the string, or `null` for `None`.
+    pub fn serialize<S: Serializer>(
+        value: &Option<String>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        value.serialize(serializer)
+    }
+
+    /// Reads a string; `""` and `null` read as `None`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<String>, D::Error> {
+        deserializer.deserialize_option(super::EmptyAsNone::new("a string or null", |s| {
+            Ok(s.to_owned())
+        }))
+    }
+}
+
+/// Visitor for optional strings (dates, datetimes, text) where `""` means absent.
 struct EmptyAsNone<T> {
     expecting: &'static str,
     parse: fn(&str) -> Result<T, time::error::Parse>,
@@ -464,5 +488,27 @@ mod tests {
             serde_json::from_str::<Row>(r#"{"amount": 1, "fee": 1e-40}"#).is_err(),
             "optional too"
         );
+    }
+
+    #[derive(Debug, Serialize, Deserialize)]
+    struct Card {
+        #[serde(with = "super::string_opt", default)]
+        mark: Option<String>,
+    }
+
+    #[test]
+    fn an_empty_string_reads_as_none() {
+        for (json, expected) in [
+            (r#"{"mark": ""}"#, None),
+            (r#"{"mark": null}"#, None),
+            (r#"{}"#, None),
+            (r#"{"mark": "vip"}"#, Some("vip")),
+        ] {
+            let card: Card = serde_json::from_str(json).expect(json);
+            assert_eq!(card.mark.as_deref(), expected, "{json}");
+        }
+        assert!(serde_json::from_str::<Card>(r#"{"mark": 1}"#).is_err());
+        let written = serde_json::to_string(&Card { mark: None }).unwrap();
+        assert_eq!(written, r#"{"mark":null}"#);
     }
 }

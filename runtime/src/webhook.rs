@@ -56,13 +56,13 @@ const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 /// the generator from the spec's `webhooks` section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WebhookSpec {
-    /// Top-level field holding the event tag (`eventTag`).
+    /// Top-level field holding the event tag (the spec's `webhooks.tag_field`).
     pub tag_field: &'static str,
-    /// Top-level field holding the object in the enveloped shape (`data`).
+    /// Top-level field holding the object in the enveloped shape (`webhooks.data_field`).
     pub data_field: &'static str,
-    /// HTTP status of the acknowledgement (`200`).
+    /// HTTP status of the acknowledgement (`webhooks.ack.status`).
     pub ack_status: u16,
-    /// Body of the acknowledgement (`{"code":0,"message":"success"}`).
+    /// Body of the acknowledgement, JSON text (`webhooks.ack.body`).
     pub ack_body: &'static str,
 }
 
@@ -130,7 +130,7 @@ pub enum WebhookError {
         message: String,
     },
 
-    /// The body object has no string tag field (`eventTag`), or it is empty.
+    /// The body object has no string tag field, or it is empty.
     #[error("webhook body has no `{field}` string")]
     MissingTag {
         /// The name of the tag field.
@@ -288,8 +288,8 @@ impl<E: WebhookEvent> Parser<E> {
 
     /// Parses a webhook body into an event.
     ///
-    /// Accepts both shapes of the delivery model: `{"eventTag": …, "data": {…}}` and the flat
-    /// `{"eventTag": …, <object fields>…}`. For a known tag the object is decoded into the
+    /// Accepts both shapes of the delivery model: `{<tag field>: …, <data field>: {…}}` and the
+    /// flat `{<tag field>: …, <object fields>…}`. For a known tag the object is decoded into the
     /// tag's payload type (exact money, `""` datetimes as `None`, open enums); an unknown tag
     /// gives the event type's [`UnknownEvent`] with the object kept as JSON (the value of `data`, exactly as
     /// received; in the flat shape, the other top-level members with their values as

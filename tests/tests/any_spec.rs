@@ -1178,7 +1178,15 @@ impl Spec {
                     let mut m = vec![
                         ("zh".into(), s("枚举")),
                         ("en".into(), s(format!("Enum {}", e.name))),
+                        ("vendor_title".into(), s(format!("{} [page]", e.name))),
                         ("source".into(), s("modeled")),
+                        (
+                            "provenance".into(),
+                            Y::L(vec![Y::M(vec![
+                                ("about".into(), s(format!("the codes of `{}` <T>", e.name))),
+                                ("source".into(), s("modeled")),
+                            ])]),
+                        ),
                     ];
                     if e.string {
                         m.push(("repr".into(), s("string")));

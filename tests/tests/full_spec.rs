@@ -188,3 +188,121 @@ fn card_numbers_are_sensitive_and_show_only_the_last_four() {
         );
     }
 }
+
+/// The statement of `statements` whose `about` contains `needle`, and its source.
+fn statement_source(statements: &[apigen::model::Statement], needle: &str) -> Source {
+    statements
+        .iter()
+        .find(|s| s.about.contains(needle))
+        .unwrap_or_else(|| panic!("no statement about `{needle}`"))
+        .source
+}
+
+/// Provenance never claims more than the evidence: what the vendor page states is documented,
+/// what we reconstructed is modeled, per statement where one item mixes both.
+#[test]
+fn provenance_never_overstates() {
+    let api = api();
+    let s = &api.service;
+    assert_eq!(s.source, Source::Modeled, "the service title is ours");
+    assert_eq!(s.vendor_title.as_deref(), Some("OPEN-API"));
+    assert_eq!(statement_source(&s.provenance, "titles"), Source::Modeled);
+    assert_eq!(
+        statement_source(&s.provenance, "POST for the endpoints of the other groups"),
+        Source::Modeled
+    );
+    assert!(s.auth.iter().all(|f| f.source == Source::Documented));
+    let env = &s.envelope;
+    assert_eq!(env.source, Source::Modeled, "HTTP 200 on error is modeled");
+    assert_eq!(statement_source(&env.provenance, "1005"), Source::Modeled);
+    assert_eq!(
+        statement_source(&env.provenance, "HTTP 200"),
+        Source::Modeled
+    );
+    let status = api.enum_("WalletStatus").expect("WalletStatus");
+    assert_eq!(status.source, Source::Modeled, "its names are ours");
+    assert_eq!(
+        statement_source(&status.provenance, "codes"),
+        Source::Documented
+    );
+    // Every endpoint title is the vendor's (its navigation), even where the rest is modeled.
+    for e in api
+        .endpoints
+        .iter()
+        .filter(|e| e.source != Source::Documented)
+    {
+        assert_eq!(
+            statement_source(&e.provenance, "Chinese title"),
+            Source::Documented,
+            "{}",
+            e.spec_name
+        );
+    }
+    let webhooks = api.webhooks.as_ref().expect("webhooks");
+    assert_eq!(webhooks.tag_field_source, Source::Observed);
+    let card = webhooks
+        .kinds
+        .iter()
+        .find(|k| k.spec_key == "card")
+        .expect("card kind");
+    for ex in &card.examples {
+        assert_eq!(
+            ex.source,
+            Source::Modeled,
+            "{}: stand-ins and wrapper",
+            ex.name
+        );
+        assert_eq!(
+            statement_source(&ex.provenance, "stand-ins"),
+            Source::Modeled
+        );
+    }
+}
+
+/// The vendor's own titles are kept verbatim beside ours.
+#[test]
+fn vendor_titles_are_kept() {
+    let api = api();
+    let groups: Vec<(&str, Option<&str>)> = api
+        .groups
+        .iter()
+        .map(|g| (g.spec_key.as_str(), g.vendor_title.as_deref()))
+        .collect();
+    assert!(groups.contains(&("bin", Some("Bin"))));
+    assert!(groups.contains(&("pay_method", Some("PayMethod"))));
+    assert!(groups.iter().all(|(_, t)| t.is_some()), "{groups:?}");
+    assert!(api.enums.iter().all(|e| e.vendor_title.is_some()));
+    assert_eq!(
+        api.enum_("InOutType")
+            .and_then(|e| e.vendor_title.as_deref()),
+        Some("In Out Type")
+    );
+    let kinds: Vec<Option<&str>> = api
+        .webhooks
+        .iter()
+        .flat_map(|w| &w.kinds)
+        .map(|k| k.vendor_title.as_deref())
+        .collect();
+    assert!(kinds.contains(&Some("Card Trade")) && kinds.contains(&Some("Payee Notify")));
+}
+
+/// Fields that are always present and `""` until set are nullable, never optional.
+#[test]
+fn empty_strings_mean_none() {
+    for (object_name, field) in [
+        ("Card", "holder_id"),
+        ("Card", "pin"),
+        ("Card", "mark"),
+        ("Card", "close_at"),
+        ("CardTrade", "settle_at"),
+        ("Order", "finish_at"),
+        ("WalletTransaction", "finish_at"),
+    ] {
+        let f = object(object_name)
+            .fields
+            .iter()
+            .find(|f| f.wire_name == field)
+            .unwrap_or_else(|| panic!("no field `{object_name}.{field}`"));
+        assert!(f.required && f.nullable, "{object_name}.{field}");
+    }
+}

@@ -308,6 +308,19 @@ cases! {
     enum_without_values => 1,
 }
 
+/// An item's `source` must be the weakest of its `provenance` statements: the caret is on the
+/// statement the claim overstates.
+#[test]
+fn provenance_overstated() {
+    let rendered = case("provenance_overstated", 1);
+    assert!(rendered.contains("overstates"), "{rendered}");
+    let at = position("provenance_overstated", "types.yaml", "observed }");
+    assert!(
+        points_at(&rendered, "provenance_overstated", "types.yaml", at),
+        "{rendered}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Fields and types.
 // ---------------------------------------------------------------------------------------------

@@ -290,7 +290,7 @@ fn observed_card_example_exactly() {
         assert_eq!(card.out_order_id, "platform_ord_5uY0AjUE");
         assert_eq!(card.app_id, 100005);
         assert_eq!(card.bin_id, "cpi_6530de6a2f1c7");
-        assert_eq!(card.holder_id, "");
+        assert_eq!(card.holder_id, None, "\"\" reads as none");
         assert_eq!(card.card_no, CARD_NO);
         assert_eq!(card.card_no.len(), 21);
         assert_eq!(card.balance, Decimal::from(10));
@@ -298,12 +298,12 @@ fn observed_card_example_exactly() {
         assert_eq!(card.limit, Decimal::from(10));
         assert_eq!(card.expiry, "03/28");
         assert_eq!(card.cvv, "123");
-        assert_eq!(card.pin, "");
+        assert_eq!(card.pin, None);
         assert_eq!(card.status, CardStatus::Active);
         assert_eq!(card.use_at, Some(datetime!(2025-03-03 02:42:11)));
         assert_eq!(card.close_at, None);
         assert_eq!(card.end_at, None);
-        assert_eq!(card.mark, "");
+        assert_eq!(card.mark, None);
         assert_eq!(card.currency, None);
         assert_eq!(card.create_at, None);
     }

@@ -72,10 +72,10 @@ pub struct WalletApi<'a> {
 impl WalletApi<'_> {
     /// 钱包列表 — List wallets
     ///
-    /// `POST /{version}/openApi/wallet/getWalletList` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/wallet/getWalletList` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title and POST (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Pages through the customer's wallets (one per currency, typically). A customer has few
-    /// wallets, so the vendor may return a plain array instead of a page (open question §9.6).
+    /// wallets, so the vendor may return a plain array instead of a page (open question 6 in spec/MODEL.md).
     ///
     /// **Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx,
     /// and the rate-limit business code 1005, as the client's [`RetryPolicy`](crate::RetryPolicy) allows.
@@ -214,7 +214,7 @@ impl WalletApi<'_> {
 
     /// 交易流水列表 — List wallet transactions
     ///
-    /// `POST /{version}/openApi/wallet/getTransactionList` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/wallet/getTransactionList` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title and POST (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Pages through wallet transactions (交易流水), newest first, with optional filters.
     ///
@@ -313,7 +313,7 @@ impl WalletApi<'_> {
 
     /// 交易详情 — Get wallet transaction detail
     ///
-    /// `POST /{version}/openApi/wallet/getTransactionDetail` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/wallet/getTransactionDetail` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title and POST (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Fetches one wallet transaction by its transaction_sn.
     ///
@@ -373,7 +373,7 @@ impl WalletApi<'_> {
 
     /// 获取兑换汇率 — Get exchange rate
     ///
-    /// `POST /{version}/openApi/wallet/getExchangeRate` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/wallet/getExchangeRate` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title and POST (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// A quote only: no money moves. The navigation has no wallet exchange endpoint; conversions
     /// likely happen inside create_payment or through the portal.
@@ -440,7 +440,7 @@ pub struct BinApi<'a> {
 impl BinApi<'_> {
     /// 卡Bin列表 — List card BINs
     ///
-    /// `POST /{version}/openApi/bin/getBinList` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/bin/getBinList` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Pages through the BIN products the customer may open cards on.
     ///
@@ -531,7 +531,7 @@ impl BinApi<'_> {
 
     /// 卡Bin详情 — Get card BIN detail
     ///
-    /// `POST /{version}/openApi/bin/getBinDetail` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/bin/getBinDetail` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Fetches one BIN product by bin_id.
     ///
@@ -589,7 +589,7 @@ impl BinApi<'_> {
 
     /// 卡Bin费用 — Get card BIN fees
     ///
-    /// `POST /{version}/openApi/bin/getBinFee` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/bin/getBinFee` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// The fees for one BIN; they may be customer-specific (negotiated). Rates are percents.
     ///
@@ -648,7 +648,7 @@ impl BinApi<'_> {
 
     /// 卡Bin限制 — Get card BIN limits
     ///
-    /// `POST /{version}/openApi/bin/getBinLimit` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/bin/getBinLimit` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Load and spend limits for one BIN (open amount, recharge amount, balance cap, trade caps).
     ///
@@ -722,7 +722,7 @@ pub struct CardApi<'a> {
 impl CardApi<'_> {
     /// 卡列表 — List cards
     ///
-    /// `POST /{version}/openApi/card/getCardList` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/card/getCardList` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Pages through the customer's cards. MODELED: the list masks card_no and returns cvv / pin
     /// empty; only get_card_detail returns them in clear.
@@ -812,7 +812,7 @@ impl CardApi<'_> {
 
     /// 卡详情 — Get card detail
     ///
-    /// `POST /{version}/openApi/card/getCardDetail` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/card/getCardDetail` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Fetches one card including the sensitive fields in clear (card_no, cvv, pin, expiry). Use
     /// it to verify a card webhook before acting on it.
@@ -879,7 +879,7 @@ impl CardApi<'_> {
 
     /// 卡激活 — Activate card
     ///
-    /// `POST /{version}/openApi/card/activateCard` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/card/activateCard` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Moves a card from 1 INACTIVE to 2 ACTIVE and fires the card.status.active webhook
     /// (OBSERVED tag). A repeat either succeeds or returns 3005 CARD_STATUS_NOT_ALLOWED.
@@ -921,7 +921,7 @@ impl CardApi<'_> {
 
     /// 卡冻结 — Freeze card
     ///
-    /// `POST /{version}/openApi/card/freezeCard` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/card/freezeCard` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Moves a card to 3 FROZEN and fires the card.status.freeze webhook (OBSERVED tag).
     ///
@@ -963,7 +963,7 @@ impl CardApi<'_> {
 
     /// 卡解冻 — Unfreeze card
     ///
-    /// `POST /{version}/openApi/card/unfreezeCard` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/card/unfreezeCard` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Moves a frozen card back to 2 ACTIVE and fires the card.status.unfreeze webhook (OBSERVED tag).
     ///
@@ -1004,7 +1004,7 @@ impl CardApi<'_> {
 
     /// 发起销卡 — Close card
     ///
-    /// `POST /{version}/openApi/card/closeCard` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/card/closeCard` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Irreversible. The card goes to 4 CLOSING (close_at set, card.status.closing webhook), then
     /// asynchronously to 5 CLOSED (end_at set, card.status.closed webhook). The remaining balance
@@ -1094,7 +1094,7 @@ impl CardApi<'_> {
 
     /// 卡交易列表 — List card transactions
     ///
-    /// `POST /{version}/openApi/card/getCardTradeList` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/card/getCardTradeList` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Pages through card transactions of one card, or of all cards when card_id is omitted.
     /// MODELED: start_time and end_time at most 90 days apart, the usual window in analogs.
@@ -1165,7 +1165,8 @@ impl CardApi<'_> {
     ///         "billing_amount": 120,
     ///         "billing_currency": "USD",
     ///         "fail_reason": "insufficient balance",
-    ///         "trade_at": "2025-03-05 16:02:44"
+    ///         "trade_at": "2025-03-05 16:02:44",
+    ///         "settle_at": ""
     ///       }
     ///     ]
     ///   }
@@ -1193,10 +1194,10 @@ impl CardApi<'_> {
 
     /// 商户交易评分 — List merchant trade scores
     ///
-    /// `POST /{version}/openApi/card/getMerchantTradeScore` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/card/getMerchantTradeScore` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// How likely cards on a BIN are to be approved at a merchant or scene, to guide the choice
-    /// of BIN. What this endpoint returns is an open question (§9.9).
+    /// of BIN. What this endpoint returns is open question 9 in spec/MODEL.md.
     ///
     /// **Retry:** safe. Retried with backoff on connection errors, timeouts, HTTP 429 and 5xx,
     /// and the rate-limit business code 1005, as the client's [`RetryPolicy`](crate::RetryPolicy) allows.
@@ -1288,7 +1289,7 @@ pub struct OrderApi<'a> {
 impl OrderApi<'_> {
     /// 开卡 — Open card
     ///
-    /// `POST /{version}/openApi/order/openCard` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/order/openCard` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Creates an open-card order. The wallet is debited amount + open-card fee + recharge fee.
     /// The order usually comes back 1 PENDING or 2 PROCESSING with card_id ""; the result arrives
@@ -1394,7 +1395,7 @@ impl OrderApi<'_> {
 
     /// 卡充值 — Recharge card
     ///
-    /// `POST /{version}/openApi/order/rechargeCard` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/order/rechargeCard` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Creates a top-up order (Order Type 2). The wallet is debited amount + fee; on success the
     /// card's balance and limit (cumulative load) rise.
@@ -1492,7 +1493,7 @@ impl OrderApi<'_> {
 
     /// 订单列表 — List card orders
     ///
-    /// `POST /{version}/openApi/order/getOrderList` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/order/getOrderList` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Pages through card orders (without bill lines).
     ///
@@ -1590,7 +1591,7 @@ impl OrderApi<'_> {
 
     /// 订单详情 — Get card order detail
     ///
-    /// `POST /{version}/openApi/order/getOrderDetail` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/order/getOrderDetail` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Fetches one order with its bill lines, by order_id or by out_order_id (exactly one). The
     /// lookup by out_order_id is what makes recovering a failed open_card / recharge_card /
@@ -1689,7 +1690,7 @@ pub struct HolderApi<'a> {
 impl HolderApi<'_> {
     /// 持卡人列表 — List card holders
     ///
-    /// `POST /{version}/openApi/holder/getHolderList` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/holder/getHolderList` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Pages through card holders, optionally filtered by email, phone or name.
     ///
@@ -1770,7 +1771,7 @@ impl HolderApi<'_> {
 
     /// 创建持卡人 — Create card holder
     ///
-    /// `POST /{version}/openApi/holder/createHolder` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/holder/createHolder` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Creates a holder profile to attach to cards (required by BINs with need_holder).
     ///
@@ -1822,7 +1823,7 @@ impl HolderApi<'_> {
 
     /// 编辑持卡人 — Update card holder
     ///
-    /// `POST /{version}/openApi/holder/updateHolder` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/holder/updateHolder` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Changes the given fields of a holder; fields not sent are left unchanged. The reference
     /// allows data to be the Holder or null; modeled as the updated Holder.
@@ -1887,7 +1888,7 @@ impl HolderApi<'_> {
 
     /// 持卡人详情 — Get card holder detail
     ///
-    /// `POST /{version}/openApi/holder/getHolderDetail` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/holder/getHolderDetail` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Fetches one holder by holder_id.
     ///
@@ -1946,7 +1947,7 @@ impl HolderApi<'_> {
 
     /// 删除持卡人 — Delete card holder
     ///
-    /// `POST /{version}/openApi/holder/deleteHolder` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/holder/deleteHolder` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Deletes a holder. A holder bound to live cards probably cannot be deleted
     /// (3008 HOLDER_NOT_FOUND_OR_IN_USE).
@@ -2002,7 +2003,7 @@ pub struct PayMethodApi<'a> {
 impl PayMethodApi<'_> {
     /// 付款方式 — List pay methods
     ///
-    /// `POST /{version}/openApi/payMethod/getPayMethodList` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/payMethod/getPayMethodList` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// The pay methods available for payees (SWIFT, LOCAL, WALLET, …) by destination country,
     /// currency and account type, with the payee fields each one requires. Not paginated: data is
@@ -2083,7 +2084,7 @@ pub struct PayeeApi<'a> {
 impl PayeeApi<'_> {
     /// 运营资金来源列表 — List fund sources
     ///
-    /// `POST /{version}/openApi/payee/getFundSourceList` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/payee/getFundSourceList` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// The codes accepted in a payee's fund_source. Not paginated.
     ///
@@ -2130,7 +2131,7 @@ impl PayeeApi<'_> {
 
     /// 预期付款目的列表 — List expected payment purposes
     ///
-    /// `POST /{version}/openApi/payee/getPaymentPurposeList` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/payee/getPaymentPurposeList` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// The codes accepted in a payee's payment_purpose (the expected purpose of payments to that
     /// payee). Distinct from list_payment_reasons, which is chosen per payment. Not paginated.
@@ -2177,7 +2178,7 @@ impl PayeeApi<'_> {
 
     /// 创建收款方 — Create payee
     ///
-    /// `POST /{version}/openApi/payee/createPayee` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/payee/createPayee` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Creates a payee in 1 DRAFT. It cannot be paid until it has been submitted with
     /// apply_payee and approved. Which bank fields are needed depends on the pay method
@@ -2234,7 +2235,7 @@ impl PayeeApi<'_> {
 
     /// 编辑收款方 — Update payee
     ///
-    /// `POST /{version}/openApi/payee/updatePayee` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/payee/updatePayee` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Changes the given fields of a payee; fields not sent are left unchanged. MODELED: allowed
     /// only in 1 DRAFT or 4 REJECTED; editing an approved payee may send it back to DRAFT. The
@@ -2306,7 +2307,7 @@ impl PayeeApi<'_> {
 
     /// 申请收款方 — Apply payee (submit for review)
     ///
-    /// `POST /{version}/openApi/payee/applyPayee` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/payee/applyPayee` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Submits a draft (or rejected and edited) payee for review: 2 REVIEWING. The result arrives
     /// by Payee Notify: 3 APPROVED, or 4 REJECTED with reject_reason.
@@ -2348,7 +2349,7 @@ impl PayeeApi<'_> {
 
     /// 删除收款方 — Delete payee
     ///
-    /// `POST /{version}/openApi/payee/deletePayee` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/payee/deletePayee` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Deletes a payee.
     ///
@@ -2393,7 +2394,7 @@ impl PayeeApi<'_> {
 
     /// 收款方列表 — List payees
     ///
-    /// `POST /{version}/openApi/payee/getPayeeList` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/payee/getPayeeList` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Pages through payees (account_no possibly masked).
     ///
@@ -2477,7 +2478,7 @@ impl PayeeApi<'_> {
 
     /// 收款方详情 — Get payee detail
     ///
-    /// `POST /{version}/openApi/payee/getPayeeDetail` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/payee/getPayeeDetail` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Fetches one payee by payee_id. Use it to verify a Payee Notify before acting on it.
     ///
@@ -2557,7 +2558,7 @@ pub struct PaymentApi<'a> {
 impl PaymentApi<'_> {
     /// 付款原因 — List payment reasons
     ///
-    /// `POST /{version}/openApi/payment/getPaymentReasonList` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/payment/getPaymentReasonList` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// The codes accepted in create_payment's reason, chosen per payment (distinct from the
     /// payee's expected purpose). Not paginated.
@@ -2605,7 +2606,7 @@ impl PaymentApi<'_> {
 
     /// 创建付款 — Create payment
     ///
-    /// `POST /{version}/openApi/payment/createPayment` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/payment/createPayment` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Pays an approved payee from a wallet. The wallet is debited or frozen by total_amount
     /// (freeze_balance rises while the payment processes). The payment comes back 1 CREATED or
@@ -2717,7 +2718,7 @@ impl PaymentApi<'_> {
 
     /// 付款列表 — List payments
     ///
-    /// `POST /{version}/openApi/payment/getPaymentList` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/payment/getPaymentList` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Pages through payments, optionally filtered.
     ///
@@ -2803,7 +2804,7 @@ impl PaymentApi<'_> {
 
     /// 付款详情 — Get payment detail
     ///
-    /// `POST /{version}/openApi/payment/getPaymentDetail` · source: modeled (our reconstruction; confirm with the vendor)
+    /// `POST /{version}/openApi/payment/getPaymentDetail` · source: modeled (our reconstruction; confirm with the vendor) Per statement: the Chinese title (the vendor's navigation): documented; the path, the fields, the response and the retry class: modeled.
     ///
     /// Fetches one payment by payment_sn or by out_order_id (exactly one). The lookup by
     /// out_order_id is what makes recovering a failed create_payment call safe.

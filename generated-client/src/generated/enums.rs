@@ -16,7 +16,7 @@ use std::fmt;
 /// | `1` | [`Normal`](WalletStatus::Normal) | 正常 | normal |
 /// | `2` | [`Frozen`](WalletStatus::Frozen) | 冻结 | frozen |
 ///
-/// Source: documented (vendor page). Open: an unlisted code is kept as [`WalletStatus::Unknown`].
+/// Source: modeled (our reconstruction; confirm with the vendor). Per statement: the codes 1 and 2 and their Chinese labels 正常 and 冻结: documented; the names NORMAL and FROZEN, the English labels and our titles: modeled. Vendor title: Wallet Status. Open: an unlisted code is kept as [`WalletStatus::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WalletStatus {
@@ -113,7 +113,7 @@ impl<'de> ::serde::Deserialize<'de> for WalletStatus {
 /// | `1` | [`In`](InOutType::In) | 收入 | income / credit |
 /// | `2` | [`Out`](InOutType::Out) | 支出 | expense / debit |
 ///
-/// Source: modeled (our reconstruction; confirm with the vendor). Open: an unlisted code is kept as [`InOutType::Unknown`].
+/// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: In Out Type. Open: an unlisted code is kept as [`InOutType::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InOutType {
@@ -215,7 +215,7 @@ impl<'de> ::serde::Deserialize<'de> for InOutType {
 /// | `11` | [`Freeze`](TransactionType::Freeze) | 冻结 | funds frozen |
 /// | `12` | [`Unfreeze`](TransactionType::Unfreeze) | 解冻 | funds released |
 ///
-/// Source: modeled (our reconstruction; confirm with the vendor). Open: an unlisted code is kept as [`TransactionType::Unknown`].
+/// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Transaction Type. Open: an unlisted code is kept as [`TransactionType::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransactionType {
@@ -381,7 +381,7 @@ impl<'de> ::serde::Deserialize<'de> for TransactionType {
 /// | `2` | [`Success`](TransactionStatus::Success) | 成功 | success |
 /// | `3` | [`Failed`](TransactionStatus::Failed) | 失败 | failed |
 ///
-/// Source: modeled (our reconstruction; confirm with the vendor). Open: an unlisted code is kept as [`TransactionStatus::Unknown`].
+/// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Transaction Status. Open: an unlisted code is kept as [`TransactionStatus::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransactionStatus {
@@ -482,7 +482,7 @@ impl<'de> ::serde::Deserialize<'de> for TransactionStatus {
 /// | `1` | [`Virtual`](BinType::Virtual) | 虚拟卡 | virtual card |
 /// | `2` | [`Physical`](BinType::Physical) | 实体卡 | physical card |
 ///
-/// Source: modeled (our reconstruction; confirm with the vendor). Open: an unlisted code is kept as [`BinType::Unknown`].
+/// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Bin Type. Open: an unlisted code is kept as [`BinType::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BinType {
@@ -574,7 +574,7 @@ impl<'de> ::serde::Deserialize<'de> for BinType {
 /// | `1` | [`Prepaid`](BinMode::Prepaid) | 储值模式 | prepaid: the card holds its own balance, loaded by open card / recharge |
 /// | `2` | [`Shared`](BinMode::Shared) | 共享模式 | shared: the card spends from a shared wallet or budget within limits, with no per-card load |
 ///
-/// Source: modeled (our reconstruction; confirm with the vendor). Open: an unlisted code is kept as [`BinMode::Unknown`].
+/// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Bin Mode. Open: an unlisted code is kept as [`BinMode::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BinMode {
@@ -674,7 +674,7 @@ impl<'de> ::serde::Deserialize<'de> for BinMode {
 /// | `1` | [`Enabled`](BinStatus::Enabled) | 可用 | available (on sale) |
 /// | `2` | [`Disabled`](BinStatus::Disabled) | 停用 | suspended (off sale; existing cards keep working) |
 ///
-/// Source: modeled (our reconstruction; confirm with the vendor). Open: an unlisted code is kept as [`BinStatus::Unknown`].
+/// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Bin Status. Open: an unlisted code is kept as [`BinStatus::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BinStatus {
@@ -775,7 +775,7 @@ impl<'de> ::serde::Deserialize<'de> for BinStatus {
 /// | `6` | [`Lost`](CardStatus::Lost) | 已挂失 | reported lost |
 /// | `7` | [`Replaced`](CardStatus::Replaced) | 已补卡 | replaced (old card retired) |
 ///
-/// Source: modeled (our reconstruction; confirm with the vendor). Open: an unlisted code is kept as [`CardStatus::Unknown`].
+/// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Card Status. Open: an unlisted code is kept as [`CardStatus::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardStatus {
@@ -910,7 +910,7 @@ impl<'de> ::serde::Deserialize<'de> for CardStatus {
 /// | `6` | [`Verify`](CardTradeType::Verify) | 验证 | verification (zero-amount / card binding) |
 /// | `7` | [`Other`](CardTradeType::Other) | 其他 | other |
 ///
-/// Source: modeled (our reconstruction; confirm with the vendor). Open: an unlisted code is kept as [`CardTradeType::Unknown`].
+/// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Card Trade Type. Open: an unlisted code is kept as [`CardTradeType::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardTradeType {
@@ -1041,7 +1041,7 @@ impl<'de> ::serde::Deserialize<'de> for CardTradeType {
 /// | `2` | [`Declined`](CardTradeResult::Declined) | 失败 | declined |
 /// | `3` | [`Pending`](CardTradeResult::Pending) | 处理中 | pending |
 ///
-/// Source: modeled (our reconstruction; confirm with the vendor). Open: an unlisted code is kept as [`CardTradeResult::Unknown`].
+/// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Card Trade Result. Open: an unlisted code is kept as [`CardTradeResult::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardTradeResult {
@@ -1142,7 +1142,7 @@ impl<'de> ::serde::Deserialize<'de> for CardTradeResult {
 /// | `1` | [`Virtual`](CardType::Virtual) | 虚拟卡 | virtual card |
 /// | `2` | [`Physical`](CardType::Physical) | 实体卡 | physical card |
 ///
-/// Source: modeled (our reconstruction; confirm with the vendor). Open: an unlisted code is kept as [`CardType::Unknown`].
+/// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Card Type. Open: an unlisted code is kept as [`CardType::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardType {
@@ -1236,7 +1236,7 @@ impl<'de> ::serde::Deserialize<'de> for CardType {
 /// | `3` | [`CancelCard`](OrderType::CancelCard) | 销卡 | card closure (balance refund) |
 /// | `4` | [`ReplaceCard`](OrderType::ReplaceCard) | 补卡 | card replacement |
 ///
-/// Source: modeled (our reconstruction; confirm with the vendor). Open: an unlisted code is kept as [`OrderType::Unknown`].
+/// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Order Type. Open: an unlisted code is kept as [`OrderType::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderType {
@@ -1347,7 +1347,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderType {
 /// | `3` | [`Success`](OrderStatus::Success) | 成功 | success (terminal) |
 /// | `4` | [`Failed`](OrderStatus::Failed) | 失败 | failed (terminal; funds returned) |
 ///
-/// Source: modeled (our reconstruction; confirm with the vendor). Open: an unlisted code is kept as [`OrderStatus::Unknown`].
+/// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Order Status. Open: an unlisted code is kept as [`OrderStatus::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderStatus {
@@ -1459,7 +1459,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderStatus {
 /// | `4` | [`ReplaceCard`](OrderBillType::ReplaceCard) | 补卡 | replacement |
 /// | `5` | [`MonthlyFee`](OrderBillType::MonthlyFee) | 月费 | monthly / management fee |
 ///
-/// Source: modeled (our reconstruction; confirm with the vendor). Open: an unlisted code is kept as [`OrderBillType::Unknown`].
+/// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Order Bill Type. Open: an unlisted code is kept as [`OrderBillType::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderBillType {
@@ -1576,7 +1576,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderBillType {
 /// | `2` | [`Fee`](BillCategory::Fee) | 手续费 | fee |
 /// | `3` | [`Refund`](BillCategory::Refund) | 退回 | refund of principal or fee (e.g. a failed order) |
 ///
-/// Source: modeled (our reconstruction; confirm with the vendor). Open: an unlisted code is kept as [`BillCategory::Unknown`].
+/// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Bill Category. Open: an unlisted code is kept as [`BillCategory::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillCategory {
@@ -1677,7 +1677,7 @@ impl<'de> ::serde::Deserialize<'de> for BillCategory {
 /// | `4` | [`Rejected`](PayeeStatus::Rejected) | 已拒绝 | rejected (see reject_reason; can be edited and re-applied) |
 /// | `5` | [`Disabled`](PayeeStatus::Disabled) | 已失效 | disabled |
 ///
-/// Source: modeled (our reconstruction; confirm with the vendor). Open: an unlisted code is kept as [`PayeeStatus::Unknown`].
+/// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Payee Status. Open: an unlisted code is kept as [`PayeeStatus::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PayeeStatus {
@@ -1790,8 +1790,8 @@ impl<'de> ::serde::Deserialize<'de> for PayeeStatus {
 
 /// 费用承担方式 — Fee mode (who bears the transfer charges)
 ///
-/// Modeled as int codes 1..3 named after the SWIFT charge options. Open question (api-model
-/// §9.8): the vendor may send the strings "SHA" / "OUR" / "BEN" instead of ints; if so, switch
+/// Modeled as int codes 1..3 named after the SWIFT charge options. Open question 8 in
+/// spec/MODEL.md: the vendor may send the strings "SHA" / "OUR" / "BEN" instead of ints; if so, switch
 /// this enum to `repr: string` with those codes.
 ///
 /// | code | variant | 中文 | English |
@@ -1800,7 +1800,7 @@ impl<'de> ::serde::Deserialize<'de> for PayeeStatus {
 /// | `2` | [`Our`](FeeMode::Our) | 付款方承担 | payer pays all charges |
 /// | `3` | [`Ben`](FeeMode::Ben) | 收款方承担 | beneficiary pays all charges |
 ///
-/// Source: modeled (our reconstruction; confirm with the vendor). Open: an unlisted code is kept as [`FeeMode::Unknown`].
+/// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Fee Mode. Open: an unlisted code is kept as [`FeeMode::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FeeMode {
@@ -1903,7 +1903,7 @@ impl<'de> ::serde::Deserialize<'de> for FeeMode {
 /// | `6` | [`Returned`](PaymentStatus::Returned) | 已退回 | returned by the beneficiary bank (terminal; funds credited back) |
 /// | `7` | [`Cancelled`](PaymentStatus::Cancelled) | 已取消 | cancelled (terminal) |
 ///
-/// Source: modeled (our reconstruction; confirm with the vendor). Open: an unlisted code is kept as [`PaymentStatus::Unknown`].
+/// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Payment Status. Open: an unlisted code is kept as [`PaymentStatus::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentStatus {

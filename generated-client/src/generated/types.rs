@@ -186,12 +186,8 @@ pub struct WalletTransaction {
     ///
     /// "" while processing
     ///
-    /// Wire name `finish_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
-    #[serde(
-        default,
-        with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Wire name `finish_at`, `datetime`; always present, may be empty (read as `None`); `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
+    #[serde(default, with = "::apigen_runtime::serde::datetime_opt")]
     pub finish_at: ::std::option::Option<::time::PrimitiveDateTime>,
 }
 
@@ -576,8 +572,9 @@ pub struct Card {
     ///
     /// "" if none
     ///
-    /// Wire name `holder_id`, `string`; source: observed.
-    pub holder_id: ::std::string::String,
+    /// Wire name `holder_id`, `string`; always present, may be empty (read as `None`); source: observed.
+    #[serde(default, with = "::apigen_runtime::serde::string_opt")]
+    pub holder_id: ::std::option::Option<::std::string::String>,
     /// 卡号 — card number (PAN)
     ///
     /// The vendor example has 21 digits; never assume 16 and never use an integer type.
@@ -610,8 +607,9 @@ pub struct Card {
     ///
     /// "" if none
     ///
-    /// Wire name `pin`, `string`; sensitive: redacted in `Debug`; source: observed.
-    pub pin: ::std::string::String,
+    /// Wire name `pin`, `string`; always present, may be empty (read as `None`); sensitive: redacted in `Debug`; source: observed.
+    #[serde(default, with = "::apigen_runtime::serde::string_opt")]
+    pub pin: ::std::option::Option<::std::string::String>,
     /// 卡状态 — card status
     ///
     /// The enum codes are modeled.
@@ -639,8 +637,9 @@ pub struct Card {
     pub end_at: ::std::option::Option<::time::PrimitiveDateTime>,
     /// 卡备注 — card remark
     ///
-    /// Wire name `mark`, `string`; source: observed.
-    pub mark: ::std::string::String,
+    /// Wire name `mark`, `string`; always present, may be empty (read as `None`); source: observed.
+    #[serde(default, with = "::apigen_runtime::serde::string_opt")]
+    pub mark: ::std::option::Option<::std::string::String>,
     /// 币种 — card currency
     ///
     /// Wire name `currency`, `string`; optional; source: modeled.
@@ -795,12 +794,8 @@ pub struct CardTrade {
     ///
     /// "" if not cleared
     ///
-    /// Wire name `settle_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
-    #[serde(
-        default,
-        with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Wire name `settle_at`, `datetime`; always present, may be empty (read as `None`); `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
+    #[serde(default, with = "::apigen_runtime::serde::datetime_opt")]
     pub settle_at: ::std::option::Option<::time::PrimitiveDateTime>,
 }
 
@@ -968,12 +963,8 @@ pub struct Order {
     ///
     /// "" until terminal
     ///
-    /// Wire name `finish_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
-    #[serde(
-        default,
-        with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Wire name `finish_at`, `datetime`; always present, may be empty (read as `None`); `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
+    #[serde(default, with = "::apigen_runtime::serde::datetime_opt")]
     pub finish_at: ::std::option::Option<::time::PrimitiveDateTime>,
     /// 订单账单 — bill lines
     ///
@@ -1097,12 +1088,8 @@ pub struct Holder {
     pub create_at: ::time::PrimitiveDateTime,
     /// 更新时间 — update time
     ///
-    /// Wire name `update_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
-    #[serde(
-        default,
-        with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Wire name `update_at`, `datetime`; always present, may be empty (read as `None`); `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
+    #[serde(default, with = "::apigen_runtime::serde::datetime_opt")]
     pub update_at: ::std::option::Option<::time::PrimitiveDateTime>,
 }
 
@@ -1296,12 +1283,8 @@ pub struct Payee {
     pub create_at: ::time::PrimitiveDateTime,
     /// 更新时间 — update time
     ///
-    /// Wire name `update_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
-    #[serde(
-        default,
-        with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Wire name `update_at`, `datetime`; always present, may be empty (read as `None`); `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
+    #[serde(default, with = "::apigen_runtime::serde::datetime_opt")]
     pub update_at: ::std::option::Option<::time::PrimitiveDateTime>,
 }
 
@@ -1429,12 +1412,8 @@ pub struct Payment {
     ///
     /// "" until terminal
     ///
-    /// Wire name `finish_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
-    #[serde(
-        default,
-        with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Wire name `finish_at`, `datetime`; always present, may be empty (read as `None`); `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
+    #[serde(default, with = "::apigen_runtime::serde::datetime_opt")]
     pub finish_at: ::std::option::Option<::time::PrimitiveDateTime>,
 }
 
@@ -1622,12 +1601,8 @@ pub struct WalletNotice {
     ///
     /// "" while processing
     ///
-    /// Wire name `finish_at`, `datetime`; optional; `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
-    #[serde(
-        default,
-        with = "::apigen_runtime::serde::datetime_opt",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    /// Wire name `finish_at`, `datetime`; always present, may be empty (read as `None`); `YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor; source: modeled.
+    #[serde(default, with = "::apigen_runtime::serde::datetime_opt")]
     pub finish_at: ::std::option::Option<::time::PrimitiveDateTime>,
     /// 可用余额,单位:元 — available balance after the change
     ///

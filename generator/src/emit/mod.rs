@@ -3,6 +3,7 @@
 mod api_surface;
 mod crate_files;
 mod docs;
+mod json_text;
 mod openapi;
 mod prose;
 mod rust;

@@ -3,23 +3,81 @@
 //! because the widest range of tools accepts it (progenitor rejects 3.1).
 //!
 //! What OpenAPI cannot say natively is carried in `x-` extensions: enum names
-//! and labels, provenance, retry class, idempotency field, sensitivity,
-//! business error codes and webhooks.
+//! and labels, provenance (`x-source`, and `x-provenance` per statement where an
+//! item mixes sources), vendor titles, retry class, idempotency field,
+//! sensitivity, business error codes and webhooks.
+//!
+//! Every operation answers HTTP 200 with success or a business error: its 200
+//! response is `oneOf` the success envelope and `ErrorEnvelope`, told apart by
+//! the envelope's code. Examples keep the spec's text (key order, numbers).
 
 use serde_json::{Map, Value, json};
 
 use crate::emit::EmitError;
+use crate::emit::json_text::compact;
 use crate::emit::prose::{code, inline, md, run_in};
 use crate::model::{
-    Api, Code, Endpoint, Enum, EnumRepr, Field, Object, ObjectKind, Response, Retry, Source, Type,
-    Webhooks,
+    Api, Code, Endpoint, Enum, EnumRepr, Example, Field, Object, ObjectKind, Response, Retry,
+    Source, Statement, Type, Webhooks,
 };
 use crate::naming::{
     method_name, object_type_name, page_schema_name, response_schema_name, type_name, unraw,
 };
 
-/// Pattern of the vendor's datetimes; the empty string means absent.
-const DATETIME_PATTERN: &str = r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})?$";
+/// Pattern of a datetime that must be present (a required, non-nullable field).
+const DATETIME_PATTERN: &str = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$";
+
+/// Pattern of a datetime that may be absent (an optional or nullable field): the vendor
+/// sends `""`, which the client reads as none.
+const DATETIME_OR_EMPTY_PATTERN: &str = r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})?$";
+
+/// `x-source`, and `x-provenance` (the statements in spec order) when the item mixes sources.
+fn provenance(source: Source, statements: &[Statement]) -> Map<String, Value> {
+    let mut ext = Map::new();
+    ext.insert("x-source".into(), source.as_str().into());
+    if !statements.is_empty() {
+        ext.insert("x-provenance".into(), statements_json(statements));
+    }
+    ext
+}
+
+/// The statements as `[{"about", "source"}]`, in spec order.
+fn statements_json(statements: &[Statement]) -> Value {
+    statements
+        .iter()
+        .map(|s| json!({ "about": s.about, "source": s.source.as_str() }))
+        .collect()
+}
+
+/// Adds the keys of `ext` to the object `v`.
+fn extend(v: &mut Value, ext: Map<String, Value>) {
+    if let Some(map) = v.as_object_mut() {
+        map.extend(ext);
+    }
+}
+
+/// The spec's example texts, held out of the document until it is printed (see
+/// [`openapi_json`]): a `serde_json::Value` would sort their keys.
+#[derive(Default)]
+struct Examples {
+    texts: Vec<String>,
+}
+
+impl Examples {
+    /// The placeholder for `text`, to be replaced by the text itself.
+    fn hold(&mut self, text: &str) -> Value {
+        self.texts.push(compact(text));
+        Value::from(placeholder(self.texts.len() - 1))
+    }
+}
+
+/// What the placeholder string of an example starts with; its index follows.
+const PLACEHOLDER: &str = "apigen-example-";
+
+/// The placeholder string of the `i`th example.
+fn placeholder(i: usize) -> String {
+    format!("{PLACEHOLDER}{i}")
+}
 
 fn schema_ref(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
@@ -34,9 +92,7 @@ fn type_schema(t: &Type) -> Value {
         // `true`, or the unit of `service.money` (filled in by `openapi`).
         Type::Money => json!({ "type": "number", "format": "decimal", "x-money": true }),
         Type::Decimal => json!({ "type": "number", "format": "decimal" }),
-        Type::DateTime => {
-            json!({ "type": "string", "pattern": DATETIME_PATTERN, "example": "2023-10-30 05:35:14" })
-        }
+        Type::DateTime => json!({ "type": "string", "pattern": DATETIME_PATTERN }),
         Type::Date => json!({ "type": "string", "format": "date" }),
         Type::Enum(n) => schema_ref(&type_name(n)),
         Type::Object(n) => schema_ref(&object_type_name(n)),
@@ -47,6 +103,9 @@ fn type_schema(t: &Type) -> Value {
 
 fn field_schema(f: &Field) -> Value {
     let mut s = type_schema(&f.ty);
+    if f.ty == Type::DateTime && f.is_option() {
+        s["pattern"] = DATETIME_OR_EMPTY_PATTERN.into();
+    }
     let mut desc = inline(&f.zh);
     if let Some(en) = &f.en {
         desc.push_str(&format!(" — {}", inline(en)));
@@ -84,7 +143,12 @@ fn field_schema(f: &Field) -> Value {
     s
 }
 
-fn object_schema(fields: &[&Field], title: &str, description: String, src: Source) -> Value {
+fn object_schema(
+    fields: &[&Field],
+    title: &str,
+    description: String,
+    src: Map<String, Value>,
+) -> Value {
     let mut props = Map::new();
     let mut required = Vec::new();
     for f in fields {
@@ -98,8 +162,8 @@ fn object_schema(fields: &[&Field], title: &str, description: String, src: Sourc
         "title": title,
         "description": description,
         "properties": props,
-        "x-source": src.as_str(),
     });
+    extend(&mut s, src);
     if !required.is_empty() {
         s["required"] = Value::Array(required);
     }
@@ -112,7 +176,12 @@ fn object(o: &Object, extra_fields: &[Field]) -> Value {
     if let Some(x) = &o.description {
         d.push_str(&format!("\n\n{}", md(x)));
     }
-    object_schema(&fields, &object_type_name(&o.name), d, o.source)
+    object_schema(
+        &fields,
+        &object_type_name(&o.name),
+        d,
+        provenance(o.source, &o.provenance),
+    )
 }
 
 fn response_name(e: &Endpoint) -> String {
@@ -132,19 +201,23 @@ fn data_schema(api: &Api, e: &Endpoint) -> Value {
     }
 }
 
-/// Build the document.
-fn openapi(api: &Api) -> Value {
+/// Build the document; the example texts its placeholders stand for are in `examples`.
+fn openapi(api: &Api, examples: &mut Examples) -> Value {
     let mut schemas = Map::new();
     for e in &api.enums {
         schemas.insert(type_name(&e.name), enum_schema(e));
     }
     object_schemas(api, &mut schemas);
     auth_and_error_schemas(api, &mut schemas);
-    let paths = endpoint_paths(api, &mut schemas);
+    let paths = endpoint_paths(api, &mut schemas, examples);
     let mut doc = document(api, schemas, paths);
     if let Some(w) = &api.webhooks {
         doc["x-webhooks"] = Value::Object(webhook_operations(w));
         doc["x-webhook-tag-field"] = w.tag_field.clone().into();
+        doc["x-webhook-tag-field-source"] = w.tag_field_source.as_str().into();
+        let mut conventions = json!({ "data-field": w.data_field });
+        extend(&mut conventions, provenance(w.source, &w.provenance));
+        doc["x-webhook-conventions"] = conventions;
     }
     if let Some(unit) = &api.service.money_unit {
         money_unit(&mut doc, unit);
@@ -200,8 +273,11 @@ fn enum_schema(e: &Enum) -> Value {
         "x-enum-labels-zh": e.values.iter().map(|v| v.zh.clone()).collect::<Vec<_>>(),
         "x-enum-descriptions": e.values.iter().map(|v| v.en.clone()).collect::<Vec<_>>(),
         "x-open-enum": !e.closed,
-        "x-source": e.source.as_str(),
     });
+    extend(&mut schema, provenance(e.source, &e.provenance));
+    if let Some(t) = &e.vendor_title {
+        schema["x-vendor-title"] = t.clone().into();
+    }
     if ty == "integer" {
         schema["format"] = "int64".into();
     }
@@ -229,7 +305,7 @@ fn object_schemas(api: &Api, schemas: &mut Map<String, Value>) {
                 &p.response.iter().collect::<Vec<_>>(),
                 &page_schema_name(key),
                 format!("A page of {t} (page convention, {}).", p.source.as_str()),
-                p.source,
+                provenance(p.source, &[]),
             );
             page["properties"][p.list_field.as_str()] =
                 json!({ "type": "array", "items": schema_ref(&t) });
@@ -251,28 +327,30 @@ fn auth_and_error_schemas(api: &Api, schemas: &mut Map<String, Value>) {
             &s.auth.iter().collect::<Vec<_>>(),
             "Auth",
             "The authentication fields sent in the JSON body of every request.".into(),
-            s.source,
+            provenance(s.source, &[]),
         ),
     );
-    schemas.insert(
-        "ErrorEnvelope".into(),
-        json!({
-            "type": "object",
-            "title": "ErrorEnvelope",
-            "description": format!("A business error: HTTP 200 with `{}` other than {}; see x-error-codes.", env.code, env.success),
-            "properties": {
-                env.code.as_str(): code_schema(&env.success),
-                env.message.as_str(): { "type": "string" },
-                env.data.as_str(): { "nullable": true, "description": "null or {} on error" },
-            },
-            "required": [env.code, env.message],
-            "x-source": env.source.as_str(),
-        }),
-    );
+    let mut error = json!({
+        "type": "object",
+        "title": "ErrorEnvelope",
+        "description": format!("A business error: HTTP 200 with `{}` other than {}; the known codes are in x-error-codes (a client keeps any other code).", env.code, env.success),
+        "properties": {
+            env.code.as_str(): error_code_schema(&env.success),
+            env.message.as_str(): { "type": "string" },
+            env.data.as_str(): { "nullable": true, "description": "null or {} on error" },
+        },
+        "required": [env.code, env.message],
+    });
+    extend(&mut error, provenance(env.source, &env.provenance));
+    schemas.insert("ErrorEnvelope".into(), error);
 }
 
 /// The path item of every endpoint, adding its request and response schemas to `schemas`.
-fn endpoint_paths(api: &Api, schemas: &mut Map<String, Value>) -> Map<String, Value> {
+fn endpoint_paths(
+    api: &Api,
+    schemas: &mut Map<String, Value>,
+    examples: &mut Examples,
+) -> Map<String, Value> {
     let mut paths = Map::new();
     for e in &api.endpoints {
         let Some(req) = api.request_object(e) else {
@@ -281,7 +359,7 @@ fn endpoint_paths(api: &Api, schemas: &mut Map<String, Value>) -> Map<String, Va
         let resp_name = endpoint_schemas(api, e, req, schemas);
         paths.insert(
             e.path.clone(),
-            json!({ "post": operation(api, e, req, &resp_name) }),
+            json!({ "post": operation(api, e, req, &resp_name, examples) }),
         );
     }
     paths
@@ -304,25 +382,34 @@ fn endpoint_schemas(
     .into();
     schemas.insert(object_type_name(&req.name), req_schema);
     let resp_name = response_name(e);
-    schemas.insert(
-        resp_name.clone(),
-        json!({
-            "type": "object",
-            "title": resp_name,
-            "description": format!("Envelope of a successful {} (`{}` = {}).", method_name(&e.spec_name), env.code, env.success),
-            "properties": {
-                env.code.as_str(): success_schema(&env.success),
-                env.message.as_str(): { "type": "string" },
-                env.data.as_str(): data_schema(api, e),
-            },
-            "required": [env.code, env.message],
-        }),
-    );
+    let mut required = vec![env.code.clone(), env.message.clone()];
+    if e.response != Response::Empty {
+        required.push(env.data.clone());
+    }
+    let mut success = json!({
+        "type": "object",
+        "title": resp_name,
+        "description": format!("Envelope of a successful {} (`{}` = {}).", method_name(&e.spec_name), env.code, env.success),
+        "properties": {
+            env.code.as_str(): success_schema(&env.success),
+            env.message.as_str(): { "type": "string" },
+            env.data.as_str(): data_schema(api, e),
+        },
+        "required": required,
+    });
+    extend(&mut success, provenance(env.source, &env.provenance));
+    schemas.insert(resp_name.clone(), success);
     resp_name
 }
 
 /// The operation of an endpoint: summary, request body, response, examples and `x-` extensions.
-fn operation(api: &Api, e: &Endpoint, req: &Object, resp_name: &str) -> Value {
+fn operation(
+    api: &Api,
+    e: &Endpoint,
+    req: &Object,
+    resp_name: &str,
+    examples: &mut Examples,
+) -> Value {
     let env = &api.service.envelope;
     let mut description = e.description.as_deref().map(md).unwrap_or_default();
     if let Some(r) = &e.recovery {
@@ -339,29 +426,57 @@ fn operation(api: &Api, e: &Endpoint, req: &Object, resp_name: &str) -> Value {
         },
         "responses": {
             "200": {
-                "description": format!("Envelope: `{}` = {} with `{}`; any other code is a business error (ErrorEnvelope).", env.code, env.success, env.data),
-                "content": { "application/json": { "schema": schema_ref(resp_name) } }
+                "description": format!(
+                    "HTTP 200 carries success and business errors alike: `{}` = {} is success ({resp_name}, result in `{}`); any other `{}` is a business error (ErrorEnvelope).",
+                    env.code, env.success, env.data, env.code
+                ),
+                "content": { "application/json": { "schema": {
+                    "oneOf": [schema_ref(resp_name), schema_ref("ErrorEnvelope")],
+                    "x-discriminator": { "property": env.code, "success": code_value(&env.success) },
+                } } }
             }
         },
-        "x-source": e.source.as_str(),
         "x-retry": match e.retry { Retry::Safe => "safe", Retry::Never => "never" },
         "x-moves-money": e.moves_money,
         "x-paginated": e.paginated,
     });
+    extend(&mut op, provenance(e.source, &e.provenance));
     if let Some(k) = &e.idempotency_key {
         op["x-idempotency-key"] = k.clone().into();
     }
-    if let Some(ex) = e.examples.iter().find_map(|x| x.request.as_ref())
-        && let Ok(v) = serde_json::from_str::<Value>(ex)
-    {
-        op["requestBody"]["content"]["application/json"]["example"] = v;
+    let requests = example_map(&e.examples, |x| x.request.as_deref(), examples);
+    if !requests.is_empty() {
+        op["requestBody"]["content"]["application/json"]["examples"] = Value::Object(requests);
     }
-    if let Some(ex) = e.examples.iter().find_map(|x| x.response.as_ref())
-        && let Ok(v) = serde_json::from_str::<Value>(ex)
-    {
-        op["responses"]["200"]["content"]["application/json"]["example"] = v;
+    let responses = example_map(&e.examples, |x| x.response.as_deref(), examples);
+    if !responses.is_empty() {
+        op["responses"]["200"]["content"]["application/json"]["examples"] =
+            Value::Object(responses);
     }
     op
+}
+
+/// The OpenAPI `examples` map of the examples that have a `body`, keyed by name (a repeated
+/// name gets ` (2)`, ` (3)`, …), each with its provenance and its text held in `examples`.
+fn example_map<'a>(
+    list: &'a [Example],
+    body: impl Fn(&'a Example) -> Option<&'a str>,
+    examples: &mut Examples,
+) -> Map<String, Value> {
+    let mut map = Map::new();
+    for ex in list {
+        let Some(text) = body(ex) else { continue };
+        let mut key = ex.name.clone();
+        let mut n = 1;
+        while map.contains_key(&key) {
+            n += 1;
+            key = format!("{} ({n})", ex.name);
+        }
+        let mut entry = json!({ "summary": ex.name, "value": examples.hold(text) });
+        extend(&mut entry, provenance(ex.source, &ex.provenance));
+        map.insert(key, entry);
+    }
+    map
 }
 
 /// The document around the schemas and paths: info, server, tags, error codes.
@@ -370,7 +485,16 @@ fn document(api: &Api, schemas: Map<String, Value>, paths: Map<String, Value>) -
     let tags: Vec<Value> = api
         .groups
         .iter()
-        .map(|g| json!({ "name": g.spec_key, "description": format!("{} — {}", inline(&g.zh), inline(&g.en)) }))
+        .map(|g| {
+            let mut tag = json!({ "name": g.spec_key, "description": format!("{} — {}", inline(&g.zh), inline(&g.en)) });
+            if let Some(t) = &g.vendor_title {
+                tag["x-vendor-title"] = t.clone().into();
+            }
+            if !g.provenance.is_empty() {
+                tag["x-provenance"] = statements_json(&g.provenance);
+            }
+            tag
+        })
         .collect();
     let errors: Vec<Value> = api
         .errors
@@ -382,17 +506,22 @@ fn document(api: &Api, schemas: Map<String, Value>, paths: Map<String, Value>) -
         s.base_url.trim_end_matches('/'),
         s.path_prefix.trim_end_matches('/')
     );
-    json!({
+    let mut doc = json!({
         "openapi": "3.0.3",
         "info": {
             "title": format!("{} — {}", s.title_en, s.title),
             "description": s.description.as_deref().map(md).unwrap_or_default(),
-            "version": s.default_version,
+            // The version of this description (the generated crate's); the API's own version
+            // is the `{version}` path segment of the server below.
+            "version": s.package.version,
         },
         "servers": [{
             "url": server,
             "description": "The base URL the spec gives; clients take the host of their environment as a setting.",
-            "variables": { "version": { "default": s.default_version } }
+            "variables": { "version": {
+                "default": s.default_version,
+                "description": format!("The API version path segment; the default is {}.", s.version_source.as_str()),
+            } }
         }],
         "tags": tags,
         "paths": paths,
@@ -400,13 +529,23 @@ fn document(api: &Api, schemas: Map<String, Value>, paths: Map<String, Value>) -
         "x-generated": "@generated by apigen from the API spec. Do not edit: change the spec and run `cargo xtask gen`.",
         "x-auth-fields": s.auth.iter().map(|f| f.wire_name.clone()).collect::<Vec<_>>(),
         "x-error-codes": errors,
-    })
+    });
+    extend(&mut doc["info"], provenance(s.source, &s.provenance));
+    if let Some(t) = &s.vendor_title {
+        doc["info"]["x-vendor-title"] = t.clone().into();
+    }
+    doc
 }
 
 /// One operation per webhook event tag, keyed by the tag.
 fn webhook_operations(w: &Webhooks) -> Map<String, Value> {
     let mut hooks = Map::new();
     for k in &w.kinds {
+        let mut kind = json!({ "name": k.spec_key });
+        extend(&mut kind, provenance(k.source, &k.provenance));
+        if let Some(t) = &k.vendor_title {
+            kind["x-vendor-title"] = t.clone().into();
+        }
         for ev in &k.events {
             hooks.insert(
                 ev.tag.clone(),
@@ -427,6 +566,7 @@ fn webhook_operations(w: &Webhooks) -> Map<String, Value> {
                             "content": { "application/json": { "example": serde_json::from_str::<Value>(&w.ack_body).unwrap_or(Value::Null) } }
                         } },
                         "x-refetch": k.refetch.as_ref().map(|r| method_name(&r.endpoint)),
+                        "x-kind": kind,
                     }
                 }),
             );
@@ -452,10 +592,23 @@ fn money_unit(v: &mut Value, unit: &str) {
     }
 }
 
-/// The document as pretty JSON text with a trailing newline.
+/// The document as pretty JSON text with a trailing newline, each example as the spec
+/// writes it (compacted onto one line).
+///
+/// An example's placeholder is the string value of an Example Object's `value` key, so it
+/// prints as `"value": "apigen-example-N"`. Spec text cannot print that way: inside a
+/// printed string every `"` is escaped, so the sequence can only be the placeholder itself.
 pub(super) fn openapi_json(api: &Api) -> Result<String, EmitError> {
-    let mut text = serde_json::to_string_pretty(&openapi(api))
+    let mut examples = Examples::default();
+    let doc = openapi(api, &mut examples);
+    let held = serde_json::to_string_pretty(&doc)
         .map_err(|e| EmitError::new("openapi.json", e.to_string()))?;
+    let mut text = put_back(&held, &examples.texts).ok_or_else(|| {
+        EmitError::new(
+            "openapi.json",
+            "an example placeholder is missing or repeated",
+        )
+    })?;
     text.push('\n');
     Ok(text)
 }
@@ -475,10 +628,68 @@ fn success_schema(success: &Code) -> Value {
     schema
 }
 
+/// The schema of the envelope's code on error: [`code_schema`], anything but the success code.
+fn error_code_schema(success: &Code) -> Value {
+    let mut schema = code_schema(success);
+    schema["not"] = json!({ "enum": [code_value(success)] });
+    schema
+}
+
 /// A business code as JSON.
 fn code_value(code: &Code) -> Value {
     match code {
         Code::Int(c) => json!(c),
         Code::Str(c) => json!(c),
+    }
+}
+
+/// `held` with each `"value": "apigen-example-N"` replaced by `"value": <texts[N]>`, in one
+/// pass; `None` unless every text is put back exactly once.
+fn put_back(held: &str, texts: &[String]) -> Option<String> {
+    let lead = format!("\"value\": \"{PLACEHOLDER}");
+    let mut used = vec![false; texts.len()];
+    let mut out = String::with_capacity(held.len() + texts.iter().map(String::len).sum::<usize>());
+    let mut rest = held;
+    while let Some(at) = rest.find(&lead) {
+        let after = &rest[at + lead.len()..];
+        let digits = after.find('"')?;
+        let i: usize = after[..digits].parse().ok()?;
+        if std::mem::replace(used.get_mut(i)?, true) {
+            return None;
+        }
+        out.push_str(&rest[..at]);
+        out.push_str("\"value\": ");
+        out.push_str(&texts[i]);
+        rest = &after[digits + 1..];
+    }
+    out.push_str(rest);
+    used.iter().all(|u| *u).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::put_back;
+
+    #[test]
+    fn put_back_replaces_each_placeholder_once() {
+        let held = "{\n  \"a\": { \"value\": \"apigen-example-1\" },\n  \"b\": { \"value\": \"apigen-example-0\" }\n}";
+        let texts = [r#"{"z":1,"a":2}"#.to_string(), "[]".to_string()];
+        assert_eq!(
+            put_back(held, &texts).as_deref(),
+            Some("{\n  \"a\": { \"value\": [] },\n  \"b\": { \"value\": {\"z\":1,\"a\":2} }\n}")
+        );
+    }
+
+    #[test]
+    fn put_back_refuses_a_missing_or_repeated_placeholder() {
+        let one = "{ \"value\": \"apigen-example-0\" }";
+        assert_eq!(put_back(one, &["1".into(), "2".into()]), None);
+        let twice = "[{ \"value\": \"apigen-example-0\" }, { \"value\": \"apigen-example-0\" }]";
+        assert_eq!(put_back(twice, &["1".into()]), None);
+        // Spec text is printed escaped, so it never looks like a placeholder.
+        let escaped =
+            serde_json::to_string(&serde_json::json!({ "d": "\"value\": \"apigen-example-0\"" }))
+                .unwrap();
+        assert_eq!(put_back(&escaped, &[]), Some(escaped.clone()));
     }
 }

@@ -14,7 +14,7 @@
 //! `json`), and bare `http(s)://` addresses become autolinks
 //! (`rustdoc::bare_urls`). Code spans and code blocks are never escaped.
 
-use crate::model::Source;
+use crate::model::{Source, Statement};
 
 /// Fence languages kept as the spec writes them: rustdoc compiles none of them. Any other
 /// tag (none, `rust`, `ignore`, `no_run`, a typo, …) becomes `text`: examples in the spec
@@ -143,6 +143,35 @@ pub(crate) fn source_word(s: Source) -> &'static str {
         Source::Documented => "documented (vendor page)",
         Source::Observed => "observed (vendor excerpt)",
         Source::Modeled => "modeled (our reconstruction; confirm with the vendor)",
+    }
+}
+
+/// The statements of an item that mixes sources, `about: source` joined by `; `.
+fn statements_text(statements: &[Statement]) -> String {
+    statements
+        .iter()
+        .map(|s| format!("{}: {}", inline(&s.about), s.source.as_str()))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A source, followed by the statements of an item that mixes sources:
+/// `modeled — the codes and Chinese labels: documented; the names: modeled`.
+pub(crate) fn sourced(source: Source, statements: &[Statement]) -> String {
+    if statements.is_empty() {
+        source.as_str().to_string()
+    } else {
+        format!("{} — {}", source.as_str(), statements_text(statements))
+    }
+}
+
+/// The Rust-doc sentence for the statements of an item that mixes sources
+/// (` Per statement: the codes: documented; the names: modeled.`), empty otherwise.
+pub(crate) fn per_statement(statements: &[Statement]) -> String {
+    if statements.is_empty() {
+        String::new()
+    } else {
+        format!(" Per statement: {}.", statements_text(statements))
     }
 }
 
@@ -1102,5 +1131,25 @@ mod tests {
         let plain =
             "Books a shipment (EUR).\n\n- one\n- two\n\n**Note:** `a<b>` is kept; 10 % VAT.";
         assert_eq!(md(plain), plain);
+    }
+
+    #[test]
+    fn sourced_lists_the_statements_after_the_weakest_source() {
+        use crate::model::{Source, Statement};
+        assert_eq!(super::sourced(Source::Observed, &[]), "observed");
+        let statements = [
+            Statement {
+                about: "codes and `zh` labels".into(),
+                source: Source::Documented,
+            },
+            Statement {
+                about: "names".into(),
+                source: Source::Modeled,
+            },
+        ];
+        assert_eq!(
+            super::sourced(Source::Modeled, &statements),
+            "modeled — codes and `zh` labels: documented; names: modeled"
+        );
     }
 }

@@ -11,7 +11,7 @@ use crate::naming::{
     field_name, is_ident, method_in, method_name, object_type_name, recover_method, reserved,
     screaming_name, stream_method, unraw,
 };
-use crate::raw::{self, Spanned};
+use crate::raw;
 
 /// The names already taken by earlier endpoints, for the collision checks.
 #[derive(Default)]
@@ -48,12 +48,18 @@ impl Resolver<'_> {
             self.check_idempotency_key(e);
             let retry = self.retry_class(e);
             let Some(response) = response else { continue };
+            let provenance = self.provenance(
+                e.file,
+                &format!("endpoint `{}`", e.key.value),
+                Some(e.item.source),
+                &e.item.provenance,
+            );
+            let examples = self.examples(e.file, &e.item.examples, e.item.source);
             objects.push(request_object(e, &name, request_name, fields));
-            out.push((
-                group_pos.unwrap_or(usize::MAX),
-                i,
-                lower_endpoint(e, service, response, retry),
-            ));
+            let mut endpoint = lower_endpoint(e, service, response, retry);
+            endpoint.provenance = provenance;
+            endpoint.examples = examples;
+            out.push((group_pos.unwrap_or(usize::MAX), i, endpoint));
         }
         out.sort_by_key(|(g, i, _)| (*g, *i));
         out.into_iter().map(|(_, _, e)| e).collect()
@@ -422,6 +428,7 @@ fn request_object(
         en: format!("Request of `{name}` ({}).", v.en),
         description: None,
         source: v.source,
+        provenance: Vec::new(),
         fields,
     }
 }
@@ -447,6 +454,7 @@ fn lower_endpoint(
         path: v.path.value.clone(),
         full_path,
         source: v.source,
+        provenance: Vec::new(),
         response,
         paginated: v.pagination.is_some(),
         retry,
@@ -458,7 +466,7 @@ fn lower_endpoint(
             .and_then(|r| r.text())
             .map(str::to_owned),
         recover: None,
-        examples: lower_examples(&v.examples, v.source),
+        examples: Vec::new(),
     }
 }
 
@@ -499,18 +507,4 @@ impl Resolver<'_> {
             seen.insert(method, self.report.place(file, &key.loc));
         }
     }
-}
-
-pub(super) fn lower_examples(
-    raw: &[Spanned<raw::Example>],
-    source: raw::Source,
-) -> Vec<model::Example> {
-    raw.iter()
-        .map(|e| model::Example {
-            name: e.value.name.clone(),
-            source: e.value.source.unwrap_or(source),
-            request: e.value.request.as_ref().map(|s| s.value.clone()),
-            response: e.value.response.as_ref().map(|s| s.value.clone()),
-        })
-        .collect()
 }

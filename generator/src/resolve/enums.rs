@@ -72,14 +72,22 @@ impl Resolver<'_> {
                 format!("enum `{}` has no values", e.key.value),
             );
         }
+        let provenance = self.provenance(
+            e.file,
+            &format!("enum `{}`", e.key.value),
+            Some(v.source),
+            &v.provenance,
+        );
         Some(model::Enum {
             name: e.key.value.clone(),
             zh: v.zh.clone(),
             en: v.en.clone(),
+            vendor_title: v.vendor_title.clone(),
             description: v.description.clone(),
             repr: v.repr,
             closed: v.closed,
             source: v.source,
+            provenance,
             values,
         })
     }

@@ -5,7 +5,8 @@
 //!
 //! 1. [`merge`]: gather the sections of every file, reporting items defined twice;
 //! 2. lower each kind of item into the model ([`service`], [`enums`],
-//!    [`objects`], [`endpoints`], [`webhooks`]), checking names and references;
+//!    [`objects`], [`endpoints`], [`webhooks`]), checking names and references, and
+//!    [`provenance`]: an item's `source` against the statements of its `provenance`;
 //! 3. [`examples`]: check every JSON example against its declared types
 //!    (pointing into the JSON with [`json_position`]).
 
@@ -16,6 +17,7 @@ mod field_map;
 mod json_position;
 mod merge;
 mod objects;
+mod provenance;
 mod recovery;
 mod service;
 mod type_expr;

@@ -23,6 +23,12 @@ impl Resolver<'_> {
     pub(super) fn object(&mut self, o: &In<'_, raw::Object>) -> model::Object {
         let name = ObjectName::Declared(o.key.value.clone());
         let fields = self.fields(o.file, &o.item.fields, o.item.source, &name);
+        let provenance = self.provenance(
+            o.file,
+            &format!("object `{}`", o.key.value),
+            Some(o.item.source),
+            &o.item.provenance,
+        );
         model::Object {
             name,
             kind: model::ObjectKind::Shared,
@@ -30,6 +36,7 @@ impl Resolver<'_> {
             en: o.item.en.clone(),
             description: o.item.description.clone(),
             source: o.item.source,
+            provenance,
             fields,
         }
     }
@@ -178,6 +185,7 @@ impl Resolver<'_> {
             en: f.en.clone().unwrap_or_else(|| key.value.clone()),
             description: f.note.clone(),
             source,
+            provenance: Vec::new(),
             fields,
         });
         Some(name)

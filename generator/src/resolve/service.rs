@@ -33,9 +33,17 @@ impl Resolver<'_> {
             .pagination
             .as_ref()
             .map(|p| self.pagination(file, p, &s.referenced));
+        let provenance = self.provenance(file, "the service", Some(v.source), &v.provenance);
+        let envelope_provenance = self.provenance(
+            file,
+            "the envelope",
+            Some(v.envelope.source),
+            &v.envelope.provenance,
+        );
         Some(model::Service {
             title: v.title.clone(),
             title_en: v.title_en.clone(),
+            vendor_title: v.vendor_title.clone(),
             description: v.description.clone(),
             base_url: v.base_url.clone(),
             path_prefix: v.path_prefix.value.clone(),
@@ -53,9 +61,11 @@ impl Resolver<'_> {
                     .as_ref()
                     .map(|c| business_code(&c.value)),
                 source: v.envelope.source,
+                provenance: envelope_provenance,
             },
             pagination,
             source: v.source,
+            provenance,
             package: self.package(file, v),
             money_unit: v
                 .money
@@ -334,6 +344,12 @@ impl Resolver<'_> {
             let here = self.report.place(g.file, &g.key.loc);
             taken.insert(method, here.clone());
             taken.insert(api_struct, here);
+            let provenance = self.provenance(
+                g.file,
+                &format!("group `{}`", g.key.value),
+                None,
+                &g.item.provenance,
+            );
             out.push((
                 g.item.order.unwrap_or(u32::MAX),
                 i,
@@ -341,6 +357,8 @@ impl Resolver<'_> {
                     spec_key: g.key.value.clone(),
                     zh: g.item.zh.clone(),
                     en: g.item.en.clone(),
+                    vendor_title: g.item.vendor_title.clone(),
+                    provenance,
                 },
             ));
         }

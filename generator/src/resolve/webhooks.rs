@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use super::endpoints::lower_examples;
 use super::field_map::FieldMap;
 use super::{Named, Resolver};
 use crate::diag::{FileId, did_you_mean};
@@ -45,24 +44,37 @@ impl Resolver<'_> {
                 .as_ref()
                 .and_then(|r| self.refetch(file, r, payload.as_ref(), endpoints, objects));
             let Some(payload) = payload else { continue };
+            let provenance = self.provenance(
+                file,
+                &format!("webhook kind `{}`", key.value),
+                Some(k.source),
+                &k.provenance,
+            );
+            let examples = self.examples(file, &k.examples, k.source);
             kinds.push(model::WebhookKind {
                 spec_key: key.value.clone(),
                 zh: k.zh.clone(),
                 en: k.en.clone(),
+                vendor_title: k.vendor_title.clone(),
                 source: k.source,
+                provenance,
                 payload,
                 refetch,
                 events,
-                examples: lower_examples(&k.examples, k.source),
+                examples,
             });
         }
+        let provenance =
+            self.provenance(file, "the webhooks section", Some(v.source), &v.provenance);
         Some(model::Webhooks {
             tag_field: v.tag_field.clone(),
+            tag_field_source: v.tag_field_source.unwrap_or(v.source),
             data_field: v.data_field.clone(),
             ack_status: v.ack.status,
             ack_body: v.ack.body.value.clone(),
             ack_source: v.ack.source,
             source: v.source,
+            provenance,
             kinds,
         })
     }

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc, module_doc, wire_adapter};
-use crate::emit::prose::{inline, md, run_in, source_word, zh_en};
+use crate::emit::prose::{inline, md, per_statement, run_in, source_word, sourced, zh_en};
 use crate::model::{Api, Endpoint, Group, ObjectName, Response, Retry, Type};
 use crate::naming::{
     field_ident, field_name, group_accessor, group_struct, ident, method_ident, method_name,
@@ -262,10 +262,11 @@ fn method(api: &Api, e: &Endpoint) -> TokenStream {
 /// The doc text of an endpoint's method: title, path, description, retry, errors and examples.
 fn method_doc(api: &Api, e: &Endpoint) -> String {
     let mut text = format!(
-        "{}\n\n`POST {}` · source: {}\n",
+        "{}\n\n`POST {}` · source: {}{}\n",
         zh_en(&e.zh, Some(&e.en)),
         e.full_path,
-        source_word(e.source)
+        source_word(e.source),
+        per_statement(&e.provenance)
     );
     if let Some(d) = &e.description {
         text.push_str(&format!("\n{}\n", md(d)));
@@ -276,7 +277,7 @@ fn method_doc(api: &Api, e: &Endpoint) -> String {
         text.push_str(&format!(
             "\n# Example: {} ({})\n",
             inline(&ex.name),
-            ex.source.as_str()
+            sourced(ex.source, &ex.provenance)
         ));
         if let Some(r) = &ex.request {
             text.push_str(&format!(

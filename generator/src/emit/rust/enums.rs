@@ -6,7 +6,7 @@ use quote::{ToTokens as _, quote};
 
 use super::open_enum::{CodeKind, Flavour, OpenEnum, open_enum};
 use super::{doc, module_doc};
-use crate::emit::prose::{cell, code, inline, md, source_word, zh_en};
+use crate::emit::prose::{cell, code, inline, md, per_statement, source_word, zh_en};
 use crate::model::{Api, Code, Enum, EnumRepr};
 use crate::naming::{type_ident, type_name};
 
@@ -182,7 +182,14 @@ fn enum_doc(e: &Enum) -> String {
             cell(&v.en)
         ));
     }
-    text.push_str(&format!("\nSource: {}.", source_word(e.source)));
+    text.push_str(&format!(
+        "\nSource: {}.{}",
+        source_word(e.source),
+        per_statement(&e.provenance)
+    ));
+    if let Some(t) = &e.vendor_title {
+        text.push_str(&format!(" Vendor title: {}.", inline(t)));
+    }
     if e.closed {
         text.push_str(" Closed: an unlisted code is a decode error.");
     } else {

@@ -195,6 +195,7 @@ pub(crate) fn serde_attr(f: &Field) -> TokenStream {
         (Type::DateTime, true) => Some("::apigen_runtime::serde::datetime_opt"),
         (Type::Date, false) => Some("::apigen_runtime::serde::date"),
         (Type::Date, true) => Some("::apigen_runtime::serde::date_opt"),
+        (Type::String, true) if f.nullable => Some("::apigen_runtime::serde::string_opt"),
         _ => None,
     };
     if let Some(w) = with {

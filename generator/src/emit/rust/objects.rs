@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::format::imports;
 use super::{doc, field_doc, field_type, module_doc, rust_type, serde_attr};
-use crate::emit::prose::{md, source_word, zh_en};
+use crate::emit::prose::{md, per_statement, source_word, zh_en};
 use crate::model::{Api, Endpoint, Field, Object, ObjectKind, Type};
 use crate::naming::{
     field_ident, field_name, group_struct, ident, method_name, object_ident, object_type_name,
@@ -76,7 +76,11 @@ fn object_doc(o: &Object) -> String {
     if let Some(d) = &o.description {
         text.push_str(&format!("\n{}\n", md(d)));
     }
-    text.push_str(&format!("\nSource: {}.", source_word(o.source)));
+    text.push_str(&format!(
+        "\nSource: {}.{}",
+        source_word(o.source),
+        per_statement(&o.provenance)
+    ));
     if o.has_sensitive() {
         text.push_str(" Holds sensitive fields: `Debug` redacts them");
         if o.fields
