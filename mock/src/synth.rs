@@ -161,10 +161,13 @@ fn datetime(rng: &mut StdRng) -> String {
         .unwrap_or_else(|| "2025-01-01 00:00:00".to_owned())
 }
 
-/// A new string like `sample`: a lowercase prefix ending in `_` (`cid_`, `platform_ord_`)
-/// is kept, every other digit, lowercase or uppercase letter is replaced by a random one of
-/// its class, anything else is kept.
+/// A new string like `sample`: a short uppercase code (`USD`, `VISA`) is kept as it is;
+/// otherwise a lowercase prefix ending in `_` (`cid_`, `platform_ord_`) is kept and every
+/// other digit, lowercase or uppercase letter is replaced by a random one of its class.
 fn shaped_like(sample: &str, rng: &mut StdRng) -> String {
+    if sample.len() <= 4 && sample.chars().all(|c| c.is_ascii_uppercase()) {
+        return sample.to_owned();
+    }
     let prefix_len = sample
         .rfind('_')
         .filter(|&i| {
@@ -225,6 +228,7 @@ mod tests {
         let nested = shaped_like("platform_ord_5uY0", &mut rng);
         assert!(nested.starts_with("platform_ord_"), "{nested}");
         assert!(nested[13..].chars().nth(0).unwrap().is_ascii_digit());
+        assert_eq!(shaped_like("USD", &mut rng), "USD");
         let plain = shaped_like("037c90d5", &mut rng);
         assert_eq!(plain.len(), 8);
         assert!(plain[..3].chars().all(|c| c.is_ascii_digit()));
