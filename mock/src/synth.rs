@@ -227,7 +227,7 @@ mod tests {
         assert_eq!(id.len(), "cid_sxdwXPRxtXt6Ch4n".len());
         let nested = shaped_like("platform_ord_5uY0", &mut rng);
         assert!(nested.starts_with("platform_ord_"), "{nested}");
-        assert!(nested[13..].chars().nth(0).unwrap().is_ascii_digit());
+        assert!(nested[13..].chars().next().unwrap().is_ascii_digit());
         assert_eq!(shaped_like("USD", &mut rng), "USD");
         let plain = shaped_like("037c90d5", &mut rng);
         assert_eq!(plain.len(), 8);
