@@ -74,8 +74,11 @@ pub async fn send_webhook(
     let record = if filter.is_empty() {
         None
     } else {
-        match state.lock_ledger().any_record(&kind.payload, &filter) {
-            Some((key, value)) => Some((key.to_owned(), value.clone())),
+        let found = state.lock_ledger().any_record(&kind.payload, &filter);
+        let parsed = found
+            .and_then(|(key, bytes)| Some((key, serde_json::from_slice::<Value>(&bytes).ok()?)));
+        match parsed {
+            Some(record) => Some(record),
             None => {
                 return fail(
                     StatusCode::NOT_FOUND,

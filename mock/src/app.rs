@@ -146,11 +146,19 @@ pub fn router(api: Api, options: Options) -> Result<Router, SetupError> {
         .filter_map(|e| e.recover.as_ref().map(|r| r.lookup.clone()))
         .collect();
     let success_message = success_message(&api);
+    let record_types = api
+        .endpoints
+        .iter()
+        .map(|e| match (&e.idempotency_key, &e.response) {
+            (Some(_), apigen::model::Response::Object(key)) => Some(key.clone()),
+            _ => None,
+        })
+        .collect();
     let state = State {
         routes: Routes::new(&api, &version),
         synth: Synth::new(&api),
         sender: Sender::new(&options.webhooks),
-        ledger: Mutex::new(Ledger::new(options.ledger_capacity)),
+        ledger: Mutex::new(Ledger::new(options.ledger_capacity, record_types)),
         log: Mutex::new(RequestLog::default()),
         success_message,
         lookups,

@@ -205,7 +205,7 @@ fn process(
     let env = &api.service.envelope;
     let reject = |problem: Problem, field: &str, message: &str| {
         let chosen = codes::closest(api, problem, Some(endpoint));
-        let field_note = if field.is_empty() {
+        let field_note = if field.is_empty() || message.contains(&format!("`{field}`")) {
             String::new()
         } else {
             format!(" (field `{field}`)")
@@ -238,11 +238,11 @@ fn process(
     {
         return reject(violation.problem, &violation.field, &violation.message);
     }
-    let success = |label, data: Value, fresh: bool| Outcome {
+    let success = |label, data: Value| Outcome {
         label,
         code: env.success,
-        body: envelope::success(env, &state.success_message, data.clone()),
-        fresh_data: fresh.then_some(data),
+        body: envelope::success(env, &state.success_message, &data).0,
+        fresh_data: None,
     };
 
     if let Some(key_field) = &endpoint.idempotency_key {
@@ -266,13 +266,15 @@ fn process(
             ),
             Seen::Fresh => {
                 let data = synthesized(state, endpoint, body);
-                let outcome = success("created", data.clone(), true);
-                let record = match &endpoint.response {
-                    Response::Object(key) => Some((key.clone(), data)),
-                    _ => None,
-                };
-                ledger.insert(index, &key, body, outcome.body.clone(), record);
-                outcome
+                let (reply, data_range) = envelope::success(env, &state.success_message, &data);
+                let record = matches!(endpoint.response, Response::Object(_)).then_some(data_range);
+                ledger.insert(index, &key, body, reply.clone(), record);
+                Outcome {
+                    label: "created",
+                    code: env.success,
+                    body: reply,
+                    fresh_data: Some(data),
+                }
             }
         };
     }
@@ -281,17 +283,16 @@ fn process(
     match &endpoint.response {
         Response::Object(object_key) => {
             let filter = record_filter(state, endpoint, object_key, body);
-            if !filter.is_empty()
-                && let Some(record) = state
-                    .lock_ledger()
-                    .records(object_key, &filter)
-                    .next()
-                    .cloned()
-            {
-                return success("found a record", record, false);
+            let record = if filter.is_empty() {
+                None
+            } else {
+                state.lock_ledger().records(object_key, &filter).next()
+            };
+            if let Some(record) = record.and_then(|bytes| serde_json::from_slice(&bytes).ok()) {
+                return success("found a record", record);
             }
             if let Some(data) = example {
-                return success("answered from an example", data, false);
+                return success("answered from an example", data);
             }
             if state.lookups.contains(&endpoint.spec_name) && !filter.is_empty() {
                 return reject(
@@ -302,25 +303,17 @@ fn process(
             }
             let data = first_example(state, endpoint)
                 .unwrap_or_else(|| synthesized(state, endpoint, body));
-            success(
-                "answered",
-                echo(state, endpoint, object_key, body, data),
-                false,
-            )
+            success("answered", echo(state, endpoint, object_key, body, data))
         }
         Response::Page(object_key) => match example {
-            Some(data) => success("answered from an example", data, false),
-            None => success(
-                "answered a page",
-                page(state, endpoint, object_key, body),
-                false,
-            ),
+            Some(data) => success("answered from an example", data),
+            None => success("answered a page", page(state, endpoint, object_key, body)),
         },
         Response::Array(_) | Response::Empty => {
             let data = example
                 .or_else(|| first_example(state, endpoint))
                 .unwrap_or_else(|| synthesized(state, endpoint, body));
-            success("answered", data, false)
+            success("answered", data)
         }
     }
 }
@@ -447,11 +440,6 @@ fn page(state: &State, endpoint: &Endpoint, object_key: &str, body: &Value) -> V
         return Value::Null;
     };
     let filter = record_filter(state, endpoint, object_key, body);
-    let records: Vec<Value> = state
-        .lock_ledger()
-        .records(object_key, &filter)
-        .cloned()
-        .collect();
     let size_field = pagination
         .request
         .iter()
@@ -467,29 +455,46 @@ fn page(state: &State, endpoint: &Endpoint, object_key: &str, body: &Value) -> V
         .and_then(Value::as_i64)
         .unwrap_or(DEFAULT_PAGE_SIZE)
         .clamp(1, MAX_PAGE_SIZE);
-    let total = records.len() + state.options.list_rows;
     let start = usize::try_from((page_no - 1).saturating_mul(size)).unwrap_or(usize::MAX);
-    let end = start
-        .saturating_add(usize::try_from(size).unwrap_or(0))
-        .min(total);
+    let size_rows = usize::try_from(size).unwrap_or(0);
+    // Only the records on this page are parsed.
+    let (record_count, records): (usize, Vec<Value>) = {
+        let ledger = state.lock_ledger();
+        let count = ledger.records(object_key, &filter).count();
+        let page = ledger
+            .records(object_key, &filter)
+            .skip(start)
+            .take(size_rows)
+            .filter_map(|bytes| serde_json::from_slice(&bytes).ok())
+            .collect();
+        (count, page)
+    };
+    let total = record_count + state.options.list_rows;
+    let end = start.saturating_add(size_rows).min(total);
     let list: Vec<Value> = (start..end)
-        .map(|i| match records.get(i) {
-            Some(record) => record.clone(),
-            None => {
-                let mut rng = rng_for(
-                    state.options.seed,
-                    &[&endpoint.spec_name, "row", &i.to_string()],
-                );
-                let mut row =
-                    state
-                        .synth
-                        .object(api, &ObjectName::Declared(object_key.to_owned()), &mut rng);
-                if let Value::Object(map) = &mut row {
-                    for (field, value) in &filter {
-                        map.insert(field.clone(), value.clone());
+        .map(|i| {
+            match records
+                .get(i.saturating_sub(start))
+                .filter(|_| i < record_count)
+            {
+                Some(record) => record.clone(),
+                None => {
+                    let mut rng = rng_for(
+                        state.options.seed,
+                        &[&endpoint.spec_name, "row", &i.to_string()],
+                    );
+                    let mut row = state.synth.object(
+                        api,
+                        &ObjectName::Declared(object_key.to_owned()),
+                        &mut rng,
+                    );
+                    if let Value::Object(map) = &mut row {
+                        for (field, value) in &filter {
+                            map.insert(field.clone(), value.clone());
+                        }
                     }
+                    row
                 }
-                row
             }
         })
         .collect();

@@ -1,8 +1,13 @@
-//! The idempotency ledger of money calls: per endpoint and key, a digest of the first body,
-//! the first reply's exact bytes and the record it created. Bounded: past its capacity the
-//! oldest entry is forgotten (first in, first out).
+//! The idempotency ledger of money calls: per endpoint and key, a digest of the first body and
+//! the first reply's exact bytes, whose `data` is the record the call created. Bounded: past
+//! its capacity the oldest entry is forgotten (first in, first out).
+//!
+//! Records are kept only as the bytes of the reply (no parsed copy), so an entry costs about
+//! the size of its reply. Lookups scan the entries for the serialized `"field":value` pairs
+//! of the filter before parsing a candidate.
 
 use std::collections::{HashMap, VecDeque};
+use std::ops::Range;
 
 use axum::body::Bytes;
 use serde_json::Value;
@@ -23,26 +28,30 @@ pub enum Seen {
 struct Entry {
     body_digest: [u8; 32],
     reply: Bytes,
-    /// The object created, and the spec key of its type (`Order`).
-    record: Option<(String, Value)>,
+    /// Where the created record (`data`) is in `reply`, if the call created one.
+    record: Option<Range<usize>>,
 }
 
 /// Key of an entry: endpoint position and idempotency key value.
-type Key = (usize, String);
+type Key = (usize, Box<str>);
 
 /// The ledger; not synchronized (the server holds it behind a mutex).
 #[derive(Debug)]
 pub struct Ledger {
     capacity: usize,
+    /// Endpoint position -> spec key of the object its records are (`Order`).
+    record_types: Vec<Option<String>>,
     order: VecDeque<Key>,
     entries: HashMap<Key, Entry>,
 }
 
 impl Ledger {
-    /// An empty ledger keeping at most `capacity` entries (at least one).
-    pub fn new(capacity: usize) -> Self {
+    /// An empty ledger keeping at most `capacity` entries (at least one); the records of
+    /// endpoint `i` are objects of `record_types[i]`.
+    pub fn new(capacity: usize, record_types: Vec<Option<String>>) -> Self {
         Ledger {
             capacity: capacity.max(1),
+            record_types,
             order: VecDeque::new(),
             entries: HashMap::new(),
         }
@@ -50,23 +59,24 @@ impl Ledger {
 
     /// What is known of `key` at `endpoint` for a call with `body`.
     pub fn seen(&self, endpoint: usize, key: &str, body: &Value) -> Seen {
-        match self.entries.get(&(endpoint, key.to_owned())) {
+        match self.entries.get(&(endpoint, Box::from(key))) {
             None => Seen::Fresh,
             Some(entry) if entry.body_digest == digest(body) => Seen::Replay(entry.reply.clone()),
             Some(_) => Seen::Conflict,
         }
     }
 
-    /// Remembers the first reply to `key` at `endpoint`, and the record it created.
+    /// Remembers the first reply to `key` at `endpoint`, and where in it the created record is.
     pub fn insert(
         &mut self,
         endpoint: usize,
         key: &str,
         body: &Value,
         reply: Bytes,
-        record: Option<(String, Value)>,
+        record: Option<Range<usize>>,
     ) {
-        let id = (endpoint, key.to_owned());
+        let id: Key = (endpoint, Box::from(key));
+        let record = record.filter(|r| r.end <= reply.len() && r.start <= r.end);
         let entry = Entry {
             body_digest: digest(body),
             reply,
@@ -82,20 +92,19 @@ impl Ledger {
         }
     }
 
-    /// Records of type `object_key` whose fields equal every `(field, value)` of `filter`,
-    /// newest first.
+    /// The JSON bytes of the records of type `object_key` whose top-level fields equal every
+    /// `(field, value)` of `filter`, newest first.
     pub fn records<'a>(
         &'a self,
         object_key: &'a str,
         filter: &'a [(String, Value)],
-    ) -> impl Iterator<Item = &'a Value> + 'a {
-        self.order
-            .iter()
-            .rev()
-            .filter_map(|id| self.entries.get(id)?.record.as_ref())
-            .filter(move |(key, _)| key == object_key)
-            .map(|(_, record)| record)
-            .filter(move |record| filter.iter().all(|(f, v)| record.get(f) == Some(v)))
+    ) -> impl Iterator<Item = Bytes> + 'a {
+        let needles = needles(filter);
+        self.candidates(needles, filter)
+            .filter(move |(endpoint, _)| {
+                self.record_types.get(*endpoint).and_then(Option::as_deref) == Some(object_key)
+            })
+            .map(|(_, bytes)| bytes)
     }
 
     /// The newest record matching every field of `filter`, of type `preferred` if there is
@@ -104,18 +113,32 @@ impl Ledger {
         &self,
         preferred: &str,
         filter: &[(String, Value)],
-    ) -> Option<(&str, &Value)> {
-        let matching = || {
-            self.order
-                .iter()
-                .rev()
-                .filter_map(|id| self.entries.get(id)?.record.as_ref())
-                .filter(|(_, record)| filter.iter().all(|(f, v)| record.get(f) == Some(v)))
-                .map(|(key, record)| (key.as_str(), record))
+    ) -> Option<(String, Bytes)> {
+        let typed = |(endpoint, bytes): (usize, Bytes)| {
+            let key = self.record_types.get(endpoint)?.clone()?;
+            Some((key, bytes))
         };
-        matching()
-            .find(|(key, _)| *key == preferred)
-            .or_else(|| matching().next())
+        self.candidates(needles(filter), filter)
+            .filter_map(typed)
+            .find(|(key, _)| key == preferred)
+            .or_else(|| self.candidates(needles(filter), filter).find_map(typed))
+    }
+
+    /// Records (with their endpoint) matching `filter`, newest first.
+    fn candidates<'a>(
+        &'a self,
+        needles: Vec<Vec<u8>>,
+        filter: &'a [(String, Value)],
+    ) -> impl Iterator<Item = (usize, Bytes)> + 'a {
+        self.order.iter().rev().filter_map(move |id| {
+            let entry = self.entries.get(id)?;
+            let range = entry.record.clone()?;
+            let bytes = entry.reply.slice(range);
+            let all_found = needles
+                .iter()
+                .all(|needle| memchr::memmem::find(&bytes, needle).is_some());
+            (all_found && matches(&bytes, filter)).then_some((id.0, bytes))
+        })
     }
 
     /// How many entries are kept.
@@ -127,6 +150,32 @@ impl Ledger {
     pub fn clear(&mut self) {
         self.order.clear();
         self.entries.clear();
+    }
+}
+
+/// The `"field":value` texts a matching record must contain (compact JSON, as the mock
+/// writes it).
+fn needles(filter: &[(String, Value)]) -> Vec<Vec<u8>> {
+    filter
+        .iter()
+        .filter_map(|(field, value)| {
+            let mut needle = serde_json::to_vec(field).ok()?;
+            needle.push(b':');
+            needle.extend(serde_json::to_vec(value).ok()?);
+            Some(needle)
+        })
+        .collect()
+}
+
+/// Do the top-level fields of the record equal the filter's? (The needles can also match
+/// nested objects.)
+fn matches(record: &[u8], filter: &[(String, Value)]) -> bool {
+    if filter.is_empty() {
+        return true;
+    }
+    match serde_json::from_slice::<Value>(record) {
+        Ok(record) => filter.iter().all(|(f, v)| record.get(f) == Some(v)),
+        Err(_) => false,
     }
 }
 
@@ -142,9 +191,30 @@ mod tests {
 
     use super::*;
 
+    /// A reply `{"data":…}` and the range of the record in it.
+    fn reply(record: &Value) -> (Bytes, Range<usize>) {
+        let data = serde_json::to_vec(record).unwrap();
+        let mut reply = b"{\"data\":".to_vec();
+        let start = reply.len();
+        reply.extend(&data);
+        let end = reply.len();
+        reply.push(b'}');
+        (Bytes::from(reply), start..end)
+    }
+
+    fn types() -> Vec<Option<String>> {
+        vec![Some("Order".into()), Some("Card".into())]
+    }
+
+    fn parsed(records: impl Iterator<Item = Bytes>) -> Vec<Value> {
+        records
+            .map(|b| serde_json::from_slice(&b).unwrap())
+            .collect()
+    }
+
     #[test]
     fn same_body_replays_and_other_body_conflicts() {
-        let mut ledger = Ledger::new(10);
+        let mut ledger = Ledger::new(10, types());
         let body = json!({"out_order_id": "a", "amount": 10});
         assert_eq!(ledger.seen(0, "a", &body), Seen::Fresh);
         ledger.insert(0, "a", &body, Bytes::from_static(b"reply"), None);
@@ -167,54 +237,59 @@ mod tests {
 
     #[test]
     fn the_oldest_entry_goes_past_capacity() {
-        let mut ledger = Ledger::new(2);
+        let mut ledger = Ledger::new(2, types());
         for key in ["a", "b", "c"] {
-            ledger.insert(
-                0,
-                key,
-                &json!({}),
-                Bytes::new(),
-                Some(("Order".into(), json!({"id": key}))),
-            );
+            let (bytes, range) = reply(&json!({"id": key}));
+            ledger.insert(0, key, &json!({}), bytes, Some(range));
         }
         assert_eq!(ledger.len(), 2);
         assert_eq!(ledger.seen(0, "a", &json!({})), Seen::Fresh);
-        let ids: Vec<&Value> = ledger.records("Order", &[]).collect();
-        assert_eq!(ids, [&json!({"id": "c"}), &json!({"id": "b"})]);
+        assert_eq!(
+            parsed(ledger.records("Order", &[])),
+            [json!({"id": "c"}), json!({"id": "b"})]
+        );
     }
 
     #[test]
-    fn records_match_every_filter_field() {
-        let mut ledger = Ledger::new(10);
-        ledger.insert(
-            0,
-            "a",
-            &json!({}),
-            Bytes::new(),
-            Some(("Order".into(), json!({"id": "a", "s": 1}))),
-        );
-        ledger.insert(
-            0,
-            "b",
-            &json!({}),
-            Bytes::new(),
-            Some(("Order".into(), json!({"id": "b", "s": 1}))),
-        );
-        ledger.insert(
-            1,
-            "c",
-            &json!({}),
-            Bytes::new(),
-            Some(("Card".into(), json!({"id": "c", "s": 1}))),
-        );
+    fn records_match_every_top_level_filter_field() {
+        let mut ledger = Ledger::new(10, types());
+        let records = [
+            (0, json!({"id": "a", "s": 1})),
+            (0, json!({"id": "b", "s": 1, "lines": [{"id": "a"}]})),
+            (1, json!({"id": "c", "s": 1})),
+        ];
+        for (endpoint, record) in &records {
+            let (bytes, range) = reply(record);
+            ledger.insert(
+                *endpoint,
+                record["id"].as_str().unwrap(),
+                &json!({}),
+                bytes,
+                Some(range),
+            );
+        }
         let filter = [("s".to_owned(), json!(1))];
         assert_eq!(ledger.records("Order", &filter).count(), 2);
-        let filter = [("id".to_owned(), json!("a")), ("s".to_owned(), json!(1))];
+        let filter = [("id".to_owned(), json!("a"))];
         assert_eq!(
-            ledger.records("Order", &filter).collect::<Vec<_>>(),
-            [&json!({"id": "a", "s": 1})]
+            parsed(ledger.records("Order", &filter)),
+            [json!({"id": "a", "s": 1})],
+            "a nested id does not match"
+        );
+        let filter = [("id".to_owned(), json!("c"))];
+        assert_eq!(
+            ledger.any_record("Order", &filter).map(|(k, _)| k),
+            Some("Card".to_owned())
         );
         ledger.clear();
         assert_eq!(ledger.len(), 0);
+    }
+
+    #[test]
+    fn needles_are_compact_json_pairs() {
+        assert_eq!(
+            needles(&[("a".into(), json!("x\"y"))]),
+            [br#""a":"x\"y""#.to_vec()]
+        );
     }
 }
