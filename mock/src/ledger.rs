@@ -2,8 +2,9 @@
 //! the first reply's exact bytes, whose `data` is the record the call created. Bounded: past
 //! its capacity the oldest entry is forgotten (first in, first out).
 //!
-//! Records are kept only as the bytes of the reply (no parsed copy), so an entry costs about
-//! the size of its reply. Lookups scan the entries for the serialized `"field":value` pairs
+//! Records are kept only as the bytes of the reply (no parsed copy), copied to an allocation
+//! of their exact size, so an entry costs about the size of its reply (about 1 KB for an
+//! `open_card` of the card spec; see BENCHMARKS.md). Lookups scan the entries for the serialized `"field":value` pairs
 //! of the filter before parsing a candidate.
 
 use std::collections::{HashMap, VecDeque};
@@ -79,7 +80,8 @@ impl Ledger {
         let record = record.filter(|r| r.end <= reply.len() && r.start <= r.end);
         let entry = Entry {
             body_digest: digest(body),
-            reply,
+            // The reply was built in a buffer with spare capacity.
+            reply: Bytes::copy_from_slice(&reply),
             record,
         };
         if self.entries.insert(id.clone(), entry).is_none() {
