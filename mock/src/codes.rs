@@ -125,6 +125,62 @@ fn words(name: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    const SPEC: &str = r#"
+service:
+  title: t
+  title_en: T
+  base_url: https://t.example.test
+  path_prefix: "/{version}"
+  version: { default: v1, source: documented }
+  auth: {}
+  envelope: { code: code, message: message, data: data, success: 0, source: documented }
+  source: documented
+errors:
+  - { code: 10, name: SYSTEM_BUSY, zh: 忙, en: system busy, source: documented }
+  - { code: 11, name: INVALID_PARAMETER, zh: 参数, en: invalid parameter, source: documented }
+  - { code: 12, name: AUTH_FAILED, zh: 鉴权, en: key invalid, source: documented }
+  - { code: 13, name: DUPLICATE_CARD_ORDER, zh: 重复, en: duplicate card order, source: documented }
+  - { code: 14, name: DUPLICATE_PAYMENT_ORDER, zh: 重复, en: duplicate payment order, source: documented }
+groups:
+  payment: { zh: 付, en: Payment, order: 1 }
+endpoints:
+  create_payment:
+    group: payment
+    zh: 付
+    en: Pay
+    path: /payment/create
+    source: documented
+    retry: safe
+    request: {}
+    response: empty
+"#;
+
+    #[test]
+    fn picks_the_code_named_for_the_problem_and_the_endpoint() {
+        let api = apigen::load_api_from(vec![("t.yaml".into(), SPEC.into())]).unwrap();
+        let payment = api.endpoint("create_payment");
+        let code = |problem| closest(&api, problem, payment).code;
+        assert_eq!(code(Problem::Parameter), 11);
+        assert_eq!(code(Problem::Auth), 12, "`auth` in the name");
+        assert_eq!(
+            code(Problem::Duplicate),
+            14,
+            "the payment endpoint's duplicate"
+        );
+        assert_eq!(
+            closest(&api, Problem::Duplicate, None).code,
+            13,
+            "ties go to the first"
+        );
+        let none = closest(&api, Problem::NotFound, payment);
+        assert_eq!(none.code, 404);
+        assert!(none.label.contains("the mock's own code"), "{}", none.label);
+        assert_eq!(
+            closest(&api, Problem::Parameter, payment).label,
+            "11 INVALID_PARAMETER"
+        );
+    }
+
     #[test]
     fn words_split_snake_and_camel_case() {
         assert_eq!(words("open_card"), ["open", "card"]);

@@ -236,7 +236,106 @@ fn is_date(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+
+    const SPEC: &str = r#"
+service:
+  title: t
+  title_en: T
+  base_url: https://t.example.test
+  path_prefix: "/{version}"
+  version: { default: v1, source: documented }
+  auth:
+    app_id: { type: long, zh: 应用, en: app }
+  envelope: { code: code, message: message, data: data, success: 0, source: documented }
+  source: documented
+enums:
+  Colour:
+    zh: 色
+    en: Colour
+    source: documented
+    repr: int
+    values:
+      - { code: 1, name: RED, zh: 红, en: red }
+objects:
+  Line:
+    zh: 行
+    en: Line
+    source: documented
+    fields:
+      amount: { type: money, zh: 额, en: amount }
+groups:
+  g: { zh: g, en: G, order: 1 }
+endpoints:
+  paint:
+    group: g
+    zh: 涂
+    en: Paint
+    path: /paint
+    source: documented
+    retry: safe
+    request:
+      colour: { type: Colour, zh: 色, en: colour }
+      at: { type: datetime, required: false, zh: 时, en: when }
+      lines: { type: "[Line]", required: false, zh: 行, en: lines }
+    response: empty
+"#;
+
+    fn problem(body: Value, credentials: Option<&Map<String, Value>>) -> Option<(Problem, String)> {
+        let api = apigen::load_api_from(vec![("t.yaml".into(), SPEC.into())]).unwrap();
+        let endpoint = api.endpoint("paint").unwrap();
+        check(&api, endpoint, &body, credentials)
+            .err()
+            .map(|v| (v.problem, v.field))
+    }
+
+    #[test]
+    fn finds_the_first_problem_and_its_path() {
+        let ok = json!({"app_id": 1, "colour": 1, "at": "2025-01-02 03:04:05", "lines": [{"amount": 1.5}]});
+        assert_eq!(problem(ok.clone(), None), None);
+        assert_eq!(
+            problem(json!({"colour": 1}), None),
+            Some((Problem::Auth, "app_id".into()))
+        );
+        assert_eq!(
+            problem(json!({"app_id": "1", "colour": 1}), None),
+            Some((Problem::Auth, "app_id".into()))
+        );
+        assert_eq!(
+            problem(json!({"app_id": 1, "colour": 2}), None),
+            Some((Problem::Parameter, "colour".into()))
+        );
+        assert_eq!(
+            problem(json!({"app_id": 1}), None),
+            Some((Problem::Parameter, "colour".into()))
+        );
+        assert_eq!(
+            problem(
+                json!({"app_id": 1, "colour": 1, "lines": [{"amount": 1}, {"amount": "1"}]}),
+                None
+            ),
+            Some((Problem::Parameter, "lines[1].amount".into()))
+        );
+        assert_eq!(
+            problem(
+                json!({"app_id": 1, "colour": 1, "lines": [{"amount": 1, "x": 0}]}),
+                None
+            ),
+            Some((Problem::Parameter, "lines[0].x".into()))
+        );
+        assert_eq!(
+            problem(json!([1]), None),
+            Some((Problem::Parameter, String::new()))
+        );
+        let mut credentials = Map::new();
+        credentials.insert("app_id".into(), json!(2));
+        assert_eq!(
+            problem(ok, Some(&credentials)),
+            Some((Problem::Auth, "app_id".into()))
+        );
+    }
 
     #[test]
     fn datetimes_and_dates_must_be_real() {
