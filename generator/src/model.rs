@@ -222,6 +222,16 @@ pub enum Code {
     Str(String),
 }
 
+impl Code {
+    /// The code as a JSON value: a number or a string.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Code::Int(c) => serde_json::Value::from(*c),
+            Code::Str(c) => serde_json::Value::from(c.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for Code {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -649,6 +659,7 @@ mod tests {
             data: "data".into(),
             success,
             rate_limit_code: None,
+            provenance: Vec::new(),
             source: Source::Modeled,
         }
     }

@@ -1,4 +1,7 @@
-//! End-to-end tests of the generated `card-wallet` client over real HTTP (wiremock on loopback).
+//! End-to-end tests of the generated `card-wallet` client over real HTTP on loopback: wiremock
+//! where a test needs exact control of an answer (the vendor's bytes, a 503 after the order
+//! was made), the spec's mock server (`apigen-mock`) where its behaviour is enough (faults
+//! before or after processing, the order lookup, its request log).
 //!
 //! Only what depends on the card spec is tested here: the vendor's documented wallet-detail
 //! example byte for byte, the generated error codes, enums and datetime fields, the retry
@@ -382,32 +385,61 @@ fn open_card_request() -> requests::OpenCardRequest {
     )
 }
 
+/// The spec's mock server, every call of each `(endpoint, fault)` getting that fault.
+async fn card_mock(faults: &[(&str, &str)]) -> apigen_mock::Running {
+    let spec_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let spec = apigen::load_api(&spec_dir).unwrap_or_else(|e| panic!("spec/ loads: {e}"));
+    let faults = faults
+        .iter()
+        .map(|(endpoint, fault)| apigen_mock::FaultRule {
+            endpoint: (*endpoint).to_owned(),
+            probability: 1.0,
+            fault: (*fault).to_owned(),
+        })
+        .collect();
+    let options = apigen_mock::Options {
+        faults,
+        ..apigen_mock::Options::default()
+    };
+    apigen_mock::spawn(spec, options)
+        .await
+        .unwrap_or_else(|e| panic!("the mock starts: {e}"))
+}
+
+/// A client of `mock` with [`fast_retries`].
+fn mock_client(mock: &apigen_mock::Running) -> Client {
+    Client::builder(mock.base_url())
+        .credentials(Credentials::new(CUSTOMER_ID, APP_ID, KEY))
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap_or_else(|e| panic!("client should build: {e}"))
+}
+
+/// The paths the mock received, in order (its request log).
+async fn mock_paths(mock: &apigen_mock::Running) -> Vec<String> {
+    let log: Value = reqwest::get(format!("{}/__mock/requests", mock.base_url()))
+        .await
+        .and_then(reqwest::Response::error_for_status)
+        .unwrap_or_else(|e| panic!("the request log answers: {e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("the request log is JSON: {e}"));
+    log.as_array()
+        .map(|entries| {
+            entries
+                .iter()
+                .filter_map(|e| e["path"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 #[tokio::test]
 async fn money_moving_endpoints_are_not_resent_after_a_503() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(OPEN_CARD_PATH))
-        .and(body_partial_json(json!({
-            "out_order_id": "platform_ord_5uY0AjUE",
-            "amount": 10
-        })))
-        .respond_with(ResponseTemplate::new(503).set_body_string("busy"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(RECHARGE_CARD_PATH))
-        .and(body_partial_json(json!({
-            "out_order_id": "platform_ord_recharge_1",
-            "card_id": "cid_sxdwXPRxtXt6Ch4n"
-        })))
-        .respond_with(ResponseTemplate::new(503).set_body_string("busy"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let mock = card_mock(&[("open_card", "status=503"), ("recharge_card", "status=503")]).await;
 
     // The policy would allow three attempts; the generated retry class forbids the retry.
-    let client = client_with(&server, fast_retries());
+    let client = mock_client(&mock);
     let error = client
         .order()
         .open_card(&open_card_request())
@@ -434,8 +466,10 @@ async fn money_moving_endpoints_are_not_resent_after_a_503() {
         "expected Error::Http 503, got {error:?}"
     );
 
-    assert_eq!(request_count(&server).await, 2);
-    server.verify().await;
+    assert_eq!(
+        mock_paths(&mock).await,
+        [OPEN_CARD_PATH, RECHARGE_CARD_PATH]
+    );
 }
 
 // ---- recovery of a money-moving call (open_card_and_recover) ----
@@ -519,70 +553,9 @@ async fn open_card_503_then_order_found() {
 
 #[tokio::test]
 async fn open_card_connection_dropped_then_order_found() {
-    use std::sync::{Arc, Mutex};
-    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-
-    // A raw server: reads each request whole, logs its path, drops the connection without an
-    // answer for open_card and answers the order detail.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let log = Arc::new(Mutex::new(Vec::<String>::new()));
-    let server_log = Arc::clone(&log);
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let log = Arc::clone(&server_log);
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                let (head_end, length) = loop {
-                    let n = stream.read(&mut chunk).await.unwrap_or(0);
-                    if n == 0 {
-                        return;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                    if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let head = String::from_utf8_lossy(&buf[..at]).to_lowercase();
-                        let length = head
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length:"))
-                            .and_then(|v| v.trim().parse::<usize>().ok())
-                            .unwrap_or(0);
-                        break (at + 4, length);
-                    }
-                };
-                while buf.len() < head_end + length {
-                    let n = stream.read(&mut chunk).await.unwrap_or(0);
-                    if n == 0 {
-                        return;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                }
-                let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-                let p = head
-                    .split_whitespace()
-                    .nth(1)
-                    .unwrap_or_default()
-                    .to_owned();
-                log.lock().unwrap().push(p.clone());
-                if p == ORDER_DETAIL_PATH {
-                    let body = json!({"code": 0, "message": "success", "data": order_detail()})
-                        .to_string();
-                    let answer = format!(
-                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                        body.len()
-                    );
-                    let _ = stream.write_all(answer.as_bytes()).await;
-                    let _ = stream.shutdown().await;
-                }
-                // open_card: the request was read in full, and the connection is dropped.
-            });
-        }
-    });
-    let client = Client::builder(url)
-        .credentials(Credentials::new(CUSTOMER_ID, APP_ID, KEY))
-        .retry_policy(fast_retries())
-        .build()
-        .unwrap_or_else(|e| panic!("client should build: {e}"));
+    // The mock makes the order, then closes the connection without an answer.
+    let mock = card_mock(&[("open_card", "drop-after")]).await;
+    let client = mock_client(&mock);
 
     // Without recovery, the dropped connection is an unknown outcome.
     let error = client
@@ -592,7 +565,6 @@ async fn open_card_connection_dropped_then_order_found() {
         .err()
         .unwrap_or_else(|| panic!("a dropped connection must be an error"));
     assert_eq!(error.outcome(), Outcome::Unknown, "{error:?}");
-    log.lock().unwrap().clear();
 
     let got = client
         .order()
@@ -604,23 +576,26 @@ async fn open_card_connection_dropped_then_order_found() {
         "expected Found, got {got:?}"
     );
     assert_eq!(
-        *log.lock().unwrap(),
-        [OPEN_CARD_PATH, ORDER_DETAIL_PATH],
-        "open_card is received exactly once"
+        mock_paths(&mock).await,
+        [OPEN_CARD_PATH, OPEN_CARD_PATH, ORDER_DETAIL_PATH],
+        "each open_card is received exactly once, then looked up"
     );
 }
 
 #[tokio::test]
 async fn open_card_503_then_order_not_found_is_definitive() {
-    let server = order_server(
-        ResponseTemplate::new(503),
-        ResponseTemplate::new(200)
-            .set_body_json(json!({"code": 3007, "message": "order not found", "data": null})),
-    )
-    .await;
-    let got = client_with(&server, fast_retries())
+    // The mock answers 503 without making the order, and its lookup then has no record.
+    let mock = card_mock(&[("open_card", "status=503")]).await;
+    // Not the spec's example order, which the mock's lookup knows.
+    let request = requests::OpenCardRequest::new(
+        "order-never-made",
+        "cpi_6530de6a2f1c7",
+        WALLET_SN,
+        Decimal::new(10, 0),
+    );
+    let got = mock_client(&mock)
         .order()
-        .open_card_and_recover(&open_card_request())
+        .open_card_and_recover(&request)
         .await
         .unwrap_or_else(|e| panic!("not found settles it: {e}"));
     let Recovered::NotFound {
@@ -634,7 +609,7 @@ async fn open_card_503_then_order_not_found_is_definitive() {
     assert_eq!(error.outcome(), Outcome::Unknown);
     assert_eq!(lookup_error.api_code(), Some(ErrorCode::OrderNotFound));
     // Not re-sent: re-sending (with the same out_order_id) is the caller's decision.
-    assert_eq!(paths(&server).await, [OPEN_CARD_PATH, ORDER_DETAIL_PATH]);
+    assert_eq!(mock_paths(&mock).await, [OPEN_CARD_PATH, ORDER_DETAIL_PATH]);
 }
 
 #[tokio::test]

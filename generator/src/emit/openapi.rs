@@ -432,7 +432,7 @@ fn operation(
                 ),
                 "content": { "application/json": { "schema": {
                     "oneOf": [schema_ref(resp_name), schema_ref("ErrorEnvelope")],
-                    "x-discriminator": { "property": env.code, "success": code_value(&env.success) },
+                    "x-discriminator": { "property": env.code, "success": Code::to_json(&env.success) },
                 } } }
             }
         },
@@ -499,7 +499,7 @@ fn document(api: &Api, schemas: Map<String, Value>, paths: Map<String, Value>) -
     let errors: Vec<Value> = api
         .errors
         .iter()
-        .map(|e| json!({ "code": code_value(&e.code), "name": type_name(&e.name), "zh": e.zh, "en": e.en, "action": e.action, "x-source": e.source.as_str() }))
+        .map(|e| json!({ "code": Code::to_json(&e.code), "name": type_name(&e.name), "zh": e.zh, "en": e.en, "action": e.action, "x-source": e.source.as_str() }))
         .collect();
     let server = format!(
         "{}{}",
@@ -624,23 +624,15 @@ fn code_schema(success: &Code) -> Value {
 /// The schema of the envelope's code on success: [`code_schema`] fixed to the success code.
 fn success_schema(success: &Code) -> Value {
     let mut schema = code_schema(success);
-    schema["enum"] = json!([code_value(success)]);
+    schema["enum"] = json!([Code::to_json(success)]);
     schema
 }
 
 /// The schema of the envelope's code on error: [`code_schema`], anything but the success code.
 fn error_code_schema(success: &Code) -> Value {
     let mut schema = code_schema(success);
-    schema["not"] = json!({ "enum": [code_value(success)] });
+    schema["not"] = json!({ "enum": [Code::to_json(success)] });
     schema
-}
-
-/// A business code as JSON.
-fn code_value(code: &Code) -> Value {
-    match code {
-        Code::Int(c) => json!(c),
-        Code::Str(c) => json!(c),
-    }
 }
 
 /// `held` with each `"value": "apigen-example-N"` replaced by `"value": <texts[N]>`, in one

@@ -1,0 +1,363 @@
+//! Checks a request body as the vendor would: auth fields first, then every request field
+//! (required, type, enum code, unknown keys), naming the first offending field by its JSON
+//! path. Messages name fields and types, never values, so no secret is echoed.
+
+use apigen::model::{Api, Code, Endpoint, Field, Type};
+use serde_json::{Map, Value};
+
+use crate::codes::Problem;
+
+/// The first problem found in a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// What kind of problem it is (which error code fits).
+    pub problem: Problem,
+    /// JSON path of the field (`holder.address.city`, `items[1]`); empty for the whole body.
+    pub field: String,
+    /// What is wrong, in plain English.
+    pub message: String,
+}
+
+impl Violation {
+    fn new(problem: Problem, field: &str, message: impl Into<String>) -> Self {
+        Violation {
+            problem,
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Every top-level field an endpoint's body may carry: the auth fields, the pagination
+/// fields of a paginated endpoint, then the endpoint's own request fields.
+pub fn request_fields<'a>(api: &'a Api, endpoint: &Endpoint) -> Vec<&'a Field> {
+    let auth = api.service.auth.iter();
+    let paging = api
+        .service
+        .pagination
+        .iter()
+        .filter(|_| endpoint.paginated)
+        .flat_map(|p| &p.request);
+    let own = api
+        .request_object(endpoint)
+        .into_iter()
+        .flat_map(|o| &o.fields);
+    auth.chain(paging).chain(own).collect()
+}
+
+/// Checks `body` against the endpoint; with `credentials`, the auth fields must equal them.
+///
+/// # Errors
+///
+/// The first [`Violation`]: auth problems before any other.
+pub fn check(
+    api: &Api,
+    endpoint: &Endpoint,
+    body: &Value,
+    credentials: Option<&Map<String, Value>>,
+) -> Result<(), Violation> {
+    let Value::Object(map) = body else {
+        return Err(Violation::new(
+            Problem::Parameter,
+            "",
+            "the body is not a JSON object",
+        ));
+    };
+    for field in &api.service.auth {
+        check_field(api, field, map, "", Problem::Auth)?;
+        if let (Some(expected), Some(sent)) = (
+            credentials.and_then(|c| c.get(&field.wire_name)),
+            map.get(&field.wire_name),
+        ) && expected != sent
+        {
+            return Err(Violation::new(
+                Problem::Auth,
+                &field.wire_name,
+                format!(
+                    "`{}` does not match the configured credentials",
+                    field.wire_name
+                ),
+            ));
+        }
+    }
+    let fields = request_fields(api, endpoint);
+    check_fields(api, &fields, map, "")
+}
+
+fn check_fields(
+    api: &Api,
+    fields: &[&Field],
+    map: &Map<String, Value>,
+    path: &str,
+) -> Result<(), Violation> {
+    if let Some(unknown) = map
+        .keys()
+        .find(|key| !fields.iter().any(|f| &f.wire_name == *key))
+    {
+        let at = join(path, unknown);
+        return Err(Violation::new(
+            Problem::Parameter,
+            &at,
+            format!("unknown field `{at}`"),
+        ));
+    }
+    for field in fields {
+        check_field(api, field, map, path, Problem::Parameter)?;
+    }
+    Ok(())
+}
+
+fn check_field(
+    api: &Api,
+    field: &Field,
+    map: &Map<String, Value>,
+    path: &str,
+    problem: Problem,
+) -> Result<(), Violation> {
+    let at = join(path, &field.wire_name);
+    match map.get(&field.wire_name) {
+        None if field.required => Err(Violation::new(
+            problem,
+            &at,
+            format!("missing required field `{at}`"),
+        )),
+        None => Ok(()),
+        Some(Value::Null) if field.is_option() => Ok(()),
+        Some(Value::String(s)) if s.is_empty() && field.nullable => Ok(()),
+        Some(value) => check_value(api, &field.ty, value, &at, problem),
+    }
+}
+
+fn check_value(
+    api: &Api,
+    ty: &Type,
+    value: &Value,
+    at: &str,
+    problem: Problem,
+) -> Result<(), Violation> {
+    let wrong = || Violation::new(problem, at, format!("`{at}` must be {}", describe(ty)));
+    match ty {
+        Type::Long => value.as_i64().map(|_| ()).ok_or_else(wrong),
+        Type::Int => value
+            .as_i64()
+            .filter(|i| i32::try_from(*i).is_ok())
+            .map(|_| ())
+            .ok_or_else(wrong),
+        Type::String => value.as_str().map(|_| ()).ok_or_else(wrong),
+        Type::Bool => value.as_bool().map(|_| ()).ok_or_else(wrong),
+        Type::Money | Type::Decimal => match value {
+            Value::Number(_) => Ok(()),
+            _ => Err(wrong()),
+        },
+        Type::DateTime => value
+            .as_str()
+            .filter(|s| is_datetime(s))
+            .map(|_| ())
+            .ok_or_else(wrong),
+        Type::Date => value
+            .as_str()
+            .filter(|s| is_date(s))
+            .map(|_| ())
+            .ok_or_else(wrong),
+        Type::Enum(name) => {
+            let known = api.enum_(name).is_some_and(|e| {
+                e.values.iter().any(|v| match (&v.code, value) {
+                    (Code::Int(code), Value::Number(n)) => n.as_i64() == Some(*code),
+                    (Code::Str(code), Value::String(s)) => code == s,
+                    _ => false,
+                })
+            });
+            if known {
+                Ok(())
+            } else {
+                Err(Violation::new(
+                    problem,
+                    at,
+                    format!("`{at}` is not a code of {}", describe(ty)),
+                ))
+            }
+        }
+        Type::Object(name) => {
+            let Value::Object(map) = value else {
+                return Err(wrong());
+            };
+            let fields: Vec<&Field> = api
+                .object(name)
+                .map(|o| o.fields.iter().collect())
+                .unwrap_or_default();
+            check_fields(api, &fields, map, at)
+        }
+        Type::Array(item) => {
+            let Value::Array(items) = value else {
+                return Err(wrong());
+            };
+            items
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, v)| check_value(api, item, v, &format!("{at}[{i}]"), problem))
+        }
+        Type::Map(item) => {
+            let Value::Object(entries) = value else {
+                return Err(wrong());
+            };
+            entries
+                .iter()
+                .try_for_each(|(key, v)| check_value(api, item, v, &join(at, key), problem))
+        }
+    }
+}
+
+/// How a message names what a type expects.
+fn describe(ty: &Type) -> String {
+    match ty {
+        Type::Long | Type::Int => format!("an integer ({})", ty.spec_name()),
+        Type::String => "a string".to_owned(),
+        Type::Bool => "true or false".to_owned(),
+        Type::Money | Type::Decimal => format!("a JSON number ({})", ty.spec_name()),
+        Type::DateTime => "a datetime \"YYYY-MM-DD HH:MM:SS\"".to_owned(),
+        Type::Date => "a date \"YYYY-MM-DD\"".to_owned(),
+        Type::Enum(_) => format!("enum {}", ty.spec_name()),
+        Type::Object(_) => format!("an object ({})", ty.spec_name()),
+        Type::Array(_) => format!("an array ({})", ty.spec_name()),
+        Type::Map(_) => format!("an object keyed by strings ({})", ty.spec_name()),
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// `YYYY-MM-DD HH:MM:SS`, a real calendar date and time.
+fn is_datetime(text: &str) -> bool {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    time::PrimitiveDateTime::parse(text, format).is_ok()
+}
+
+/// `YYYY-MM-DD`, a real calendar date.
+fn is_date(text: &str) -> bool {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text, format).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const SPEC: &str = r#"
+service:
+  title: t
+  title_en: T
+  base_url: https://t.example.test
+  path_prefix: "/{version}"
+  version: { default: v1, source: documented }
+  auth:
+    app_id: { type: long, zh: 应用, en: app }
+  envelope: { code: code, message: message, data: data, success: 0, source: documented }
+  source: documented
+enums:
+  Colour:
+    zh: 色
+    en: Colour
+    source: documented
+    repr: int
+    values:
+      - { code: 1, name: RED, zh: 红, en: red }
+objects:
+  Line:
+    zh: 行
+    en: Line
+    source: documented
+    fields:
+      amount: { type: money, zh: 额, en: amount }
+groups:
+  g: { zh: g, en: G, order: 1 }
+endpoints:
+  paint:
+    group: g
+    zh: 涂
+    en: Paint
+    path: /paint
+    source: documented
+    retry: safe
+    request:
+      colour: { type: Colour, zh: 色, en: colour }
+      at: { type: datetime, required: false, zh: 时, en: when }
+      lines: { type: "[Line]", required: false, zh: 行, en: lines }
+    response: empty
+"#;
+
+    fn problem(body: Value, credentials: Option<&Map<String, Value>>) -> Option<(Problem, String)> {
+        let api = apigen::load_api_from(vec![("t.yaml".into(), SPEC.into())]).unwrap();
+        let endpoint = api.endpoint("paint").unwrap();
+        check(&api, endpoint, &body, credentials)
+            .err()
+            .map(|v| (v.problem, v.field))
+    }
+
+    #[test]
+    fn finds_the_first_problem_and_its_path() {
+        let ok = json!({"app_id": 1, "colour": 1, "at": "2025-01-02 03:04:05", "lines": [{"amount": 1.5}]});
+        assert_eq!(problem(ok.clone(), None), None);
+        assert_eq!(
+            problem(json!({"colour": 1}), None),
+            Some((Problem::Auth, "app_id".into()))
+        );
+        assert_eq!(
+            problem(json!({"app_id": "1", "colour": 1}), None),
+            Some((Problem::Auth, "app_id".into()))
+        );
+        assert_eq!(
+            problem(json!({"app_id": 1, "colour": 2}), None),
+            Some((Problem::Parameter, "colour".into()))
+        );
+        assert_eq!(
+            problem(json!({"app_id": 1}), None),
+            Some((Problem::Parameter, "colour".into()))
+        );
+        assert_eq!(
+            problem(
+                json!({"app_id": 1, "colour": 1, "lines": [{"amount": 1}, {"amount": "1"}]}),
+                None
+            ),
+            Some((Problem::Parameter, "lines[1].amount".into()))
+        );
+        assert_eq!(
+            problem(
+                json!({"app_id": 1, "colour": 1, "lines": [{"amount": 1, "x": 0}]}),
+                None
+            ),
+            Some((Problem::Parameter, "lines[0].x".into()))
+        );
+        assert_eq!(
+            problem(json!([1]), None),
+            Some((Problem::Parameter, String::new()))
+        );
+        let mut credentials = Map::new();
+        credentials.insert("app_id".into(), json!(2));
+        assert_eq!(
+            problem(ok, Some(&credentials)),
+            Some((Problem::Auth, "app_id".into()))
+        );
+    }
+
+    #[test]
+    fn datetimes_and_dates_must_be_real() {
+        assert!(is_datetime("2025-03-03 02:40:57"));
+        assert!(!is_datetime("2025-02-30 02:40:57"));
+        assert!(!is_datetime("2025-03-03T02:40:57"));
+        assert!(is_date("2024-02-29"));
+        assert!(!is_date("2023-02-29"));
+    }
+
+    #[test]
+    fn paths_join_with_dots() {
+        assert_eq!(join("", "a"), "a");
+        assert_eq!(join("a.b[1]", "c"), "a.b[1].c");
+    }
+}

@@ -1,0 +1,162 @@
+//! Specs other than the card spec: every endpoint of every corpus spec answers a valid
+//! request with success data of the right shape, and rejects an unknown field.
+
+use apigen::model::{Api, Code, Field, Response, Type};
+use apigen_mock::Options;
+use serde_json::{Map, Value, json};
+
+use crate::support::{call, load};
+
+const CORPUS: [&str; 5] = [
+    "fx-remit",
+    "keywords",
+    "large",
+    "parcel-no-webhooks",
+    "tiny-no-auth",
+];
+
+fn corpus(name: &str) -> Api {
+    load(&format!(
+        "{}/../tests/corpus/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+}
+
+/// A value of `ty` that the spec accepts.
+fn valid_value(api: &Api, ty: &Type) -> Value {
+    match ty {
+        Type::Long | Type::Int => json!(1),
+        Type::String => json!("x"),
+        Type::Bool => json!(true),
+        Type::Money | Type::Decimal => serde_json::from_str("12.30").unwrap(),
+        Type::DateTime => json!("2025-01-02 03:04:05"),
+        Type::Date => json!("2025-01-02"),
+        Type::Enum(name) => match &api.enum_(name).unwrap().values[0].code {
+            Code::Int(i) => json!(i),
+            Code::Str(s) => json!(s),
+        },
+        Type::Object(name) => required_fields(
+            api,
+            &api.object(name).unwrap().fields.iter().collect::<Vec<_>>(),
+        ),
+        Type::Array(item) => json!([valid_value(api, item)]),
+        Type::Map(item) => json!({ "k": valid_value(api, item) }),
+    }
+}
+
+/// An object with every required field of `fields` set.
+fn required_fields(api: &Api, fields: &[&Field]) -> Value {
+    let map: Map<String, Value> = fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| (f.wire_name.clone(), valid_value(api, &f.ty)))
+        .collect();
+    Value::Object(map)
+}
+
+/// A request body with the auth fields and the endpoint's required fields.
+fn valid_request(api: &Api, endpoint: &apigen::model::Endpoint) -> Value {
+    let mut fields: Vec<&Field> = api.service.auth.iter().collect();
+    if let Some(request) = api.request_object(endpoint) {
+        fields.extend(&request.fields);
+    }
+    required_fields(api, &fields)
+}
+
+#[tokio::test]
+async fn every_corpus_endpoint_answers_a_valid_request_and_rejects_an_unknown_field() {
+    for name in CORPUS {
+        let api = corpus(name);
+        let envelope = api.service.envelope.clone();
+        let mock = apigen_mock::spawn(api.clone(), Options::default())
+            .await
+            .unwrap();
+        for endpoint in &api.endpoints {
+            let path = endpoint
+                .full_path
+                .replace("{version}", &api.service.default_version);
+            let request = valid_request(&api, endpoint);
+            let answer = call(&mock, &path, &request).await.json();
+            let context = format!("{name}/{}: {answer}", endpoint.spec_name);
+            assert_eq!(
+                answer[&envelope.code],
+                envelope.success.to_json(),
+                "{context}"
+            );
+            let data = &answer[&envelope.data];
+            match &endpoint.response {
+                Response::Object(key) => {
+                    let object = api.declared_object(key).unwrap();
+                    for field in object.fields.iter().filter(|f| f.required) {
+                        assert!(
+                            data.get(&field.wire_name).is_some(),
+                            "{context}: no {}",
+                            field.wire_name
+                        );
+                    }
+                }
+                Response::Array(_) => assert!(data.is_array(), "{context}"),
+                Response::Value(_) => assert!(!data.is_null(), "{context}"),
+                Response::Page(_) => {
+                    let pagination = api.service.pagination.as_ref().unwrap();
+                    assert!(data[&pagination.list_field].is_array(), "{context}");
+                    assert!(data[&pagination.total_field].is_number(), "{context}");
+                }
+                Response::Empty => {}
+            }
+
+            let mut bad = request.clone();
+            bad.as_object_mut()
+                .unwrap()
+                .insert("mock_unknown_field".into(), json!(1));
+            let answer = call(&mock, &path, &bad).await.json();
+            assert_ne!(
+                answer[&envelope.code],
+                envelope.success.to_json(),
+                "{name}/{}",
+                endpoint.spec_name
+            );
+            let message = answer[&envelope.message].as_str().unwrap();
+            assert!(message.contains("mock_unknown_field"), "{message}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn nested_request_fields_are_named_by_their_path_with_the_spec_s_own_code() {
+    let api = corpus("parcel-no-webhooks");
+    let endpoint = api.endpoint("createShipment").unwrap();
+    let mut request = valid_request(&api, endpoint);
+    request["sender"]["postalCode"] = json!(1234);
+    let mock = apigen_mock::spawn(api.clone(), Options::default())
+        .await
+        .unwrap();
+    let path = endpoint
+        .full_path
+        .replace("{version}", &api.service.default_version);
+    let answer = call(&mock, &path, &request).await;
+    let message = answer.json()[&api.service.envelope.message]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        message.contains("`sender.postalCode` must be a string"),
+        "{message}"
+    );
+    assert!(message.contains("1000 badRequest"), "{message}");
+}
+
+#[tokio::test]
+async fn a_spec_without_error_codes_answers_with_the_mock_s_own_code() {
+    let api = corpus("tiny-no-auth");
+    let mock = apigen_mock::spawn(api, Options::default()).await.unwrap();
+    let answer = call(&mock, "/v1/station/latest", &json!({})).await.json();
+    assert_eq!(answer["status"], json!(400));
+    assert!(
+        answer["detail"]
+            .as_str()
+            .unwrap()
+            .contains("the mock's own code"),
+        "{answer}"
+    );
+}
