@@ -165,7 +165,10 @@ mod tests {
             ("card 491090123456789012345", "card …2345"),
             ("4111 1111 1111 1234, 4111-1111-1111-9999", "…1234, …9999"),
             ("amex 3782 822463 10005 ok", "amex …0005 ok"),
-            ("at 2023-10-30 12:00:00 for 100", "at 2023-10-30 12:00:00 for 100"),
+            (
+                "at 2023-10-30 12:00:00 for 100",
+                "at 2023-10-30 12:00:00 for 100",
+            ),
             ("Unknown(4000056655665556)", "Unknown(…5556)"),
             ("12345678901", "12345678901"),
             ("no 1234 5678", "no 1234 5678"),
@@ -173,7 +176,10 @@ mod tests {
         ] {
             assert_eq!(mask_card_numbers(input), expected, "{input}");
         }
-        assert!(matches!(mask_card_numbers("nothing here 42"), Cow::Borrowed(_)));
+        assert!(matches!(
+            mask_card_numbers("nothing here 42"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]
@@ -184,7 +190,10 @@ mod tests {
             r#"(Some("…1234"), ["ok", "…0004"])"#
         );
         let pretty = format!("{:#?}", Masked(&value));
-        assert!(pretty.contains('\n') && pretty.contains("…0004"), "{pretty}");
+        assert!(
+            pretty.contains('\n') && pretty.contains("…0004"),
+            "{pretty}"
+        );
         assert!(!pretty.contains("5500"), "{pretty}");
     }
 

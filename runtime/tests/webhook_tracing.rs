@@ -20,7 +20,9 @@ fn tracing_shows_tags_and_error_kinds_only() {
     let capture = Capture::default();
     tracing::subscriber::with_default(capture.clone(), || {
         let body = enveloped("payment.paid", PAYMENT);
-        let _ = HmacSha256Verifier::new(SECRET).verify(&HeaderMap::new(), body.as_bytes());
+        let _ = HmacSha256Verifier::new(SECRET)
+            .unwrap()
+            .verify(&HeaderMap::new(), body.as_bytes());
         parse(body.as_bytes()).unwrap();
         parse(flat("payment.paid", PAYMENT).as_bytes()).unwrap();
         parse(enveloped("payment.disputed", PAYMENT).as_bytes()).unwrap();

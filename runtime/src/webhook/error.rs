@@ -206,8 +206,9 @@ mod tests {
     #[test]
     fn identity_check_names_the_first_differing_field() {
         assert!(check_identity::<std::io::Error>("a.b", &[("id", true), ("sn", true)]).is_ok());
-        let error = check_identity::<std::io::Error>("a.b", &[("id", true), ("sn", false), ("x", false)])
-            .unwrap_err();
+        let error =
+            check_identity::<std::io::Error>("a.b", &[("id", true), ("sn", false), ("x", false)])
+                .unwrap_err();
         assert!(error.is_mismatch());
         assert_eq!(
             error.to_string(),

@@ -272,6 +272,9 @@ mod tests {
         assert_eq!(event.tag(), r"x\nINFO …1111");
         assert_eq!(event.raw_tag(), "x\nINFO 4111111111111111");
         let debug = format!("{event:?}");
-        assert!(!debug.contains("4111111111111111") && !debug.contains('\n'), "{debug}");
+        assert!(
+            !debug.contains("4111111111111111") && !debug.contains('\n'),
+            "{debug}"
+        );
     }
 }

@@ -111,7 +111,12 @@ impl<E: WebhookEvent, S: DeliveryStore> Receiver<E, S> {
     }
 
     /// Receives one delivery: see the [type docs](Self) for the steps and the answers.
-    pub async fn receive<F, Fut, Er>(&self, headers: &HeaderMap, body: &[u8], handler: F) -> Receipt<Er>
+    pub async fn receive<F, Fut, Er>(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+        handler: F,
+    ) -> Receipt<Er>
     where
         F: FnOnce(Delivery<E>) -> Fut,
         Fut: Future<Output = Result<(), Er>>,

@@ -231,7 +231,10 @@ impl Verifier for HmacSha256Verifier {
 impl fmt::Debug for HmacSha256Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HmacSha256Verifier")
-            .field("secrets", &format_args!("<{} redacted>", self.secrets.len()))
+            .field(
+                "secrets",
+                &format_args!("<{} redacted>", self.secrets.len()),
+            )
             .field("signature_headers", &self.signature_headers)
             .field("timestamp", &self.timestamp)
             .finish()
@@ -441,6 +444,9 @@ mod tests {
         let verifier = verifier("hunter2-secret").with_secret("hunter3").unwrap();
         let text = format!("{verifier:?}");
         assert!(!text.contains("hunter"), "{text}");
-        assert!(text.contains("x-signature") && text.contains("<2 redacted>"), "{text}");
+        assert!(
+            text.contains("x-signature") && text.contains("<2 redacted>"),
+            "{text}"
+        );
     }
 }
