@@ -175,7 +175,7 @@ impl<'s> Resolver<'s> {
         box_cycles(&mut objects);
         let webhooks = m
             .webhooks
-            .and_then(|(file, w)| self.webhooks(file, w, &endpoints, &objects));
+            .and_then(|(file, w)| self.webhooks(file, w, &endpoints, &objects, &enums));
         Some(Api::new(
             service?, errors, groups, enums, objects, endpoints, webhooks,
         ))

@@ -168,8 +168,8 @@ pub enum RefetchError<E> {
     /// act on either.
     #[error("re-fetch for webhook `{tag}` returned another object: `{field}` differs")]
     Mismatch {
-        /// The event tag.
-        tag: &'static str,
+        /// The event tag (log-safe).
+        tag: String,
         /// The id field that differs (wire name).
         field: &'static str,
     },
@@ -183,12 +183,15 @@ pub enum RefetchError<E> {
 ///
 /// [`RefetchError::Mismatch`] as above.
 pub fn check_identity<E>(
-    tag: &'static str,
+    tag: &str,
     fields: &[(&'static str, bool)],
 ) -> Result<(), RefetchError<E>> {
     match fields.iter().find(|(_, same)| !same) {
         None => Ok(()),
-        Some(&(field, _)) => Err(RefetchError::Mismatch { tag, field }),
+        Some(&(field, _)) => Err(RefetchError::Mismatch {
+            tag: crate::redact::log_safe(tag).into_owned(),
+            field,
+        }),
     }
 }
 

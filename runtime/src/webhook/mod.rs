@@ -98,8 +98,8 @@ pub struct EventRule {
     /// Top-level payload fields that, with the tag, identify one delivery: the object's id
     /// and its status or update time (`["payment_sn", "status"]`). Empty: the whole object.
     pub key_fields: &'static [&'static str],
-    /// The value a payload field must have under this tag (`status` = `2`).
-    pub implies: Option<Implied>,
+    /// Values payload fields must have under this tag (`status` = `2`).
+    pub implies: &'static [Implied],
 }
 
 /// A payload field value a tag implies.
@@ -253,7 +253,7 @@ mod tests {
         const RULE: EventRule = EventRule {
             tag: "a.b",
             key_fields: &["id"],
-            implies: None,
+            implies: &[],
         };
         let spec = WebhookSpec {
             tag_field: "type",

@@ -233,36 +233,36 @@ fn flat_object(capacity: usize, fields: &[(String, &RawValue)]) -> String {
     object
 }
 
-/// Checks the value the spec says `tag` implies (if any) against the payload field.
+/// Checks the values the spec says `tag` implies (if any) against the payload fields.
 fn check_implied(
     spec: &WebhookSpec,
     tag: &str,
     prefix: &str,
     fields: &[(String, &RawValue)],
 ) -> Result<(), WebhookError> {
-    let Some(implied) = spec.rule(tag).and_then(|rule| rule.implies) else {
-        return Ok(());
-    };
-    let found = fields
-        .iter()
-        .find(|(key, _)| key == implied.field)
-        .map(|(_, raw)| raw.get());
-    let expected: Option<serde_json::Value> = serde_json::from_str(implied.json).ok();
-    let matches = found
-        .and_then(|raw| serde_json::from_str::<serde_json::Value>(raw).ok())
-        .is_some_and(|value| Some(value) == expected);
-    if matches {
-        return Ok(());
+    let implied = spec.rule(tag).map_or(&[][..], |rule| rule.implies);
+    for implied in implied {
+        let found = fields
+            .iter()
+            .find(|(key, _)| key == implied.field)
+            .map(|(_, raw)| raw.get());
+        let expected: Option<serde_json::Value> = serde_json::from_str(implied.json).ok();
+        let matches = found
+            .and_then(|raw| serde_json::from_str::<serde_json::Value>(raw).ok())
+            .is_some_and(|value| Some(value) == expected);
+        if !matches {
+            return Err(WebhookError::Contradiction {
+                tag: tag.to_owned(),
+                path: under(prefix, implied.field),
+                expected: implied.json,
+                found: found.map_or_else(
+                    || "missing".to_owned(),
+                    |raw| crate::redact::log_safe(raw).into_owned(),
+                ),
+            });
+        }
     }
-    Err(WebhookError::Contradiction {
-        tag: tag.to_owned(),
-        path: under(prefix, implied.field),
-        expected: implied.json,
-        found: found.map_or_else(
-            || "missing".to_owned(),
-            |raw| crate::redact::log_safe(raw).into_owned(),
-        ),
-    })
+    Ok(())
 }
 
 /// The delivery key: the tag and the values of the spec's key fields, or the tag and the

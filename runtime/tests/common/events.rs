@@ -21,15 +21,15 @@ pub const SPEC: WebhookSpec = WebhookSpec {
         EventRule {
             tag: "payment.paid",
             key_fields: &["id", "status"],
-            implies: None,
+            implies: &[],
         },
         EventRule {
             tag: "payment.failed",
             key_fields: &["id", "status"],
-            implies: Some(Implied {
+            implies: &[Implied {
                 field: "status",
                 json: "4",
-            }),
+            }],
         },
     ],
 };
