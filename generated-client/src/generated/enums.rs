@@ -85,13 +85,13 @@ impl fmt::Debug for WalletStatus {
 
 impl fmt::Display for WalletStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
             None => {
-                write!(
-                    f, "unknown ({})", ::apigen_runtime::redact::mask_card_numbers(& self
-                    .code().to_string())
-                )
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(& code))
             }
         }
     }
@@ -201,13 +201,13 @@ impl fmt::Debug for InOutType {
 
 impl fmt::Display for InOutType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
             None => {
-                write!(
-                    f, "unknown ({})", ::apigen_runtime::redact::mask_card_numbers(& self
-                    .code().to_string())
-                )
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(& code))
             }
         }
     }
@@ -405,13 +405,13 @@ impl fmt::Debug for TransactionType {
 
 impl fmt::Display for TransactionType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
             None => {
-                write!(
-                    f, "unknown ({})", ::apigen_runtime::redact::mask_card_numbers(& self
-                    .code().to_string())
-                )
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(& code))
             }
         }
     }
@@ -524,13 +524,13 @@ impl fmt::Debug for TransactionStatus {
 
 impl fmt::Display for TransactionStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
             None => {
-                write!(
-                    f, "unknown ({})", ::apigen_runtime::redact::mask_card_numbers(& self
-                    .code().to_string())
-                )
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(& code))
             }
         }
     }
@@ -638,13 +638,13 @@ impl fmt::Debug for BinType {
 
 impl fmt::Display for BinType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
             None => {
-                write!(
-                    f, "unknown ({})", ::apigen_runtime::redact::mask_card_numbers(& self
-                    .code().to_string())
-                )
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(& code))
             }
         }
     }
@@ -757,13 +757,13 @@ impl fmt::Debug for BinMode {
 
 impl fmt::Display for BinMode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
             None => {
-                write!(
-                    f, "unknown ({})", ::apigen_runtime::redact::mask_card_numbers(& self
-                    .code().to_string())
-                )
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(& code))
             }
         }
     }
@@ -868,13 +868,13 @@ impl fmt::Debug for BinStatus {
 
 impl fmt::Display for BinStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
             None => {
-                write!(
-                    f, "unknown ({})", ::apigen_runtime::redact::mask_card_numbers(& self
-                    .code().to_string())
-                )
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(& code))
             }
         }
     }
@@ -1031,13 +1031,13 @@ impl fmt::Debug for CardStatus {
 
 impl fmt::Display for CardStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
             None => {
-                write!(
-                    f, "unknown ({})", ::apigen_runtime::redact::mask_card_numbers(& self
-                    .code().to_string())
-                )
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(& code))
             }
         }
     }
@@ -1190,13 +1190,13 @@ impl fmt::Debug for CardTradeType {
 
 impl fmt::Display for CardTradeType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
             None => {
-                write!(
-                    f, "unknown ({})", ::apigen_runtime::redact::mask_card_numbers(& self
-                    .code().to_string())
-                )
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(& code))
             }
         }
     }
@@ -1309,13 +1309,13 @@ impl fmt::Debug for CardTradeResult {
 
 impl fmt::Display for CardTradeResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
             None => {
-                write!(
-                    f, "unknown ({})", ::apigen_runtime::redact::mask_card_numbers(& self
-                    .code().to_string())
-                )
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(& code))
             }
         }
     }
@@ -1423,13 +1423,13 @@ impl fmt::Debug for CardType {
 
 impl fmt::Display for CardType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
             None => {
-                write!(
-                    f, "unknown ({})", ::apigen_runtime::redact::mask_card_numbers(& self
-                    .code().to_string())
-                )
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(& code))
             }
         }
     }
@@ -1555,13 +1555,13 @@ impl fmt::Debug for OrderType {
 
 impl fmt::Display for OrderType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
             None => {
-                write!(
-                    f, "unknown ({})", ::apigen_runtime::redact::mask_card_numbers(& self
-                    .code().to_string())
-                )
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(& code))
             }
         }
     }
@@ -1687,13 +1687,13 @@ impl fmt::Debug for OrderStatus {
 
 impl fmt::Display for OrderStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
             None => {
-                write!(
-                    f, "unknown ({})", ::apigen_runtime::redact::mask_card_numbers(& self
-                    .code().to_string())
-                )
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(& code))
             }
         }
     }
@@ -1828,13 +1828,13 @@ impl fmt::Debug for OrderBillType {
 
 impl fmt::Display for OrderBillType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
             None => {
-                write!(
-                    f, "unknown ({})", ::apigen_runtime::redact::mask_card_numbers(& self
-                    .code().to_string())
-                )
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(& code))
             }
         }
     }
@@ -1947,13 +1947,13 @@ impl fmt::Debug for BillCategory {
 
 impl fmt::Display for BillCategory {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
             None => {
-                write!(
-                    f, "unknown ({})", ::apigen_runtime::redact::mask_card_numbers(& self
-                    .code().to_string())
-                )
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(& code))
             }
         }
     }
@@ -2090,13 +2090,13 @@ impl fmt::Debug for PayeeStatus {
 
 impl fmt::Display for PayeeStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
             None => {
-                write!(
-                    f, "unknown ({})", ::apigen_runtime::redact::mask_card_numbers(& self
-                    .code().to_string())
-                )
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(& code))
             }
         }
     }
@@ -2213,13 +2213,13 @@ impl fmt::Debug for FeeMode {
 
 impl fmt::Display for FeeMode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
             None => {
-                write!(
-                    f, "unknown ({})", ::apigen_runtime::redact::mask_card_numbers(& self
-                    .code().to_string())
-                )
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(& code))
             }
         }
     }
@@ -2374,13 +2374,13 @@ impl fmt::Debug for PaymentStatus {
 
 impl fmt::Display for PaymentStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
             None => {
-                write!(
-                    f, "unknown ({})", ::apigen_runtime::redact::mask_card_numbers(& self
-                    .code().to_string())
-                )
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(& code))
             }
         }
     }

@@ -401,14 +401,13 @@ impl fmt::Debug for ErrorCode {
 
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => write!(f, "{label} ({})", self.code()),
             None => {
-                write!(
-                    f, "unknown error code {}",
-                    ::apigen_runtime::redact::mask_card_numbers(& self.code()
-                    .to_string())
-                )
+                let code = self.code().to_string();
+                write!(f, "unknown error code {}", mask_card_numbers(& code))
             }
         }
     }

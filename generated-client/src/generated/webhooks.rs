@@ -15,8 +15,8 @@
 //! 3. Deduplicate by [`DeliveryKey`] (the tag and the fields the spec names per kind):
 //!    a delivery handled before is acknowledged without handling it again.
 //! 4. Handle it (persist first), then answer with [`Ack`] (HTTP 200, body
-//!    `{"code":0,"message":"success"}`); a failed handler gets a non-2xx answer so that the vendor retries:
-//!    delivery is at least once.
+//!    `{"code":0,"message":"success"}`). A failed handler gets a non-2xx answer so that the vendor
+//!    retries: delivery is at least once.
 //! 5. Before acting on money, [`Event::refetch`] the object through the API (it checks that
 //!    the API answered about the same object), with bounded rate and concurrency.
 //!

@@ -223,17 +223,24 @@ fn display(name: &Ident, error_code: bool) -> TokenStream {
     let (known, unknown) = if error_code {
         (
             quote!(write!(f, "{label} ({})", self.code())),
-            quote!(write!(f, "unknown error code {}", ::apigen_runtime::redact::mask_card_numbers(&self.code().to_string()))),
+            quote!({
+                let code = self.code().to_string();
+                write!(f, "unknown error code {}", mask_card_numbers(&code))
+            }),
         )
     } else {
         (
             quote!(f.write_str(label)),
-            quote!(write!(f, "unknown ({})", ::apigen_runtime::redact::mask_card_numbers(&self.code().to_string()))),
+            quote!({
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(&code))
+            }),
         )
     };
     quote! {
         impl fmt::Display for #name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                use ::apigen_runtime::redact::mask_card_numbers;
                 match self.label_en() {
                     Some(label) => #known,
                     None => #unknown,

@@ -256,7 +256,7 @@ fn module_text(w: &Webhooks) -> String {
          1. Verify the raw body with a [`Verifier`] ([`HmacSha256Verifier`]: several secrets and\n   signature headers; a blank secret is refused). A [`Receiver`] verifies unless built\n   with `Receiver::without_verification`.\n\
          2. [`parse`] the body into an [`Event`]: the tag is read from `{tag_field}`, the object from\n   `{data_field}` or, in a flat body, from beside the tag (a body with both is refused). An\n   unknown tag is not an error: it is kept as [`Event::Unknown`]. A payload contradicting\n   the value its tag implies is refused.\n\
          3. Deduplicate by [`DeliveryKey`] (the tag and the fields the spec names per kind):\n   a delivery handled before is acknowledged without handling it again.\n\
-         4. Handle it (persist first), then answer with [`Ack`] (HTTP {ack_status}, body\n   `{ack_body}`); a failed handler gets a non-2xx answer so that the vendor retries:\n   delivery is at least once.\n\
+         4. Handle it (persist first), then answer with [`Ack`] (HTTP {ack_status}, body\n   `{ack_body}`). A failed handler gets a non-2xx answer so that the vendor\n   retries: delivery is at least once.\n\
          5. Before acting on money, [`Event::refetch`] the object through the API (it checks that\n   the API answered about the same object), with bounded rate and concurrency.\n\n{table}"
     )
 }
