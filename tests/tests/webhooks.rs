@@ -254,7 +254,10 @@ fn variant(event: &Event) -> &'static str {
 fn card_of(event: &Event) -> &card_wallet::types::Card {
     match event {
         Event::CardActivated(card) | Event::CardReplaced(card) => card,
-        other => panic!("expected CardActivated or CardReplaced, got {}", variant(other)),
+        other => panic!(
+            "expected CardActivated or CardReplaced, got {}",
+            variant(other)
+        ),
     }
 }
 
@@ -262,7 +265,10 @@ fn card_of(event: &Event) -> &card_wallet::types::Card {
 /// 5), so one object per kind serves every tag of the kind.
 fn fitting(tag: &str, object: &str) -> String {
     let mut value: serde_json::Value = serde_json::from_str(object).unwrap();
-    for implied in webhooks::SPEC.rule(tag).map_or(&[][..], |rule| rule.implies) {
+    for implied in webhooks::SPEC
+        .rule(tag)
+        .map_or(&[][..], |rule| rule.implies)
+    {
         value[implied.field] = serde_json::from_str(implied.json).unwrap();
     }
     value.to_string()
@@ -403,7 +409,10 @@ fn money_datetimes_and_open_enums_follow_the_client_rules() {
         "\u{feff}{}",
         enveloped(
             "card.status.active",
-            &CARD.replace("\"close_at\": \"\"", "\"close_at\": \"0000-00-00 00:00:00\""),
+            &CARD.replace(
+                "\"close_at\": \"\"",
+                "\"close_at\": \"0000-00-00 00:00:00\""
+            ),
         )
     );
     let event = webhooks::parse(quirky.as_bytes()).unwrap();
@@ -421,9 +430,7 @@ fn a_payload_contradicting_its_tag_is_refused() {
         let error = webhooks::parse(body.as_bytes()).unwrap_err();
         assert_eq!(
             error.to_string(),
-            format!(
-                "webhook `payment.status.success` implies `{path}` = 4, but the payload has 5"
-            )
+            format!("webhook `payment.status.success` implies `{path}` = 4, but the payload has 5")
         );
     }
     // A card number in the status field is masked in the message.
@@ -431,7 +438,10 @@ fn a_payload_contradicting_its_tag_is_refused() {
     let error = webhooks::parse(enveloped("payment.status.success", &lying).as_bytes())
         .unwrap_err()
         .to_string();
-    assert!(!error.contains("4000056655665556") && error.contains("…5556"), "{error}");
+    assert!(
+        !error.contains("4000056655665556") && error.contains("…5556"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -485,7 +495,13 @@ fn debug_shows_only_the_last_four_digits() {
     // Card-like digit runs in free-text fields and unknown codes are masked in every variant.
     for (tag, _, _, object) in ALL {
         let mut value: serde_json::Value = serde_json::from_str(&fitting(tag, object)).unwrap();
-        for field in ["mark", "remark", "fail_reason", "merchant_name", "reject_reason"] {
+        for field in [
+            "mark",
+            "remark",
+            "fail_reason",
+            "merchant_name",
+            "reject_reason",
+        ] {
             if value.get(field).is_some() {
                 value[field] = "paid with 4000-0566-5566-5556 ok".into();
             }

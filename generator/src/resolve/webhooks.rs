@@ -291,7 +291,8 @@ impl Resolver<'_> {
                             object_type_name(&pay.name)
                         ),
                     )
-                    .hint = did_you_mean(&name.value, pay.fields.iter().map(|f| f.wire_name.as_str()));
+                    .hint =
+                    did_you_mean(&name.value, pay.fields.iter().map(|f| f.wire_name.as_str()));
                 continue;
             };
             if matches!(field.ty, model::Type::Object(_) | model::Type::Array(_)) {
@@ -299,11 +300,12 @@ impl Resolver<'_> {
                     .err(
                         file,
                         &name.referenced,
-                        format!("`{}` is an object or a list, not a single value", name.value),
+                        format!(
+                            "`{}` is an object or a list, not a single value",
+                            name.value
+                        ),
                     )
-                    .hint = Some(
-                    "name the id and the status or update time of the payload".into(),
-                );
+                    .hint = Some("name the id and the status or update time of the payload".into());
                 continue;
             }
             key.push(field.wire_name.clone());
@@ -333,7 +335,8 @@ impl Resolver<'_> {
                             object_type_name(&pay.name)
                         ),
                     )
-                    .hint = did_you_mean(&key.value, pay.fields.iter().map(|f| f.wire_name.as_str()));
+                    .hint =
+                    did_you_mean(&key.value, pay.fields.iter().map(|f| f.wire_name.as_str()));
                 continue;
             };
             let code = match code {
@@ -414,8 +417,7 @@ fn identity_fields(
             let in_payload = pay.fields.iter().find(|f| &f.wire_name == payload_field);
             match (in_response, in_payload) {
                 (Some(r), Some(p)) => {
-                    r.ty == p.ty
-                        && !matches!(r.ty, model::Type::Object(_) | model::Type::Array(_))
+                    r.ty == p.ty && !matches!(r.ty, model::Type::Object(_) | model::Type::Array(_))
                 }
                 _ => false,
             }

@@ -39,11 +39,19 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
     let mdoc = module_doc(&module_text(w));
     let spec_items = spec_items(w);
     let has_rules = w.kinds.iter().any(|k| !k.events.is_empty());
-    let has_implies = w.kinds.iter().flat_map(|k| &k.events).any(|e| !e.implies.is_empty());
+    let has_implies = w
+        .kinds
+        .iter()
+        .flat_map(|k| &k.events)
+        .any(|e| !e.implies.is_empty());
     let rule_imports = match (has_rules, has_implies) {
         (false, _) => quote!(),
-        (true, false) => quote!(use ::apigen_runtime::webhook::EventRule;),
-        (true, true) => quote!(use ::apigen_runtime::webhook::{EventRule, Implied};),
+        (true, false) => quote!(
+            use ::apigen_runtime::webhook::EventRule;
+        ),
+        (true, true) => quote!(
+            use ::apigen_runtime::webhook::{EventRule, Implied};
+        ),
     };
     let event_items = event_items(api, w, &arms);
     let webhook_event_impl = webhook_event_impl(&arms.decode_arms);
