@@ -1,7 +1,7 @@
 //! Lowering of `webhooks`: kinds, event tags and names, and re-fetching
 //! through a detail endpoint.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::endpoints::lower_examples;
 use super::field_map::FieldMap;
@@ -22,15 +22,39 @@ struct Taken {
     kind_names: HashMap<String, String>,
 }
 
+/// Object key -> its field names as written in the spec.
+pub(super) type WrittenFields<'a> = HashMap<&'a str, HashSet<&'a str>>;
+
+/// What the webhooks section refers to, already lowered.
+pub(super) struct Known<'a> {
+    pub endpoints: &'a [model::Endpoint],
+    pub objects: &'a [model::Object],
+    pub enums: &'a [model::Enum],
+    /// Fields as written, to tell a misspelt field from one dropped for its own error.
+    pub written: &'a WrittenFields<'a>,
+}
+
+impl Known<'_> {
+    /// Whether `object` declares `field` in the spec (it may have been dropped for an error
+    /// already reported where it is declared).
+    fn written(&self, object: &model::ObjectName, field: &str) -> bool {
+        let model::ObjectName::Declared(key) = object else {
+            return false;
+        };
+        self.written
+            .get(key.as_str())
+            .is_some_and(|fields| fields.contains(field))
+    }
+}
+
 impl Resolver<'_> {
     pub(super) fn webhooks(
         &mut self,
         file: FileId,
         w: &Spanned<raw::Webhooks>,
-        endpoints: &[model::Endpoint],
-        objects: &[model::Object],
-        enums: &[model::Enum],
+        known: &Known<'_>,
     ) -> Option<model::Webhooks> {
+        let (endpoints, objects) = (known.endpoints, known.objects);
         let v = &w.value;
         self.check_ack_body(file, v);
         let mut kinds = Vec::new();
@@ -44,8 +68,9 @@ impl Resolver<'_> {
                 let p = model::ObjectName::Declared(p.clone());
                 objects.iter().find(|o| o.name == p)
             });
-            let events = self.webhook_events(file, k, &mut taken, pay, enums);
-            let delivery_key = pay.map_or_else(Vec::new, |pay| self.delivery_key(file, k, pay));
+            let events = self.webhook_events(file, k, &mut taken, pay, known);
+            let delivery_key =
+                pay.map_or_else(Vec::new, |pay| self.delivery_key(file, k, pay, known));
             let refetch = k
                 .refetch
                 .as_ref()
@@ -143,7 +168,7 @@ impl Resolver<'_> {
         k: &raw::WebhookKind,
         taken: &mut Taken,
         pay: Option<&model::Object>,
-        enums: &[model::Enum],
+        known: &Known<'_>,
     ) -> Vec<model::WebhookEvent> {
         let mut events = Vec::new();
         for ev in &k.events {
@@ -197,7 +222,7 @@ impl Resolver<'_> {
                 zh: ev.zh.clone(),
                 en: ev.en.clone(),
                 source: ev.source.unwrap_or(k.source),
-                implies: pay.map_or_else(Vec::new, |pay| self.implies(file, ev, pay, enums)),
+                implies: pay.map_or_else(Vec::new, |pay| self.implies(file, ev, pay, known)),
             });
         }
         events
@@ -277,10 +302,14 @@ impl Resolver<'_> {
         file: FileId,
         k: &raw::WebhookKind,
         pay: &model::Object,
+        known: &Known<'_>,
     ) -> Vec<String> {
         let mut key = Vec::new();
         for name in &k.delivery_key {
             let Some(field) = pay.fields.iter().find(|f| f.wire_name == name.value) else {
+                if known.written(&pay.name, &name.value) {
+                    continue;
+                }
                 self.report
                     .err(
                         file,
@@ -320,11 +349,14 @@ impl Resolver<'_> {
         file: FileId,
         ev: &raw::WebhookEvent,
         pay: &model::Object,
-        enums: &[model::Enum],
+        known: &Known<'_>,
     ) -> Vec<(String, model::Code)> {
         let mut implied = Vec::new();
         for (key, code) in &ev.implies {
             let Some(field) = pay.fields.iter().find(|f| f.wire_name == key.value) else {
+                if known.written(&pay.name, &key.value) {
+                    continue;
+                }
                 self.report
                     .err(
                         file,
@@ -346,8 +378,11 @@ impl Resolver<'_> {
             let fits = match (&field.ty, &code) {
                 (model::Type::Long | model::Type::Int, model::Code::Int(_))
                 | (model::Type::String, model::Code::Str(_)) => Ok(()),
-                (model::Type::Enum(name), code) => match enums.iter().find(|e| &e.name == name) {
-                    Some(e) if e.values.iter().any(|v| &v.code == code) => Ok(()),
+                (model::Type::Enum(name), code) => match known.enums.iter().find(|e| &e.name == name) {
+                    // An enum without values is reported where it is declared.
+                    Some(e) if e.values.is_empty() || e.values.iter().any(|v| &v.code == code) => {
+                        Ok(())
+                    }
                     Some(e) => Err(format!(
                         "one of the codes of `{}`: {}",
                         e.name,
