@@ -43,7 +43,10 @@ fn tracing_shows_tags_and_error_kinds_only() {
     // A card number sent as the tag is masked; a newline in a tag cannot forge a line.
     assert!(captured.contains("tag=…1111"), "{captured}");
     assert!(captured.contains(r"tag=evil\nINFO forged"), "{captured}");
-    assert!(!captured.lines().any(|line| line.starts_with("INFO forged")), "{captured}");
+    assert!(
+        !captured.lines().any(|line| line.starts_with("INFO forged")),
+        "{captured}"
+    );
     assert!(captured.contains("webhook rejected"), "{captured}");
     assert!(captured.contains("error=decode"), "{captured}");
     assert!(captured.contains("error=malformed"), "{captured}");

@@ -57,7 +57,11 @@ async fn baseline(_body: Bytes) -> Response {
     answer(ack.status, ack.content_type(), ack.body)
 }
 
-async fn receive(State(receiver): State<Arc<Receiver>>, headers: HeaderMap, body: Bytes) -> Response {
+async fn receive(
+    State(receiver): State<Arc<Receiver>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let receipt = receiver
         .receive(&headers, &body, |_delivery| async { Ok::<(), String>(()) })
         .await;
@@ -160,9 +164,7 @@ async fn throughput() {
     )
     .await;
 
-    println!(
-        "{DELIVERIES} deliveries per round, {CONNECTIONS} connections, {ROUNDS} rounds each"
-    );
+    println!("{DELIVERIES} deliveries per round, {CONNECTIONS} connections, {ROUNDS} rounds each");
     let (mut base, mut ours) = (Vec::new(), Vec::new());
     for r in 0..ROUNDS {
         // Fresh payment numbers every round, so that the receiver handles each one.

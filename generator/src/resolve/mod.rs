@@ -188,7 +188,9 @@ impl<'s> Resolver<'s> {
             enums: &enums,
             written: &written,
         };
-        let webhooks = m.webhooks.and_then(|(file, w)| self.webhooks(file, w, &known));
+        let webhooks = m
+            .webhooks
+            .and_then(|(file, w)| self.webhooks(file, w, &known));
         Some(Api::new(
             service?, errors, groups, enums, objects, endpoints, webhooks,
         ))

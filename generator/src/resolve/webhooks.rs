@@ -378,22 +378,26 @@ impl Resolver<'_> {
             let fits = match (&field.ty, &code) {
                 (model::Type::Long | model::Type::Int, model::Code::Int(_))
                 | (model::Type::String, model::Code::Str(_)) => Ok(()),
-                (model::Type::Enum(name), code) => match known.enums.iter().find(|e| &e.name == name) {
-                    // An enum without values is reported where it is declared.
-                    Some(e) if e.values.is_empty() || e.values.iter().any(|v| &v.code == code) => {
-                        Ok(())
+                (model::Type::Enum(name), code) => {
+                    match known.enums.iter().find(|e| &e.name == name) {
+                        // An enum without values is reported where it is declared.
+                        Some(e)
+                            if e.values.is_empty() || e.values.iter().any(|v| &v.code == code) =>
+                        {
+                            Ok(())
+                        }
+                        Some(e) => Err(format!(
+                            "one of the codes of `{}`: {}",
+                            e.name,
+                            e.values
+                                .iter()
+                                .map(|v| v.code.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
+                        None => Ok(()), // an unknown enum is reported where the field is declared
                     }
-                    Some(e) => Err(format!(
-                        "one of the codes of `{}`: {}",
-                        e.name,
-                        e.values
-                            .iter()
-                            .map(|v| v.code.to_string())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                    None => Ok(()), // an unknown enum is reported where the field is declared
-                },
+                }
                 _ => Err("a value of an enum, integer or string field".into()),
             };
             if let Err(expected) = fits {
