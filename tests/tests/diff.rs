@@ -93,3 +93,13 @@ fn closed_enum_value() {
 fn new_webhook_event() {
     assert_eq!(case("new_webhook_event"), Some(Class::Additive));
 }
+
+#[test]
+fn implied_status_changed() {
+    assert_eq!(case("implied_status_changed"), Some(Class::Breaking));
+}
+
+#[test]
+fn delivery_key_changed() {
+    assert_eq!(case("delivery_key_changed"), Some(Class::Additive));
+}
