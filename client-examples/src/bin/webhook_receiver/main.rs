@@ -402,3 +402,104 @@ async fn main() -> ExitCode {
     }
     ExitCode::SUCCESS
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Instant;
+
+    use serde_json::Value;
+
+    use super::*;
+
+    /// A card as the detail endpoint and the webhook carry it.
+    fn card(card_id: &str) -> Value {
+        serde_json::json!({
+            "card_id": card_id, "order_id": "ord_1", "out_order_id": "p_1", "app_id": 1,
+            "bin_id": "b", "holder_id": "", "card_no": "491090123456789012345", "balance": 10,
+            "limit": 10, "expiry": "03/28", "cvv": "123", "pin": "", "status": 2,
+            "use_at": "", "close_at": "", "end_at": "", "mark": ""
+        })
+    }
+
+    /// Calls in flight now and at most, seen by the fake detail endpoint.
+    #[derive(Default)]
+    struct Load {
+        now: AtomicUsize,
+        max: AtomicUsize,
+        calls: AtomicUsize,
+    }
+
+    /// A fake `card/getCardDetail` that takes 100 ms per call and answers with the card asked
+    /// for.
+    async fn card_detail(State(load): State<Arc<Load>>, body: Bytes) -> Response {
+        let request: Value = serde_json::from_slice(&body).unwrap_or_default();
+        let now = load.now.fetch_add(1, Ordering::SeqCst) + 1;
+        load.max.fetch_max(now, Ordering::SeqCst);
+        load.calls.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        load.now.fetch_sub(1, Ordering::SeqCst);
+        let card_id = request["card_id"].as_str().unwrap_or_default();
+        let answer = serde_json::json!({"code": 0, "message": "success", "data": card(card_id)});
+        (
+            [(header::CONTENT_TYPE, "application/json")],
+            answer.to_string(),
+        )
+            .into_response()
+    }
+
+    #[tokio::test]
+    async fn journaled_entries_are_refetched_with_bounded_concurrency_and_rate_then_marked_done() {
+        let load = Arc::new(Load::default());
+        let api = Router::new()
+            .route("/v1/openApi/card/getCardDetail", post(card_detail))
+            .with_state(Arc::clone(&load));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, api).await });
+        let client = Client::builder(base_url)
+            .credentials(Credentials::new(1, 2, "test-key"))
+            .build()
+            .unwrap();
+
+        let dir = std::env::temp_dir().join(format!("receiver-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("journal.jsonl");
+        let (journal, _) = Journal::open(&path).unwrap();
+        let (queue, queued) = mpsc::channel(QUEUE);
+        let state = Arc::new(AppState {
+            receiver: Receiver::new(HmacSha256Verifier::new("k").unwrap(), MemoryStore::new(10)),
+            journal,
+            queue,
+        });
+        const ENTRIES: usize = 12;
+        for n in 0..ENTRIES {
+            let body = serde_json::json!({"eventTag": "card.status.active", "data": card(&format!("cid_{n}"))});
+            let entry = Entry {
+                key: format!("k{n}"),
+                body: body.to_string(),
+            };
+            state.journal.append(&entry).unwrap();
+            state.queue.send(entry).await.unwrap();
+        }
+        let started = Instant::now();
+        tokio::spawn(refetch_worker(queued, Arc::clone(&state), Some(client)));
+        while Journal::open(&path).unwrap().1.len() > 0 {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "re-fetches did not finish"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(load.calls.load(Ordering::SeqCst), ENTRIES);
+        assert!(load.max.load(Ordering::SeqCst) <= REFETCH_CONCURRENCY);
+        // The first start is immediate, then one per interval.
+        let paced = REFETCH_INTERVAL * u32::try_from(ENTRIES - 1).unwrap();
+        assert!(
+            started.elapsed() >= paced,
+            "{:?} < {paced:?}",
+            started.elapsed()
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
