@@ -484,7 +484,7 @@ mod tests {
         }
         let started = Instant::now();
         tokio::spawn(refetch_worker(queued, Arc::clone(&state), Some(client)));
-        while Journal::open(&path).unwrap().1.len() > 0 {
+        while !Journal::open(&path).unwrap().1.is_empty() {
             assert!(
                 started.elapsed() < Duration::from_secs(30),
                 "re-fetches did not finish"
