@@ -85,7 +85,7 @@ pub trait DeliveryStore: Send + Sync {
 /// A [`DeliveryStore`] in memory that remembers the most recent `capacity` handled keys
 /// (oldest forgotten first) plus the keys being handled.
 ///
-/// Memory is about 50 bytes per remembered key (measured in `BENCHMARKS.md`). Size it to
+/// Memory is about 54 bytes per remembered key (measured in `BENCHMARKS.md`). Size it to
 /// cover the vendor's retry window: a key forgotten before the last retry lets that retry be
 /// handled again.
 #[derive(Debug)]
