@@ -91,7 +91,7 @@ impl fmt::Display for WalletStatus {
             Some(label) => f.write_str(label),
             None => {
                 let code = self.code().to_string();
-                write!(f, "unknown ({})", mask_card_numbers(& code))
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
             }
         }
     }
@@ -207,7 +207,7 @@ impl fmt::Display for InOutType {
             Some(label) => f.write_str(label),
             None => {
                 let code = self.code().to_string();
-                write!(f, "unknown ({})", mask_card_numbers(& code))
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
             }
         }
     }
@@ -411,7 +411,7 @@ impl fmt::Display for TransactionType {
             Some(label) => f.write_str(label),
             None => {
                 let code = self.code().to_string();
-                write!(f, "unknown ({})", mask_card_numbers(& code))
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
             }
         }
     }
@@ -530,7 +530,7 @@ impl fmt::Display for TransactionStatus {
             Some(label) => f.write_str(label),
             None => {
                 let code = self.code().to_string();
-                write!(f, "unknown ({})", mask_card_numbers(& code))
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
             }
         }
     }
@@ -644,7 +644,7 @@ impl fmt::Display for BinType {
             Some(label) => f.write_str(label),
             None => {
                 let code = self.code().to_string();
-                write!(f, "unknown ({})", mask_card_numbers(& code))
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
             }
         }
     }
@@ -763,7 +763,7 @@ impl fmt::Display for BinMode {
             Some(label) => f.write_str(label),
             None => {
                 let code = self.code().to_string();
-                write!(f, "unknown ({})", mask_card_numbers(& code))
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
             }
         }
     }
@@ -874,7 +874,7 @@ impl fmt::Display for BinStatus {
             Some(label) => f.write_str(label),
             None => {
                 let code = self.code().to_string();
-                write!(f, "unknown ({})", mask_card_numbers(& code))
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
             }
         }
     }
@@ -1037,7 +1037,7 @@ impl fmt::Display for CardStatus {
             Some(label) => f.write_str(label),
             None => {
                 let code = self.code().to_string();
-                write!(f, "unknown ({})", mask_card_numbers(& code))
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
             }
         }
     }
@@ -1196,7 +1196,7 @@ impl fmt::Display for CardTradeType {
             Some(label) => f.write_str(label),
             None => {
                 let code = self.code().to_string();
-                write!(f, "unknown ({})", mask_card_numbers(& code))
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
             }
         }
     }
@@ -1315,7 +1315,7 @@ impl fmt::Display for CardTradeResult {
             Some(label) => f.write_str(label),
             None => {
                 let code = self.code().to_string();
-                write!(f, "unknown ({})", mask_card_numbers(& code))
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
             }
         }
     }
@@ -1429,7 +1429,7 @@ impl fmt::Display for CardType {
             Some(label) => f.write_str(label),
             None => {
                 let code = self.code().to_string();
-                write!(f, "unknown ({})", mask_card_numbers(& code))
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
             }
         }
     }
@@ -1561,7 +1561,7 @@ impl fmt::Display for OrderType {
             Some(label) => f.write_str(label),
             None => {
                 let code = self.code().to_string();
-                write!(f, "unknown ({})", mask_card_numbers(& code))
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
             }
         }
     }
@@ -1693,7 +1693,7 @@ impl fmt::Display for OrderStatus {
             Some(label) => f.write_str(label),
             None => {
                 let code = self.code().to_string();
-                write!(f, "unknown ({})", mask_card_numbers(& code))
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
             }
         }
     }
@@ -1834,7 +1834,7 @@ impl fmt::Display for OrderBillType {
             Some(label) => f.write_str(label),
             None => {
                 let code = self.code().to_string();
-                write!(f, "unknown ({})", mask_card_numbers(& code))
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
             }
         }
     }
@@ -1953,7 +1953,7 @@ impl fmt::Display for BillCategory {
             Some(label) => f.write_str(label),
             None => {
                 let code = self.code().to_string();
-                write!(f, "unknown ({})", mask_card_numbers(& code))
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
             }
         }
     }
@@ -2096,7 +2096,7 @@ impl fmt::Display for PayeeStatus {
             Some(label) => f.write_str(label),
             None => {
                 let code = self.code().to_string();
-                write!(f, "unknown ({})", mask_card_numbers(& code))
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
             }
         }
     }
@@ -2219,7 +2219,7 @@ impl fmt::Display for FeeMode {
             Some(label) => f.write_str(label),
             None => {
                 let code = self.code().to_string();
-                write!(f, "unknown ({})", mask_card_numbers(& code))
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
             }
         }
     }
@@ -2380,7 +2380,7 @@ impl fmt::Display for PaymentStatus {
             Some(label) => f.write_str(label),
             None => {
                 let code = self.code().to_string();
-                write!(f, "unknown ({})", mask_card_numbers(& code))
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
             }
         }
     }

@@ -407,7 +407,7 @@ impl fmt::Display for ErrorCode {
             Some(label) => write!(f, "{label} ({})", self.code()),
             None => {
                 let code = self.code().to_string();
-                write!(f, "unknown error code {}", mask_card_numbers(& code))
+                write!(f, "unknown error code {}", mask_card_numbers(code.as_str()))
             }
         }
     }

@@ -225,7 +225,7 @@ fn display(name: &Ident, error_code: bool) -> TokenStream {
             quote!(write!(f, "{label} ({})", self.code())),
             quote!({
                 let code = self.code().to_string();
-                write!(f, "unknown error code {}", mask_card_numbers(&code))
+                write!(f, "unknown error code {}", mask_card_numbers(code.as_str()))
             }),
         )
     } else {
@@ -233,7 +233,7 @@ fn display(name: &Ident, error_code: bool) -> TokenStream {
             quote!(f.write_str(label)),
             quote!({
                 let code = self.code().to_string();
-                write!(f, "unknown ({})", mask_card_numbers(&code))
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
             }),
         )
     };
