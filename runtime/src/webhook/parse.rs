@@ -275,7 +275,17 @@ fn delivery_key(
 ) -> DeliveryKey {
     let key_fields = spec.rule(tag).map_or(&[][..], |rule| rule.key_fields);
     if key_fields.is_empty() {
-        return DeliveryKey::from_parts([tag, "\0object", object]);
+        // Member by member, so that the enveloped and the flat shape of one object agree; a
+        // `data` that is not an object has no members and counts as a whole.
+        let mut parts = vec![tag, "\0object"];
+        if fields.is_empty() {
+            parts.push(object);
+        }
+        for (name, raw) in fields {
+            parts.push(name);
+            parts.push(raw.get());
+        }
+        return DeliveryKey::from_parts(parts);
     }
     let value = |name: &str| {
         fields
@@ -369,6 +379,27 @@ mod tests {
         assert_eq!(under("data", "balance"), "data.balance");
         assert_eq!(under("data", "[2].x"), "data[2].x");
         assert_eq!(under("", "balance"), "balance");
+    }
+
+    #[test]
+    fn without_key_fields_both_shapes_of_an_object_have_one_key() {
+        const SPEC: WebhookSpec = WebhookSpec {
+            tag_field: "t",
+            data_field: "d",
+            ack_status: 200,
+            ack_body: "",
+            events: &[],
+        };
+        let enveloped = members(r#"{"id": "a", "n": [1, 2]}"#, "t").unwrap();
+        let flat = members(r#"{"id":"a","n":[1, 2]}"#, "t").unwrap();
+        let key = |fields: &[(String, &RawValue)]| delivery_key(&SPEC, "x.y", "", fields);
+        assert_eq!(key(&enveloped), key(&flat));
+        let other = members(r#"{"id": "b", "n": [1, 2]}"#, "t").unwrap();
+        assert_ne!(key(&enveloped), key(&other));
+        assert_ne!(
+            delivery_key(&SPEC, "x.y", "1", &[]),
+            delivery_key(&SPEC, "x.y", "2", &[])
+        );
     }
 
     #[test]
