@@ -284,7 +284,9 @@ async fn refetch_entry(client: &Client, entry: &Entry) -> bool {
             }
             Err(error) => {
                 eprintln!("  {tag}: re-fetch attempt {attempt} failed: {error}");
-                tokio::time::sleep(Duration::from_secs(2u64.pow(attempt))).await;
+                if attempt < REFETCH_ATTEMPTS {
+                    tokio::time::sleep(Duration::from_secs(2u64.pow(attempt))).await;
+                }
             }
         }
     }
