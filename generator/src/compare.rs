@@ -764,6 +764,18 @@ fn webhooks(out: &mut Out, old: Option<&Webhooks>, new: Option<&Webhooks>) {
             }
             _ => {}
         }
+        if ok.delivery_key != nk.delivery_key {
+            out.push(
+                Class::Additive,
+                Level::Wire,
+                &item,
+                format!(
+                    "delivery key changed: [{}] -> [{}] (deliveries remembered under the old key may be handled once more)",
+                    ok.delivery_key.join(", "),
+                    nk.delivery_key.join(", ")
+                ),
+            );
+        }
         docs!(out, &item, ok, nk; zh, en, vendor_title, source, provenance);
         let ex = |k: &crate::model::WebhookKind| {
             k.examples
@@ -797,6 +809,7 @@ fn webhooks(out: &mut Out, old: Option<&Webhooks>, new: Option<&Webhooks>) {
                             format!("variant renamed: {a} -> {b}"),
                         );
                     }
+                    implied_changes(out, &eitem, &oe.implies, &ne.implies);
                     docs!(out, &eitem, oe, ne; zh, en, source);
                 }
             }
@@ -822,6 +835,43 @@ fn webhooks(out: &mut Out, old: Option<&Webhooks>, new: Option<&Webhooks>) {
                 Level::Rust,
                 format!("webhook {}", nk.spec_key),
                 "new webhook kind (Event is #[non_exhaustive])",
+            );
+        }
+    }
+}
+
+/// A value a tag implies that is new or different refuses payloads accepted before
+/// (breaking, on the wire); one dropped accepts more (additive).
+fn implied_changes(
+    out: &mut Out,
+    item: &str,
+    old: &[(String, crate::model::Code)],
+    new: &[(String, crate::model::Code)],
+) {
+    for (field, code) in new {
+        match old.iter().find(|(f, _)| f == field) {
+            Some((_, before)) if before == code => {}
+            Some((_, before)) => out.push(
+                Class::Breaking,
+                Level::Wire,
+                item,
+                format!("implies {field} = {code} instead of {before} (payloads with {before} are refused)"),
+            ),
+            None => out.push(
+                Class::Breaking,
+                Level::Wire,
+                item,
+                format!("now implies {field} = {code} (payloads with another {field} are refused)"),
+            ),
+        }
+    }
+    for (field, code) in old {
+        if !new.iter().any(|(f, _)| f == field) {
+            out.push(
+                Class::Additive,
+                Level::Wire,
+                item,
+                format!("no longer implies {field} = {code}"),
             );
         }
     }

@@ -530,6 +530,9 @@ pub struct WebhookKind {
     pub payload: String,
     /// How to fetch the current state through an endpoint, if given.
     pub refetch: Option<Refetch>,
+    /// Wire names of the payload fields that, with the tag, identify a delivery (empty: the
+    /// whole object does).
+    pub delivery_key: Vec<String>,
     /// The events of this kind, in declaration order.
     pub events: Vec<WebhookEvent>,
     /// JSON examples, in declaration order.
@@ -552,6 +555,10 @@ pub struct Refetch {
     pub endpoint: String,
     /// (request field, payload field) pairs, by wire name.
     pub fields: Vec<(String, String)>,
+    /// (response field, payload field) pairs that must be equal for the re-fetched object to
+    /// be the event's: each mapped pair whose request field the response also has, with the
+    /// payload field's type.
+    pub identity: Vec<(String, String)>,
 }
 
 /// One event of a webhook kind.
@@ -567,6 +574,8 @@ pub struct WebhookEvent {
     pub en: String,
     /// Where it is documented.
     pub source: Source,
+    /// (payload field wire name, value) pairs the tag implies.
+    pub implies: Vec<(String, Code)>,
 }
 
 impl Api {

@@ -673,6 +673,12 @@ pub struct WebhookKind {
     #[serde(default)]
     #[schemars(with = "Option<Refetch>")]
     pub refetch: Option<Spanned<Refetch>>,
+    /// Top-level payload fields that, with the tag, identify one delivery for
+    /// deduplication: the object's id and its status or update time (`[payment_sn, status]`).
+    /// Without it a delivery is identified by its whole object.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub delivery_key: Vec<Spanned<String>>,
     /// The event tags of this kind.
     #[schemars(with = "Vec<WebhookEvent>")]
     pub events: Vec<Spanned<WebhookEvent>>,
@@ -710,6 +716,11 @@ pub struct WebhookEvent {
     /// Provenance of the event; defaults to the kind's.
     #[serde(default)]
     pub source: Option<Source>,
+    /// Payload field values this tag implies (`{ status: 4 }`): a payload with another value
+    /// is refused as contradicting its tag.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, Code>")]
+    pub implies: IndexMap<Key, Code>,
 }
 
 #[cfg(test)]

@@ -27,15 +27,16 @@ pub struct Sender {
 }
 
 impl Sender {
-    /// A sender for these settings (an empty secret means unsigned).
+    /// A sender for these settings (an empty or blank secret means unsigned).
     pub fn new(options: &WebhookOptions) -> Self {
         Sender {
             url: options.url.clone(),
             signer: options
                 .secret
                 .as_deref()
-                .filter(|s| !s.is_empty())
-                .map(|s| HmacSha256Verifier::new(s.to_owned())),
+                .filter(|s| !s.trim().is_empty())
+                // Only a blank secret is refused, and blank ones were left out above.
+                .and_then(|s| HmacSha256Verifier::new(s.to_owned()).ok()),
             http: reqwest::Client::new(),
         }
     }
@@ -147,10 +148,54 @@ pub fn copy_shared_fields(api: &Api, from_key: &str, from: &Value, to_key: &str,
     }
 }
 
-/// The event body: `{tag_field: tag, data_field: payload}`.
-pub fn event_body(hooks: &Webhooks, tag: &str, payload: Value) -> Vec<u8> {
+/// The event body: `{tag_field: tag, data_field: payload}`, with the payload fields the spec
+/// says the tag implies (`implies`) set to those values, so the event never contradicts its
+/// tag (a receiver refuses one that does).
+pub fn event_body(hooks: &Webhooks, tag: &str, mut payload: Value) -> Vec<u8> {
+    let implied = hooks
+        .kinds
+        .iter()
+        .flat_map(|k| &k.events)
+        .filter(|e| e.tag == tag)
+        .flat_map(|e| &e.implies);
+    if let Value::Object(fields) = &mut payload {
+        for (field, value) in implied {
+            fields.insert(field.clone(), value.to_json());
+        }
+    }
     let mut map = Map::new();
     map.insert(hooks.tag_field.clone(), Value::String(tag.to_owned()));
     map.insert(hooks.data_field.clone(), payload);
     serde_json::to_vec(&Value::Object(map)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn an_event_carries_the_values_its_tag_implies() {
+        let api =
+            apigen::load_api(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec"))
+                .expect("the card spec loads");
+        let hooks = api.webhooks.as_ref().expect("webhooks");
+        let event = hooks
+            .kinds
+            .iter()
+            .flat_map(|k| &k.events)
+            .find(|e| !e.implies.is_empty())
+            .expect("an event that implies a value");
+        let (field, value) = &event.implies[0];
+        let body = event_body(
+            hooks,
+            &event.tag,
+            json!({ field.as_str(): "something else", "kept": 1 }),
+        );
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body[&hooks.data_field][field.as_str()], value.to_json());
+        assert_eq!(body[&hooks.data_field]["kept"], json!(1));
+        assert_eq!(body[&hooks.tag_field], json!(event.tag));
+    }
 }

@@ -17,7 +17,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use card_wallet::api::Recovered;
-use card_wallet::webhooks::{Event, HmacSha256Verifier, Refetched, Verifier as _};
+use card_wallet::webhooks::{Event, HmacSha256Verifier, MemoryStore, Receiver, Refetched};
 use card_wallet::{Client, Credentials, Error, RetryPolicy, requests, types};
 use rust_decimal::Decimal;
 
@@ -37,28 +37,28 @@ async fn open_card_once(
     }
 }
 
-/// The consumer's webhook endpoint: verify, parse, and keep the events.
-async fn receive(
-    State(events): State<Arc<Mutex<Vec<Event>>>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> StatusCode {
-    if HmacSha256Verifier::new(WEBHOOK_SECRET)
-        .verify(&headers, &body)
-        .is_err()
-    {
-        return StatusCode::UNAUTHORIZED;
-    }
-    match card_wallet::webhooks::parse(&body) {
-        Ok(event) => {
-            events
+/// What the consumer's webhook endpoint shares: the receiver (verify, parse, deduplicate,
+/// acknowledge after the handler) and where the handler persists events.
+struct Hooks {
+    receiver: Receiver,
+    events: Mutex<Vec<Event>>,
+}
+
+/// The consumer's webhook endpoint: the handler "persists" the event (a list here, a
+/// database in a real service) and the vendor gets its acknowledgement only after that.
+async fn receive(State(hooks): State<Arc<Hooks>>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    let receipt = hooks
+        .receiver
+        .receive(&headers, &body, |delivery| async {
+            hooks
+                .events
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push(event);
-            StatusCode::OK
-        }
-        Err(_) => StatusCode::BAD_REQUEST,
-    }
+                .push(delivery.event);
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .await;
+    StatusCode::from_u16(receipt.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 // ---- the test ----
@@ -66,10 +66,14 @@ async fn receive(
 #[tokio::test]
 async fn a_card_opened_with_a_lost_reply_is_recovered_and_its_webhook_verified() {
     // The consumer's webhook receiver, on loopback.
-    let events: Arc<Mutex<Vec<Event>>> = Arc::default();
+    let verifier = HmacSha256Verifier::new(WEBHOOK_SECRET).expect("a non-blank secret");
+    let hooks = Arc::new(Hooks {
+        receiver: Receiver::new(verifier, MemoryStore::default()),
+        events: Mutex::default(),
+    });
     let app = Router::new()
         .route("/webhooks", post(receive))
-        .with_state(Arc::clone(&events));
+        .with_state(Arc::clone(&hooks));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let webhook_url = format!("http://{}/webhooks", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
@@ -134,7 +138,12 @@ async fn a_card_opened_with_a_lost_reply_is_recovered_and_its_webhook_verified()
     );
 
     // 3. The receiver verified and parsed it; re-fetching it finds the same order.
-    let event = events.lock().unwrap().pop().expect("one event received");
+    let event = hooks
+        .events
+        .lock()
+        .unwrap()
+        .pop()
+        .expect("one event received");
     let Event::OrderSucceeded(payload) = &event else {
         panic!("expected order.status.success, got {}", event.tag());
     };

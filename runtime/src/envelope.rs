@@ -199,7 +199,7 @@ impl<'a> Scrubber<'a> {
         for name in self.sensitive_fields {
             text = mask_named_values(&text, name);
         }
-        let mut text = mask_card_numbers(&text);
+        let mut text = crate::redact::mask_card_numbers(&text).into_owned();
         if text.len() > max_bytes {
             let mut cut = max_bytes;
             while !text.is_char_boundary(cut) {
@@ -210,62 +210,6 @@ impl<'a> Scrubber<'a> {
         }
         text
     }
-}
-
-/// Runs of this many digits or more look like card or account numbers.
-const CARD_NUMBER_DIGITS: usize = 12;
-
-/// Replaces every run of [`CARD_NUMBER_DIGITS`] or more digits by `…` and its last four
-/// digits, so a server message or error page that echoes a card number does not carry it into
-/// an error. Digit groups joined by a single space or dash count as one run
-/// (`4111 1111 1111 1111`, `4111-1111-1111-1111`, `3782 822463 10005`).
-fn mask_card_numbers(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut copied = 0; // bytes of `text` already in `out`
-    let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        // A run: digits, optionally continued by one separator followed by a digit.
-        let start = i;
-        let mut digits = 0;
-        let mut end = i;
-        while end < bytes.len() {
-            if bytes[end].is_ascii_digit() {
-                digits += 1;
-                end += 1;
-            } else if matches!(bytes[end], b' ' | b'-')
-                && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)
-            {
-                end += 1;
-            } else {
-                break;
-            }
-        }
-        if digits >= CARD_NUMBER_DIGITS {
-            let run = &text[start..end];
-            let last4: String = {
-                let mut tail: Vec<char> = run
-                    .chars()
-                    .rev()
-                    .filter(char::is_ascii_digit)
-                    .take(4)
-                    .collect();
-                tail.reverse();
-                tail.into_iter().collect()
-            };
-            out.push_str(&text[copied..start]);
-            out.push('…');
-            out.push_str(&last4);
-            copied = end;
-        }
-        i = end;
-    }
-    out.push_str(&text[copied..]);
-    out
 }
 
 /// Masks the value written next to the field name `name` (ASCII case-insensitive, as a whole

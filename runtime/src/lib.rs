@@ -14,8 +14,9 @@
 //! The generated crate then calls [`Client::execute`] for each endpoint. Everything else —
 //! the HTTP request with the auth fields in the JSON body, bounded response reads, retries
 //! with backoff that never re-send a money-moving call, envelope decoding into typed errors
-//! with JSON paths, lazy pagination, redaction of secrets and card numbers, webhook parsing
-//! and signature checks — lives here, is tested here without any spec, and is versioned on its
+//! with JSON paths, lazy pagination, redaction of secrets and card numbers, and receiving
+//! webhooks (signature checks, parsing, deduplication, acknowledgement after the handler) —
+//! lives here, is tested here without any spec, and is versioned on its
 //! own.
 //!
 //! ```

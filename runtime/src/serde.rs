@@ -1,11 +1,13 @@
 //! `#[serde(with = "…")]` modules for the API's date, datetime and empty-means-none strings.
 //!
 //! * [`datetime`]: `PrimitiveDateTime` ↔ `"YYYY-MM-DD HH:MM:SS"` (no offset on the wire).
-//! * [`datetime_opt`]: `Option<PrimitiveDateTime>`; reads `""` and `null` as `None` (the server
-//!   sends `""` for unset datetimes) and writes `None` as `null`. Add `#[serde(default)]` so a
+//! * [`datetime_opt`]: `Option<PrimitiveDateTime>`; reads `""`, `null` and the zero date
+//!   `"0000-00-00 00:00:00"` as `None` (the server sends `""` for unset datetimes; the zero
+//!   date is a known quirk of MySQL-backed senders, tolerated only where the field may be
+//!   unset) and writes `None` as `null`. Add `#[serde(default)]` so a
 //!   missing field is `None` too, and on request fields
 //!   `skip_serializing_if = "Option::is_none"` to leave it out.
-//! * [`date`] / [`date_opt`]: the same for `Date` ↔ `"YYYY-MM-DD"`.
+//! * [`date`] / [`date_opt`]: the same for `Date` ↔ `"YYYY-MM-DD"` (zero date `"0000-00-00"`).
 //! * [`string_opt`]: `Option<String>` where `""` means none, as `datetime_opt` does.
 //!
 //! ```
@@ -68,8 +70,8 @@ pub mod datetime {
     }
 }
 
-/// `Option<PrimitiveDateTime>` as `"YYYY-MM-DD HH:MM:SS"`; `""`/`null` read as `None`, `None`
-/// written as `null`.
+/// `Option<PrimitiveDateTime>` as `"YYYY-MM-DD HH:MM:SS"`; `""`, `null` and
+/// `"0000-00-00 00:00:00"` read as `None`, `None` written as `null`.
 pub mod datetime_opt {
     use ::serde::{Deserializer, Serializer};
     use time::PrimitiveDateTime;
@@ -82,12 +84,13 @@ pub mod datetime_opt {
         super::datetime_format::option::serialize(value, serializer)
     }
 
-    /// Reads `"YYYY-MM-DD HH:MM:SS"`; `""` and `null` read as `None`.
+    /// Reads `"YYYY-MM-DD HH:MM:SS"`; `""`, `null` and `"0000-00-00 00:00:00"` read as `None`.
     pub fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Option<PrimitiveDateTime>, D::Error> {
         deserializer.deserialize_option(super::EmptyAsNone::new(
             "a datetime \"YYYY-MM-DD HH:MM:SS\", \"\" or null",
+            "0000-00-00 00:00:00",
             |s| PrimitiveDateTime::parse(s, super::DATETIME_FORMAT),
         ))
     }
@@ -128,6 +131,7 @@ pub mod date_opt {
     ) -> Result<Option<Date>, D::Error> {
         deserializer.deserialize_option(super::EmptyAsNone::new(
             "a date \"YYYY-MM-DD\", \"\" or null",
+            "0000-00-00",
             |s| Date::parse(s, super::DATE_FORMAT),
         ))
     }
@@ -150,7 +154,8 @@ pub mod string_opt {
     pub fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Option<String>, D::Error> {
-        deserializer.deserialize_option(super::EmptyAsNone::new("a string or null", |s| {
+        // Text has no zero spelling of its own: only `""` is none.
+        deserializer.deserialize_option(super::EmptyAsNone::new("a string or null", "", |s| {
             Ok(s.to_owned())
         }))
     }
@@ -159,14 +164,21 @@ pub mod string_opt {
 /// Visitor for optional strings (dates, datetimes, text) where `""` means absent.
 struct EmptyAsNone<T> {
     expecting: &'static str,
+    /// The sender's spelling of "no date" besides `""`.
+    zero: &'static str,
     parse: fn(&str) -> Result<T, time::error::Parse>,
     marker: PhantomData<fn() -> T>,
 }
 
 impl<T> EmptyAsNone<T> {
-    fn new(expecting: &'static str, parse: fn(&str) -> Result<T, time::error::Parse>) -> Self {
+    fn new(
+        expecting: &'static str,
+        zero: &'static str,
+        parse: fn(&str) -> Result<T, time::error::Parse>,
+    ) -> Self {
         Self {
             expecting,
+            zero,
             parse,
             marker: PhantomData,
         }
@@ -196,7 +208,7 @@ impl<'de, T> ::serde::de::Visitor<'de> for EmptyAsNone<T> {
     }
 
     fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
-        if value.is_empty() {
+        if value.is_empty() || value == self.zero {
             return Ok(None);
         }
         // time's parse errors name the failing component, never the input.
@@ -510,5 +522,35 @@ mod tests {
         assert!(serde_json::from_str::<Card>(r#"{"mark": 1}"#).is_err());
         let written = serde_json::to_string(&Card { mark: None }).unwrap();
         assert_eq!(written, r#"{"mark":null}"#);
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Times {
+        #[serde(with = "super::datetime_opt", default)]
+        closed: Option<time::PrimitiveDateTime>,
+        #[serde(with = "super::date_opt", default)]
+        born: Option<time::Date>,
+        #[serde(with = "super::datetime")]
+        created: time::PrimitiveDateTime,
+    }
+
+    #[test]
+    fn zero_dates_are_none_only_where_optional() {
+        let times: Times = serde_json::from_str(
+            r#"{"closed": "0000-00-00 00:00:00", "born": "0000-00-00", "created": "2025-03-03 02:40:57"}"#,
+        )
+        .unwrap();
+        assert_eq!((times.closed, times.born), (None, None));
+        assert_eq!(times.created.year(), 2025);
+        let times: Times =
+            serde_json::from_str(r#"{"closed": "", "created": "2025-03-03 02:40:57"}"#).unwrap();
+        assert_eq!(times.closed, None);
+        for bad in [
+            r#"{"created": "0000-00-00 00:00:00"}"#,
+            r#"{"closed": "2025-03-03T02:40:57Z", "created": "2025-03-03 02:40:57"}"#,
+            r#"{"closed": "0000-00-00", "created": "2025-03-03 02:40:57"}"#,
+        ] {
+            assert!(serde_json::from_str::<Times>(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -77,7 +77,8 @@ fn unknown_tag_keeps_the_raw_json() {
 
     // A tag that is not tag-shaped is not echoed either.
     let odd = UnknownEvent::new(CARD_NO, "{}");
-    assert_eq!(odd.tag(), CARD_NO);
+    assert_eq!(odd.tag(), "…1111");
+    assert_eq!(odd.raw_tag(), CARD_NO);
     assert!(!format!("{odd:?}").contains("4111"));
     let event = parse(enveloped(CARD_NO, object).as_bytes()).unwrap();
     assert!(!format!("{event:?}").contains("4111"));
@@ -124,14 +125,16 @@ fn malformed_bodies_are_typed_errors_without_body_text() {
         parse(b"{\"type\": \"\xff\"}").unwrap_err().to_string(),
         "webhook body is malformed: the body is not valid UTF-8"
     );
-    // Duplicate keys inside the object are the payload type's business (serde rejects them
-    // for a struct).
-    let body =
-        r#"{"type": "payment.paid", "object": {"id": "a", "id": "b", "amount": 1, "card_no": ""}}"#;
-    assert!(matches!(
-        parse(body.as_bytes()),
-        Err(WebhookError::Decode { .. })
-    ));
+    // Duplicate keys inside the enveloped object are refused too, for known and unknown tags.
+    for tag in ["payment.paid", "payment.disputed"] {
+        let body = format!(
+            r#"{{"type": "{tag}", "object": {{"id": "a", "id": "b", "amount": 1, "card_no": ""}}}}"#
+        );
+        assert_eq!(
+            parse(body.as_bytes()).unwrap_err().to_string(),
+            "webhook body is malformed: the data object has a duplicate key"
+        );
+    }
 }
 
 #[test]
@@ -310,7 +313,7 @@ fn signature_error(result: Result<(), WebhookError>) -> SignatureError {
 
 #[test]
 fn signature_accepted_and_tampered_body_rejected() {
-    let verifier = HmacSha256Verifier::new(SECRET);
+    let verifier = HmacSha256Verifier::new(SECRET).unwrap();
     let body = enveloped("payment.paid", PAYMENT);
     let signature = verifier.sign(body.as_bytes(), None);
     let signed = headers(&[("x-signature", signature.clone())]);
@@ -331,7 +334,7 @@ fn signature_accepted_and_tampered_body_rejected() {
     );
 
     // Another secret.
-    let other = HmacSha256Verifier::new("another-secret");
+    let other = HmacSha256Verifier::new("another-secret").unwrap();
     assert_eq!(
         signature_error(other.verify(&signed, body.as_bytes())),
         SignatureError::Mismatch
@@ -353,7 +356,9 @@ fn signature_accepted_and_tampered_body_rejected() {
     ));
 
     // A custom header name.
-    let custom = HmacSha256Verifier::new(SECRET).signature_header("X-Vendor-Sign");
+    let custom = HmacSha256Verifier::new(SECRET)
+        .unwrap()
+        .signature_header("X-Vendor-Sign");
     let with_custom = headers(&[("x-vendor-sign", signature)]);
     assert!(custom.verify(&with_custom, body.as_bytes()).is_ok());
     assert!(custom.verify(&signed, body.as_bytes()).is_err());
@@ -373,8 +378,9 @@ fn signature_accepted_and_tampered_body_rejected() {
 #[test]
 fn timestamp_is_checked_only_when_configured() {
     let body = enveloped("payment.paid", PAYMENT);
-    let verifier =
-        HmacSha256Verifier::new(SECRET).timestamp("x-timestamp", Duration::from_secs(300));
+    let verifier = HmacSha256Verifier::new(SECRET)
+        .unwrap()
+        .timestamp("x-timestamp", Duration::from_secs(300));
 
     // Fresh: accepted.
     let ts = now();
@@ -427,7 +433,7 @@ fn timestamp_is_checked_only_when_configured() {
     );
 
     // Without `.timestamp(..)` (the default) no timestamp is involved at all.
-    let plain = HmacSha256Verifier::new(SECRET);
+    let plain = HmacSha256Verifier::new(SECRET).unwrap();
     let old_plain = headers(&[
         ("x-signature", plain.sign(body.as_bytes(), None)),
         ("x-timestamp", old.to_string()),
@@ -437,12 +443,16 @@ fn timestamp_is_checked_only_when_configured() {
 
 #[test]
 fn verifier_is_usable_as_a_trait_object() {
-    let verifier: Arc<dyn Verifier> = Arc::new(HmacSha256Verifier::new(SECRET));
+    let verifier: Arc<dyn Verifier> = Arc::new(HmacSha256Verifier::new(SECRET).unwrap());
     assert!(verifier.verify(&HeaderMap::new(), b"{}").is_err());
 }
 
 #[test]
-#[should_panic(expected = "the webhook secret must not be empty")]
-fn an_empty_secret_is_refused() {
-    let _ = HmacSha256Verifier::new("");
+fn an_empty_or_blank_secret_is_refused() {
+    for blank in ["", "   ", "\t\n"] {
+        assert_eq!(
+            HmacSha256Verifier::new(blank).unwrap_err(),
+            apigen_runtime::webhook::BlankSecret
+        );
+    }
 }

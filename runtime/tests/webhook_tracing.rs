@@ -1,5 +1,6 @@
-//! What webhook parsing logs through `tracing`: tags (when they look like tags), event kinds
-//! and error kinds, never body content or the signing secret.
+//! What webhook parsing logs through `tracing`: log-safe tags (control characters escaped,
+//! card-like digit runs masked), event kinds and error kinds, never body content or the
+//! signing secret.
 //!
 //! A binary of its own: `tracing` caches per call site whether anyone listens, so a test in a
 //! parallel thread of the same binary, hitting a call site first, could hide its events from
@@ -20,11 +21,14 @@ fn tracing_shows_tags_and_error_kinds_only() {
     let capture = Capture::default();
     tracing::subscriber::with_default(capture.clone(), || {
         let body = enveloped("payment.paid", PAYMENT);
-        let _ = HmacSha256Verifier::new(SECRET).verify(&HeaderMap::new(), body.as_bytes());
+        let _ = HmacSha256Verifier::new(SECRET)
+            .unwrap()
+            .verify(&HeaderMap::new(), body.as_bytes());
         parse(body.as_bytes()).unwrap();
         parse(flat("payment.paid", PAYMENT).as_bytes()).unwrap();
         parse(enveloped("payment.disputed", PAYMENT).as_bytes()).unwrap();
         parse(enveloped(CARD_NO, PAYMENT).as_bytes()).unwrap();
+        parse(enveloped("evil\\nINFO forged", PAYMENT).as_bytes()).unwrap();
         let bad = PAYMENT.replace(&format!("\"{CARD_NO}\""), CARD_NO);
         parse(enveloped("payment.paid", &bad).as_bytes()).unwrap_err();
         parse(format!("[\"{CARD_NO}\"]").as_bytes()).unwrap_err();
@@ -36,7 +40,13 @@ fn tracing_shows_tags_and_error_kinds_only() {
     assert!(captured.contains("kind=payment"), "{captured}");
     assert!(captured.contains("tag=payment.disputed"), "{captured}");
     assert!(captured.contains("kind=unknown"), "{captured}");
-    assert!(captured.contains("tag=<redacted>"), "{captured}");
+    // A card number sent as the tag is masked; a newline in a tag cannot forge a line.
+    assert!(captured.contains("tag=…1111"), "{captured}");
+    assert!(captured.contains(r"tag=evil\nINFO forged"), "{captured}");
+    assert!(
+        !captured.lines().any(|line| line.starts_with("INFO forged")),
+        "{captured}"
+    );
     assert!(captured.contains("webhook rejected"), "{captured}");
     assert!(captured.contains("error=decode"), "{captured}");
     assert!(captured.contains("error=malformed"), "{captured}");

@@ -99,3 +99,13 @@ fn business_codes_become_strings() {
     // `ErrorCode::code()` and `ErrorCode::Unknown` change type.
     assert_eq!(case("business_codes_become_strings"), Some(Class::Breaking));
 }
+
+#[test]
+fn implied_status_changed() {
+    assert_eq!(case("implied_status_changed"), Some(Class::Breaking));
+}
+
+#[test]
+fn delivery_key_changed() {
+    assert_eq!(case("delivery_key_changed"), Some(Class::Additive));
+}

@@ -425,6 +425,9 @@ cases! {
     webhook_example_wrong_tag => 1,
     webhook_example_missing_tag => 1,
     webhook_kind_names_collide => 1,
+    webhook_delivery_key_unknown_field => 1,
+    webhook_implies_unknown_code => 1,
+    webhook_example_contradicts_tag => 1,
 }
 
 /// The hint names the place of the other name, not of this one.

@@ -253,9 +253,25 @@ fn variant(event: &Event) -> &'static str {
 
 fn card_of(event: &Event) -> &card_wallet::types::Card {
     match event {
-        Event::CardActivated(card) => card,
-        other => panic!("expected CardActivated, got {}", variant(other)),
+        Event::CardActivated(card) | Event::CardReplaced(card) => card,
+        other => panic!(
+            "expected CardActivated or CardReplaced, got {}",
+            variant(other)
+        ),
     }
+}
+
+/// `object` with the values the spec says `tag` implies (`payment.status.fail` → `status` =
+/// 5), so one object per kind serves every tag of the kind.
+fn fitting(tag: &str, object: &str) -> String {
+    let mut value: serde_json::Value = serde_json::from_str(object).unwrap();
+    for implied in webhooks::SPEC
+        .rule(tag)
+        .map_or(&[][..], |rule| rule.implies)
+    {
+        value[implied.field] = serde_json::from_str(implied.json).unwrap();
+    }
+    value.to_string()
 }
 
 // ---- parsing -------------------------------------------------------------------------------
@@ -263,6 +279,7 @@ fn card_of(event: &Event) -> &card_wallet::types::Card {
 #[test]
 fn every_tag_parses_into_its_variant_in_both_shapes() {
     for (tag, kind, name, object) in ALL {
+        let object = &fitting(tag, object);
         for body in [enveloped(tag, object), flat(tag, object)] {
             let event =
                 webhooks::parse(body.as_bytes()).unwrap_or_else(|e| panic!("{tag}: {e}\n{body}"));
@@ -368,10 +385,63 @@ fn money_datetimes_and_open_enums_follow_the_client_rules() {
         assert_eq!(card.limit.to_string(), "1.10");
     }
 
-    // A status code this version does not know is kept, not an error.
+    // A status code this version does not know is kept, not an error (under a tag that
+    // implies no status).
     let future = CARD.replace("\"status\": 2", "\"status\": 42");
-    let event = webhooks::parse(enveloped("card.status.active", &future).as_bytes()).unwrap();
+    let event = webhooks::parse(enveloped("card.status.replace", &future).as_bytes()).unwrap();
     assert_eq!(card_of(&event).status, CardStatus::Unknown(42));
+
+    // Money past a Decimal's precision is an error with its path, never rounded.
+    let precise = PAYMENT.replace(
+        "\"amount\": 2000,",
+        "\"amount\": 12345678901234567890.12345678901234567890,",
+    );
+    let error = webhooks::parse(enveloped("payment.status.success", &precise).as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("at `data.amount`") && error.contains("more significant digits"),
+        "{error}"
+    );
+
+    // Vendor quirks: a byte order mark, and the zero date in an optional datetime.
+    let quirky = format!(
+        "\u{feff}{}",
+        enveloped(
+            "card.status.active",
+            &CARD.replace(
+                "\"close_at\": \"\"",
+                "\"close_at\": \"0000-00-00 00:00:00\""
+            ),
+        )
+    );
+    let event = webhooks::parse(quirky.as_bytes()).unwrap();
+    assert_eq!(card_of(&event).close_at, None);
+}
+
+#[test]
+fn a_payload_contradicting_its_tag_is_refused() {
+    // payment.status.success implies status 4 (SUCCESS); the payload says 5 (FAILED).
+    let lying = PAYMENT.replace("\"status\": 4,", "\"status\": 5,");
+    for (body, path) in [
+        (enveloped("payment.status.success", &lying), "data.status"),
+        (flat("payment.status.success", &lying), "status"),
+    ] {
+        let error = webhooks::parse(body.as_bytes()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!("webhook `payment.status.success` implies `{path}` = 4, but the payload has 5")
+        );
+    }
+    // A card number in the status field is masked in the message.
+    let lying = PAYMENT.replace("\"status\": 4,", "\"status\": 4000056655665556,");
+    let error = webhooks::parse(enveloped("payment.status.success", &lying).as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        !error.contains("4000056655665556") && error.contains("…5556"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -421,6 +491,32 @@ fn debug_shows_only_the_last_four_digits() {
     assert!(debug.contains("pin: \"<redacted>\""), "{debug}");
     // Not everything is hidden: the ids are there to correlate.
     assert!(debug.contains("cid_sxdwXPRxtXt6Ch4n"), "{debug}");
+
+    // Card-like digit runs in free-text fields and unknown codes are masked in every variant.
+    for (tag, _, _, object) in ALL {
+        let mut value: serde_json::Value = serde_json::from_str(&fitting(tag, object)).unwrap();
+        for field in [
+            "mark",
+            "remark",
+            "fail_reason",
+            "merchant_name",
+            "reject_reason",
+        ] {
+            if value.get(field).is_some() {
+                value[field] = "paid with 4000-0566-5566-5556 ok".into();
+            }
+        }
+        for field in ["card_type", "order_type", "fee_mode", "transaction_type"] {
+            if value.get(field).is_some() {
+                value[field] = 4000056655665556u64.into();
+            }
+        }
+        let body = enveloped(tag, &value.to_string());
+        let event = webhooks::parse(body.as_bytes()).unwrap_or_else(|e| panic!("{tag}: {e}"));
+        let debug = format!("{event:?} {event:#?}");
+        assert!(!debug.contains("5566"), "{tag}: {debug}");
+        assert!(debug.contains("…5556"), "{tag}: {debug}");
+    }
 
     // The refetched object redacts the same way.
     let refetched = Refetched::Card(card_of(&event).clone());
@@ -483,6 +579,45 @@ async fn refetch_of_a_card_event_calls_get_card_detail() {
     assert_eq!(card.card_id, "cid_sxdwXPRxtXt6Ch4n");
     assert_eq!(card.status, CardStatus::Frozen);
     server.verify().await;
+}
+
+#[tokio::test]
+async fn refetch_refuses_another_object_from_the_detail_endpoint() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/openApi/card/getCardDetail"))
+        .respond_with(card_detail_response(
+            &CARD.replace("cid_sxdwXPRxtXt6Ch4n", "cid_SOMEONE_ELSE"),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/openApi/payment/getPaymentDetail"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            format!(
+                "{{\"code\": 0, \"message\": \"success\", \"data\": {}}}",
+                PAYMENT.replace("8d1f0c2b7a6e4d3c9b8a7f6e5d4c3b2a", "another_payment")
+            ),
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    for (body, field) in [
+        (enveloped("card.status.active", CARD), "card_id"),
+        (enveloped("payment.status.success", PAYMENT), "payment_sn"),
+    ] {
+        let event = webhooks::parse(body.as_bytes()).unwrap();
+        let error = event.refetch(&client).await.unwrap_err();
+        assert!(error.is_mismatch(), "{error}");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "re-fetch for webhook `{}` returned another object: `{field}` differs",
+                event.tag()
+            )
+        );
+    }
 }
 
 #[tokio::test]

@@ -17,7 +17,7 @@ use std::fmt;
 /// | `2` | [`Frozen`](WalletStatus::Frozen) | 冻结 | frozen |
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor). Per statement: the codes 1 and 2 and their Chinese labels 正常 and 冻结: documented; the names NORMAL and FROZEN, the English labels and our titles: modeled. Vendor title: Wallet Status. Open: an unlisted code is kept as [`WalletStatus::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WalletStatus {
     /// `1` — 正常 (normal).
@@ -69,11 +69,30 @@ impl WalletStatus {
     }
 }
 
+impl fmt::Debug for WalletStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Normal => f.write_str("Normal"),
+            Self::Frozen => f.write_str("Frozen"),
+            Self::Unknown(code) => {
+                f.debug_tuple("Unknown")
+                    .field(&::apigen_runtime::redact::Masked(code))
+                    .finish()
+            }
+        }
+    }
+}
+
 impl fmt::Display for WalletStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
-            None => write!(f, "unknown ({})", self.code()),
+            None => {
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
+            }
         }
     }
 }
@@ -114,7 +133,7 @@ impl<'de> ::serde::Deserialize<'de> for WalletStatus {
 /// | `2` | [`Out`](InOutType::Out) | 支出 | expense / debit |
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: In Out Type. Open: an unlisted code is kept as [`InOutType::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InOutType {
     /// `1` — 收入 (income / credit).
@@ -166,11 +185,30 @@ impl InOutType {
     }
 }
 
+impl fmt::Debug for InOutType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::In => f.write_str("In"),
+            Self::Out => f.write_str("Out"),
+            Self::Unknown(code) => {
+                f.debug_tuple("Unknown")
+                    .field(&::apigen_runtime::redact::Masked(code))
+                    .finish()
+            }
+        }
+    }
+}
+
 impl fmt::Display for InOutType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
-            None => write!(f, "unknown ({})", self.code()),
+            None => {
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
+            }
         }
     }
 }
@@ -216,7 +254,7 @@ impl<'de> ::serde::Deserialize<'de> for InOutType {
 /// | `12` | [`Unfreeze`](TransactionType::Unfreeze) | 解冻 | funds released |
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Transaction Type. Open: an unlisted code is kept as [`TransactionType::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransactionType {
     /// `1` — 充值 (deposit into the wallet).
@@ -341,11 +379,40 @@ impl TransactionType {
     }
 }
 
+impl fmt::Debug for TransactionType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Deposit => f.write_str("Deposit"),
+            Self::Withdraw => f.write_str("Withdraw"),
+            Self::OpenCard => f.write_str("OpenCard"),
+            Self::CardRecharge => f.write_str("CardRecharge"),
+            Self::CardCancelRefund => f.write_str("CardCancelRefund"),
+            Self::CardFee => f.write_str("CardFee"),
+            Self::Payment => f.write_str("Payment"),
+            Self::PaymentRefund => f.write_str("PaymentRefund"),
+            Self::Exchange => f.write_str("Exchange"),
+            Self::Adjustment => f.write_str("Adjustment"),
+            Self::Freeze => f.write_str("Freeze"),
+            Self::Unfreeze => f.write_str("Unfreeze"),
+            Self::Unknown(code) => {
+                f.debug_tuple("Unknown")
+                    .field(&::apigen_runtime::redact::Masked(code))
+                    .finish()
+            }
+        }
+    }
+}
+
 impl fmt::Display for TransactionType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
-            None => write!(f, "unknown ({})", self.code()),
+            None => {
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
+            }
         }
     }
 }
@@ -382,7 +449,7 @@ impl<'de> ::serde::Deserialize<'de> for TransactionType {
 /// | `3` | [`Failed`](TransactionStatus::Failed) | 失败 | failed |
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Transaction Status. Open: an unlisted code is kept as [`TransactionStatus::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransactionStatus {
     /// `1` — 处理中 (processing).
@@ -440,11 +507,31 @@ impl TransactionStatus {
     }
 }
 
+impl fmt::Debug for TransactionStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Processing => f.write_str("Processing"),
+            Self::Success => f.write_str("Success"),
+            Self::Failed => f.write_str("Failed"),
+            Self::Unknown(code) => {
+                f.debug_tuple("Unknown")
+                    .field(&::apigen_runtime::redact::Masked(code))
+                    .finish()
+            }
+        }
+    }
+}
+
 impl fmt::Display for TransactionStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
-            None => write!(f, "unknown ({})", self.code()),
+            None => {
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
+            }
         }
     }
 }
@@ -483,7 +570,7 @@ impl<'de> ::serde::Deserialize<'de> for TransactionStatus {
 /// | `2` | [`Physical`](BinType::Physical) | 实体卡 | physical card |
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Bin Type. Open: an unlisted code is kept as [`BinType::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BinType {
     /// `1` — 虚拟卡 (virtual card).
@@ -535,11 +622,30 @@ impl BinType {
     }
 }
 
+impl fmt::Debug for BinType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Virtual => f.write_str("Virtual"),
+            Self::Physical => f.write_str("Physical"),
+            Self::Unknown(code) => {
+                f.debug_tuple("Unknown")
+                    .field(&::apigen_runtime::redact::Masked(code))
+                    .finish()
+            }
+        }
+    }
+}
+
 impl fmt::Display for BinType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
-            None => write!(f, "unknown ({})", self.code()),
+            None => {
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
+            }
         }
     }
 }
@@ -575,7 +681,7 @@ impl<'de> ::serde::Deserialize<'de> for BinType {
 /// | `2` | [`Shared`](BinMode::Shared) | 共享模式 | shared: the card spends from a shared wallet or budget within limits, with no per-card load |
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Bin Mode. Open: an unlisted code is kept as [`BinMode::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BinMode {
     /// `1` — 储值模式 (prepaid: the card holds its own balance, loaded by open card / recharge).
@@ -635,11 +741,30 @@ impl BinMode {
     }
 }
 
+impl fmt::Debug for BinMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Prepaid => f.write_str("Prepaid"),
+            Self::Shared => f.write_str("Shared"),
+            Self::Unknown(code) => {
+                f.debug_tuple("Unknown")
+                    .field(&::apigen_runtime::redact::Masked(code))
+                    .finish()
+            }
+        }
+    }
+}
+
 impl fmt::Display for BinMode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
-            None => write!(f, "unknown ({})", self.code()),
+            None => {
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
+            }
         }
     }
 }
@@ -675,7 +800,7 @@ impl<'de> ::serde::Deserialize<'de> for BinMode {
 /// | `2` | [`Disabled`](BinStatus::Disabled) | 停用 | suspended (off sale; existing cards keep working) |
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Bin Status. Open: an unlisted code is kept as [`BinStatus::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BinStatus {
     /// `1` — 可用 (available (on sale)).
@@ -727,11 +852,30 @@ impl BinStatus {
     }
 }
 
+impl fmt::Debug for BinStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Enabled => f.write_str("Enabled"),
+            Self::Disabled => f.write_str("Disabled"),
+            Self::Unknown(code) => {
+                f.debug_tuple("Unknown")
+                    .field(&::apigen_runtime::redact::Masked(code))
+                    .finish()
+            }
+        }
+    }
+}
+
 impl fmt::Display for BinStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
-            None => write!(f, "unknown ({})", self.code()),
+            None => {
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
+            }
         }
     }
 }
@@ -776,7 +920,7 @@ impl<'de> ::serde::Deserialize<'de> for BinStatus {
 /// | `7` | [`Replaced`](CardStatus::Replaced) | 已补卡 | replaced (old card retired) |
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Card Status. Open: an unlisted code is kept as [`CardStatus::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardStatus {
     /// `1` — 待激活 (inactive / awaiting activation).
@@ -866,11 +1010,35 @@ impl CardStatus {
     }
 }
 
+impl fmt::Debug for CardStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Inactive => f.write_str("Inactive"),
+            Self::Active => f.write_str("Active"),
+            Self::Frozen => f.write_str("Frozen"),
+            Self::Closing => f.write_str("Closing"),
+            Self::Closed => f.write_str("Closed"),
+            Self::Lost => f.write_str("Lost"),
+            Self::Replaced => f.write_str("Replaced"),
+            Self::Unknown(code) => {
+                f.debug_tuple("Unknown")
+                    .field(&::apigen_runtime::redact::Masked(code))
+                    .finish()
+            }
+        }
+    }
+}
+
 impl fmt::Display for CardStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
-            None => write!(f, "unknown ({})", self.code()),
+            None => {
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
+            }
         }
     }
 }
@@ -911,7 +1079,7 @@ impl<'de> ::serde::Deserialize<'de> for CardStatus {
 /// | `7` | [`Other`](CardTradeType::Other) | 其他 | other |
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Card Trade Type. Open: an unlisted code is kept as [`CardTradeType::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardTradeType {
     /// `1` — 消费授权 (authorisation (purchase)).
@@ -1001,11 +1169,35 @@ impl CardTradeType {
     }
 }
 
+impl fmt::Debug for CardTradeType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Auth => f.write_str("Auth"),
+            Self::Settlement => f.write_str("Settlement"),
+            Self::Refund => f.write_str("Refund"),
+            Self::Reversal => f.write_str("Reversal"),
+            Self::Fee => f.write_str("Fee"),
+            Self::Verify => f.write_str("Verify"),
+            Self::Other => f.write_str("Other"),
+            Self::Unknown(code) => {
+                f.debug_tuple("Unknown")
+                    .field(&::apigen_runtime::redact::Masked(code))
+                    .finish()
+            }
+        }
+    }
+}
+
 impl fmt::Display for CardTradeType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
-            None => write!(f, "unknown ({})", self.code()),
+            None => {
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
+            }
         }
     }
 }
@@ -1042,7 +1234,7 @@ impl<'de> ::serde::Deserialize<'de> for CardTradeType {
 /// | `3` | [`Pending`](CardTradeResult::Pending) | 处理中 | pending |
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Card Trade Result. Open: an unlisted code is kept as [`CardTradeResult::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardTradeResult {
     /// `1` — 成功 (approved).
@@ -1100,11 +1292,31 @@ impl CardTradeResult {
     }
 }
 
+impl fmt::Debug for CardTradeResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Approved => f.write_str("Approved"),
+            Self::Declined => f.write_str("Declined"),
+            Self::Pending => f.write_str("Pending"),
+            Self::Unknown(code) => {
+                f.debug_tuple("Unknown")
+                    .field(&::apigen_runtime::redact::Masked(code))
+                    .finish()
+            }
+        }
+    }
+}
+
 impl fmt::Display for CardTradeResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
-            None => write!(f, "unknown ({})", self.code()),
+            None => {
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
+            }
         }
     }
 }
@@ -1143,7 +1355,7 @@ impl<'de> ::serde::Deserialize<'de> for CardTradeResult {
 /// | `2` | [`Physical`](CardType::Physical) | 实体卡 | physical card |
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Card Type. Open: an unlisted code is kept as [`CardType::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardType {
     /// `1` — 虚拟卡 (virtual card).
@@ -1195,11 +1407,30 @@ impl CardType {
     }
 }
 
+impl fmt::Debug for CardType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Virtual => f.write_str("Virtual"),
+            Self::Physical => f.write_str("Physical"),
+            Self::Unknown(code) => {
+                f.debug_tuple("Unknown")
+                    .field(&::apigen_runtime::redact::Masked(code))
+                    .finish()
+            }
+        }
+    }
+}
+
 impl fmt::Display for CardType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
-            None => write!(f, "unknown ({})", self.code()),
+            None => {
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
+            }
         }
     }
 }
@@ -1237,7 +1468,7 @@ impl<'de> ::serde::Deserialize<'de> for CardType {
 /// | `4` | [`ReplaceCard`](OrderType::ReplaceCard) | 补卡 | card replacement |
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Order Type. Open: an unlisted code is kept as [`OrderType::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderType {
     /// `1` — 开卡 (open card).
@@ -1306,11 +1537,32 @@ impl OrderType {
     }
 }
 
+impl fmt::Debug for OrderType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::OpenCard => f.write_str("OpenCard"),
+            Self::Recharge => f.write_str("Recharge"),
+            Self::CancelCard => f.write_str("CancelCard"),
+            Self::ReplaceCard => f.write_str("ReplaceCard"),
+            Self::Unknown(code) => {
+                f.debug_tuple("Unknown")
+                    .field(&::apigen_runtime::redact::Masked(code))
+                    .finish()
+            }
+        }
+    }
+}
+
 impl fmt::Display for OrderType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
-            None => write!(f, "unknown ({})", self.code()),
+            None => {
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
+            }
         }
     }
 }
@@ -1348,7 +1600,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderType {
 /// | `4` | [`Failed`](OrderStatus::Failed) | 失败 | failed (terminal; funds returned) |
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Order Status. Open: an unlisted code is kept as [`OrderStatus::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderStatus {
     /// `1` — 待处理 (pending).
@@ -1417,11 +1669,32 @@ impl OrderStatus {
     }
 }
 
+impl fmt::Debug for OrderStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Pending => f.write_str("Pending"),
+            Self::Processing => f.write_str("Processing"),
+            Self::Success => f.write_str("Success"),
+            Self::Failed => f.write_str("Failed"),
+            Self::Unknown(code) => {
+                f.debug_tuple("Unknown")
+                    .field(&::apigen_runtime::redact::Masked(code))
+                    .finish()
+            }
+        }
+    }
+}
+
 impl fmt::Display for OrderStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
-            None => write!(f, "unknown ({})", self.code()),
+            None => {
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
+            }
         }
     }
 }
@@ -1460,7 +1733,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderStatus {
 /// | `5` | [`MonthlyFee`](OrderBillType::MonthlyFee) | 月费 | monthly / management fee |
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Order Bill Type. Open: an unlisted code is kept as [`OrderBillType::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderBillType {
     /// `1` — 开卡 (card opening).
@@ -1536,11 +1809,33 @@ impl OrderBillType {
     }
 }
 
+impl fmt::Debug for OrderBillType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::OpenCard => f.write_str("OpenCard"),
+            Self::Recharge => f.write_str("Recharge"),
+            Self::CancelCard => f.write_str("CancelCard"),
+            Self::ReplaceCard => f.write_str("ReplaceCard"),
+            Self::MonthlyFee => f.write_str("MonthlyFee"),
+            Self::Unknown(code) => {
+                f.debug_tuple("Unknown")
+                    .field(&::apigen_runtime::redact::Masked(code))
+                    .finish()
+            }
+        }
+    }
+}
+
 impl fmt::Display for OrderBillType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
-            None => write!(f, "unknown ({})", self.code()),
+            None => {
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
+            }
         }
     }
 }
@@ -1577,7 +1872,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderBillType {
 /// | `3` | [`Refund`](BillCategory::Refund) | 退回 | refund of principal or fee (e.g. a failed order) |
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Bill Category. Open: an unlisted code is kept as [`BillCategory::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillCategory {
     /// `1` — 本金 (principal).
@@ -1635,11 +1930,31 @@ impl BillCategory {
     }
 }
 
+impl fmt::Debug for BillCategory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Principal => f.write_str("Principal"),
+            Self::Fee => f.write_str("Fee"),
+            Self::Refund => f.write_str("Refund"),
+            Self::Unknown(code) => {
+                f.debug_tuple("Unknown")
+                    .field(&::apigen_runtime::redact::Masked(code))
+                    .finish()
+            }
+        }
+    }
+}
+
 impl fmt::Display for BillCategory {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
-            None => write!(f, "unknown ({})", self.code()),
+            None => {
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
+            }
         }
     }
 }
@@ -1678,7 +1993,7 @@ impl<'de> ::serde::Deserialize<'de> for BillCategory {
 /// | `5` | [`Disabled`](PayeeStatus::Disabled) | 已失效 | disabled |
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Payee Status. Open: an unlisted code is kept as [`PayeeStatus::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PayeeStatus {
     /// `1` — 待申请 (draft (created, not submitted)).
@@ -1756,11 +2071,33 @@ impl PayeeStatus {
     }
 }
 
+impl fmt::Debug for PayeeStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Draft => f.write_str("Draft"),
+            Self::Reviewing => f.write_str("Reviewing"),
+            Self::Approved => f.write_str("Approved"),
+            Self::Rejected => f.write_str("Rejected"),
+            Self::Disabled => f.write_str("Disabled"),
+            Self::Unknown(code) => {
+                f.debug_tuple("Unknown")
+                    .field(&::apigen_runtime::redact::Masked(code))
+                    .finish()
+            }
+        }
+    }
+}
+
 impl fmt::Display for PayeeStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
-            None => write!(f, "unknown ({})", self.code()),
+            None => {
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
+            }
         }
     }
 }
@@ -1801,7 +2138,7 @@ impl<'de> ::serde::Deserialize<'de> for PayeeStatus {
 /// | `3` | [`Ben`](FeeMode::Ben) | 收款方承担 | beneficiary pays all charges |
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Fee Mode. Open: an unlisted code is kept as [`FeeMode::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FeeMode {
     /// `1` — 共同承担 (shared: each side pays its own bank's charges).
@@ -1859,11 +2196,31 @@ impl FeeMode {
     }
 }
 
+impl fmt::Debug for FeeMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sha => f.write_str("Sha"),
+            Self::Our => f.write_str("Our"),
+            Self::Ben => f.write_str("Ben"),
+            Self::Unknown(code) => {
+                f.debug_tuple("Unknown")
+                    .field(&::apigen_runtime::redact::Masked(code))
+                    .finish()
+            }
+        }
+    }
+}
+
 impl fmt::Display for FeeMode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
-            None => write!(f, "unknown ({})", self.code()),
+            None => {
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
+            }
         }
     }
 }
@@ -1904,7 +2261,7 @@ impl<'de> ::serde::Deserialize<'de> for FeeMode {
 /// | `7` | [`Cancelled`](PaymentStatus::Cancelled) | 已取消 | cancelled (terminal) |
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor). Vendor title: Payment Status. Open: an unlisted code is kept as [`PaymentStatus::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentStatus {
     /// `1` — 已创建 (created).
@@ -1996,11 +2353,35 @@ impl PaymentStatus {
     }
 }
 
+impl fmt::Debug for PaymentStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Created => f.write_str("Created"),
+            Self::ComplianceReview => f.write_str("ComplianceReview"),
+            Self::Processing => f.write_str("Processing"),
+            Self::Success => f.write_str("Success"),
+            Self::Failed => f.write_str("Failed"),
+            Self::Returned => f.write_str("Returned"),
+            Self::Cancelled => f.write_str("Cancelled"),
+            Self::Unknown(code) => {
+                f.debug_tuple("Unknown")
+                    .field(&::apigen_runtime::redact::Masked(code))
+                    .finish()
+            }
+        }
+    }
+}
+
 impl fmt::Display for PaymentStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => f.write_str(label),
-            None => write!(f, "unknown ({})", self.code()),
+            None => {
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
+            }
         }
     }
 }

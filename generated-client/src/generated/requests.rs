@@ -10,7 +10,7 @@
 use crate::enums;
 
 /// Request of [`WalletApi::list_wallets`](crate::api::WalletApi::list_wallets): 钱包列表 — List wallets.
-#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListWalletsRequest {
     /// 币种 — filter by currency
     ///
@@ -78,6 +78,17 @@ impl ListWalletsRequest {
     }
 }
 
+impl ::std::fmt::Debug for ListWalletsRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListWalletsRequest")
+            .field("currency", &::apigen_runtime::redact::Masked(&self.currency))
+            .field("status", &self.status)
+            .field("page", &self.page)
+            .field("page_size", &self.page_size)
+            .finish()
+    }
+}
+
 impl ::apigen_runtime::PageRequest for ListWalletsRequest {
     fn set_page(&mut self, page: i32) {
         self.page = Some(page);
@@ -89,7 +100,7 @@ impl ::apigen_runtime::PageRequest for ListWalletsRequest {
 }
 
 /// Request of [`WalletApi::get_wallet_detail`](crate::api::WalletApi::get_wallet_detail): 钱包详情 — Get wallet detail.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetWalletDetailRequest {
     /// 钱包 sn — wallet serial number
     ///
@@ -106,8 +117,16 @@ impl GetWalletDetailRequest {
     }
 }
 
+impl ::std::fmt::Debug for GetWalletDetailRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetWalletDetailRequest")
+            .field("wallet_sn", &::apigen_runtime::redact::Masked(&self.wallet_sn))
+            .finish()
+    }
+}
+
 /// Request of [`WalletApi::list_transactions`](crate::api::WalletApi::list_transactions): 交易流水列表 — List wallet transactions.
-#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListTransactionsRequest {
     /// 钱包 sn — filter by wallet
     ///
@@ -248,6 +267,22 @@ impl ListTransactionsRequest {
     }
 }
 
+impl ::std::fmt::Debug for ListTransactionsRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListTransactionsRequest")
+            .field("wallet_sn", &::apigen_runtime::redact::Masked(&self.wallet_sn))
+            .field("transaction_type", &self.transaction_type)
+            .field("in_out_type", &self.in_out_type)
+            .field("status", &self.status)
+            .field("biz_no", &::apigen_runtime::redact::Masked(&self.biz_no))
+            .field("start_time", &self.start_time)
+            .field("end_time", &self.end_time)
+            .field("page", &self.page)
+            .field("page_size", &self.page_size)
+            .finish()
+    }
+}
+
 impl ::apigen_runtime::PageRequest for ListTransactionsRequest {
     fn set_page(&mut self, page: i32) {
         self.page = Some(page);
@@ -259,7 +294,7 @@ impl ::apigen_runtime::PageRequest for ListTransactionsRequest {
 }
 
 /// Request of [`WalletApi::get_transaction_detail`](crate::api::WalletApi::get_transaction_detail): 交易详情 — Get wallet transaction detail.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetTransactionDetailRequest {
     /// 流水 sn — transaction serial number
     ///
@@ -276,8 +311,19 @@ impl GetTransactionDetailRequest {
     }
 }
 
+impl ::std::fmt::Debug for GetTransactionDetailRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetTransactionDetailRequest")
+            .field(
+                "transaction_sn",
+                &::apigen_runtime::redact::Masked(&self.transaction_sn),
+            )
+            .finish()
+    }
+}
+
 /// Request of [`WalletApi::get_exchange_rate`](crate::api::WalletApi::get_exchange_rate): 获取兑换汇率 — Get exchange rate.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetExchangeRateRequest {
     /// 源币种 — source currency
     ///
@@ -319,8 +365,21 @@ impl GetExchangeRateRequest {
     }
 }
 
+impl ::std::fmt::Debug for GetExchangeRateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetExchangeRateRequest")
+            .field(
+                "from_currency",
+                &::apigen_runtime::redact::Masked(&self.from_currency),
+            )
+            .field("to_currency", &::apigen_runtime::redact::Masked(&self.to_currency))
+            .field("amount", &self.amount)
+            .finish()
+    }
+}
+
 /// Request of [`BinApi::list_bins`](crate::api::BinApi::list_bins): 卡Bin列表 — List card BINs.
-#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListBinsRequest {
     /// 卡Bin类型 — filter by BIN type
     ///
@@ -430,6 +489,20 @@ impl ListBinsRequest {
     }
 }
 
+impl ::std::fmt::Debug for ListBinsRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListBinsRequest")
+            .field("bin_type", &self.bin_type)
+            .field("bin_mode", &self.bin_mode)
+            .field("status", &self.status)
+            .field("currency", &::apigen_runtime::redact::Masked(&self.currency))
+            .field("organization", &::apigen_runtime::redact::Masked(&self.organization))
+            .field("page", &self.page)
+            .field("page_size", &self.page_size)
+            .finish()
+    }
+}
+
 impl ::apigen_runtime::PageRequest for ListBinsRequest {
     fn set_page(&mut self, page: i32) {
         self.page = Some(page);
@@ -441,7 +514,7 @@ impl ::apigen_runtime::PageRequest for ListBinsRequest {
 }
 
 /// Request of [`BinApi::get_bin_detail`](crate::api::BinApi::get_bin_detail): 卡Bin详情 — Get card BIN detail.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetBinDetailRequest {
     /// 卡Bin id — BIN product id
     ///
@@ -456,8 +529,16 @@ impl GetBinDetailRequest {
     }
 }
 
+impl ::std::fmt::Debug for GetBinDetailRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetBinDetailRequest")
+            .field("bin_id", &::apigen_runtime::redact::Masked(&self.bin_id))
+            .finish()
+    }
+}
+
 /// Request of [`BinApi::get_bin_fee`](crate::api::BinApi::get_bin_fee): 卡Bin费用 — Get card BIN fees.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetBinFeeRequest {
     /// 卡Bin id — BIN product id
     ///
@@ -472,8 +553,16 @@ impl GetBinFeeRequest {
     }
 }
 
+impl ::std::fmt::Debug for GetBinFeeRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetBinFeeRequest")
+            .field("bin_id", &::apigen_runtime::redact::Masked(&self.bin_id))
+            .finish()
+    }
+}
+
 /// Request of [`BinApi::get_bin_limit`](crate::api::BinApi::get_bin_limit): 卡Bin限制 — Get card BIN limits.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetBinLimitRequest {
     /// 卡Bin id — BIN product id
     ///
@@ -485,6 +574,14 @@ impl GetBinLimitRequest {
     /// Creates the request from its required fields: `bin_id`.
     pub fn new(bin_id: impl Into<::std::string::String>) -> Self {
         Self { bin_id: bin_id.into() }
+    }
+}
+
+impl ::std::fmt::Debug for GetBinLimitRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetBinLimitRequest")
+            .field("bin_id", &::apigen_runtime::redact::Masked(&self.bin_id))
+            .finish()
     }
 }
 
@@ -636,14 +733,14 @@ impl ListCardsRequest {
 impl ::std::fmt::Debug for ListCardsRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ListCardsRequest")
-            .field("bin_id", &self.bin_id)
-            .field("holder_id", &self.holder_id)
+            .field("bin_id", &::apigen_runtime::redact::Masked(&self.bin_id))
+            .field("holder_id", &::apigen_runtime::redact::Masked(&self.holder_id))
             .field("status", &self.status)
             .field(
                 "card_no",
                 &self.card_no.as_deref().map(::apigen_runtime::redact::Last4),
             )
-            .field("out_order_id", &self.out_order_id)
+            .field("out_order_id", &::apigen_runtime::redact::Masked(&self.out_order_id))
             .field("start_time", &self.start_time)
             .field("end_time", &self.end_time)
             .field("page", &self.page)
@@ -663,7 +760,7 @@ impl ::apigen_runtime::PageRequest for ListCardsRequest {
 }
 
 /// Request of [`CardApi::get_card_detail`](crate::api::CardApi::get_card_detail): 卡详情 — Get card detail.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetCardDetailRequest {
     /// 卡id — card id
     ///
@@ -675,6 +772,14 @@ impl GetCardDetailRequest {
     /// Creates the request from its required fields: `card_id`.
     pub fn new(card_id: impl Into<::std::string::String>) -> Self {
         Self { card_id: card_id.into() }
+    }
+}
+
+impl ::std::fmt::Debug for GetCardDetailRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetCardDetailRequest")
+            .field("card_id", &::apigen_runtime::redact::Masked(&self.card_id))
+            .finish()
     }
 }
 
@@ -717,14 +822,14 @@ impl ActivateCardRequest {
 impl ::std::fmt::Debug for ActivateCardRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ActivateCardRequest")
-            .field("card_id", &self.card_id)
+            .field("card_id", &::apigen_runtime::redact::Masked(&self.card_id))
             .field("activation_code", &::apigen_runtime::redact::Redacted)
             .finish()
     }
 }
 
 /// Request of [`CardApi::freeze_card`](crate::api::CardApi::freeze_card): 卡冻结 — Freeze card.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FreezeCardRequest {
     /// 卡id — card id
     ///
@@ -754,8 +859,17 @@ impl FreezeCardRequest {
     }
 }
 
+impl ::std::fmt::Debug for FreezeCardRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("FreezeCardRequest")
+            .field("card_id", &::apigen_runtime::redact::Masked(&self.card_id))
+            .field("reason", &::apigen_runtime::redact::Masked(&self.reason))
+            .finish()
+    }
+}
+
 /// Request of [`CardApi::unfreeze_card`](crate::api::CardApi::unfreeze_card): 卡解冻 — Unfreeze card.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UnfreezeCardRequest {
     /// 卡id — card id
     ///
@@ -770,8 +884,16 @@ impl UnfreezeCardRequest {
     }
 }
 
+impl ::std::fmt::Debug for UnfreezeCardRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UnfreezeCardRequest")
+            .field("card_id", &::apigen_runtime::redact::Masked(&self.card_id))
+            .finish()
+    }
+}
+
 /// Request of [`CardApi::close_card`](crate::api::CardApi::close_card): 发起销卡 — Close card.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CloseCardRequest {
     /// 卡id — card id
     ///
@@ -811,8 +933,18 @@ impl CloseCardRequest {
     }
 }
 
+impl ::std::fmt::Debug for CloseCardRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloseCardRequest")
+            .field("card_id", &::apigen_runtime::redact::Masked(&self.card_id))
+            .field("out_order_id", &::apigen_runtime::redact::Masked(&self.out_order_id))
+            .field("reason", &::apigen_runtime::redact::Masked(&self.reason))
+            .finish()
+    }
+}
+
 /// Request of [`CardApi::list_card_trades`](crate::api::CardApi::list_card_trades): 卡交易列表 — List card transactions.
-#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListCardTradesRequest {
     /// 卡id — filter by card (all cards when omitted)
     ///
@@ -927,6 +1059,20 @@ impl ListCardTradesRequest {
     }
 }
 
+impl ::std::fmt::Debug for ListCardTradesRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListCardTradesRequest")
+            .field("card_id", &::apigen_runtime::redact::Masked(&self.card_id))
+            .field("trade_type", &self.trade_type)
+            .field("trade_result", &self.trade_result)
+            .field("start_time", &self.start_time)
+            .field("end_time", &self.end_time)
+            .field("page", &self.page)
+            .field("page_size", &self.page_size)
+            .finish()
+    }
+}
+
 impl ::apigen_runtime::PageRequest for ListCardTradesRequest {
     fn set_page(&mut self, page: i32) {
         self.page = Some(page);
@@ -938,7 +1084,7 @@ impl ::apigen_runtime::PageRequest for ListCardTradesRequest {
 }
 
 /// Request of [`CardApi::list_merchant_trade_scores`](crate::api::CardApi::list_merchant_trade_scores): 商户交易评分 — List merchant trade scores.
-#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListMerchantTradeScoresRequest {
     /// 卡Bin id — filter by BIN
     ///
@@ -1022,6 +1168,21 @@ impl ListMerchantTradeScoresRequest {
     }
 }
 
+impl ::std::fmt::Debug for ListMerchantTradeScoresRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListMerchantTradeScoresRequest")
+            .field("bin_id", &::apigen_runtime::redact::Masked(&self.bin_id))
+            .field(
+                "merchant_name",
+                &::apigen_runtime::redact::Masked(&self.merchant_name),
+            )
+            .field("mcc", &::apigen_runtime::redact::Masked(&self.mcc))
+            .field("page", &self.page)
+            .field("page_size", &self.page_size)
+            .finish()
+    }
+}
+
 impl ::apigen_runtime::PageRequest for ListMerchantTradeScoresRequest {
     fn set_page(&mut self, page: i32) {
         self.page = Some(page);
@@ -1033,7 +1194,7 @@ impl ::apigen_runtime::PageRequest for ListMerchantTradeScoresRequest {
 }
 
 /// Request of [`OrderApi::open_card`](crate::api::OrderApi::open_card): 开卡 — Open card.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OpenCardRequest {
     /// 外部订单号 — client order number (idempotency key)
     ///
@@ -1118,8 +1279,22 @@ impl OpenCardRequest {
     }
 }
 
+impl ::std::fmt::Debug for OpenCardRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("OpenCardRequest")
+            .field("out_order_id", &::apigen_runtime::redact::Masked(&self.out_order_id))
+            .field("bin_id", &::apigen_runtime::redact::Masked(&self.bin_id))
+            .field("wallet_sn", &::apigen_runtime::redact::Masked(&self.wallet_sn))
+            .field("amount", &self.amount)
+            .field("holder_id", &::apigen_runtime::redact::Masked(&self.holder_id))
+            .field("card_type", &self.card_type)
+            .field("mark", &::apigen_runtime::redact::Masked(&self.mark))
+            .finish()
+    }
+}
+
 /// Request of [`OrderApi::recharge_card`](crate::api::OrderApi::recharge_card): 卡充值 — Recharge card.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RechargeCardRequest {
     /// 外部订单号 — client order number (idempotency key)
     ///
@@ -1170,8 +1345,19 @@ impl RechargeCardRequest {
     }
 }
 
+impl ::std::fmt::Debug for RechargeCardRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RechargeCardRequest")
+            .field("out_order_id", &::apigen_runtime::redact::Masked(&self.out_order_id))
+            .field("card_id", &::apigen_runtime::redact::Masked(&self.card_id))
+            .field("amount", &self.amount)
+            .field("wallet_sn", &::apigen_runtime::redact::Masked(&self.wallet_sn))
+            .finish()
+    }
+}
+
 /// Request of [`OrderApi::list_orders`](crate::api::OrderApi::list_orders): 订单列表 — List card orders.
-#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListOrdersRequest {
     /// 订单类型 — filter by order type
     ///
@@ -1302,6 +1488,21 @@ impl ListOrdersRequest {
     }
 }
 
+impl ::std::fmt::Debug for ListOrdersRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListOrdersRequest")
+            .field("order_type", &self.order_type)
+            .field("status", &self.status)
+            .field("card_id", &::apigen_runtime::redact::Masked(&self.card_id))
+            .field("out_order_id", &::apigen_runtime::redact::Masked(&self.out_order_id))
+            .field("start_time", &self.start_time)
+            .field("end_time", &self.end_time)
+            .field("page", &self.page)
+            .field("page_size", &self.page_size)
+            .finish()
+    }
+}
+
 impl ::apigen_runtime::PageRequest for ListOrdersRequest {
     fn set_page(&mut self, page: i32) {
         self.page = Some(page);
@@ -1313,7 +1514,7 @@ impl ::apigen_runtime::PageRequest for ListOrdersRequest {
 }
 
 /// Request of [`OrderApi::get_order_detail`](crate::api::OrderApi::get_order_detail): 订单详情 — Get card order detail.
-#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetOrderDetailRequest {
     /// 订单号 — platform order number
     ///
@@ -1358,8 +1559,17 @@ impl GetOrderDetailRequest {
     }
 }
 
+impl ::std::fmt::Debug for GetOrderDetailRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetOrderDetailRequest")
+            .field("order_id", &::apigen_runtime::redact::Masked(&self.order_id))
+            .field("out_order_id", &::apigen_runtime::redact::Masked(&self.out_order_id))
+            .finish()
+    }
+}
+
 /// Request of [`HolderApi::list_holders`](crate::api::HolderApi::list_holders): 持卡人列表 — List card holders.
-#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListHoldersRequest {
     /// 邮箱 — filter by email
     ///
@@ -1453,6 +1663,19 @@ impl ListHoldersRequest {
     }
 }
 
+impl ::std::fmt::Debug for ListHoldersRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListHoldersRequest")
+            .field("email", &::apigen_runtime::redact::Masked(&self.email))
+            .field("phone", &::apigen_runtime::redact::Masked(&self.phone))
+            .field("first_name", &::apigen_runtime::redact::Masked(&self.first_name))
+            .field("last_name", &::apigen_runtime::redact::Masked(&self.last_name))
+            .field("page", &self.page)
+            .field("page_size", &self.page_size)
+            .finish()
+    }
+}
+
 impl ::apigen_runtime::PageRequest for ListHoldersRequest {
     fn set_page(&mut self, page: i32) {
         self.page = Some(page);
@@ -1467,7 +1690,7 @@ impl ::apigen_runtime::PageRequest for ListHoldersRequest {
 ///
 /// It has many required fields, so build it with a struct literal naming each one
 /// (optional fields are `None`), then use the setters.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateHolderRequest {
     /// 名 — first name (Latin letters)
     ///
@@ -1543,8 +1766,30 @@ impl CreateHolderRequest {
     }
 }
 
+impl ::std::fmt::Debug for CreateHolderRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateHolderRequest")
+            .field("first_name", &::apigen_runtime::redact::Masked(&self.first_name))
+            .field("last_name", &::apigen_runtime::redact::Masked(&self.last_name))
+            .field("email", &::apigen_runtime::redact::Masked(&self.email))
+            .field(
+                "phone_area_code",
+                &::apigen_runtime::redact::Masked(&self.phone_area_code),
+            )
+            .field("phone", &::apigen_runtime::redact::Masked(&self.phone))
+            .field("birthday", &self.birthday)
+            .field("country", &::apigen_runtime::redact::Masked(&self.country))
+            .field("state", &::apigen_runtime::redact::Masked(&self.state))
+            .field("city", &::apigen_runtime::redact::Masked(&self.city))
+            .field("address", &::apigen_runtime::redact::Masked(&self.address))
+            .field("postal_code", &::apigen_runtime::redact::Masked(&self.postal_code))
+            .field("mark", &::apigen_runtime::redact::Masked(&self.mark))
+            .finish()
+    }
+}
+
 /// Request of [`HolderApi::update_holder`](crate::api::HolderApi::update_holder): 编辑持卡人 — Update card holder.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateHolderRequest {
     /// 持卡人id — holder id
     ///
@@ -1724,8 +1969,31 @@ impl UpdateHolderRequest {
     }
 }
 
+impl ::std::fmt::Debug for UpdateHolderRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateHolderRequest")
+            .field("holder_id", &::apigen_runtime::redact::Masked(&self.holder_id))
+            .field("first_name", &::apigen_runtime::redact::Masked(&self.first_name))
+            .field("last_name", &::apigen_runtime::redact::Masked(&self.last_name))
+            .field("email", &::apigen_runtime::redact::Masked(&self.email))
+            .field(
+                "phone_area_code",
+                &::apigen_runtime::redact::Masked(&self.phone_area_code),
+            )
+            .field("phone", &::apigen_runtime::redact::Masked(&self.phone))
+            .field("birthday", &self.birthday)
+            .field("country", &::apigen_runtime::redact::Masked(&self.country))
+            .field("state", &::apigen_runtime::redact::Masked(&self.state))
+            .field("city", &::apigen_runtime::redact::Masked(&self.city))
+            .field("address", &::apigen_runtime::redact::Masked(&self.address))
+            .field("postal_code", &::apigen_runtime::redact::Masked(&self.postal_code))
+            .field("mark", &::apigen_runtime::redact::Masked(&self.mark))
+            .finish()
+    }
+}
+
 /// Request of [`HolderApi::get_holder_detail`](crate::api::HolderApi::get_holder_detail): 持卡人详情 — Get card holder detail.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetHolderDetailRequest {
     /// 持卡人id — holder id
     ///
@@ -1742,8 +2010,16 @@ impl GetHolderDetailRequest {
     }
 }
 
+impl ::std::fmt::Debug for GetHolderDetailRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetHolderDetailRequest")
+            .field("holder_id", &::apigen_runtime::redact::Masked(&self.holder_id))
+            .finish()
+    }
+}
+
 /// Request of [`HolderApi::delete_holder`](crate::api::HolderApi::delete_holder): 删除持卡人 — Delete card holder.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteHolderRequest {
     /// 持卡人id — holder id
     ///
@@ -1760,8 +2036,16 @@ impl DeleteHolderRequest {
     }
 }
 
+impl ::std::fmt::Debug for DeleteHolderRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteHolderRequest")
+            .field("holder_id", &::apigen_runtime::redact::Masked(&self.holder_id))
+            .finish()
+    }
+}
+
 /// Request of [`PayMethodApi::list_pay_methods`](crate::api::PayMethodApi::list_pay_methods): 付款方式 — List pay methods.
-#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListPayMethodsRequest {
     /// 国家 — filter by destination country
     ///
@@ -1815,8 +2099,18 @@ impl ListPayMethodsRequest {
     }
 }
 
+impl ::std::fmt::Debug for ListPayMethodsRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListPayMethodsRequest")
+            .field("country", &::apigen_runtime::redact::Masked(&self.country))
+            .field("currency", &::apigen_runtime::redact::Masked(&self.currency))
+            .field("account_type", &::apigen_runtime::redact::Masked(&self.account_type))
+            .finish()
+    }
+}
+
 /// Request of [`PayeeApi::list_fund_sources`](crate::api::PayeeApi::list_fund_sources): 运营资金来源列表 — List fund sources.
-#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListFundSourcesRequest {
     /// 账户类型 — individual / company
     ///
@@ -1842,8 +2136,16 @@ impl ListFundSourcesRequest {
     }
 }
 
+impl ::std::fmt::Debug for ListFundSourcesRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListFundSourcesRequest")
+            .field("account_type", &::apigen_runtime::redact::Masked(&self.account_type))
+            .finish()
+    }
+}
+
 /// Request of [`PayeeApi::list_payment_purposes`](crate::api::PayeeApi::list_payment_purposes): 预期付款目的列表 — List expected payment purposes.
-#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListPaymentPurposesRequest {
     /// 账户类型 — individual / company
     ///
@@ -1866,6 +2168,14 @@ impl ListPaymentPurposesRequest {
     ) -> Self {
         self.account_type = Some(account_type.into());
         self
+    }
+}
+
+impl ::std::fmt::Debug for ListPaymentPurposesRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListPaymentPurposesRequest")
+            .field("account_type", &::apigen_runtime::redact::Masked(&self.account_type))
+            .finish()
     }
 }
 
@@ -2017,24 +2327,27 @@ impl CreatePayeeRequest {
 impl ::std::fmt::Debug for CreatePayeeRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreatePayeeRequest")
-            .field("account_type", &self.account_type)
-            .field("pay_method", &self.pay_method)
-            .field("country", &self.country)
-            .field("currency", &self.currency)
-            .field("account_name", &self.account_name)
+            .field("account_type", &::apigen_runtime::redact::Masked(&self.account_type))
+            .field("pay_method", &::apigen_runtime::redact::Masked(&self.pay_method))
+            .field("country", &::apigen_runtime::redact::Masked(&self.country))
+            .field("currency", &::apigen_runtime::redact::Masked(&self.currency))
+            .field("account_name", &::apigen_runtime::redact::Masked(&self.account_name))
             .field("account_no", &::apigen_runtime::redact::Last4(&self.account_no))
-            .field("bank_name", &self.bank_name)
-            .field("swift_code", &self.swift_code)
-            .field("bank_code", &self.bank_code)
-            .field("bank_address", &self.bank_address)
-            .field("address", &self.address)
-            .field("city", &self.city)
-            .field("state", &self.state)
-            .field("postal_code", &self.postal_code)
-            .field("email", &self.email)
-            .field("phone", &self.phone)
-            .field("fund_source", &self.fund_source)
-            .field("payment_purpose", &self.payment_purpose)
+            .field("bank_name", &::apigen_runtime::redact::Masked(&self.bank_name))
+            .field("swift_code", &::apigen_runtime::redact::Masked(&self.swift_code))
+            .field("bank_code", &::apigen_runtime::redact::Masked(&self.bank_code))
+            .field("bank_address", &::apigen_runtime::redact::Masked(&self.bank_address))
+            .field("address", &::apigen_runtime::redact::Masked(&self.address))
+            .field("city", &::apigen_runtime::redact::Masked(&self.city))
+            .field("state", &::apigen_runtime::redact::Masked(&self.state))
+            .field("postal_code", &::apigen_runtime::redact::Masked(&self.postal_code))
+            .field("email", &::apigen_runtime::redact::Masked(&self.email))
+            .field("phone", &::apigen_runtime::redact::Masked(&self.phone))
+            .field("fund_source", &::apigen_runtime::redact::Masked(&self.fund_source))
+            .field(
+                "payment_purpose",
+                &::apigen_runtime::redact::Masked(&self.payment_purpose),
+            )
             .finish()
     }
 }
@@ -2307,33 +2620,36 @@ impl ::std::fmt::Debug for UpdatePayeeRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UpdatePayeeRequest")
             .field("payee_id", &self.payee_id)
-            .field("account_type", &self.account_type)
-            .field("pay_method", &self.pay_method)
-            .field("country", &self.country)
-            .field("currency", &self.currency)
-            .field("account_name", &self.account_name)
+            .field("account_type", &::apigen_runtime::redact::Masked(&self.account_type))
+            .field("pay_method", &::apigen_runtime::redact::Masked(&self.pay_method))
+            .field("country", &::apigen_runtime::redact::Masked(&self.country))
+            .field("currency", &::apigen_runtime::redact::Masked(&self.currency))
+            .field("account_name", &::apigen_runtime::redact::Masked(&self.account_name))
             .field(
                 "account_no",
                 &self.account_no.as_deref().map(::apigen_runtime::redact::Last4),
             )
-            .field("bank_name", &self.bank_name)
-            .field("swift_code", &self.swift_code)
-            .field("bank_code", &self.bank_code)
-            .field("bank_address", &self.bank_address)
-            .field("address", &self.address)
-            .field("city", &self.city)
-            .field("state", &self.state)
-            .field("postal_code", &self.postal_code)
-            .field("email", &self.email)
-            .field("phone", &self.phone)
-            .field("fund_source", &self.fund_source)
-            .field("payment_purpose", &self.payment_purpose)
+            .field("bank_name", &::apigen_runtime::redact::Masked(&self.bank_name))
+            .field("swift_code", &::apigen_runtime::redact::Masked(&self.swift_code))
+            .field("bank_code", &::apigen_runtime::redact::Masked(&self.bank_code))
+            .field("bank_address", &::apigen_runtime::redact::Masked(&self.bank_address))
+            .field("address", &::apigen_runtime::redact::Masked(&self.address))
+            .field("city", &::apigen_runtime::redact::Masked(&self.city))
+            .field("state", &::apigen_runtime::redact::Masked(&self.state))
+            .field("postal_code", &::apigen_runtime::redact::Masked(&self.postal_code))
+            .field("email", &::apigen_runtime::redact::Masked(&self.email))
+            .field("phone", &::apigen_runtime::redact::Masked(&self.phone))
+            .field("fund_source", &::apigen_runtime::redact::Masked(&self.fund_source))
+            .field(
+                "payment_purpose",
+                &::apigen_runtime::redact::Masked(&self.payment_purpose),
+            )
             .finish()
     }
 }
 
 /// Request of [`PayeeApi::apply_payee`](crate::api::PayeeApi::apply_payee): 申请收款方 — Apply payee (submit for review).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApplyPayeeRequest {
     /// 收款方id — payee id
     ///
@@ -2348,8 +2664,14 @@ impl ApplyPayeeRequest {
     }
 }
 
+impl ::std::fmt::Debug for ApplyPayeeRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ApplyPayeeRequest").field("payee_id", &self.payee_id).finish()
+    }
+}
+
 /// Request of [`PayeeApi::delete_payee`](crate::api::PayeeApi::delete_payee): 删除收款方 — Delete payee.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeletePayeeRequest {
     /// 收款方id — payee id
     ///
@@ -2361,6 +2683,12 @@ impl DeletePayeeRequest {
     /// Creates the request from its required fields: `payee_id`.
     pub fn new(payee_id: i64) -> Self {
         Self { payee_id }
+    }
+}
+
+impl ::std::fmt::Debug for DeletePayeeRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeletePayeeRequest").field("payee_id", &self.payee_id).finish()
     }
 }
 
@@ -2479,9 +2807,9 @@ impl ::std::fmt::Debug for ListPayeesRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ListPayeesRequest")
             .field("status", &self.status)
-            .field("country", &self.country)
-            .field("currency", &self.currency)
-            .field("account_name", &self.account_name)
+            .field("country", &::apigen_runtime::redact::Masked(&self.country))
+            .field("currency", &::apigen_runtime::redact::Masked(&self.currency))
+            .field("account_name", &::apigen_runtime::redact::Masked(&self.account_name))
             .field(
                 "account_no",
                 &self.account_no.as_deref().map(::apigen_runtime::redact::Last4),
@@ -2503,7 +2831,7 @@ impl ::apigen_runtime::PageRequest for ListPayeesRequest {
 }
 
 /// Request of [`PayeeApi::get_payee_detail`](crate::api::PayeeApi::get_payee_detail): 收款方详情 — Get payee detail.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetPayeeDetailRequest {
     /// 收款方id — payee id
     ///
@@ -2518,8 +2846,16 @@ impl GetPayeeDetailRequest {
     }
 }
 
+impl ::std::fmt::Debug for GetPayeeDetailRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetPayeeDetailRequest")
+            .field("payee_id", &self.payee_id)
+            .finish()
+    }
+}
+
 /// Request of [`PaymentApi::list_payment_reasons`](crate::api::PaymentApi::list_payment_reasons): 付款原因 — List payment reasons.
-#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListPaymentReasonsRequest {
     /// 付款方式 — filter by pay method
     ///
@@ -2542,11 +2878,19 @@ impl ListPaymentReasonsRequest {
     }
 }
 
+impl ::std::fmt::Debug for ListPaymentReasonsRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListPaymentReasonsRequest")
+            .field("pay_method", &::apigen_runtime::redact::Masked(&self.pay_method))
+            .finish()
+    }
+}
+
 /// Request of [`PaymentApi::create_payment`](crate::api::PaymentApi::create_payment): 创建付款 — Create payment.
 ///
 /// It has many required fields, so build it with a struct literal naming each one
 /// (optional fields are `None`), then use the setters.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreatePaymentRequest {
     /// 外部订单号 — client order number (idempotency key)
     ///
@@ -2595,8 +2939,23 @@ impl CreatePaymentRequest {
     }
 }
 
+impl ::std::fmt::Debug for CreatePaymentRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreatePaymentRequest")
+            .field("out_order_id", &::apigen_runtime::redact::Masked(&self.out_order_id))
+            .field("payee_id", &self.payee_id)
+            .field("wallet_sn", &::apigen_runtime::redact::Masked(&self.wallet_sn))
+            .field("amount", &self.amount)
+            .field("currency", &::apigen_runtime::redact::Masked(&self.currency))
+            .field("fee_mode", &self.fee_mode)
+            .field("reason", &::apigen_runtime::redact::Masked(&self.reason))
+            .field("remark", &::apigen_runtime::redact::Masked(&self.remark))
+            .finish()
+    }
+}
+
 /// Request of [`PaymentApi::list_payments`](crate::api::PaymentApi::list_payments): 付款列表 — List payments.
-#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListPaymentsRequest {
     /// 付款状态 — filter by payment status
     ///
@@ -2714,6 +3073,20 @@ impl ListPaymentsRequest {
     }
 }
 
+impl ::std::fmt::Debug for ListPaymentsRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListPaymentsRequest")
+            .field("status", &self.status)
+            .field("payee_id", &self.payee_id)
+            .field("out_order_id", &::apigen_runtime::redact::Masked(&self.out_order_id))
+            .field("start_time", &self.start_time)
+            .field("end_time", &self.end_time)
+            .field("page", &self.page)
+            .field("page_size", &self.page_size)
+            .finish()
+    }
+}
+
 impl ::apigen_runtime::PageRequest for ListPaymentsRequest {
     fn set_page(&mut self, page: i32) {
         self.page = Some(page);
@@ -2725,7 +3098,7 @@ impl ::apigen_runtime::PageRequest for ListPaymentsRequest {
 }
 
 /// Request of [`PaymentApi::get_payment_detail`](crate::api::PaymentApi::get_payment_detail): 付款详情 — Get payment detail.
-#[derive(Debug, Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetPaymentDetailRequest {
     /// 付款 sn — payment serial number
     ///
@@ -2767,5 +3140,14 @@ impl GetPaymentDetailRequest {
     ) -> Self {
         self.out_order_id = Some(out_order_id.into());
         self
+    }
+}
+
+impl ::std::fmt::Debug for GetPaymentDetailRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetPaymentDetailRequest")
+            .field("payment_sn", &::apigen_runtime::redact::Masked(&self.payment_sn))
+            .field("out_order_id", &::apigen_runtime::redact::Masked(&self.out_order_id))
+            .finish()
     }
 }

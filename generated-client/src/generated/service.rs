@@ -168,7 +168,7 @@ impl ::apigen_runtime::Auth for Credentials {
 /// | 4006 | [`DuplicatePaymentOrder`](ErrorCode::DuplicatePaymentOrder) | 外部订单号重复 | duplicate out_order_id (payment) | Modeled |
 ///
 /// Open: a code this version does not list is kept as [`ErrorCode::Unknown`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
     /// `1001` — 系统繁忙 (system busy or internal error). Retry reads with backoff; re-query by out_order_id before retrying a write.
@@ -365,11 +365,50 @@ impl ErrorCode {
     }
 }
 
+impl fmt::Debug for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::SystemBusy => f.write_str("SystemBusy"),
+            Self::InvalidParameter => f.write_str("InvalidParameter"),
+            Self::AuthFailed => f.write_str("AuthFailed"),
+            Self::IpNotAllowed => f.write_str("IpNotAllowed"),
+            Self::RateLimited => f.write_str("RateLimited"),
+            Self::AppDisabled => f.write_str("AppDisabled"),
+            Self::WalletNotFound => f.write_str("WalletNotFound"),
+            Self::WalletFrozen => f.write_str("WalletFrozen"),
+            Self::InsufficientBalance => f.write_str("InsufficientBalance"),
+            Self::CurrencyNotSupported => f.write_str("CurrencyNotSupported"),
+            Self::BinNotFound => f.write_str("BinNotFound"),
+            Self::BinDisabled => f.write_str("BinDisabled"),
+            Self::AmountOutOfLimit => f.write_str("AmountOutOfLimit"),
+            Self::CardNotFound => f.write_str("CardNotFound"),
+            Self::CardStatusNotAllowed => f.write_str("CardStatusNotAllowed"),
+            Self::DuplicateCardOrder => f.write_str("DuplicateCardOrder"),
+            Self::OrderNotFound => f.write_str("OrderNotFound"),
+            Self::HolderNotFoundOrInUse => f.write_str("HolderNotFoundOrInUse"),
+            Self::PayeeNotFound => f.write_str("PayeeNotFound"),
+            Self::PayeeStatusNotAllowed => f.write_str("PayeeStatusNotAllowed"),
+            Self::PaymentNotFound => f.write_str("PaymentNotFound"),
+            Self::DuplicatePaymentOrder => f.write_str("DuplicatePaymentOrder"),
+            Self::Unknown(code) => {
+                f.debug_tuple("Unknown")
+                    .field(&::apigen_runtime::redact::Masked(code))
+                    .finish()
+            }
+        }
+    }
+}
+
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ::apigen_runtime::redact::mask_card_numbers;
+
         match self.label_en() {
             Some(label) => write!(f, "{label} ({})", self.code()),
-            None => write!(f, "unknown error code {}", self.code()),
+            None => {
+                let code = self.code().to_string();
+                write!(f, "unknown error code {}", mask_card_numbers(code.as_str()))
+            }
         }
     }
 }

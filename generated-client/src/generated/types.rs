@@ -53,7 +53,7 @@ impl<T> ::apigen_runtime::Paged for Page<T> {
 /// 钱包 — Wallet
 ///
 /// Source: documented (vendor page).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Wallet {
     /// 钱包 id — wallet id
     ///
@@ -96,10 +96,26 @@ pub struct Wallet {
     pub create_at: ::time::PrimitiveDateTime,
 }
 
+impl ::std::fmt::Debug for Wallet {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Wallet")
+            .field("wallet_id", &self.wallet_id)
+            .field("wallet_sn", &::apigen_runtime::redact::Masked(&self.wallet_sn))
+            .field("wallet_name", &::apigen_runtime::redact::Masked(&self.wallet_name))
+            .field("customer_id", &self.customer_id)
+            .field("currency", &::apigen_runtime::redact::Masked(&self.currency))
+            .field("available_balance", &self.available_balance)
+            .field("freeze_balance", &self.freeze_balance)
+            .field("status", &self.status)
+            .field("create_at", &self.create_at)
+            .finish()
+    }
+}
+
 /// 交易流水 — Wallet transaction
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WalletTransaction {
     /// 流水id — transaction id
     ///
@@ -191,10 +207,36 @@ pub struct WalletTransaction {
     pub finish_at: ::std::option::Option<::time::PrimitiveDateTime>,
 }
 
+impl ::std::fmt::Debug for WalletTransaction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WalletTransaction")
+            .field("transaction_id", &self.transaction_id)
+            .field(
+                "transaction_sn",
+                &::apigen_runtime::redact::Masked(&self.transaction_sn),
+            )
+            .field("wallet_id", &self.wallet_id)
+            .field("wallet_sn", &::apigen_runtime::redact::Masked(&self.wallet_sn))
+            .field("currency", &::apigen_runtime::redact::Masked(&self.currency))
+            .field("amount", &self.amount)
+            .field("fee", &self.fee)
+            .field("before_balance", &self.before_balance)
+            .field("after_balance", &self.after_balance)
+            .field("in_out_type", &self.in_out_type)
+            .field("transaction_type", &self.transaction_type)
+            .field("status", &self.status)
+            .field("biz_no", &::apigen_runtime::redact::Masked(&self.biz_no))
+            .field("remark", &::apigen_runtime::redact::Masked(&self.remark))
+            .field("create_at", &self.create_at)
+            .field("finish_at", &self.finish_at)
+            .finish()
+    }
+}
+
 /// 兑换汇率 — Exchange rate quote
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ExchangeRate {
     /// 源币种 — source currency
     ///
@@ -247,10 +289,27 @@ pub struct ExchangeRate {
     pub expire_at: ::std::option::Option<::time::PrimitiveDateTime>,
 }
 
+impl ::std::fmt::Debug for ExchangeRate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ExchangeRate")
+            .field(
+                "from_currency",
+                &::apigen_runtime::redact::Masked(&self.from_currency),
+            )
+            .field("to_currency", &::apigen_runtime::redact::Masked(&self.to_currency))
+            .field("rate", &self.rate)
+            .field("amount", &self.amount)
+            .field("to_amount", &self.to_amount)
+            .field("rate_at", &self.rate_at)
+            .field("expire_at", &self.expire_at)
+            .finish()
+    }
+}
+
 /// 卡Bin — Card BIN product
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Bin {
     /// 卡Bin id — BIN product id
     ///
@@ -322,12 +381,33 @@ pub struct Bin {
     pub create_at: ::std::option::Option<::time::PrimitiveDateTime>,
 }
 
+impl ::std::fmt::Debug for Bin {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Bin")
+            .field("bin_id", &::apigen_runtime::redact::Masked(&self.bin_id))
+            .field("bin", &::apigen_runtime::redact::Masked(&self.bin))
+            .field("bin_name", &::apigen_runtime::redact::Masked(&self.bin_name))
+            .field("organization", &::apigen_runtime::redact::Masked(&self.organization))
+            .field("bin_type", &self.bin_type)
+            .field("bin_mode", &self.bin_mode)
+            .field("status", &self.status)
+            .field("currency", &::apigen_runtime::redact::Masked(&self.currency))
+            .field("country", &::apigen_runtime::redact::Masked(&self.country))
+            .field("need_holder", &self.need_holder)
+            .field("support_avs", &self.support_avs)
+            .field("support_3ds", &self.support_3ds)
+            .field("description", &::apigen_runtime::redact::Masked(&self.description))
+            .field("create_at", &self.create_at)
+            .finish()
+    }
+}
+
 /// 卡Bin费用 — BIN fees
 ///
 /// Fees may be customer-specific (negotiated). Rates are percents (3.0 = 3%).
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BinFee {
     /// 卡Bin id — BIN product id
     ///
@@ -448,10 +528,32 @@ pub struct BinFee {
     pub small_trade_fee: ::std::option::Option<::rust_decimal::Decimal>,
 }
 
+impl ::std::fmt::Debug for BinFee {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BinFee")
+            .field("bin_id", &::apigen_runtime::redact::Masked(&self.bin_id))
+            .field("currency", &::apigen_runtime::redact::Masked(&self.currency))
+            .field("open_card_fee", &self.open_card_fee)
+            .field("recharge_fee_rate", &self.recharge_fee_rate)
+            .field("recharge_fee_fixed", &self.recharge_fee_fixed)
+            .field("cancel_card_fee", &self.cancel_card_fee)
+            .field("monthly_fee", &self.monthly_fee)
+            .field("trade_fee_rate", &self.trade_fee_rate)
+            .field("trade_fee_fixed", &self.trade_fee_fixed)
+            .field("cross_border_fee_rate", &self.cross_border_fee_rate)
+            .field("fx_fee_rate", &self.fx_fee_rate)
+            .field("decline_fee", &self.decline_fee)
+            .field("refund_fee", &self.refund_fee)
+            .field("small_trade_threshold", &self.small_trade_threshold)
+            .field("small_trade_fee", &self.small_trade_fee)
+            .finish()
+    }
+}
+
 /// 卡Bin限制 — BIN limits
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BinLimit {
     /// 卡Bin id — BIN product id
     ///
@@ -532,6 +634,26 @@ pub struct BinLimit {
     /// Wire name `daily_open_count`, `int`; optional; source: modeled.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub daily_open_count: ::std::option::Option<i32>,
+}
+
+impl ::std::fmt::Debug for BinLimit {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BinLimit")
+            .field("bin_id", &::apigen_runtime::redact::Masked(&self.bin_id))
+            .field("currency", &::apigen_runtime::redact::Masked(&self.currency))
+            .field("min_open_amount", &self.min_open_amount)
+            .field("max_open_amount", &self.max_open_amount)
+            .field("min_recharge_amount", &self.min_recharge_amount)
+            .field("max_recharge_amount", &self.max_recharge_amount)
+            .field("max_balance", &self.max_balance)
+            .field("single_trade_limit", &self.single_trade_limit)
+            .field("daily_trade_limit", &self.daily_trade_limit)
+            .field("monthly_trade_limit", &self.monthly_trade_limit)
+            .field("daily_trade_count", &self.daily_trade_count)
+            .field("max_card_count", &self.max_card_count)
+            .field("daily_open_count", &self.daily_open_count)
+            .finish()
+    }
 }
 
 /// 卡 — Card
@@ -674,12 +796,12 @@ pub struct Card {
 impl ::std::fmt::Debug for Card {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Card")
-            .field("card_id", &self.card_id)
-            .field("order_id", &self.order_id)
-            .field("out_order_id", &self.out_order_id)
+            .field("card_id", &::apigen_runtime::redact::Masked(&self.card_id))
+            .field("order_id", &::apigen_runtime::redact::Masked(&self.order_id))
+            .field("out_order_id", &::apigen_runtime::redact::Masked(&self.out_order_id))
             .field("app_id", &self.app_id)
-            .field("bin_id", &self.bin_id)
-            .field("holder_id", &self.holder_id)
+            .field("bin_id", &::apigen_runtime::redact::Masked(&self.bin_id))
+            .field("holder_id", &::apigen_runtime::redact::Masked(&self.holder_id))
             .field("card_no", &::apigen_runtime::redact::Last4(&self.card_no))
             .field("balance", &self.balance)
             .field("limit", &self.limit)
@@ -690,11 +812,11 @@ impl ::std::fmt::Debug for Card {
             .field("use_at", &self.use_at)
             .field("close_at", &self.close_at)
             .field("end_at", &self.end_at)
-            .field("mark", &self.mark)
-            .field("currency", &self.currency)
+            .field("mark", &::apigen_runtime::redact::Masked(&self.mark))
+            .field("currency", &::apigen_runtime::redact::Masked(&self.currency))
             .field("card_type", &self.card_type)
-            .field("bin", &self.bin)
-            .field("organization", &self.organization)
+            .field("bin", &::apigen_runtime::redact::Masked(&self.bin))
+            .field("organization", &::apigen_runtime::redact::Masked(&self.organization))
             .field("create_at", &self.create_at)
             .finish()
     }
@@ -802,8 +924,8 @@ pub struct CardTrade {
 impl ::std::fmt::Debug for CardTrade {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CardTrade")
-            .field("trade_id", &self.trade_id)
-            .field("card_id", &self.card_id)
+            .field("trade_id", &::apigen_runtime::redact::Masked(&self.trade_id))
+            .field("card_id", &::apigen_runtime::redact::Masked(&self.card_id))
             .field(
                 "card_no",
                 &self.card_no.as_deref().map(::apigen_runtime::redact::Last4),
@@ -811,16 +933,31 @@ impl ::std::fmt::Debug for CardTrade {
             .field("trade_type", &self.trade_type)
             .field("trade_result", &self.trade_result)
             .field("trade_amount", &self.trade_amount)
-            .field("trade_currency", &self.trade_currency)
+            .field(
+                "trade_currency",
+                &::apigen_runtime::redact::Masked(&self.trade_currency),
+            )
             .field("billing_amount", &self.billing_amount)
-            .field("billing_currency", &self.billing_currency)
+            .field(
+                "billing_currency",
+                &::apigen_runtime::redact::Masked(&self.billing_currency),
+            )
             .field("fee", &self.fee)
-            .field("merchant_name", &self.merchant_name)
-            .field("mcc", &self.mcc)
-            .field("merchant_country", &self.merchant_country)
-            .field("auth_code", &self.auth_code)
-            .field("fail_reason", &self.fail_reason)
-            .field("related_trade_id", &self.related_trade_id)
+            .field(
+                "merchant_name",
+                &::apigen_runtime::redact::Masked(&self.merchant_name),
+            )
+            .field("mcc", &::apigen_runtime::redact::Masked(&self.mcc))
+            .field(
+                "merchant_country",
+                &::apigen_runtime::redact::Masked(&self.merchant_country),
+            )
+            .field("auth_code", &::apigen_runtime::redact::Masked(&self.auth_code))
+            .field("fail_reason", &::apigen_runtime::redact::Masked(&self.fail_reason))
+            .field(
+                "related_trade_id",
+                &::apigen_runtime::redact::Masked(&self.related_trade_id),
+            )
             .field("trade_at", &self.trade_at)
             .field("settle_at", &self.settle_at)
             .finish()
@@ -832,7 +969,7 @@ impl ::std::fmt::Debug for CardTrade {
 /// How likely cards on a BIN are to be approved at a merchant or scene, to guide the choice of BIN.
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MerchantTradeScore {
     /// 卡Bin id — BIN the score applies to
     ///
@@ -877,10 +1014,27 @@ pub struct MerchantTradeScore {
     pub update_at: ::std::option::Option<::time::PrimitiveDateTime>,
 }
 
+impl ::std::fmt::Debug for MerchantTradeScore {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("MerchantTradeScore")
+            .field("bin_id", &::apigen_runtime::redact::Masked(&self.bin_id))
+            .field(
+                "merchant_name",
+                &::apigen_runtime::redact::Masked(&self.merchant_name),
+            )
+            .field("mcc", &::apigen_runtime::redact::Masked(&self.mcc))
+            .field("score", &self.score)
+            .field("success_rate", &self.success_rate)
+            .field("trade_count", &self.trade_count)
+            .field("update_at", &self.update_at)
+            .finish()
+    }
+}
+
 /// 卡订单 — Card order
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Order {
     /// 订单号 — platform order number
     ///
@@ -975,10 +1129,35 @@ pub struct Order {
     pub bills: ::std::option::Option<::std::vec::Vec<types::OrderBill>>,
 }
 
+impl ::std::fmt::Debug for Order {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Order")
+            .field("order_id", &::apigen_runtime::redact::Masked(&self.order_id))
+            .field("out_order_id", &::apigen_runtime::redact::Masked(&self.out_order_id))
+            .field("order_type", &self.order_type)
+            .field("status", &self.status)
+            .field("card_id", &::apigen_runtime::redact::Masked(&self.card_id))
+            .field("bin_id", &::apigen_runtime::redact::Masked(&self.bin_id))
+            .field("holder_id", &::apigen_runtime::redact::Masked(&self.holder_id))
+            .field("card_type", &self.card_type)
+            .field("wallet_sn", &::apigen_runtime::redact::Masked(&self.wallet_sn))
+            .field("currency", &::apigen_runtime::redact::Masked(&self.currency))
+            .field("amount", &self.amount)
+            .field("fee", &self.fee)
+            .field("total_amount", &self.total_amount)
+            .field("fail_reason", &::apigen_runtime::redact::Masked(&self.fail_reason))
+            .field("mark", &::apigen_runtime::redact::Masked(&self.mark))
+            .field("create_at", &self.create_at)
+            .field("finish_at", &self.finish_at)
+            .field("bills", &self.bills)
+            .finish()
+    }
+}
+
 /// 订单账单 — Order bill line
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrderBill {
     /// 账单id — bill id
     ///
@@ -1016,10 +1195,25 @@ pub struct OrderBill {
     pub create_at: ::time::PrimitiveDateTime,
 }
 
+impl ::std::fmt::Debug for OrderBill {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("OrderBill")
+            .field("bill_id", &::apigen_runtime::redact::Masked(&self.bill_id))
+            .field("order_id", &::apigen_runtime::redact::Masked(&self.order_id))
+            .field("bill_type", &self.bill_type)
+            .field("in_out_type", &self.in_out_type)
+            .field("bill_category", &self.bill_category)
+            .field("currency", &::apigen_runtime::redact::Masked(&self.currency))
+            .field("amount", &self.amount)
+            .field("create_at", &self.create_at)
+            .finish()
+    }
+}
+
 /// 持卡人 — Card holder
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Holder {
     /// 持卡人id — holder id
     ///
@@ -1093,10 +1287,35 @@ pub struct Holder {
     pub update_at: ::std::option::Option<::time::PrimitiveDateTime>,
 }
 
+impl ::std::fmt::Debug for Holder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Holder")
+            .field("holder_id", &::apigen_runtime::redact::Masked(&self.holder_id))
+            .field("first_name", &::apigen_runtime::redact::Masked(&self.first_name))
+            .field("last_name", &::apigen_runtime::redact::Masked(&self.last_name))
+            .field("email", &::apigen_runtime::redact::Masked(&self.email))
+            .field(
+                "phone_area_code",
+                &::apigen_runtime::redact::Masked(&self.phone_area_code),
+            )
+            .field("phone", &::apigen_runtime::redact::Masked(&self.phone))
+            .field("birthday", &self.birthday)
+            .field("country", &::apigen_runtime::redact::Masked(&self.country))
+            .field("state", &::apigen_runtime::redact::Masked(&self.state))
+            .field("city", &::apigen_runtime::redact::Masked(&self.city))
+            .field("address", &::apigen_runtime::redact::Masked(&self.address))
+            .field("postal_code", &::apigen_runtime::redact::Masked(&self.postal_code))
+            .field("mark", &::apigen_runtime::redact::Masked(&self.mark))
+            .field("create_at", &self.create_at)
+            .field("update_at", &self.update_at)
+            .finish()
+    }
+}
+
 /// 代码项 — Reference-list item
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CodeItem {
     /// 代码 — value to send back in payee or payment requests
     ///
@@ -1113,10 +1332,20 @@ pub struct CodeItem {
     pub name_en: ::std::option::Option<::std::string::String>,
 }
 
+impl ::std::fmt::Debug for CodeItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CodeItem")
+            .field("code", &::apigen_runtime::redact::Masked(&self.code))
+            .field("name", &::apigen_runtime::redact::Masked(&self.name))
+            .field("name_en", &::apigen_runtime::redact::Masked(&self.name_en))
+            .finish()
+    }
+}
+
 /// 付款方式 — Pay method
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PayMethod {
     /// 付款方式 — code (SWIFT / LOCAL / WALLET)
     ///
@@ -1172,6 +1401,26 @@ pub struct PayMethod {
     /// Wire name `required_fields`, `[string]`; optional; source: modeled.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required_fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+
+impl ::std::fmt::Debug for PayMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PayMethod")
+            .field("pay_method", &::apigen_runtime::redact::Masked(&self.pay_method))
+            .field("name", &::apigen_runtime::redact::Masked(&self.name))
+            .field("country", &::apigen_runtime::redact::Masked(&self.country))
+            .field("currency", &::apigen_runtime::redact::Masked(&self.currency))
+            .field("account_type", &::apigen_runtime::redact::Masked(&self.account_type))
+            .field("fee_modes", &self.fee_modes)
+            .field("min_amount", &self.min_amount)
+            .field("max_amount", &self.max_amount)
+            .field("arrival_desc", &::apigen_runtime::redact::Masked(&self.arrival_desc))
+            .field(
+                "required_fields",
+                &::apigen_runtime::redact::Masked(&self.required_fields),
+            )
+            .finish()
+    }
 }
 
 /// 收款方 — Payee
@@ -1292,26 +1541,32 @@ impl ::std::fmt::Debug for Payee {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Payee")
             .field("payee_id", &self.payee_id)
-            .field("account_type", &self.account_type)
-            .field("pay_method", &self.pay_method)
-            .field("country", &self.country)
-            .field("currency", &self.currency)
-            .field("account_name", &self.account_name)
+            .field("account_type", &::apigen_runtime::redact::Masked(&self.account_type))
+            .field("pay_method", &::apigen_runtime::redact::Masked(&self.pay_method))
+            .field("country", &::apigen_runtime::redact::Masked(&self.country))
+            .field("currency", &::apigen_runtime::redact::Masked(&self.currency))
+            .field("account_name", &::apigen_runtime::redact::Masked(&self.account_name))
             .field("account_no", &::apigen_runtime::redact::Last4(&self.account_no))
-            .field("bank_name", &self.bank_name)
-            .field("swift_code", &self.swift_code)
-            .field("bank_code", &self.bank_code)
-            .field("bank_address", &self.bank_address)
-            .field("address", &self.address)
-            .field("city", &self.city)
-            .field("state", &self.state)
-            .field("postal_code", &self.postal_code)
-            .field("email", &self.email)
-            .field("phone", &self.phone)
-            .field("fund_source", &self.fund_source)
-            .field("payment_purpose", &self.payment_purpose)
+            .field("bank_name", &::apigen_runtime::redact::Masked(&self.bank_name))
+            .field("swift_code", &::apigen_runtime::redact::Masked(&self.swift_code))
+            .field("bank_code", &::apigen_runtime::redact::Masked(&self.bank_code))
+            .field("bank_address", &::apigen_runtime::redact::Masked(&self.bank_address))
+            .field("address", &::apigen_runtime::redact::Masked(&self.address))
+            .field("city", &::apigen_runtime::redact::Masked(&self.city))
+            .field("state", &::apigen_runtime::redact::Masked(&self.state))
+            .field("postal_code", &::apigen_runtime::redact::Masked(&self.postal_code))
+            .field("email", &::apigen_runtime::redact::Masked(&self.email))
+            .field("phone", &::apigen_runtime::redact::Masked(&self.phone))
+            .field("fund_source", &::apigen_runtime::redact::Masked(&self.fund_source))
+            .field(
+                "payment_purpose",
+                &::apigen_runtime::redact::Masked(&self.payment_purpose),
+            )
             .field("status", &self.status)
-            .field("reject_reason", &self.reject_reason)
+            .field(
+                "reject_reason",
+                &::apigen_runtime::redact::Masked(&self.reject_reason),
+            )
             .field("create_at", &self.create_at)
             .field("update_at", &self.update_at)
             .finish()
@@ -1321,7 +1576,7 @@ impl ::std::fmt::Debug for Payee {
 /// 付款 — Payment (payout)
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Payment {
     /// 付款id — payment id
     ///
@@ -1417,10 +1672,40 @@ pub struct Payment {
     pub finish_at: ::std::option::Option<::time::PrimitiveDateTime>,
 }
 
+impl ::std::fmt::Debug for Payment {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Payment")
+            .field("payment_id", &self.payment_id)
+            .field("payment_sn", &::apigen_runtime::redact::Masked(&self.payment_sn))
+            .field("out_order_id", &::apigen_runtime::redact::Masked(&self.out_order_id))
+            .field("payee_id", &self.payee_id)
+            .field("wallet_sn", &::apigen_runtime::redact::Masked(&self.wallet_sn))
+            .field("pay_method", &::apigen_runtime::redact::Masked(&self.pay_method))
+            .field("amount", &self.amount)
+            .field("currency", &::apigen_runtime::redact::Masked(&self.currency))
+            .field("payee_amount", &self.payee_amount)
+            .field(
+                "payee_currency",
+                &::apigen_runtime::redact::Masked(&self.payee_currency),
+            )
+            .field("rate", &self.rate)
+            .field("fee", &self.fee)
+            .field("fee_mode", &self.fee_mode)
+            .field("total_amount", &self.total_amount)
+            .field("reason", &::apigen_runtime::redact::Masked(&self.reason))
+            .field("remark", &::apigen_runtime::redact::Masked(&self.remark))
+            .field("status", &self.status)
+            .field("fail_reason", &::apigen_runtime::redact::Masked(&self.fail_reason))
+            .field("create_at", &self.create_at)
+            .field("finish_at", &self.finish_at)
+            .finish()
+    }
+}
+
 /// 卡状态变更结果 — Card status change result
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CardStatusChange {
     /// 卡id — card id
     ///
@@ -1432,10 +1717,19 @@ pub struct CardStatusChange {
     pub status: enums::CardStatus,
 }
 
+impl ::std::fmt::Debug for CardStatusChange {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CardStatusChange")
+            .field("card_id", &::apigen_runtime::redact::Masked(&self.card_id))
+            .field("status", &self.status)
+            .finish()
+    }
+}
+
 /// 销卡结果 — Card closure result
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CardClosing {
     /// 卡id — card id
     ///
@@ -1451,10 +1745,20 @@ pub struct CardClosing {
     pub status: enums::CardStatus,
 }
 
+impl ::std::fmt::Debug for CardClosing {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CardClosing")
+            .field("card_id", &::apigen_runtime::redact::Masked(&self.card_id))
+            .field("order_id", &::apigen_runtime::redact::Masked(&self.order_id))
+            .field("status", &self.status)
+            .finish()
+    }
+}
+
 /// 创建持卡人结果 — Holder creation result
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HolderCreated {
     /// 持卡人id — holder id
     ///
@@ -1462,10 +1766,18 @@ pub struct HolderCreated {
     pub holder_id: ::std::string::String,
 }
 
+impl ::std::fmt::Debug for HolderCreated {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("HolderCreated")
+            .field("holder_id", &::apigen_runtime::redact::Masked(&self.holder_id))
+            .finish()
+    }
+}
+
 /// 收款方状态结果 — Payee status result
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PayeeStatusChange {
     /// 收款方id — payee id
     ///
@@ -1477,10 +1789,19 @@ pub struct PayeeStatusChange {
     pub status: enums::PayeeStatus,
 }
 
+impl ::std::fmt::Debug for PayeeStatusChange {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PayeeStatusChange")
+            .field("payee_id", &self.payee_id)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+
 /// 收款方通知 — Payee notification payload
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PayeeNotice {
     /// 收款方id — payee id
     ///
@@ -1511,12 +1832,28 @@ pub struct PayeeNotice {
     pub update_at: ::time::PrimitiveDateTime,
 }
 
+impl ::std::fmt::Debug for PayeeNotice {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PayeeNotice")
+            .field("payee_id", &self.payee_id)
+            .field("status", &self.status)
+            .field(
+                "reject_reason",
+                &::apigen_runtime::redact::Masked(&self.reject_reason),
+            )
+            .field("account_name", &::apigen_runtime::redact::Masked(&self.account_name))
+            .field("currency", &::apigen_runtime::redact::Masked(&self.currency))
+            .field("update_at", &self.update_at)
+            .finish()
+    }
+}
+
 /// 钱包通知 — Wallet notification payload
 ///
 /// The fields of WalletTransaction, written out, plus the wallet balances after the change.
 ///
 /// Source: modeled (our reconstruction; confirm with the vendor).
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WalletNotice {
     /// 流水id — transaction id
     ///
@@ -1614,4 +1951,32 @@ pub struct WalletNotice {
     /// Wire name `freeze_balance`, `money`; exact decimal in major units (元); source: modeled.
     #[serde(with = "::apigen_runtime::serde::decimal")]
     pub freeze_balance: ::rust_decimal::Decimal,
+}
+
+impl ::std::fmt::Debug for WalletNotice {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WalletNotice")
+            .field("transaction_id", &self.transaction_id)
+            .field(
+                "transaction_sn",
+                &::apigen_runtime::redact::Masked(&self.transaction_sn),
+            )
+            .field("wallet_id", &self.wallet_id)
+            .field("wallet_sn", &::apigen_runtime::redact::Masked(&self.wallet_sn))
+            .field("currency", &::apigen_runtime::redact::Masked(&self.currency))
+            .field("amount", &self.amount)
+            .field("fee", &self.fee)
+            .field("before_balance", &self.before_balance)
+            .field("after_balance", &self.after_balance)
+            .field("in_out_type", &self.in_out_type)
+            .field("transaction_type", &self.transaction_type)
+            .field("status", &self.status)
+            .field("biz_no", &::apigen_runtime::redact::Masked(&self.biz_no))
+            .field("remark", &::apigen_runtime::redact::Masked(&self.remark))
+            .field("create_at", &self.create_at)
+            .field("finish_at", &self.finish_at)
+            .field("available_balance", &self.available_balance)
+            .field("freeze_balance", &self.freeze_balance)
+            .finish()
+    }
 }

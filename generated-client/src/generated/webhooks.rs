@@ -3,14 +3,22 @@
 
 //! Webhook events pushed by the vendor.
 //!
-//! 1. Optionally verify the raw body with a [`Verifier`] (the spec describes no signature,
-//!    so verification is off unless you configure one).
+//! [`Receiver`] does steps 1 to 4 for one `POST`, framework-neutral.
+//!
+//! 1. Verify the raw body with a [`Verifier`] ([`HmacSha256Verifier`]: several secrets and
+//!    signature headers; a blank secret is refused). A [`Receiver`] verifies unless built
+//!    with `Receiver::without_verification`.
 //! 2. [`parse`] the body into an [`Event`]: the tag is read from `eventTag`, the object from
-//!    `data` or, in a flat body, from beside the tag. An unknown tag is not an error:
-//!    it is kept as [`Event::Unknown`].
-//! 3. Answer with [`Ack`] (HTTP 200, body `{"code":0,"message":"success"}`).
-//! 4. Before acting on money, [`Event::refetch`] the object through the API: without a
-//!    signature the body is untrusted.
+//!    `data` or, in a flat body, from beside the tag (a body with both is refused). An
+//!    unknown tag is not an error: it is kept as [`Event::Unknown`]. A payload contradicting
+//!    the value its tag implies is refused.
+//! 3. Deduplicate by [`DeliveryKey`] (the tag and the fields the spec names per kind):
+//!    a delivery handled before is acknowledged without handling it again.
+//! 4. Handle it (persist first), then answer with [`Ack`] (HTTP 200, body
+//!    `{"code":0,"message":"success"}`). A failed handler gets a non-2xx answer so that the vendor
+//!    retries: delivery is at least once.
+//! 5. Before acting on money, [`Event::refetch`] the object through the API (it checks that
+//!    the API answered about the same object), with bounded rate and concurrency.
 //!
 //! | tag | variant | kind | 中文 | English | source |
 //! |---|---|---|---|---|---|
@@ -40,26 +48,256 @@
 //! | `wallet.balance.in` | [`WalletCredited`](Event::WalletCredited) | `wallet` | 钱包入账 | wallet credited | Modeled |
 //! | `wallet.balance.out` | [`WalletDebited`](Event::WalletDebited) | `wallet` | 钱包出账 | wallet debited | Modeled |
 
+use ::apigen_runtime::webhook::{EventRule, Implied};
 use ::apigen_runtime::webhook::{WebhookEvent, WebhookSpec, decode};
 use crate::types;
 
 pub use ::apigen_runtime::webhook::{
-    Ack, HmacSha256Verifier, SignatureError, UnknownEvent, Verifier, WebhookError,
+    Ack, BlankSecret, Delivery, DeliveryKey, DeliveryStore, Handling, HmacSha256Verifier,
+    MemoryStore, Receipt, SignatureError, UnknownEvent, Verifier, WebhookError,
 };
 
-/// Where the tag and the object are, and what to answer (from the spec).
+/// Where the tag and the object are, what to answer, and per tag the fields of the
+/// delivery key and the values the tag implies (from the spec).
 pub const SPEC: WebhookSpec = WebhookSpec {
     tag_field: "eventTag",
     data_field: "data",
     ack_status: 200u16,
     ack_body: "{\"code\":0,\"message\":\"success\"}",
+    events: &[
+        EventRule {
+            tag: "order.status.processing",
+            key_fields: &["order_id", "status"],
+            implies: &[
+                Implied {
+                    field: "status",
+                    json: "2",
+                },
+            ],
+        },
+        EventRule {
+            tag: "order.status.success",
+            key_fields: &["order_id", "status"],
+            implies: &[
+                Implied {
+                    field: "status",
+                    json: "3",
+                },
+            ],
+        },
+        EventRule {
+            tag: "order.status.fail",
+            key_fields: &["order_id", "status"],
+            implies: &[
+                Implied {
+                    field: "status",
+                    json: "4",
+                },
+            ],
+        },
+        EventRule {
+            tag: "card.status.active",
+            key_fields: &[],
+            implies: &[
+                Implied {
+                    field: "status",
+                    json: "2",
+                },
+            ],
+        },
+        EventRule {
+            tag: "card.status.freeze",
+            key_fields: &[],
+            implies: &[
+                Implied {
+                    field: "status",
+                    json: "3",
+                },
+            ],
+        },
+        EventRule {
+            tag: "card.status.unfreeze",
+            key_fields: &[],
+            implies: &[
+                Implied {
+                    field: "status",
+                    json: "2",
+                },
+            ],
+        },
+        EventRule {
+            tag: "card.status.closing",
+            key_fields: &[],
+            implies: &[
+                Implied {
+                    field: "status",
+                    json: "4",
+                },
+            ],
+        },
+        EventRule {
+            tag: "card.status.closed",
+            key_fields: &[],
+            implies: &[
+                Implied {
+                    field: "status",
+                    json: "5",
+                },
+            ],
+        },
+        EventRule {
+            tag: "card.status.lost",
+            key_fields: &[],
+            implies: &[
+                Implied {
+                    field: "status",
+                    json: "6",
+                },
+            ],
+        },
+        EventRule {
+            tag: "card.status.replace",
+            key_fields: &[],
+            implies: &[],
+        },
+        EventRule {
+            tag: "card.trade.auth",
+            key_fields: &["trade_id", "trade_type", "trade_result"],
+            implies: &[],
+        },
+        EventRule {
+            tag: "card.trade.settle",
+            key_fields: &["trade_id", "trade_type", "trade_result"],
+            implies: &[],
+        },
+        EventRule {
+            tag: "card.trade.refund",
+            key_fields: &["trade_id", "trade_type", "trade_result"],
+            implies: &[],
+        },
+        EventRule {
+            tag: "card.trade.reversal",
+            key_fields: &["trade_id", "trade_type", "trade_result"],
+            implies: &[],
+        },
+        EventRule {
+            tag: "card.trade.fee",
+            key_fields: &["trade_id", "trade_type", "trade_result"],
+            implies: &[],
+        },
+        EventRule {
+            tag: "card.trade.decline",
+            key_fields: &["trade_id", "trade_type", "trade_result"],
+            implies: &[],
+        },
+        EventRule {
+            tag: "payee.status.approved",
+            key_fields: &["payee_id", "status", "update_at"],
+            implies: &[
+                Implied {
+                    field: "status",
+                    json: "3",
+                },
+            ],
+        },
+        EventRule {
+            tag: "payee.status.rejected",
+            key_fields: &["payee_id", "status", "update_at"],
+            implies: &[
+                Implied {
+                    field: "status",
+                    json: "4",
+                },
+            ],
+        },
+        EventRule {
+            tag: "payee.status.disabled",
+            key_fields: &["payee_id", "status", "update_at"],
+            implies: &[
+                Implied {
+                    field: "status",
+                    json: "5",
+                },
+            ],
+        },
+        EventRule {
+            tag: "payment.status.processing",
+            key_fields: &["payment_sn", "status"],
+            implies: &[
+                Implied {
+                    field: "status",
+                    json: "3",
+                },
+            ],
+        },
+        EventRule {
+            tag: "payment.status.success",
+            key_fields: &["payment_sn", "status"],
+            implies: &[
+                Implied {
+                    field: "status",
+                    json: "4",
+                },
+            ],
+        },
+        EventRule {
+            tag: "payment.status.fail",
+            key_fields: &["payment_sn", "status"],
+            implies: &[
+                Implied {
+                    field: "status",
+                    json: "5",
+                },
+            ],
+        },
+        EventRule {
+            tag: "payment.status.returned",
+            key_fields: &["payment_sn", "status"],
+            implies: &[
+                Implied {
+                    field: "status",
+                    json: "6",
+                },
+            ],
+        },
+        EventRule {
+            tag: "wallet.balance.in",
+            key_fields: &["transaction_sn", "status"],
+            implies: &[
+                Implied {
+                    field: "in_out_type",
+                    json: "1",
+                },
+            ],
+        },
+        EventRule {
+            tag: "wallet.balance.out",
+            key_fields: &["transaction_sn", "status"],
+            implies: &[
+                Implied {
+                    field: "in_out_type",
+                    json: "2",
+                },
+            ],
+        },
+    ],
 };
+
+/// The framework-neutral receiver for [`Event`]: verify, parse, deduplicate, call your
+/// handler, and acknowledge only when it succeeds (see
+/// [`Receiver`](::apigen_runtime::webhook::Receiver)).
+pub type Receiver<S = MemoryStore> = ::apigen_runtime::webhook::Receiver<Event, S>;
+
+/// Why [`Event::refetch`] gives no object: the detail call failed, or it returned
+/// another object than the event's.
+pub type RefetchError = ::apigen_runtime::webhook::RefetchError<crate::Error>;
 
 /// Webhook body parser for [`Event`], with a size limit (default 1 MiB).
 pub type Parser = ::apigen_runtime::webhook::Parser<Event>;
 
-/// Parses a webhook body with the default [`Parser`] (1 MiB limit). Verification is a
-/// separate step: this checks no signature.
+/// Parses a webhook body with the default [`Parser`] (1 MiB limit). Verification and
+/// deduplication are separate steps ([`Receiver`] does all of them): this checks no
+/// signature.
 ///
 /// # Errors
 ///
@@ -68,8 +306,9 @@ pub fn parse(body: &[u8]) -> Result<Event, WebhookError> {
     Parser::default().parse(body)
 }
 
-/// The acknowledgement the vendor expects, from the spec. Send it as soon as the
-/// delivery is parsed (or stored): the vendor retries anything else.
+/// The acknowledgement the vendor expects, from the spec. Send it once the delivery is
+/// handled or persisted, never before: the vendor retries anything else, and nothing
+/// resends an acknowledged delivery.
 pub fn ack() -> Ack {
     SPEC.ack()
 }
@@ -141,7 +380,9 @@ pub enum Event {
 }
 
 impl Event {
-    /// The event tag as sent by the vendor.
+    /// The event tag, safe to log: a known tag as the spec spells it; an unknown one
+    /// with control characters escaped and card-like digit runs masked
+    /// ([`UnknownEvent::raw_tag`] has it as sent).
     pub fn tag(&self) -> &str {
         match self {
             Self::OrderProcessing(_) => "order.status.processing",
@@ -212,11 +453,13 @@ impl Event {
     ///
     /// # Errors
     ///
-    /// The client's [`Error`](crate::Error) for the detail call.
+    /// * `RefetchError::Api`: the detail call failed (the client's [`Error`](crate::Error)).
+    /// * `RefetchError::Mismatch`: the endpoint returned another object (an id field the
+    ///   spec maps differs from the event's); act on neither.
     pub async fn refetch(
         &self,
         client: &crate::Client,
-    ) -> Result<Option<Refetched>, crate::Error> {
+    ) -> Result<Option<Refetched>, RefetchError> {
         match self {
             Self::OrderProcessing(payload)
             | Self::OrderSucceeded(payload)
@@ -225,11 +468,12 @@ impl Event {
                     order_id: Some(payload.order_id.clone()),
                     out_order_id: None,
                 };
-                client
-                    .order()
-                    .get_order_detail(&request)
-                    .await
-                    .map(|fresh| Some(Refetched::Order(fresh)))
+                let fresh = client.order().get_order_detail(&request).await?;
+                ::apigen_runtime::webhook::check_identity(
+                    self.tag(),
+                    &[("order_id", fresh.order_id == payload.order_id)],
+                )?;
+                Ok(Some(Refetched::Order(fresh)))
             }
             Self::CardActivated(payload)
             | Self::CardFrozen(payload)
@@ -241,11 +485,12 @@ impl Event {
                 let request = crate::requests::GetCardDetailRequest {
                     card_id: payload.card_id.clone(),
                 };
-                client
-                    .card()
-                    .get_card_detail(&request)
-                    .await
-                    .map(|fresh| Some(Refetched::Card(fresh)))
+                let fresh = client.card().get_card_detail(&request).await?;
+                ::apigen_runtime::webhook::check_identity(
+                    self.tag(),
+                    &[("card_id", fresh.card_id == payload.card_id)],
+                )?;
+                Ok(Some(Refetched::Card(fresh)))
             }
             Self::CardTradeAuthorized(_)
             | Self::CardTradeSettled(_)
@@ -259,11 +504,12 @@ impl Event {
                 let request = crate::requests::GetPayeeDetailRequest {
                     payee_id: payload.payee_id,
                 };
-                client
-                    .payee()
-                    .get_payee_detail(&request)
-                    .await
-                    .map(|fresh| Some(Refetched::Payee(fresh)))
+                let fresh = client.payee().get_payee_detail(&request).await?;
+                ::apigen_runtime::webhook::check_identity(
+                    self.tag(),
+                    &[("payee_id", fresh.payee_id == payload.payee_id)],
+                )?;
+                Ok(Some(Refetched::Payee(fresh)))
             }
             Self::PaymentProcessing(payload)
             | Self::PaymentSucceeded(payload)
@@ -273,21 +519,23 @@ impl Event {
                     payment_sn: Some(payload.payment_sn.clone()),
                     out_order_id: None,
                 };
-                client
-                    .payment()
-                    .get_payment_detail(&request)
-                    .await
-                    .map(|fresh| Some(Refetched::Payment(fresh)))
+                let fresh = client.payment().get_payment_detail(&request).await?;
+                ::apigen_runtime::webhook::check_identity(
+                    self.tag(),
+                    &[("payment_sn", fresh.payment_sn == payload.payment_sn)],
+                )?;
+                Ok(Some(Refetched::Payment(fresh)))
             }
             Self::WalletCredited(payload) | Self::WalletDebited(payload) => {
                 let request = crate::requests::GetTransactionDetailRequest {
                     transaction_sn: payload.transaction_sn.clone(),
                 };
-                client
-                    .wallet()
-                    .get_transaction_detail(&request)
-                    .await
-                    .map(|fresh| Some(Refetched::Wallet(fresh)))
+                let fresh = client.wallet().get_transaction_detail(&request).await?;
+                ::apigen_runtime::webhook::check_identity(
+                    self.tag(),
+                    &[("transaction_sn", fresh.transaction_sn == payload.transaction_sn)],
+                )?;
+                Ok(Some(Refetched::Wallet(fresh)))
             }
             Self::Unknown(_) => Ok(None),
         }

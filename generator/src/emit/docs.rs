@@ -366,6 +366,7 @@ fn webhooks(out: &mut String, w: &Webhooks) {
                 anchor("endpoint", &method_name(&r.endpoint))
             );
         }
+        webhook_rules(out, k);
         out.push_str("\n| tag | event | 中文 | English | source |\n|---|---|---|---|---|\n");
         for ev in &k.events {
             let _ = writeln!(
@@ -390,6 +391,42 @@ fn webhooks(out: &mut String, w: &Webhooks) {
             }
         }
         out.push('\n');
+    }
+}
+
+/// A kind's delivery key and the values its tags imply, when the spec gives them.
+fn webhook_rules(out: &mut String, k: &crate::model::WebhookKind) {
+    let fields = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if k.delivery_key.is_empty() {
+        out.push_str(" · a delivery is identified by its tag and whole object\n");
+    } else {
+        let _ = writeln!(
+            out,
+            " · a delivery is identified by its tag and {}",
+            fields(&k.delivery_key)
+        );
+    }
+    let implied: Vec<String> = k
+        .events
+        .iter()
+        .flat_map(|ev| {
+            ev.implies
+                .iter()
+                .map(move |(field, value)| format!("{} → `{field}` = `{value}`", code(&ev.tag)))
+        })
+        .collect();
+    if !implied.is_empty() {
+        let _ = writeln!(
+            out,
+            " · a payload contradicting its tag is refused: {}",
+            implied.join("; ")
+        );
     }
 }
 

@@ -294,11 +294,30 @@ impl Checker<'_> {
             out.push(("$".into(), "a webhook body is a JSON object".into()));
             return;
         };
+        let data = map.get(&hooks.data_field);
         match map
             .get(&hooks.tag_field)
             .and_then(serde_json::Value::as_str)
         {
-            Some(tag) if kind.events.iter().any(|e| e.tag == tag) => {}
+            Some(tag) if kind.events.iter().any(|e| e.tag == tag) => {
+                let event = kind.events.iter().find(|e| e.tag == tag);
+                let (object, prefix) = match data {
+                    Some(data) => (data, format!("$.{}", hooks.data_field)),
+                    None => (v, "$".to_owned()),
+                };
+                for (field, code) in event.map_or(&[][..], |e| &e.implies) {
+                    let expected = match code {
+                        model::Code::Int(i) => serde_json::Value::from(*i),
+                        model::Code::Str(s) => serde_json::Value::from(s.as_str()),
+                    };
+                    if object.get(field) != Some(&expected) {
+                        out.push((
+                            format!("{prefix}.{field}"),
+                            format!("the tag `{tag}` implies `{field}` = {code}"),
+                        ));
+                    }
+                }
+            }
             Some(tag) => out.push((
                 format!("$.{}", hooks.tag_field),
                 format!("`{tag}` is not a tag of this kind"),
@@ -306,7 +325,7 @@ impl Checker<'_> {
             None => out.push((format!("$.{}", hooks.tag_field), "missing event tag".into())),
         }
         let ty = Type::Object(model::ObjectName::Declared(kind.payload.clone()));
-        match map.get(&hooks.data_field) {
+        match data {
             Some(data) => self.value(data, &ty, &format!("$.{}", hooks.data_field), out),
             None => {
                 let flat: serde_json::Map<String, serde_json::Value> = map

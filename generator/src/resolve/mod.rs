@@ -176,9 +176,24 @@ impl<'s> Resolver<'s> {
         self.recoveries(&m.endpoints, &mut endpoints, &objects);
         objects.append(&mut self.hoisted);
         box_cycles(&mut objects);
+        // Fields as written, so that a field dropped for its own error is not reported again.
+        let written: webhooks::WrittenFields<'_> = m
+            .objects
+            .iter()
+            .map(|o| {
+                let fields = o.item.fields.keys().map(|k| k.value.as_str()).collect();
+                (o.key.value.as_str(), fields)
+            })
+            .collect();
+        let known = webhooks::Known {
+            endpoints: &endpoints,
+            objects: &objects,
+            enums: &enums,
+            written: &written,
+        };
         let webhooks = m
             .webhooks
-            .and_then(|(file, w)| self.webhooks(file, w, &endpoints, &objects));
+            .and_then(|(file, w)| self.webhooks(file, w, &known));
         Some(Api::new(
             service?, errors, groups, enums, objects, endpoints, webhooks,
         ))

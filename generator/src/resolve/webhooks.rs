@@ -1,7 +1,7 @@
 //! Lowering of `webhooks`: kinds, event tags and names, and re-fetching
 //! through a detail endpoint.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::field_map::FieldMap;
 use super::{Named, Resolver};
@@ -21,14 +21,39 @@ struct Taken {
     kind_names: HashMap<String, String>,
 }
 
+/// Object key -> its field names as written in the spec.
+pub(super) type WrittenFields<'a> = HashMap<&'a str, HashSet<&'a str>>;
+
+/// What the webhooks section refers to, already lowered.
+pub(super) struct Known<'a> {
+    pub endpoints: &'a [model::Endpoint],
+    pub objects: &'a [model::Object],
+    pub enums: &'a [model::Enum],
+    /// Fields as written, to tell a misspelt field from one dropped for its own error.
+    pub written: &'a WrittenFields<'a>,
+}
+
+impl Known<'_> {
+    /// Whether `object` declares `field` in the spec (it may have been dropped for an error
+    /// already reported where it is declared).
+    fn written(&self, object: &model::ObjectName, field: &str) -> bool {
+        let model::ObjectName::Declared(key) = object else {
+            return false;
+        };
+        self.written
+            .get(key.as_str())
+            .is_some_and(|fields| fields.contains(field))
+    }
+}
+
 impl Resolver<'_> {
     pub(super) fn webhooks(
         &mut self,
         file: FileId,
         w: &Spanned<raw::Webhooks>,
-        endpoints: &[model::Endpoint],
-        objects: &[model::Object],
+        known: &Known<'_>,
     ) -> Option<model::Webhooks> {
+        let (endpoints, objects) = (known.endpoints, known.objects);
         let v = &w.value;
         self.check_ack_body(file, v);
         let mut kinds = Vec::new();
@@ -38,7 +63,13 @@ impl Resolver<'_> {
                 continue;
             }
             let payload = self.response_type(file, &k.payload, Named::Object);
-            let events = self.webhook_events(file, k, &mut taken);
+            let pay = payload.as_ref().and_then(|p| {
+                let p = model::ObjectName::Declared(p.clone());
+                objects.iter().find(|o| o.name == p)
+            });
+            let events = self.webhook_events(file, k, &mut taken, pay, known);
+            let delivery_key =
+                pay.map_or_else(Vec::new, |pay| self.delivery_key(file, k, pay, known));
             let refetch = k
                 .refetch
                 .as_ref()
@@ -60,6 +91,7 @@ impl Resolver<'_> {
                 provenance,
                 payload,
                 refetch,
+                delivery_key,
                 events,
                 examples,
             });
@@ -147,6 +179,8 @@ impl Resolver<'_> {
         file: FileId,
         k: &raw::WebhookKind,
         taken: &mut Taken,
+        pay: Option<&model::Object>,
+        known: &Known<'_>,
     ) -> Vec<model::WebhookEvent> {
         let mut events = Vec::new();
         for ev in &k.events {
@@ -200,6 +234,7 @@ impl Resolver<'_> {
                 zh: ev.zh.clone(),
                 en: ev.en.clone(),
                 source: ev.source.unwrap_or(k.source),
+                implies: pay.map_or_else(Vec::new, |pay| self.implies(file, ev, pay, known)),
             });
         }
         events
@@ -254,10 +289,142 @@ impl Resolver<'_> {
                 Some("refetch through a detail endpoint (`response: { object: T }`)".into());
             return None;
         }
+        let fields = self.refetch_fields(file, r, ep, req, pay);
+        let identity = match &ep.response {
+            model::Response::Object(name) => {
+                let name = model::ObjectName::Declared(name.clone());
+                objects
+                    .iter()
+                    .find(|o| o.name == name)
+                    .map_or_else(Vec::new, |resp| identity_fields(&fields, resp, pay))
+            }
+            _ => Vec::new(),
+        };
         Some(model::Refetch {
             endpoint: ep.spec_name.clone(),
-            fields: self.refetch_fields(file, r, ep, req, pay),
+            fields,
+            identity,
         })
+    }
+
+    /// The kind's delivery key: payload fields with a single value each (not objects or
+    /// lists); the others are reported and left out.
+    fn delivery_key(
+        &mut self,
+        file: FileId,
+        k: &raw::WebhookKind,
+        pay: &model::Object,
+        known: &Known<'_>,
+    ) -> Vec<String> {
+        let mut key = Vec::new();
+        for name in &k.delivery_key {
+            let Some(field) = pay.fields.iter().find(|f| f.wire_name == name.value) else {
+                if known.written(&pay.name, &name.value) {
+                    continue;
+                }
+                self.report
+                    .err(
+                        file,
+                        &name.referenced,
+                        format!(
+                            "`{}` is not a field of the payload `{}`",
+                            name.value,
+                            object_type_name(&pay.name)
+                        ),
+                    )
+                    .hint =
+                    did_you_mean(&name.value, pay.fields.iter().map(|f| f.wire_name.as_str()));
+                continue;
+            };
+            if matches!(field.ty, model::Type::Object(_) | model::Type::Array(_)) {
+                self.report
+                    .err(
+                        file,
+                        &name.referenced,
+                        format!(
+                            "`{}` is an object or a list, not a single value",
+                            name.value
+                        ),
+                    )
+                    .hint = Some("name the id and the status or update time of the payload".into());
+                continue;
+            }
+            key.push(field.wire_name.clone());
+        }
+        key
+    }
+
+    /// The (field, value) pairs an event's tag implies; each must name a payload field of an
+    /// enum, integer or string type and give one of its values (others are reported).
+    fn implies(
+        &mut self,
+        file: FileId,
+        ev: &raw::WebhookEvent,
+        pay: &model::Object,
+        known: &Known<'_>,
+    ) -> Vec<(String, model::Code)> {
+        let mut implied = Vec::new();
+        for (key, code) in &ev.implies {
+            let Some(field) = pay.fields.iter().find(|f| f.wire_name == key.value) else {
+                if known.written(&pay.name, &key.value) {
+                    continue;
+                }
+                self.report
+                    .err(
+                        file,
+                        &key.loc,
+                        format!(
+                            "`{}` is not a field of the payload `{}`",
+                            key.value,
+                            object_type_name(&pay.name)
+                        ),
+                    )
+                    .hint =
+                    did_you_mean(&key.value, pay.fields.iter().map(|f| f.wire_name.as_str()));
+                continue;
+            };
+            let code = match code {
+                raw::Code::Int(i) => model::Code::Int(*i),
+                raw::Code::Str(s) => model::Code::Str(s.clone()),
+            };
+            let fits = match (&field.ty, &code) {
+                (model::Type::Long | model::Type::Int, model::Code::Int(_))
+                | (model::Type::String, model::Code::Str(_)) => Ok(()),
+                (model::Type::Enum(name), code) => {
+                    match known.enums.iter().find(|e| &e.name == name) {
+                        // An enum without values is reported where it is declared.
+                        Some(e)
+                            if e.values.is_empty() || e.values.iter().any(|v| &v.code == code) =>
+                        {
+                            Ok(())
+                        }
+                        Some(e) => Err(format!(
+                            "one of the codes of `{}`: {}",
+                            e.name,
+                            e.values
+                                .iter()
+                                .map(|v| v.code.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
+                        None => Ok(()), // an unknown enum is reported where the field is declared
+                    }
+                }
+                _ => Err("a value of an enum, integer or string field".into()),
+            };
+            if let Err(expected) = fits {
+                self.report
+                    .err(
+                        file,
+                        &key.loc,
+                        format!("`{}` cannot imply `{}` = {code}", ev.tag.value, key.value),
+                    )
+                    .hint = Some(format!("give {expected}"));
+                continue;
+            }
+            implied.push((field.wire_name.clone(), code));
+        }
+        implied
     }
 
     /// The (request field, payload field) pairs of a re-fetch; checks that each names
@@ -284,4 +451,28 @@ impl Resolver<'_> {
         });
         pairs
     }
+}
+
+/// The (response field, payload field) pairs that identify a re-fetched object: every mapped
+/// (request field, payload field) pair whose request field the response has too, with the
+/// same single-value type as the payload field.
+fn identity_fields(
+    fields: &[(String, String)],
+    resp: &model::Object,
+    pay: &model::Object,
+) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .filter(|(request_field, payload_field)| {
+            let in_response = resp.fields.iter().find(|f| &f.wire_name == request_field);
+            let in_payload = pay.fields.iter().find(|f| &f.wire_name == payload_field);
+            match (in_response, in_payload) {
+                (Some(r), Some(p)) => {
+                    r.ty == p.ty && !matches!(r.ty, model::Type::Object(_) | model::Type::Array(_))
+                }
+                _ => false,
+            }
+        })
+        .cloned()
+        .collect()
 }

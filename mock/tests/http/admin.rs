@@ -126,6 +126,7 @@ async fn a_webhook_is_sent_for_a_created_record_and_signed() {
     let deliveries = received.lock().unwrap().clone();
     let (headers, body) = &deliveries[0];
     HmacSha256Verifier::new("hook-secret")
+        .expect("a non-blank secret")
         .verify(headers, body)
         .expect("a valid signature");
     let event: Value = serde_json::from_slice(body).unwrap();

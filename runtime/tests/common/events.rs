@@ -5,25 +5,43 @@ use std::fmt;
 
 use apigen_runtime::redact::Last4;
 use apigen_runtime::webhook::{
-    Parser, UnknownEvent, WebhookError, WebhookEvent, WebhookSpec, decode,
+    EventRule, Implied, Parser, UnknownEvent, WebhookError, WebhookEvent, WebhookSpec, decode,
 };
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-/// Tag and object under other names than the card API's (`eventTag`/`data`).
+/// Tag and object under other names than the card API's (`eventTag`/`data`). A payment
+/// delivery is identified by its id and status; `payment.failed` implies `status` = 4.
 pub const SPEC: WebhookSpec = WebhookSpec {
     tag_field: "type",
     data_field: "object",
     ack_status: 204,
     ack_body: "",
+    events: &[
+        EventRule {
+            tag: "payment.paid",
+            key_fields: &["id", "status"],
+            implies: &[],
+        },
+        EventRule {
+            tag: "payment.failed",
+            key_fields: &["id", "status"],
+            implies: &[Implied {
+                field: "status",
+                json: "4",
+            }],
+        },
+    ],
 };
 
 #[derive(Clone, PartialEq, Deserialize)]
 pub struct Payment {
     pub id: String,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "apigen_runtime::serde::decimal")]
     pub amount: Decimal,
     pub card_no: String,
+    #[serde(default)]
+    pub status: Option<i64>,
 }
 
 impl fmt::Debug for Payment {
@@ -32,6 +50,7 @@ impl fmt::Debug for Payment {
             .field("id", &self.id)
             .field("amount", &self.amount)
             .field("card_no", &Last4(&self.card_no))
+            .field("status", &self.status)
             .finish()
     }
 }
@@ -41,6 +60,7 @@ impl fmt::Debug for Payment {
 pub enum Ev {
     Paid(Payment),
     Refunded(Payment),
+    Failed(Payment),
     Unknown(UnknownEvent),
 }
 
@@ -51,6 +71,7 @@ impl WebhookEvent for Ev {
         Ok(match tag {
             "payment.paid" => Self::Paid(decode(tag, data)?),
             "payment.refunded" => Self::Refunded(decode(tag, data)?),
+            "payment.failed" => Self::Failed(decode(tag, data)?),
             _ => Self::Unknown(UnknownEvent::new(tag, data)),
         })
     }
@@ -59,13 +80,14 @@ impl WebhookEvent for Ev {
         match self {
             Self::Paid(_) => "payment.paid",
             Self::Refunded(_) => "payment.refunded",
+            Self::Failed(_) => "payment.failed",
             Self::Unknown(unknown) => unknown.tag(),
         }
     }
 
     fn kind(&self) -> Option<&'static str> {
         match self {
-            Self::Paid(_) | Self::Refunded(_) => Some("payment"),
+            Self::Paid(_) | Self::Refunded(_) | Self::Failed(_) => Some("payment"),
             Self::Unknown(_) => None,
         }
     }

@@ -98,23 +98,31 @@ fn struct_item(api: &Api, o: &Object, deserialize: bool) -> TokenStream {
     let name = object_ident(&o.name);
     let docs = doc(&object_doc(o));
     let fields = struct_fields(api, o);
-    let sensitive = o.has_sensitive();
-    let debug_derive = if sensitive { quote!() } else { quote!(Debug,) };
     let de = if deserialize {
         quote!(::serde::Deserialize,)
     } else {
         quote!()
     };
-    let debug_impl = if sensitive { debug_impl(o) } else { quote!() };
+    let debug_impl = debug_impl(o);
     quote! {
         #docs
-        #[derive(#debug_derive Clone, PartialEq, Eq, ::serde::Serialize, #de)]
+        #[derive(Clone, PartialEq, Eq, ::serde::Serialize, #de)]
         pub struct #name { #(#fields)* }
         #debug_impl
     }
 }
 
-/// `Debug` that prints every field but redacts the sensitive ones.
+/// Whether values of `ty` hold free text, where a card number may hide.
+fn holds_text(ty: &Type) -> bool {
+    match ty {
+        Type::String => true,
+        Type::Array(inner) => holds_text(inner),
+        _ => false,
+    }
+}
+
+/// `Debug` that prints every field but redacts the sensitive ones and masks card-like digit
+/// runs in text fields (open enums and nested objects mask their own).
 fn debug_impl(o: &Object) -> TokenStream {
     let name = object_ident(&o.name);
     let label = object_type_name(&o.name);
@@ -126,6 +134,9 @@ fn debug_impl(o: &Object) -> TokenStream {
             f.redact_last4 && f.ty == Type::String,
             f.is_option(),
         ) {
+            (false, _, _) if holds_text(&f.ty) => {
+                quote!(&::apigen_runtime::redact::Masked(&self.#n))
+            }
             (false, _, _) => quote!(&self.#n),
             (true, true, false) => quote!(&::apigen_runtime::redact::Last4(&self.#n)),
             (true, true, true) => quote!(&self.#n.as_deref().map(::apigen_runtime::redact::Last4)),
@@ -158,16 +169,7 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
     } else {
         quote!()
     };
-    let debug_derive = if o.has_sensitive() {
-        quote!()
-    } else {
-        quote!(Debug,)
-    };
-    let debug_impl = if o.has_sensitive() {
-        debug_impl(o)
-    } else {
-        quote!()
-    };
+    let debug_impl = debug_impl(o);
     let new_fn = if with_new {
         new_fn(o, &required)
     } else {
@@ -177,7 +179,7 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
     let page_impl = page_request_impl(api, e, o);
     quote! {
         #docs
-        #[derive(#debug_derive #default_derive Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#default_derive Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
         pub struct #name { #(#fields)* }
         impl #name {
             #new_fn

@@ -1,7 +1,7 @@
 //! One template for the open enums of a generated crate: the spec's open enums
 //! (integer or string codes) and `ErrorCode`. Each is a list of known variants
 //! plus `Unknown(code)`, with `KNOWN`, `from_code`, `code`, `label_zh`,
-//! `label_en` and `Display`.
+//! `label_en`, `Debug` and `Display` (both mask a card-like unknown code).
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
@@ -59,8 +59,8 @@ pub(crate) fn open_enum(e: &OpenEnum<'_>) -> TokenStream {
     } = e;
     let error_code = e.flavour == Flavour::ErrorCode;
     let derive = match e.kind {
-        CodeKind::Int => quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]),
-        CodeKind::Str => quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash)]),
+        CodeKind::Int => quote!(#[derive(Clone, Copy, PartialEq, Eq, Hash)]),
+        CodeKind::Str => quote!(#[derive(Clone, PartialEq, Eq, Hash)]),
     };
     let unknown = match e.kind {
         CodeKind::Int => quote!(i64),
@@ -72,6 +72,7 @@ pub(crate) fn open_enum(e: &OpenEnum<'_>) -> TokenStream {
         quote!(#[doc = " A code this version of the client does not know, kept as received."])
     };
     let methods = methods(e);
+    let debug = debug(name, variants);
     let display = display(name, error_code);
     quote! {
         #docs
@@ -83,7 +84,27 @@ pub(crate) fn open_enum(e: &OpenEnum<'_>) -> TokenStream {
             Unknown(#unknown),
         }
         #methods
+        #debug
         #display
+    }
+}
+
+/// `Debug`: the variant name, and for `Unknown` the code with card-like digit runs masked (a
+/// card number can arrive in a status field).
+fn debug(name: &Ident, variants: &[Ident]) -> TokenStream {
+    let labels = variants.iter().map(Ident::to_string);
+    quote! {
+        impl fmt::Debug for #name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    #(Self::#variants => f.write_str(#labels),)*
+                    Self::Unknown(code) => f
+                        .debug_tuple("Unknown")
+                        .field(&::apigen_runtime::redact::Masked(code))
+                        .finish(),
+                }
+            }
+        }
     }
 }
 
@@ -202,17 +223,24 @@ fn display(name: &Ident, error_code: bool) -> TokenStream {
     let (known, unknown) = if error_code {
         (
             quote!(write!(f, "{label} ({})", self.code())),
-            quote!(write!(f, "unknown error code {}", self.code())),
+            quote!({
+                let code = self.code().to_string();
+                write!(f, "unknown error code {}", mask_card_numbers(code.as_str()))
+            }),
         )
     } else {
         (
             quote!(f.write_str(label)),
-            quote!(write!(f, "unknown ({})", self.code())),
+            quote!({
+                let code = self.code().to_string();
+                write!(f, "unknown ({})", mask_card_numbers(code.as_str()))
+            }),
         )
     };
     quote! {
         impl fmt::Display for #name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                use ::apigen_runtime::redact::mask_card_numbers;
                 match self.label_en() {
                     Some(label) => #known,
                     None => #unknown,

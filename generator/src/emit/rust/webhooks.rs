@@ -8,7 +8,9 @@ use quote::{format_ident, quote};
 
 use super::{doc, module_doc};
 use crate::emit::prose::{cell, code, inline};
-use crate::model::{Api, EnumRepr, Field, Object, Refetch, Response, Type, WebhookKind, Webhooks};
+use crate::model::{
+    Api, Code, EnumRepr, Field, Object, Refetch, Response, Type, WebhookKind, Webhooks,
+};
 use crate::naming::{
     field_ident, field_name, group_accessor, group_struct, ident, method_ident, method_name,
     object_ident, type_ident, type_name, unraw,
@@ -36,15 +38,34 @@ pub(crate) fn webhooks_module(api: &Api, w: &Webhooks) -> TokenStream {
     let arms = event_arms(api, w);
     let mdoc = module_doc(&module_text(w));
     let spec_items = spec_items(w);
+    let has_rules = w.kinds.iter().any(|k| !k.events.is_empty());
+    let has_implies = w
+        .kinds
+        .iter()
+        .flat_map(|k| &k.events)
+        .any(|e| !e.implies.is_empty());
+    let rule_imports = match (has_rules, has_implies) {
+        (false, _) => quote!(),
+        (true, false) => quote!(
+            use ::apigen_runtime::webhook::EventRule;
+        ),
+        (true, true) => quote!(
+            use ::apigen_runtime::webhook::{EventRule, Implied};
+        ),
+    };
     let event_items = event_items(api, w, &arms);
     let webhook_event_impl = webhook_event_impl(&arms.decode_arms);
     let refetched_item = refetched_item(&arms.refetched);
     quote! {
         #mdoc
+        #rule_imports
         use ::apigen_runtime::webhook::{WebhookEvent, WebhookSpec, decode};
         use crate::types;
 
-        pub use ::apigen_runtime::webhook::{Ack, HmacSha256Verifier, SignatureError, UnknownEvent, Verifier, WebhookError};
+        pub use ::apigen_runtime::webhook::{
+            Ack, BlankSecret, Delivery, DeliveryKey, DeliveryStore, Handling, HmacSha256Verifier,
+            MemoryStore, Receipt, SignatureError, UnknownEvent, Verifier, WebhookError,
+        };
 
         #spec_items
 
@@ -140,6 +161,7 @@ fn refetch(
     let inits = req.fields.iter().map(|f| refetch_init(api, r, pay, f));
     let variant = type_ident(&k.spec_key);
     let resp_ty = type_ident(resp);
+    let check = identity_check(api, r, resp, pay);
     let rd = doc(&format!(
         "{} re-fetched with [`{}`](crate::api::{}::{}).",
         inline(&k.en),
@@ -154,10 +176,40 @@ fn refetch(
         quote! {
             #(#pats)|* => {
                 let request = crate::requests::#req_ty { #(#inits),* };
-                client.#accessor().#method(&request).await.map(|fresh| Some(Refetched::#variant(fresh)))
+                let fresh = client.#accessor().#method(&request).await?;
+                #check
+                Ok(Some(Refetched::#variant(fresh)))
             }
         },
     ))
+}
+
+/// The check that the re-fetched object is the event's (its identity fields equal the
+/// payload's), or nothing when the spec maps no field the response has.
+fn identity_check(api: &Api, r: &Refetch, resp: &str, pay: &Object) -> TokenStream {
+    let Some(resp) = api.declared_object(resp) else {
+        return quote!();
+    };
+    let pairs: Vec<TokenStream> = r
+        .identity
+        .iter()
+        .filter_map(|(rf, pf)| {
+            let rfield = resp.fields.iter().find(|f| &f.wire_name == rf)?;
+            let pfield = pay.fields.iter().find(|f| &f.wire_name == pf)?;
+            let rn = field_ident(&rfield.wire_name);
+            let pn = field_ident(&pfield.wire_name);
+            let same = match (rfield.is_option(), pfield.is_option()) {
+                (true, false) => quote!(fresh.#rn.as_ref() == Some(&payload.#pn)),
+                (false, true) => quote!(Some(&fresh.#rn) == payload.#pn.as_ref()),
+                _ => quote!(fresh.#rn == payload.#pn),
+            };
+            Some(quote!((#rf, #same)))
+        })
+        .collect();
+    if pairs.is_empty() {
+        return quote!();
+    }
+    quote!(::apigen_runtime::webhook::check_identity(self.tag(), &[#(#pairs),*])?;)
 }
 
 /// The initializer of one request field of a re-fetch: from the mapped payload field, or `None`.
@@ -208,10 +260,12 @@ fn module_text(w: &Webhooks) -> String {
     }
     format!(
         "Webhook events pushed by the vendor.\n\n\
-         1. Optionally verify the raw body with a [`Verifier`] (the spec describes no signature,\n   so verification is off unless you configure one).\n\
-         2. [`parse`] the body into an [`Event`]: the tag is read from `{tag_field}`, the object from\n   `{data_field}` or, in a flat body, from beside the tag. An unknown tag is not an error:\n   it is kept as [`Event::Unknown`].\n\
-         3. Answer with [`Ack`] (HTTP {ack_status}, body `{ack_body}`).\n\
-         4. Before acting on money, [`Event::refetch`] the object through the API: without a\n   signature the body is untrusted.\n\n{table}"
+         [`Receiver`] does steps 1 to 4 for one `POST`, framework-neutral.\n\n\
+         1. Verify the raw body with a [`Verifier`] ([`HmacSha256Verifier`]: several secrets and\n   signature headers; a blank secret is refused). A [`Receiver`] verifies unless built\n   with `Receiver::without_verification`.\n\
+         2. [`parse`] the body into an [`Event`]: the tag is read from `{tag_field}`, the object from\n   `{data_field}` or, in a flat body, from beside the tag (a body with both is refused). An\n   unknown tag is not an error: it is kept as [`Event::Unknown`]. A payload contradicting\n   the value its tag implies is refused.\n\
+         3. Deduplicate by [`DeliveryKey`] (the tag and the fields the spec names per kind):\n   a delivery handled before is acknowledged without handling it again.\n\
+         4. Handle it (persist first), then answer with [`Ack`] (HTTP {ack_status}, body\n   `{ack_body}`). A failed handler gets a non-2xx answer so that the vendor\n   retries: delivery is at least once.\n\
+         5. Before acting on money, [`Event::refetch`] the object through the API (it checks that\n   the API answered about the same object), with bounded rate and concurrency.\n\n{table}"
     )
 }
 
@@ -252,20 +306,48 @@ fn large_variants() -> TokenStream {
 fn spec_items(w: &Webhooks) -> TokenStream {
     let (tag_field, data_field, ack_status, ack_body) =
         (&w.tag_field, &w.data_field, w.ack_status, &w.ack_body);
+    let rules = w.kinds.iter().flat_map(|k| {
+        let key_fields = &k.delivery_key;
+        k.events.iter().map(move |e| {
+            let tag = &e.tag;
+            let implies = e.implies.iter().map(|(field, code)| {
+                let json = match code {
+                    Code::Int(i) => i.to_string(),
+                    Code::Str(s) => serde_json::Value::from(s.as_str()).to_string(),
+                };
+                quote!(Implied { field: #field, json: #json })
+            });
+            quote! {
+                EventRule { tag: #tag, key_fields: &[#(#key_fields),*], implies: &[#(#implies),*] }
+            }
+        })
+    });
     quote! {
-        /// Where the tag and the object are, and what to answer (from the spec).
+        /// Where the tag and the object are, what to answer, and per tag the fields of the
+        /// delivery key and the values the tag implies (from the spec).
         pub const SPEC: WebhookSpec = WebhookSpec {
             tag_field: #tag_field,
             data_field: #data_field,
             ack_status: #ack_status,
             ack_body: #ack_body,
+            events: &[#(#rules),*],
         };
+
+        /// The framework-neutral receiver for [`Event`]: verify, parse, deduplicate, call your
+        /// handler, and acknowledge only when it succeeds (see
+        /// [`Receiver`](::apigen_runtime::webhook::Receiver)).
+        pub type Receiver<S = MemoryStore> = ::apigen_runtime::webhook::Receiver<Event, S>;
+
+        /// Why [`Event::refetch`] gives no object: the detail call failed, or it returned
+        /// another object than the event's.
+        pub type RefetchError = ::apigen_runtime::webhook::RefetchError<crate::Error>;
 
         /// Webhook body parser for [`Event`], with a size limit (default 1 MiB).
         pub type Parser = ::apigen_runtime::webhook::Parser<Event>;
 
-        /// Parses a webhook body with the default [`Parser`] (1 MiB limit). Verification is a
-        /// separate step: this checks no signature.
+        /// Parses a webhook body with the default [`Parser`] (1 MiB limit). Verification and
+        /// deduplication are separate steps ([`Receiver`] does all of them): this checks no
+        /// signature.
         ///
         /// # Errors
         ///
@@ -274,8 +356,9 @@ fn spec_items(w: &Webhooks) -> TokenStream {
             Parser::default().parse(body)
         }
 
-        /// The acknowledgement the vendor expects, from the spec. Send it as soon as the
-        /// delivery is parsed (or stored): the vendor retries anything else.
+        /// The acknowledgement the vendor expects, from the spec. Send it once the delivery is
+        /// handled or persisted, never before: the vendor retries anything else, and nothing
+        /// resends an acknowledged delivery.
         pub fn ack() -> Ack {
             SPEC.ack()
         }
@@ -307,7 +390,10 @@ fn event_items(api: &Api, w: &Webhooks, arms: &EventArms) -> TokenStream {
          This is the trust model that needs no signature: act on money only after re-reading\n\
          the object from the API. `Ok(None)` for kinds without a detail endpoint and for\n\
          unknown events.\n\n\
-         # Errors\n\nThe client's [`Error`](crate::Error) for the detail call.",
+         # Errors\n\n\
+         * `RefetchError::Api`: the detail call failed (the client's [`Error`](crate::Error)).\n\
+         * `RefetchError::Mismatch`: the endpoint returned another object (an id field the\n  \
+         spec maps differs from the event's); act on neither.",
     );
     let large_variants = large_variants();
     quote! {
@@ -322,7 +408,9 @@ fn event_items(api: &Api, w: &Webhooks, arms: &EventArms) -> TokenStream {
         }
 
         impl Event {
-            /// The event tag as sent by the vendor.
+            /// The event tag, safe to log: a known tag as the spec spells it; an unknown one
+            /// with control characters escaped and card-like digit runs masked
+            /// ([`UnknownEvent::raw_tag`] has it as sent).
             pub fn tag(&self) -> &str {
                 match self {
                     #(#tag_arms)*
@@ -339,7 +427,7 @@ fn event_items(api: &Api, w: &Webhooks, arms: &EventArms) -> TokenStream {
             }
 
             #refetch_doc
-            pub async fn refetch(&self, #client_param: &crate::Client) -> Result<Option<Refetched>, crate::Error> {
+            pub async fn refetch(&self, #client_param: &crate::Client) -> Result<Option<Refetched>, RefetchError> {
                 match self {
                     #(#refetch_arms)*
                     Self::Unknown(_) => Ok(None),
