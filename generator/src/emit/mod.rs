@@ -5,6 +5,7 @@ mod crate_files;
 mod docs;
 mod json_text;
 mod openapi;
+mod parallel;
 mod prose;
 mod rust;
 mod test_files;
@@ -13,6 +14,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::model::Api;
+use parallel::Job;
 
 pub(crate) use crate_files::dependency_names;
 pub use crate_files::{RUNTIME_VERSION, RuntimeDependency};
@@ -83,24 +85,69 @@ pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
         PathBuf::from(crate_files::CUSTOM_MODULE),
         crate_files::custom_scaffold(),
     );
-    let modules = [
-        ("service", rust::service_module(api)),
-        ("enums", rust::enums_module(api)),
-        ("types", rust::types_module(api)),
-        ("requests", rust::requests_module(api)),
-        ("api", rust::api_module(api)),
+    // Every file is built (and the Rust ones formatted) on a thread of its own; the output
+    // maps keep them in path order whatever finishes first.
+    type Rendered = Result<Option<String>, EmitError>;
+    let module = |name: &str, build: fn(&Api) -> proc_macro2::TokenStream| {
+        let path = dir.join(format!("{name}.rs")).display().to_string();
+        let label = path.clone();
+        let job: Job<'_, Rendered> =
+            Box::new(move || rust::format_module(&label, build(api)).map(Some));
+        (path, job)
+    };
+    let mut names = vec!["service", "enums", "types", "requests", "api"];
+    let mut jobs: Vec<(String, Job<'_, Rendered>)> = vec![
+        module("service", rust::service_module),
+        module("enums", rust::enums_module),
+        module("types", rust::types_module),
+        module("requests", rust::requests_module),
+        module("api", rust::api_module),
     ];
-    let mut modules = modules.to_vec();
     if let Some(w) = &api.webhooks {
-        modules.push(("webhooks", rust::webhooks_module(api, w)));
+        names.push("webhooks");
+        let path = dir.join("webhooks.rs").display().to_string();
+        let label = path.clone();
+        jobs.push((
+            path,
+            Box::new(move || rust::format_module(&label, rust::webhooks_module(api, w)).map(Some)),
+        ));
     }
-    let mut names = Vec::new();
-    for (name, tokens) in modules {
-        out.files.insert(
-            dir.join(format!("{name}.rs")),
-            rust::format_module(name, tokens)?,
-        );
-        names.push(name);
+    let test_error = |path: &'static str| move |m: String| EmitError::new(path, m);
+    jobs.push((
+        "tests/endpoints.rs".into(),
+        Box::new(move || {
+            test_files::endpoints_test(api)
+                .map(Some)
+                .map_err(test_error("tests/endpoints.rs"))
+        }),
+    ));
+    jobs.push((
+        "tests/webhook_examples.rs".into(),
+        Box::new(move || {
+            test_files::webhook_examples_test(api).map_err(test_error("tests/webhook_examples.rs"))
+        }),
+    ));
+    jobs.push((
+        "docs/api.md".into(),
+        Box::new(|| Ok(Some(docs::api_markdown(api)))),
+    ));
+    jobs.push((
+        "API.txt".into(),
+        Box::new(|| Ok(Some(api_surface::api_surface(api)))),
+    ));
+    jobs.push((
+        "openapi.json".into(),
+        Box::new(|| openapi::openapi_json(api).map(Some)),
+    ));
+    for (path, rendered) in parallel::run_all(jobs) {
+        let rendered = rendered.map_err(|m| EmitError::new(&path, m))??;
+        match rendered {
+            Some(text) => {
+                out.files.insert(PathBuf::from(path), text);
+            }
+            // Only `tests/webhook_examples.rs` has nothing to say (a spec without webhooks).
+            None => out.retired.push(PathBuf::from(path)),
+        }
     }
     names.sort_unstable();
     let mods = names
@@ -114,24 +161,5 @@ pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
             rust::HEADER
         ),
     );
-    out.files.insert(
-        PathBuf::from("tests/endpoints.rs"),
-        test_files::endpoints_test(api).map_err(|m| EmitError::new("tests/endpoints.rs", m))?,
-    );
-    let webhook_examples = test_files::webhook_examples_test(api)
-        .map_err(|m| EmitError::new("tests/webhook_examples.rs", m))?;
-    if webhook_examples.is_none() {
-        out.retired.push(PathBuf::from("tests/webhook_examples.rs"));
-    }
-    if let Some(text) = webhook_examples {
-        out.files
-            .insert(PathBuf::from("tests/webhook_examples.rs"), text);
-    }
-    out.files
-        .insert(PathBuf::from("docs/api.md"), docs::api_markdown(api));
-    out.files
-        .insert(PathBuf::from("API.txt"), api_surface::api_surface(api));
-    out.files
-        .insert(PathBuf::from("openapi.json"), openapi::openapi_json(api)?);
     Ok(out)
 }
