@@ -112,10 +112,11 @@ fn struct_item(api: &Api, o: &Object, deserialize: bool) -> TokenStream {
     }
 }
 
-/// Whether values of `ty` hold free text, where a card number may hide.
+/// Whether values of `ty` hold free text, where a card number may hide (a map's keys are
+/// text whatever its values are).
 fn holds_text(ty: &Type) -> bool {
     match ty {
-        Type::String => true,
+        Type::String | Type::Map(_) => true,
         Type::Array(inner) => holds_text(inner),
         _ => false,
     }
@@ -373,5 +374,27 @@ fn page_item(api: &Api) -> TokenStream {
             fn into_items(self) -> ::std::vec::Vec<T> { self.#list }
             #page_fn
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::holds_text;
+    use crate::model::Type;
+
+    #[test]
+    fn text_is_found_in_strings_arrays_and_every_map() {
+        let boxed = |t: Type| Box::new(t);
+        assert!(holds_text(&Type::String));
+        assert!(holds_text(&Type::Array(boxed(Type::Array(boxed(
+            Type::String
+        ))))));
+        // A map's keys are text even when its values are numbers.
+        assert!(holds_text(&Type::Map(boxed(Type::Money))));
+        assert!(holds_text(&Type::Array(boxed(Type::Map(boxed(
+            Type::Long
+        ))))));
+        assert!(!holds_text(&Type::Array(boxed(Type::Money))));
+        assert!(!holds_text(&Type::Long));
     }
 }
