@@ -4,7 +4,9 @@
 //!   generation step alone (plus progenitor's unformatted tokens, for reference);
 //! * `load/*`: load + validate alone (ours: `load_api_from`; progenitor: `openapi.json` →
 //!   `openapiv3::OpenAPI`);
-//! * `scaling_*/*`: ours on synthetic specs of 39, 390 and 3,900 endpoints.
+//! * `scaling_*/*`: ours on synthetic specs of 39, 390 and 3,900 endpoints;
+//! * `scaling_generate/{ours,progenitor}/N`: both generators end to end at each of those sizes
+//!   (progenitor fed our `openapi.json` export of the same synthetic spec).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -105,9 +107,31 @@ fn scaling(c: &mut Criterion) {
     g.finish();
 }
 
+/// Both generators end to end, spec text → formatted source, at 39, 390 and 3,900 endpoints.
+fn scaling_side_by_side(c: &mut Criterion) {
+    let mut g = c.benchmark_group("scaling_generate");
+    g.sampling_mode(SamplingMode::Flat);
+    for copies in [1, 10, 100] {
+        let (files, json) = side_by_side_input(copies);
+        let n = endpoint_count(&ours_load(files.clone()));
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::new("ours", n), &files, |b, files| {
+            b.iter_batched(
+                || files.clone(),
+                |f| ours_generate(black_box(f)),
+                BatchSize::LargeInput,
+            )
+        });
+        g.bench_with_input(BenchmarkId::new("progenitor", n), &json, |b, json| {
+            b.iter(|| progenitor_generate(black_box(json)))
+        });
+    }
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = config();
-    targets = generate, scaling
+    targets = generate, scaling, scaling_side_by_side
 }
 criterion_main!(benches);

@@ -36,6 +36,19 @@ pub fn openapi_json() -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
+/// Both generators' input for the same API of `copies × 39` endpoints: our spec files
+/// ([`synthetic_spec`]) and our `openapi.json` export of them, progenitor's input.
+pub fn side_by_side_input(copies: usize) -> (Vec<(String, String)>, String) {
+    let files = synthetic_spec(copies);
+    let output = ours_generate(files.clone());
+    let json = output
+        .files
+        .get(Path::new("openapi.json"))
+        .cloned()
+        .unwrap_or_else(|| panic!("synthetic_spec({copies}) exported no openapi.json"));
+    (files, json)
+}
+
 /// Ours, load + validate + resolve.
 pub fn ours_load(files: Vec<(String, String)>) -> Api {
     apigen::load_api_from(files).unwrap_or_else(|e| panic!("the spec does not load:\n{e}"))

@@ -9,8 +9,10 @@
 //! * [`client`]: one call through `card-wallet` vs raw `reqwest` + `serde_json` against a
 //!   fixed-response loopback server, and decoding a 100-row page into our types vs naive
 //!   `f64`/`String` structs.
+//! * [`plot`]: the SVG chart `bench_report --svg` writes for BENCHMARKS.md.
 
 #![deny(missing_docs)]
 
 pub mod client;
 pub mod generation;
+pub mod plot;

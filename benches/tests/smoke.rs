@@ -1,7 +1,7 @@
 //! Benchmarks are not tests: nothing here measures or asserts on time. Each function the
 //! benches time runs once on tiny input, so the benches cannot rot unnoticed.
 
-use apigen_benches::{client, generation};
+use apigen_benches::{client, generation, plot};
 
 #[test]
 fn generation_functions_run() {
@@ -16,6 +16,17 @@ fn generation_functions_run() {
     let spec = generation::progenitor_parse(&json);
     assert!(generation::progenitor_emit(&spec).contains("get_wallet_detail"));
     assert!(!generation::progenitor_tokens(&spec).is_empty());
+}
+
+#[test]
+fn both_generators_take_the_same_synthetic_api() {
+    let (files, json) = generation::side_by_side_input(2);
+    assert_eq!(
+        generation::endpoint_count(&generation::ours_load(files)),
+        78
+    );
+    // Progenitor generates the second copy's operations from our export.
+    assert!(generation::progenitor_generate(&json).contains("get_wallet_detail_1"));
 }
 
 #[test]
@@ -90,4 +101,43 @@ fn loopback_calls_run() {
             2
         );
     });
+}
+
+#[test]
+fn the_scaling_chart_draws_every_series_and_is_deterministic() {
+    let series = || {
+        vec![
+            plot::Series {
+                name: "ours".into(),
+                colour: "#1f77b4",
+                points: vec![(39.0, 1.2), (390.0, 1.1), (3900.0, 1.15)],
+            },
+            plot::Series {
+                name: "progenitor <0.15>".into(),
+                colour: "#ff7f0e",
+                points: vec![(39.0, 1.4), (390.0, 1.3), (3900.0, 1.5)],
+            },
+        ]
+    };
+    let svg = plot::line_chart(
+        "time per endpoint",
+        "endpoints",
+        "ms per endpoint",
+        &series(),
+    );
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(svg.trim_end().ends_with("</svg>"));
+    assert_eq!(svg.matches("<polyline").count(), 2);
+    assert_eq!(svg.matches("<circle").count(), 6);
+    assert!(svg.contains(">3900</text>"));
+    assert!(svg.contains("progenitor &lt;0.15&gt;"));
+    assert_eq!(
+        svg,
+        plot::line_chart(
+            "time per endpoint",
+            "endpoints",
+            "ms per endpoint",
+            &series()
+        )
+    );
 }

@@ -1,7 +1,9 @@
 //! Prints the figures of BENCHMARKS.md from the last `cargo bench -p apigen-benches` run:
 //! every pair as a ratio (ours / baseline) with its spread, and time per endpoint for scaling.
 //!
-//! `cargo run -p apigen-benches --bin bench_report [CRITERION_DIR]` (default `target/criterion`).
+//! `cargo run -p apigen-benches --bin bench_report [CRITERION_DIR] [--svg PATH]` (default
+//! `target/criterion`). With `--svg`, it also writes the chart of time per endpoint against spec
+//! size for both generators (`scaling_generate`) to PATH.
 //!
 //! Each figure is criterion's estimate with its 95 % confidence interval, the same three numbers
 //! criterion prints as `time:` (the slope of the linear fit for linear sampling, the mean for the
@@ -88,10 +90,16 @@ fn ratio(a: Figure, b: Figure) -> String {
 }
 
 fn main() {
-    let dir = std::env::args_os()
-        .nth(1)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion"));
+    let mut dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion");
+    let mut svg: Option<PathBuf> = None;
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--svg" {
+            svg = args.next().map(PathBuf::from);
+        } else {
+            dir = PathBuf::from(arg);
+        }
+    }
 
     let pairs: [(&str, &str, &str, &str); 12] = [
         (
@@ -197,5 +205,66 @@ fn main() {
             base.get_or_insert(per);
             println!("| {n} | {} | {} | {vs} |", fig(total), fig(per));
         }
+    }
+
+    side_by_side(&dir, svg.as_deref());
+}
+
+/// Both generators end to end at each size: the ratio, each side's time per endpoint and its
+/// growth from 39 endpoints; with `svg`, the chart of time per endpoint written there.
+fn side_by_side(dir: &Path, svg: Option<&Path>) {
+    const SIZES: [usize; 3] = [39, 390, 3900];
+    println!();
+    println!(
+        "| generate end to end: endpoints | ours [95 % CI] | progenitor [95 % CI] | ours/progenitor [spread] | ours per endpoint vs 39 | progenitor per endpoint vs 39 |"
+    );
+    println!("|---|---|---|---|---|---|");
+    let mut curves: [Vec<(f64, f64)>; 2] = [Vec::new(), Vec::new()];
+    let mut bases: [Option<Figure>; 2] = [None, None];
+    for n in SIZES {
+        let sides = ["ours", "progenitor"]
+            .map(|side| read(dir, "scaling_generate", &format!("{side}/{n}")));
+        let [Some(ours), Some(theirs)] = sides else {
+            println!("| {n} | not measured | | | | |");
+            continue;
+        };
+        let mut growth = Vec::new();
+        for (i, total) in [ours, theirs].into_iter().enumerate() {
+            let per = total.scaled(n as f64);
+            curves[i].push((n as f64, per.point / 1e6));
+            growth.push(bases[i].map_or_else(|| "1.00×".to_string(), |b| ratio(per, b)));
+            bases[i].get_or_insert(per);
+        }
+        println!(
+            "| {n} | {} | {} | {} | {} | {} |",
+            fig(ours),
+            fig(theirs),
+            ratio(ours, theirs),
+            growth[0],
+            growth[1]
+        );
+    }
+    let Some(path) = svg else { return };
+    let [ours, theirs] = curves;
+    let chart = apigen_benches::plot::line_chart(
+        "Generation end to end: time per endpoint",
+        "endpoints in the spec (log scale)",
+        "ms per endpoint",
+        &[
+            apigen_benches::plot::Series {
+                name: "apigen".into(),
+                colour: "#1f77b4",
+                points: ours,
+            },
+            apigen_benches::plot::Series {
+                name: "progenitor 0.15".into(),
+                colour: "#ff7f0e",
+                points: theirs,
+            },
+        ],
+    );
+    match std::fs::write(path, chart) {
+        Ok(()) => println!("\nwrote {}", path.display()),
+        Err(e) => eprintln!("cannot write {}: {e}", path.display()),
     }
 }
