@@ -201,6 +201,7 @@ impl<S: Service> Client<S> {
             .timeout(timeout)
             .header(CONTENT_TYPE, "application/json")
             .header(ACCEPT, "application/json")
+            .headers(inner.auth_headers.clone())
             .body(body)
             .send()
             .await

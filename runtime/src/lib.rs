@@ -103,4 +103,6 @@ pub use error::{CallInfo, Error, Outcome, PageError, Result};
 pub use paginate::{PageOptions, PageRequest, Paged, paginate, paginate_with};
 pub use recover::{Recovered, recover};
 pub use retry::RetryPolicy;
-pub use service::{Auth, Empty, EnvelopeSpec, Operation, RetryClass, Service, ServiceSpec};
+pub use service::{
+    Auth, AuthHeader, Empty, EnvelopeSpec, Operation, RetryClass, Service, ServiceSpec,
+};

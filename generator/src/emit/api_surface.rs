@@ -332,6 +332,7 @@ mod tests {
             en: None,
             note: None,
             source: crate::model::Source::Documented,
+            carrier: crate::model::Carrier::Body,
         };
         let mut lines = Vec::new();
         fields("types::Wallet", &[f], &mut lines);

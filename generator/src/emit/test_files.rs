@@ -87,7 +87,11 @@ pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
         return crate::emit::rust::format_module("tests/endpoints.rs", tokens)
             .map_err(|e| e.message);
     }
-    let helpers = endpoint_test_helpers(api, &args, compares);
+    // Auth fields carried in headers: (header, test value), matched on every request.
+    let headers: Vec<(&str, String)> = (api.service.auth.iter().zip(&values))
+        .filter_map(|(f, v)| Some((f.header()?, v.as_str()?.to_owned())))
+        .collect();
+    let helpers = endpoint_test_helpers(api, &args, &headers, compares);
     let tokens = quote! {
         #doc
         #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -130,7 +134,9 @@ fn example_literals<'a>(
         ));
     };
     for (f, v) in auth.iter().zip(values) {
-        map.insert(f.wire_name.clone(), v.clone());
+        if f.header().is_none() {
+            map.insert(f.wire_name.clone(), v.clone());
+        }
     }
     let mut fields = map.clone();
     for f in auth {
@@ -159,8 +165,14 @@ fn example_literals<'a>(
 }
 
 /// The imports and helpers of `tests/endpoints.rs`: `client` (test credentials `args`),
-/// `ExactJsonBody`, `serve` and, if a test `compares` a response, `assert_round_trip`.
-fn endpoint_test_helpers(api: &Api, args: &[TokenStream], compares: bool) -> TokenStream {
+/// `ExactJsonBody`, `serve` (which also expects the auth `headers` with their test values)
+/// and, if a test `compares` a response, `assert_round_trip`.
+fn endpoint_test_helpers(
+    api: &Api,
+    args: &[TokenStream],
+    headers: &[(&str, String)],
+    compares: bool,
+) -> TokenStream {
     let version = &api.service.default_version;
     let helpers = if compares {
         round_trip_helpers()
@@ -168,11 +180,24 @@ fn endpoint_test_helpers(api: &Api, args: &[TokenStream], compares: bool) -> Tok
         quote!()
     };
     let krate = format_ident!("{}", api.service.package.crate_ident());
+    let matchers = if headers.is_empty() {
+        quote!(method, path)
+    } else {
+        quote!(header, method, path)
+    };
+    let header_matchers = headers
+        .iter()
+        .map(|(name, value)| quote!(.and(header(#name, #value))));
+    let serve_doc = if headers.is_empty() {
+        " Mount `response` for `POST url` with exactly `body`, expecting one call."
+    } else {
+        " Mount `response` for `POST url` with exactly `body` and the auth headers, expecting one call."
+    };
     quote! {
         use ::apigen_runtime::testing::plain_numbers;
         use #krate::{Client, Credentials};
         use serde_json::Value;
-        use wiremock::matchers::{method, path};
+        use wiremock::matchers::{#matchers};
         use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
         /// A client for `server` with the test credentials.
@@ -193,12 +218,13 @@ fn endpoint_test_helpers(api: &Api, args: &[TokenStream], compares: bool) -> Tok
             }
         }
 
-        /// Mount `response` for `POST url` with exactly `body`, expecting one call.
+        #[doc = #serve_doc]
         async fn serve(url: &str, body: &str, response: &str) -> MockServer {
             let server = MockServer::start().await;
             let body: Value = serde_json::from_str(body).expect("expected body is JSON");
             Mock::given(method("POST"))
                 .and(path(url))
+                #(#header_matchers)*
                 .and(ExactJsonBody(plain_numbers(body)))
                 .respond_with(ResponseTemplate::new(200).set_body_raw(response.to_owned(), "application/json"))
                 .expect(1)

@@ -38,11 +38,12 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
     let credentials = credentials_items(api);
     let error_codes = error_code_items(api);
     let crate_name = &s.package.name;
-    // Values the runtime masks in server text: every field the spec marks sensitive.
+    // Values the runtime masks in server text: every field the spec marks sensitive, and the
+    // header carrying a sensitive auth field (a server echoing `X-App-Key: …`).
     let sensitive: std::collections::BTreeSet<&str> = (s.auth.iter())
         .chain(api.objects.iter().flat_map(|o| o.fields.iter()))
         .filter(|f| f.sensitive)
-        .map(|f| f.wire_name.as_str())
+        .flat_map(|f| std::iter::once(f.wire_name.as_str()).chain(f.header()))
         .collect();
     let sensitive = sensitive.into_iter();
     quote! {
@@ -183,12 +184,21 @@ fn credentials_items(api: &Api) -> TokenStream {
 fn credentials_doc(auth: &[Field]) -> String {
     let arg_list: Vec<String> = auth
         .iter()
-        .map(|f| format!("`{}` ({})", f.wire_name, inline(&f.zh)))
+        .map(|f| match f.header() {
+            None => format!("`{}` ({})", f.wire_name, inline(&f.zh)),
+            Some(h) => format!("`{}` ({}, in header `{h}`)", f.wire_name, inline(&f.zh)),
+        })
         .collect();
     let mut cred_text = if auth.is_empty() {
         "The authentication fields sent in the JSON body of every request: none in this API\n\
          (authenticate some other way, e.g. with the `reqwest::Client` you pass to the builder)."
             .to_owned()
+    } else if auth.iter().any(|f| f.header().is_some()) {
+        format!(
+            "The authentication fields sent with every request, in the JSON body unless a header\n\
+             is named: {}.",
+            arg_list.join(", ")
+        )
     } else {
         format!(
             "The authentication fields sent in the JSON body of every request: {}.",
@@ -269,9 +279,12 @@ fn credentials_debug(auth: &[Field]) -> TokenStream {
     }
 }
 
-/// The runtime's `Auth` for `Credentials`: every field into the request body, secrets exposed.
+/// The runtime's `Auth` for `Credentials`: the body fields into the request body and the
+/// header fields as headers, secrets exposed.
 fn credentials_auth(auth: &[Field]) -> TokenStream {
-    let entries = auth.iter().map(|f| {
+    let (headers, body): (Vec<&Field>, Vec<&Field>) =
+        auth.iter().partition(|f| f.header().is_some());
+    let entries = body.iter().map(|f| {
         let n = field_ident(&f.wire_name);
         let wire = &f.wire_name;
         if f.sensitive {
@@ -280,17 +293,36 @@ fn credentials_auth(auth: &[Field]) -> TokenStream {
             quote!(map.serialize_entry(#wire, &self.#n)?;)
         }
     });
-    let map = if auth.is_empty() {
+    let map = if body.is_empty() {
         format_ident!("_map")
     } else {
         format_ident!("map")
     };
+    let headers_fn = (!headers.is_empty()).then(|| {
+        let items = headers.iter().map(|f| {
+            let n = field_ident(&f.wire_name);
+            let name = f.header().unwrap_or_default();
+            let sensitive = f.sensitive;
+            let value = if sensitive {
+                quote!(::secrecy::ExposeSecret::expose_secret(&self.#n))
+            } else {
+                quote!(&self.#n)
+            };
+            quote!(::apigen_runtime::AuthHeader { name: #name, value: #value, sensitive: #sensitive })
+        });
+        quote! {
+            fn headers(&self) -> Vec<::apigen_runtime::AuthHeader<'_>> {
+                vec![#(#items),*]
+            }
+        }
+    });
     quote! {
         impl ::apigen_runtime::Auth for Credentials {
             fn serialize_fields<M: ::serde::ser::SerializeMap>(&self, #map: &mut M) -> ::std::result::Result<(), M::Error> {
                 #(#entries)*
                 Ok(())
             }
+            #headers_fn
         }
     }
 }
