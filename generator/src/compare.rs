@@ -555,6 +555,18 @@ fn field(out: &mut Out, item: &str, request: bool, o: &Field, n: &Field) {
             "required/nullable changed, same Rust type",
         );
     }
+    if o.computed != n.computed {
+        out.push(
+            Class::Breaking,
+            Level::Both,
+            item,
+            if n.computed {
+                "now computed by the signer: `Credentials::new` no longer takes it and the client needs a signer"
+            } else {
+                "no longer computed: `Credentials::new` takes it and the signer no longer makes it"
+            },
+        );
+    }
     if o.carrier != n.carrier {
         let place = |c: &Carrier| match c {
             Carrier::Body => "the body".to_owned(),
@@ -1007,6 +1019,7 @@ mod tests {
             note: None,
             source: crate::model::Source::Modeled,
             carrier: crate::model::Carrier::Body,
+            computed: false,
         }
     }
 

@@ -398,9 +398,17 @@ pub struct Field {
     pub source: Source,
     /// Where it travels: always [`Carrier::Body`] outside `service.auth`.
     pub carrier: Carrier,
+    /// An auth field computed per request by the client's signer, not one of the
+    /// credentials: always `false` outside `service.auth`.
+    pub computed: bool,
 }
 
 impl Field {
+    /// Is it one of the credentials (an auth field the caller gives, not a computed one)?
+    pub fn is_credential(&self) -> bool {
+        !self.computed
+    }
+
     /// Is the Rust type an `Option`?
     pub fn is_option(&self) -> bool {
         !self.required || self.nullable

@@ -437,6 +437,11 @@ pub struct Field {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub header: Option<Spanned<String>>,
+    /// Auth fields only: computed per request by the client's signer (a signature, a
+    /// timestamp, a nonce) instead of given in the credentials; must be a `string`.
+    #[serde(default)]
+    #[schemars(with = "bool")]
+    pub computed: Option<Spanned<bool>>,
 }
 
 /// Where an auth field travels (`in:`).

@@ -8,6 +8,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use secrecy::SecretString;
 
 use crate::service::AuthFields;
+use crate::sign::Signer;
 use crate::{Error, PageOptions, RetryPolicy, Service};
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -46,6 +47,8 @@ pub(crate) struct Inner<S: Service> {
     pub(crate) secrets: Vec<SecretString>,
     /// The auth fields carried in headers, validated once; secret values marked sensitive.
     pub(crate) auth_headers: HeaderMap,
+    /// Computes the computed auth fields, once per attempt; set exactly when the API has some.
+    pub(crate) signer: Option<Arc<dyn Signer>>,
     pub(crate) timeout: Duration,
     pub(crate) deadline: Duration,
     pub(crate) retry: RetryPolicy,
@@ -108,6 +111,7 @@ pub struct ClientBuilder<S: Service> {
     http: Option<reqwest::Client>,
     max_response_bytes: usize,
     pages: PageOptions,
+    signer: Option<Arc<dyn Signer>>,
 }
 
 impl<S: Service> fmt::Debug for ClientBuilder<S> {
@@ -123,6 +127,7 @@ impl<S: Service> fmt::Debug for ClientBuilder<S> {
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("pages", &self.pages)
+            .field("signer", &self.signer.as_ref().map(|_| "<signer>"))
             .finish_non_exhaustive()
     }
 }
@@ -142,7 +147,16 @@ impl<S: Service> ClientBuilder<S> {
             http: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             pages: PageOptions::default(),
+            signer: None,
         }
+    }
+
+    /// The signer computing the API's computed auth fields (a signature, a timestamp) once per
+    /// attempt, so a retried request is signed afresh. Required when the API has computed
+    /// fields, refused when it has none; see [`sign`](crate::sign).
+    pub fn signer(mut self, signer: impl Signer) -> Self {
+        self.signer = Some(Arc::new(signer));
+        self
     }
 
     /// The version path segment (default: the spec's version, [`ServiceSpec::default_version`](crate::ServiceSpec::default_version)).
@@ -226,7 +240,9 @@ impl<S: Service> ClientBuilder<S> {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when the credentials are missing, `base_url` is not an absolute
+    /// [`Error::Config`] when the credentials are missing, the API has computed auth fields
+    /// and no [`signer`](Self::signer) is set (or a signer is set and it has none), a
+    /// credential carried in a header is not a valid header value, `base_url` is not an absolute
     /// `http`/`https` URL (or carries user info, a query or a fragment), the version is not a
     /// single path segment, a timeout, the deadline, the page cap or the size limit is zero, or the HTTP client cannot be
     /// created.
@@ -234,6 +250,22 @@ impl<S: Service> ClientBuilder<S> {
         let credentials = self
             .credentials
             .ok_or_else(|| Error::Config("credentials are required".into()))?;
+        let computed = <S::Credentials as crate::Auth>::COMPUTED;
+        match (computed.is_empty(), self.signer.is_some()) {
+            (false, false) => {
+                let names: Vec<&str> = computed.iter().map(|f| f.name).collect();
+                return Err(Error::Config(format!(
+                    "this API has computed auth fields ({}): set a signer with ClientBuilder::signer",
+                    names.join(", ")
+                )));
+            }
+            (true, true) => {
+                return Err(Error::Config(
+                    "a signer is set but this API has no computed auth fields".into(),
+                ));
+            }
+            _ => {}
+        }
         let base_url = validate_base_url(&self.base_url).map_err(Error::Config)?;
         if self.version.is_empty()
             || !self
@@ -279,6 +311,7 @@ impl<S: Service> ClientBuilder<S> {
                 credentials,
                 secrets,
                 auth_headers,
+                signer: self.signer,
                 timeout: self.timeout,
                 deadline: self.deadline,
                 retry: self.retry,

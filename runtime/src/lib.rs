@@ -94,6 +94,7 @@ mod retry;
 pub mod serde;
 pub mod serde_as;
 mod service;
+pub mod sign;
 pub mod testing;
 pub mod webhook;
 

@@ -69,6 +69,11 @@ pub trait Auth: fmt::Debug + Clone + Send + Sync + 'static {
     /// Whatever the serializer reports.
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
 
+    /// The auth fields computed per request by the client's [`Signer`](crate::sign::Signer)
+    /// (a signature, a timestamp); none by default. A client of an API with computed fields
+    /// cannot be built without a signer.
+    const COMPUTED: &'static [crate::sign::ComputedField] = &[];
+
     /// The auth fields carried in HTTP headers (secrets exposed); none by default.
     fn headers(&self) -> Vec<AuthHeader<'_>> {
         Vec::new()

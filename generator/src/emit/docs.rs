@@ -66,6 +66,9 @@ fn field_table(out: &mut String, fields: &[&Field]) {
         if f.sensitive {
             meaning.push_str(" **sensitive**");
         }
+        if f.computed {
+            meaning.push_str(" **computed per request by the client's signer**");
+        }
         let required = match (f.required, f.nullable) {
             (true, false) => "yes",
             (true, true) => "yes, may be empty",

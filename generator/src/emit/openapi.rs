@@ -152,7 +152,11 @@ fn object_schema(
     let mut props = Map::new();
     let mut required = Vec::new();
     for f in fields {
-        props.insert(f.wire_name.clone(), field_schema(f));
+        let mut schema = field_schema(f);
+        if f.computed {
+            schema["x-computed"] = true.into();
+        }
+        props.insert(f.wire_name.clone(), schema);
         if f.required {
             required.push(Value::from(f.wire_name.clone()));
         }
@@ -339,6 +343,7 @@ fn header_security(s: &crate::model::Service) -> Option<(Map<String, Value>, Val
                 "in": "header",
                 "name": f.header(),
                 "description": description,
+                "x-computed": f.computed,
             }),
         );
         requirement.insert(f.wire_name.clone(), json!([]));

@@ -55,13 +55,19 @@ fn round_trip_helpers() -> TokenStream {
 
 /// `tests/endpoints.rs`: shared helpers, then one test per endpoint with a complete example.
 pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
-    let (args, values): (Vec<TokenStream>, Vec<serde_json::Value>) = api
-        .service
-        .auth
-        .iter()
-        .enumerate()
-        .map(|(i, f)| auth_value(i, &f.ty, &f.wire_name))
-        .unzip();
+    // Credentials get test values; computed fields what `FixedSigner` gives (`test-{name}`).
+    let mut args = Vec::new();
+    let values: Vec<serde_json::Value> = (api.service.auth.iter().enumerate())
+        .map(|(i, f)| {
+            if f.computed {
+                serde_json::Value::from(format!("test-{}", f.wire_name))
+            } else {
+                let (arg, value) = auth_value(i, &f.ty, &f.wire_name);
+                args.push(arg);
+                value
+            }
+        })
+        .collect();
     let mut tests = Vec::new();
     // Endpoints with an empty response compare nothing after the call.
     let mut compares = false;
@@ -180,6 +186,18 @@ fn endpoint_test_helpers(
         quote!()
     };
     let krate = format_ident!("{}", api.service.package.crate_ident());
+    let computed = api.service.auth.iter().any(|f| f.computed);
+    let (client_doc, signer) = if computed {
+        (
+            " A client for `server` with the test credentials and the fixed test signer.",
+            quote!(.signer(::apigen_runtime::testing::FixedSigner)),
+        )
+    } else {
+        (
+            " A client for `server` with the test credentials.",
+            quote!(),
+        )
+    };
     let matchers = if headers.is_empty() {
         quote!(method, path)
     } else {
@@ -200,11 +218,12 @@ fn endpoint_test_helpers(
         use wiremock::matchers::{#matchers};
         use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
-        /// A client for `server` with the test credentials.
+        #[doc = #client_doc]
         fn client(server: &MockServer) -> Client {
             Client::builder(server.uri())
                 .version(#version)
                 .credentials(Credentials::new(#(#args),*))
+                #signer
                 .build()
                 .expect("client builds")
         }

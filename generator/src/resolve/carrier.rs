@@ -1,5 +1,5 @@
-//! Where an auth field travels: `in: body` (the default) or `in: header` with its `header:`
-//! name. Only auth fields may say so.
+//! Where an auth field travels (`in: body`, the default, or `in: header` with its `header:`
+//! name) and whether the signer computes it (`computed: true`). Only auth fields may say so.
 
 use std::collections::HashMap;
 
@@ -20,7 +20,8 @@ const CLIENT_HEADERS: &[&str] = &[
 ];
 
 impl Resolver<'_> {
-    /// The carrier of field `key` of `owner`, reporting `in:`/`header:` outside the auth block,
+    /// The carrier of field `key` of `owner`, reporting `in:`/`header:`/`computed:` outside the
+    /// auth block, a computed field that is not a `string`,
     /// `in: header` without a `header:` name (or a `header:` without `in: header`), a header
     /// name that is not a plain token or is one the client sets, and a header field that is
     /// not a `string`.
@@ -32,16 +33,18 @@ impl Resolver<'_> {
         owner: &ObjectName,
         ty: &Type,
     ) -> model::Carrier {
+        let computed = f.computed.as_ref().filter(|c| c.value);
         if *owner != ObjectName::Auth {
             if let Some(loc) = (f.carrier.as_ref().map(|c| c.referenced))
                 .or(f.header.as_ref().map(|h| h.referenced))
+                .or(computed.map(|c| c.referenced))
             {
                 self.report
                     .err(
                         file,
                         &loc,
                         format!(
-                            "`{}`: `in:` and `header:` apply to auth fields only",
+                            "`{}`: `in:`, `header:` and `computed:` apply to auth fields only",
                             key.value
                         ),
                     )
@@ -52,6 +55,22 @@ impl Resolver<'_> {
                 );
             }
             return model::Carrier::Body;
+        }
+        if computed.is_some() && *ty != Type::String {
+            self.report
+                .err(
+                    file,
+                    &f.ty.referenced,
+                    format!(
+                        "`{}` is computed by the signer, so it must be a `string`, not `{}`",
+                        key.value,
+                        ty.spec_name()
+                    ),
+                )
+                .hint = Some(
+                "write `type: string`: a signer returns text (a timestamp too, e.g. \"1700000000000\")"
+                    .into(),
+            );
         }
         let carrier = f.carrier.as_ref().map(|c| c.value);
         match (carrier, &f.header) {

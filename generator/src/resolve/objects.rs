@@ -108,6 +108,7 @@ impl Resolver<'_> {
                 note: f.note.clone(),
                 source: field_source,
                 carrier,
+                computed: f.computed.as_ref().is_some_and(|c| c.value),
             });
         }
         out
