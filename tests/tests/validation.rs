@@ -369,6 +369,8 @@ cases! {
     auth_header_name_without_in => 1,
     auth_headers_clash => 2,
     header_outside_auth => 1,
+    computed_not_string => 1,
+    computed_outside_auth => 1,
     idempotency_field_missing => 1,
     idempotency_field_optional => 1,
     money_moving_retry_safe => 1,
