@@ -1064,5 +1064,12 @@ mod tests {
             classes(true, &in_header, &other_header),
             [(Class::Breaking, Level::Wire)]
         );
+        // An auth field the signer now computes: `Credentials::new` and the wire change.
+        let mut computed = a.clone();
+        computed[0].computed = true;
+        assert_eq!(
+            classes(true, &a, &computed),
+            [(Class::Breaking, Level::Both)]
+        );
     }
 }
