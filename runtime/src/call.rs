@@ -35,8 +35,11 @@ struct Body<'a, A: crate::Auth, R: ?Sized> {
 impl<S: Service> Client<S> {
     /// Calls `op` with `request` and decodes the envelope's `data` into `Resp`.
     ///
-    /// The body is one JSON object holding the auth fields and the fields of `request` (which
-    /// must serialize as a struct or map). Failed attempts are retried when
+    /// The body is one JSON object holding the auth fields carried in the body and the fields
+    /// of `request` (which must serialize as a struct or map); the auth fields carried in
+    /// headers go in their headers. With a [`signer`](crate::ClientBuilder::signer), every
+    /// attempt adds the computed auth fields it returns for that attempt (see
+    /// [`sign`](crate::sign)). Failed attempts are retried when
     /// [`Error::is_retryable`] (per `op.retry`, see [`RetryClass`](crate::RetryClass)) and the
     /// client's [`RetryPolicy`](crate::RetryPolicy) allows, within the client's
     /// [`deadline`](crate::ClientBuilder::deadline) for the whole call (no wait is started that

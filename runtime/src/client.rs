@@ -91,6 +91,7 @@ impl<S: Service> fmt::Debug for Client<S> {
             .field("retry", &inner.retry)
             .field("max_response_bytes", &inner.max_response_bytes)
             .field("pages", &inner.pages)
+            .field("signer", &inner.signer.as_ref().map(|_| "<signer>"))
             .finish_non_exhaustive()
     }
 }
