@@ -21,7 +21,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::model::{
-    Api, Code, Endpoint, Enum, Field, Object, ObjectKind, ObjectName, Retry, Webhooks,
+    Api, Carrier, Code, Endpoint, Enum, Field, Object, ObjectKind, ObjectName, Retry, Webhooks,
 };
 use crate::naming;
 
@@ -555,6 +555,34 @@ fn field(out: &mut Out, item: &str, request: bool, o: &Field, n: &Field) {
             "required/nullable changed, same Rust type",
         );
     }
+    if o.computed != n.computed {
+        out.push(
+            Class::Breaking,
+            Level::Both,
+            item,
+            if n.computed {
+                "now computed by the signer: `Credentials::new` no longer takes it and the client needs a signer"
+            } else {
+                "no longer computed: `Credentials::new` takes it and the signer no longer makes it"
+            },
+        );
+    }
+    if o.carrier != n.carrier {
+        let place = |c: &Carrier| match c {
+            Carrier::Body => "the body".to_owned(),
+            Carrier::Header(h) => format!("header `{h}`"),
+        };
+        out.push(
+            Class::Breaking,
+            Level::Wire,
+            item,
+            format!(
+                "moved from {} to {}: old clients send it where the vendor no longer reads it",
+                place(&o.carrier),
+                place(&n.carrier)
+            ),
+        );
+    }
     if o.boxed != n.boxed {
         out.push(
             Class::Breaking,
@@ -990,6 +1018,8 @@ mod tests {
             en: None,
             note: None,
             source: crate::model::Source::Modeled,
+            carrier: crate::model::Carrier::Body,
+            computed: false,
         }
     }
 
@@ -1021,5 +1051,25 @@ mod tests {
         doc_a[0].note = Some("n".into());
         assert_eq!(classes(false, &a, &doc_a), [(Class::Docs, Level::Rust)]);
         assert!(classes(false, &a, &a).is_empty());
+        // An auth field moved into a header, or into another header: the wire breaks.
+        let mut in_header = a.clone();
+        in_header[0].carrier = Carrier::Header("X-A".into());
+        assert_eq!(
+            classes(true, &a, &in_header),
+            [(Class::Breaking, Level::Wire)]
+        );
+        let mut other_header = a.clone();
+        other_header[0].carrier = Carrier::Header("X-B".into());
+        assert_eq!(
+            classes(true, &in_header, &other_header),
+            [(Class::Breaking, Level::Wire)]
+        );
+        // An auth field the signer now computes: `Credentials::new` and the wire change.
+        let mut computed = a.clone();
+        computed[0].computed = true;
+        assert_eq!(
+            classes(true, &a, &computed),
+            [(Class::Breaking, Level::Both)]
+        );
     }
 }

@@ -396,13 +396,40 @@ pub struct Field {
     pub note: Option<String>,
     /// Where it is documented.
     pub source: Source,
+    /// Where it travels: always [`Carrier::Body`] outside `service.auth`.
+    pub carrier: Carrier,
+    /// An auth field computed per request by the client's signer, not one of the
+    /// credentials: always `false` outside `service.auth`.
+    pub computed: bool,
 }
 
 impl Field {
+    /// Is it one of the credentials (an auth field the caller gives, not a computed one)?
+    pub fn is_credential(&self) -> bool {
+        !self.computed
+    }
+
     /// Is the Rust type an `Option`?
     pub fn is_option(&self) -> bool {
         !self.required || self.nullable
     }
+
+    /// The HTTP header carrying this (auth) field, if it travels in one.
+    pub fn header(&self) -> Option<&str> {
+        match &self.carrier {
+            Carrier::Body => None,
+            Carrier::Header(name) => Some(name),
+        }
+    }
+}
+
+/// Where a field travels in a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Carrier {
+    /// A member of the JSON body.
+    Body,
+    /// An HTTP header of this name, as written in the spec (`X-App-Key`); auth fields only.
+    Header(String),
 }
 
 /// What an endpoint returns in `data`; objects by their key under `objects`.

@@ -428,6 +428,30 @@ pub struct Field {
     /// Inline nested object; `type` must then be `object` or `[object]`.
     #[serde(default)]
     pub fields: Option<IndexMap<Key, Field>>,
+    /// Auth fields only: where the field travels, `body` (the default: a member of the JSON
+    /// body) or `header` (an HTTP header named by `header`; the field must be a `string`).
+    #[serde(default, rename = "in")]
+    #[schemars(with = "Option<Carrier>")]
+    pub carrier: Option<Spanned<Carrier>>,
+    /// Auth fields with `in: header` only: the HTTP header name, e.g. `X-App-Key`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub header: Option<Spanned<String>>,
+    /// Auth fields only: computed per request by the client's signer (a signature, a
+    /// timestamp, a nonce) instead of given in the credentials; must be a `string`.
+    #[serde(default)]
+    #[schemars(with = "bool")]
+    pub computed: Option<Spanned<bool>>,
+}
+
+/// Where an auth field travels (`in:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Carrier {
+    /// A member of the JSON body of every request.
+    Body,
+    /// An HTTP header of every request.
+    Header,
 }
 
 /// The default of [`Field::required`].

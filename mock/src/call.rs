@@ -168,7 +168,7 @@ async fn answer_logged(
         );
     }
 
-    let outcome = process(state, index, endpoint, body, parsed.as_ref());
+    let outcome = process(state, index, endpoint, body, parsed.as_ref(), headers);
     entry.outcome = outcome.label.into();
     entry.code = Some(outcome.code.to_json());
     let reply = Reply::json(StatusCode::OK, outcome.body);
@@ -214,6 +214,7 @@ fn process(
     endpoint: &Endpoint,
     raw: Option<&Bytes>,
     body: Option<&Value>,
+    headers: &HeaderMap,
 ) -> Outcome {
     let api = &state.api;
     let env = &api.service.envelope;
@@ -248,8 +249,13 @@ fn process(
     let Some(body) = body else {
         return reject(Problem::Parameter, "", "the body is not valid JSON");
     };
-    if let Err(violation) = validate::check(api, endpoint, body, state.options.credentials.as_ref())
-    {
+    if let Err(violation) = validate::check(
+        api,
+        endpoint,
+        body,
+        headers,
+        state.options.credentials.as_ref(),
+    ) {
         return reject(violation.problem, &violation.field, &violation.message);
     }
     let success = |label, data: Value| Outcome {

@@ -3,6 +3,7 @@
 //! path. Messages name fields and types, never values, so no secret is echoed.
 
 use apigen::model::{Api, Code, Endpoint, Field, Type};
+use axum::http::HeaderMap;
 use serde_json::{Map, Value};
 
 use crate::codes::Problem;
@@ -28,10 +29,10 @@ impl Violation {
     }
 }
 
-/// Every top-level field an endpoint's body may carry: the auth fields, the pagination
-/// fields of a paginated endpoint, then the endpoint's own request fields.
+/// Every top-level field an endpoint's body may carry: the auth fields carried in the body,
+/// the pagination fields of a paginated endpoint, then the endpoint's own request fields.
 pub fn request_fields<'a>(api: &'a Api, endpoint: &Endpoint) -> Vec<&'a Field> {
-    let auth = api.service.auth.iter();
+    let auth = api.service.auth.iter().filter(|f| f.header().is_none());
     let paging = api
         .service
         .pagination
@@ -45,7 +46,8 @@ pub fn request_fields<'a>(api: &'a Api, endpoint: &Endpoint) -> Vec<&'a Field> {
     auth.chain(paging).chain(own).collect()
 }
 
-/// Checks `body` against the endpoint; with `credentials`, the auth fields must equal them.
+/// Checks `body` and the auth `headers` against the endpoint; with `credentials`, the auth
+/// fields must equal them.
 ///
 /// # Errors
 ///
@@ -54,6 +56,7 @@ pub fn check(
     api: &Api,
     endpoint: &Endpoint,
     body: &Value,
+    headers: &HeaderMap,
     credentials: Option<&Map<String, Value>>,
 ) -> Result<(), Violation> {
     let Value::Object(map) = body else {
@@ -64,10 +67,16 @@ pub fn check(
         ));
     };
     for field in &api.service.auth {
-        check_field(api, field, map, "", Problem::Auth)?;
+        let sent = match field.header() {
+            None => {
+                check_field(api, field, map, "", Problem::Auth)?;
+                map.get(&field.wire_name).cloned()
+            }
+            Some(header) => header_auth(field, header, map, headers)?,
+        };
         if let (Some(expected), Some(sent)) = (
             credentials.and_then(|c| c.get(&field.wire_name)),
-            map.get(&field.wire_name),
+            sent.as_ref(),
         ) && expected != sent
         {
             return Err(Violation::new(
@@ -82,6 +91,38 @@ pub fn check(
     }
     let fields = request_fields(api, endpoint);
     check_fields(api, &fields, map, "")
+}
+
+/// The value of auth field `field`, carried in `header`: a string, required unless the field
+/// is optional, and not also in the body.
+fn header_auth(
+    field: &Field,
+    header: &str,
+    body: &Map<String, Value>,
+    headers: &HeaderMap,
+) -> Result<Option<Value>, Violation> {
+    let name = &field.wire_name;
+    if body.contains_key(name) {
+        return Err(Violation::new(
+            Problem::Auth,
+            name,
+            format!("`{name}` travels in header `{header}`, not in the body"),
+        ));
+    }
+    match headers.get(header).map(|v| v.to_str()) {
+        Some(Ok(value)) => Ok(Some(Value::String(value.to_owned()))),
+        Some(Err(_)) => Err(Violation::new(
+            Problem::Auth,
+            name,
+            format!("header `{header}` (auth field `{name}`) is not visible ASCII"),
+        )),
+        None if field.required => Err(Violation::new(
+            Problem::Auth,
+            name,
+            format!("missing header `{header}` (auth field `{name}`)"),
+        )),
+        None => Ok(None),
+    }
 }
 
 fn check_fields(
@@ -295,9 +336,86 @@ endpoints:
     fn problem(body: Value, credentials: Option<&Map<String, Value>>) -> Option<(Problem, String)> {
         let api = apigen::load_api_from(vec![("t.yaml".into(), SPEC.into())]).unwrap();
         let endpoint = api.endpoint("paint").unwrap();
-        check(&api, endpoint, &body, credentials)
+        check(&api, endpoint, &body, &HeaderMap::new(), credentials)
             .err()
             .map(|v| (v.problem, v.field))
+    }
+
+    const HEADER_SPEC: &str = r#"
+service:
+  title: t
+  title_en: T
+  base_url: https://t.example.test
+  path_prefix: "/{version}"
+  version: { default: v1, source: documented }
+  auth:
+    app_id: { type: long, zh: 应用, en: app }
+    app_key: { type: string, in: header, header: X-App-Key, sensitive: true, zh: 钥, en: key }
+  envelope: { code: code, message: message, data: data, success: 0, source: documented }
+  source: documented
+groups:
+  g: { zh: g, en: G, order: 1 }
+endpoints:
+  ping:
+    group: g
+    zh: 探
+    en: Ping
+    path: /ping
+    source: documented
+    retry: safe
+    response: empty
+"#;
+
+    fn header_problem(
+        body: Value,
+        key: Option<&str>,
+        credentials: Option<&Map<String, Value>>,
+    ) -> Option<Violation> {
+        let api = apigen::load_api_from(vec![("t.yaml".into(), HEADER_SPEC.into())]).unwrap();
+        let mut headers = HeaderMap::new();
+        if let Some(key) = key {
+            headers.insert("x-app-key", key.parse().unwrap());
+        }
+        check(
+            &api,
+            api.endpoint("ping").unwrap(),
+            &body,
+            &headers,
+            credentials,
+        )
+        .err()
+    }
+
+    #[test]
+    fn header_auth_is_read_from_its_header_only() {
+        assert_eq!(header_problem(json!({"app_id": 1}), Some("k"), None), None);
+        let missing = header_problem(json!({"app_id": 1}), None, None).unwrap();
+        assert_eq!(
+            (missing.problem, missing.field.as_str()),
+            (Problem::Auth, "app_key")
+        );
+        assert!(missing.message.contains("X-App-Key"), "{}", missing.message);
+        let in_body =
+            header_problem(json!({"app_id": 1, "app_key": "k"}), Some("k"), None).unwrap();
+        assert_eq!(in_body.problem, Problem::Auth);
+        assert!(
+            in_body.message.contains("not in the body"),
+            "{}",
+            in_body.message
+        );
+        let mut credentials = Map::new();
+        credentials.insert("app_key".into(), json!("right"));
+        let wrong =
+            header_problem(json!({"app_id": 1}), Some("wrong"), Some(&credentials)).unwrap();
+        assert_eq!(
+            (wrong.problem, wrong.field.as_str()),
+            (Problem::Auth, "app_key")
+        );
+        assert!(!wrong.message.contains("wrong"), "{}", wrong.message);
+        assert_eq!(
+            header_problem(json!({"app_id": 1}), Some("right"), Some(&credentials)),
+            None
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use backon::{Retryable as _, TokioSleeper};
 use bytes::Bytes;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use reqwest::{Response, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -14,6 +14,7 @@ use tracing::Instrument as _;
 use crate::envelope::{self, Scrubber};
 use crate::retry::effective_delay;
 use crate::service::AuthFields;
+use crate::sign::{self, SignError, SignRequest, Signer};
 use crate::{BusinessCode, CallInfo, Client, Error, Operation, Outcome, Service};
 
 /// At most this much of a non-2xx body is read (for the error excerpt).
@@ -34,8 +35,11 @@ struct Body<'a, A: crate::Auth, R: ?Sized> {
 impl<S: Service> Client<S> {
     /// Calls `op` with `request` and decodes the envelope's `data` into `Resp`.
     ///
-    /// The body is one JSON object holding the auth fields and the fields of `request` (which
-    /// must serialize as a struct or map). Failed attempts are retried when
+    /// The body is one JSON object holding the auth fields carried in the body and the fields
+    /// of `request` (which must serialize as a struct or map); the auth fields carried in
+    /// headers go in their headers. With a [`signer`](crate::ClientBuilder::signer), every
+    /// attempt adds the computed auth fields it returns for that attempt (see
+    /// [`sign`](crate::sign)). Failed attempts are retried when
     /// [`Error::is_retryable`] (per `op.retry`, see [`RetryClass`](crate::RetryClass)) and the
     /// client's [`RetryPolicy`](crate::RetryPolicy) allows, within the client's
     /// [`deadline`](crate::ClientBuilder::deadline) for the whole call (no wait is started that
@@ -78,12 +82,29 @@ impl<S: Service> Client<S> {
             auth: AuthFields(self.credentials()),
             request,
         };
-        // Serialized once; every attempt sends a cheap clone of the same bytes.
-        let body = Bytes::from(serde_json::to_vec(&body).map_err(|source| Error::Encode {
+        let encode_error = |source| Error::Encode {
             endpoint: op.name,
             source,
             call: CallInfo::new(op),
-        })?);
+        };
+        // Serialized once; every attempt sends a cheap clone of the same bytes, or (with a
+        // signer) the same body with its freshly computed fields.
+        let payload = match &self.inner.signer {
+            None => Payload::Fixed(Bytes::from(
+                serde_json::to_vec(&body).map_err(encode_error)?,
+            )),
+            Some(signer) => {
+                let value = serde_json::to_value(&body).map_err(encode_error)?;
+                Payload::Signed {
+                    canonical: crate::sign::canonical_json(&value),
+                    body: match value {
+                        serde_json::Value::Object(map) => map,
+                        _ => serde_json::Map::new(),
+                    },
+                    signer: signer.as_ref(),
+                }
+            }
+        };
         let url = format!(
             "{}{}",
             self.inner.base_url,
@@ -96,10 +117,11 @@ impl<S: Service> Client<S> {
         let deadline = self.inner.deadline;
         let started = Instant::now();
         let progress = Progress::default();
-        let (progress, url, body) = (&progress, &url, &body);
+        let (progress, url, payload) = (&progress, &url, &payload);
         let attempt = move || {
-            let body = body.clone();
+            let prepared = payload.for_attempt::<S>(op, url.path());
             async move {
+                let (body, signed_headers) = prepared?;
                 // The call's deadline bounds each attempt through the attempt's own timeout
                 // (reqwest arms that timer anyway): no second timer per call.
                 let remaining = deadline.saturating_sub(started.elapsed());
@@ -115,7 +137,7 @@ impl<S: Service> Client<S> {
                 let number = progress.attempts.fetch_add(1, Ordering::Relaxed) + 1;
                 let span = tracing::info_span!("attempt", attempt = number);
                 let result = self
-                    .attempt::<Resp>(op, url, body, timeout)
+                    .attempt::<Resp>(op, url, body, signed_headers, timeout)
                     .instrument(span)
                     .await;
                 if let Err(error) = &result
@@ -162,12 +184,13 @@ impl<S: Service> Client<S> {
         op: &'static Operation,
         url: &reqwest::Url,
         body: Bytes,
+        signed_headers: HeaderMap,
         timeout: Duration,
     ) -> Result<Resp, Error<S::ErrorCode>> {
         let started = Instant::now();
         let mut status = None;
         let result = self
-            .send_and_decode(op, url, body, timeout, &mut status)
+            .send_and_decode(op, url, body, signed_headers, timeout, &mut status)
             .await;
         tracing::debug!(
             outcome = match &result {
@@ -191,6 +214,7 @@ impl<S: Service> Client<S> {
         op: &'static Operation,
         url: &reqwest::Url,
         body: Bytes,
+        signed_headers: HeaderMap,
         timeout: Duration,
         status_out: &mut Option<StatusCode>,
     ) -> Result<Resp, Error<S::ErrorCode>> {
@@ -201,6 +225,8 @@ impl<S: Service> Client<S> {
             .timeout(timeout)
             .header(CONTENT_TYPE, "application/json")
             .header(ACCEPT, "application/json")
+            .headers(inner.auth_headers.clone())
+            .headers(signed_headers)
             .body(body)
             .send()
             .await
@@ -259,6 +285,73 @@ impl<S: Service> Client<S> {
             (_, Err(ReadError::Transport(e))) => return Err(Error::from_reqwest(op, e)),
         };
         envelope::decode(op, &S::SPEC.envelope, &bytes, &scrubber)
+    }
+}
+
+/// The body of a call: the same bytes for every attempt, or a body whose computed auth fields
+/// are signed afresh for each.
+enum Payload<'a> {
+    /// No computed fields: serialized once.
+    Fixed(Bytes),
+    /// The body without its computed fields, its canonical form and the signer.
+    Signed {
+        body: serde_json::Map<String, serde_json::Value>,
+        canonical: String,
+        signer: &'a dyn Signer,
+    },
+}
+
+impl Payload<'_> {
+    /// The body and the computed headers of one attempt at `path`.
+    fn for_attempt<S: Service>(
+        &self,
+        op: &'static Operation,
+        path: &str,
+    ) -> Result<(Bytes, HeaderMap), Error<S::ErrorCode>> {
+        let (body, canonical, signer) = match self {
+            Payload::Fixed(bytes) => return Ok((bytes.clone(), HeaderMap::new())),
+            Payload::Signed {
+                body,
+                canonical,
+                signer,
+            } => (body, canonical, *signer),
+        };
+        let sign_error = |source| Error::Sign {
+            endpoint: op.name,
+            source,
+            call: CallInfo::new(op),
+        };
+        let request = SignRequest {
+            method: "POST",
+            path,
+            canonical,
+            fields: <S::Credentials as crate::Auth>::COMPUTED,
+        };
+        let signed = sign::sign(signer, &request).map_err(sign_error)?;
+        let mut headers = HeaderMap::new();
+        for (name, value) in signed.headers {
+            let value = HeaderValue::from_str(&value).map_err(|_| {
+                sign_error(SignError::new(format!(
+                    "the signer's value for header `{name}` is not a valid header value"
+                )))
+            })?;
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                sign_error(SignError::new(format!(
+                    "`{name}` is not a valid header name"
+                )))
+            })?;
+            headers.insert(name, value);
+        }
+        let mut body = body.clone();
+        for (name, value) in signed.body {
+            body.insert(name.to_owned(), serde_json::Value::String(value));
+        }
+        let bytes = serde_json::to_vec(&body).map_err(|source| Error::Encode {
+            endpoint: op.name,
+            source,
+            call: CallInfo::new(op),
+        })?;
+        Ok((Bytes::from(bytes), headers))
     }
 }
 

@@ -4,9 +4,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use secrecy::SecretString;
 
 use crate::service::AuthFields;
+use crate::sign::Signer;
 use crate::{Error, PageOptions, RetryPolicy, Service};
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -43,6 +45,10 @@ pub(crate) struct Inner<S: Service> {
     pub(crate) credentials: S::Credentials,
     /// The string values of the auth fields (the key), scrubbed from error texts.
     pub(crate) secrets: Vec<SecretString>,
+    /// The auth fields carried in headers, validated once; secret values marked sensitive.
+    pub(crate) auth_headers: HeaderMap,
+    /// Computes the computed auth fields, once per attempt; set exactly when the API has some.
+    pub(crate) signer: Option<Arc<dyn Signer>>,
     pub(crate) timeout: Duration,
     pub(crate) deadline: Duration,
     pub(crate) retry: RetryPolicy,
@@ -85,6 +91,7 @@ impl<S: Service> fmt::Debug for Client<S> {
             .field("retry", &inner.retry)
             .field("max_response_bytes", &inner.max_response_bytes)
             .field("pages", &inner.pages)
+            .field("signer", &inner.signer.as_ref().map(|_| "<signer>"))
             .finish_non_exhaustive()
     }
 }
@@ -105,6 +112,7 @@ pub struct ClientBuilder<S: Service> {
     http: Option<reqwest::Client>,
     max_response_bytes: usize,
     pages: PageOptions,
+    signer: Option<Arc<dyn Signer>>,
 }
 
 impl<S: Service> fmt::Debug for ClientBuilder<S> {
@@ -120,6 +128,7 @@ impl<S: Service> fmt::Debug for ClientBuilder<S> {
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("pages", &self.pages)
+            .field("signer", &self.signer.as_ref().map(|_| "<signer>"))
             .finish_non_exhaustive()
     }
 }
@@ -139,7 +148,16 @@ impl<S: Service> ClientBuilder<S> {
             http: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             pages: PageOptions::default(),
+            signer: None,
         }
+    }
+
+    /// The signer computing the API's computed auth fields (a signature, a timestamp) once per
+    /// attempt, so a retried request is signed afresh. Required when the API has computed
+    /// fields, refused when it has none; see [`sign`](crate::sign).
+    pub fn signer(mut self, signer: impl Signer) -> Self {
+        self.signer = Some(Arc::new(signer));
+        self
     }
 
     /// The version path segment (default: the spec's version, [`ServiceSpec::default_version`](crate::ServiceSpec::default_version)).
@@ -223,7 +241,9 @@ impl<S: Service> ClientBuilder<S> {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when the credentials are missing, `base_url` is not an absolute
+    /// [`Error::Config`] when the credentials are missing, the API has computed auth fields
+    /// and no [`signer`](Self::signer) is set (or a signer is set and it has none), a
+    /// credential carried in a header is not a valid header value, `base_url` is not an absolute
     /// `http`/`https` URL (or carries user info, a query or a fragment), the version is not a
     /// single path segment, a timeout, the deadline, the page cap or the size limit is zero, or the HTTP client cannot be
     /// created.
@@ -231,6 +251,22 @@ impl<S: Service> ClientBuilder<S> {
         let credentials = self
             .credentials
             .ok_or_else(|| Error::Config("credentials are required".into()))?;
+        let computed = <S::Credentials as crate::Auth>::COMPUTED;
+        match (computed.is_empty(), self.signer.is_some()) {
+            (false, false) => {
+                let names: Vec<&str> = computed.iter().map(|f| f.name).collect();
+                return Err(Error::Config(format!(
+                    "this API has computed auth fields ({}): set a signer with ClientBuilder::signer",
+                    names.join(", ")
+                )));
+            }
+            (true, true) => {
+                return Err(Error::Config(
+                    "a signer is set but this API has no computed auth fields".into(),
+                ));
+            }
+            _ => {}
+        }
         let base_url = validate_base_url(&self.base_url).map_err(Error::Config)?;
         if self.version.is_empty()
             || !self
@@ -267,6 +303,7 @@ impl<S: Service> ClientBuilder<S> {
                 .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?,
         };
         let secrets = secret_strings(&credentials);
+        let auth_headers = auth_header_map(&credentials).map_err(Error::Config)?;
         Ok(S::Client::from(Client {
             inner: Arc::new(Inner {
                 http,
@@ -274,6 +311,8 @@ impl<S: Service> ClientBuilder<S> {
                 version: self.version,
                 credentials,
                 secrets,
+                auth_headers,
+                signer: self.signer,
                 timeout: self.timeout,
                 deadline: self.deadline,
                 retry: self.retry,
@@ -284,19 +323,47 @@ impl<S: Service> ClientBuilder<S> {
     }
 }
 
-/// The string-valued auth fields (the key), found through their serialization so that this
-/// does not depend on the generated field names.
+/// The string-valued auth fields (the key), found through their serialization (and the
+/// header values) so that this does not depend on the generated field names.
 fn secret_strings<A: crate::Auth>(credentials: &A) -> Vec<SecretString> {
-    match serde_json::to_value(AuthFields(credentials)) {
+    let body = match serde_json::to_value(AuthFields(credentials)) {
         Ok(serde_json::Value::Object(fields)) => fields
             .into_iter()
             .filter_map(|(_, value)| match value {
-                serde_json::Value::String(s) if !s.is_empty() => Some(SecretString::from(s)),
+                serde_json::Value::String(s) => Some(s),
                 _ => None,
             })
             .collect(),
         _ => Vec::new(),
+    };
+    let headers = credentials
+        .headers()
+        .into_iter()
+        .map(|h| h.value.to_owned());
+    body.into_iter()
+        .chain(headers)
+        .filter(|s| !s.is_empty())
+        .map(SecretString::from)
+        .collect()
+}
+
+/// The auth fields carried in headers as a header map, secret values marked sensitive.
+/// Errors name the header, never its value.
+fn auth_header_map<A: crate::Auth>(credentials: &A) -> Result<HeaderMap, String> {
+    let mut map = HeaderMap::new();
+    for h in credentials.headers() {
+        let name = HeaderName::from_bytes(h.name.as_bytes())
+            .map_err(|_| format!("`{}` is not a valid header name", h.name))?;
+        let mut value = HeaderValue::from_str(h.value).map_err(|_| {
+            format!(
+                "the credential for header `{}` holds a character a header value may not hold",
+                h.name
+            )
+        })?;
+        value.set_sensitive(h.sensitive);
+        map.insert(name, value);
     }
+    Ok(map)
 }
 
 /// Checks that `raw` is an absolute http(s) URL we can append paths to; returns it without a
@@ -350,5 +417,74 @@ mod tests {
         }
         let message = validate_base_url("https://user:hunter2@example.com").unwrap_err();
         assert!(!message.contains("hunter2"));
+    }
+
+    /// Credentials with one body field and two header fields, one of them secret.
+    #[derive(Clone)]
+    struct HeaderCredentials {
+        merchant: &'static str,
+        app_key: &'static str,
+        channel: &'static str,
+    }
+
+    impl std::fmt::Debug for HeaderCredentials {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("HeaderCredentials").finish_non_exhaustive()
+        }
+    }
+
+    impl crate::Auth for HeaderCredentials {
+        fn serialize_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            map.serialize_entry("merchant", self.merchant)
+        }
+
+        fn headers(&self) -> Vec<crate::AuthHeader<'_>> {
+            vec![
+                crate::AuthHeader {
+                    name: "X-App-Key",
+                    value: self.app_key,
+                    sensitive: true,
+                },
+                crate::AuthHeader {
+                    name: "X-Channel",
+                    value: self.channel,
+                    sensitive: false,
+                },
+            ]
+        }
+    }
+
+    #[test]
+    fn header_credentials_are_secrets_and_sensitive_headers() {
+        let credentials = HeaderCredentials {
+            merchant: "M1",
+            app_key: "k-123",
+            channel: "web",
+        };
+        let secrets: Vec<String> = secret_strings(&credentials)
+            .iter()
+            .map(|s| secrecy::ExposeSecret::expose_secret(s).to_owned())
+            .collect();
+        assert_eq!(secrets, ["M1", "k-123", "web"]);
+        let map = auth_header_map(&credentials).unwrap();
+        assert_eq!(map.get("x-app-key").unwrap(), "k-123");
+        assert!(map.get("x-app-key").unwrap().is_sensitive());
+        assert!(!map.get("x-channel").unwrap().is_sensitive());
+        assert!(!format!("{:?}", crate::Auth::headers(&credentials)).contains("k-123"));
+    }
+
+    #[test]
+    fn a_header_value_with_a_newline_is_refused_without_echoing_it() {
+        let credentials = HeaderCredentials {
+            merchant: "M1",
+            app_key: "k-1\nX-Evil: 1",
+            channel: "web",
+        };
+        let message = auth_header_map(&credentials).unwrap_err();
+        assert!(message.contains("X-App-Key"), "{message}");
+        assert!(!message.contains("k-1"), "{message}");
     }
 }

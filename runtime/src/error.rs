@@ -234,6 +234,18 @@ pub enum Error<C> {
     /// The client was misconfigured ([`ClientBuilder::build`](crate::ClientBuilder::build)).
     Config(String),
 
+    /// The client's [`Signer`](crate::sign::Signer) could not compute the computed auth
+    /// fields of an attempt; nothing was sent.
+    Sign {
+        /// The operation that failed.
+        endpoint: &'static str,
+        /// Why (the signer's text, which holds no secret).
+        #[source]
+        source: crate::sign::SignError,
+        /// The operation and the number of attempts.
+        call: CallInfo,
+    },
+
     /// The request could not be serialized into a JSON object.
     Encode {
         /// The operation that failed.
@@ -290,6 +302,7 @@ impl<C: BusinessCode> fmt::Display for Error<C> {
             }
             Self::Paging { problem, .. } => write!(f, "{problem}")?,
             Self::Encode { .. } => f.write_str("could not encode the request")?,
+            Self::Sign { source, .. } => write!(f, "could not sign the request: {source}")?,
             Self::Config(_) => {}
         }
         if call.attempts > 1 && !matches!(self, Self::Paging { .. }) {
@@ -325,6 +338,7 @@ impl<C: BusinessCode> Error<C> {
             | Self::Redirected { call, .. }
             | Self::ResponseTooLarge { call, .. }
             | Self::Paging { call, .. }
+            | Self::Sign { call, .. }
             | Self::Encode { call, .. } => Some(call),
             Self::Config(_) => None,
         }
@@ -342,6 +356,7 @@ impl<C: BusinessCode> Error<C> {
             | Self::Redirected { call, .. }
             | Self::ResponseTooLarge { call, .. }
             | Self::Paging { call, .. }
+            | Self::Sign { call, .. }
             | Self::Encode { call, .. } => Some(call),
             Self::Config(_) => None,
         }
@@ -356,7 +371,9 @@ impl<C: BusinessCode> Error<C> {
     /// Whether the failed call may have been processed by the server; see [`Outcome`].
     pub fn outcome(&self) -> Outcome {
         match self {
-            Self::Config(_) | Self::Encode { .. } | Self::Connect { .. } => Outcome::NotSent,
+            Self::Config(_) | Self::Encode { .. } | Self::Sign { .. } | Self::Connect { .. } => {
+                Outcome::NotSent
+            }
             Self::Transport { source, .. } if source.is_builder() => Outcome::NotSent,
             Self::Deadline { maybe_sent, .. } if !maybe_sent => Outcome::NotSent,
             Self::Api { .. } => Outcome::Rejected,
@@ -393,6 +410,7 @@ impl<C: BusinessCode> Error<C> {
             | Self::ResponseTooLarge { .. }
             | Self::Paging { .. }
             | Self::Config(_)
+            | Self::Sign { .. }
             | Self::Encode { .. } => false,
         }
     }
@@ -443,6 +461,7 @@ impl<C: BusinessCode> Error<C> {
             Self::Paging { .. } => "paging",
             Self::Config(_) => "config",
             Self::Encode { .. } => "encode",
+            Self::Sign { .. } => "sign",
         }
     }
 

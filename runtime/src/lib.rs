@@ -94,6 +94,7 @@ mod retry;
 pub mod serde;
 pub mod serde_as;
 mod service;
+pub mod sign;
 pub mod testing;
 pub mod webhook;
 
@@ -103,4 +104,6 @@ pub use error::{CallInfo, Error, Outcome, PageError, Result};
 pub use paginate::{PageOptions, PageRequest, Paged, paginate, paginate_with};
 pub use recover::{Recovered, recover};
 pub use retry::RetryPolicy;
-pub use service::{Auth, Empty, EnvelopeSpec, Operation, RetryClass, Service, ServiceSpec};
+pub use service::{
+    Auth, AuthHeader, Empty, EnvelopeSpec, Operation, RetryClass, Service, ServiceSpec,
+};

@@ -55,17 +55,55 @@ pub struct EnvelopeSpec {
     pub success: SuccessCode,
 }
 
-/// Credentials whose fields travel in the JSON body of every request.
+/// Credentials whose fields travel in the JSON body or in HTTP headers of every request.
 ///
-/// `Debug` implementations must not print secrets; string-valued fields are treated as secrets
-/// and scrubbed from every error message (see [`ClientBuilder::build`](crate::ClientBuilder)).
+/// `Debug` implementations must not print secrets; string-valued fields (in the body or in
+/// headers) are treated as secrets and scrubbed from every error message (see
+/// [`ClientBuilder::build`](crate::ClientBuilder)).
 pub trait Auth: fmt::Debug + Clone + Send + Sync + 'static {
-    /// Writes the auth fields (name and value, secrets exposed) into the request body map.
+    /// Writes the auth fields carried in the body (name and value, secrets exposed) into the
+    /// request body map.
     ///
     /// # Errors
     ///
     /// Whatever the serializer reports.
     fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+
+    /// The auth fields computed per request by the client's [`Signer`](crate::sign::Signer)
+    /// (a signature, a timestamp); none by default. A client of an API with computed fields
+    /// cannot be built without a signer.
+    const COMPUTED: &'static [crate::sign::ComputedField] = &[];
+
+    /// The auth fields carried in HTTP headers (secrets exposed); none by default.
+    fn headers(&self) -> Vec<AuthHeader<'_>> {
+        Vec::new()
+    }
+}
+
+/// One auth field carried in an HTTP header of every request.
+///
+/// `Debug` prints the value of a sensitive header as `<redacted>`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct AuthHeader<'a> {
+    /// The header name, e.g. `X-App-Key`.
+    pub name: &'static str,
+    /// The value, as sent.
+    pub value: &'a str,
+    /// The value is a secret: marked sensitive on the request, never printed.
+    pub sensitive: bool,
+}
+
+impl fmt::Debug for AuthHeader<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = f.debug_struct("AuthHeader");
+        s.field("name", &self.name);
+        if self.sensitive {
+            s.field("value", &crate::redact::Redacted);
+        } else {
+            s.field("value", &self.value);
+        }
+        s.field("sensitive", &self.sensitive).finish()
+    }
 }
 
 /// Static description of one endpoint, emitted by the generator as a `const`.

@@ -104,6 +104,25 @@ pub fn plain_decimal(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// A [`Signer`](crate::sign::Signer) for tests: every computed field gets `test-{name}`
+/// (`test-sign`, `test-timestamp`), whatever the request, so the generated endpoint tests
+/// know the exact body and headers to expect.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FixedSigner;
+
+impl crate::sign::Signer for FixedSigner {
+    fn sign(
+        &self,
+        request: &crate::sign::SignRequest<'_>,
+    ) -> Result<std::collections::BTreeMap<String, String>, crate::sign::SignError> {
+        Ok(request
+            .fields
+            .iter()
+            .map(|f| (f.name.to_owned(), format!("test-{}", f.name)))
+            .collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

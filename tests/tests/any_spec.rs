@@ -300,6 +300,9 @@ struct Spec {
     path_prefix: String,
     version: String,
     auth: Vec<Field>,
+    /// Auth fields that are not plain body credentials: (name, header it travels in, computed
+    /// by the signer).
+    auth_wire: Vec<(String, Option<String>, bool)>,
     env_code: String,
     env_message: String,
     env_data: String,
@@ -510,8 +513,21 @@ fn generate(seed: u64, case: u64) -> Spec {
             f
         })
         .collect();
+    // Header keys and computed fields (strings), after the body credentials.
+    let auth_wire: Vec<(String, Option<String>, bool)> = (0..g.rng.range(0, 3))
+        .map(|i| {
+            let name = g.name(&mut auth_names);
+            let header = g.rng.chance(50).then(|| format!("X-Any-{i}"));
+            let computed = header.is_none() || g.rng.chance(50);
+            (name, header, computed)
+        })
+        .collect();
 
-    let mut page_names = Names::with(&auth.iter().map(|f| f.name.as_str()).collect::<Vec<_>>());
+    let mut page_names = Names::with(
+        &(auth.iter().map(|f| f.name.as_str()))
+            .chain(auth_wire.iter().map(|(n, _, _)| n.as_str()))
+            .collect::<Vec<_>>(),
+    );
     let page_field = g.name(&mut page_names);
     let size_field = g.name(&mut page_names);
     let mut resp_names = Names::default();
@@ -628,7 +644,9 @@ fn generate(seed: u64, case: u64) -> Spec {
                 (2, n) => Resp::Page(g.rng.below(n)),
                 _ => Resp::Empty,
             };
-            let mut taken: Vec<&str> = auth.iter().map(|f| f.name.as_str()).collect();
+            let mut taken: Vec<&str> = (auth.iter().map(|f| f.name.as_str()))
+                .chain(auth_wire.iter().map(|(n, _, _)| n.as_str()))
+                .collect();
             if matches!(response, Resp::Page(_)) {
                 taken.push(&pagination.page_field);
                 taken.push(&pagination.size_field);
@@ -734,6 +752,7 @@ fn generate(seed: u64, case: u64) -> Spec {
             .to_string(),
         version: rng.pick(&["v1", "v2", "2024-01"]).to_string(),
         auth,
+        auth_wire,
         env_code,
         env_message,
         env_data,
@@ -1072,6 +1091,27 @@ impl Spec {
         )
     }
 
+    /// The body credentials, then the header and computed auth fields.
+    fn auth_yaml(&self) -> Y {
+        let Y::M(mut m) = self.fields_yaml(&self.auth) else {
+            unreachable!("fields are a mapping")
+        };
+        for (name, header, computed) in &self.auth_wire {
+            let mut f = vec![("type".to_string(), s("string"))];
+            if let Some(h) = header {
+                f.push(("in".into(), s("header")));
+                f.push(("header".into(), s(h.clone())));
+                f.push(("sensitive".into(), p(!computed)));
+            }
+            if *computed {
+                f.push(("computed".into(), p(true)));
+            }
+            f.push(("zh".into(), s(format!("{name} 字段"))));
+            m.push((name.clone(), Y::M(f)));
+        }
+        Y::M(m)
+    }
+
     fn service_yaml(&self) -> Y {
         let p_ = &self.pagination;
         let mut env = vec![
@@ -1100,7 +1140,7 @@ impl Spec {
                     ("source".into(), s("modeled")),
                 ]),
             ),
-            ("auth".into(), self.fields_yaml(&self.auth)),
+            ("auth".into(), self.auth_yaml()),
             ("envelope".into(), Y::M(env)),
             (
                 "pagination".into(),

@@ -113,7 +113,12 @@ fn service_lines(api: &Api, lines: &mut Vec<String>) {
     lines.push("type ClientBuilder = runtime::ClientBuilder<service::Api>".into());
     lines.push("type Error = runtime::Error<ErrorCode>".into());
     lines.push("type Result<T, E = Error> = std::result::Result<T, E>".into());
-    let auth = &api.service.auth;
+    let auth: Vec<&Field> = api
+        .service
+        .auth
+        .iter()
+        .filter(|f| f.is_credential())
+        .collect();
     let params: Vec<String> = auth
         .iter()
         .map(|f| {
@@ -332,6 +337,8 @@ mod tests {
             en: None,
             note: None,
             source: crate::model::Source::Documented,
+            carrier: crate::model::Carrier::Body,
+            computed: false,
         };
         let mut lines = Vec::new();
         fields("types::Wallet", &[f], &mut lines);

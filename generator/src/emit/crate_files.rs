@@ -183,12 +183,20 @@ pub(crate) fn lib_rs(api: &Api) -> String {
          redaction) is the `apigen-runtime` crate, re-exported as [`runtime`].\n",
     );
     if let Some(args) = quick_start_args(api) {
+        // An API with computed auth fields needs a signer; the runtime's example scheme shows
+        // where it goes (the vendor's real scheme is its own).
+        let signer = quick_start_signer(api, &krate);
+        let error = if signer.is_empty() {
+            format!("{krate}::Error")
+        } else {
+            "Box<dyn std::error::Error>".to_owned()
+        };
         let _ = write!(
             text,
             "\n# Quick start\n\n```no_run\nuse {krate}::{{Client, Credentials}};\n\n\
-             # fn main() -> Result<(), {krate}::Error> {{\n\
+             # fn main() -> Result<(), {error}> {{\n\
              let client = Client::builder(\"https://api.example.com\")\n    \
-             .credentials(Credentials::new({args}))\n    .build()?;\n\
+             .credentials(Credentials::new({args})){signer}\n    .build()?;\n\
              # let _ = client;\n# Ok(())\n# }}\n```\n"
         );
     }
@@ -225,6 +233,7 @@ fn quick_start_args(api: &Api) -> Option<String> {
         .service
         .auth
         .iter()
+        .filter(|f| f.is_credential())
         .map(|f| match f.ty {
             _ if f.sensitive => Some("\"your-secret\"".to_owned()),
             Type::Long | Type::Int => Some("1".to_owned()),
@@ -234,6 +243,29 @@ fn quick_start_args(api: &Api) -> Option<String> {
         })
         .collect();
     args.map(|a| a.join(", "))
+}
+
+/// The `.signer(…)` line of the quick start for an API with computed auth fields (the
+/// runtime's example HMAC scheme, with a timestamp if the API has a field named like one);
+/// empty otherwise.
+fn quick_start_signer(api: &Api, krate: &str) -> String {
+    let computed: Vec<&str> = (api.service.auth.iter())
+        .filter(|f| f.computed)
+        .map(|f| f.wire_name.as_str())
+        .collect();
+    let is_time = |n: &&&str| n.to_ascii_lowercase().contains("time");
+    let Some(sign) = computed.iter().find(|n| !is_time(n)).or(computed.first()) else {
+        return String::new();
+    };
+    let timestamp = (computed.iter())
+        .filter(|n| *n != sign)
+        .find(is_time)
+        .map(|n| format!(".timestamp_field(\"{n}\")"))
+        .unwrap_or_default();
+    format!(
+        "\n    // An example scheme: the vendor's own decides.\n    \
+         .signer({krate}::runtime::sign::HmacSha256Signer::new(\"your-signing-secret\", \"{sign}\")?{timestamp})"
+    )
 }
 
 /// Path of the user's own module, created once and never overwritten.

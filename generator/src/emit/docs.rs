@@ -66,6 +66,9 @@ fn field_table(out: &mut String, fields: &[&Field]) {
         if f.sensitive {
             meaning.push_str(" **sensitive**");
         }
+        if f.computed {
+            meaning.push_str(" **computed per request by the client's signer**");
+        }
         let required = match (f.required, f.nullable) {
             (true, false) => "yes",
             (true, true) => "yes, may be empty",
@@ -221,8 +224,28 @@ fn conventions(out: &mut String, api: &Api) {
         ),
         &s.provenance,
     );
-    out.push_str("Auth fields, sent in the body of every request:\n\n");
-    field_table(out, &s.auth.iter().collect::<Vec<_>>());
+    let (headers, body): (Vec<&Field>, Vec<&Field>) =
+        s.auth.iter().partition(|f| f.header().is_some());
+    if !body.is_empty() || headers.is_empty() {
+        out.push_str("Auth fields, sent in the body of every request:\n\n");
+        field_table(out, &body);
+    }
+    if !headers.is_empty() {
+        if !body.is_empty() {
+            out.push('\n');
+        }
+        out.push_str("Auth fields, sent as HTTP headers of every request:\n\n");
+        for f in &headers {
+            let _ = writeln!(
+                out,
+                "- `{}`: header `{}`",
+                f.wire_name,
+                f.header().unwrap_or_default()
+            );
+        }
+        out.push('\n');
+        field_table(out, &headers);
+    }
     if let Some(p) = &s.pagination {
         let _ = writeln!(
             out,

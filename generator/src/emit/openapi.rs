@@ -152,7 +152,11 @@ fn object_schema(
     let mut props = Map::new();
     let mut required = Vec::new();
     for f in fields {
-        props.insert(f.wire_name.clone(), field_schema(f));
+        let mut schema = field_schema(f);
+        if f.computed {
+            schema["x-computed"] = true.into();
+        }
+        props.insert(f.wire_name.clone(), schema);
         if f.required {
             required.push(Value::from(f.wire_name.clone()));
         }
@@ -170,8 +174,8 @@ fn object_schema(
     s
 }
 
-fn object(o: &Object, extra_fields: &[Field]) -> Value {
-    let fields: Vec<&Field> = extra_fields.iter().chain(&o.fields).collect();
+fn object(o: &Object, extra_fields: &[&Field]) -> Value {
+    let fields: Vec<&Field> = extra_fields.iter().copied().chain(&o.fields).collect();
     let mut d = format!("{} — {}", inline(&o.zh), inline(&o.en));
     if let Some(x) = &o.description {
         d.push_str(&format!("\n\n{}", md(x)));
@@ -317,6 +321,36 @@ fn object_schemas(api: &Api, schemas: &mut Map<String, Value>) {
     }
 }
 
+/// The auth fields carried in the JSON body.
+fn body_auth(s: &crate::model::Service) -> Vec<&Field> {
+    s.auth.iter().filter(|f| f.header().is_none()).collect()
+}
+
+/// One `apiKey` security scheme per auth field carried in a header, named after the field,
+/// and the requirement that names them all (every request carries every one).
+fn header_security(s: &crate::model::Service) -> Option<(Map<String, Value>, Value)> {
+    let mut schemes = Map::new();
+    let mut requirement = Map::new();
+    for f in s.auth.iter().filter(|f| f.header().is_some()) {
+        let mut description = inline(&f.zh);
+        if let Some(en) = &f.en {
+            description.push_str(&format!(" — {}", inline(en)));
+        }
+        schemes.insert(
+            f.wire_name.clone(),
+            json!({
+                "type": "apiKey",
+                "in": "header",
+                "name": f.header(),
+                "description": description,
+                "x-computed": f.computed,
+            }),
+        );
+        requirement.insert(f.wire_name.clone(), json!([]));
+    }
+    (!schemes.is_empty()).then(|| (schemes, json!([requirement])))
+}
+
 /// The schemas of the auth fields and of the error envelope.
 fn auth_and_error_schemas(api: &Api, schemas: &mut Map<String, Value>) {
     let s = &api.service;
@@ -324,7 +358,7 @@ fn auth_and_error_schemas(api: &Api, schemas: &mut Map<String, Value>) {
     schemas.insert(
         "Auth".into(),
         object_schema(
-            &s.auth.iter().collect::<Vec<_>>(),
+            &body_auth(s),
             "Auth",
             "The authentication fields sent in the JSON body of every request.".into(),
             provenance(s.source, &[]),
@@ -374,7 +408,7 @@ fn endpoint_schemas(
 ) -> String {
     let s = &api.service;
     let env = &s.envelope;
-    let mut req_schema = object(req, &s.auth);
+    let mut req_schema = object(req, &body_auth(s));
     req_schema["description"] = format!(
         "Request of {} (auth fields included).",
         method_name(&e.spec_name)
@@ -530,6 +564,10 @@ fn document(api: &Api, schemas: Map<String, Value>, paths: Map<String, Value>) -
         "x-auth-fields": s.auth.iter().map(|f| f.wire_name.clone()).collect::<Vec<_>>(),
         "x-error-codes": errors,
     });
+    if let Some((schemes, requirement)) = header_security(s) {
+        doc["components"]["securitySchemes"] = Value::Object(schemes);
+        doc["security"] = requirement;
+    }
     extend(&mut doc["info"], provenance(s.source, &s.provenance));
     if let Some(t) = &s.vendor_title {
         doc["info"]["x-vendor-title"] = t.clone().into();

@@ -55,13 +55,19 @@ fn round_trip_helpers() -> TokenStream {
 
 /// `tests/endpoints.rs`: shared helpers, then one test per endpoint with a complete example.
 pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
-    let (args, values): (Vec<TokenStream>, Vec<serde_json::Value>) = api
-        .service
-        .auth
-        .iter()
-        .enumerate()
-        .map(|(i, f)| auth_value(i, &f.ty, &f.wire_name))
-        .unzip();
+    // Credentials get test values; computed fields what `FixedSigner` gives (`test-{name}`).
+    let mut args = Vec::new();
+    let values: Vec<serde_json::Value> = (api.service.auth.iter().enumerate())
+        .map(|(i, f)| {
+            if f.computed {
+                serde_json::Value::from(format!("test-{}", f.wire_name))
+            } else {
+                let (arg, value) = auth_value(i, &f.ty, &f.wire_name);
+                args.push(arg);
+                value
+            }
+        })
+        .collect();
     let mut tests = Vec::new();
     // Endpoints with an empty response compare nothing after the call.
     let mut compares = false;
@@ -87,7 +93,11 @@ pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
         return crate::emit::rust::format_module("tests/endpoints.rs", tokens)
             .map_err(|e| e.message);
     }
-    let helpers = endpoint_test_helpers(api, &args, compares);
+    // Auth fields carried in headers: (header, test value), matched on every request.
+    let headers: Vec<(&str, String)> = (api.service.auth.iter().zip(&values))
+        .filter_map(|(f, v)| Some((f.header()?, v.as_str()?.to_owned())))
+        .collect();
+    let helpers = endpoint_test_helpers(api, &args, &headers, compares);
     let tokens = quote! {
         #doc
         #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -130,7 +140,9 @@ fn example_literals<'a>(
         ));
     };
     for (f, v) in auth.iter().zip(values) {
-        map.insert(f.wire_name.clone(), v.clone());
+        if f.header().is_none() {
+            map.insert(f.wire_name.clone(), v.clone());
+        }
     }
     let mut fields = map.clone();
     for f in auth {
@@ -159,8 +171,14 @@ fn example_literals<'a>(
 }
 
 /// The imports and helpers of `tests/endpoints.rs`: `client` (test credentials `args`),
-/// `ExactJsonBody`, `serve` and, if a test `compares` a response, `assert_round_trip`.
-fn endpoint_test_helpers(api: &Api, args: &[TokenStream], compares: bool) -> TokenStream {
+/// `ExactJsonBody`, `serve` (which also expects the auth `headers` with their test values)
+/// and, if a test `compares` a response, `assert_round_trip`.
+fn endpoint_test_helpers(
+    api: &Api,
+    args: &[TokenStream],
+    headers: &[(&str, String)],
+    compares: bool,
+) -> TokenStream {
     let version = &api.service.default_version;
     let helpers = if compares {
         round_trip_helpers()
@@ -168,18 +186,44 @@ fn endpoint_test_helpers(api: &Api, args: &[TokenStream], compares: bool) -> Tok
         quote!()
     };
     let krate = format_ident!("{}", api.service.package.crate_ident());
+    let computed = api.service.auth.iter().any(|f| f.computed);
+    let (client_doc, signer) = if computed {
+        (
+            " A client for `server` with the test credentials and the fixed test signer.",
+            quote!(.signer(::apigen_runtime::testing::FixedSigner)),
+        )
+    } else {
+        (
+            " A client for `server` with the test credentials.",
+            quote!(),
+        )
+    };
+    let matchers = if headers.is_empty() {
+        quote!(method, path)
+    } else {
+        quote!(header, method, path)
+    };
+    let header_matchers = headers
+        .iter()
+        .map(|(name, value)| quote!(.and(header(#name, #value))));
+    let serve_doc = if headers.is_empty() {
+        " Mount `response` for `POST url` with exactly `body`, expecting one call."
+    } else {
+        " Mount `response` for `POST url` with exactly `body` and the auth headers, expecting one call."
+    };
     quote! {
         use ::apigen_runtime::testing::plain_numbers;
         use #krate::{Client, Credentials};
         use serde_json::Value;
-        use wiremock::matchers::{method, path};
+        use wiremock::matchers::{#matchers};
         use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
-        /// A client for `server` with the test credentials.
+        #[doc = #client_doc]
         fn client(server: &MockServer) -> Client {
             Client::builder(server.uri())
                 .version(#version)
                 .credentials(Credentials::new(#(#args),*))
+                #signer
                 .build()
                 .expect("client builds")
         }
@@ -193,12 +237,13 @@ fn endpoint_test_helpers(api: &Api, args: &[TokenStream], compares: bool) -> Tok
             }
         }
 
-        /// Mount `response` for `POST url` with exactly `body`, expecting one call.
+        #[doc = #serve_doc]
         async fn serve(url: &str, body: &str, response: &str) -> MockServer {
             let server = MockServer::start().await;
             let body: Value = serde_json::from_str(body).expect("expected body is JSON");
             Mock::given(method("POST"))
                 .and(path(url))
+                #(#header_matchers)*
                 .and(ExactJsonBody(plain_numbers(body)))
                 .respond_with(ResponseTemplate::new(200).set_body_raw(response.to_owned(), "application/json"))
                 .expect(1)

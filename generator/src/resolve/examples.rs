@@ -84,7 +84,10 @@ impl Resolver<'_> {
         match target {
             Target::Request(ep) => {
                 if let Some(req) = api.request_object(ep) {
-                    let extra: Vec<&model::Field> = api.service.auth.iter().collect();
+                    // Auth fields carried in headers are not in the body.
+                    let extra: Vec<&model::Field> = (api.service.auth.iter())
+                        .filter(|f| f.header().is_none())
+                        .collect();
                     checker.object_fields(&value, &req.fields, &extra, "$", &mut problems);
                 }
             }

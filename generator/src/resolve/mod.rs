@@ -10,6 +10,7 @@
 //! 3. [`examples`]: check every JSON example against its declared types
 //!    (pointing into the JSON with [`json_position`]).
 
+mod carrier;
 mod endpoints;
 mod enums;
 mod examples;

@@ -94,6 +94,7 @@ impl Resolver<'_> {
                     )
                     .hint = Some("add `sensitive: true`, or drop `redact`".into());
             }
+            let carrier = self.carrier(file, key, f, owner, &ty);
             out.push(model::Field {
                 wire_name: key.value.clone(),
                 ty,
@@ -106,6 +107,8 @@ impl Resolver<'_> {
                 en: f.en.clone(),
                 note: f.note.clone(),
                 source: field_source,
+                carrier,
+                computed: f.computed.as_ref().is_some_and(|c| c.value),
             });
         }
         out

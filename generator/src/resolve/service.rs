@@ -20,6 +20,7 @@ impl Resolver<'_> {
         let v = &s.value;
         self.check_path(file, s);
         let auth = self.fields(file, &v.auth, v.source, &ObjectName::Auth);
+        self.check_auth_headers(file, &v.auth);
         let accessors: Vec<&model::Field> = auth.iter().filter(|f| !f.sensitive).collect();
         self.check_setters(
             file,

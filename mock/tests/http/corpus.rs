@@ -5,7 +5,7 @@ use apigen::model::{Api, Code, Field, Response, Type};
 use apigen_mock::Options;
 use serde_json::{Map, Value, json};
 
-use crate::support::{call, load};
+use crate::support::{call, call_with_headers, load};
 
 const CORPUS: [&str; 5] = [
     "fx-remit",
@@ -54,13 +54,22 @@ fn required_fields(api: &Api, fields: &[&Field]) -> Value {
     Value::Object(map)
 }
 
-/// A request body with the auth fields and the endpoint's required fields.
+/// A request body with the auth fields carried in the body and the endpoint's required fields.
 fn valid_request(api: &Api, endpoint: &apigen::model::Endpoint) -> Value {
-    let mut fields: Vec<&Field> = api.service.auth.iter().collect();
+    let mut fields: Vec<&Field> = (api.service.auth.iter())
+        .filter(|f| f.header().is_none())
+        .collect();
     if let Some(request) = api.request_object(endpoint) {
         fields.extend(&request.fields);
     }
     required_fields(api, &fields)
+}
+
+/// The auth fields carried in headers, each with a valid value.
+fn auth_headers(api: &Api) -> Vec<(String, String)> {
+    (api.service.auth.iter())
+        .filter_map(|f| Some((f.header()?.to_owned(), "x".to_owned())))
+        .collect()
 }
 
 #[tokio::test]
@@ -76,7 +85,10 @@ async fn every_corpus_endpoint_answers_a_valid_request_and_rejects_an_unknown_fi
                 .full_path
                 .replace("{version}", &api.service.default_version);
             let request = valid_request(&api, endpoint);
-            let answer = call(&mock, &path, &request).await.json();
+            let headers = auth_headers(&api);
+            let answer = call_with_headers(&mock, &path, &request, &headers)
+                .await
+                .json();
             let context = format!("{name}/{}: {answer}", endpoint.spec_name);
             assert_eq!(
                 answer[&envelope.code],
@@ -109,7 +121,7 @@ async fn every_corpus_endpoint_answers_a_valid_request_and_rejects_an_unknown_fi
             bad.as_object_mut()
                 .unwrap()
                 .insert("mock_unknown_field".into(), json!(1));
-            let answer = call(&mock, &path, &bad).await.json();
+            let answer = call_with_headers(&mock, &path, &bad, &headers).await.json();
             assert_ne!(
                 answer[&envelope.code],
                 envelope.success.to_json(),

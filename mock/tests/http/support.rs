@@ -87,6 +87,29 @@ pub async fn post_bytes(
     if let Some(fault) = fault {
         request = request.header(apigen_mock::FAULT_HEADER, fault);
     }
+    answer_of(request).await
+}
+
+/// POSTs JSON to `path` with extra `headers` (auth fields carried in headers) and expects an
+/// answer.
+pub async fn call_with_headers(
+    mock: &Running,
+    path: &str,
+    body: &Value,
+    headers: &[(String, String)],
+) -> Answer {
+    let mut request = reqwest::Client::new()
+        .post(format!("{}{path}", mock.base_url()))
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(body).unwrap());
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    answer_of(request).await.expect("an answer")
+}
+
+/// Sends `request` and reads the answer.
+async fn answer_of(request: reqwest::RequestBuilder) -> Result<Answer, reqwest::Error> {
     let response = request.send().await?;
     let status = response.status().as_u16();
     let content_type = response

@@ -38,11 +38,12 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
     let credentials = credentials_items(api);
     let error_codes = error_code_items(api);
     let crate_name = &s.package.name;
-    // Values the runtime masks in server text: every field the spec marks sensitive.
+    // Values the runtime masks in server text: every field the spec marks sensitive, and the
+    // header carrying a sensitive auth field (a server echoing `X-App-Key: …`).
     let sensitive: std::collections::BTreeSet<&str> = (s.auth.iter())
         .chain(api.objects.iter().flat_map(|o| o.fields.iter()))
         .filter(|f| f.sensitive)
-        .map(|f| f.wire_name.as_str())
+        .flat_map(|f| std::iter::once(f.wire_name.as_str()).chain(f.header()))
         .collect();
     let sensitive = sensitive.into_iter();
     quote! {
@@ -138,7 +139,10 @@ fn client_items(api: &Api) -> TokenStream {
 /// `Credentials`: one field per auth field, secrets held as `SecretString`, accessors for the
 /// rest, a redacting `Debug` and the runtime's `Auth`.
 fn credentials_items(api: &Api) -> TokenStream {
-    let auth = &api.service.auth;
+    // Computed fields are the signer's, not credentials.
+    let (computed, auth): (Vec<&Field>, Vec<&Field>) =
+        api.service.auth.iter().partition(|f| f.computed);
+    let auth = &auth[..];
     // Credentials: one struct field per auth field; sensitive strings are secrets.
     let cred_fields = auth.iter().map(|f| {
         let n = field_ident(&f.wire_name);
@@ -149,7 +153,7 @@ fn credentials_items(api: &Api) -> TokenStream {
         };
         quote!(#n: #t,)
     });
-    let cred_doc = doc(&credentials_doc(auth));
+    let cred_doc = doc(&credentials_doc(auth, &computed));
     // Without fields, `new()` takes nothing: `Default` too (clippy's `new_without_default`).
     let derives = if auth.is_empty() {
         quote!(Clone, Default)
@@ -160,9 +164,10 @@ fn credentials_items(api: &Api) -> TokenStream {
     let accessors = auth
         .iter()
         .filter(|f| !f.sensitive)
+        .copied()
         .map(credentials_accessor);
     let debug_impl = credentials_debug(auth);
-    let auth_impl = credentials_auth(auth);
+    let auth_impl = credentials_auth(auth, &computed);
     quote! {
         #cred_doc
         #[derive(#derives)]
@@ -180,21 +185,41 @@ fn credentials_items(api: &Api) -> TokenStream {
 }
 
 /// The doc of `Credentials`: the auth fields, and how secrets are held.
-fn credentials_doc(auth: &[Field]) -> String {
+fn credentials_doc(auth: &[&Field], computed: &[&Field]) -> String {
     let arg_list: Vec<String> = auth
         .iter()
-        .map(|f| format!("`{}` ({})", f.wire_name, inline(&f.zh)))
+        .map(|f| match f.header() {
+            None => format!("`{}` ({})", f.wire_name, inline(&f.zh)),
+            Some(h) => format!("`{}` ({}, in header `{h}`)", f.wire_name, inline(&f.zh)),
+        })
         .collect();
     let mut cred_text = if auth.is_empty() {
         "The authentication fields sent in the JSON body of every request: none in this API\n\
          (authenticate some other way, e.g. with the `reqwest::Client` you pass to the builder)."
             .to_owned()
+    } else if auth.iter().any(|f| f.header().is_some()) {
+        format!(
+            "The authentication fields sent with every request, in the JSON body unless a header\n\
+             is named: {}.",
+            arg_list.join(", ")
+        )
     } else {
         format!(
             "The authentication fields sent in the JSON body of every request: {}.",
             arg_list.join(", ")
         )
     };
+    if !computed.is_empty() {
+        let names: Vec<String> = computed
+            .iter()
+            .map(|f| format!("`{}`", f.wire_name))
+            .collect();
+        cred_text.push_str(&format!(
+            "\n\nComputed per request by the signer the client is built with\n\
+             ([`ClientBuilder::signer`](::apigen_runtime::ClientBuilder::signer), required): {}.",
+            names.join(", ")
+        ));
+    }
     if auth.iter().any(|f| f.sensitive) {
         cred_text.push_str(
             "\n\nSecret fields are held as [`SecretString`](::secrecy::SecretString): `Debug` prints\n\
@@ -205,7 +230,7 @@ fn credentials_doc(auth: &[Field]) -> String {
 }
 
 /// `Credentials::new`, taking every auth field (strings and secrets as `impl Into<String>`).
-fn credentials_new(auth: &[Field]) -> TokenStream {
+fn credentials_new(auth: &[&Field]) -> TokenStream {
     let params = auth.iter().map(|f| {
         let n = field_ident(&f.wire_name);
         if f.sensitive || f.ty == Type::String {
@@ -250,7 +275,7 @@ fn credentials_accessor(f: &Field) -> TokenStream {
 }
 
 /// `Debug` for `Credentials`, secrets redacted.
-fn credentials_debug(auth: &[Field]) -> TokenStream {
+fn credentials_debug(auth: &[&Field]) -> TokenStream {
     let debug_fields = auth.iter().map(|f| {
         let n = field_ident(&f.wire_name);
         let wire = unraw(&field_name(&f.wire_name)).to_string();
@@ -269,9 +294,25 @@ fn credentials_debug(auth: &[Field]) -> TokenStream {
     }
 }
 
-/// The runtime's `Auth` for `Credentials`: every field into the request body, secrets exposed.
-fn credentials_auth(auth: &[Field]) -> TokenStream {
-    let entries = auth.iter().map(|f| {
+/// The runtime's `Auth` for `Credentials`: the body fields into the request body and the
+/// header fields as headers, secrets exposed.
+fn credentials_auth(auth: &[&Field], computed: &[&Field]) -> TokenStream {
+    let (headers, body): (Vec<&Field>, Vec<&Field>) =
+        auth.iter().partition(|f| f.header().is_some());
+    let computed_const = (!computed.is_empty()).then(|| {
+        let items = computed.iter().map(|f| {
+            let name = &f.wire_name;
+            let header = match f.header() {
+                Some(h) => quote!(Some(#h)),
+                None => quote!(None),
+            };
+            quote!(::apigen_runtime::sign::ComputedField { name: #name, header: #header })
+        });
+        quote! {
+            const COMPUTED: &'static [::apigen_runtime::sign::ComputedField] = &[#(#items),*];
+        }
+    });
+    let entries = body.iter().map(|f| {
         let n = field_ident(&f.wire_name);
         let wire = &f.wire_name;
         if f.sensitive {
@@ -280,17 +321,37 @@ fn credentials_auth(auth: &[Field]) -> TokenStream {
             quote!(map.serialize_entry(#wire, &self.#n)?;)
         }
     });
-    let map = if auth.is_empty() {
+    let map = if body.is_empty() {
         format_ident!("_map")
     } else {
         format_ident!("map")
     };
+    let headers_fn = (!headers.is_empty()).then(|| {
+        let items = headers.iter().map(|f| {
+            let n = field_ident(&f.wire_name);
+            let name = f.header().unwrap_or_default();
+            let sensitive = f.sensitive;
+            let value = if sensitive {
+                quote!(::secrecy::ExposeSecret::expose_secret(&self.#n))
+            } else {
+                quote!(&self.#n)
+            };
+            quote!(::apigen_runtime::AuthHeader { name: #name, value: #value, sensitive: #sensitive })
+        });
+        quote! {
+            fn headers(&self) -> Vec<::apigen_runtime::AuthHeader<'_>> {
+                vec![#(#items),*]
+            }
+        }
+    });
     quote! {
         impl ::apigen_runtime::Auth for Credentials {
+            #computed_const
             fn serialize_fields<M: ::serde::ser::SerializeMap>(&self, #map: &mut M) -> ::std::result::Result<(), M::Error> {
                 #(#entries)*
                 Ok(())
             }
+            #headers_fn
         }
     }
 }
