@@ -31,14 +31,46 @@ impl Match for ExactJsonBody {
     }
 }
 
-/// Mount `response` for `POST url` with exactly `body`, expecting one call.
-async fn serve(url: &str, body: &str, response: &str) -> MockServer {
+/// Matches a request without a body whose query parameters are exactly the members of
+/// this JSON object, each by its text (`null` members absent).
+struct ExactQuery(Value);
+
+impl Match for ExactQuery {
+    fn matches(&self, request: &Request) -> bool {
+        let query: serde_json::Map<String, Value> = request
+            .url
+            .query_pairs()
+            .map(|(name, value)| (name.into_owned(), Value::String(value.into_owned())))
+            .collect();
+        let expected: serde_json::Map<String, Value> = self
+            .0
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(name, value)| {
+                let text = match value {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                (name.clone(), Value::String(text))
+            })
+            .collect();
+        request.body.is_empty() && query == expected
+    }
+}
+
+/// Mount `response` for `verb url` with exactly the fields of `body`, expecting one call.
+async fn serve(verb: &str, url: &str, body: &str, response: &str) -> MockServer {
     let server = MockServer::start().await;
     let body: Value = serde_json::from_str(body).expect("expected body is JSON");
-    Mock::given(method("POST"))
-        .and(path(url))
-        .and(ExactJsonBody(plain_numbers(body)))
-        .respond_with(
+    let mock = Mock::given(method(verb)).and(path(url));
+    let mock = if verb == "GET" {
+        mock.and(ExactQuery(body))
+    } else {
+        mock.and(ExactJsonBody(plain_numbers(body)))
+    };
+    mock.respond_with(
             ResponseTemplate::new(200)
                 .set_body_raw(response.to_owned(), "application/json"),
         )
@@ -110,7 +142,7 @@ async fn list_wallets() {
   "page_size": 20,
   "total": 1
 }"#;
-    let server = serve("/v1/openApi/wallet/getWalletList", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/wallet/getWalletList", BODY, RESPONSE).await;
     let request: card_wallet::requests::ListWalletsRequest = serde_json::from_str(
             REQUEST,
         )
@@ -162,7 +194,8 @@ async fn get_wallet_detail() {
   "wallet_name": "card wallet",
   "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
 }"#;
-    let server = serve("/v1/openApi/wallet/getWalletDetail", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/wallet/getWalletDetail", BODY, RESPONSE)
+        .await;
     let request: card_wallet::requests::GetWalletDetailRequest = serde_json::from_str(
             REQUEST,
         )
@@ -275,7 +308,8 @@ async fn list_transactions() {
   "page_size": 20,
   "total": 2
 }"#;
-    let server = serve("/v1/openApi/wallet/getTransactionList", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/wallet/getTransactionList", BODY, RESPONSE)
+        .await;
     let request: card_wallet::requests::ListTransactionsRequest = serde_json::from_str(
             REQUEST,
         )
@@ -341,7 +375,8 @@ async fn get_transaction_detail() {
   "wallet_id": 100006,
   "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
 }"#;
-    let server = serve("/v1/openApi/wallet/getTransactionDetail", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/wallet/getTransactionDetail", BODY, RESPONSE)
+        .await;
     let request: card_wallet::requests::GetTransactionDetailRequest = serde_json::from_str(
             REQUEST,
         )
@@ -391,7 +426,8 @@ async fn get_exchange_rate() {
   "to_amount": 921.6,
   "to_currency": "EUR"
 }"#;
-    let server = serve("/v1/openApi/wallet/getExchangeRate", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/wallet/getExchangeRate", BODY, RESPONSE)
+        .await;
     let request: card_wallet::requests::GetExchangeRateRequest = serde_json::from_str(
             REQUEST,
         )
@@ -490,7 +526,7 @@ async fn list_bins() {
   "page_size": 20,
   "total": 2
 }"#;
-    let server = serve("/v1/openApi/bin/getBinList", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/bin/getBinList", BODY, RESPONSE).await;
     let request: card_wallet::requests::ListBinsRequest = serde_json::from_str(REQUEST)
         .expect("example request decodes");
     let response = client(&server)
@@ -550,7 +586,7 @@ async fn get_bin_detail() {
   "support_3ds": true,
   "support_avs": true
 }"#;
-    let server = serve("/v1/openApi/bin/getBinDetail", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/bin/getBinDetail", BODY, RESPONSE).await;
     let request: card_wallet::requests::GetBinDetailRequest = serde_json::from_str(
             REQUEST,
         )
@@ -614,7 +650,7 @@ async fn get_bin_fee() {
   "trade_fee_fixed": 0.1,
   "trade_fee_rate": 0
 }"#;
-    let server = serve("/v1/openApi/bin/getBinFee", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/bin/getBinFee", BODY, RESPONSE).await;
     let request: card_wallet::requests::GetBinFeeRequest = serde_json::from_str(REQUEST)
         .expect("example request decodes");
     let response = client(&server)
@@ -672,7 +708,7 @@ async fn get_bin_limit() {
   "monthly_trade_limit": 100000,
   "single_trade_limit": 5000
 }"#;
-    let server = serve("/v1/openApi/bin/getBinLimit", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/bin/getBinLimit", BODY, RESPONSE).await;
     let request: card_wallet::requests::GetBinLimitRequest = serde_json::from_str(
             REQUEST,
         )
@@ -767,7 +803,7 @@ async fn list_cards() {
   "page_size": 20,
   "total": 1
 }"#;
-    let server = serve("/v1/openApi/card/getCardList", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/card/getCardList", BODY, RESPONSE).await;
     let request: card_wallet::requests::ListCardsRequest = serde_json::from_str(REQUEST)
         .expect("example request decodes");
     let response = client(&server)
@@ -843,7 +879,7 @@ async fn get_card_detail() {
   "status": 2,
   "use_at": "2025-03-03 02:42:11"
 }"#;
-    let server = serve("/v1/openApi/card/getCardDetail", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/card/getCardDetail", BODY, RESPONSE).await;
     let request: card_wallet::requests::GetCardDetailRequest = serde_json::from_str(
             REQUEST,
         )
@@ -874,7 +910,7 @@ async fn activate_card() {
   "card_id": "cid_sxdwXPRxtXt6Ch4n",
   "status": 2
 }"#;
-    let server = serve("/v1/openApi/card/activateCard", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/card/activateCard", BODY, RESPONSE).await;
     let request: card_wallet::requests::ActivateCardRequest = serde_json::from_str(
             REQUEST,
         )
@@ -906,7 +942,7 @@ async fn freeze_card() {
   "card_id": "cid_sxdwXPRxtXt6Ch4n",
   "status": 3
 }"#;
-    let server = serve("/v1/openApi/card/freezeCard", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/card/freezeCard", BODY, RESPONSE).await;
     let request: card_wallet::requests::FreezeCardRequest = serde_json::from_str(REQUEST)
         .expect("example request decodes");
     let response = client(&server)
@@ -935,7 +971,7 @@ async fn unfreeze_card() {
   "card_id": "cid_sxdwXPRxtXt6Ch4n",
   "status": 2
 }"#;
-    let server = serve("/v1/openApi/card/unfreezeCard", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/card/unfreezeCard", BODY, RESPONSE).await;
     let request: card_wallet::requests::UnfreezeCardRequest = serde_json::from_str(
             REQUEST,
         )
@@ -977,7 +1013,7 @@ async fn close_card() {
   "order_id": "ord_9hT3xLq2",
   "status": 4
 }"#;
-    let server = serve("/v1/openApi/card/closeCard", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/card/closeCard", BODY, RESPONSE).await;
     let request: card_wallet::requests::CloseCardRequest = serde_json::from_str(REQUEST)
         .expect("example request decodes");
     let response = client(&server)
@@ -1089,7 +1125,8 @@ async fn list_card_trades() {
   "page_size": 20,
   "total": 2
 }"#;
-    let server = serve("/v1/openApi/card/getCardTradeList", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/card/getCardTradeList", BODY, RESPONSE)
+        .await;
     let request: card_wallet::requests::ListCardTradesRequest = serde_json::from_str(
             REQUEST,
         )
@@ -1163,7 +1200,8 @@ async fn list_merchant_trade_scores() {
   "page_size": 20,
   "total": 2
 }"#;
-    let server = serve("/v1/openApi/card/getMerchantTradeScore", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/card/getMerchantTradeScore", BODY, RESPONSE)
+        .await;
     let request: card_wallet::requests::ListMerchantTradeScoresRequest = serde_json::from_str(
             REQUEST,
         )
@@ -1236,7 +1274,7 @@ async fn open_card() {
   "total_amount": 12.15,
   "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
 }"#;
-    let server = serve("/v1/openApi/order/openCard", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/order/openCard", BODY, RESPONSE).await;
     let request: card_wallet::requests::OpenCardRequest = serde_json::from_str(REQUEST)
         .expect("example request decodes");
     let response = client(&server)
@@ -1296,7 +1334,7 @@ async fn recharge_card() {
   "total_amount": 101.5,
   "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
 }"#;
-    let server = serve("/v1/openApi/order/rechargeCard", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/order/rechargeCard", BODY, RESPONSE).await;
     let request: card_wallet::requests::RechargeCardRequest = serde_json::from_str(
             REQUEST,
         )
@@ -1410,7 +1448,7 @@ async fn list_orders() {
   "page_size": 20,
   "total": 2
 }"#;
-    let server = serve("/v1/openApi/order/getOrderList", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/order/getOrderList", BODY, RESPONSE).await;
     let request: card_wallet::requests::ListOrdersRequest = serde_json::from_str(REQUEST)
         .expect("example request decodes");
     let response = client(&server)
@@ -1520,7 +1558,7 @@ async fn get_order_detail() {
   "total_amount": 12.15,
   "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
 }"#;
-    let server = serve("/v1/openApi/order/getOrderDetail", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/order/getOrderDetail", BODY, RESPONSE).await;
     let request: card_wallet::requests::GetOrderDetailRequest = serde_json::from_str(
             REQUEST,
         )
@@ -1600,7 +1638,7 @@ async fn list_holders() {
   "page_size": 20,
   "total": 1
 }"#;
-    let server = serve("/v1/openApi/holder/getHolderList", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/holder/getHolderList", BODY, RESPONSE).await;
     let request: card_wallet::requests::ListHoldersRequest = serde_json::from_str(
             REQUEST,
         )
@@ -1640,7 +1678,7 @@ async fn create_holder() {
     const DATA: &str = r#"{
   "holder_id": "hld_2Wn7KpQz"
 }"#;
-    let server = serve("/v1/openApi/holder/createHolder", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/holder/createHolder", BODY, RESPONSE).await;
     let request: card_wallet::requests::CreateHolderRequest = serde_json::from_str(
             REQUEST,
         )
@@ -1707,7 +1745,7 @@ async fn update_holder() {
   "state": "CA",
   "update_at": "2025-03-06 14:02:19"
 }"#;
-    let server = serve("/v1/openApi/holder/updateHolder", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/holder/updateHolder", BODY, RESPONSE).await;
     let request: card_wallet::requests::UpdateHolderRequest = serde_json::from_str(
             REQUEST,
         )
@@ -1771,7 +1809,8 @@ async fn get_holder_detail() {
   "state": "CA",
   "update_at": ""
 }"#;
-    let server = serve("/v1/openApi/holder/getHolderDetail", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/holder/getHolderDetail", BODY, RESPONSE)
+        .await;
     let request: card_wallet::requests::GetHolderDetailRequest = serde_json::from_str(
             REQUEST,
         )
@@ -1797,7 +1836,7 @@ async fn delete_holder() {
     const REQUEST: &str = r#"{"holder_id":"hld_2Wn7KpQz"}"#;
 
     const RESPONSE: &str = r#"{"code": 0, "message": "success", "data": null}"#;
-    let server = serve("/v1/openApi/holder/deleteHolder", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/holder/deleteHolder", BODY, RESPONSE).await;
     let request: card_wallet::requests::DeleteHolderRequest = serde_json::from_str(
             REQUEST,
         )
@@ -1873,7 +1912,8 @@ async fn list_pay_methods() {
     "pay_method": "LOCAL"
   }
 ]"#;
-    let server = serve("/v1/openApi/payMethod/getPayMethodList", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/payMethod/getPayMethodList", BODY, RESPONSE)
+        .await;
     let request: card_wallet::requests::ListPayMethodsRequest = serde_json::from_str(
             REQUEST,
         )
@@ -1924,7 +1964,8 @@ async fn list_fund_sources() {
     "name": "借款"
   }
 ]"#;
-    let server = serve("/v1/openApi/payee/getFundSourceList", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/payee/getFundSourceList", BODY, RESPONSE)
+        .await;
     let request: card_wallet::requests::ListFundSourcesRequest = serde_json::from_str(
             REQUEST,
         )
@@ -1975,7 +2016,8 @@ async fn list_payment_purposes() {
     "name_en": "Wages and salary"
   }
 ]"#;
-    let server = serve("/v1/openApi/payee/getPaymentPurposeList", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/payee/getPaymentPurposeList", BODY, RESPONSE)
+        .await;
     let request: card_wallet::requests::ListPaymentPurposesRequest = serde_json::from_str(
             REQUEST,
         )
@@ -2019,7 +2061,7 @@ async fn create_payee() {
   "payee_id": 300021,
   "status": 1
 }"#;
-    let server = serve("/v1/openApi/payee/createPayee", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/payee/createPayee", BODY, RESPONSE).await;
     let request: card_wallet::requests::CreatePayeeRequest = serde_json::from_str(
             REQUEST,
         )
@@ -2100,7 +2142,7 @@ async fn update_payee() {
   "swift_code": "HSBCHKHHHKH",
   "update_at": "2025-03-02 10:05:12"
 }"#;
-    let server = serve("/v1/openApi/payee/updatePayee", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/payee/updatePayee", BODY, RESPONSE).await;
     let request: card_wallet::requests::UpdatePayeeRequest = serde_json::from_str(
             REQUEST,
         )
@@ -2131,7 +2173,7 @@ async fn apply_payee() {
   "payee_id": 300021,
   "status": 2
 }"#;
-    let server = serve("/v1/openApi/payee/applyPayee", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/payee/applyPayee", BODY, RESPONSE).await;
     let request: card_wallet::requests::ApplyPayeeRequest = serde_json::from_str(REQUEST)
         .expect("example request decodes");
     let response = client(&server)
@@ -2155,7 +2197,7 @@ async fn delete_payee() {
     const REQUEST: &str = r#"{"payee_id":300022}"#;
 
     const RESPONSE: &str = r#"{"code": 0, "message": "success", "data": null}"#;
-    let server = serve("/v1/openApi/payee/deletePayee", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/payee/deletePayee", BODY, RESPONSE).await;
     let request: card_wallet::requests::DeletePayeeRequest = serde_json::from_str(
             REQUEST,
         )
@@ -2236,7 +2278,7 @@ async fn list_payees() {
   "page_size": 20,
   "total": 1
 }"#;
-    let server = serve("/v1/openApi/payee/getPayeeList", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/payee/getPayeeList", BODY, RESPONSE).await;
     let request: card_wallet::requests::ListPayeesRequest = serde_json::from_str(REQUEST)
         .expect("example request decodes");
     let response = client(&server)
@@ -2314,7 +2356,7 @@ async fn get_payee_detail() {
   "swift_code": "HSBCHKHHHKH",
   "update_at": "2025-03-03 15:47:26"
 }"#;
-    let server = serve("/v1/openApi/payee/getPayeeDetail", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/payee/getPayeeDetail", BODY, RESPONSE).await;
     let request: card_wallet::requests::GetPayeeDetailRequest = serde_json::from_str(
             REQUEST,
         )
@@ -2365,7 +2407,13 @@ async fn list_payment_reasons() {
     "name": "广告费"
   }
 ]"#;
-    let server = serve("/v1/openApi/payment/getPaymentReasonList", BODY, RESPONSE).await;
+    let server = serve(
+            "POST",
+            "/v1/openApi/payment/getPaymentReasonList",
+            BODY,
+            RESPONSE,
+        )
+        .await;
     let request: card_wallet::requests::ListPaymentReasonsRequest = serde_json::from_str(
             REQUEST,
         )
@@ -2446,7 +2494,8 @@ async fn create_payment() {
   "total_amount": 2025,
   "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
 }"#;
-    let server = serve("/v1/openApi/payment/createPayment", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/payment/createPayment", BODY, RESPONSE)
+        .await;
     let request: card_wallet::requests::CreatePaymentRequest = serde_json::from_str(
             REQUEST,
         )
@@ -2535,7 +2584,8 @@ async fn list_payments() {
   "page_size": 20,
   "total": 1
 }"#;
-    let server = serve("/v1/openApi/payment/getPaymentList", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/payment/getPaymentList", BODY, RESPONSE)
+        .await;
     let request: card_wallet::requests::ListPaymentsRequest = serde_json::from_str(
             REQUEST,
         )
@@ -2609,7 +2659,8 @@ async fn get_payment_detail() {
   "total_amount": 1520,
   "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
 }"#;
-    let server = serve("/v1/openApi/payment/getPaymentDetail", BODY, RESPONSE).await;
+    let server = serve("POST", "/v1/openApi/payment/getPaymentDetail", BODY, RESPONSE)
+        .await;
     let request: card_wallet::requests::GetPaymentDetailRequest = serde_json::from_str(
             REQUEST,
         )

@@ -477,6 +477,8 @@ pub struct Endpoint {
     pub path: String,
     /// Full path template (`/{version}/openApi/wallet/getWalletDetail`).
     pub full_path: String,
+    /// How the request is sent: a JSON body (`POST`) or a query string (`GET`).
+    pub method: HttpMethod,
     /// Where it is documented.
     pub source: Source,
     /// Per-statement provenance when the item mixes sources (`source` is then the weakest).
@@ -497,6 +499,27 @@ pub struct Endpoint {
     pub recover: Option<Recover>,
     /// JSON examples, in declaration order.
     pub examples: Vec<Example>,
+}
+
+/// The HTTP method of an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HttpMethod {
+    /// `GET`: the request fields (and the auth fields carried in the body of a `POST`) travel
+    /// in the query string; there is no body. Only scalar fields may be sent.
+    Get,
+    /// `POST` (the default): one JSON body.
+    #[default]
+    Post,
+}
+
+impl HttpMethod {
+    /// The method as HTTP writes it (`GET`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+        }
+    }
 }
 
 /// A JSON example of an endpoint or webhook kind.

@@ -467,7 +467,8 @@ pub enum Redact {
     Last4,
 }
 
-/// One endpoint: a POST of a JSON body to a path, answered with an envelope.
+/// One endpoint: a POST of a JSON body (or a GET with a query string) to a path, answered
+/// with an envelope.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Endpoint {
@@ -484,6 +485,11 @@ pub struct Endpoint {
     /// Path after the service prefix, e.g. `/wallet/getWalletDetail`.
     #[schemars(with = "String")]
     pub path: Spanned<String>,
+    /// HTTP method: `POST` (the default: the fields in a JSON body) or `GET` (the fields in
+    /// the query string).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub method: Option<Spanned<String>>,
     /// Provenance of the endpoint.
     pub source: Source,
     /// Per-statement provenance, for an item that mixes sources; `source` is then the weakest.

@@ -182,6 +182,7 @@ async fn api_call(Extract(state): Extract<Arc<State>>, request: Request) -> Repl
         state,
         parts.method,
         parts.uri.path().to_owned(),
+        parts.uri.query().unwrap_or_default().to_owned(),
         parts.headers,
         body,
     )

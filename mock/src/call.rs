@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use apigen::model::{Code, Endpoint, Field, ObjectName, Response};
+use apigen::model::{Code, Endpoint, Field, HttpMethod, ObjectName, Response};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode};
 use serde_json::{Map, Value};
@@ -14,6 +14,7 @@ use crate::envelope;
 use crate::faults::{self, Faults};
 use crate::ledger::Seen;
 use crate::log::{self, Entry};
+use crate::query;
 use crate::synth::rng_for;
 use crate::validate;
 
@@ -24,12 +25,13 @@ const DEFAULT_PAGE_SIZE: i64 = 20;
 /// Largest page size served.
 const MAX_PAGE_SIZE: i64 = 1000;
 
-/// Answers a request to an API path, and logs it; `body` is `None` when it could not be
-/// read or is larger than [`MAX_BODY_BYTES`].
+/// Answers a request to an API path with its `query` string, and logs it; `body` is `None`
+/// when it could not be read or is larger than [`MAX_BODY_BYTES`].
 pub async fn answer(
     state: Arc<State>,
     method: Method,
     path: String,
+    query: String,
     headers: HeaderMap,
     body: Option<Bytes>,
 ) -> Reply {
@@ -44,7 +46,14 @@ pub async fn answer(
         code: None,
         body: Value::Null,
     };
-    let reply = answer_logged(&state, &method, &path, &headers, body.as_ref(), &mut entry).await;
+    let request = Incoming {
+        method: &method,
+        path: &path,
+        query: &query,
+        headers: &headers,
+        body: body.as_ref(),
+    };
+    let reply = answer_logged(&state, &request, &mut entry).await;
     if let Reply::Send { status, .. } = &reply {
         entry.status = Some(status.as_u16());
     }
@@ -52,14 +61,24 @@ pub async fn answer(
     reply
 }
 
-async fn answer_logged(
-    state: &Arc<State>,
-    method: &Method,
-    path: &str,
-    headers: &HeaderMap,
-    body: Option<&Bytes>,
-    entry: &mut Entry,
-) -> Reply {
+/// One request as received.
+struct Incoming<'a> {
+    method: &'a Method,
+    path: &'a str,
+    /// The query string, without `?` (empty when there is none).
+    query: &'a str,
+    headers: &'a HeaderMap,
+    body: Option<&'a Bytes>,
+}
+
+async fn answer_logged(state: &Arc<State>, request: &Incoming<'_>, entry: &mut Entry) -> Reply {
+    let Incoming {
+        method,
+        path,
+        query,
+        headers,
+        body,
+    } = *request;
     let api = &state.api;
     let Some(index) = state.routes.find(path) else {
         entry.outcome = "no such endpoint".into();
@@ -76,7 +95,11 @@ async fn answer_logged(
     };
     let endpoint = &api.endpoints[index];
     entry.endpoint = Some(endpoint.spec_name.clone());
-    if method != Method::POST {
+    let expected = match endpoint.method {
+        HttpMethod::Get => Method::GET,
+        HttpMethod::Post => Method::POST,
+    };
+    if *method != expected {
         entry.outcome = "wrong method".into();
         let code = Problem::Parameter.own_code(&api.service.envelope.success);
         entry.code = Some(code.to_json());
@@ -85,7 +108,7 @@ async fn answer_logged(
             envelope::error(
                 &api.service.envelope,
                 &code,
-                &format!("mock: {} takes POST", endpoint.full_path),
+                &format!("mock: {} takes {expected}", endpoint.full_path),
             ),
         );
     }
@@ -114,8 +137,11 @@ async fn answer_logged(
     faults.merge(state.faults.draw(index, &endpoint.spec_name));
     entry.faults = faults.describe();
 
-    let parsed: Option<Value> = body.and_then(|b| serde_json::from_slice(b).ok());
     let fields = validate::request_fields(api, endpoint);
+    let parsed: Option<Value> = match endpoint.method {
+        HttpMethod::Get => Some(query::fields_of(query, &fields)),
+        HttpMethod::Post => body.and_then(|b| serde_json::from_slice(b).ok()),
+    };
     entry.body = parsed
         .as_ref()
         .map_or(Value::Null, |b| log::redact(api, &fields, b));

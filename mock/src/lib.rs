@@ -36,6 +36,7 @@ mod envelope;
 mod faults;
 mod ledger;
 mod log;
+mod query;
 mod routes;
 mod server;
 mod synth;

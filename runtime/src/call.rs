@@ -12,10 +12,11 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
 use crate::envelope::{self, Scrubber};
+use crate::query;
 use crate::retry::effective_delay;
 use crate::service::AuthFields;
 use crate::sign::{self, SignError, SignRequest, Signer};
-use crate::{BusinessCode, CallInfo, Client, Error, Operation, Outcome, Service};
+use crate::{BusinessCode, CallInfo, Client, Error, Method, Operation, Outcome, Service};
 
 /// At most this much of a non-2xx body is read (for the error excerpt).
 const ERROR_BODY_READ_LIMIT: usize = 8 * 1024;
@@ -35,8 +36,11 @@ struct Body<'a, A: crate::Auth, R: ?Sized> {
 impl<S: Service> Client<S> {
     /// Calls `op` with `request` and decodes the envelope's `data` into `Resp`.
     ///
-    /// The body is one JSON object holding the auth fields carried in the body and the fields
-    /// of `request` (which must serialize as a struct or map); the auth fields carried in
+    /// For a [`Method::Post`] the body is one JSON object holding the auth fields carried in
+    /// the body and the fields of `request` (which must serialize as a struct or map); for a
+    /// [`Method::Get`] the same fields go in the query string, sorted by name, with no body
+    /// (strings as they are, numbers by their exact JSON text, bools as `true`/`false`, `null`
+    /// left out; an array or an object is an [`Error::Encode`]). The auth fields carried in
     /// headers go in their headers. With a [`signer`](crate::ClientBuilder::signer), every
     /// attempt adds the computed auth fields it returns for that attempt (see
     /// [`sign`](crate::sign)). Failed attempts are retried when
@@ -87,24 +91,6 @@ impl<S: Service> Client<S> {
             source,
             call: CallInfo::new(op),
         };
-        // Serialized once; every attempt sends a cheap clone of the same bytes, or (with a
-        // signer) the same body with its freshly computed fields.
-        let payload = match &self.inner.signer {
-            None => Payload::Fixed(Bytes::from(
-                serde_json::to_vec(&body).map_err(encode_error)?,
-            )),
-            Some(signer) => {
-                let value = serde_json::to_value(&body).map_err(encode_error)?;
-                Payload::Signed {
-                    canonical: crate::sign::canonical_json(&value),
-                    body: match value {
-                        serde_json::Value::Object(map) => map,
-                        _ => serde_json::Map::new(),
-                    },
-                    signer: signer.as_ref(),
-                }
-            }
-        };
         let url = format!(
             "{}{}",
             self.inner.base_url,
@@ -113,15 +99,57 @@ impl<S: Service> Client<S> {
         // Parsed once: the response's final URL is compared with it (redirect check).
         let url = reqwest::Url::parse(&url)
             .map_err(|_| Error::Config(format!("{}: the request URL is not valid", op.name)))?;
+        // Serialized once; every attempt sends a cheap clone of the same bytes (or URL), or
+        // (with a signer) the same fields with their freshly computed ones.
+        let payload = match (op.method, &self.inner.signer) {
+            (Method::Post, None) => Payload::Fixed {
+                url,
+                body: Some(Bytes::from(
+                    serde_json::to_vec(&body).map_err(encode_error)?,
+                )),
+            },
+            (Method::Get, None) => {
+                let mut pairs = query_fields(op, &body)?;
+                Payload::Fixed {
+                    url: query::with_query(&url, &mut pairs),
+                    body: None,
+                }
+            }
+            (Method::Post, Some(signer)) => {
+                let value = serde_json::to_value(&body).map_err(encode_error)?;
+                Payload::Signed {
+                    canonical: crate::sign::canonical_json(&value),
+                    fields: Fields::Body(match value {
+                        serde_json::Value::Object(map) => map,
+                        _ => serde_json::Map::new(),
+                    }),
+                    url,
+                    signer: signer.as_ref(),
+                }
+            }
+            (Method::Get, Some(signer)) => {
+                let mut pairs = query_fields(op, &body)?;
+                let canonical = query::with_query(&url, &mut pairs)
+                    .query()
+                    .unwrap_or_default()
+                    .to_owned();
+                Payload::Signed {
+                    canonical,
+                    fields: Fields::Query(pairs),
+                    url,
+                    signer: signer.as_ref(),
+                }
+            }
+        };
 
         let deadline = self.inner.deadline;
         let started = Instant::now();
         let progress = Progress::default();
-        let (progress, url, payload) = (&progress, &url, &payload);
+        let (progress, payload) = (&progress, &payload);
         let attempt = move || {
-            let prepared = payload.for_attempt::<S>(op, url.path());
+            let prepared = payload.for_attempt::<S>(op);
             async move {
-                let (body, signed_headers) = prepared?;
+                let prepared = prepared?;
                 // The call's deadline bounds each attempt through the attempt's own timeout
                 // (reqwest arms that timer anyway): no second timer per call.
                 let remaining = deadline.saturating_sub(started.elapsed());
@@ -137,7 +165,7 @@ impl<S: Service> Client<S> {
                 let number = progress.attempts.fetch_add(1, Ordering::Relaxed) + 1;
                 let span = tracing::info_span!("attempt", attempt = number);
                 let result = self
-                    .attempt::<Resp>(op, url, body, signed_headers, timeout)
+                    .attempt::<Resp>(op, prepared, timeout)
                     .instrument(span)
                     .await;
                 if let Err(error) = &result
@@ -182,15 +210,13 @@ impl<S: Service> Client<S> {
     async fn attempt<Resp: DeserializeOwned>(
         &self,
         op: &'static Operation,
-        url: &reqwest::Url,
-        body: Bytes,
-        signed_headers: HeaderMap,
+        prepared: Prepared,
         timeout: Duration,
     ) -> Result<Resp, Error<S::ErrorCode>> {
         let started = Instant::now();
         let mut status = None;
         let result = self
-            .send_and_decode(op, url, body, signed_headers, timeout, &mut status)
+            .send_and_decode(op, prepared, timeout, &mut status)
             .await;
         tracing::debug!(
             outcome = match &result {
@@ -212,22 +238,27 @@ impl<S: Service> Client<S> {
     async fn send_and_decode<Resp: DeserializeOwned>(
         &self,
         op: &'static Operation,
-        url: &reqwest::Url,
-        body: Bytes,
-        signed_headers: HeaderMap,
+        prepared: Prepared,
         timeout: Duration,
         status_out: &mut Option<StatusCode>,
     ) -> Result<Resp, Error<S::ErrorCode>> {
         let inner = &*self.inner;
-        let mut response = inner
+        let Prepared { url, body, headers } = prepared;
+        let method = match op.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+        };
+        let mut request = inner
             .http
-            .post(url.clone())
+            .request(method, url.clone())
             .timeout(timeout)
-            .header(CONTENT_TYPE, "application/json")
             .header(ACCEPT, "application/json")
             .headers(inner.auth_headers.clone())
-            .headers(signed_headers)
-            .body(body)
+            .headers(headers);
+        if let Some(body) = body {
+            request = request.header(CONTENT_TYPE, "application/json").body(body);
+        }
+        let mut response = request
             .send()
             .await
             .map_err(|e| Error::from_reqwest(op, e))?;
@@ -235,7 +266,7 @@ impl<S: Service> Client<S> {
         *status_out = Some(status);
         // Whatever client the caller passed in: a response from elsewhere means a redirect was
         // followed, and the body (with the key) may have gone there.
-        if response.url() != url {
+        if *response.url() != url {
             return Err(Error::Redirected {
                 endpoint: op.name,
                 call: CallInfo::new(op),
@@ -288,33 +319,81 @@ impl<S: Service> Client<S> {
     }
 }
 
-/// The body of a call: the same bytes for every attempt, or a body whose computed auth fields
-/// are signed afresh for each.
+/// The fields of a call and where they go: the same request for every attempt, or one
+/// whose computed auth fields are signed afresh for each.
 enum Payload<'a> {
-    /// No computed fields: serialized once.
-    Fixed(Bytes),
-    /// The body without its computed fields, its canonical form and the signer.
+    /// No computed fields: encoded once.
+    Fixed {
+        /// The URL, with its query string for a `GET`.
+        url: reqwest::Url,
+        /// The JSON body of a `POST`.
+        body: Option<Bytes>,
+    },
+    /// The fields without the computed ones, their canonical form and the signer.
     Signed {
-        body: serde_json::Map<String, serde_json::Value>,
+        fields: Fields,
+        /// The URL without a query string.
+        url: reqwest::Url,
         canonical: String,
         signer: &'a dyn Signer,
     },
 }
 
+/// The fields of a signed call, before the computed ones are added.
+enum Fields {
+    /// The JSON body of a `POST`.
+    Body(serde_json::Map<String, serde_json::Value>),
+    /// The query pairs of a `GET`.
+    Query(Vec<(String, String)>),
+}
+
+/// What one attempt sends.
+struct Prepared {
+    url: reqwest::Url,
+    body: Option<Bytes>,
+    /// The computed fields carried in headers.
+    headers: HeaderMap,
+}
+
+/// The auth and request fields of a `GET` as query pairs.
+fn query_fields<C, B: Serialize>(
+    op: &'static Operation,
+    body: &B,
+) -> Result<Vec<(String, String)>, Error<C>> {
+    let encode_error = |source| Error::Encode {
+        endpoint: op.name,
+        source,
+        call: CallInfo::new(op),
+    };
+    let value = serde_json::to_value(body).map_err(encode_error)?;
+    let empty = serde_json::Map::new();
+    query::query_pairs(value.as_object().unwrap_or(&empty)).map_err(|name| {
+        encode_error(<serde_json::Error as serde::ser::Error>::custom(format!(
+            "`{name}` is an array or an object, which a GET query string cannot carry"
+        )))
+    })
+}
+
 impl Payload<'_> {
-    /// The body and the computed headers of one attempt at `path`.
+    /// What one attempt sends.
     fn for_attempt<S: Service>(
         &self,
         op: &'static Operation,
-        path: &str,
-    ) -> Result<(Bytes, HeaderMap), Error<S::ErrorCode>> {
-        let (body, canonical, signer) = match self {
-            Payload::Fixed(bytes) => return Ok((bytes.clone(), HeaderMap::new())),
+    ) -> Result<Prepared, Error<S::ErrorCode>> {
+        let (fields, url, canonical, signer) = match self {
+            Payload::Fixed { url, body } => {
+                return Ok(Prepared {
+                    url: url.clone(),
+                    body: body.clone(),
+                    headers: HeaderMap::new(),
+                });
+            }
             Payload::Signed {
-                body,
+                fields,
+                url,
                 canonical,
                 signer,
-            } => (body, canonical, *signer),
+            } => (fields, url, canonical, *signer),
         };
         let sign_error = |source| Error::Sign {
             endpoint: op.name,
@@ -322,8 +401,8 @@ impl Payload<'_> {
             call: CallInfo::new(op),
         };
         let request = SignRequest {
-            method: "POST",
-            path,
+            method: op.method.as_str(),
+            path: url.path(),
             canonical,
             fields: <S::Credentials as crate::Auth>::COMPUTED,
         };
@@ -342,16 +421,33 @@ impl Payload<'_> {
             })?;
             headers.insert(name, value);
         }
-        let mut body = body.clone();
-        for (name, value) in signed.body {
-            body.insert(name.to_owned(), serde_json::Value::String(value));
+        match fields {
+            Fields::Body(body) => {
+                let mut body = body.clone();
+                for (name, value) in signed.body {
+                    body.insert(name.to_owned(), serde_json::Value::String(value));
+                }
+                let bytes = serde_json::to_vec(&body).map_err(|source| Error::Encode {
+                    endpoint: op.name,
+                    source,
+                    call: CallInfo::new(op),
+                })?;
+                Ok(Prepared {
+                    url: url.clone(),
+                    body: Some(Bytes::from(bytes)),
+                    headers,
+                })
+            }
+            Fields::Query(pairs) => {
+                let mut pairs = pairs.clone();
+                pairs.extend(signed.body.into_iter().map(|(n, v)| (n.to_owned(), v)));
+                Ok(Prepared {
+                    url: query::with_query(url, &mut pairs),
+                    body: None,
+                    headers,
+                })
+            }
         }
-        let bytes = serde_json::to_vec(&body).map_err(|source| Error::Encode {
-            endpoint: op.name,
-            source,
-            call: CallInfo::new(op),
-        })?;
-        Ok((Bytes::from(bytes), headers))
     }
 }
 

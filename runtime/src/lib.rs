@@ -20,7 +20,7 @@
 //! own.
 //!
 //! ```
-//! use apigen_runtime::{Client, Operation, RetryClass, Service, ServiceSpec, EnvelopeSpec, SuccessCode};
+//! use apigen_runtime::{Client, Method, Operation, RetryClass, Service, ServiceSpec, EnvelopeSpec, SuccessCode};
 //! # use apigen_runtime::{Auth, BusinessCode};
 //! # #[derive(Debug, Clone)] struct Key;
 //! # impl Auth for Key {
@@ -60,6 +60,7 @@
 //! const GET_ITEM: Operation = Operation {
 //!     name: "get_item",
 //!     path: "/{version}/items/get",
+//!     method: Method::Post,
 //!     retry: RetryClass::Safe,
 //!     recovery: None,
 //!     moves_money: false,
@@ -88,6 +89,7 @@ pub mod codes;
 mod envelope;
 mod error;
 mod paginate;
+mod query;
 mod recover;
 pub mod redact;
 mod retry;
@@ -105,5 +107,5 @@ pub use paginate::{PageOptions, PageRequest, Paged, paginate, paginate_with};
 pub use recover::{Recovered, recover};
 pub use retry::RetryPolicy;
 pub use service::{
-    Auth, AuthHeader, Empty, EnvelopeSpec, Operation, RetryClass, Service, ServiceSpec,
+    Auth, AuthHeader, Empty, EnvelopeSpec, Method, Operation, RetryClass, Service, ServiceSpec,
 };

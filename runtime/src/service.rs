@@ -114,6 +114,8 @@ pub struct Operation {
     /// Full path template, e.g. `/{version}/openApi/wallet/getWalletDetail`; `{version}` is
     /// replaced by the client's version.
     pub path: &'static str,
+    /// How the request is sent: the fields in a JSON body, or in the query string.
+    pub method: Method,
     /// Whether the client may re-send the request after a failure.
     pub retry: RetryClass,
     /// What the caller should do when the outcome of this call is unknown (it may or may not
@@ -124,6 +126,26 @@ pub struct Operation {
     pub recovery: Option<&'static str>,
     /// Whether the call moves money (a payment, a top-up, a card order with a fee).
     pub moves_money: bool,
+}
+
+/// The HTTP method of an endpoint, which says where its fields travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `GET`: the request fields and the auth fields not carried in headers go in the query
+    /// string, sorted by name; there is no body.
+    Get,
+    /// `POST`: the fields go in one JSON body.
+    Post,
+}
+
+impl Method {
+    /// The method as HTTP writes it (`GET`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
 }
 
 /// When the client may automatically re-send a request.

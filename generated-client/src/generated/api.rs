@@ -2870,11 +2870,12 @@ impl PaymentApi<'_> {
 
 /// What the client needs to know about each endpoint.
 mod operations {
-    use ::apigen_runtime::{Operation, RetryClass};
+    use ::apigen_runtime::{Method, Operation, RetryClass};
 
     pub(crate) const LIST_WALLETS: Operation = Operation {
         name: "list_wallets",
         path: "/{version}/openApi/wallet/getWalletList",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -2883,6 +2884,7 @@ mod operations {
     pub(crate) const GET_WALLET_DETAIL: Operation = Operation {
         name: "get_wallet_detail",
         path: "/{version}/openApi/wallet/getWalletDetail",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -2891,6 +2893,7 @@ mod operations {
     pub(crate) const LIST_TRANSACTIONS: Operation = Operation {
         name: "list_transactions",
         path: "/{version}/openApi/wallet/getTransactionList",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -2899,6 +2902,7 @@ mod operations {
     pub(crate) const GET_TRANSACTION_DETAIL: Operation = Operation {
         name: "get_transaction_detail",
         path: "/{version}/openApi/wallet/getTransactionDetail",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -2907,6 +2911,7 @@ mod operations {
     pub(crate) const GET_EXCHANGE_RATE: Operation = Operation {
         name: "get_exchange_rate",
         path: "/{version}/openApi/wallet/getExchangeRate",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -2915,6 +2920,7 @@ mod operations {
     pub(crate) const LIST_BINS: Operation = Operation {
         name: "list_bins",
         path: "/{version}/openApi/bin/getBinList",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -2923,6 +2929,7 @@ mod operations {
     pub(crate) const GET_BIN_DETAIL: Operation = Operation {
         name: "get_bin_detail",
         path: "/{version}/openApi/bin/getBinDetail",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -2931,6 +2938,7 @@ mod operations {
     pub(crate) const GET_BIN_FEE: Operation = Operation {
         name: "get_bin_fee",
         path: "/{version}/openApi/bin/getBinFee",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -2939,6 +2947,7 @@ mod operations {
     pub(crate) const GET_BIN_LIMIT: Operation = Operation {
         name: "get_bin_limit",
         path: "/{version}/openApi/bin/getBinLimit",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -2947,6 +2956,7 @@ mod operations {
     pub(crate) const LIST_CARDS: Operation = Operation {
         name: "list_cards",
         path: "/{version}/openApi/card/getCardList",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -2955,6 +2965,7 @@ mod operations {
     pub(crate) const GET_CARD_DETAIL: Operation = Operation {
         name: "get_card_detail",
         path: "/{version}/openApi/card/getCardDetail",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -2963,6 +2974,7 @@ mod operations {
     pub(crate) const ACTIVATE_CARD: Operation = Operation {
         name: "activate_card",
         path: "/{version}/openApi/card/activateCard",
+        method: Method::Post,
         retry: RetryClass::Never,
         recovery: Some(
             "Re-read the card with get_card_detail; if its status is already 2 ACTIVE the call succeeded, otherwise send it again.",
@@ -2973,6 +2985,7 @@ mod operations {
     pub(crate) const FREEZE_CARD: Operation = Operation {
         name: "freeze_card",
         path: "/{version}/openApi/card/freezeCard",
+        method: Method::Post,
         retry: RetryClass::Never,
         recovery: Some(
             "Re-read the card with get_card_detail; if its status is already 3 FROZEN the call succeeded, otherwise send it again.",
@@ -2983,6 +2996,7 @@ mod operations {
     pub(crate) const UNFREEZE_CARD: Operation = Operation {
         name: "unfreeze_card",
         path: "/{version}/openApi/card/unfreezeCard",
+        method: Method::Post,
         retry: RetryClass::Never,
         recovery: Some(
             "Re-read the card with get_card_detail; if its status is already 2 ACTIVE the call succeeded, otherwise send it again.",
@@ -2993,6 +3007,7 @@ mod operations {
     pub(crate) const CLOSE_CARD: Operation = Operation {
         name: "close_card",
         path: "/{version}/openApi/card/closeCard",
+        method: Method::Post,
         retry: RetryClass::Never,
         recovery: Some(
             "Never re-send blindly. Look the closure order up with get_order_detail by out_order_id and re-send (with the same out_order_id) only if the vendor has no record of it. On 3006 DUPLICATE_CARD_ORDER fetch the existing order with get_order_detail instead.",
@@ -3003,6 +3018,7 @@ mod operations {
     pub(crate) const LIST_CARD_TRADES: Operation = Operation {
         name: "list_card_trades",
         path: "/{version}/openApi/card/getCardTradeList",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -3011,6 +3027,7 @@ mod operations {
     pub(crate) const LIST_MERCHANT_TRADE_SCORES: Operation = Operation {
         name: "list_merchant_trade_scores",
         path: "/{version}/openApi/card/getMerchantTradeScore",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -3019,6 +3036,7 @@ mod operations {
     pub(crate) const OPEN_CARD: Operation = Operation {
         name: "open_card",
         path: "/{version}/openApi/order/openCard",
+        method: Method::Post,
         retry: RetryClass::Never,
         recovery: Some(
             "Never re-send blindly. Look the order up with get_order_detail by out_order_id and re-send (with the same out_order_id) only if the vendor has no record of it. On 3006 DUPLICATE_CARD_ORDER fetch the existing order with get_order_detail instead.",
@@ -3029,6 +3047,7 @@ mod operations {
     pub(crate) const RECHARGE_CARD: Operation = Operation {
         name: "recharge_card",
         path: "/{version}/openApi/order/rechargeCard",
+        method: Method::Post,
         retry: RetryClass::Never,
         recovery: Some(
             "Never re-send blindly. Look the order up with get_order_detail by out_order_id and re-send (with the same out_order_id) only if the vendor has no record of it. On 3006 DUPLICATE_CARD_ORDER fetch the existing order with get_order_detail instead.",
@@ -3039,6 +3058,7 @@ mod operations {
     pub(crate) const LIST_ORDERS: Operation = Operation {
         name: "list_orders",
         path: "/{version}/openApi/order/getOrderList",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -3047,6 +3067,7 @@ mod operations {
     pub(crate) const GET_ORDER_DETAIL: Operation = Operation {
         name: "get_order_detail",
         path: "/{version}/openApi/order/getOrderDetail",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -3055,6 +3076,7 @@ mod operations {
     pub(crate) const LIST_HOLDERS: Operation = Operation {
         name: "list_holders",
         path: "/{version}/openApi/holder/getHolderList",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -3063,6 +3085,7 @@ mod operations {
     pub(crate) const CREATE_HOLDER: Operation = Operation {
         name: "create_holder",
         path: "/{version}/openApi/holder/createHolder",
+        method: Method::Post,
         retry: RetryClass::Never,
         recovery: Some(
             "No client-supplied unique key is modeled, so a blind re-send may create a duplicate. Before re-sending, search list_holders by email; re-send only if no such holder exists.",
@@ -3073,6 +3096,7 @@ mod operations {
     pub(crate) const UPDATE_HOLDER: Operation = Operation {
         name: "update_holder",
         path: "/{version}/openApi/holder/updateHolder",
+        method: Method::Post,
         retry: RetryClass::Never,
         recovery: Some(
             "Re-read the holder with get_holder_detail; re-send only if the fields do not yet hold the new values.",
@@ -3083,6 +3107,7 @@ mod operations {
     pub(crate) const GET_HOLDER_DETAIL: Operation = Operation {
         name: "get_holder_detail",
         path: "/{version}/openApi/holder/getHolderDetail",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -3091,6 +3116,7 @@ mod operations {
     pub(crate) const DELETE_HOLDER: Operation = Operation {
         name: "delete_holder",
         path: "/{version}/openApi/holder/deleteHolder",
+        method: Method::Post,
         retry: RetryClass::Never,
         recovery: Some(
             "Re-read the holder with get_holder_detail; if that returns 3008 HOLDER_NOT_FOUND_OR_IN_USE the delete succeeded, otherwise send it again.",
@@ -3101,6 +3127,7 @@ mod operations {
     pub(crate) const LIST_PAY_METHODS: Operation = Operation {
         name: "list_pay_methods",
         path: "/{version}/openApi/payMethod/getPayMethodList",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -3109,6 +3136,7 @@ mod operations {
     pub(crate) const LIST_FUND_SOURCES: Operation = Operation {
         name: "list_fund_sources",
         path: "/{version}/openApi/payee/getFundSourceList",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -3117,6 +3145,7 @@ mod operations {
     pub(crate) const LIST_PAYMENT_PURPOSES: Operation = Operation {
         name: "list_payment_purposes",
         path: "/{version}/openApi/payee/getPaymentPurposeList",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -3125,6 +3154,7 @@ mod operations {
     pub(crate) const CREATE_PAYEE: Operation = Operation {
         name: "create_payee",
         path: "/{version}/openApi/payee/createPayee",
+        method: Method::Post,
         retry: RetryClass::Never,
         recovery: Some(
             "No client-supplied unique key is modeled, so a blind re-send may create a duplicate. Before re-sending, search list_payees by account_no; re-send only if no such payee exists.",
@@ -3135,6 +3165,7 @@ mod operations {
     pub(crate) const UPDATE_PAYEE: Operation = Operation {
         name: "update_payee",
         path: "/{version}/openApi/payee/updatePayee",
+        method: Method::Post,
         retry: RetryClass::Never,
         recovery: Some(
             "Re-read the payee with get_payee_detail; re-send only if the fields do not yet hold the new values.",
@@ -3145,6 +3176,7 @@ mod operations {
     pub(crate) const APPLY_PAYEE: Operation = Operation {
         name: "apply_payee",
         path: "/{version}/openApi/payee/applyPayee",
+        method: Method::Post,
         retry: RetryClass::Never,
         recovery: Some(
             "Re-read the payee with get_payee_detail; if its status is 2 REVIEWING or later the call succeeded, otherwise send it again.",
@@ -3155,6 +3187,7 @@ mod operations {
     pub(crate) const DELETE_PAYEE: Operation = Operation {
         name: "delete_payee",
         path: "/{version}/openApi/payee/deletePayee",
+        method: Method::Post,
         retry: RetryClass::Never,
         recovery: Some(
             "Re-read the payee with get_payee_detail; if that returns 4001 PAYEE_NOT_FOUND the delete succeeded, otherwise send it again.",
@@ -3165,6 +3198,7 @@ mod operations {
     pub(crate) const LIST_PAYEES: Operation = Operation {
         name: "list_payees",
         path: "/{version}/openApi/payee/getPayeeList",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -3173,6 +3207,7 @@ mod operations {
     pub(crate) const GET_PAYEE_DETAIL: Operation = Operation {
         name: "get_payee_detail",
         path: "/{version}/openApi/payee/getPayeeDetail",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -3181,6 +3216,7 @@ mod operations {
     pub(crate) const LIST_PAYMENT_REASONS: Operation = Operation {
         name: "list_payment_reasons",
         path: "/{version}/openApi/payment/getPaymentReasonList",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -3189,6 +3225,7 @@ mod operations {
     pub(crate) const CREATE_PAYMENT: Operation = Operation {
         name: "create_payment",
         path: "/{version}/openApi/payment/createPayment",
+        method: Method::Post,
         retry: RetryClass::Never,
         recovery: Some(
             "Never re-send blindly. Look the payment up with get_payment_detail by out_order_id and re-send (with the same out_order_id) only if the vendor has no record of it. On 4006 DUPLICATE_PAYMENT_ORDER fetch the existing payment with get_payment_detail instead.",
@@ -3199,6 +3236,7 @@ mod operations {
     pub(crate) const LIST_PAYMENTS: Operation = Operation {
         name: "list_payments",
         path: "/{version}/openApi/payment/getPaymentList",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,
@@ -3207,6 +3245,7 @@ mod operations {
     pub(crate) const GET_PAYMENT_DETAIL: Operation = Operation {
         name: "get_payment_detail",
         path: "/{version}/openApi/payment/getPaymentDetail",
+        method: Method::Post,
         retry: RetryClass::Safe,
         recovery: None,
         moves_money: false,

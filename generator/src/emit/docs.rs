@@ -171,8 +171,17 @@ fn conventions(out: &mut String, api: &Api) {
     );
     let _ = writeln!(
         out,
-        "- Every endpoint is `POST {}<path>` with a JSON body; `{{version}}` defaults to `{}` (the default is {}).",
+        "- Every endpoint is `POST {}<path>` with a JSON body{}; `{{version}}` defaults to `{}` (the default is {}).",
         s.path_prefix,
+        if api
+            .endpoints
+            .iter()
+            .any(|e| e.method == crate::model::HttpMethod::Get)
+        {
+            ", except those marked `GET`, which send their fields (auth fields included) as query parameters sorted by name and no body"
+        } else {
+            ""
+        },
         s.default_version,
         s.version_source.as_str()
     );
@@ -479,7 +488,8 @@ fn endpoint_heading(out: &mut String, e: &Endpoint) {
     );
     let _ = writeln!(
         out,
-        "`POST {}` · operation `{}` · source: **{}**\n",
+        "`{} {}` · operation `{}` · source: **{}**\n",
+        e.method.as_str(),
         e.full_path,
         method_name(&e.spec_name),
         sourced(e.source, &e.provenance)

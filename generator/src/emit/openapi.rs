@@ -17,8 +17,8 @@ use crate::emit::EmitError;
 use crate::emit::json_text::compact;
 use crate::emit::prose::{code, inline, md, run_in};
 use crate::model::{
-    Api, Code, Endpoint, Enum, EnumRepr, Example, Field, Object, ObjectKind, Response, Retry,
-    Source, Statement, Type, Webhooks,
+    Api, Code, Endpoint, Enum, EnumRepr, Example, Field, HttpMethod, Object, ObjectKind, Response,
+    Retry, Source, Statement, Type, Webhooks,
 };
 use crate::naming::{
     method_name, object_type_name, page_schema_name, response_schema_name, type_name, unraw,
@@ -393,7 +393,7 @@ fn endpoint_paths(
         let resp_name = endpoint_schemas(api, e, req, schemas);
         paths.insert(
             e.path.clone(),
-            json!({ "post": operation(api, e, req, &resp_name, examples) }),
+            json!({ verb(e.method): operation(api, e, req, &resp_name, examples) }),
         );
     }
     paths
@@ -479,7 +479,20 @@ fn operation(
         op["x-idempotency-key"] = k.clone().into();
     }
     let requests = example_map(&e.examples, |x| x.request.as_deref(), examples);
-    if !requests.is_empty() {
+    if e.method == HttpMethod::Get {
+        if let Some(map) = op.as_object_mut() {
+            map.remove("requestBody");
+        }
+        let fields: Vec<&Field> = body_auth(&api.service)
+            .into_iter()
+            .chain(&req.fields)
+            .collect();
+        op["parameters"] = query_parameters(&fields);
+        if !requests.is_empty() {
+            // A query string has no JSON examples: the fields of each, as JSON.
+            op["x-query-examples"] = Value::Object(requests);
+        }
+    } else if !requests.is_empty() {
         op["requestBody"]["content"]["application/json"]["examples"] = Value::Object(requests);
     }
     let responses = example_map(&e.examples, |x| x.response.as_deref(), examples);
@@ -488,6 +501,33 @@ fn operation(
             Value::Object(responses);
     }
     op
+}
+
+/// The path item key of an HTTP method (`get`).
+fn verb(method: HttpMethod) -> &'static str {
+    match method {
+        HttpMethod::Get => "get",
+        HttpMethod::Post => "post",
+    }
+}
+
+/// The `in: query` parameters of a `GET`, one per field (only scalars reach a `GET`).
+fn query_parameters(fields: &[&Field]) -> Value {
+    fields
+        .iter()
+        .map(|f| {
+            let mut schema = field_schema(f);
+            if f.computed {
+                schema["x-computed"] = true.into();
+            }
+            json!({
+                "name": f.wire_name,
+                "in": "query",
+                "required": f.required && !f.nullable,
+                "schema": schema,
+            })
+        })
+        .collect()
 }
 
 /// The OpenAPI `examples` map of the examples that have a `body`, keyed by name (a repeated

@@ -207,9 +207,9 @@ fn endpoint_test_helpers(
         .iter()
         .map(|(name, value)| quote!(.and(header(#name, #value))));
     let serve_doc = if headers.is_empty() {
-        " Mount `response` for `POST url` with exactly `body`, expecting one call."
+        " Mount `response` for `verb url` with exactly the fields of `body`, expecting one call."
     } else {
-        " Mount `response` for `POST url` with exactly `body` and the auth headers, expecting one call."
+        " Mount `response` for `verb url` with exactly the fields of `body` and the auth headers, expecting one call."
     };
     quote! {
         use ::apigen_runtime::testing::plain_numbers;
@@ -237,15 +237,48 @@ fn endpoint_test_helpers(
             }
         }
 
+        /// Matches a request without a body whose query parameters are exactly the members of
+        /// this JSON object, each by its text (`null` members absent).
+        struct ExactQuery(Value);
+
+        impl Match for ExactQuery {
+            fn matches(&self, request: &Request) -> bool {
+                let query: serde_json::Map<String, Value> = request
+                    .url
+                    .query_pairs()
+                    .map(|(name, value)| (name.into_owned(), Value::String(value.into_owned())))
+                    .collect();
+                let expected: serde_json::Map<String, Value> = self
+                    .0
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .filter(|(_, value)| !value.is_null())
+                    .map(|(name, value)| {
+                        let text = match value {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        (name.clone(), Value::String(text))
+                    })
+                    .collect();
+                request.body.is_empty() && query == expected
+            }
+        }
+
         #[doc = #serve_doc]
-        async fn serve(url: &str, body: &str, response: &str) -> MockServer {
+        async fn serve(verb: &str, url: &str, body: &str, response: &str) -> MockServer {
             let server = MockServer::start().await;
             let body: Value = serde_json::from_str(body).expect("expected body is JSON");
-            Mock::given(method("POST"))
+            let mock = Mock::given(method(verb))
                 .and(path(url))
-                #(#header_matchers)*
-                .and(ExactJsonBody(plain_numbers(body)))
-                .respond_with(ResponseTemplate::new(200).set_body_raw(response.to_owned(), "application/json"))
+                #(#header_matchers)*;
+            let mock = if verb == "GET" {
+                mock.and(ExactQuery(body))
+            } else {
+                mock.and(ExactJsonBody(plain_numbers(body)))
+            };
+            mock.respond_with(ResponseTemplate::new(200).set_body_raw(response.to_owned(), "application/json"))
                 .expect(1)
                 .mount(&server)
                 .await;
@@ -285,6 +318,7 @@ fn endpoint_test(
         unraw(&method_name(&e.spec_name))
     );
     let call = quote!(client(&server).#group().#method(&request).await);
+    let verb = e.method.as_str();
     let data_const = match (error_code, &e.response) {
         (Some(_), _) | (None, crate::model::Response::Empty) => quote!(),
         _ => quote!(const DATA: &str = #data;),
@@ -325,7 +359,7 @@ fn endpoint_test(
             const REQUEST: &str = #request;
             const RESPONSE: &str = #response;
             #data_const
-            let server = serve(#url, BODY, RESPONSE).await;
+            let server = serve(#verb, #url, BODY, RESPONSE).await;
             let request: #krate::requests::#req = serde_json::from_str(REQUEST).expect("example request decodes");
             #check
         }

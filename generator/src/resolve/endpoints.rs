@@ -47,6 +47,7 @@ impl Resolver<'_> {
             let fields = self.request_fields(e, service, &request_name, &request_type);
             self.check_idempotency_key(e);
             let retry = self.retry_class(e);
+            let method = self.http_method(e, &fields);
             let Some(response) = response else { continue };
             let provenance = self.provenance(
                 e.file,
@@ -59,6 +60,7 @@ impl Resolver<'_> {
             let mut endpoint = lower_endpoint(e, service, response, retry);
             endpoint.provenance = provenance;
             endpoint.examples = examples;
+            endpoint.method = method;
             out.push((group_pos.unwrap_or(usize::MAX), i, endpoint));
         }
         out.sort_by_key(|(g, i, _)| (*g, *i));
@@ -453,6 +455,7 @@ fn lower_endpoint(
         description: v.description.clone(),
         path: v.path.value.clone(),
         full_path,
+        method: model::HttpMethod::Post,
         source: v.source,
         provenance: Vec::new(),
         response,

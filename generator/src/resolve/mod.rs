@@ -17,6 +17,7 @@ mod examples;
 mod field_map;
 mod json_position;
 mod merge;
+mod method;
 mod objects;
 mod provenance;
 mod recovery;

@@ -5,8 +5,12 @@
 //! What the signer sees ([`SignRequest`]): the HTTP method, the URL path as sent
 //! (`/gateway/v3/quote/get`) and the **canonical request**: the JSON body without the computed
 //! fields, with the keys of every object sorted (byte order) and no whitespace, numbers as
-//! written (see [`canonical_json`]). The values it returns go into the body or into their
-//! headers, as the spec says for each field ([`ComputedField`]).
+//! written (see [`canonical_json`]). For a `GET`, whose fields travel in the query string,
+//! the canonical request is that query string without the computed fields: `name=value`
+//! pairs sorted by name (byte order), percent-encoded as `application/x-www-form-urlencoded`
+//! and joined with `&` (`amount=100.50&from=USD&to=CNY`), exactly as sent. The values it
+//! returns go into the body (for a `GET`, the query string) or into their headers, as the
+//! spec says for each field ([`ComputedField`]).
 //!
 //! [`HmacSha256Signer`] implements one common scheme as an example; a vendor's real scheme is
 //! whatever its documentation says (for the APIs we generate from, it is not documented yet):
@@ -27,18 +31,20 @@ pub use hmac::HmacSha256Signer;
 pub struct ComputedField {
     /// The wire name (`sign`).
     pub name: &'static str,
-    /// The header carrying it, or `None` for a member of the JSON body.
+    /// The header carrying it, or `None` for a member of the JSON body (of the query string
+    /// for a `GET`).
     pub header: Option<&'static str>,
 }
 
 /// What a [`Signer`] signs: one attempt of one request.
 #[derive(Debug, Clone, Copy)]
 pub struct SignRequest<'a> {
-    /// The HTTP method (`POST`).
+    /// The HTTP method (`POST` or `GET`).
     pub method: &'a str,
     /// The URL path as sent, version filled in (`/gateway/v3/quote/get`).
     pub path: &'a str,
-    /// The canonical request: the body without the computed fields, keys sorted, compact.
+    /// The canonical request: the body without the computed fields, keys sorted, compact; for
+    /// a `GET`, the sorted query string without the computed fields.
     pub canonical: &'a str,
     /// The computed fields to return a value for, in spec order.
     pub fields: &'static [ComputedField],

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use apigen_runtime::redact::Redacted;
 use apigen_runtime::{
-    Auth, BusinessCode, Client, ClientBuilder, EnvelopeSpec, Operation, PageRequest, Paged,
+    Auth, BusinessCode, Client, ClientBuilder, EnvelopeSpec, Method, Operation, PageRequest, Paged,
     RetryClass, RetryPolicy, Service, ServiceSpec, SuccessCode,
 };
 use serde::ser::SerializeMap;
@@ -208,6 +208,7 @@ pub type Error = apigen_runtime::Error<Code>;
 pub const GET_ITEM: Operation = Operation {
     name: "get_item",
     path: "/{version}/items/get",
+    method: Method::Post,
     retry: RetryClass::Safe,
     recovery: None,
     moves_money: false,
@@ -217,6 +218,7 @@ pub const GET_ITEM: Operation = Operation {
 pub const PAY: Operation = Operation {
     name: "pay",
     path: "/{version}/payments/create",
+    method: Method::Post,
     retry: RetryClass::Never,
     recovery: Some("the payment may have been made; look it up by reference before paying again"),
     moves_money: true,
@@ -226,6 +228,7 @@ pub const PAY: Operation = Operation {
 pub const LIST_ITEMS: Operation = Operation {
     name: "list_items",
     path: "/{version}/items/list",
+    method: Method::Post,
     retry: RetryClass::Safe,
     recovery: None,
     moves_money: false,

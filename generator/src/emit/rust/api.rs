@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::{doc, module_doc, wire_adapter};
 use crate::emit::prose::{inline, md, per_statement, run_in, source_word, sourced, zh_en};
-use crate::model::{Api, Endpoint, Group, ObjectName, Response, Retry, Type};
+use crate::model::{Api, Endpoint, Group, HttpMethod, ObjectName, Response, Retry, Type};
 use crate::naming::{
     field_ident, field_name, group_accessor, group_struct, ident, method_ident, method_name,
     object_ident, recover_method, screaming, stream_method, type_ident, unraw,
@@ -43,7 +43,7 @@ pub(crate) fn api_module(api: &Api) -> TokenStream {
 
         /// What the client needs to know about each endpoint.
         mod operations {
-            use ::apigen_runtime::{Operation, RetryClass};
+            use ::apigen_runtime::{Method, Operation, RetryClass};
             #(#ops)*
         }
     }
@@ -111,8 +111,12 @@ fn operation_const(e: &Endpoint) -> TokenStream {
         }
         None => quote!(None),
     };
+    let method = match e.method {
+        HttpMethod::Get => quote!(Method::Get),
+        HttpMethod::Post => quote!(Method::Post),
+    };
     let moves_money = e.moves_money;
-    quote!(pub(crate) const #c: Operation = Operation { name: #name, path: #path, retry: #retry, recovery: #recovery, moves_money: #moves_money };)
+    quote!(pub(crate) const #c: Operation = Operation { name: #name, path: #path, method: #method, retry: #retry, recovery: #recovery, moves_money: #moves_money };)
 }
 
 /// The module's `use` items: only what the endpoints use, so no `allow(unused_imports)`
@@ -262,8 +266,9 @@ fn method(api: &Api, e: &Endpoint) -> TokenStream {
 /// The doc text of an endpoint's method: title, path, description, retry, errors and examples.
 fn method_doc(api: &Api, e: &Endpoint) -> String {
     let mut text = format!(
-        "{}\n\n`POST {}` · source: {}{}\n",
+        "{}\n\n`{} {}` · source: {}{}\n",
         zh_en(&e.zh, Some(&e.en)),
+        e.method.as_str(),
         e.full_path,
         source_word(e.source),
         per_statement(&e.provenance)
