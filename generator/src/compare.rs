@@ -674,6 +674,18 @@ fn endpoint(out: &mut Out, item: &str, o: &Endpoint, n: &Endpoint) {
             format!("path changed: {} -> {}", o.full_path, n.full_path),
         );
     }
+    if o.method != n.method {
+        out.push(
+            Class::Breaking,
+            Level::Wire,
+            item,
+            format!(
+                "method changed: {} -> {} (the fields move between the body and the query string)",
+                o.method.as_str(),
+                n.method.as_str()
+            ),
+        );
+    }
     if o.group_key != n.group_key {
         out.push(
             Class::Breaking,

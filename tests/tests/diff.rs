@@ -109,3 +109,9 @@ fn implied_status_changed() {
 fn delivery_key_changed() {
     assert_eq!(case("delivery_key_changed"), Some(Class::Additive));
 }
+
+#[test]
+fn method_post_to_get() {
+    // Same Rust API; the server now gets the fields in the query string, not the body.
+    assert_eq!(case("method_post_to_get"), Some(Class::Breaking));
+}
