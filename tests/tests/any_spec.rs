@@ -4,7 +4,8 @@
 //! Random *valid-looking* specs are built as YAML text from a structured random model (service
 //! with auth fields, envelope and page convention; error codes; groups; int/string, open/closed
 //! enums; objects with fields of every type, refs, arrays, inline objects, nullable and sensitive
-//! fields; endpoints with and without pagination, some with examples that match their types; and
+//! fields; endpoints with and without pagination, some `GET` (scalar fields only), some with
+//! examples that match their types; and
 //! optionally webhooks with kinds, events and refetch). Names come from a nasty alphabet: Rust
 //! keywords, prelude/std names, names the generated code itself uses, leading digits, dashes,
 //! camelCase, Unicode, and plain words.
@@ -264,6 +265,8 @@ struct Endpoint {
     never: bool,
     moves_money: bool,
     idempotency_key: Option<String>,
+    /// `method: GET`: only for an endpoint that moves no money and has only scalar fields.
+    get: bool,
     request: Vec<Field>,
     response: Resp,
     example: bool,
@@ -674,6 +677,10 @@ fn generate(seed: u64, case: u64) -> Spec {
                 });
                 name
             });
+            let scalars = request
+                .iter()
+                .all(|f| !matches!(f.ty, Ty::Obj(_) | Ty::Inline(_) | Ty::Array(_) | Ty::Map(_)));
+            let get = !moves_money && scalars && g.rng.chance(30);
             Endpoint {
                 name,
                 group,
@@ -681,6 +688,7 @@ fn generate(seed: u64, case: u64) -> Spec {
                 never,
                 moves_money,
                 idempotency_key,
+                get,
                 request,
                 response,
                 example: g.rng.chance(50),
@@ -1287,6 +1295,9 @@ impl Spec {
         ];
         if e.moves_money {
             m.push(("moves_money".into(), p(true)));
+        }
+        if e.get {
+            m.push(("method".into(), s("GET")));
         }
         if let Some(k) = &e.idempotency_key {
             m.push(("idempotency_key".into(), s(k.clone())));
