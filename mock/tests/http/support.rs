@@ -108,6 +108,35 @@ pub async fn call_with_headers(
     answer_of(request).await.expect("an answer")
 }
 
+/// GETs `path` with the members of `fields` as query parameters (strings as they are, other
+/// values by their JSON text) and extra `headers`, and expects an answer.
+pub async fn get_with_headers(
+    mock: &Running,
+    path: &str,
+    fields: &Value,
+    headers: &[(String, String)],
+) -> Answer {
+    let query: Vec<(String, String)> = fields
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(name, value)| {
+            let text = match value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            (name.clone(), text)
+        })
+        .collect();
+    let url = url::Url::parse_with_params(&format!("{}{path}", mock.base_url()), &query)
+        .expect("a valid URL");
+    let mut request = reqwest::Client::new().get(url.as_str());
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    answer_of(request).await.expect("an answer")
+}
+
 /// Sends `request` and reads the answer.
 async fn answer_of(request: reqwest::RequestBuilder) -> Result<Answer, reqwest::Error> {
     let response = request.send().await?;
