@@ -1,5 +1,6 @@
 //! `Client::execute` against a mock server, for a test API described by hand
-//! (`common`): the request body, envelope decoding with the spec's field names, error
+//! (`common`): the request body (the query string of a GET), envelope decoding with the spec's
+//! field names, error
 //! variants, bounded bodies, redaction of secrets and card numbers, and builder validation.
 
 mod common;
@@ -628,4 +629,47 @@ async fn unknown_field_messages_do_not_echo_the_key() {
         other => panic!("expected Decode, got {other:?}"),
     }
     assert_clean(&err);
+}
+
+/// `GET_ITEM` sent as a GET.
+const GET_ITEM_BY_QUERY: apigen_runtime::Operation = apigen_runtime::Operation {
+    method: apigen_runtime::Method::Get,
+    ..GET_ITEM
+};
+
+#[tokio::test]
+async fn a_get_sends_its_fields_and_body_auth_fields_in_the_query_string_and_no_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/items/get"))
+        .respond_with(ok("true"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client_for(&server);
+    let request = json!({ "item_id": "it 1", "price": Decimal::new(150, 2), "note": null });
+    let found: bool = client.execute(&GET_ITEM_BY_QUERY, &request).await.unwrap();
+    assert!(found);
+    let requests = server.received_requests().await.unwrap();
+    let sent = &requests[0];
+    assert!(sent.body.is_empty());
+    assert!(sent.headers.get("content-type").is_none());
+    let query = sent.url.query().unwrap();
+    assert!(query.contains("item_id=it+1&price=1.50"), "{query}");
+    assert!(!query.contains("note"), "{query}");
+}
+
+#[tokio::test]
+async fn a_get_with_an_array_field_fails_to_encode_before_sending() {
+    let server = MockServer::start().await;
+    let client = client_for(&server);
+    let request = json!({ "item_id": ["a", "b"] });
+    let error = client
+        .execute::<_, bool>(&GET_ITEM_BY_QUERY, &request)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Encode { .. }), "{error:?}");
+    let source = std::error::Error::source(&error).unwrap().to_string();
+    assert!(source.contains("`item_id`"), "{source}");
+    assert!(server.received_requests().await.unwrap().is_empty());
 }

@@ -1,5 +1,6 @@
 //! Auth fields carried in headers and computed per attempt by a signer: a retried request is
-//! signed afresh, the signature covers the canonical body, and secrets stay out of errors.
+//! signed afresh, the signature covers the canonical body (the sorted query string of a GET), and
+//! secrets stay out of errors.
 
 mod common;
 
@@ -211,4 +212,76 @@ async fn a_signer_failure_is_not_sent_and_not_retried() {
     assert!(error.to_string().contains("HSM is offline"), "{error}");
     assert!(!format!("{error} {error:?} {client:?}").contains(SECRET));
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+/// What a signer was asked to sign: (method, path, canonical request).
+type Asked = std::sync::Arc<std::sync::Mutex<Vec<(String, String, String)>>>;
+
+/// Records what it was asked to sign and answers fixed values.
+struct Recording(Asked);
+
+impl Signer for Recording {
+    fn sign(
+        &self,
+        request: &SignRequest<'_>,
+    ) -> Result<std::collections::BTreeMap<String, String>, apigen_runtime::sign::SignError> {
+        self.0.lock().unwrap().push((
+            request.method.to_owned(),
+            request.path.to_owned(),
+            request.canonical.to_owned(),
+        ));
+        Ok([("sign", "s&ig"), ("timestamp", "17")]
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            .into())
+    }
+}
+
+/// A read sent as a GET.
+const FIND_ITEMS: apigen_runtime::Operation = apigen_runtime::Operation {
+    name: "find_items",
+    path: "/{version}/items/find",
+    method: apigen_runtime::Method::Get,
+    ..GET_ITEM
+};
+
+#[tokio::test]
+async fn a_get_is_signed_over_its_sorted_query_string_and_carries_the_signature_there() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/items/find"))
+        .respond_with(ok("[]"))
+        .mount(&server)
+        .await;
+    let asked = Asked::default();
+    let client = Client::<Signed>::builder(server.uri())
+        .credentials(key())
+        .signer(Recording(asked.clone()))
+        .build()
+        .unwrap();
+    let request = serde_json::json!({
+        "name": "a b&c",
+        "max_price": rust_decimal::Decimal::new(1_000_000_000_000_000_001, 18),
+        "in_stock": true,
+        "since": null,
+    });
+    let _: Value = client.execute(&FIND_ITEMS, &request).await.unwrap();
+
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    let sent = &requests[0];
+    assert!(sent.body.is_empty(), "a GET has no body");
+    assert_eq!(sent.headers.get("x-timestamp").unwrap(), "17");
+    assert_eq!(
+        sent.url.query(),
+        Some("in_stock=true&max_price=1.000000000000000001&merchant=M-1&name=a+b%26c&sign=s%26ig")
+    );
+    let asked = asked.lock().unwrap().clone();
+    assert_eq!(
+        asked,
+        [(
+            "GET".to_owned(),
+            "/v1/items/find".to_owned(),
+            "in_stock=true&max_price=1.000000000000000001&merchant=M-1&name=a+b%26c".to_owned()
+        )]
+    );
 }
