@@ -1,7 +1,7 @@
 //! `Client::execute` against a mock server, for a test API described by hand
 //! (`common`): the request body (the query string of a GET), envelope decoding with the spec's
-//! field names, error
-//! variants, bounded bodies, redaction of secrets and card numbers, and builder validation.
+//! field names, error variants, bounded bodies, redaction of secrets and card numbers, and
+//! builder validation.
 
 mod common;
 
