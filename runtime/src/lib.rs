@@ -6,18 +6,19 @@
 //! * a [`Service`] (one uninhabited marker type per API) names the [`Auth`] credentials, the
 //!   [`BusinessCode`] error-code enum and the [`ServiceSpec`] (envelope field names, success
 //!   code, default version segment, user agent);
-//! * every endpoint is an [`Operation`] constant (name, path, [`RetryClass`], recovery text);
+//! * every endpoint is an [`Operation`] constant (name, path, [`Method`], [`RetryClass`],
+//!   recovery text);
 //! * list endpoints implement [`PageRequest`] and [`Paged`];
 //! * an endpoint with a lookup to settle an unknown outcome gets a method built on [`recover`];
 //! * webhook events implement [`webhook::WebhookEvent`].
 //!
 //! The generated crate then calls [`Client::execute`] for each endpoint. Everything else —
-//! the HTTP request with the auth fields in the JSON body, bounded response reads, retries
-//! with backoff that never re-send a money-moving call, envelope decoding into typed errors
-//! with JSON paths, lazy pagination, redaction of secrets and card numbers, and receiving
-//! webhooks (signature checks, parsing, deduplication, acknowledgement after the handler) —
-//! lives here, is tested here without any spec, and is versioned on its
-//! own.
+//! the HTTP request with the auth fields in the JSON body (or, for a `GET`, the query string),
+//! bounded response reads, retries with backoff that never re-send a money-moving call,
+//! envelope decoding into typed errors with JSON paths, lazy pagination, redaction of secrets
+//! and card numbers, and receiving webhooks (signature checks, parsing, deduplication,
+//! acknowledgement after the handler) — lives here, is tested here without any spec, and is
+//! versioned on its own.
 //!
 //! ```
 //! use apigen_runtime::{Client, Method, Operation, RetryClass, Service, ServiceSpec, EnvelopeSpec, SuccessCode};
