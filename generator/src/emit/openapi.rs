@@ -738,7 +738,48 @@ fn put_back(held: &str, texts: &[String]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::put_back;
+    use super::{Field, Type, put_back, query_parameters};
+
+    fn field(name: &str, ty: Type, required: bool, computed: bool) -> Field {
+        Field {
+            wire_name: name.into(),
+            ty,
+            required,
+            nullable: false,
+            sensitive: false,
+            redact_last4: false,
+            boxed: false,
+            zh: "字段".into(),
+            en: None,
+            note: None,
+            source: crate::model::Source::Documented,
+            carrier: crate::model::Carrier::Body,
+            computed,
+        }
+    }
+
+    #[test]
+    fn query_parameters_are_typed_and_say_which_are_required_or_computed() {
+        let amount = field("amount", Type::Money, true, false);
+        let since = field("since", Type::DateTime, false, false);
+        let sign = field("sign", Type::String, true, true);
+        let params = query_parameters(&[&amount, &since, &sign]);
+        let names: Vec<&str> = params
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["amount", "since", "sign"]);
+        for p in params.as_array().unwrap() {
+            assert_eq!(p["in"], "query");
+        }
+        assert_eq!(params[0]["required"], true);
+        assert_eq!(params[0]["schema"]["type"], "number");
+        assert_eq!(params[1]["required"], false);
+        assert_eq!(params[1]["schema"]["type"], "string");
+        assert_eq!(params[2]["schema"]["x-computed"], true);
+    }
 
     #[test]
     fn put_back_replaces_each_placeholder_once() {
