@@ -178,7 +178,7 @@ fn conventions(out: &mut String, api: &Api) {
             .iter()
             .any(|e| e.method == crate::model::HttpMethod::Get)
         {
-            ", except those marked `GET`, which send their fields (auth fields included) as query parameters sorted by name and no body"
+            ", except those marked `GET`, which send their fields (with the auth fields a `POST` carries in its body) as query parameters sorted by name, and no body"
         } else {
             ""
         },
