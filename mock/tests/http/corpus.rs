@@ -174,3 +174,25 @@ async fn a_spec_without_error_codes_answers_with_the_mock_s_own_code() {
         "{answer}"
     );
 }
+
+#[tokio::test]
+async fn a_get_endpoint_refuses_a_post_naming_its_method() {
+    let api = corpus("fx-remit");
+    let endpoint = api
+        .endpoints
+        .iter()
+        .find(|e| e.method == HttpMethod::Get)
+        .expect("fx-remit has GET endpoints");
+    let path = endpoint
+        .full_path
+        .replace("{version}", &api.service.default_version);
+    let request = valid_request(&api, endpoint);
+    let mock = apigen_mock::spawn(api.clone(), Options::default())
+        .await
+        .unwrap();
+    let answer = call_with_headers(&mock, &path, &request, &auth_headers(&api)).await;
+    assert_eq!(answer.status, 405);
+    let body = answer.json();
+    let message = body[&api.service.envelope.message].as_str().unwrap();
+    assert!(message.contains("takes GET"), "{message}");
+}
