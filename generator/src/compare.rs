@@ -654,6 +654,18 @@ fn endpoint(out: &mut Out, item: &str, o: &Endpoint, n: &Endpoint) {
             format!("moved from group {} to {}", o.group_key, n.group_key),
         );
     }
+    if naming::method_name(o.method_source()) != naming::method_name(n.method_source()) {
+        out.push(
+            Class::Breaking,
+            Level::Rust,
+            item,
+            format!(
+                "method renamed: {} -> {}",
+                naming::unraw(&naming::method_name(o.method_source())),
+                naming::unraw(&naming::method_name(n.method_source()))
+            ),
+        );
+    }
     if o.response != n.response || o.paginated != n.paginated {
         out.push(
             Class::Breaking,
@@ -682,7 +694,7 @@ fn endpoint(out: &mut Out, item: &str, o: &Endpoint, n: &Endpoint) {
             item,
             format!(
                 "recovery lookup removed: {} is gone",
-                naming::recover_method(&naming::method_name(&o.spec_name))
+                naming::recover_method(&naming::method_name(o.method_source()))
             ),
         ),
         (None, Some(_)) => out.push(Class::Additive, Level::Rust, item, "recovery lookup added"),

@@ -440,6 +440,9 @@ pub struct Endpoint {
     pub spec_name: String,
     /// The [`Group::spec_key`] of the group it belongs to.
     pub group_key: String,
+    /// The method name within its group as written (`fn_name: cancel`), if it is not made
+    /// from the key; see [`Endpoint::method_source`].
+    pub fn_name: Option<String>,
     /// Summary (Chinese).
     pub zh: String,
     /// Summary (English).
@@ -470,6 +473,15 @@ pub struct Endpoint {
     pub recover: Option<Recover>,
     /// JSON examples, in declaration order.
     pub examples: Vec<Example>,
+}
+
+impl Endpoint {
+    /// The name its group method (and `*_stream`, `*_and_recover` twins) is made from:
+    /// `fn_name` if given, else the key. The `Operation` constant, the request struct, the
+    /// test and the OpenAPI `operationId` are always made from the key, which is unique.
+    pub fn method_source(&self) -> &str {
+        self.fn_name.as_deref().unwrap_or(&self.spec_name)
+    }
 }
 
 /// A JSON example of an endpoint or webhook kind.

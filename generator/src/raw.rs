@@ -460,6 +460,11 @@ pub struct Endpoint {
     /// Path after the service prefix, e.g. `/wallet/getWalletDetail`.
     #[schemars(with = "String")]
     pub path: Spanned<String>,
+    /// The method name within its group (`cancel`), when it should not be made from the
+    /// key; keys stay unique spec-wide, method names only within a group.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub fn_name: Option<Spanned<String>>,
     /// Provenance of the endpoint.
     pub source: Source,
     /// Per-statement provenance, for an item that mixes sources; `source` is then the weakest.

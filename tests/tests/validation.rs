@@ -406,6 +406,43 @@ cases! {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Method names within a group (`fn_name`).
+// ---------------------------------------------------------------------------------------------
+
+cases! {
+    fn_name_not_ident => 1,
+    fn_name_collides_with_stream => 1,
+    fn_name_collides_with_recover => 1,
+}
+
+/// Two `cancel`s in one group: refused at the second, naming the first.
+#[test]
+fn fn_name_collides() {
+    let rendered = case("fn_name_collides", 1);
+    assert!(
+        rendered.contains("both are the method `cancel` of group `card`"),
+        "{rendered}"
+    );
+    // At the second endpoint's `fn_name`, two lines below its key.
+    let (key_line, _) = position("fn_name_collides", "endpoints.yaml", "delete_card:");
+    let at = (key_line + 2, "    fn_name: ".len() + 1);
+    assert!(
+        points_at(&rendered, "fn_name_collides", "endpoints.yaml", at),
+        "{rendered}"
+    );
+}
+
+/// A reference by the method name (`fn_name`) instead of the key is told the key.
+#[test]
+fn recovery_lookup_by_method_name() {
+    let rendered = case("recovery_lookup_by_method_name", 1);
+    assert!(
+        rendered.contains("did you mean `get_card_detail`?"),
+        "{rendered}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Webhooks.
 // ---------------------------------------------------------------------------------------------
 

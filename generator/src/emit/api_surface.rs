@@ -242,7 +242,7 @@ fn api_lines(api: &Api, lines: &mut Vec<String>) {
 }
 
 fn endpoint_lines(api: &Api, group: &str, e: &Endpoint, lines: &mut Vec<String>) {
-    let name = method_name(&e.spec_name);
+    let name = method_name(e.method_source());
     let req = format!("requests::{}", request_type_name(&e.spec_name));
     let ret = type_text(&response_tokens(e));
     lines.push(format!(

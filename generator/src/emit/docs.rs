@@ -144,7 +144,7 @@ fn contents(out: &mut String, api: &Api) {
                 out,
                 "  - [{} `{}`](#{})",
                 inline(&e.zh),
-                method_name(&e.spec_name),
+                method_name(e.method_source()),
                 anchor("endpoint", &method_name(&e.spec_name))
             );
         }
@@ -454,9 +454,18 @@ fn endpoint_heading(out: &mut String, e: &Endpoint) {
         inline(&e.zh),
         inline(&e.en)
     );
+    // With `fn_name` the group method is named apart from the (spec-wide) operation.
+    let method = match &e.fn_name {
+        Some(_) => format!(
+            " · method `{}().{}()`",
+            crate::naming::unraw(&crate::naming::group_accessor(&e.group_key)),
+            crate::naming::unraw(&method_name(e.method_source()))
+        ),
+        None => String::new(),
+    };
     let _ = writeln!(
         out,
-        "`POST {}` · operation `{}` · source: **{}**\n",
+        "`POST {}` · operation `{}`{method} · source: **{}**\n",
         e.full_path,
         method_name(&e.spec_name),
         sourced(e.source, &e.provenance)
@@ -494,7 +503,7 @@ fn endpoint_retry(out: &mut String, e: &Endpoint) {
                     r.lookup,
                     mapped.join(", "),
                     crate::naming::unraw(&crate::naming::recover_method(
-                        &crate::naming::method_name(&e.spec_name)
+                        &crate::naming::method_name(e.method_source())
                     )),
                 );
             }

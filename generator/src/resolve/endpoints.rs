@@ -38,7 +38,8 @@ impl Resolver<'_> {
             let Some((name, here)) = self.operation_name(e, &mut taken.ops) else {
                 continue;
             };
-            self.check_methods(e, &name, &here, &mut taken.methods);
+            let method = self.group_method_name(e).unwrap_or_else(|| name.clone());
+            self.check_methods(e, &method, &here, &mut taken.methods);
             let group_pos = self.endpoint_group(e, groups);
             self.check_endpoint_path(e, &mut taken.paths);
             let request_name = model::ObjectName::Request(e.key.value.clone());
@@ -107,6 +108,27 @@ impl Resolver<'_> {
         Some((name, here))
     }
 
+    /// The group method name given by `fn_name`, escaped; `None` without one, or (reported)
+    /// when it is no identifier.
+    fn group_method_name(&mut self, e: &In<'_, raw::Endpoint>) -> Option<String> {
+        let fn_name = e.item.fn_name.as_ref()?;
+        let name = method_name(&fn_name.value);
+        if is_ident(unraw(&name)) && !fn_name.value.trim().is_empty() {
+            return Some(name);
+        }
+        self.report
+            .err(
+                e.file,
+                &fn_name.referenced,
+                format!("`{}` is not usable as a method name", fn_name.value),
+            )
+            .hint = Some(
+            "`fn_name` becomes the method within the group: use ASCII letters, digits, `_` and `-`, e.g. `fn_name: cancel`"
+                .into(),
+        );
+        None
+    }
+
     /// Checks that the method, and for a paginated endpoint its `*_stream` twin (and a
     /// recovering method), are unique in the namespace of the group's API struct.
     fn check_methods(
@@ -117,10 +139,15 @@ impl Resolver<'_> {
         methods: &mut HashMap<(String, String), (String, String)>,
     ) {
         let v = e.item;
-        let mut own = vec![(
-            unraw(name).to_string(),
-            format!("endpoint `{}`", e.key.value),
-        )];
+        // A collision of a method named by `fn_name` is reported at `fn_name`.
+        let (what, loc) = match &v.fn_name {
+            Some(f) => (
+                format!("endpoint `{}` (`fn_name: {}`)", e.key.value, f.value),
+                f.referenced,
+            ),
+            None => (format!("endpoint `{}`", e.key.value), e.key.loc),
+        };
+        let mut own = vec![(unraw(name).to_string(), what)];
         if v.pagination.is_some() {
             own.push((
                 stream_method(name),
@@ -139,11 +166,11 @@ impl Resolver<'_> {
                 self.report
                     .err(
                         e.file,
-                        &e.key.loc,
+                        &loc,
                         format!("{what} collides with {other}: both are the method `{method}` of group `{}`", v.group.value),
                     )
                     .set_label("collides")
-                    .hint = Some(format!("the other is at {first}; rename one, or move one to another group"));
+                    .hint = Some(format!("the other is at {first}; rename one, give one another `fn_name`, or move one to another group"));
             } else {
                 methods.insert(key, (what, here.to_string()));
             }
@@ -448,6 +475,7 @@ fn lower_endpoint(
     model::Endpoint {
         spec_name: e.key.value.clone(),
         group_key: v.group.value.clone(),
+        fn_name: v.fn_name.as_ref().map(|n| n.value.clone()),
         zh: v.zh.clone(),
         en: v.en.clone(),
         description: v.description.clone(),

@@ -78,14 +78,14 @@ fn method_list(g: &Group, eps: &[&Endpoint]) -> String {
         .map(|e| {
             let mut line = format!(
                 "- [`{0}`]({1}::{0}): {2}",
-                unraw(&method_name(&e.spec_name)),
+                unraw(&method_name(e.method_source())),
                 group_struct(&g.spec_key),
                 zh_en(&e.zh, Some(&e.en))
             );
             if e.recover.is_some() {
                 line.push_str(&format!(
                     " (and [`{0}`]({1}::{0}), which settles an unknown outcome)",
-                    recover_method(&method_name(&e.spec_name)),
+                    recover_method(&method_name(e.method_source())),
                     group_struct(&g.spec_key),
                 ));
             }
@@ -209,7 +209,7 @@ fn retry_doc(api: &Api, e: &Endpoint) -> String {
 }
 
 fn method(api: &Api, e: &Endpoint) -> TokenStream {
-    let name = method_ident(&e.spec_name);
+    let name = method_ident(e.method_source());
     let op = screaming(&method_name(&e.spec_name));
     let req = object_ident(&ObjectName::Request(e.spec_name.clone()));
     let d = doc(&method_doc(api, e));
@@ -300,11 +300,11 @@ fn stream_method_tokens(
     req_ty: &TokenStream,
 ) -> TokenStream {
     let t = type_ident(t);
-    let stream = ident(&stream_method(&method_name(&e.spec_name)));
+    let stream = ident(&stream_method(&method_name(e.method_source())));
     let sd = doc(&format!(
         "Every row of [`{0}`](Self::{0}), fetching pages lazily from the request's page\n\
              (default 1) until the total is reached. An error ends the stream after it is yielded.",
-        unraw(&method_name(&e.spec_name))
+        unraw(&method_name(e.method_source()))
     ));
     quote! {
         #sd
@@ -350,16 +350,16 @@ fn recover_method_tokens(
     };
     let lreq_ty = object_ident(&lreq.name);
     let accessor = ident(&group_accessor(&lookup.group_key));
-    let lmethod = method_ident(&lookup.spec_name);
+    let lmethod = method_ident(lookup.method_source());
     let inits = lreq
         .fields
         .iter()
         .map(|f| lookup_field_init(api, r, own, f));
-    let method = ident(&recover_method(&method_name(&e.spec_name)));
+    let method = ident(&recover_method(&method_name(e.method_source())));
     let resp = response_tokens(e);
     let lresp = response_tokens(lookup);
-    let call = unraw(&method_name(&e.spec_name)).to_string();
-    let lcall = unraw(&method_name(&lookup.spec_name)).to_string();
+    let call = unraw(&method_name(e.method_source())).to_string();
+    let lcall = unraw(&method_name(lookup.method_source())).to_string();
     let lgroup = group_struct(&lookup.group_key);
     let mapped = r
         .fields

@@ -197,11 +197,11 @@ fn request_doc(api: &Api, e: &Endpoint, with_new: bool) -> String {
         Some(g) => format!(
             "[`{}::{}`](crate::api::{}::{})",
             group_struct(&g.spec_key),
-            method_name(&e.spec_name),
+            method_name(e.method_source()),
             group_struct(&g.spec_key),
-            unraw(&method_name(&e.spec_name))
+            unraw(&method_name(e.method_source()))
         ),
-        None => format!("`{}`", method_name(&e.spec_name)),
+        None => format!("`{}`", method_name(e.method_source())),
     };
     let mut text = format!("Request of {method_link}: {}.\n", zh_en(&e.zh, Some(&e.en)));
     if !with_new {
