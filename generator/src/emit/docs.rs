@@ -233,6 +233,17 @@ fn conventions(out: &mut String, api: &Api) {
         );
         field_table(out, &p.request.iter().collect::<Vec<_>>());
     }
+    if let Some(p) = &s.cursor_pagination {
+        let _ = writeln!(
+            out,
+            "\nCursor-paginated endpoints take these fields too (`{}` unset on the first page), and return `{{\"{}\": cursor, …, \"{}\": [rows]}}`; the listing ends when the next cursor is `null`, `\"\"` or absent ({}):\n",
+            p.cursor_field,
+            p.next_cursor_field,
+            p.list_field,
+            p.source.as_str()
+        );
+        field_table(out, &p.request.iter().collect::<Vec<_>>());
+    }
     out.push('\n');
 }
 
@@ -523,6 +534,15 @@ fn response_data(e: &Endpoint) -> String {
             "a page of {}{}",
             type_link(&Type::Object(ObjectName::Declared(t.clone()))),
             if e.paginated { " (paginated)" } else { "" }
+        ),
+        Response::CursorPage(t) => format!(
+            "a cursor page of {}{}",
+            type_link(&Type::Object(ObjectName::Declared(t.clone()))),
+            if e.paginated {
+                " (cursor-paginated)"
+            } else {
+                ""
+            }
         ),
         Response::Value(t) => type_link(t),
         Response::Empty => "empty (`null`)".into(),

@@ -278,8 +278,23 @@ impl Resolver<'_> {
             raw::Response::Page(t) => self
                 .response_type(file, t, Named::Object)
                 .map(model::Response::Page),
+            raw::Response::CursorPage(t) => self
+                .response_type(file, t, Named::Object)
+                .map(model::Response::CursorPage),
             raw::Response::Empty => Some(model::Response::Empty),
         };
+        self.check_pagination_marker(e, service);
+        response
+    }
+
+    /// Checks that a page (or cursor page) response and the `pagination: page` (or `cursor`)
+    /// marker go together, and that the service has the convention it needs.
+    fn check_pagination_marker(
+        &mut self,
+        e: &In<'_, raw::Endpoint>,
+        service: Option<&model::Service>,
+    ) {
+        let (file, v) = (e.file, e.item);
         if matches!(v.response.value, raw::Response::Page(_))
             && service.is_some_and(|s| s.pagination.is_none())
         {
@@ -295,19 +310,50 @@ impl Resolver<'_> {
                     .into(),
             );
         }
-        if let Some(marker) = &v.pagination
-            && !matches!(v.response.value, raw::Response::Page(_))
+        if matches!(v.response.value, raw::Response::CursorPage(_))
+            && service.is_some_and(|s| s.cursor_pagination.is_none())
         {
             self.report
                 .err(
                     file,
+                    &v.response.referenced,
+                    "a cursor page response, but the spec has no cursor convention",
+                )
+                .hint = Some(
+                "declare `service.cursor_pagination` (cursor field, next cursor field, list                  field), or return `{ array: T }`"
+                    .into(),
+            );
+        }
+        let Some(marker) = &v.pagination else { return };
+        let (fits, word, shape) = match marker.value {
+            raw::PaginationMarker::Page => (
+                matches!(v.response.value, raw::Response::Page(_)),
+                "page",
+                "`{ page: T }`",
+            ),
+            raw::PaginationMarker::Cursor => (
+                matches!(v.response.value, raw::Response::CursorPage(_)),
+                "cursor",
+                "`{ cursor_page: T }`",
+            ),
+        };
+        if !fits {
+            let what = match v.response.value {
+                raw::Response::Page(_) => "a page (numbered)",
+                raw::Response::CursorPage(_) => "a cursor page",
+                _ => "not a page",
+            };
+            self.report
+                .err(
+                    file,
                     &marker.referenced,
-                    "`pagination: page` on a response that is not a page",
+                    format!("`pagination: {word}` on a response that is {what}"),
                 )
                 .set_label("pagination marker")
-                .hint = Some("write the response as `{ page: T }`, or drop `pagination`".into());
+                .hint = Some(format!(
+                "write the response as {shape}, or drop `pagination`"
+            ));
         }
-        response
     }
 
     /// The request fields, with the service's page fields added to a paginated endpoint;
@@ -330,10 +376,17 @@ impl Resolver<'_> {
             "request field",
             request_type,
         );
-        if v.pagination.is_some()
-            && let Some(p) = service.and_then(|s| s.pagination.as_ref())
-        {
-            for pf in &p.request {
+        let added = match v.pagination.as_ref().map(|m| m.value) {
+            Some(raw::PaginationMarker::Page) => {
+                service.and_then(|s| s.pagination.as_ref().map(|p| &p.request))
+            }
+            Some(raw::PaginationMarker::Cursor) => {
+                service.and_then(|s| s.cursor_pagination.as_ref().map(|p| &p.request))
+            }
+            None => None,
+        };
+        if let Some(added) = added {
+            for pf in added {
                 if fields
                     .iter()
                     .any(|f| field_name(&f.wire_name) == field_name(&pf.wire_name))

@@ -10,6 +10,7 @@
 //! 3. [`examples`]: check every JSON example against its declared types
 //!    (pointing into the JSON with [`json_position`]).
 
+mod cursor_pagination;
 mod endpoint_ref;
 mod endpoints;
 mod enums;

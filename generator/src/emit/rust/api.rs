@@ -122,6 +122,10 @@ fn imports(api: &Api) -> TokenStream {
         .endpoints
         .iter()
         .any(|e| e.paginated && matches!(e.response, Response::Page(_)));
+    let cursor_paged = api
+        .endpoints
+        .iter()
+        .any(|e| e.paginated && matches!(e.response, Response::CursorPage(_)));
     let empty = api.endpoints.iter().any(|e| e.response == Response::Empty);
     let typed = api.endpoints.iter().any(|e| match &e.response {
         Response::Value(t) => matches!(t.innermost(), Type::Object(_)),
@@ -130,7 +134,7 @@ fn imports(api: &Api) -> TokenStream {
     let enums = api.endpoints.iter().any(
         |e| matches!(&e.response, Response::Value(t) if matches!(t.innermost(), Type::Enum(_))),
     );
-    let stream_use = if paged {
+    let stream_use = if paged || cursor_paged {
         quote!(
             use futures_util::Stream;
         )
@@ -143,6 +147,9 @@ fn imports(api: &Api) -> TokenStream {
     }
     if paged {
         runtime_items.push(format_ident!("paginate"));
+    }
+    if cursor_paged {
+        runtime_items.push(format_ident!("paginate_cursor"));
     }
     let runtime_use = if runtime_items.is_empty() {
         quote!()
@@ -248,10 +255,12 @@ fn method(api: &Api, e: &Endpoint) -> TokenStream {
             }
         }
     };
-    if e.paginated
-        && let Response::Page(t) = &e.response
-    {
-        out.extend(stream_method_tokens(e, t, &op, &req_ty));
+    if e.paginated {
+        match &e.response {
+            Response::Page(t) => out.extend(stream_method_tokens(e, t, &op, &req_ty)),
+            Response::CursorPage(t) => out.extend(cursor_stream_method_tokens(e, t, &op, &req_ty)),
+            _ => {}
+        }
     }
     if let Some(r) = &e.recover {
         out.extend(recover_method_tokens(api, e, r, &name, &req_ty));
@@ -314,6 +323,29 @@ fn stream_method_tokens(
     }
 }
 
+/// `<endpoint>_stream` of a cursor-paginated endpoint: every row, pages fetched lazily.
+fn cursor_stream_method_tokens(
+    e: &Endpoint,
+    t: &str,
+    op: &proc_macro2::Ident,
+    req_ty: &TokenStream,
+) -> TokenStream {
+    let t = type_ident(t);
+    let stream = ident(&stream_method(&method_name(e.method_source())));
+    let sd = doc(&format!(
+        "Every row of [`{0}`](Self::{0}), fetching pages lazily from the request's cursor
+             (none: the first page) until a page names no next cursor. An error ends the stream
+             after it is yielded.",
+        unraw(&method_name(e.method_source()))
+    ));
+    quote! {
+        #sd
+        pub fn #stream(&self, request: #req_ty) -> impl Stream<Item = Result<types::#t, Error>> + Send + 'static {
+            paginate_cursor::<_, _, types::CursorPage<types::#t>>(self.client.runtime.clone(), &operations::#op, request)
+        }
+    }
+}
+
 /// The response type of `e`'s method, as written in the api module.
 pub(crate) fn response_tokens(e: &Endpoint) -> TokenStream {
     match &e.response {
@@ -328,6 +360,10 @@ pub(crate) fn response_tokens(e: &Endpoint) -> TokenStream {
         Response::Page(t) => {
             let t = type_ident(t);
             quote!(types::Page<types::#t>)
+        }
+        Response::CursorPage(t) => {
+            let t = type_ident(t);
+            quote!(types::CursorPage<types::#t>)
         }
         Response::Value(t) => super::rust_type(t),
         Response::Empty => quote!(()),
