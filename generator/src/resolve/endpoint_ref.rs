@@ -45,7 +45,7 @@ mod tests {
             description: None,
             path: "/p".into(),
             full_path: "/p".into(),
-            source: model::Source::Inferred,
+            source: model::Source::Modeled,
             provenance: Vec::new(),
             response: model::Response::Empty,
             paginated: false,
