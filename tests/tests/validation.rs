@@ -406,6 +406,33 @@ cases! {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Cursor pagination (`service.cursor_pagination`, `pagination: cursor`, `{ cursor_page: T }`).
+// ---------------------------------------------------------------------------------------------
+
+cases! {
+    cursor_field_not_string => 1,
+    next_cursor_field_unknown => 1,
+    next_cursor_field_not_string => 1,
+    cursor_page_without_convention => 1,
+    cursor_marker_on_page => 1,
+}
+
+/// A typo in the cursor field: located at `cursor_field`, with the declared field as the hint.
+#[test]
+fn cursor_field_unknown() {
+    let rendered = case("cursor_field_unknown", 1);
+    assert!(
+        rendered.contains("hint: did you mean `cursor`?"),
+        "{rendered}"
+    );
+    let at = position("cursor_field_unknown", "service.yaml", "cursr");
+    assert!(
+        points_at(&rendered, "cursor_field_unknown", "service.yaml", at),
+        "{rendered}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Method names within a group (`fn_name`).
 // ---------------------------------------------------------------------------------------------
 

@@ -320,7 +320,7 @@ impl Resolver<'_> {
                     "a cursor page response, but the spec has no cursor convention",
                 )
                 .hint = Some(
-                "declare `service.cursor_pagination` (cursor field, next cursor field, list                  field), or return `{ array: T }`"
+                "declare `service.cursor_pagination` (cursor field, next cursor field, list field), or return `{ array: T }`"
                     .into(),
             );
         }

@@ -333,9 +333,9 @@ fn cursor_stream_method_tokens(
     let t = type_ident(t);
     let stream = ident(&stream_method(&method_name(e.method_source())));
     let sd = doc(&format!(
-        "Every row of [`{0}`](Self::{0}), fetching pages lazily from the request's cursor
-             (none: the first page) until a page names no next cursor. An error ends the stream
-             after it is yielded.",
+        "Every row of [`{0}`](Self::{0}), fetching pages lazily from the request's cursor\n\
+         (none: the first page) until a page names no next cursor. An error ends the stream\n\
+         after it is yielded.",
         unraw(&method_name(e.method_source()))
     ));
     quote! {
