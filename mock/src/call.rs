@@ -578,9 +578,9 @@ fn rows(
     // Only the records on this page are parsed.
     let (record_count, records): (usize, Vec<Value>) = {
         let ledger = state.lock_ledger();
-        let count = ledger.records(object_key, &filter).count();
+        let count = ledger.records(object_key, filter).count();
         let page = ledger
-            .records(object_key, &filter)
+            .records(object_key, filter)
             .skip(start)
             .take(size_rows)
             .filter_map(|bytes| serde_json::from_slice(&bytes).ok())
