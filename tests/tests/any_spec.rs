@@ -4,7 +4,7 @@
 //! Random *valid-looking* specs are built as YAML text from a structured random model (service
 //! with auth fields, envelope and page convention; error codes; groups; int/string, open/closed
 //! enums; objects with fields of every type, refs, arrays, inline objects, nullable and sensitive
-//! fields; endpoints with and without pagination, some with examples that match their types; and
+//! fields; endpoints with and without pagination (some with a `fn_name`), some with examples that match their types; and
 //! optionally webhooks with kinds, events and refetch). Names come from a nasty alphabet: Rust
 //! keywords, prelude/std names, names the generated code itself uses, leading digits, dashes,
 //! camelCase, Unicode, and plain words.
@@ -259,6 +259,8 @@ enum Resp {
 
 struct Endpoint {
     name: String,
+    /// The method name within the group, when not made from `name` (unique like the keys).
+    fn_name: Option<String>,
     group: String,
     path: String,
     never: bool,
@@ -612,6 +614,7 @@ fn generate(seed: u64, case: u64) -> Spec {
             let name = g.name(&mut op_names);
             // The request type `<Op>Request` takes a type name too.
             types.take(&format!("{name}Request"));
+            let fn_name = g.rng.chance(25).then(|| g.name(&mut op_names));
             let group = g.rng.pick(&groups).clone();
             let path = format!(
                 "/{}/{}{i}",
@@ -658,6 +661,7 @@ fn generate(seed: u64, case: u64) -> Spec {
             });
             Endpoint {
                 name,
+                fn_name,
                 group,
                 path,
                 never,
@@ -1245,6 +1249,9 @@ impl Spec {
             ("source".into(), s("modeled")),
             ("retry".into(), s(if e.never { "never" } else { "safe" })),
         ];
+        if let Some(f) = &e.fn_name {
+            m.push(("fn_name".into(), s(f.clone())));
+        }
         if e.moves_money {
             m.push(("moves_money".into(), p(true)));
         }
