@@ -614,7 +614,6 @@ fn generate(seed: u64, case: u64) -> Spec {
             let name = g.name(&mut op_names);
             // The request type `<Op>Request` takes a type name too.
             types.take(&format!("{name}Request"));
-            let fn_name = g.rng.chance(25).then(|| g.name(&mut op_names));
             let group = g.rng.pick(&groups).clone();
             let path = format!(
                 "/{}/{}{i}",
@@ -661,7 +660,7 @@ fn generate(seed: u64, case: u64) -> Spec {
             });
             Endpoint {
                 name,
-                fn_name,
+                fn_name: None,
                 group,
                 path,
                 never,
@@ -726,6 +725,12 @@ fn generate(seed: u64, case: u64) -> Spec {
             kinds,
         }
     });
+
+    // Drawn after everything else, so that the rest of a case's spec does not depend on it.
+    let mut endpoints = endpoints;
+    for e in &mut endpoints {
+        e.fn_name = g.rng.chance(25).then(|| g.name(&mut op_names));
+    }
 
     let split = rng.below(3);
     Spec {
