@@ -416,6 +416,7 @@ cases! {
     cursor_page_without_convention => 1,
     cursor_marker_on_page => 1,
     example_cursor_page_next_not_string => 1,
+    request_field_shadows_cursor => 1,
 }
 
 /// A typo in the cursor field: located at `cursor_field`, with the declared field as the hint.

@@ -387,10 +387,14 @@ impl Resolver<'_> {
         };
         if let Some(added) = added {
             for pf in added {
-                if fields
+                if let Some(own) = fields
                     .iter()
-                    .any(|f| field_name(&f.wire_name) == field_name(&pf.wire_name))
+                    .find(|f| field_name(&f.wire_name) == field_name(&pf.wire_name))
                 {
+                    // The stream sets the page or cursor field: a declared one must be alike.
+                    if (&own.ty, own.is_option()) != (&pf.ty, pf.is_option()) {
+                        self.report_shadowed_page_field(e, own, pf);
+                    }
                     continue;
                 }
                 fields.push(pf.clone());
@@ -400,6 +404,42 @@ impl Resolver<'_> {
             self.check_no_auth_fields(e, s, &fields);
         }
         fields
+    }
+
+    /// Reports a declared request field that the endpoint's page (or cursor) convention also
+    /// adds, with another type or optionality.
+    fn report_shadowed_page_field(
+        &mut self,
+        e: &In<'_, raw::Endpoint>,
+        own: &model::Field,
+        added: &model::Field,
+    ) {
+        let Some(key) = e.item.request.keys().find(|k| k.value == own.wire_name) else {
+            return;
+        };
+        let optional = |f: &model::Field| {
+            if f.is_option() {
+                "optional"
+            } else {
+                "required"
+            }
+        };
+        self.report
+            .err(
+                e.file,
+                &key.loc,
+                format!(
+                    "request field `{}` ({} `{}`) is also a field of the pagination convention ({} `{}`)",
+                    own.wire_name,
+                    optional(own),
+                    own.ty.spec_name(),
+                    optional(added),
+                    added.ty.spec_name()
+                ),
+            )
+            .hint = Some(
+            "remove it from `request`: a paginated endpoint takes the convention's fields".into(),
+        );
     }
 
     /// Checks that no declared request field is one of the auth fields added to every request.
