@@ -21,7 +21,8 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::model::{
-    Api, Carrier, Code, Endpoint, Enum, Field, Object, ObjectKind, ObjectName, Retry, Webhooks,
+    Api, Carrier, Code, Endpoint, Enum, Field, Object, ObjectKind, ObjectName, Retry, Service,
+    Webhooks,
 };
 use crate::naming;
 
@@ -228,6 +229,48 @@ fn service(out: &mut Out, old: &Api, new: &Api) {
             Level::Rust,
             "pagination",
             "pagination removed (Page type gone)",
+        ),
+        (None, None) => {}
+    }
+    cursor_pagination(out, o, n);
+}
+
+/// Changes of the cursor convention (`service.cursor_pagination`).
+fn cursor_pagination(out: &mut Out, o: &Service, n: &Service) {
+    let item = "cursor_pagination";
+    match (&o.cursor_pagination, &n.cursor_pagination) {
+        (Some(a), Some(b)) => {
+            if (&a.cursor_field, &a.next_cursor_field, &a.list_field)
+                != (&b.cursor_field, &b.next_cursor_field, &b.list_field)
+            {
+                out.push(
+                    Class::Breaking,
+                    Level::Wire,
+                    item,
+                    "cursor, next cursor or list field renamed",
+                );
+            }
+            fields(
+                out,
+                "cursor_pagination request",
+                true,
+                &a.request,
+                &b.request,
+            );
+            fields(out, "CursorPage", false, &a.response, &b.response);
+            out.docs(item, "source", &a.source, &b.source);
+        }
+        (None, Some(_)) => out.push(
+            Class::Additive,
+            Level::Rust,
+            item,
+            "cursor pagination added",
+        ),
+        (Some(_), None) => out.push(
+            Class::Breaking,
+            Level::Rust,
+            item,
+            "cursor pagination removed (CursorPage type gone)",
         ),
         (None, None) => {}
     }
@@ -682,6 +725,18 @@ fn endpoint(out: &mut Out, item: &str, o: &Endpoint, n: &Endpoint) {
             format!("moved from group {} to {}", o.group_key, n.group_key),
         );
     }
+    if naming::method_name(o.method_source()) != naming::method_name(n.method_source()) {
+        out.push(
+            Class::Breaking,
+            Level::Rust,
+            item,
+            format!(
+                "method renamed: {} -> {}",
+                naming::unraw(&naming::method_name(o.method_source())),
+                naming::unraw(&naming::method_name(n.method_source()))
+            ),
+        );
+    }
     if o.response != n.response || o.paginated != n.paginated {
         out.push(
             Class::Breaking,
@@ -710,7 +765,7 @@ fn endpoint(out: &mut Out, item: &str, o: &Endpoint, n: &Endpoint) {
             item,
             format!(
                 "recovery lookup removed: {} is gone",
-                naming::recover_method(&naming::method_name(&o.spec_name))
+                naming::recover_method(&naming::method_name(o.method_source()))
             ),
         ),
         (None, Some(_)) => out.push(Class::Additive, Level::Rust, item, "recovery lookup added"),

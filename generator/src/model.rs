@@ -71,6 +71,8 @@ pub struct Service {
     pub envelope: Envelope,
     /// How paginated endpoints page; `None` when the spec has no paginated endpoint.
     pub pagination: Option<Pagination>,
+    /// How cursor-paginated endpoints page; `None` when the spec has none.
+    pub cursor_pagination: Option<CursorPagination>,
     /// Where the section comes from.
     pub source: Source,
     /// Per-statement provenance when the item mixes sources (`source` is then the weakest).
@@ -150,6 +152,23 @@ pub struct Pagination {
     /// Page wrapper fields other than the list.
     pub response: Vec<Field>,
     /// Where the pagination rule comes from.
+    pub source: Source,
+}
+
+/// How cursor-paginated endpoints page: each page names the cursor of the next.
+#[derive(Debug, Clone)]
+pub struct CursorPagination {
+    /// Request fields added to cursor-paginated endpoints.
+    pub request: Vec<Field>,
+    /// Wire name of the cursor request field (one of `request`, an optional string).
+    pub cursor_field: String,
+    /// Wire name of the next cursor in the page wrapper (one of `response`, a string).
+    pub next_cursor_field: String,
+    /// Wire name of the list in the page wrapper.
+    pub list_field: String,
+    /// Cursor page wrapper fields other than the list.
+    pub response: Vec<Field>,
+    /// Where the convention comes from.
     pub source: Source,
 }
 
@@ -267,6 +286,8 @@ pub enum ObjectName {
     Auth,
     /// The page wrapper (`service.pagination`), owner of inline pagination fields.
     Page,
+    /// The cursor page wrapper (`service.cursor_pagination`), owner of its inline fields.
+    CursorPage,
     /// An object hoisted from an inline `type: object` field: the object holding
     /// the field, and the field's key as written (`Card` + `limits`).
     Inline(Box<ObjectName>, String),
@@ -441,6 +462,8 @@ pub enum Response {
     Array(String),
     /// A page of objects.
     Page(String),
+    /// A cursor page of objects (`{ cursor_page: T }`).
+    CursorPage(String),
     /// Any other value (`{ value: T }`, `{ map: T }`, or `{ array: T }` of a non-object `T`):
     /// a primitive, an enum, or arrays and maps of any type.
     Value(Type),
@@ -467,6 +490,9 @@ pub struct Endpoint {
     pub spec_name: String,
     /// The [`Group::spec_key`] of the group it belongs to.
     pub group_key: String,
+    /// The method name within its group as written (`fn_name: cancel`), if it is not made
+    /// from the key; see [`Endpoint::method_source`].
+    pub fn_name: Option<String>,
     /// Summary (Chinese).
     pub zh: String,
     /// Summary (English).
@@ -483,7 +509,8 @@ pub struct Endpoint {
     pub provenance: Vec<Statement>,
     /// What `data` holds on success.
     pub response: Response,
-    /// Pages through the service's pagination fields.
+    /// Pages through the service's pagination fields (its `pagination` or, for a
+    /// [`Response::CursorPage`], its `cursor_pagination`).
     pub paginated: bool,
     /// Whether a failed call may be repeated.
     pub retry: Retry,
@@ -497,6 +524,15 @@ pub struct Endpoint {
     pub recover: Option<Recover>,
     /// JSON examples, in declaration order.
     pub examples: Vec<Example>,
+}
+
+impl Endpoint {
+    /// The name its group method (and `*_stream`, `*_and_recover` twins) is made from:
+    /// `fn_name` if given, else the key. The `Operation` constant, the request struct, the
+    /// test and the OpenAPI `operationId` are always made from the key, which is unique.
+    pub fn method_source(&self) -> &str {
+        self.fn_name.as_deref().unwrap_or(&self.spec_name)
+    }
 }
 
 /// A JSON example of an endpoint or webhook kind.

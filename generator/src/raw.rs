@@ -168,6 +168,10 @@ pub struct Service {
     /// paginated endpoints leaves it out).
     #[serde(default)]
     pub pagination: Option<Pagination>,
+    /// The cursor convention shared by every cursor-paginated endpoint (optional: a spec
+    /// without cursor-paginated endpoints leaves it out).
+    #[serde(default)]
+    pub cursor_pagination: Option<CursorPagination>,
     /// Provenance of the service facts.
     pub source: Source,
     /// Per-statement provenance, for an item that mixes sources; `source` is then the weakest.
@@ -257,6 +261,29 @@ pub struct Pagination {
     /// Name of the response field holding the items of the page.
     pub list_field: String,
     /// Response fields of the page wrapper other than the list.
+    pub response: IndexMap<Key, Field>,
+    /// Provenance of the convention.
+    pub source: Source,
+}
+
+/// How cursor-paginated list endpoints page: each page names the cursor of the next one.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CursorPagination {
+    /// Request fields added to every cursor-paginated endpoint (the cursor first).
+    pub request: IndexMap<Key, Field>,
+    /// Name of the request field carrying the cursor (an optional `string`; unset on the
+    /// first page).
+    #[schemars(with = "String")]
+    pub cursor_field: Spanned<String>,
+    /// Name of the response field holding the next page's cursor (a `string`); the listing
+    /// ends when it is `null`, `""` or absent.
+    #[schemars(with = "String")]
+    pub next_cursor_field: Spanned<String>,
+    /// Name of the response field holding the items of the page.
+    pub list_field: String,
+    /// Response fields of the cursor page wrapper other than the list (the next cursor
+    /// among them).
     pub response: IndexMap<Key, Field>,
     /// Provenance of the convention.
     pub source: Source,
@@ -484,6 +511,11 @@ pub struct Endpoint {
     /// Path after the service prefix, e.g. `/wallet/getWalletDetail`.
     #[schemars(with = "String")]
     pub path: Spanned<String>,
+    /// The method name within its group (`cancel`), when it should not be made from the
+    /// key; keys stay unique spec-wide, method names only within a group.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub fn_name: Option<Spanned<String>>,
     /// Provenance of the endpoint.
     pub source: Source,
     /// Per-statement provenance, for an item that mixes sources; `source` is then the weakest.
@@ -496,7 +528,8 @@ pub struct Endpoint {
     /// What `data` holds on success.
     #[schemars(with = "Response")]
     pub response: Spanned<Response>,
-    /// `page`: the endpoint takes the page fields and gets a stream method.
+    /// `page` or `cursor`: the endpoint takes the page (or cursor) fields and gets a stream
+    /// method.
     #[serde(default)]
     #[schemars(with = "Option<PaginationMarker>")]
     pub pagination: Option<Spanned<PaginationMarker>>,
@@ -590,16 +623,22 @@ pub enum Response {
     Value(#[schemars(with = "String")] Spanned<String>),
     /// `data` is a page wrapper whose list holds the named type.
     Page(#[schemars(with = "String")] Spanned<String>),
+    /// `data` is a cursor page wrapper (`service.cursor_pagination`) whose list holds the
+    /// named type.
+    CursorPage(#[schemars(with = "String")] Spanned<String>),
     /// `data` is `null`, `{}` or absent (written `response: empty`).
     Empty,
 }
 
-/// The value of an endpoint's `pagination` key (`page`).
+/// The value of an endpoint's `pagination` key (`page` or `cursor`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PaginationMarker {
-    /// Page-numbered: the endpoint takes the page fields.
+    /// Page-numbered: the endpoint takes the page fields (`service.pagination`).
     Page,
+    /// Cursor-paginated: the endpoint takes the cursor fields
+    /// (`service.cursor_pagination`).
+    Cursor,
 }
 
 /// Whether the client may retry a call.

@@ -75,6 +75,12 @@ pub enum PageError {
         /// Rows announced by the last page.
         total: i64,
     },
+    /// Page `page` (counted from 1 in the stream) names a next cursor that was already sent:
+    /// the listing loops ([`paginate_cursor`](crate::paginate_cursor)).
+    CursorRepeated {
+        /// The page, counted from 1 in the stream.
+        page: i64,
+    },
 }
 
 impl fmt::Display for PageError {
@@ -94,6 +100,10 @@ impl fmt::Display for PageError {
             Self::Incomplete { seen, total } => write!(
                 f,
                 "the listing ended after {seen} of {total} rows: rows are missing"
+            ),
+            Self::CursorRepeated { page } => write!(
+                f,
+                "page {page} names a next cursor that was already sent: the listing loops"
             ),
         }
     }

@@ -7,7 +7,8 @@
 //!   [`BusinessCode`] error-code enum and the [`ServiceSpec`] (envelope field names, success
 //!   code, default version segment, user agent);
 //! * every endpoint is an [`Operation`] constant (name, path, [`RetryClass`], recovery text);
-//! * list endpoints implement [`PageRequest`] and [`Paged`];
+//! * list endpoints implement [`PageRequest`] and [`Paged`] (page numbers), or
+//!   [`CursorRequest`] and [`CursorPaged`] (cursors);
 //! * an endpoint with a lookup to settle an unknown outcome gets a method built on [`recover`];
 //! * webhook events implement [`webhook::WebhookEvent`].
 //!
@@ -101,6 +102,7 @@ pub mod webhook;
 pub use business_code::{BusinessCode, SuccessCode, WireCode};
 pub use client::{Client, ClientBuilder};
 pub use error::{CallInfo, Error, Outcome, PageError, Result};
+pub use paginate::cursor::{CursorPaged, CursorRequest, paginate_cursor, paginate_cursor_with};
 pub use paginate::{PageOptions, PageRequest, Paged, paginate, paginate_with};
 pub use recover::{Recovered, recover};
 pub use retry::RetryPolicy;

@@ -4,7 +4,7 @@
 //! Random *valid-looking* specs are built as YAML text from a structured random model (service
 //! with auth fields, envelope and page convention; error codes; groups; int/string, open/closed
 //! enums; objects with fields of every type, refs, arrays, inline objects, nullable and sensitive
-//! fields; endpoints with and without pagination, some with examples that match their types; and
+//! fields; endpoints with and without pagination (some with a `fn_name`), some with examples that match their types; and
 //! optionally webhooks with kinds, events and refetch). Names come from a nasty alphabet: Rust
 //! keywords, prelude/std names, names the generated code itself uses, leading digits, dashes,
 //! camelCase, Unicode, and plain words.
@@ -259,6 +259,8 @@ enum Resp {
 
 struct Endpoint {
     name: String,
+    /// The method name within the group, when not made from `name` (unique like the keys).
+    fn_name: Option<String>,
     group: String,
     path: String,
     never: bool,
@@ -676,6 +678,7 @@ fn generate(seed: u64, case: u64) -> Spec {
             });
             Endpoint {
                 name,
+                fn_name: None,
                 group,
                 path,
                 never,
@@ -740,6 +743,12 @@ fn generate(seed: u64, case: u64) -> Spec {
             kinds,
         }
     });
+
+    // Drawn after everything else, so that the rest of a case's spec does not depend on it.
+    let mut endpoints = endpoints;
+    for e in &mut endpoints {
+        e.fn_name = g.rng.chance(25).then(|| g.name(&mut op_names));
+    }
 
     let split = rng.below(3);
     Spec {
@@ -1285,6 +1294,9 @@ impl Spec {
             ("source".into(), s("modeled")),
             ("retry".into(), s(if e.never { "never" } else { "safe" })),
         ];
+        if let Some(f) = &e.fn_name {
+            m.push(("fn_name".into(), s(f.clone())));
+        }
         if e.moves_money {
             m.push(("moves_money".into(), p(true)));
         }

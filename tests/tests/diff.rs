@@ -109,3 +109,13 @@ fn implied_status_changed() {
 fn delivery_key_changed() {
     assert_eq!(case("delivery_key_changed"), Some(Class::Additive));
 }
+
+#[test]
+fn fn_name_renames_method() {
+    assert_eq!(case("fn_name_renames_method"), Some(Class::Breaking));
+}
+
+#[test]
+fn cursor_pagination_added() {
+    assert_eq!(case("cursor_pagination_added"), Some(Class::Breaking));
+}

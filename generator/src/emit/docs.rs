@@ -147,7 +147,7 @@ fn contents(out: &mut String, api: &Api) {
                 out,
                 "  - [{} `{}`](#{})",
                 inline(&e.zh),
-                method_name(&e.spec_name),
+                method_name(e.method_source()),
                 anchor("endpoint", &method_name(&e.spec_name))
             );
         }
@@ -251,6 +251,17 @@ fn conventions(out: &mut String, api: &Api) {
             out,
             "\nPaginated endpoints take these fields too, and return `{{{}, …, \"{}\": [rows]}}` ({}):\n",
             p.total_field,
+            p.list_field,
+            p.source.as_str()
+        );
+        field_table(out, &p.request.iter().collect::<Vec<_>>());
+    }
+    if let Some(p) = &s.cursor_pagination {
+        let _ = writeln!(
+            out,
+            "\nCursor-paginated endpoints take these fields too (`{}` unset on the first page), and return `{{\"{}\": cursor, …, \"{}\": [rows]}}`; the listing ends when the next cursor is `null`, `\"\"` or absent ({}):\n",
+            p.cursor_field,
+            p.next_cursor_field,
             p.list_field,
             p.source.as_str()
         );
@@ -477,9 +488,18 @@ fn endpoint_heading(out: &mut String, e: &Endpoint) {
         inline(&e.zh),
         inline(&e.en)
     );
+    // With `fn_name` the group method is named apart from the (spec-wide) operation.
+    let method = match &e.fn_name {
+        Some(_) => format!(
+            " · method `{}().{}()`",
+            crate::naming::unraw(&crate::naming::group_accessor(&e.group_key)),
+            crate::naming::unraw(&method_name(e.method_source()))
+        ),
+        None => String::new(),
+    };
     let _ = writeln!(
         out,
-        "`POST {}` · operation `{}` · source: **{}**\n",
+        "`POST {}` · operation `{}`{method} · source: **{}**\n",
         e.full_path,
         method_name(&e.spec_name),
         sourced(e.source, &e.provenance)
@@ -517,7 +537,7 @@ fn endpoint_retry(out: &mut String, e: &Endpoint) {
                     r.lookup,
                     mapped.join(", "),
                     crate::naming::unraw(&crate::naming::recover_method(
-                        &crate::naming::method_name(&e.spec_name)
+                        &crate::naming::method_name(e.method_source())
                     )),
                 );
             }
@@ -537,6 +557,15 @@ fn response_data(e: &Endpoint) -> String {
             "a page of {}{}",
             type_link(&Type::Object(ObjectName::Declared(t.clone()))),
             if e.paginated { " (paginated)" } else { "" }
+        ),
+        Response::CursorPage(t) => format!(
+            "a cursor page of {}{}",
+            type_link(&Type::Object(ObjectName::Declared(t.clone()))),
+            if e.paginated {
+                " (cursor-paginated)"
+            } else {
+                ""
+            }
         ),
         Response::Value(t) => type_link(t),
         Response::Empty => "empty (`null`)".into(),

@@ -21,7 +21,8 @@ use crate::model::{
     Source, Statement, Type, Webhooks,
 };
 use crate::naming::{
-    method_name, object_type_name, page_schema_name, response_schema_name, type_name, unraw,
+    cursor_page_schema_name, method_name, object_type_name, page_schema_name, response_schema_name,
+    type_name, unraw,
 };
 
 /// Pattern of a datetime that must be present (a required, non-nullable field).
@@ -197,6 +198,7 @@ fn data_schema(api: &Api, e: &Endpoint) -> Value {
         Response::Object(t) => schema_ref(&type_name(t)),
         Response::Array(t) => json!({ "type": "array", "items": schema_ref(&type_name(t)) }),
         Response::Page(t) => schema_ref(&page_schema_name(t)),
+        Response::CursorPage(t) => schema_ref(&cursor_page_schema_name(t)),
         Response::Value(t) => type_schema(t),
         Response::Empty => {
             let _ = api;
@@ -318,6 +320,43 @@ fn object_schemas(api: &Api, schemas: &mut Map<String, Value>) {
             }
             schemas.insert(page_schema_name(key), page);
         }
+    }
+    cursor_page_schemas(api, schemas);
+}
+
+/// The schema of the cursor page of each cursor-paginated response.
+fn cursor_page_schemas(api: &Api, schemas: &mut Map<String, Value>) {
+    // Cursor page responses without a cursor convention were refused by the resolver.
+    let Some(p) = &api.service.cursor_pagination else {
+        return;
+    };
+    let paged: std::collections::BTreeMap<String, &str> = api
+        .endpoints
+        .iter()
+        .filter_map(|e| match &e.response {
+            Response::CursorPage(t) => Some((type_name(t), t.as_str())),
+            _ => None,
+        })
+        .collect();
+    for (t, key) in paged {
+        let mut page = object_schema(
+            &p.response.iter().collect::<Vec<_>>(),
+            &cursor_page_schema_name(key),
+            format!(
+                "A cursor page of {t} (cursor convention, {}); `{}` is the next page's cursor, and the listing ends when it is null, \"\" or absent.",
+                p.source.as_str(),
+                p.next_cursor_field
+            ),
+            provenance(p.source, &[]),
+        );
+        page["properties"][p.list_field.as_str()] =
+            json!({ "type": "array", "items": schema_ref(&t) });
+        // The list is required even when every other wrapper field is optional.
+        match page.get_mut("required").and_then(Value::as_array_mut) {
+            Some(req) => req.push(p.list_field.clone().into()),
+            None => page["required"] = json!([p.list_field]),
+        }
+        schemas.insert(cursor_page_schema_name(key), page);
     }
 }
 

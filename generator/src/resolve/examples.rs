@@ -247,23 +247,37 @@ impl Checker<'_> {
                 path,
                 out,
             ),
-            model::Response::Page(t) => self.page(data, t, path, out),
+            model::Response::Page(t) => {
+                // Page responses without a page convention were refused by the resolver.
+                if let Some(p) = &self.api.service.pagination {
+                    self.page(data, t, (&p.list_field, &p.response), path, out);
+                }
+            }
+            model::Response::CursorPage(t) => {
+                if let Some(p) = &self.api.service.cursor_pagination {
+                    self.page(data, t, (&p.list_field, &p.response), path, out);
+                }
+            }
             model::Response::Value(t) => self.value(data, t, path, out),
         }
     }
 
-    /// Checks a page `data`: its list of `t` and the other fields of the page convention.
-    fn page(&self, data: &serde_json::Value, t: &str, path: &str, out: &mut Vec<Problem>) {
-        // Page responses without a page convention were refused by the resolver.
-        let Some(p) = &self.api.service.pagination else {
-            return;
-        };
+    /// Checks a page (or cursor page) `data`: its list of `t` and the other fields of the
+    /// convention, given as (list field, other fields).
+    fn page(
+        &self,
+        data: &serde_json::Value,
+        t: &str,
+        (list_field, fields): (&str, &[model::Field]),
+        path: &str,
+        out: &mut Vec<Problem>,
+    ) {
         let Some(m) = data.as_object() else {
             out.push((path.to_string(), "expected a page object".into()));
             return;
         };
-        let list = m.get(&p.list_field).unwrap_or(&serde_json::Value::Null);
-        let lp = format!("{path}.{}", p.list_field);
+        let list = m.get(list_field).unwrap_or(&serde_json::Value::Null);
+        let lp = format!("{path}.{list_field}");
         self.value(
             list,
             &Type::Array(Box::new(Type::Object(model::ObjectName::Declared(
@@ -274,16 +288,10 @@ impl Checker<'_> {
         );
         let rest: serde_json::Map<String, serde_json::Value> = m
             .iter()
-            .filter(|(k, _)| **k != p.list_field)
+            .filter(|(k, _)| k.as_str() != list_field)
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        self.object_fields(
-            &serde_json::Value::Object(rest),
-            &p.response,
-            &[],
-            path,
-            out,
-        );
+        self.object_fields(&serde_json::Value::Object(rest), fields, &[], path, out);
     }
 
     fn webhook(

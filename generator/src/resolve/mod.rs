@@ -11,6 +11,8 @@
 //!    (pointing into the JSON with [`json_position`]).
 
 mod carrier;
+mod cursor_pagination;
+mod endpoint_ref;
 mod endpoints;
 mod enums;
 mod examples;

@@ -34,6 +34,10 @@ impl Resolver<'_> {
             .pagination
             .as_ref()
             .map(|p| self.pagination(file, p, &s.referenced));
+        let cursor_pagination = v
+            .cursor_pagination
+            .as_ref()
+            .map(|p| self.cursor_pagination(file, p));
         let provenance = self.provenance(file, "the service", Some(v.source), &v.provenance);
         let envelope_provenance = self.provenance(
             file,
@@ -65,6 +69,7 @@ impl Resolver<'_> {
                 provenance: envelope_provenance,
             },
             pagination,
+            cursor_pagination,
             source: v.source,
             provenance,
             package: self.package(file, v),

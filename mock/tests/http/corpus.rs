@@ -114,6 +114,10 @@ async fn every_corpus_endpoint_answers_a_valid_request_and_rejects_an_unknown_fi
                     assert!(data[&pagination.list_field].is_array(), "{context}");
                     assert!(data[&pagination.total_field].is_number(), "{context}");
                 }
+                Response::CursorPage(_) => {
+                    let pagination = api.service.cursor_pagination.as_ref().unwrap();
+                    assert!(data[&pagination.list_field].is_array(), "{context}");
+                }
                 Response::Empty => {}
             }
 
@@ -171,4 +175,53 @@ async fn a_spec_without_error_codes_answers_with_the_mock_s_own_code() {
             .contains("the mock's own code"),
         "{answer}"
     );
+}
+
+/// The cursor pages of a list cover its synthesized rows once each, in order, and the last
+/// page's next cursor is null; a cursor the mock never gave out is refused.
+#[tokio::test]
+async fn cursor_pages_walk_every_row_once() {
+    let api = corpus("fx-remit");
+    let endpoint = api.endpoint("list_ledger_entries").unwrap();
+    let pagination = api.service.cursor_pagination.clone().unwrap();
+    let envelope = api.service.envelope.clone();
+    let options = Options {
+        list_rows: 5,
+        ..Options::default()
+    };
+    let mock = apigen_mock::spawn(api.clone(), options).await.unwrap();
+    let path = endpoint
+        .full_path
+        .replace("{version}", &api.service.default_version);
+    let mut request = valid_request(&api, endpoint);
+    // Not the example's `limit` (2), whose canned answer names a cursor of its own.
+    request["limit"] = json!(3);
+    let headers = auth_headers(&api);
+    let mut sizes = Vec::new();
+    let mut entries = Vec::new();
+    loop {
+        let answer = call_with_headers(&mock, &path, &request, &headers)
+            .await
+            .json();
+        let data = &answer[&envelope.data];
+        let rows = data[&pagination.list_field].as_array().unwrap();
+        sizes.push(rows.len());
+        entries.extend(rows.iter().map(|r| r["entry_no"].clone()));
+        match &data[&pagination.next_cursor_field] {
+            Value::Null => break,
+            Value::String(next) => request[&pagination.cursor_field] = json!(next),
+            other => panic!("next cursor {other}"),
+        }
+        assert!(sizes.len() < 10, "the cursors do not end: {sizes:?}");
+    }
+    assert_eq!(sizes, [3, 2]);
+    assert_eq!(entries.len(), 5);
+
+    request[&pagination.cursor_field] = json!("not-a-cursor");
+    let answer = call_with_headers(&mock, &path, &request, &headers)
+        .await
+        .json();
+    assert_ne!(answer[&envelope.code], envelope.success.to_json());
+    let message = answer[&envelope.message].as_str().unwrap();
+    assert!(message.contains("`cursor`"), "{message}");
 }

@@ -4,6 +4,7 @@
 //! they share (doc attributes, field types and attributes) are here.
 
 mod api;
+mod cursor_page;
 mod enums;
 mod format;
 mod objects;

@@ -21,6 +21,7 @@ pub(crate) fn types_module(api: &Api) -> TokenStream {
         .filter(|o| o.kind != ObjectKind::Request)
         .map(|o| struct_item(api, o, true));
     let page = page_item(api);
+    let cursor_page = super::cursor_page::cursor_page_item(api);
     let doc = module_doc(
         "Objects the API returns (and the page wrapper of list endpoints).\n\n\
          Money is [`Decimal`](::rust_decimal::Decimal), exact in both directions; datetimes are\n\
@@ -28,7 +29,7 @@ pub(crate) fn types_module(api: &Api) -> TokenStream {
          spec gives no time zone, so none is assumed). Fields the server adds later are ignored,\n\
          never an error.",
     );
-    let body = quote!(#page #(#items)*);
+    let body = quote!(#page #cursor_page #(#items)*);
     let imports = imports(&body, &["enums", "types"]);
     quote! {
         #doc
@@ -178,6 +179,7 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
     };
     let setters = o.fields.iter().filter(|f| f.is_option()).map(setter);
     let page_impl = page_request_impl(api, e, o);
+    let cursor_impl = super::cursor_page::cursor_request_impl(api, e, o);
     quote! {
         #docs
         #[derive(#default_derive Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
@@ -188,6 +190,7 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
         }
         #debug_impl
         #page_impl
+        #cursor_impl
     }
 }
 
@@ -198,11 +201,11 @@ fn request_doc(api: &Api, e: &Endpoint, with_new: bool) -> String {
         Some(g) => format!(
             "[`{}::{}`](crate::api::{}::{})",
             group_struct(&g.spec_key),
-            method_name(&e.spec_name),
+            method_name(e.method_source()),
             group_struct(&g.spec_key),
-            unraw(&method_name(&e.spec_name))
+            unraw(&method_name(e.method_source()))
         ),
-        None => format!("`{}`", method_name(&e.spec_name)),
+        None => format!("`{}`", method_name(e.method_source())),
     };
     let mut text = format!("Request of {method_link}: {}.\n", zh_en(&e.zh, Some(&e.en)));
     if !with_new {
@@ -283,7 +286,12 @@ fn setter(f: &Field) -> TokenStream {
 
 /// `PageRequest` for the request of a paginated endpoint; nothing for the others.
 fn page_request_impl(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
-    let Some(pagination) = api.service.pagination.as_ref().filter(|_| e.paginated) else {
+    let Some(pagination) = api
+        .service
+        .pagination
+        .as_ref()
+        .filter(|_| e.paginated && matches!(e.response, crate::model::Response::Page(_)))
+    else {
         return quote!();
     };
     let name = object_ident(&o.name);
