@@ -232,7 +232,7 @@ fn conventions(out: &mut String, api: &Api) {
         ),
         MoneyWire::String => writeln!(
             out,
-            "- Money and decimals are exact decimal numbers{unit} sent as JSON strings (`\"23.50\"`) \
+            "- Money and decimals are exact decimal numbers{unit}, sent as JSON strings (`\"23.50\"`) \
              unless their type says otherwise; a string that is not a decimal, or has more digits \
              than a decimal holds, is a decode error, never rounded; `\"\"` means absent."
         ),
