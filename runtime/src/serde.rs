@@ -984,6 +984,8 @@ mod tests {
             serde_json::from_str(r#"{"at":"2026-11-28T04:00:00Z","closed":"","secs":0,"millis":""}"#)
                 .unwrap();
         assert_eq!((stamps.closed, stamps.millis), (None, None));
+        let written = serde_json::to_string(&stamps).unwrap();
+        assert!(written.starts_with(r#"{"at":"2026-11-28T04:00:00Z""#), "{written}");
         for bad in [
             r#"{"at":"2026-11-28 12:00:00","secs":0}"#,
             r#"{"at":"2026-11-28T04:00:00Z","secs":"0"}"#,
