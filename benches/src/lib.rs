@@ -9,8 +9,11 @@
 //! * [`client`]: one call through `card-wallet` vs raw `reqwest` + `serde_json` against a
 //!   fixed-response loopback server, and decoding a 100-row page into our types vs naive
 //!   `f64`/`String` structs.
+//! * [`wire_forms`]: decoding a 100-row page with string money and RFC 3339 datetimes vs the
+//!   same page in today's forms.
 
 #![deny(missing_docs)]
 
 pub mod client;
 pub mod generation;
+pub mod wire_forms;
