@@ -523,7 +523,10 @@ fn field(out: &mut Out, item: &str, request: bool, o: &Field, n: &Field) {
         let (level, rust) = if o.ty.same_rust_type(&n.ty) {
             (Level::Wire, "same Rust type")
         } else {
-            (Level::Both, "the Rust type changes (an offset is kept or no longer)")
+            (
+                Level::Both,
+                "the Rust type changes (an offset is kept or no longer)",
+            )
         };
         out.push(
             Class::Breaking,

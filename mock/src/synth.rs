@@ -296,9 +296,13 @@ mod tests {
             time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
                 .is_ok()
         );
-        let seconds = datetime_value(DateTimeFormat::EpochS, rng).as_i64().unwrap();
+        let seconds = datetime_value(DateTimeFormat::EpochS, rng)
+            .as_i64()
+            .unwrap();
         assert!((EPOCH_2025..EPOCH_2025 + 366 * 86_400).contains(&seconds));
-        let millis = datetime_value(DateTimeFormat::EpochMs, rng).as_i64().unwrap();
+        let millis = datetime_value(DateTimeFormat::EpochMs, rng)
+            .as_i64()
+            .unwrap();
         assert!((EPOCH_2025 * 1000..(EPOCH_2025 + 366 * 86_400) * 1000).contains(&millis));
     }
 

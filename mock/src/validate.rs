@@ -230,13 +230,18 @@ fn describe(ty: &Type) -> String {
             format!("a JSON number ({})", ty.spec_name())
         }
         Type::Money(MoneyWire::String) | Type::Decimal(MoneyWire::String) => {
-            format!("a decimal in a JSON string such as \"23.50\" ({})", ty.spec_name())
+            format!(
+                "a decimal in a JSON string such as \"23.50\" ({})",
+                ty.spec_name()
+            )
         }
         Type::DateTime(DateTimeFormat::Vendor) => "a datetime \"YYYY-MM-DD HH:MM:SS\"".to_owned(),
         Type::DateTime(DateTimeFormat::Rfc3339) => {
             "an RFC 3339 datetime with an offset such as \"2026-11-28T12:00:00+08:00\"".to_owned()
         }
-        Type::DateTime(DateTimeFormat::EpochS) => "a Unix timestamp in seconds (an integer)".to_owned(),
+        Type::DateTime(DateTimeFormat::EpochS) => {
+            "a Unix timestamp in seconds (an integer)".to_owned()
+        }
         Type::DateTime(DateTimeFormat::EpochMs) => {
             "a Unix timestamp in milliseconds (an integer)".to_owned()
         }

@@ -700,9 +700,8 @@ impl<'de> ::serde::de::Visitor<'de> for EpochVisitor {
     }
 
     fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<Self::Value, E> {
-        let value = i64::try_from(value).map_err(|_| {
-            E::invalid_value(::serde::de::Unexpected::Unsigned(value), &self)
-        })?;
+        let value = i64::try_from(value)
+            .map_err(|_| E::invalid_value(::serde::de::Unexpected::Unsigned(value), &self))?;
         self.visit_i64(value)
     }
 
@@ -715,7 +714,10 @@ impl<'de> ::serde::de::Visitor<'de> for EpochVisitor {
             Some(key) if key == NUMBER_TOKEN => {
                 let text: std::borrow::Cow<'de, str> = map.next_value()?;
                 let value: i64 = text.parse().map_err(|_| {
-                    ::serde::de::Error::invalid_value(::serde::de::Unexpected::Other("a number that is not a whole i64"), &self)
+                    ::serde::de::Error::invalid_value(
+                        ::serde::de::Unexpected::Other("a number that is not a whole i64"),
+                        &self,
+                    )
                 })?;
                 self.visit_i64(value)
             }
@@ -947,9 +949,10 @@ mod tests {
         ] {
             assert!(serde_json::from_str::<TextMoney>(bad).is_err(), "{bad}");
         }
-        let error = serde_json::from_str::<TextMoney>(r#"{"amount": "1.00000000000000000000000000001"}"#)
-            .unwrap_err()
-            .to_string();
+        let error =
+            serde_json::from_str::<TextMoney>(r#"{"amount": "1.00000000000000000000000000001"}"#)
+                .unwrap_err()
+                .to_string();
         assert!(error.contains("more significant digits"), "{error}");
     }
 
@@ -980,12 +983,16 @@ mod tests {
 
     #[test]
     fn empty_optional_datetimes_are_none_and_bad_ones_errors() {
-        let stamps: Stamps =
-            serde_json::from_str(r#"{"at":"2026-11-28T04:00:00Z","closed":"","secs":0,"millis":""}"#)
-                .unwrap();
+        let stamps: Stamps = serde_json::from_str(
+            r#"{"at":"2026-11-28T04:00:00Z","closed":"","secs":0,"millis":""}"#,
+        )
+        .unwrap();
         assert_eq!((stamps.closed, stamps.millis), (None, None));
         let written = serde_json::to_string(&stamps).unwrap();
-        assert!(written.starts_with(r#"{"at":"2026-11-28T04:00:00Z""#), "{written}");
+        assert!(
+            written.starts_with(r#"{"at":"2026-11-28T04:00:00Z""#),
+            "{written}"
+        );
         for bad in [
             r#"{"at":"2026-11-28 12:00:00","secs":0}"#,
             r#"{"at":"2026-11-28T04:00:00Z","secs":"0"}"#,

@@ -93,7 +93,7 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion"));
 
-    let pairs: [(&str, &str, &str, &str); 12] = [
+    let pairs: [(&str, &str, &str, &str); 13] = [
         (
             "generate",
             "ours",
@@ -160,6 +160,12 @@ fn main() {
             "ours",
             "naive",
             "decode a 100-card page: our types vs f64/String",
+        ),
+        (
+            "decode_wallet_page_wire_forms_100",
+            "string_money_rfc3339",
+            "number_money_vendor_datetime",
+            "decode a 100-wallet page: string money + RFC 3339 vs numbers + vendor datetimes",
         ),
     ];
 

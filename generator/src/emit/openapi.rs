@@ -17,8 +17,8 @@ use crate::emit::EmitError;
 use crate::emit::json_text::compact;
 use crate::emit::prose::{code, inline, md, run_in};
 use crate::model::{
-    Api, Code, Endpoint, Enum, EnumRepr, Example, Field, Object, ObjectKind, Response, Retry,
-    Source, Statement, Type, MoneyWire, DateTimeFormat, Webhooks,
+    Api, Code, DateTimeFormat, Endpoint, Enum, EnumRepr, Example, Field, MoneyWire, Object,
+    ObjectKind, Response, Retry, Source, Statement, Type, Webhooks,
 };
 use crate::naming::{
     method_name, object_type_name, page_schema_name, response_schema_name, type_name, unraw,
@@ -109,7 +109,9 @@ fn type_schema(t: &Type) -> Value {
         Type::DateTime(DateTimeFormat::Vendor) => {
             json!({ "type": "string", "pattern": DATETIME_PATTERN })
         }
-        Type::DateTime(DateTimeFormat::Rfc3339) => json!({ "type": "string", "format": "date-time" }),
+        Type::DateTime(DateTimeFormat::Rfc3339) => {
+            json!({ "type": "string", "format": "date-time" })
+        }
         Type::DateTime(DateTimeFormat::EpochS) => {
             json!({ "type": "integer", "format": "int64", "x-epoch": "seconds" })
         }

@@ -567,7 +567,10 @@ fn decimal_text_value(v: &serde_json::Value, path: &str, out: &mut Vec<Problem>)
     match v.as_str() {
         Some(s) if !is_decimal_text(s) => out.push((
             path.into(),
-            format!("expected decimal text such as \"23.50\", found {}", quoted(s)),
+            format!(
+                "expected decimal text such as \"23.50\", found {}",
+                quoted(s)
+            ),
         )),
         Some(s) if !is_exact_decimal(s) => out.push((
             path.into(),
@@ -578,7 +581,11 @@ fn decimal_text_value(v: &serde_json::Value, path: &str, out: &mut Vec<Problem>)
             ),
         )),
         Some(_) => {}
-        None => out.push(expected(v, path, "a decimal number as a string (\"23.50\")")),
+        None => out.push(expected(
+            v,
+            path,
+            "a decimal number as a string (\"23.50\")",
+        )),
     }
 }
 
@@ -701,7 +708,9 @@ mod tests {
         for ok in ["23.50", "-0.10", "0", "1234567890.12"] {
             assert!(super::is_decimal_text(ok), "{ok}");
         }
-        for bad in ["", "-", "1.", ".5", "1e3", "+1", " 1", "1,00", "1_000", "１"] {
+        for bad in [
+            "", "-", "1.", ".5", "1e3", "+1", " 1", "1,00", "1_000", "１",
+        ] {
             assert!(!super::is_decimal_text(bad), "{bad}");
         }
     }
@@ -711,7 +720,11 @@ mod tests {
         use crate::model::DateTimeFormat;
         assert!(super::is_rfc3339("2026-11-28T12:00:00+08:00"));
         assert!(super::is_rfc3339("2026-11-28T04:00:00.5Z"));
-        for bad in ["2026-11-28 12:00:00", "2026-11-28T12:00:00", "2026-02-30T00:00:00Z"] {
+        for bad in [
+            "2026-11-28 12:00:00",
+            "2026-11-28T12:00:00",
+            "2026-02-30T00:00:00Z",
+        ] {
             assert!(!super::is_rfc3339(bad), "{bad}");
         }
         assert!(super::is_epoch(1_795_838_400, DateTimeFormat::EpochS));

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::{Resolver, WireForms};
 use super::merge::{In, Merged};
+use super::{Resolver, WireForms};
 use crate::diag::{FileId, did_you_mean};
 use crate::model::{self, ObjectName, Type};
 use crate::naming::{group_accessor, group_struct, is_ident, reserved, type_name, unraw};

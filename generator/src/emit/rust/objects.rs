@@ -26,14 +26,22 @@ pub(crate) fn types_module(api: &Api) -> TokenStream {
         MoneyWire::String => " (sent as JSON strings such as `\"23.50\"`)",
     };
     let datetimes = match api.service.datetime_format {
-        DateTimeFormat::Vendor => "[`PrimitiveDateTime`](::time::PrimitiveDateTime) read from \
-             `YYYY-MM-DD HH:MM:SS` (the\nspec gives no time zone, so none is assumed)",
-        DateTimeFormat::Rfc3339 => "[`OffsetDateTime`](::time::OffsetDateTime) read from RFC 3339\n\
-             text, the offset kept",
-        DateTimeFormat::EpochS => "[`OffsetDateTime`](::time::OffsetDateTime) read from Unix\n\
-             timestamps in seconds, in UTC",
-        DateTimeFormat::EpochMs => "[`OffsetDateTime`](::time::OffsetDateTime) read from Unix\n\
-             timestamps in milliseconds, in UTC",
+        DateTimeFormat::Vendor => {
+            "[`PrimitiveDateTime`](::time::PrimitiveDateTime) read from \
+             `YYYY-MM-DD HH:MM:SS` (the\nspec gives no time zone, so none is assumed)"
+        }
+        DateTimeFormat::Rfc3339 => {
+            "[`OffsetDateTime`](::time::OffsetDateTime) read from RFC 3339\n\
+             text, the offset kept"
+        }
+        DateTimeFormat::EpochS => {
+            "[`OffsetDateTime`](::time::OffsetDateTime) read from Unix\n\
+             timestamps in seconds, in UTC"
+        }
+        DateTimeFormat::EpochMs => {
+            "[`OffsetDateTime`](::time::OffsetDateTime) read from Unix\n\
+             timestamps in milliseconds, in UTC"
+        }
     };
     let doc = module_doc(&format!(
         "Objects the API returns (and the page wrapper of list endpoints).\n\n\
