@@ -507,6 +507,32 @@ fn is_semver(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'+')
 }
 
+/// The service-wide wire forms of money and datetimes, defaults filled in.
+pub(super) fn wire_defaults(s: &raw::Service) -> WireForms {
+    WireForms {
+        money: s.money_wire.map(money_wire).unwrap_or_default(),
+        datetime: s.datetime_format.map(datetime_format).unwrap_or_default(),
+    }
+}
+
+/// The model's form of a `money_wire` / `wire` value.
+pub(super) fn money_wire(w: raw::MoneyWire) -> model::MoneyWire {
+    match w {
+        raw::MoneyWire::Number => model::MoneyWire::Number,
+        raw::MoneyWire::String => model::MoneyWire::String,
+    }
+}
+
+/// The model's form of a `datetime_format` / `format` value.
+pub(super) fn datetime_format(f: raw::DateTimeFormat) -> model::DateTimeFormat {
+    match f {
+        raw::DateTimeFormat::Vendor => model::DateTimeFormat::Vendor,
+        raw::DateTimeFormat::Rfc3339 => model::DateTimeFormat::Rfc3339,
+        raw::DateTimeFormat::EpochS => model::DateTimeFormat::EpochS,
+        raw::DateTimeFormat::EpochMs => model::DateTimeFormat::EpochMs,
+    }
+}
+
 #[cfg(test)]
 mod package_tests {
     use super::*;
@@ -541,31 +567,5 @@ mod package_tests {
         for bad in ["1.0", "01.0.0", "1.0.0-", "v1.0.0", "1.0.0.0", ""] {
             assert!(!is_semver(bad), "{bad}");
         }
-    }
-}
-
-/// The service-wide wire forms of money and datetimes, defaults filled in.
-pub(super) fn wire_defaults(s: &raw::Service) -> WireForms {
-    WireForms {
-        money: s.money_wire.map(money_wire).unwrap_or_default(),
-        datetime: s.datetime_format.map(datetime_format).unwrap_or_default(),
-    }
-}
-
-/// The model's form of a `money_wire` / `wire` value.
-pub(super) fn money_wire(w: raw::MoneyWire) -> model::MoneyWire {
-    match w {
-        raw::MoneyWire::Number => model::MoneyWire::Number,
-        raw::MoneyWire::String => model::MoneyWire::String,
-    }
-}
-
-/// The model's form of a `datetime_format` / `format` value.
-pub(super) fn datetime_format(f: raw::DateTimeFormat) -> model::DateTimeFormat {
-    match f {
-        raw::DateTimeFormat::Vendor => model::DateTimeFormat::Vendor,
-        raw::DateTimeFormat::Rfc3339 => model::DateTimeFormat::Rfc3339,
-        raw::DateTimeFormat::EpochS => model::DateTimeFormat::EpochS,
-        raw::DateTimeFormat::EpochMs => model::DateTimeFormat::EpochMs,
     }
 }
