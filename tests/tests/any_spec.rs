@@ -4,7 +4,7 @@
 //! Random *valid-looking* specs are built as YAML text from a structured random model (service
 //! with auth fields, envelope and page convention; error codes; groups; int/string, open/closed
 //! enums; objects with fields of every type, refs, arrays, inline objects, nullable and sensitive
-//! fields; endpoints with and without pagination, some with examples that match their types; and
+//! fields, money as numbers or strings and datetimes in every `datetime_format`; endpoints with and without pagination, some with examples that match their types; and
 //! optionally webhooks with kinds, events and refetch). Names come from a nasty alphabet: Rust
 //! keywords, prelude/std names, names the generated code itself uses, leading digits, dashes,
 //! camelCase, Unicode, and plain words.
@@ -314,6 +314,10 @@ struct Spec {
     webhooks: Option<Webhooks>,
     /// How the items are split into files.
     split: usize,
+    /// `service.money_wire`: `number` or `string`.
+    money_wire: &'static str,
+    /// `service.datetime_format`: `vendor`, `rfc3339`, `epoch_s` or `epoch_ms`.
+    datetime_format: &'static str,
 }
 
 const PRIMS: &[&str] = &[
@@ -724,7 +728,11 @@ fn generate(seed: u64, case: u64) -> Spec {
     });
 
     let split = rng.below(3);
+    let money_wire = *rng.pick(&["number", "number", "string"]);
+    let datetime_format = *rng.pick(&["vendor", "vendor", "rfc3339", "epoch_s", "epoch_ms"]);
     Spec {
+        money_wire,
+        datetime_format,
         level,
         title,
         title_en,
@@ -816,11 +824,22 @@ impl Spec {
                     "0.000001",
                     "79228162514264337593543950335",
                 ]);
-                serde_json::from_str(text).expect("a JSON number")
+                if self.money_wire == "string" {
+                    json!(text)
+                } else {
+                    serde_json::from_str(text).expect("a JSON number")
+                }
             }
-            Ty::Prim("datetime") => {
-                json!(*rng.pick(&["2023-10-30 05:35:14", "2024-02-29 23:59:59"]))
-            }
+            Ty::Prim("datetime") => match self.datetime_format {
+                "rfc3339" => json!(*rng.pick(&[
+                    "2023-10-30T05:35:14+08:00",
+                    "2024-02-29T23:59:59Z",
+                    "2024-02-29T23:59:59.5-03:30"
+                ])),
+                "epoch_s" => json!(*rng.pick(&[0, 1_698_615_314, -86_400])),
+                "epoch_ms" => json!(*rng.pick(&[0, 1_698_615_314_123_i64, 1_709_251_199_000])),
+                _ => json!(*rng.pick(&["2023-10-30 05:35:14", "2024-02-29 23:59:59"])),
+            },
             Ty::Prim("date") => json!(*rng.pick(&["2023-10-30", "2024-02-29"])),
             Ty::Prim(other) => unreachable!("primitive {other}"),
             Ty::Enum(i) => {
@@ -865,7 +884,10 @@ impl Spec {
                 continue;
             }
             let v = if f.nullable && rng.chance(40) {
-                if matches!(f.ty, Ty::Prim("datetime" | "date")) && rng.chance(50) {
+                let empty_reads_as_none = matches!(f.ty, Ty::Prim("datetime" | "date"))
+                    || (self.money_wire == "string"
+                        && matches!(f.ty, Ty::Prim("money" | "decimal")));
+                if empty_reads_as_none && rng.chance(50) {
                     json!("")
                 } else {
                     Value::Null
@@ -1085,6 +1107,8 @@ impl Spec {
         }
         env.push(("source".into(), s("documented")));
         let mut service = vec![
+            ("money_wire".into(), s(self.money_wire)),
+            ("datetime_format".into(), s(self.datetime_format)),
             ("title".into(), s(self.title.clone())),
             ("title_en".into(), s(self.title_en.clone())),
             (
