@@ -877,6 +877,28 @@ impl Spec {
         }
     }
 
+    /// A request example writes an absent nullable value as `null`, the way the client sends
+    /// it (it reads `""` as `None`, and `None` goes out as `null`), here and in nested objects.
+    fn empty_as_null(&self, fields: &[Field], map: &mut Map<String, Value>) {
+        for f in fields {
+            let Some(v) = map.get_mut(&f.name) else {
+                continue;
+            };
+            if f.nullable && v.as_str() == Some("") {
+                *v = Value::Null;
+                continue;
+            }
+            let nested = match &f.ty {
+                Ty::Obj(i) => &self.objects[*i].fields,
+                Ty::Inline(inner) => inner,
+                _ => continue,
+            };
+            if let Value::Object(inner) = v {
+                self.empty_as_null(nested, inner);
+            }
+        }
+    }
+
     fn object_value(&self, rng: &mut Rng, fields: &[Field], depth: usize) -> Map<String, Value> {
         let mut m = Map::new();
         for f in fields {
@@ -1300,7 +1322,9 @@ impl Spec {
             if matches!(e.response, Resp::Page(_)) {
                 req.insert(self.pagination.page_field.clone(), json!(1));
             }
-            req.extend(self.object_value(rng, &e.request, 0));
+            let mut fields = self.object_value(rng, &e.request, 0);
+            self.empty_as_null(&e.request, &mut fields);
+            req.extend(fields);
             let data = match e.response {
                 Resp::Object(i) => self.value(rng, &Ty::Obj(i), 0),
                 Resp::Array(i) => self.value(rng, &Ty::Array(Box::new(Ty::Obj(i))), 0),
