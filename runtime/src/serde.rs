@@ -956,6 +956,16 @@ mod tests {
         assert!(error.contains("more significant digits"), "{error}");
     }
 
+    #[test]
+    fn a_string_that_is_not_a_decimal_is_reported_at_its_json_path() {
+        let text = r#"[{"amount": "1.00"}, {"amount": "1.00", "fee": "one"}]"#;
+        let error = serde_path_to_error::deserialize::<_, Vec<TextMoney>>(
+            &mut serde_json::Deserializer::from_str(text),
+        )
+        .unwrap_err();
+        assert_eq!(error.path().to_string(), "[1].fee");
+    }
+
     #[derive(Debug, Serialize, Deserialize)]
     struct Stamps {
         #[serde(with = "super::rfc3339")]
