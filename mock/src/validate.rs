@@ -406,4 +406,25 @@ endpoints:
         assert_eq!(join("", "a"), "a");
         assert_eq!(join("a.b[1]", "c"), "a.b[1].c");
     }
+
+    #[test]
+    fn other_wire_forms_are_checked_as_they_travel() {
+        let api = apigen::load_api_from(vec![("t.yaml".into(), SPEC.into())]).unwrap();
+        let check =
+            |ty: Type, value: Value| check_value(&api, &ty, &value, "x", Problem::Parameter);
+        assert!(check(Type::Money(MoneyWire::String), json!("23.50")).is_ok());
+        assert!(check(Type::Money(MoneyWire::String), json!(23.50)).is_err());
+        assert!(check(Type::Decimal(MoneyWire::String), json!("1,5")).is_err());
+        let rfc3339 = Type::DateTime(DateTimeFormat::Rfc3339);
+        assert!(check(rfc3339.clone(), json!("2026-11-28T12:00:00+08:00")).is_ok());
+        assert!(check(rfc3339, json!("2026-11-28 12:00:00")).is_err());
+        assert!(
+            check(
+                Type::DateTime(DateTimeFormat::EpochMs),
+                json!(1_795_838_400_123_i64)
+            )
+            .is_ok()
+        );
+        assert!(check(Type::DateTime(DateTimeFormat::EpochS), json!("1795838400")).is_err());
+    }
 }
