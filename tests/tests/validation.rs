@@ -332,6 +332,7 @@ cases! {
     money_wire_misspelled => 1,
     example_money_not_a_string => 1,
     example_datetime_not_epoch => 1,
+    example_rfc3339_not_as_written_back => 1,
 }
 
 cases! {

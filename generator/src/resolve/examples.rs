@@ -430,6 +430,17 @@ impl Checker<'_> {
                 decimal_text_value(v, path, out)
             }
             Type::DateTime(DateTimeFormat::Rfc3339) => match v.as_str() {
+                Some(s) if is_rfc3339(s) && rfc3339_written(s).as_deref() != Some(s) => {
+                    out.push((
+                        path.into(),
+                        format!(
+                            "the client writes {} back as {}; write the example that way so \
+                             it round-trips",
+                            quoted(s),
+                            quoted(&rfc3339_written(s).unwrap_or_default())
+                        ),
+                    ))
+                }
                 Some(s) if !is_rfc3339(s) => out.push((
                     path.into(),
                     format!(
@@ -572,6 +583,21 @@ fn decimal_text_value(v: &serde_json::Value, path: &str, out: &mut Vec<Problem>)
                 quoted(s)
             ),
         )),
+        Some(s) if rust_decimal::Decimal::from_str_exact(s).is_ok_and(|d| d.to_string() != s) => {
+            out.push((
+                path.into(),
+                format!(
+                    "the client writes {} back as {}; write the example that way so it \
+                     round-trips",
+                    quoted(s),
+                    quoted(
+                        &rust_decimal::Decimal::from_str_exact(s)
+                            .map(|d| d.to_string())
+                            .unwrap_or_default()
+                    )
+                ),
+            ))
+        }
         Some(s) if !is_exact_decimal(s) => out.push((
             path.into(),
             format!(
@@ -603,6 +629,15 @@ fn is_decimal_text(s: &str) -> bool {
 /// RFC 3339 text with an offset, read as the runtime reads it (`apigen_runtime::serde::rfc3339`).
 fn is_rfc3339(s: &str) -> bool {
     time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).is_ok()
+}
+
+/// RFC 3339 text as the client writes the instant `s` names back (`+00:00` becomes `Z`).
+fn rfc3339_written(s: &str) -> Option<String> {
+    use time::format_description::well_known::Rfc3339;
+    time::OffsetDateTime::parse(s, &Rfc3339)
+        .ok()?
+        .format(&Rfc3339)
+        .ok()
 }
 
 /// A Unix timestamp (seconds or milliseconds) that a datetime can hold.
@@ -727,6 +762,13 @@ mod tests {
         ] {
             assert!(!super::is_rfc3339(bad), "{bad}");
         }
+        for same in ["2026-11-28T12:00:00+08:00", "2026-11-28T04:00:00.125Z"] {
+            assert_eq!(super::rfc3339_written(same).as_deref(), Some(same));
+        }
+        assert_eq!(
+            super::rfc3339_written("2026-11-28T04:00:00+00:00").as_deref(),
+            Some("2026-11-28T04:00:00Z")
+        );
         assert!(super::is_epoch(1_795_838_400, DateTimeFormat::EpochS));
         assert!(!super::is_epoch(i64::MAX, DateTimeFormat::EpochMs));
         assert!(!super::is_epoch(i64::MAX, DateTimeFormat::EpochS));
