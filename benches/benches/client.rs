@@ -5,12 +5,15 @@
 //! * `call_list_wallets_100/*`: one 100-row `list_wallets` page over loopback, ours vs raw (naive
 //!   types, our types);
 //! * `decode_wallet_page_100/*`, `decode_card_page_100/*`: decoding a 100-row page (no I/O) into
-//!   our types vs naive `f64`/`String` structs.
+//!   our types vs naive `f64`/`String` structs;
+//! * `decode_wallet_page_wire_forms_100/*`: the same wallet page with string money and RFC 3339
+//!   datetimes vs today's wire forms.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use apigen_benches::client::*;
+use apigen_benches::wire_forms::*;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn config() -> Criterion {
@@ -63,6 +66,16 @@ fn decoding(c: &mut Criterion) {
     });
     g.bench_function("naive", |b| {
         b.iter(|| decode_wallet_page_naive(black_box(&wallets)))
+    });
+    g.finish();
+
+    let strings = string_wallet_page_body(100);
+    let mut g = c.benchmark_group("decode_wallet_page_wire_forms_100");
+    g.bench_function("number_money_vendor_datetime", |b| {
+        b.iter(|| decode_wallet_page_ours(black_box(&wallets)))
+    });
+    g.bench_function("string_money_rfc3339", |b| {
+        b.iter(|| decode_string_wallet_page(black_box(&strings)))
     });
     g.finish();
 

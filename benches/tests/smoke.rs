@@ -1,7 +1,7 @@
 //! Benchmarks are not tests: nothing here measures or asserts on time. Each function the
 //! benches time runs once on tiny input, so the benches cannot rot unnoticed.
 
-use apigen_benches::{client, generation, plot};
+use apigen_benches::{client, generation, plot, wire_forms};
 
 #[test]
 fn generation_functions_run() {
@@ -140,4 +140,21 @@ fn the_scaling_chart_draws_every_series_and_is_deterministic() {
             &series()
         )
     );
+}
+
+#[test]
+fn wire_form_pages_hold_the_same_values() {
+    let today = client::decode_wallet_page_ours(&client::page_body(3, client::wallet_row))
+        .data
+        .unwrap();
+    let strings = wire_forms::decode_string_wallet_page(&wire_forms::string_wallet_page_body(3))
+        .data
+        .unwrap();
+    for (a, b) in today.list.iter().zip(&strings.list) {
+        assert_eq!(a.available_balance, b.available_balance);
+        assert_eq!(a.freeze_balance.to_string(), b.freeze_balance.to_string());
+        let local = time::PrimitiveDateTime::new(b.create_at.date(), b.create_at.time());
+        assert_eq!(a.create_at, local);
+        assert_eq!(b.create_at.offset().whole_hours(), 8);
+    }
 }

@@ -555,12 +555,31 @@ fn fields(out: &mut Out, owner: &str, request: bool, old: &[Field], new: &[Field
 }
 
 fn field(out: &mut Out, item: &str, request: bool, o: &Field, n: &Field) {
-    if o.ty != n.ty {
+    if o.ty.without_wire() != n.ty.without_wire() {
         out.push(
             Class::Breaking,
             Level::Both,
             item,
             format!("type changed: {} -> {}", o.ty.spec_name(), n.ty.spec_name()),
+        );
+    } else if o.ty != n.ty {
+        let (level, rust) = if o.ty.same_rust_type(&n.ty) {
+            (Level::Wire, "same Rust type")
+        } else {
+            (
+                Level::Both,
+                "the Rust type changes (an offset is kept or no longer)",
+            )
+        };
+        out.push(
+            Class::Breaking,
+            level,
+            item,
+            format!(
+                "wire form changed: {} -> {}; old clients misread the value ({rust})",
+                o.ty.wire_name(),
+                n.ty.wire_name()
+            ),
         );
     }
     if request && !o.required && n.required {
@@ -1125,6 +1144,55 @@ mod tests {
         assert_eq!(
             classes(true, &a, &computed),
             [(Class::Breaking, Level::Both)]
+        );
+    }
+
+    #[test]
+    fn a_wire_form_change_is_a_wire_break_unless_the_rust_type_changes() {
+        use crate::model::{DateTimeFormat, MoneyWire, Type};
+        let typed = |ty: Type| {
+            let mut f = field("a", true);
+            f.ty = ty;
+            [f]
+        };
+        let money = |w| Type::Map(Box::new(Type::Money(w)));
+        assert_eq!(
+            classes(
+                false,
+                &typed(money(MoneyWire::Number)),
+                &typed(money(MoneyWire::String))
+            ),
+            [(Class::Breaking, Level::Wire)]
+        );
+        let at = |f| Type::DateTime(f);
+        assert_eq!(
+            classes(
+                true,
+                &typed(at(DateTimeFormat::Rfc3339)),
+                &typed(at(DateTimeFormat::EpochMs))
+            ),
+            [(Class::Breaking, Level::Wire)]
+        );
+        assert_eq!(
+            classes(
+                false,
+                &typed(at(DateTimeFormat::Vendor)),
+                &typed(at(DateTimeFormat::Rfc3339))
+            ),
+            [(Class::Breaking, Level::Both)]
+        );
+        let mut out = Out(Vec::new());
+        fields(
+            &mut out,
+            "T",
+            false,
+            &typed(money(MoneyWire::Number)),
+            &typed(money(MoneyWire::String)),
+        );
+        assert!(
+            out.0[0].message.contains("map<money> -> map<money/string>"),
+            "{}",
+            out.0[0].message
         );
     }
 }

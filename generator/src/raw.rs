@@ -184,6 +184,38 @@ pub struct Service {
     /// How the docs describe `money` amounts; without it they name no unit.
     #[serde(default)]
     pub money: Option<Money>,
+    /// How `money` and `decimal` values travel: `number` (default, `23.50`) or `string`
+    /// (`"23.50"`); a field's `wire` overrides it.
+    #[serde(default)]
+    pub money_wire: Option<MoneyWire>,
+    /// How `datetime` values travel: `vendor` (default, `"YYYY-MM-DD HH:MM:SS"`), `rfc3339`,
+    /// `epoch_s` or `epoch_ms`; a field's `format` overrides it.
+    #[serde(default)]
+    pub datetime_format: Option<DateTimeFormat>,
+}
+
+/// How money and decimals are written in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MoneyWire {
+    /// A JSON number: `23.50`.
+    Number,
+    /// A JSON string: `"23.50"`.
+    String,
+}
+
+/// How datetimes are written in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DateTimeFormat {
+    /// `"YYYY-MM-DD HH:MM:SS"`, no offset.
+    Vendor,
+    /// RFC 3339 with an offset: `"2026-11-28T12:00:00+08:00"`.
+    Rfc3339,
+    /// Whole seconds since the Unix epoch, a JSON integer.
+    EpochS,
+    /// Whole milliseconds since the Unix epoch, a JSON integer.
+    EpochMs,
 }
 
 /// Wording of `money` amounts in the generated docs.
@@ -455,6 +487,14 @@ pub struct Field {
     /// Inline nested object; `type` must then be `object` or `[object]`.
     #[serde(default)]
     pub fields: Option<IndexMap<Key, Field>>,
+    /// For `money` and `decimal` (also inside arrays and maps): overrides `service.money_wire`.
+    #[serde(default)]
+    #[schemars(with = "Option<MoneyWire>")]
+    pub wire: Option<Spanned<MoneyWire>>,
+    /// For `datetime` (also inside arrays and maps): overrides `service.datetime_format`.
+    #[serde(default)]
+    #[schemars(with = "Option<DateTimeFormat>")]
+    pub format: Option<Spanned<DateTimeFormat>>,
     /// Auth fields only: where the field travels, `body` (the default: a member of the JSON
     /// body) or `header` (an HTTP header named by `header`; the field must be a `string`).
     #[serde(default, rename = "in")]

@@ -326,6 +326,16 @@ fn provenance_overstated() {
 // ---------------------------------------------------------------------------------------------
 
 cases! {
+    wire_on_a_datetime => 1,
+    format_on_money => 1,
+    datetime_format_misspelled => 1,
+    money_wire_misspelled => 1,
+    example_money_not_a_string => 1,
+    example_datetime_not_epoch => 1,
+    example_rfc3339_not_as_written_back => 1,
+}
+
+cases! {
     field_name_not_ident => 1,
     field_names_collide => 1,
     redact_without_sensitive => 1,

@@ -341,7 +341,7 @@ mod tests {
     fn field_types_are_the_emitters() {
         let f = Field {
             wire_name: "frozenAt".into(),
-            ty: Type::DateTime,
+            ty: Type::DateTime(crate::model::DateTimeFormat::Vendor),
             required: false,
             nullable: false,
             sensitive: false,

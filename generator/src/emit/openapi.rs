@@ -17,8 +17,8 @@ use crate::emit::EmitError;
 use crate::emit::json_text::compact;
 use crate::emit::prose::{code, inline, md, run_in};
 use crate::model::{
-    Api, Code, Endpoint, Enum, EnumRepr, Example, Field, Object, ObjectKind, Response, Retry,
-    Source, Statement, Type, Webhooks,
+    Api, Code, DateTimeFormat, Endpoint, Enum, EnumRepr, Example, Field, MoneyWire, Object,
+    ObjectKind, Response, Retry, Source, Statement, Type, Webhooks,
 };
 use crate::naming::{
     cursor_page_schema_name, method_name, object_type_name, page_schema_name, response_schema_name,
@@ -27,6 +27,12 @@ use crate::naming::{
 
 /// Pattern of a datetime that must be present (a required, non-nullable field).
 const DATETIME_PATTERN: &str = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$";
+
+/// Pattern of money or a decimal sent as a JSON string (`"23.50"`).
+const DECIMAL_PATTERN: &str = r"^-?\d+(\.\d+)?$";
+
+/// Pattern of money or a decimal sent as a string that may be absent (`""` reads as none).
+const DECIMAL_OR_EMPTY_PATTERN: &str = r"^(-?\d+(\.\d+)?)?$";
 
 /// Pattern of a datetime that may be absent (an optional or nullable field): the vendor
 /// sends `""`, which the client reads as none.
@@ -91,9 +97,28 @@ fn type_schema(t: &Type) -> Value {
         Type::String => json!({ "type": "string" }),
         Type::Bool => json!({ "type": "boolean" }),
         // `true`, or the unit of `service.money` (filled in by `openapi`).
-        Type::Money => json!({ "type": "number", "format": "decimal", "x-money": true }),
-        Type::Decimal => json!({ "type": "number", "format": "decimal" }),
-        Type::DateTime => json!({ "type": "string", "pattern": DATETIME_PATTERN }),
+        Type::Money(MoneyWire::Number) => {
+            json!({ "type": "number", "format": "decimal", "x-money": true })
+        }
+        Type::Money(MoneyWire::String) => {
+            json!({ "type": "string", "format": "decimal", "pattern": DECIMAL_PATTERN, "x-money": true })
+        }
+        Type::Decimal(MoneyWire::Number) => json!({ "type": "number", "format": "decimal" }),
+        Type::Decimal(MoneyWire::String) => {
+            json!({ "type": "string", "format": "decimal", "pattern": DECIMAL_PATTERN })
+        }
+        Type::DateTime(DateTimeFormat::Vendor) => {
+            json!({ "type": "string", "pattern": DATETIME_PATTERN })
+        }
+        Type::DateTime(DateTimeFormat::Rfc3339) => {
+            json!({ "type": "string", "format": "date-time" })
+        }
+        Type::DateTime(DateTimeFormat::EpochS) => {
+            json!({ "type": "integer", "format": "int64", "x-epoch": "seconds" })
+        }
+        Type::DateTime(DateTimeFormat::EpochMs) => {
+            json!({ "type": "integer", "format": "int64", "x-epoch": "milliseconds" })
+        }
         Type::Date => json!({ "type": "string", "format": "date" }),
         Type::Enum(n) => schema_ref(&type_name(n)),
         Type::Object(n) => schema_ref(&object_type_name(n)),
@@ -104,8 +129,20 @@ fn type_schema(t: &Type) -> Value {
 
 fn field_schema(f: &Field) -> Value {
     let mut s = type_schema(&f.ty);
-    if f.ty == Type::DateTime && f.is_option() {
-        s["pattern"] = DATETIME_OR_EMPTY_PATTERN.into();
+    if f.is_option() {
+        // The client reads `""` as none where a value may be absent.
+        match f.ty {
+            Type::DateTime(DateTimeFormat::Vendor) => {
+                s["pattern"] = DATETIME_OR_EMPTY_PATTERN.into();
+            }
+            Type::Money(MoneyWire::String) | Type::Decimal(MoneyWire::String) => {
+                s["pattern"] = DECIMAL_OR_EMPTY_PATTERN.into();
+            }
+            Type::DateTime(_) => {
+                s = json!({ "anyOf": [s, { "type": "string", "maxLength": 0 }] });
+            }
+            _ => {}
+        }
     }
     let mut desc = inline(&f.zh);
     if let Some(en) = &f.en {

@@ -1,7 +1,7 @@
 //! Specs other than the card spec: every endpoint of every corpus spec answers a valid
 //! request with success data of the right shape, and rejects an unknown field.
 
-use apigen::model::{Api, Code, Field, Response, Type};
+use apigen::model::{Api, Code, DateTimeFormat, Field, MoneyWire, Response, Type};
 use apigen_mock::Options;
 use serde_json::{Map, Value, json};
 
@@ -28,8 +28,14 @@ fn valid_value(api: &Api, ty: &Type) -> Value {
         Type::Long | Type::Int => json!(1),
         Type::String => json!("x"),
         Type::Bool => json!(true),
-        Type::Money | Type::Decimal => serde_json::from_str("12.30").unwrap(),
-        Type::DateTime => json!("2025-01-02 03:04:05"),
+        Type::Money(MoneyWire::Number) | Type::Decimal(MoneyWire::Number) => {
+            serde_json::from_str("12.30").unwrap()
+        }
+        Type::Money(MoneyWire::String) | Type::Decimal(MoneyWire::String) => json!("12.30"),
+        Type::DateTime(DateTimeFormat::Vendor) => json!("2025-01-02 03:04:05"),
+        Type::DateTime(DateTimeFormat::Rfc3339) => json!("2025-01-02T03:04:05+08:00"),
+        Type::DateTime(DateTimeFormat::EpochS) => json!(1_735_787_045),
+        Type::DateTime(DateTimeFormat::EpochMs) => json!(1_735_787_045_123_i64),
         Type::Date => json!("2025-01-02"),
         Type::Enum(name) => match &api.enum_(name).unwrap().values[0].code {
             Code::Int(i) => json!(i),

@@ -7,7 +7,7 @@ use quote::quote;
 use super::format::imports;
 use super::{doc, field_doc, field_type, module_doc, rust_type, serde_attr};
 use crate::emit::prose::{md, per_statement, source_word, zh_en};
-use crate::model::{Api, Endpoint, Field, Object, ObjectKind, Type};
+use crate::model::{Api, DateTimeFormat, Endpoint, Field, MoneyWire, Object, ObjectKind, Type};
 use crate::naming::{
     field_ident, field_name, group_struct, ident, method_name, object_ident, object_type_name,
     setter_ident, snake_escaped, unraw,
@@ -22,13 +22,34 @@ pub(crate) fn types_module(api: &Api) -> TokenStream {
         .map(|o| struct_item(api, o, true));
     let page = page_item(api);
     let cursor_page = super::cursor_page::cursor_page_item(api);
-    let doc = module_doc(
+    let money = match api.service.money_wire {
+        MoneyWire::Number => "",
+        MoneyWire::String => " (sent as JSON strings such as `\"23.50\"`)",
+    };
+    let datetimes = match api.service.datetime_format {
+        DateTimeFormat::Vendor => {
+            "[`PrimitiveDateTime`](::time::PrimitiveDateTime) read from \
+             `YYYY-MM-DD HH:MM:SS` (the\nspec gives no time zone, so none is assumed)"
+        }
+        DateTimeFormat::Rfc3339 => {
+            "[`OffsetDateTime`](::time::OffsetDateTime) read from RFC 3339\n\
+             text, the offset kept"
+        }
+        DateTimeFormat::EpochS => {
+            "[`OffsetDateTime`](::time::OffsetDateTime) read from Unix\n\
+             timestamps in seconds, in UTC"
+        }
+        DateTimeFormat::EpochMs => {
+            "[`OffsetDateTime`](::time::OffsetDateTime) read from Unix\n\
+             timestamps in milliseconds, in UTC"
+        }
+    };
+    let doc = module_doc(&format!(
         "Objects the API returns (and the page wrapper of list endpoints).\n\n\
-         Money is [`Decimal`](::rust_decimal::Decimal), exact in both directions; datetimes are\n\
-         [`PrimitiveDateTime`](::time::PrimitiveDateTime) read from `YYYY-MM-DD HH:MM:SS` (the\n\
-         spec gives no time zone, so none is assumed). Fields the server adds later are ignored,\n\
+         Money is [`Decimal`](::rust_decimal::Decimal){money}, exact in both directions; datetimes are\n\
+         {datetimes}. Fields the server adds later are ignored,\n\
          never an error.",
-    );
+    ));
     let body = quote!(#page #cursor_page #(#items)*);
     let imports = imports(&body, &["enums", "types"]);
     quote! {
@@ -388,7 +409,7 @@ fn page_item(api: &Api) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::holds_text;
-    use crate::model::Type;
+    use crate::model::{MoneyWire, Type};
 
     #[test]
     fn text_is_found_in_strings_arrays_and_every_map() {
@@ -398,11 +419,15 @@ mod tests {
             Type::String
         ))))));
         // A map's keys are text even when its values are numbers.
-        assert!(holds_text(&Type::Map(boxed(Type::Money))));
+        assert!(holds_text(&Type::Map(boxed(Type::Money(
+            MoneyWire::Number
+        )))));
         assert!(holds_text(&Type::Array(boxed(Type::Map(boxed(
             Type::Long
         ))))));
-        assert!(!holds_text(&Type::Array(boxed(Type::Money))));
+        assert!(!holds_text(&Type::Array(boxed(Type::Money(
+            MoneyWire::String
+        )))));
         assert!(!holds_text(&Type::Long));
     }
 }

@@ -22,9 +22,9 @@ pub(super) fn is_copy(api: &Api, ty: &Type) -> bool {
         Type::Long
         | Type::Int
         | Type::Bool
-        | Type::Money
-        | Type::Decimal
-        | Type::DateTime
+        | Type::Money(_)
+        | Type::Decimal(_)
+        | Type::DateTime(_)
         | Type::Date => true,
         Type::Enum(n) => api
             .enum_(n)
