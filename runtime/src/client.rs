@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
+use crate::drift::{Capture, Drift, DriftMonitor};
 use crate::service::AuthFields;
 use crate::{Error, PageOptions, RetryPolicy, Service};
 
@@ -48,6 +49,8 @@ pub(crate) struct Inner<S: Service> {
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
     pub(crate) pages: PageOptions,
+    /// Where this client records drift from the spec.
+    pub(crate) drift: Arc<DriftMonitor>,
 }
 
 impl<S: Service> Client<S> {
@@ -71,6 +74,13 @@ impl<S: Service> Client<S> {
     pub fn version(&self) -> &str {
         &self.inner.version
     }
+
+    /// This client's drift record: what differed from the spec so far
+    /// ([`DriftMonitor::snapshot`]); share it with a webhook
+    /// [`Parser`](crate::webhook::Parser) to count webhook drift with it.
+    pub fn drift(&self) -> &Arc<DriftMonitor> {
+        &self.inner.drift
+    }
 }
 
 impl<S: Service> fmt::Debug for Client<S> {
@@ -85,6 +95,7 @@ impl<S: Service> fmt::Debug for Client<S> {
             .field("retry", &inner.retry)
             .field("max_response_bytes", &inner.max_response_bytes)
             .field("pages", &inner.pages)
+            .field("drift", &inner.drift)
             .finish_non_exhaustive()
     }
 }
@@ -105,6 +116,9 @@ pub struct ClientBuilder<S: Service> {
     http: Option<reqwest::Client>,
     max_response_bytes: usize,
     pages: PageOptions,
+    strict: bool,
+    drift_hooks: Vec<Arc<dyn Fn(&Drift) + Send + Sync>>,
+    drift_capture: Option<std::path::PathBuf>,
 }
 
 impl<S: Service> fmt::Debug for ClientBuilder<S> {
@@ -120,6 +134,9 @@ impl<S: Service> fmt::Debug for ClientBuilder<S> {
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("pages", &self.pages)
+            .field("strict", &self.strict)
+            .field("drift_hooks", &self.drift_hooks.len())
+            .field("drift_capture", &self.drift_capture)
             .finish_non_exhaustive()
     }
 }
@@ -139,7 +156,37 @@ impl<S: Service> ClientBuilder<S> {
             http: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             pages: PageOptions::default(),
+            strict: false,
+            drift_hooks: Vec::new(),
+            drift_capture: None,
         }
+    }
+
+    /// Strict mode (default off): a response that differs from the spec (see
+    /// [`drift`](crate::drift)) fails the call with [`Error::Drift`] naming the path, after
+    /// its data was decoded. Every response is checked. For tests and runs against a vendor
+    /// sandbox, so that CI fails on drift; not for production, where drift is better
+    /// reported than fatal (and a failed call that moved money is still a moved payment).
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// Registers a function called with every drift occurrence (a response checked and found
+    /// to differ from the spec), e.g. to count it in a metric. Called on the task that
+    /// decoded the response: keep it quick. May be called several times.
+    pub fn on_drift(mut self, hook: impl Fn(&Drift) + Send + Sync + 'static) -> Self {
+        self.drift_hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Appends the shape of every response to the JSON Lines file at `path`: the JSON types
+    /// of `data` (never values; keys that do not look like field names as `?`) and the drift
+    /// found in it, for `cargo xtask drift` to turn into spec edits. Every response is
+    /// checked. The file is opened by [`build`](Self::build).
+    pub fn drift_capture(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.drift_capture = Some(path.into());
+        self
     }
 
     /// The version path segment (default: the spec's version, [`ServiceSpec::default_version`](crate::ServiceSpec::default_version)).
@@ -225,8 +272,8 @@ impl<S: Service> ClientBuilder<S> {
     ///
     /// [`Error::Config`] when the credentials are missing, `base_url` is not an absolute
     /// `http`/`https` URL (or carries user info, a query or a fragment), the version is not a
-    /// single path segment, a timeout, the deadline, the page cap or the size limit is zero, or the HTTP client cannot be
-    /// created.
+    /// single path segment, a timeout, the deadline, the page cap or the size limit is zero,
+    /// the HTTP client cannot be created, or the drift capture file cannot be opened.
     pub fn build(self) -> Result<S::Client, Error<S::ErrorCode>> {
         let credentials = self
             .credentials
@@ -267,6 +314,13 @@ impl<S: Service> ClientBuilder<S> {
                 .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?,
         };
         let secrets = secret_strings(&credentials);
+        let capture = match &self.drift_capture {
+            Some(path) => Some(Capture::open(path).map_err(|e| {
+                Error::Config(format!("cannot open the drift capture file: {e}"))
+            })?),
+            None => None,
+        };
+        let drift = Arc::new(DriftMonitor::with(self.strict, self.drift_hooks, capture));
         Ok(S::Client::from(Client {
             inner: Arc::new(Inner {
                 http,
@@ -279,6 +333,7 @@ impl<S: Service> ClientBuilder<S> {
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
                 pages: self.pages,
+                drift,
             }),
         }))
     }
