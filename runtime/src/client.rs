@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
-use crate::drift::{Capture, Drift, DriftMonitor};
+use crate::drift::{Capture, Drift, DriftMonitor, Hook};
 use crate::service::AuthFields;
 use crate::{Error, PageOptions, RetryPolicy, Service};
 
@@ -117,7 +117,7 @@ pub struct ClientBuilder<S: Service> {
     max_response_bytes: usize,
     pages: PageOptions,
     strict: bool,
-    drift_hooks: Vec<Arc<dyn Fn(&Drift) + Send + Sync>>,
+    drift_hooks: Vec<Hook>,
     drift_capture: Option<std::path::PathBuf>,
 }
 

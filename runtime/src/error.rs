@@ -161,7 +161,7 @@ pub enum Error<C> {
         /// The operation that failed.
         endpoint: &'static str,
         /// What differs, where (its sample is redacted).
-        drift: crate::drift::Drift,
+        drift: Box<crate::drift::Drift>,
         /// The operation and the number of attempts.
         call: CallInfo,
     },

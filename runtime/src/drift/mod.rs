@@ -34,6 +34,7 @@ pub use monitor::{DriftCount, DriftMonitor};
 pub use shape::{FieldShape, ObjectShape, Shape};
 
 pub(crate) use capture::Capture;
+pub(crate) use monitor::Hook;
 pub(crate) use response::check_response;
 
 /// The first this many responses of each endpoint are compared with their shape.

@@ -138,7 +138,7 @@ impl DriftMonitor {
         let mut state = self.lock();
         let seen = state.responses.entry(endpoint).or_insert(0);
         *seen += 1;
-        *seen <= CHECK_FIRST || (*seen - CHECK_FIRST) % CHECK_EVERY == 0
+        *seen <= CHECK_FIRST || (*seen - CHECK_FIRST).is_multiple_of(CHECK_EVERY)
     }
 
     /// Compares the `data` of a decoded response with `shape`, reports what differs and

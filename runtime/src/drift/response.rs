@@ -43,7 +43,7 @@ pub(crate) fn check_response<S: Service, Resp>(
             match monitor.check(op.name, shape, &data) {
                 Some(drift) => Err(Error::Drift {
                     endpoint: op.name,
-                    drift,
+                    drift: Box::new(drift),
                     call: CallInfo::new(op),
                 }),
                 None => Ok(value),

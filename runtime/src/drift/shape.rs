@@ -139,21 +139,19 @@ pub(crate) fn walk(shape: &Shape, value: &Value, path: &mut String, out: &mut Wa
             }
             path.truncate(path.len() - 2);
         }
-        (Shape::IntCodes(known), Value::Number(n)) => {
-            if n.as_i64().is_none_or(|code| !known.contains(&code)) {
-                out.findings.push(unknown_code(path, &n.to_string()));
-            }
+        (Shape::IntCodes(known), Value::Number(n))
+            if n.as_i64().is_none_or(|code| !known.contains(&code)) =>
+        {
+            out.findings.push(unknown_code(path, &n.to_string()));
         }
-        (Shape::IntCodes(known), Value::String(s)) => {
-            // Integer codes may arrive as strings (`codes::int_or_string`).
-            if s.trim().parse::<i64>().is_ok_and(|code| !known.contains(&code)) {
-                out.findings.push(unknown_code(path, s));
-            }
+        // Integer codes may arrive as strings (`codes::int_or_string`).
+        (Shape::IntCodes(known), Value::String(s))
+            if s.trim().parse::<i64>().is_ok_and(|code| !known.contains(&code)) =>
+        {
+            out.findings.push(unknown_code(path, s));
         }
-        (Shape::StrCodes(known), Value::String(s)) => {
-            if !known.contains(&s.as_str()) {
-                out.findings.push(unknown_code(path, s));
-            }
+        (Shape::StrCodes(known), Value::String(s)) if !known.contains(&s.as_str()) => {
+            out.findings.push(unknown_code(path, s));
         }
         // Type mismatches are decode errors, reported as such; nothing to add here.
         _ => {}
