@@ -117,6 +117,7 @@ pub struct ClientBuilder<S: Service> {
     max_response_bytes: usize,
     pages: PageOptions,
     strict: bool,
+    drift_detection: bool,
     drift_hooks: Vec<Hook>,
     drift_capture: Option<std::path::PathBuf>,
 }
@@ -135,6 +136,7 @@ impl<S: Service> fmt::Debug for ClientBuilder<S> {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("pages", &self.pages)
             .field("strict", &self.strict)
+            .field("drift_detection", &self.drift_detection)
             .field("drift_hooks", &self.drift_hooks.len())
             .field("drift_capture", &self.drift_capture)
             .finish_non_exhaustive()
@@ -157,6 +159,7 @@ impl<S: Service> ClientBuilder<S> {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             pages: PageOptions::default(),
             strict: false,
+            drift_detection: true,
             drift_hooks: Vec::new(),
             drift_capture: None,
         }
@@ -169,6 +172,15 @@ impl<S: Service> ClientBuilder<S> {
     /// reported than fatal (and a failed call that moved money is still a moved payment).
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
+        self
+    }
+
+    /// Whether responses are checked for drift at all (default on; see [`drift`](crate::drift)
+    /// for what it costs). Off, nothing is checked, logged, counted or captured, unless
+    /// [`strict`](Self::strict) mode or a [capture file](Self::drift_capture) is set, which
+    /// turn it back on.
+    pub fn drift_detection(mut self, enabled: bool) -> Self {
+        self.drift_detection = enabled;
         self
     }
 
@@ -314,13 +326,20 @@ impl<S: Service> ClientBuilder<S> {
                 .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?,
         };
         let secrets = secret_strings(&credentials);
-        let capture = match &self.drift_capture {
-            Some(path) => Some(Capture::open(path).map_err(|e| {
-                Error::Config(format!("cannot open the drift capture file: {e}"))
-            })?),
-            None => None,
-        };
-        let drift = Arc::new(DriftMonitor::with(self.strict, self.drift_hooks, capture));
+        let capture =
+            match &self.drift_capture {
+                Some(path) => Some(Capture::open(path).map_err(|e| {
+                    Error::Config(format!("cannot open the drift capture file: {e}"))
+                })?),
+                None => None,
+            };
+        let enabled = self.drift_detection || self.strict || capture.is_some();
+        let drift = Arc::new(DriftMonitor::with(
+            enabled,
+            self.strict,
+            self.drift_hooks,
+            capture,
+        ));
         Ok(S::Client::from(Client {
             inner: Arc::new(Inner {
                 http,

@@ -64,7 +64,11 @@ pub(crate) fn shape_of(value: &Value) -> Value {
         Value::Object(map) => {
             let mut out = Map::new();
             for (key, item) in map {
-                let key = if is_field_name(key) { key.as_str() } else { "?" };
+                let key = if is_field_name(key) {
+                    key.as_str()
+                } else {
+                    "?"
+                };
                 out.insert(key.to_owned(), shape_of(item));
             }
             Value::Object(out)

@@ -30,6 +30,7 @@ pub struct DriftCount {
 /// tell. A [`Client`](crate::Client) owns one ([`Client::drift`](crate::Client::drift)); a
 /// webhook [`Parser`](crate::webhook::Parser) can share it.
 pub struct DriftMonitor {
+    enabled: bool,
     strict: bool,
     hooks: Vec<Hook>,
     capture: Option<Capture>,
@@ -54,6 +55,7 @@ struct Presence {
 impl fmt::Debug for DriftMonitor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DriftMonitor")
+            .field("enabled", &self.enabled)
             .field("strict", &self.strict)
             .field("hooks", &self.hooks.len())
             .field("capture", &self.capture)
@@ -71,16 +73,27 @@ impl DriftMonitor {
     /// A monitor that logs and counts (not strict, no hooks, no capture): for a webhook
     /// parser used without a client.
     pub fn new() -> Self {
-        Self::with(false, Vec::new(), None)
+        Self::with(true, false, Vec::new(), None)
     }
 
-    pub(crate) fn with(strict: bool, hooks: Vec<Hook>, capture: Option<Capture>) -> Self {
+    pub(crate) fn with(
+        enabled: bool,
+        strict: bool,
+        hooks: Vec<Hook>,
+        capture: Option<Capture>,
+    ) -> Self {
         Self {
+            enabled,
             strict,
             hooks,
             capture,
             state: Mutex::new(State::default()),
         }
+    }
+
+    /// Whether drift is detected at all ([`ClientBuilder::drift_detection`](crate::ClientBuilder::drift_detection)).
+    pub fn is_enabled(&self) -> bool {
+        self.enabled
     }
 
     /// Whether drift fails the call ([`ClientBuilder::strict`](crate::ClientBuilder::strict)).
@@ -128,10 +141,29 @@ impl DriftMonitor {
         }
     }
 
+    /// Reports an unknown webhook tag (an event whose [`kind`](crate::webhook::WebhookEvent::kind)
+    /// is `None`) under the endpoint `webhook` and the path of the tag field; the sample is the
+    /// log-safe tag, cut to 32 characters. [`Receiver::drift`](crate::webhook::Receiver::drift)
+    /// calls it for every delivery.
+    pub fn observe_webhook<E: crate::webhook::WebhookEvent>(&self, event: &E) {
+        if self.enabled && event.kind().is_none() {
+            let tag: String = event.tag().chars().take(32).collect();
+            self.report(&Drift {
+                endpoint: "webhook",
+                path: E::SPEC.tag_field.to_owned(),
+                kind: DriftKind::UnknownWebhookTag,
+                sample: Some(crate::redact::mask_card_numbers(&tag).into_owned()),
+            });
+        }
+    }
+
     /// Whether this response of `endpoint` is to be compared with its shape: all of them in
     /// strict mode or when capturing, else the first [`CHECK_FIRST`] and one in
     /// [`CHECK_EVERY`] after that.
     pub(crate) fn should_check(&self, endpoint: &'static str) -> bool {
+        if !self.enabled {
+            return false;
+        }
         if self.strict || self.capture.is_some() {
             return true;
         }
@@ -143,7 +175,12 @@ impl DriftMonitor {
 
     /// Compares the `data` of a decoded response with `shape`, reports what differs and
     /// writes the capture line. Returns the first drift when strict.
-    pub(crate) fn check(&self, endpoint: &'static str, shape: &Shape, data: &Value) -> Option<Drift> {
+    pub(crate) fn check(
+        &self,
+        endpoint: &'static str,
+        shape: &Shape,
+        data: &Value,
+    ) -> Option<Drift> {
         let mut walk_result = Walk::default();
         walk(shape, data, &mut "data".to_owned(), &mut walk_result);
         let mut drifts: Vec<Drift> = walk_result
@@ -246,7 +283,7 @@ mod tests {
         let hook: Hook = Arc::new(move |_: &Drift| {
             seen.fetch_add(1, Ordering::Relaxed);
         });
-        let monitor = DriftMonitor::with(false, vec![hook], None);
+        let monitor = DriftMonitor::with(true, false, vec![hook], None);
         for _ in 0..3 {
             let strict = monitor.check("get_item", &ITEM_SHAPE, &json!({"id": "a", "extra": 1}));
             assert_eq!(strict, None);
@@ -265,7 +302,7 @@ mod tests {
 
     #[test]
     fn strict_mode_returns_the_first_drift() {
-        let monitor = DriftMonitor::with(true, Vec::new(), None);
+        let monitor = DriftMonitor::with(true, true, Vec::new(), None);
         let drift = monitor.check("get_item", &ITEM_SHAPE, &json!({"id": ""}));
         assert_eq!(
             drift.map(|d| (d.path, d.kind)),

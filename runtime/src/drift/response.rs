@@ -15,6 +15,9 @@ pub(crate) fn check_response<S: Service, Resp>(
     body: &[u8],
     result: Result<Resp, Error<S::ErrorCode>>,
 ) -> Result<Resp, Error<S::ErrorCode>> {
+    if !monitor.is_enabled() {
+        return result;
+    }
     match result {
         Err(Error::Api { ref code, .. }) if !code.is_known() => {
             let code = code.code().to_string();

@@ -146,7 +146,9 @@ pub(crate) fn walk(shape: &Shape, value: &Value, path: &mut String, out: &mut Wa
         }
         // Integer codes may arrive as strings (`codes::int_or_string`).
         (Shape::IntCodes(known), Value::String(s))
-            if s.trim().parse::<i64>().is_ok_and(|code| !known.contains(&code)) =>
+            if s.trim()
+                .parse::<i64>()
+                .is_ok_and(|code| !known.contains(&code)) =>
         {
             out.findings.push(unknown_code(path, s));
         }
