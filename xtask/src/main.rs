@@ -5,6 +5,7 @@
 //! nothing and fails if any generated file is stale.
 
 mod diff;
+mod drift;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -34,8 +35,9 @@ fn main() -> ExitCode {
             }
         },
         Some("diff") => diff::run(&root(), &args[1..]),
+        Some("drift") => drift::run(&root(), &args[1..]),
         Some("-h" | "--help" | "help") => {
-            println!("{USAGE}\n\n{}", diff::USAGE);
+            println!("{USAGE}\n\n{}\n\n{}", diff::USAGE, drift::USAGE);
             ExitCode::SUCCESS
         }
         other => {
