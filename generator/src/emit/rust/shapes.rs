@@ -65,6 +65,7 @@ pub(crate) fn response_shape_body(api: &Api) -> TokenStream {
                 quote!(::apigen_runtime::drift::Shape::Array(&#item))
             }
             Response::Page(key) => {
+                api.service.pagination.as_ref()?;
                 let name = page_static(api, key)?;
                 quote!(::apigen_runtime::drift::Shape::Object(&#name))
             }
