@@ -40,7 +40,7 @@ pub(crate) use response::check_response;
 /// The first this many responses of each endpoint are compared with their shape.
 pub const CHECK_FIRST: u64 = 32;
 /// After the first [`CHECK_FIRST`], one response in this many is compared.
-pub const CHECK_EVERY: u64 = 64;
+pub const CHECK_EVERY: u64 = 1024;
 /// An optional field is reported as never arriving once this many checked responses had its
 /// object but not the field (and none had it).
 pub const NEVER_ARRIVED_AFTER: u32 = 20;
