@@ -3,6 +3,9 @@
 //! Loads and validates the spec, runs every emitter in memory, and only then
 //! writes the files that changed (atomically). With `--check` it writes
 //! nothing and fails if any generated file is stale.
+//!
+//! Also `cargo xtask diff` (`diff.rs`: what a spec edit means for users) and `cargo xtask
+//! drift` (`drift.rs`: spec edits from the drift captures of a client).
 
 mod diff;
 mod drift;
