@@ -158,3 +158,32 @@ fn wire_form_pages_hold_the_same_values() {
         assert_eq!(b.create_at.offset().whole_hours(), 8);
     }
 }
+
+#[test]
+fn drift_clients_run_and_the_drifting_page_drifts() {
+    use card_wallet::runtime::drift::DriftKind;
+
+    let rt = client::client_runtime();
+    let server = client::Server::start(&rt, &client::page_body(2, client::drifting_wallet_row));
+    let off = client::ours_client_with(&server.base_url, |b| b.drift_detection(false));
+    let sampled = client::ours_client_with(&server.base_url, |b| b);
+    rt.block_on(async {
+        assert_eq!(client::ours_list_wallets(&off).await.list.len(), 2);
+        assert_eq!(client::ours_list_wallets(&sampled).await.list.len(), 2);
+    });
+    assert_eq!(off.runtime().drift().snapshot(), []);
+    let kinds: Vec<(String, DriftKind)> = sampled
+        .runtime()
+        .drift()
+        .snapshot()
+        .into_iter()
+        .map(|c| (c.path, c.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("data.list[].nickname".to_owned(), DriftKind::UnknownField),
+            ("data.list[].status".to_owned(), DriftKind::UnknownEnumCode),
+        ]
+    );
+}

@@ -10,7 +10,9 @@
 //! * list endpoints implement [`PageRequest`] and [`Paged`] (page numbers), or
 //!   [`CursorRequest`] and [`CursorPaged`] (cursors);
 //! * an endpoint with a lookup to settle an unknown outcome gets a method built on [`recover`];
-//! * webhook events implement [`webhook::WebhookEvent`].
+//! * webhook events implement [`webhook::WebhookEvent`];
+//! * each endpoint's response has a [`drift::Shape`] ([`Service::response_shape`]) that
+//!   responses are compared with to report where the server differs from the spec.
 //!
 //! The generated crate then calls [`Client::execute`] for each endpoint. Everything else —
 //! the HTTP request with the auth fields in the JSON body, bounded response reads, retries
@@ -86,6 +88,7 @@ mod business_code;
 mod call;
 mod client;
 pub mod codes;
+pub mod drift;
 mod envelope;
 mod error;
 mod paginate;

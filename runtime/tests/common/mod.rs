@@ -4,6 +4,7 @@
 
 #![allow(dead_code, unreachable_pub)] // each test target uses a different part
 
+pub mod cards;
 pub mod events;
 
 use std::fmt;
@@ -199,6 +200,10 @@ impl BusinessCode for Code {
 
     fn is_rate_limited(&self) -> bool {
         matches!(self, Self::RateLimited)
+    }
+
+    fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
     }
 }
 

@@ -10,6 +10,7 @@ mod format;
 mod objects;
 mod open_enum;
 mod service;
+mod shapes;
 mod webhooks;
 
 pub(crate) use api::{api_module, response_tokens};
