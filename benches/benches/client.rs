@@ -4,13 +4,18 @@
 //!   serde_json (into naive types, and into our types);
 //! * `call_list_wallets_100/*`: one 100-row `list_wallets` page over loopback, ours vs raw (naive
 //!   types, our types);
+//! * `drift_list_wallets_100/*`: the same page call with drift detection off, sampled (the
+//!   default) and on every response (strict mode), on pages without and with drift;
 //! * `decode_wallet_page_100/*`, `decode_card_page_100/*`: decoding a 100-row page (no I/O) into
-//!   our types vs naive `f64`/`String` structs.
+//!   our types vs naive `f64`/`String` structs;
+//! * `decode_wallet_page_wire_forms_100/*`: the same wallet page with string money and RFC 3339
+//!   datetimes vs today's wire forms.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use apigen_benches::client::*;
+use apigen_benches::wire_forms::*;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn config() -> Criterion {
@@ -53,6 +58,29 @@ fn calls(c: &mut Criterion) {
         b.iter(|| rt.block_on(raw_list_wallets_typed(&raw, &server.base_url)))
     });
     g.finish();
+
+    // Drift detection: off (the baseline), sampled (the default), every response (strict
+    // mode), each on a page as the spec says; then off and sampled on a page where every row
+    // has an undeclared field and an unknown status.
+    let server = Server::start(&rt, &page_body(100, wallet_row));
+    let drifting = Server::start(&rt, &page_body(100, drifting_wallet_row));
+    let off = ours_client_with(&server.base_url, |b| b.drift_detection(false));
+    let sampled = ours_client_with(&server.base_url, |b| b);
+    let every = ours_client_with(&server.base_url, |b| b.strict(true));
+    let off_drifting = ours_client_with(&drifting.base_url, |b| b.drift_detection(false));
+    let sampled_drifting = ours_client_with(&drifting.base_url, |b| b);
+    let mut g = c.benchmark_group("drift_list_wallets_100");
+    g.sample_size(30).measurement_time(Duration::from_secs(5));
+    for (name, client) in [
+        ("off", &off),
+        ("sampled", &sampled),
+        ("every_response", &every),
+        ("off_drifting", &off_drifting),
+        ("sampled_drifting", &sampled_drifting),
+    ] {
+        g.bench_function(name, |b| b.iter(|| rt.block_on(ours_list_wallets(client))));
+    }
+    g.finish();
 }
 
 fn decoding(c: &mut Criterion) {
@@ -63,6 +91,16 @@ fn decoding(c: &mut Criterion) {
     });
     g.bench_function("naive", |b| {
         b.iter(|| decode_wallet_page_naive(black_box(&wallets)))
+    });
+    g.finish();
+
+    let strings = string_wallet_page_body(100);
+    let mut g = c.benchmark_group("decode_wallet_page_wire_forms_100");
+    g.bench_function("number_money_vendor_datetime", |b| {
+        b.iter(|| decode_wallet_page_ours(black_box(&wallets)))
+    });
+    g.bench_function("string_money_rfc3339", |b| {
+        b.iter(|| decode_string_wallet_page(black_box(&strings)))
     });
     g.finish();
 

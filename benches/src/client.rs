@@ -242,6 +242,13 @@ pub fn page_body(rows: usize, row: fn(usize) -> String) -> String {
     ))
 }
 
+/// A wallet row that drifts from the spec: an undeclared field and an unknown status code.
+pub fn drifting_wallet_row(i: usize) -> String {
+    let row = wallet_row(i);
+    let status = format!(r#""status":{}"#, 1 + i % 2);
+    row.replace(&status, r#""status":9,"nickname":"travel""#)
+}
+
 /// The `get_wallet_detail` response.
 pub fn wallet_detail_body() -> String {
     envelope(&wallet_row(0))
@@ -292,6 +299,20 @@ pub fn ours_client(base_url: &str) -> Client {
         .http_client(http_client())
         .build()
         .expect("client builds")
+}
+
+/// Ours, with the builder adjusted by `configure` (drift settings).
+pub fn ours_client_with(
+    base_url: &str,
+    configure: impl FnOnce(card_wallet::ClientBuilder) -> card_wallet::ClientBuilder,
+) -> Client {
+    configure(
+        Client::builder(base_url)
+            .credentials(Credentials::new(CUSTOMER_ID, APP_ID, KEY))
+            .http_client(http_client()),
+    )
+    .build()
+    .expect("client builds")
 }
 
 /// Ours: `client.wallet().get_wallet_detail(..)`.

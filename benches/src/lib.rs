@@ -10,9 +10,12 @@
 //!   fixed-response loopback server, and decoding a 100-row page into our types vs naive
 //!   `f64`/`String` structs.
 //! * [`plot`]: the SVG chart `bench_report --svg` writes for BENCHMARKS.md.
+//! * [`wire_forms`]: decoding a 100-row page with string money and RFC 3339 datetimes vs the
+//!   same page in today's forms.
 
 #![deny(missing_docs)]
 
 pub mod client;
 pub mod generation;
 pub mod plot;
+pub mod wire_forms;

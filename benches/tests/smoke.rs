@@ -1,7 +1,7 @@
 //! Benchmarks are not tests: nothing here measures or asserts on time. Each function the
 //! benches time runs once on tiny input, so the benches cannot rot unnoticed.
 
-use apigen_benches::{client, generation, plot};
+use apigen_benches::{client, generation, plot, wire_forms};
 
 #[test]
 fn generation_functions_run() {
@@ -139,5 +139,51 @@ fn the_scaling_chart_draws_every_series_and_is_deterministic() {
             "ms per endpoint",
             &series()
         )
+    );
+}
+
+#[test]
+fn wire_form_pages_hold_the_same_values() {
+    let today = client::decode_wallet_page_ours(&client::page_body(3, client::wallet_row))
+        .data
+        .unwrap();
+    let strings = wire_forms::decode_string_wallet_page(&wire_forms::string_wallet_page_body(3))
+        .data
+        .unwrap();
+    for (a, b) in today.list.iter().zip(&strings.list) {
+        assert_eq!(a.available_balance, b.available_balance);
+        assert_eq!(a.freeze_balance.to_string(), b.freeze_balance.to_string());
+        let local = time::PrimitiveDateTime::new(b.create_at.date(), b.create_at.time());
+        assert_eq!(a.create_at, local);
+        assert_eq!(b.create_at.offset().whole_hours(), 8);
+    }
+}
+
+#[test]
+fn drift_clients_run_and_the_drifting_page_drifts() {
+    use card_wallet::runtime::drift::DriftKind;
+
+    let rt = client::client_runtime();
+    let server = client::Server::start(&rt, &client::page_body(2, client::drifting_wallet_row));
+    let off = client::ours_client_with(&server.base_url, |b| b.drift_detection(false));
+    let sampled = client::ours_client_with(&server.base_url, |b| b);
+    rt.block_on(async {
+        assert_eq!(client::ours_list_wallets(&off).await.list.len(), 2);
+        assert_eq!(client::ours_list_wallets(&sampled).await.list.len(), 2);
+    });
+    assert_eq!(off.runtime().drift().snapshot(), []);
+    let kinds: Vec<(String, DriftKind)> = sampled
+        .runtime()
+        .drift()
+        .snapshot()
+        .into_iter()
+        .map(|c| (c.path, c.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("data.list[].nickname".to_owned(), DriftKind::UnknownField),
+            ("data.list[].status".to_owned(), DriftKind::UnknownEnumCode),
+        ]
     );
 }

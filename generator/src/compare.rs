@@ -21,7 +21,8 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::model::{
-    Api, Carrier, Code, Endpoint, Enum, Field, Object, ObjectKind, ObjectName, Retry, Webhooks,
+    Api, Carrier, Code, Endpoint, Enum, Field, Object, ObjectKind, ObjectName, Retry, Service,
+    Webhooks,
 };
 use crate::naming;
 
@@ -228,6 +229,48 @@ fn service(out: &mut Out, old: &Api, new: &Api) {
             Level::Rust,
             "pagination",
             "pagination removed (Page type gone)",
+        ),
+        (None, None) => {}
+    }
+    cursor_pagination(out, o, n);
+}
+
+/// Changes of the cursor convention (`service.cursor_pagination`).
+fn cursor_pagination(out: &mut Out, o: &Service, n: &Service) {
+    let item = "cursor_pagination";
+    match (&o.cursor_pagination, &n.cursor_pagination) {
+        (Some(a), Some(b)) => {
+            if (&a.cursor_field, &a.next_cursor_field, &a.list_field)
+                != (&b.cursor_field, &b.next_cursor_field, &b.list_field)
+            {
+                out.push(
+                    Class::Breaking,
+                    Level::Wire,
+                    item,
+                    "cursor, next cursor or list field renamed",
+                );
+            }
+            fields(
+                out,
+                "cursor_pagination request",
+                true,
+                &a.request,
+                &b.request,
+            );
+            fields(out, "CursorPage", false, &a.response, &b.response);
+            out.docs(item, "source", &a.source, &b.source);
+        }
+        (None, Some(_)) => out.push(
+            Class::Additive,
+            Level::Rust,
+            item,
+            "cursor pagination added",
+        ),
+        (Some(_), None) => out.push(
+            Class::Breaking,
+            Level::Rust,
+            item,
+            "cursor pagination removed (CursorPage type gone)",
         ),
         (None, None) => {}
     }
@@ -512,12 +555,31 @@ fn fields(out: &mut Out, owner: &str, request: bool, old: &[Field], new: &[Field
 }
 
 fn field(out: &mut Out, item: &str, request: bool, o: &Field, n: &Field) {
-    if o.ty != n.ty {
+    if o.ty.without_wire() != n.ty.without_wire() {
         out.push(
             Class::Breaking,
             Level::Both,
             item,
             format!("type changed: {} -> {}", o.ty.spec_name(), n.ty.spec_name()),
+        );
+    } else if o.ty != n.ty {
+        let (level, rust) = if o.ty.same_rust_type(&n.ty) {
+            (Level::Wire, "same Rust type")
+        } else {
+            (
+                Level::Both,
+                "the Rust type changes (an offset is kept or no longer)",
+            )
+        };
+        out.push(
+            Class::Breaking,
+            level,
+            item,
+            format!(
+                "wire form changed: {} -> {}; old clients misread the value ({rust})",
+                o.ty.wire_name(),
+                n.ty.wire_name()
+            ),
         );
     }
     if request && !o.required && n.required {
@@ -694,6 +756,18 @@ fn endpoint(out: &mut Out, item: &str, o: &Endpoint, n: &Endpoint) {
             format!("moved from group {} to {}", o.group_key, n.group_key),
         );
     }
+    if naming::method_name(o.method_source()) != naming::method_name(n.method_source()) {
+        out.push(
+            Class::Breaking,
+            Level::Rust,
+            item,
+            format!(
+                "method renamed: {} -> {}",
+                naming::unraw(&naming::method_name(o.method_source())),
+                naming::unraw(&naming::method_name(n.method_source()))
+            ),
+        );
+    }
     if o.response != n.response || o.paginated != n.paginated {
         out.push(
             Class::Breaking,
@@ -722,7 +796,7 @@ fn endpoint(out: &mut Out, item: &str, o: &Endpoint, n: &Endpoint) {
             item,
             format!(
                 "recovery lookup removed: {} is gone",
-                naming::recover_method(&naming::method_name(&o.spec_name))
+                naming::recover_method(&naming::method_name(o.method_source()))
             ),
         ),
         (None, Some(_)) => out.push(Class::Additive, Level::Rust, item, "recovery lookup added"),
@@ -1082,6 +1156,55 @@ mod tests {
         assert_eq!(
             classes(true, &a, &computed),
             [(Class::Breaking, Level::Both)]
+        );
+    }
+
+    #[test]
+    fn a_wire_form_change_is_a_wire_break_unless_the_rust_type_changes() {
+        use crate::model::{DateTimeFormat, MoneyWire, Type};
+        let typed = |ty: Type| {
+            let mut f = field("a", true);
+            f.ty = ty;
+            [f]
+        };
+        let money = |w| Type::Map(Box::new(Type::Money(w)));
+        assert_eq!(
+            classes(
+                false,
+                &typed(money(MoneyWire::Number)),
+                &typed(money(MoneyWire::String))
+            ),
+            [(Class::Breaking, Level::Wire)]
+        );
+        let at = |f| Type::DateTime(f);
+        assert_eq!(
+            classes(
+                true,
+                &typed(at(DateTimeFormat::Rfc3339)),
+                &typed(at(DateTimeFormat::EpochMs))
+            ),
+            [(Class::Breaking, Level::Wire)]
+        );
+        assert_eq!(
+            classes(
+                false,
+                &typed(at(DateTimeFormat::Vendor)),
+                &typed(at(DateTimeFormat::Rfc3339))
+            ),
+            [(Class::Breaking, Level::Both)]
+        );
+        let mut out = Out(Vec::new());
+        fields(
+            &mut out,
+            "T",
+            false,
+            &typed(money(MoneyWire::Number)),
+            &typed(money(MoneyWire::String)),
+        );
+        assert!(
+            out.0[0].message.contains("map<money> -> map<money/string>"),
+            "{}",
+            out.0[0].message
         );
     }
 }

@@ -31,6 +31,7 @@ pub mod compare;
 mod diag;
 pub mod emit;
 mod load;
+pub mod locate;
 pub mod model;
 pub mod naming;
 mod raw;

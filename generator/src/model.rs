@@ -71,6 +71,8 @@ pub struct Service {
     pub envelope: Envelope,
     /// How paginated endpoints page; `None` when the spec has no paginated endpoint.
     pub pagination: Option<Pagination>,
+    /// How cursor-paginated endpoints page; `None` when the spec has none.
+    pub cursor_pagination: Option<CursorPagination>,
     /// Where the section comes from.
     pub source: Source,
     /// Per-statement provenance when the item mixes sources (`source` is then the weakest).
@@ -79,6 +81,78 @@ pub struct Service {
     pub package: Package,
     /// The unit of `money` amounts as the docs name it (`service.money.unit`), if given.
     pub money_unit: Option<String>,
+    /// How money and decimals travel unless a field says otherwise (`service.money_wire`).
+    pub money_wire: MoneyWire,
+    /// How datetimes travel unless a field says otherwise (`service.datetime_format`).
+    pub datetime_format: DateTimeFormat,
+}
+
+/// How a `money` or `decimal` value is written in JSON; exact in both forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum MoneyWire {
+    /// A JSON number (`23.50`).
+    #[default]
+    Number,
+    /// A JSON string (`"23.50"`); a nullable one may be `""`.
+    String,
+}
+
+impl MoneyWire {
+    /// The spelling in the spec (`number`, `string`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MoneyWire::Number => "number",
+            MoneyWire::String => "string",
+        }
+    }
+}
+
+/// How a `datetime` value is written in JSON, and so which Rust type holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum DateTimeFormat {
+    /// `"YYYY-MM-DD HH:MM:SS"` without an offset: `time::PrimitiveDateTime`.
+    #[default]
+    Vendor,
+    /// RFC 3339 with an offset (`"2026-11-28T12:00:00+08:00"`): `time::OffsetDateTime`, the
+    /// offset kept.
+    Rfc3339,
+    /// Whole seconds since the Unix epoch (a JSON integer): `time::OffsetDateTime` in UTC.
+    EpochS,
+    /// Whole milliseconds since the Unix epoch (a JSON integer): `time::OffsetDateTime` in UTC.
+    EpochMs,
+}
+
+impl DateTimeFormat {
+    /// The spelling in the spec (`vendor`, `rfc3339`, `epoch_s`, `epoch_ms`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateTimeFormat::Vendor => "vendor",
+            DateTimeFormat::Rfc3339 => "rfc3339",
+            DateTimeFormat::EpochS => "epoch_s",
+            DateTimeFormat::EpochMs => "epoch_ms",
+        }
+    }
+
+    /// Does the value keep an offset (`OffsetDateTime`) rather than none (`PrimitiveDateTime`)?
+    pub fn has_offset(self) -> bool {
+        self != DateTimeFormat::Vendor
+    }
+
+    /// How docs describe the wire form and the Rust type it is read into.
+    pub fn description(self) -> &'static str {
+        match self {
+            DateTimeFormat::Vendor => {
+                "`YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor"
+            }
+            DateTimeFormat::Rfc3339 => "RFC 3339 with an offset, kept in an `OffsetDateTime`",
+            DateTimeFormat::EpochS => {
+                "Unix timestamp in seconds (an integer), read as an `OffsetDateTime` in UTC"
+            }
+            DateTimeFormat::EpochMs => {
+                "Unix timestamp in milliseconds (an integer), read as an `OffsetDateTime` in UTC"
+            }
+        }
+    }
 }
 
 /// Package metadata of the generated crate, defaults filled in.
@@ -150,6 +224,23 @@ pub struct Pagination {
     /// Page wrapper fields other than the list.
     pub response: Vec<Field>,
     /// Where the pagination rule comes from.
+    pub source: Source,
+}
+
+/// How cursor-paginated endpoints page: each page names the cursor of the next.
+#[derive(Debug, Clone)]
+pub struct CursorPagination {
+    /// Request fields added to cursor-paginated endpoints.
+    pub request: Vec<Field>,
+    /// Wire name of the cursor request field (one of `request`, an optional string).
+    pub cursor_field: String,
+    /// Wire name of the next cursor in the page wrapper (one of `response`, a string).
+    pub next_cursor_field: String,
+    /// Wire name of the list in the page wrapper.
+    pub list_field: String,
+    /// Cursor page wrapper fields other than the list.
+    pub response: Vec<Field>,
+    /// Where the convention comes from.
     pub source: Source,
 }
 
@@ -267,6 +358,8 @@ pub enum ObjectName {
     Auth,
     /// The page wrapper (`service.pagination`), owner of inline pagination fields.
     Page,
+    /// The cursor page wrapper (`service.cursor_pagination`), owner of its inline fields.
+    CursorPage,
     /// An object hoisted from an inline `type: object` field: the object holding
     /// the field, and the field's key as written (`Card` + `limits`).
     Inline(Box<ObjectName>, String),
@@ -322,12 +415,12 @@ pub enum Type {
     String,
     /// `bool`.
     Bool,
-    /// `money` (decimal amount).
-    Money,
-    /// `decimal`.
-    Decimal,
-    /// `datetime`.
-    DateTime,
+    /// `money` (decimal amount), sent as a JSON number or string.
+    Money(MoneyWire),
+    /// `decimal`, sent as a JSON number or string.
+    Decimal(MoneyWire),
+    /// `datetime`, in one of the wire formats.
+    DateTime(DateTimeFormat),
     /// `date`.
     Date,
     /// An enum, by its key as written (see [`Enum::name`]).
@@ -350,15 +443,58 @@ impl Type {
             Type::Int => "int".into(),
             Type::String => "string".into(),
             Type::Bool => "bool".into(),
-            Type::Money => "money".into(),
-            Type::Decimal => "decimal".into(),
-            Type::DateTime => "datetime".into(),
+            Type::Money(_) => "money".into(),
+            Type::Decimal(_) => "decimal".into(),
+            Type::DateTime(_) => "datetime".into(),
             Type::Date => "date".into(),
             Type::Enum(n) => crate::naming::type_name(n),
             Type::Object(n) => crate::naming::object_type_name(n),
             Type::Array(t) => format!("[{}]", t.spec_name()),
             Type::Map(t) => format!("map<{}>", t.spec_name()),
         }
+    }
+
+    /// Like [`Type::spec_name`], with each non-default wire form after a `/`:
+    /// `map<money/string>`, `[datetime/epoch_ms]`; what tells two wire forms apart in messages.
+    pub fn wire_name(&self) -> String {
+        match self {
+            Type::Money(MoneyWire::String) => "money/string".into(),
+            Type::Decimal(MoneyWire::String) => "decimal/string".into(),
+            Type::DateTime(f) if *f != DateTimeFormat::Vendor => {
+                format!("datetime/{}", f.as_str())
+            }
+            Type::Array(t) => format!("[{}]", t.wire_name()),
+            Type::Map(t) => format!("map<{}>", t.wire_name()),
+            t => t.spec_name(),
+        }
+    }
+
+    /// The same type with every wire form at its default: equal for two types that differ
+    /// only in how their values are written.
+    pub fn without_wire(&self) -> Type {
+        match self {
+            Type::Money(_) => Type::Money(MoneyWire::Number),
+            Type::Decimal(_) => Type::Decimal(MoneyWire::Number),
+            Type::DateTime(_) => Type::DateTime(DateTimeFormat::Vendor),
+            Type::Array(t) => Type::Array(Box::new(t.without_wire())),
+            Type::Map(t) => Type::Map(Box::new(t.without_wire())),
+            t => t.clone(),
+        }
+    }
+
+    /// Is the Rust type the same for both (datetimes with and without an offset differ)?
+    pub fn same_rust_type(&self, other: &Type) -> bool {
+        fn offsets(t: &Type, out: &mut Vec<bool>) {
+            match t {
+                Type::DateTime(f) => out.push(f.has_offset()),
+                Type::Array(t) | Type::Map(t) => offsets(t, out),
+                _ => {}
+            }
+        }
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        offsets(self, &mut a);
+        offsets(other, &mut b);
+        self.without_wire() == other.without_wire() && a == b
     }
 
     /// The type inside every array and map (`money` for `map<[money]>`).
@@ -441,6 +577,8 @@ pub enum Response {
     Array(String),
     /// A page of objects.
     Page(String),
+    /// A cursor page of objects (`{ cursor_page: T }`).
+    CursorPage(String),
     /// Any other value (`{ value: T }`, `{ map: T }`, or `{ array: T }` of a non-object `T`):
     /// a primitive, an enum, or arrays and maps of any type.
     Value(Type),
@@ -467,6 +605,9 @@ pub struct Endpoint {
     pub spec_name: String,
     /// The [`Group::spec_key`] of the group it belongs to.
     pub group_key: String,
+    /// The method name within its group as written (`fn_name: cancel`), if it is not made
+    /// from the key; see [`Endpoint::method_source`].
+    pub fn_name: Option<String>,
     /// Summary (Chinese).
     pub zh: String,
     /// Summary (English).
@@ -485,7 +626,8 @@ pub struct Endpoint {
     pub provenance: Vec<Statement>,
     /// What `data` holds on success.
     pub response: Response,
-    /// Pages through the service's pagination fields.
+    /// Pages through the service's pagination fields (its `pagination` or, for a
+    /// [`Response::CursorPage`], its `cursor_pagination`).
     pub paginated: bool,
     /// Whether a failed call may be repeated.
     pub retry: Retry,
@@ -519,6 +661,15 @@ impl HttpMethod {
             HttpMethod::Get => "GET",
             HttpMethod::Post => "POST",
         }
+    }
+}
+
+impl Endpoint {
+    /// The name its group method (and `*_stream`, `*_and_recover` twins) is made from:
+    /// `fn_name` if given, else the key. The `Operation` constant, the request struct, the
+    /// test and the OpenAPI `operationId` are always made from the key, which is unique.
+    pub fn method_source(&self) -> &str {
+        self.fn_name.as_deref().unwrap_or(&self.spec_name)
     }
 }
 

@@ -35,7 +35,7 @@ use crate::model::ObjectName;
 pub(crate) mod reserved {
     /// Type names apigen defines beside the spec's types (in `types`, or as
     /// OpenAPI schemas). A spec type with one of these names is refused.
-    pub(crate) const TYPES: &[&str] = &["Page", "Auth", "ErrorEnvelope"];
+    pub(crate) const TYPES: &[&str] = &["Page", "CursorPage", "Auth", "ErrorEnvelope"];
     /// Variant names of every generated enum (`ErrorCode`, spec enums, `Event`):
     /// the fallback for values this version does not list.
     pub(crate) const VARIANTS: &[&str] = &["Unknown"];
@@ -196,6 +196,7 @@ pub fn object_type_name(name: &ObjectName) -> String {
         ObjectName::Request(endpoint) => request_type_name(endpoint),
         ObjectName::Auth => "Auth".to_string(),
         ObjectName::Page => "Page".to_string(),
+        ObjectName::CursorPage => "CursorPage".to_string(),
         ObjectName::Inline(owner, field) => {
             format!("{}{}", object_type_name(owner), upper_camel(field))
         }
@@ -221,6 +222,12 @@ pub(crate) fn response_schema_name(endpoint: &str) -> String {
 /// The OpenAPI schema of a page of objects (`card` -> `CardPage`).
 pub(crate) fn page_schema_name(object_key: &str) -> String {
     format!("{}Page", type_name(object_key))
+}
+
+/// The OpenAPI schema name of a cursor page of an object (`LedgerEntry` ->
+/// `LedgerEntryCursorPage`).
+pub(crate) fn cursor_page_schema_name(object_key: &str) -> String {
+    format!("{}CursorPage", type_name(object_key))
 }
 
 /// The identifier of a spec enum, shared object or variant (see [`type_name`]).

@@ -168,6 +168,10 @@ pub struct Service {
     /// paginated endpoints leaves it out).
     #[serde(default)]
     pub pagination: Option<Pagination>,
+    /// The cursor convention shared by every cursor-paginated endpoint (optional: a spec
+    /// without cursor-paginated endpoints leaves it out).
+    #[serde(default)]
+    pub cursor_pagination: Option<CursorPagination>,
     /// Provenance of the service facts.
     pub source: Source,
     /// Per-statement provenance, for an item that mixes sources; `source` is then the weakest.
@@ -180,6 +184,38 @@ pub struct Service {
     /// How the docs describe `money` amounts; without it they name no unit.
     #[serde(default)]
     pub money: Option<Money>,
+    /// How `money` and `decimal` values travel: `number` (default, `23.50`) or `string`
+    /// (`"23.50"`); a field's `wire` overrides it.
+    #[serde(default)]
+    pub money_wire: Option<MoneyWire>,
+    /// How `datetime` values travel: `vendor` (default, `"YYYY-MM-DD HH:MM:SS"`), `rfc3339`,
+    /// `epoch_s` or `epoch_ms`; a field's `format` overrides it.
+    #[serde(default)]
+    pub datetime_format: Option<DateTimeFormat>,
+}
+
+/// How money and decimals are written in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MoneyWire {
+    /// A JSON number: `23.50`.
+    Number,
+    /// A JSON string: `"23.50"`.
+    String,
+}
+
+/// How datetimes are written in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DateTimeFormat {
+    /// `"YYYY-MM-DD HH:MM:SS"`, no offset.
+    Vendor,
+    /// RFC 3339 with an offset: `"2026-11-28T12:00:00+08:00"`.
+    Rfc3339,
+    /// Whole seconds since the Unix epoch, a JSON integer.
+    EpochS,
+    /// Whole milliseconds since the Unix epoch, a JSON integer.
+    EpochMs,
 }
 
 /// Wording of `money` amounts in the generated docs.
@@ -257,6 +293,29 @@ pub struct Pagination {
     /// Name of the response field holding the items of the page.
     pub list_field: String,
     /// Response fields of the page wrapper other than the list.
+    pub response: IndexMap<Key, Field>,
+    /// Provenance of the convention.
+    pub source: Source,
+}
+
+/// How cursor-paginated list endpoints page: each page names the cursor of the next one.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CursorPagination {
+    /// Request fields added to every cursor-paginated endpoint (the cursor first).
+    pub request: IndexMap<Key, Field>,
+    /// Name of the request field carrying the cursor (an optional `string`; unset on the
+    /// first page).
+    #[schemars(with = "String")]
+    pub cursor_field: Spanned<String>,
+    /// Name of the response field holding the next page's cursor (a `string`); the listing
+    /// ends when it is `null`, `""` or absent.
+    #[schemars(with = "String")]
+    pub next_cursor_field: Spanned<String>,
+    /// Name of the response field holding the items of the page.
+    pub list_field: String,
+    /// Response fields of the cursor page wrapper other than the list (the next cursor
+    /// among them).
     pub response: IndexMap<Key, Field>,
     /// Provenance of the convention.
     pub source: Source,
@@ -428,6 +487,14 @@ pub struct Field {
     /// Inline nested object; `type` must then be `object` or `[object]`.
     #[serde(default)]
     pub fields: Option<IndexMap<Key, Field>>,
+    /// For `money` and `decimal` (also inside arrays and maps): overrides `service.money_wire`.
+    #[serde(default)]
+    #[schemars(with = "Option<MoneyWire>")]
+    pub wire: Option<Spanned<MoneyWire>>,
+    /// For `datetime` (also inside arrays and maps): overrides `service.datetime_format`.
+    #[serde(default)]
+    #[schemars(with = "Option<DateTimeFormat>")]
+    pub format: Option<Spanned<DateTimeFormat>>,
     /// Auth fields only: where the field travels, `body` (the default: a member of the JSON
     /// body) or `header` (an HTTP header named by `header`; the field must be a `string`).
     #[serde(default, rename = "in")]
@@ -490,6 +557,11 @@ pub struct Endpoint {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub method: Option<Spanned<String>>,
+    /// The method name within its group (`cancel`), when it should not be made from the
+    /// key; keys stay unique spec-wide, method names only within a group.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub fn_name: Option<Spanned<String>>,
     /// Provenance of the endpoint.
     pub source: Source,
     /// Per-statement provenance, for an item that mixes sources; `source` is then the weakest.
@@ -502,7 +574,8 @@ pub struct Endpoint {
     /// What `data` holds on success.
     #[schemars(with = "Response")]
     pub response: Spanned<Response>,
-    /// `page`: the endpoint takes the page fields and gets a stream method.
+    /// `page` or `cursor`: the endpoint takes the page (or cursor) fields and gets a stream
+    /// method.
     #[serde(default)]
     #[schemars(with = "Option<PaginationMarker>")]
     pub pagination: Option<Spanned<PaginationMarker>>,
@@ -596,16 +669,22 @@ pub enum Response {
     Value(#[schemars(with = "String")] Spanned<String>),
     /// `data` is a page wrapper whose list holds the named type.
     Page(#[schemars(with = "String")] Spanned<String>),
+    /// `data` is a cursor page wrapper (`service.cursor_pagination`) whose list holds the
+    /// named type.
+    CursorPage(#[schemars(with = "String")] Spanned<String>),
     /// `data` is `null`, `{}` or absent (written `response: empty`).
     Empty,
 }
 
-/// The value of an endpoint's `pagination` key (`page`).
+/// The value of an endpoint's `pagination` key (`page` or `cursor`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PaginationMarker {
-    /// Page-numbered: the endpoint takes the page fields.
+    /// Page-numbered: the endpoint takes the page fields (`service.pagination`).
     Page,
+    /// Cursor-paginated: the endpoint takes the cursor fields
+    /// (`service.cursor_pagination`).
+    Cursor,
 }
 
 /// Whether the client may retry a call.

@@ -355,6 +355,17 @@ fn process(
             Some(data) => success("answered from an example", data),
             None => success("answered a page", page(state, endpoint, object_key, body)),
         },
+        Response::CursorPage(object_key) => match example {
+            Some(data) => success("answered from an example", data),
+            None => match cursor_page(state, endpoint, object_key, body) {
+                Ok(data) => success("answered a cursor page", data),
+                Err(cursor_field) => reject(
+                    Problem::Parameter,
+                    &cursor_field,
+                    &format!("`{cursor_field}` is not a cursor this server gave out"),
+                ),
+            },
+        },
         Response::Array(_) | Response::Value(_) | Response::Empty => {
             let data = example
                 .or_else(|| first_example(state, endpoint))
@@ -425,6 +436,7 @@ fn synthesized(state: &State, endpoint: &Endpoint, body: &Value) -> Value {
                 .collect(),
         ),
         Response::Page(key) => page(state, endpoint, key, body),
+        Response::CursorPage(key) => cursor_page(state, endpoint, key, body).unwrap_or(Value::Null),
         Response::Value(ty) => state.synth.value(api, ty, "", &mut rng),
         Response::Empty => Value::Null,
     }
@@ -504,12 +516,103 @@ fn page(state: &State, endpoint: &Endpoint, object_key: &str, body: &Value) -> V
         .clamp(1, MAX_PAGE_SIZE);
     let start = usize::try_from((page_no - 1).saturating_mul(size)).unwrap_or(usize::MAX);
     let size_rows = usize::try_from(size).unwrap_or(0);
+    let (list, total) = rows(state, endpoint, object_key, &filter, start, size_rows);
+    let mut wrapper = Map::new();
+    for field in &pagination.response {
+        let value = if field.wire_name == pagination.total_field {
+            Value::from(total)
+        } else if field.wire_name == pagination.page_field {
+            Value::from(page_no)
+        } else if Some(field.wire_name.as_str()) == size_field {
+            Value::from(size)
+        } else {
+            let mut rng = rng_for(state.options.seed, &[&endpoint.spec_name, &field.wire_name]);
+            state
+                .synth
+                .value(api, &field.ty, &field.wire_name, &mut rng)
+        };
+        wrapper.insert(field.wire_name.clone(), value);
+    }
+    wrapper.insert(pagination.list_field.clone(), Value::Array(list));
+    Value::Object(wrapper)
+}
+
+/// A cursor page over the same rows as [`page`]: the cursor is the offset of the page's
+/// first row, as decimal text; the last page's next cursor is `null`. `Err` with the cursor
+/// field's name when the request's cursor is not one this mock gives out.
+fn cursor_page(
+    state: &State,
+    endpoint: &Endpoint,
+    object_key: &str,
+    body: &Value,
+) -> Result<Value, String> {
+    let api = &state.api;
+    let Some(pagination) = &api.service.cursor_pagination else {
+        return Ok(Value::Null);
+    };
+    let filter = record_filter(state, endpoint, object_key, body);
+    let size_field = pagination
+        .request
+        .iter()
+        .find(|f| f.wire_name != pagination.cursor_field && f.ty == apigen::model::Type::Int)
+        .map(|f| f.wire_name.as_str());
+    let start = match body.get(&pagination.cursor_field) {
+        None | Some(Value::Null) => 0,
+        Some(Value::String(s)) if s.is_empty() => 0,
+        Some(Value::String(s)) => s
+            .parse::<usize>()
+            .map_err(|_| pagination.cursor_field.clone())?,
+        Some(_) => return Err(pagination.cursor_field.clone()),
+    };
+    let size = size_field
+        .and_then(|f| body.get(f))
+        .and_then(Value::as_i64)
+        .unwrap_or(DEFAULT_PAGE_SIZE)
+        .clamp(1, MAX_PAGE_SIZE);
+    let size_rows = usize::try_from(size).unwrap_or(0);
+    let (list, total) = rows(state, endpoint, object_key, &filter, start, size_rows);
+    let end = start.saturating_add(size_rows);
+    let next = if end < total {
+        Value::from(end.to_string())
+    } else {
+        Value::Null
+    };
+    let mut wrapper = Map::new();
+    for field in &pagination.response {
+        let value = if field.wire_name == pagination.next_cursor_field {
+            next.clone()
+        } else if Some(field.wire_name.as_str()) == size_field {
+            Value::from(size)
+        } else {
+            let mut rng = rng_for(state.options.seed, &[&endpoint.spec_name, &field.wire_name]);
+            state
+                .synth
+                .value(api, &field.ty, &field.wire_name, &mut rng)
+        };
+        wrapper.insert(field.wire_name.clone(), value);
+    }
+    wrapper.insert(pagination.list_field.clone(), Value::Array(list));
+    Ok(Value::Object(wrapper))
+}
+
+/// Rows `start..start + size_rows` of a listing of `object_key`: the records created through
+/// the mock that match `filter`, then `list_rows` synthesized rows that match it too; and the
+/// listing's length.
+fn rows(
+    state: &State,
+    endpoint: &Endpoint,
+    object_key: &str,
+    filter: &[(String, Value)],
+    start: usize,
+    size_rows: usize,
+) -> (Vec<Value>, usize) {
+    let api = &state.api;
     // Only the records on this page are parsed.
     let (record_count, records): (usize, Vec<Value>) = {
         let ledger = state.lock_ledger();
-        let count = ledger.records(object_key, &filter).count();
+        let count = ledger.records(object_key, filter).count();
         let page = ledger
-            .records(object_key, &filter)
+            .records(object_key, filter)
             .skip(start)
             .take(size_rows)
             .filter_map(|bytes| serde_json::from_slice(&bytes).ok())
@@ -536,7 +639,7 @@ fn page(state: &State, endpoint: &Endpoint, object_key: &str, body: &Value) -> V
                         &mut rng,
                     );
                     if let Value::Object(map) = &mut row {
-                        for (field, value) in &filter {
+                        for (field, value) in filter {
                             map.insert(field.clone(), value.clone());
                         }
                     }
@@ -545,24 +648,7 @@ fn page(state: &State, endpoint: &Endpoint, object_key: &str, body: &Value) -> V
             }
         })
         .collect();
-    let mut wrapper = Map::new();
-    for field in &pagination.response {
-        let value = if field.wire_name == pagination.total_field {
-            Value::from(total)
-        } else if field.wire_name == pagination.page_field {
-            Value::from(page_no)
-        } else if Some(field.wire_name.as_str()) == size_field {
-            Value::from(size)
-        } else {
-            let mut rng = rng_for(state.options.seed, &[&endpoint.spec_name, &field.wire_name]);
-            state
-                .synth
-                .value(api, &field.ty, &field.wire_name, &mut rng)
-        };
-        wrapper.insert(field.wire_name.clone(), value);
-    }
-    wrapper.insert(pagination.list_field.clone(), Value::Array(list));
-    Value::Object(wrapper)
+    (list, total)
 }
 
 /// The data of the success example whose request equals this one (auth fields aside).

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use apigen::model::{Api, Code, Field, ObjectName, Type};
+use apigen::model::{Api, Code, DateTimeFormat, Field, MoneyWire, ObjectName, Type};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Map, Value};
@@ -90,8 +90,14 @@ impl Synth {
             Type::Long => Value::from(rng.random_range(1..=99_999_999_i64)),
             Type::Int => Value::from(rng.random_range(1..=100_i64)),
             Type::Bool => Value::Bool(rng.random()),
-            Type::Money | Type::Decimal => decimal(rng.random_range(1..=1_000_000_i64)),
-            Type::DateTime => Value::String(datetime(rng)),
+            Type::Money(wire) | Type::Decimal(wire) => {
+                let amount = decimal(rng.random_range(1..=1_000_000_i64));
+                match wire {
+                    MoneyWire::Number => amount,
+                    MoneyWire::String => Value::String(amount.to_string()),
+                }
+            }
+            Type::DateTime(format) => datetime_value(*format, rng),
             Type::Date => Value::String(datetime(rng)[..10].to_owned()),
             Type::String => Value::String(match self.samples.get(wire_name) {
                 Some(sample) => shaped_like(sample, rng),
@@ -164,6 +170,31 @@ fn fnv1a(state: u64, bytes: &[u8]) -> u64 {
 fn decimal(cents: i64) -> Value {
     let text = format!("{}.{:02}", cents / 100, cents % 100);
     serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+/// A datetime within 2025 in the wire format `format`; RFC 3339 ones carry a `+08:00` offset.
+fn datetime_value(format: DateTimeFormat, rng: &mut StdRng) -> Value {
+    if format == DateTimeFormat::Vendor {
+        return Value::String(datetime(rng));
+    }
+    let seconds = EPOCH_2025 + rng.random_range(0..365 * 86_400_i64);
+    match format {
+        DateTimeFormat::Vendor => Value::String(datetime(rng)),
+        DateTimeFormat::Rfc3339 => {
+            let offset = time::macros::offset!(+8);
+            let text = time::OffsetDateTime::from_unix_timestamp(seconds)
+                .ok()
+                .and_then(|t| {
+                    t.to_offset(offset)
+                        .format(&time::format_description::well_known::Rfc3339)
+                        .ok()
+                })
+                .unwrap_or_else(|| "2025-01-01T08:00:00+08:00".to_owned());
+            Value::String(text)
+        }
+        DateTimeFormat::EpochS => Value::from(seconds),
+        DateTimeFormat::EpochMs => Value::from(seconds * 1000 + rng.random_range(0..1000_i64)),
+    }
 }
 
 /// `YYYY-MM-DD HH:MM:SS` within 2025.
@@ -253,6 +284,26 @@ mod tests {
     fn decimals_are_exact_two_place_numbers() {
         assert_eq!(decimal(1234).to_string(), "12.34");
         assert_eq!(decimal(5).to_string(), "0.05");
+    }
+
+    #[test]
+    fn other_wire_forms_are_synthesized_as_they_travel() {
+        let rng = &mut rng_for(5, &[]);
+        let text = datetime_value(DateTimeFormat::Rfc3339, rng);
+        let text = text.as_str().unwrap();
+        assert!(text.ends_with("+08:00"), "{text}");
+        assert!(
+            time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+                .is_ok()
+        );
+        let seconds = datetime_value(DateTimeFormat::EpochS, rng)
+            .as_i64()
+            .unwrap();
+        assert!((EPOCH_2025..EPOCH_2025 + 366 * 86_400).contains(&seconds));
+        let millis = datetime_value(DateTimeFormat::EpochMs, rng)
+            .as_i64()
+            .unwrap();
+        assert!((EPOCH_2025 * 1000..(EPOCH_2025 + 366 * 86_400) * 1000).contains(&millis));
     }
 
     #[test]

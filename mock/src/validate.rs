@@ -2,7 +2,7 @@
 //! (required, type, enum code, unknown keys), naming the first offending field by its JSON
 //! path. Messages name fields and types, never values, so no secret is echoed.
 
-use apigen::model::{Api, Code, Endpoint, Field, Type};
+use apigen::model::{Api, Code, DateTimeFormat, Endpoint, Field, MoneyWire, Type};
 use axum::http::HeaderMap;
 use serde_json::{Map, Value};
 
@@ -186,15 +186,28 @@ fn check_value(
             .ok_or_else(wrong),
         Type::String => value.as_str().map(|_| ()).ok_or_else(wrong),
         Type::Bool => value.as_bool().map(|_| ()).ok_or_else(wrong),
-        Type::Money | Type::Decimal => match value {
+        Type::Money(MoneyWire::Number) | Type::Decimal(MoneyWire::Number) => match value {
             Value::Number(_) => Ok(()),
             _ => Err(wrong()),
         },
-        Type::DateTime => value
+        Type::Money(MoneyWire::String) | Type::Decimal(MoneyWire::String) => value
+            .as_str()
+            .filter(|s| is_decimal_text(s))
+            .map(|_| ())
+            .ok_or_else(wrong),
+        Type::DateTime(DateTimeFormat::Vendor) => value
             .as_str()
             .filter(|s| is_datetime(s))
             .map(|_| ())
             .ok_or_else(wrong),
+        Type::DateTime(DateTimeFormat::Rfc3339) => value
+            .as_str()
+            .filter(|s| is_rfc3339(s))
+            .map(|_| ())
+            .ok_or_else(wrong),
+        Type::DateTime(DateTimeFormat::EpochS | DateTimeFormat::EpochMs) => {
+            value.as_i64().map(|_| ()).ok_or_else(wrong)
+        }
         Type::Date => value
             .as_str()
             .filter(|s| is_date(s))
@@ -254,8 +267,25 @@ fn describe(ty: &Type) -> String {
         Type::Long | Type::Int => format!("an integer ({})", ty.spec_name()),
         Type::String => "a string".to_owned(),
         Type::Bool => "true or false".to_owned(),
-        Type::Money | Type::Decimal => format!("a JSON number ({})", ty.spec_name()),
-        Type::DateTime => "a datetime \"YYYY-MM-DD HH:MM:SS\"".to_owned(),
+        Type::Money(MoneyWire::Number) | Type::Decimal(MoneyWire::Number) => {
+            format!("a JSON number ({})", ty.spec_name())
+        }
+        Type::Money(MoneyWire::String) | Type::Decimal(MoneyWire::String) => {
+            format!(
+                "a decimal in a JSON string such as \"23.50\" ({})",
+                ty.spec_name()
+            )
+        }
+        Type::DateTime(DateTimeFormat::Vendor) => "a datetime \"YYYY-MM-DD HH:MM:SS\"".to_owned(),
+        Type::DateTime(DateTimeFormat::Rfc3339) => {
+            "an RFC 3339 datetime with an offset such as \"2026-11-28T12:00:00+08:00\"".to_owned()
+        }
+        Type::DateTime(DateTimeFormat::EpochS) => {
+            "a Unix timestamp in seconds (an integer)".to_owned()
+        }
+        Type::DateTime(DateTimeFormat::EpochMs) => {
+            "a Unix timestamp in milliseconds (an integer)".to_owned()
+        }
         Type::Date => "a date \"YYYY-MM-DD\"".to_owned(),
         Type::Enum(_) => format!("enum {}", ty.spec_name()),
         Type::Object(_) => format!("an object ({})", ty.spec_name()),
@@ -276,6 +306,22 @@ fn join(path: &str, key: &str) -> String {
 fn is_datetime(text: &str) -> bool {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
     time::PrimitiveDateTime::parse(text, format).is_ok()
+}
+
+/// Money or a decimal as text: an optional `-`, digits, and optionally `.` and more digits.
+fn is_decimal_text(text: &str) -> bool {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = match unsigned.split_once('.') {
+        Some((int, frac)) => (int, Some(frac)),
+        None => (unsigned, None),
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    digits(int) && frac.is_none_or(digits)
+}
+
+/// RFC 3339 with an offset, a real calendar instant.
+fn is_rfc3339(text: &str) -> bool {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).is_ok()
 }
 
 /// `YYYY-MM-DD`, a real calendar date.
@@ -477,5 +523,26 @@ endpoints:
     fn paths_join_with_dots() {
         assert_eq!(join("", "a"), "a");
         assert_eq!(join("a.b[1]", "c"), "a.b[1].c");
+    }
+
+    #[test]
+    fn other_wire_forms_are_checked_as_they_travel() {
+        let api = apigen::load_api_from(vec![("t.yaml".into(), SPEC.into())]).unwrap();
+        let check =
+            |ty: Type, value: Value| check_value(&api, &ty, &value, "x", Problem::Parameter);
+        assert!(check(Type::Money(MoneyWire::String), json!("23.50")).is_ok());
+        assert!(check(Type::Money(MoneyWire::String), json!(23.50)).is_err());
+        assert!(check(Type::Decimal(MoneyWire::String), json!("1,5")).is_err());
+        let rfc3339 = Type::DateTime(DateTimeFormat::Rfc3339);
+        assert!(check(rfc3339.clone(), json!("2026-11-28T12:00:00+08:00")).is_ok());
+        assert!(check(rfc3339, json!("2026-11-28 12:00:00")).is_err());
+        assert!(
+            check(
+                Type::DateTime(DateTimeFormat::EpochMs),
+                json!(1_795_838_400_123_i64)
+            )
+            .is_ok()
+        );
+        assert!(check(Type::DateTime(DateTimeFormat::EpochS), json!("1795838400")).is_err());
     }
 }

@@ -21,6 +21,10 @@ pub trait BusinessCode: fmt::Debug + fmt::Display + Clone + Send + Sync + 'stati
     fn is_rate_limited(&self) -> bool {
         false
     }
+    /// Whether the spec lists this code (an unlisted one is reported as drift). Default: yes.
+    fn is_known(&self) -> bool {
+        true
+    }
 }
 
 /// The code that means success, as the generator writes it into

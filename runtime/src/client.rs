@@ -7,6 +7,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use secrecy::SecretString;
 
+use crate::drift::{Capture, Drift, DriftMonitor, Hook};
 use crate::service::AuthFields;
 use crate::sign::Signer;
 use crate::{Error, PageOptions, RetryPolicy, Service};
@@ -54,6 +55,8 @@ pub(crate) struct Inner<S: Service> {
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
     pub(crate) pages: PageOptions,
+    /// Where this client records drift from the spec.
+    pub(crate) drift: Arc<DriftMonitor>,
 }
 
 impl<S: Service> Client<S> {
@@ -77,6 +80,13 @@ impl<S: Service> Client<S> {
     pub fn version(&self) -> &str {
         &self.inner.version
     }
+
+    /// This client's drift record: what differed from the spec so far
+    /// ([`DriftMonitor::snapshot`]); share it with a webhook
+    /// [`Parser`](crate::webhook::Parser) to count webhook drift with it.
+    pub fn drift(&self) -> &Arc<DriftMonitor> {
+        &self.inner.drift
+    }
 }
 
 impl<S: Service> fmt::Debug for Client<S> {
@@ -92,6 +102,7 @@ impl<S: Service> fmt::Debug for Client<S> {
             .field("max_response_bytes", &inner.max_response_bytes)
             .field("pages", &inner.pages)
             .field("signer", &inner.signer.as_ref().map(|_| "<signer>"))
+            .field("drift", &inner.drift)
             .finish_non_exhaustive()
     }
 }
@@ -113,6 +124,10 @@ pub struct ClientBuilder<S: Service> {
     max_response_bytes: usize,
     pages: PageOptions,
     signer: Option<Arc<dyn Signer>>,
+    strict: bool,
+    drift_detection: bool,
+    drift_hooks: Vec<Hook>,
+    drift_capture: Option<std::path::PathBuf>,
 }
 
 impl<S: Service> fmt::Debug for ClientBuilder<S> {
@@ -129,6 +144,10 @@ impl<S: Service> fmt::Debug for ClientBuilder<S> {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("pages", &self.pages)
             .field("signer", &self.signer.as_ref().map(|_| "<signer>"))
+            .field("strict", &self.strict)
+            .field("drift_detection", &self.drift_detection)
+            .field("drift_hooks", &self.drift_hooks.len())
+            .field("drift_capture", &self.drift_capture)
             .finish_non_exhaustive()
     }
 }
@@ -149,6 +168,10 @@ impl<S: Service> ClientBuilder<S> {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             pages: PageOptions::default(),
             signer: None,
+            strict: false,
+            drift_detection: true,
+            drift_hooks: Vec::new(),
+            drift_capture: None,
         }
     }
 
@@ -157,6 +180,42 @@ impl<S: Service> ClientBuilder<S> {
     /// fields, refused when it has none; see [`sign`](crate::sign).
     pub fn signer(mut self, signer: impl Signer) -> Self {
         self.signer = Some(Arc::new(signer));
+        self
+    }
+
+    /// Strict mode (default off): a response that differs from the spec (see
+    /// [`drift`](crate::drift)) fails the call with [`Error::Drift`] naming the path, after
+    /// its data was decoded. Every response is checked. For tests and runs against a vendor
+    /// sandbox, so that CI fails on drift; not for production, where drift is better
+    /// reported than fatal (and a failed call that moved money is still a moved payment).
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// Whether responses are checked for drift at all (default on; see [`drift`](crate::drift)
+    /// for what it costs). Off, nothing is checked, logged, counted or captured, unless
+    /// [`strict`](Self::strict) mode or a [capture file](Self::drift_capture) is set, which
+    /// turn it back on.
+    pub fn drift_detection(mut self, enabled: bool) -> Self {
+        self.drift_detection = enabled;
+        self
+    }
+
+    /// Registers a function called with every drift occurrence (a response checked and found
+    /// to differ from the spec), e.g. to count it in a metric. Called on the task that
+    /// decoded the response: keep it quick. May be called several times.
+    pub fn on_drift(mut self, hook: impl Fn(&Drift) + Send + Sync + 'static) -> Self {
+        self.drift_hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Appends the shape of every response to the JSON Lines file at `path`: the JSON types
+    /// of `data` (never values; keys that do not look like field names as `?`) and the drift
+    /// found in it, for `cargo xtask drift` to turn into spec edits. Every response is
+    /// checked. The file is opened by [`build`](Self::build).
+    pub fn drift_capture(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.drift_capture = Some(path.into());
         self
     }
 
@@ -245,8 +304,8 @@ impl<S: Service> ClientBuilder<S> {
     /// and no [`signer`](Self::signer) is set (or a signer is set and it has none), a
     /// credential carried in a header is not a valid header value, `base_url` is not an absolute
     /// `http`/`https` URL (or carries user info, a query or a fragment), the version is not a
-    /// single path segment, a timeout, the deadline, the page cap or the size limit is zero, or the HTTP client cannot be
-    /// created.
+    /// single path segment, a timeout, the deadline, the page cap or the size limit is zero,
+    /// the HTTP client cannot be created, or the drift capture file cannot be opened.
     pub fn build(self) -> Result<S::Client, Error<S::ErrorCode>> {
         let credentials = self
             .credentials
@@ -304,6 +363,20 @@ impl<S: Service> ClientBuilder<S> {
         };
         let secrets = secret_strings(&credentials);
         let auth_headers = auth_header_map(&credentials).map_err(Error::Config)?;
+        let capture =
+            match &self.drift_capture {
+                Some(path) => Some(Capture::open(path).map_err(|e| {
+                    Error::Config(format!("cannot open the drift capture file: {e}"))
+                })?),
+                None => None,
+            };
+        let enabled = self.drift_detection || self.strict || capture.is_some();
+        let drift = Arc::new(DriftMonitor::with(
+            enabled,
+            self.strict,
+            self.drift_hooks,
+            capture,
+        ));
         Ok(S::Client::from(Client {
             inner: Arc::new(Inner {
                 http,
@@ -318,6 +391,7 @@ impl<S: Service> ClientBuilder<S> {
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
                 pages: self.pages,
+                drift,
             }),
         }))
     }

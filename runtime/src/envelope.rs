@@ -103,7 +103,7 @@ pub(crate) fn json_path(root: &str, path: &Path) -> String {
     out
 }
 
-fn looks_like_field_name(key: &str) -> bool {
+pub(crate) fn looks_like_field_name(key: &str) -> bool {
     let mut chars = key.chars();
     key.len() <= 64
         && chars

@@ -21,7 +21,8 @@ pub enum Outcome {
     /// it was not processed.
     Rejected,
     /// The request may have been processed: a timeout, a transport failure after sending, an
-    /// HTTP 5xx, a 2xx whose body could not be read or decoded, a body over the size limit, a
+    /// HTTP 5xx, a 2xx whose body could not be read or decoded (or, in strict mode, differs
+    /// from the spec), a body over the size limit, a
     /// redirect. Before sending a non-idempotent call again, find out whether it took effect.
     Unknown,
 }
@@ -75,6 +76,12 @@ pub enum PageError {
         /// Rows announced by the last page.
         total: i64,
     },
+    /// Page `page` (counted from 1 in the stream) names a next cursor that was already sent:
+    /// the listing loops ([`paginate_cursor`](crate::paginate_cursor)).
+    CursorRepeated {
+        /// The page, counted from 1 in the stream.
+        page: i64,
+    },
 }
 
 impl fmt::Display for PageError {
@@ -94,6 +101,10 @@ impl fmt::Display for PageError {
             Self::Incomplete { seen, total } => write!(
                 f,
                 "the listing ended after {seen} of {total} rows: rows are missing"
+            ),
+            Self::CursorRepeated { page } => write!(
+                f,
+                "page {page} names a next cursor that was already sent: the listing loops"
             ),
         }
     }
@@ -150,6 +161,17 @@ pub enum Error<C> {
         path: String,
         /// What went wrong; values from the body are replaced by `…`.
         message: String,
+        /// The operation and the number of attempts.
+        call: CallInfo,
+    },
+
+    /// Strict mode ([`ClientBuilder::strict`](crate::ClientBuilder::strict)): the response
+    /// decoded, but differs from the spec. The server did process the call.
+    Drift {
+        /// The operation that failed.
+        endpoint: &'static str,
+        /// What differs, where (its sample is redacted).
+        drift: Box<crate::drift::Drift>,
         /// The operation and the number of attempts.
         call: CallInfo,
     },
@@ -284,6 +306,11 @@ impl<C: BusinessCode> fmt::Display for Error<C> {
                 }
                 write!(f, ": {message}")?;
             }
+            Self::Drift { drift, .. } => write!(
+                f,
+                "the response differs from the spec (strict mode): {} at `{}`",
+                drift.kind, drift.path
+            )?,
             Self::Timeout { .. } => f.write_str("request timed out")?,
             Self::Deadline { deadline, .. } => {
                 write!(f, "no answer within the deadline of {deadline:?}")?;
@@ -331,6 +358,7 @@ impl<C: BusinessCode> Error<C> {
             Self::Api { call, .. }
             | Self::Http { call, .. }
             | Self::Decode { call, .. }
+            | Self::Drift { call, .. }
             | Self::Timeout { call, .. }
             | Self::Deadline { call, .. }
             | Self::Connect { call, .. }
@@ -349,6 +377,7 @@ impl<C: BusinessCode> Error<C> {
             Self::Api { call, .. }
             | Self::Http { call, .. }
             | Self::Decode { call, .. }
+            | Self::Drift { call, .. }
             | Self::Timeout { call, .. }
             | Self::Deadline { call, .. }
             | Self::Connect { call, .. }
@@ -380,6 +409,7 @@ impl<C: BusinessCode> Error<C> {
             Self::Http { status, .. } if status.is_client_error() => Outcome::Rejected,
             Self::Http { .. }
             | Self::Decode { .. }
+            | Self::Drift { .. }
             | Self::Timeout { .. }
             | Self::Deadline { .. }
             | Self::Transport { .. }
@@ -406,6 +436,7 @@ impl<C: BusinessCode> Error<C> {
             }
             Self::Api { code, .. } => code.is_rate_limited(),
             Self::Decode { .. }
+            | Self::Drift { .. }
             | Self::Redirected { .. }
             | Self::ResponseTooLarge { .. }
             | Self::Paging { .. }
@@ -452,6 +483,7 @@ impl<C: BusinessCode> Error<C> {
             Self::Api { .. } => "api",
             Self::Http { .. } => "http",
             Self::Decode { .. } => "decode",
+            Self::Drift { .. } => "drift",
             Self::Timeout { .. } => "timeout",
             Self::Deadline { .. } => "deadline",
             Self::Connect { .. } => "connect",

@@ -8,9 +8,12 @@
 //!   code, default version segment, user agent);
 //! * every endpoint is an [`Operation`] constant (name, path, [`Method`], [`RetryClass`],
 //!   recovery text);
-//! * list endpoints implement [`PageRequest`] and [`Paged`];
+//! * list endpoints implement [`PageRequest`] and [`Paged`] (page numbers), or
+//!   [`CursorRequest`] and [`CursorPaged`] (cursors);
 //! * an endpoint with a lookup to settle an unknown outcome gets a method built on [`recover`];
-//! * webhook events implement [`webhook::WebhookEvent`].
+//! * webhook events implement [`webhook::WebhookEvent`];
+//! * each endpoint's response has a [`drift::Shape`] ([`Service::response_shape`]) that
+//!   responses are compared with to report where the server differs from the spec.
 //!
 //! The generated crate then calls [`Client::execute`] for each endpoint. Everything else —
 //! the HTTP request with the auth fields in the JSON body (or, for a `GET`, the query string),
@@ -87,6 +90,7 @@ mod business_code;
 mod call;
 mod client;
 pub mod codes;
+pub mod drift;
 mod envelope;
 mod error;
 mod paginate;
@@ -104,6 +108,7 @@ pub mod webhook;
 pub use business_code::{BusinessCode, SuccessCode, WireCode};
 pub use client::{Client, ClientBuilder};
 pub use error::{CallInfo, Error, Outcome, PageError, Result};
+pub use paginate::cursor::{CursorPaged, CursorRequest, paginate_cursor, paginate_cursor_with};
 pub use paginate::{PageOptions, PageRequest, Paged, paginate, paginate_with};
 pub use recover::{Recovered, recover};
 pub use retry::RetryPolicy;

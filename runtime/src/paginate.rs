@@ -1,4 +1,6 @@
-//! Lazily walking page-numbered list endpoints.
+//! Lazily walking page-numbered list endpoints (and, in [`cursor`], cursor-paginated ones).
+
+pub(crate) mod cursor;
 
 use std::hash::Hasher as _;
 

@@ -9,6 +9,10 @@
 //!   `skip_serializing_if = "Option::is_none"` to leave it out.
 //! * [`date`] / [`date_opt`]: the same for `Date` ↔ `"YYYY-MM-DD"` (zero date `"0000-00-00"`).
 //! * [`string_opt`]: `Option<String>` where `""` means none, as `datetime_opt` does.
+//! * [`rfc3339`] / [`rfc3339_opt`]: `OffsetDateTime` ↔ RFC 3339 text, the offset kept.
+//! * [`epoch_s`] / [`epoch_ms`] (and `_opt`): `OffsetDateTime` ↔ a Unix timestamp in seconds or
+//!   milliseconds (a JSON integer), read in UTC.
+//! * [`decimal`] / [`decimal_string`] (and `_opt`): `Decimal` as an exact JSON number or string.
 //!
 //! ```
 //! use serde::{Deserialize, Serialize};
@@ -417,6 +421,360 @@ impl<'de> ::serde::de::Visitor<'de> for OptionalExactDecimal {
     }
 }
 
+/// `Decimal` as a JSON string (`"23.50"`), for vendors that send money as text: written with
+/// the scale kept, read exactly like [`decimal`] (a string that is not a decimal number, or
+/// one a `Decimal` cannot hold without rounding, is an error). A JSON number is read too.
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Serialize, Deserialize)]
+/// struct Fee {
+///     #[serde(with = "apigen_runtime::serde::decimal_string")]
+///     amount: Decimal,
+/// }
+///
+/// let fee: Fee = serde_json::from_str(r#"{"amount": "10.50"}"#)?;
+/// assert_eq!(serde_json::to_string(&fee)?, r#"{"amount":"10.50"}"#);
+/// assert!(serde_json::from_str::<Fee>(r#"{"amount": "ten"}"#).is_err());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub mod decimal_string {
+    use ::serde::{Deserializer, Serializer};
+    use rust_decimal::Decimal;
+
+    /// Writes a JSON string with the scale kept (`"10.50"`).
+    pub fn serialize<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(value)
+    }
+
+    /// Reads decimal text (or a number) exactly; fails rather than rounding.
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+        deserializer.deserialize_any(super::ExactDecimal)
+    }
+}
+
+/// `Option<Decimal>` like [`decimal_string`]; `""` and `null` read as `None`, `None` is written
+/// as `null`. Add `#[serde(default)]` so a missing field is `None` too.
+pub mod decimal_string_opt {
+    use ::serde::{Deserializer, Serializer};
+    use rust_decimal::Decimal;
+
+    /// Writes a JSON string with the scale kept, or `null`.
+    pub fn serialize<S: Serializer>(
+        value: &Option<Decimal>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(value) => serializer.collect_str(value),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    /// Reads `""` and `null` as `None`, decimal text (or a number) exactly as `Some`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Decimal>, D::Error> {
+        deserializer.deserialize_option(super::OptionalDecimalText)
+    }
+}
+
+/// Visitor for `Option<Decimal>` sent as text: `null` and `""` are `None`.
+struct OptionalDecimalText;
+
+impl<'de> ::serde::de::Visitor<'de> for OptionalDecimalText {
+    type Value = Option<rust_decimal::Decimal>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal number as a string, \"\" or null")
+    }
+
+    fn visit_none<E: ::serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: ::serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: ::serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        if value.is_empty() {
+            return Ok(None);
+        }
+        ::serde::de::Visitor::visit_str(ExactDecimal, value).map(Some)
+    }
+
+    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(Some(value.into()))
+    }
+
+    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<Self::Value, E> {
+        Ok(Some(value.into()))
+    }
+
+    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        ::serde::de::Visitor::visit_map(ExactDecimal, map).map(Some)
+    }
+}
+
+/// `OffsetDateTime` as RFC 3339 text (`"2026-11-28T12:00:00+08:00"`); the offset is kept as
+/// sent and written back as it is.
+pub mod rfc3339 {
+    use ::serde::{Deserializer, Serializer};
+    use time::OffsetDateTime;
+
+    /// Writes RFC 3339 text with the value's offset.
+    pub fn serialize<S: Serializer>(
+        value: &OffsetDateTime,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        time::serde::rfc3339::serialize(value, serializer)
+    }
+
+    /// Reads RFC 3339 text, keeping its offset.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<OffsetDateTime, D::Error> {
+        time::serde::rfc3339::deserialize(deserializer)
+    }
+}
+
+/// `Option<OffsetDateTime>` as RFC 3339 text; `""` and `null` read as `None`, `None` written as
+/// `null`.
+pub mod rfc3339_opt {
+    use ::serde::{Deserializer, Serializer};
+    use time::OffsetDateTime;
+
+    /// Writes RFC 3339 text, or `null` for `None`.
+    pub fn serialize<S: Serializer>(
+        value: &Option<OffsetDateTime>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        time::serde::rfc3339::option::serialize(value, serializer)
+    }
+
+    /// Reads RFC 3339 text; `""` and `null` read as `None`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<OffsetDateTime>, D::Error> {
+        // RFC 3339 has no zero spelling: only `""` is none.
+        deserializer.deserialize_option(super::EmptyAsNone::new(
+            "an RFC 3339 datetime, \"\" or null",
+            "",
+            |s| OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339),
+        ))
+    }
+}
+
+/// `OffsetDateTime` as whole seconds since the Unix epoch (a JSON integer), read in UTC.
+pub mod epoch_s {
+    use ::serde::{Deserializer, Serializer};
+    use time::OffsetDateTime;
+
+    /// Writes the Unix timestamp in seconds (fractions of a second are dropped).
+    pub fn serialize<S: Serializer>(
+        value: &OffsetDateTime,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(value.unix_timestamp())
+    }
+
+    /// Reads a Unix timestamp in seconds as a UTC datetime.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<OffsetDateTime, D::Error> {
+        deserializer.deserialize_i64(super::EpochVisitor::SECONDS)
+    }
+}
+
+/// `Option<OffsetDateTime>` like [`epoch_s`]; `null` and `""` read as `None`, `None` written as
+/// `null`.
+pub mod epoch_s_opt {
+    use ::serde::{Deserializer, Serializer};
+    use time::OffsetDateTime;
+
+    /// Writes the Unix timestamp in seconds, or `null`.
+    pub fn serialize<S: Serializer>(
+        value: &Option<OffsetDateTime>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(value) => super::epoch_s::serialize(value, serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    /// Reads a Unix timestamp in seconds as a UTC datetime; `null` and `""` read as `None`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<OffsetDateTime>, D::Error> {
+        deserializer.deserialize_option(super::OptionalEpoch(super::EpochVisitor::SECONDS))
+    }
+}
+
+/// `OffsetDateTime` as whole milliseconds since the Unix epoch (a JSON integer), read in UTC.
+pub mod epoch_ms {
+    use ::serde::{Deserializer, Serializer};
+    use time::OffsetDateTime;
+
+    /// Writes the Unix timestamp in milliseconds (finer fractions are dropped).
+    pub fn serialize<S: Serializer>(
+        value: &OffsetDateTime,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let millis = value.unix_timestamp_nanos() / 1_000_000;
+        // Every `OffsetDateTime` is within ±10^4 years, far inside i64 milliseconds.
+        serializer.serialize_i64(i64::try_from(millis).map_err(::serde::ser::Error::custom)?)
+    }
+
+    /// Reads a Unix timestamp in milliseconds as a UTC datetime.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<OffsetDateTime, D::Error> {
+        deserializer.deserialize_i64(super::EpochVisitor::MILLISECONDS)
+    }
+}
+
+/// `Option<OffsetDateTime>` like [`epoch_ms`]; `null` and `""` read as `None`, `None` written
+/// as `null`.
+pub mod epoch_ms_opt {
+    use ::serde::{Deserializer, Serializer};
+    use time::OffsetDateTime;
+
+    /// Writes the Unix timestamp in milliseconds, or `null`.
+    pub fn serialize<S: Serializer>(
+        value: &Option<OffsetDateTime>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(value) => super::epoch_ms::serialize(value, serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    /// Reads a Unix timestamp in milliseconds as a UTC datetime; `null` and `""` read as `None`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<OffsetDateTime>, D::Error> {
+        deserializer.deserialize_option(super::OptionalEpoch(super::EpochVisitor::MILLISECONDS))
+    }
+}
+
+/// Visitor reading a Unix timestamp (an integer) in one unit as a UTC `OffsetDateTime`.
+#[derive(Clone, Copy)]
+struct EpochVisitor {
+    /// Nanoseconds per unit.
+    nanos_per_unit: i128,
+    expecting: &'static str,
+}
+
+impl EpochVisitor {
+    const SECONDS: Self = Self {
+        nanos_per_unit: 1_000_000_000,
+        expecting: "a Unix timestamp in seconds (an integer)",
+    };
+    const MILLISECONDS: Self = Self {
+        nanos_per_unit: 1_000_000,
+        expecting: "a Unix timestamp in milliseconds (an integer)",
+    };
+}
+
+impl<'de> ::serde::de::Visitor<'de> for EpochVisitor {
+    type Value = time::OffsetDateTime;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.expecting)
+    }
+
+    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> Result<Self::Value, E> {
+        time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(value) * self.nanos_per_unit)
+            .map_err(E::custom)
+    }
+
+    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<Self::Value, E> {
+        let value = i64::try_from(value)
+            .map_err(|_| E::invalid_value(::serde::de::Unexpected::Unsigned(value), &self))?;
+        self.visit_i64(value)
+    }
+
+    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> Result<Self::Value, A::Error> {
+        // serde_json with `arbitrary_precision` hands integers out as number text.
+        match map.next_key::<std::borrow::Cow<'de, str>>()? {
+            Some(key) if key == NUMBER_TOKEN => {
+                let text: std::borrow::Cow<'de, str> = map.next_value()?;
+                let value: i64 = text.parse().map_err(|_| {
+                    ::serde::de::Error::invalid_value(
+                        ::serde::de::Unexpected::Other("a number that is not a whole i64"),
+                        &self,
+                    )
+                })?;
+                self.visit_i64(value)
+            }
+            _ => Err(::serde::de::Error::invalid_type(
+                ::serde::de::Unexpected::Map,
+                &self,
+            )),
+        }
+    }
+}
+
+/// Visitor for an optional Unix timestamp: `null` and `""` are `None`.
+struct OptionalEpoch(EpochVisitor);
+
+impl<'de> ::serde::de::Visitor<'de> for OptionalEpoch {
+    type Value = Option<time::OffsetDateTime>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}, \"\" or null", self.0.expecting)
+    }
+
+    fn visit_none<E: ::serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: ::serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: ::serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        if value.is_empty() {
+            Ok(None)
+        } else {
+            Err(E::invalid_value(::serde::de::Unexpected::Str(value), &self))
+        }
+    }
+
+    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> Result<Self::Value, E> {
+        ::serde::de::Visitor::visit_i64(self.0, value).map(Some)
+    }
+
+    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<Self::Value, E> {
+        ::serde::de::Visitor::visit_u64(self.0, value).map(Some)
+    }
+
+    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        ::serde::de::Visitor::visit_map(self.0, map).map(Some)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use rust_decimal::Decimal;
@@ -551,6 +909,109 @@ mod tests {
             r#"{"closed": "0000-00-00", "created": "2025-03-03 02:40:57"}"#,
         ] {
             assert!(serde_json::from_str::<Times>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[derive(Debug, Serialize, Deserialize)]
+    struct TextMoney {
+        #[serde(with = "super::decimal_string")]
+        amount: Decimal,
+        #[serde(with = "super::decimal_string_opt", default)]
+        fee: Option<Decimal>,
+    }
+
+    #[test]
+    fn string_money_is_exact_and_written_as_text() {
+        let row: TextMoney = serde_json::from_str(r#"{"amount": "23.50", "fee": ""}"#).unwrap();
+        assert_eq!(row.amount.to_string(), "23.50");
+        assert_eq!(row.fee, None);
+        assert_eq!(
+            serde_json::to_string(&row).unwrap(),
+            r#"{"amount":"23.50","fee":null}"#
+        );
+        let row: TextMoney = serde_json::from_str(r#"{"amount": 1, "fee": "0.10"}"#).unwrap();
+        assert_eq!(row.fee.map(|f| f.to_string()).as_deref(), Some("0.10"));
+        let row: TextMoney = serde_json::from_str(r#"{"amount": "1", "fee": null}"#).unwrap();
+        assert_eq!(row.fee, None);
+        let row: TextMoney = serde_json::from_str(r#"{"amount": "1"}"#).unwrap();
+        assert_eq!(row.fee, None);
+    }
+
+    #[test]
+    fn string_money_that_is_not_a_decimal_or_too_precise_is_an_error() {
+        for bad in [
+            r#"{"amount": "23,50"}"#,
+            r#"{"amount": ""}"#,
+            r#"{"amount": "0.1234567890123456789012345678901"}"#,
+            r#"{"amount": "1", "fee": "abc"}"#,
+            r#"{"amount": "1", "fee": "1e-40"}"#,
+            r#"{"amount": true}"#,
+        ] {
+            assert!(serde_json::from_str::<TextMoney>(bad).is_err(), "{bad}");
+        }
+        let error =
+            serde_json::from_str::<TextMoney>(r#"{"amount": "1.00000000000000000000000000001"}"#)
+                .unwrap_err()
+                .to_string();
+        assert!(error.contains("more significant digits"), "{error}");
+    }
+
+    #[test]
+    fn a_string_that_is_not_a_decimal_is_reported_at_its_json_path() {
+        let text = r#"[{"amount": "1.00"}, {"amount": "1.00", "fee": "one"}]"#;
+        let error = serde_path_to_error::deserialize::<_, Vec<TextMoney>>(
+            &mut serde_json::Deserializer::from_str(text),
+        )
+        .unwrap_err();
+        assert_eq!(error.path().to_string(), "[1].fee");
+    }
+
+    #[derive(Debug, Serialize, Deserialize)]
+    struct Stamps {
+        #[serde(with = "super::rfc3339")]
+        at: time::OffsetDateTime,
+        #[serde(with = "super::rfc3339_opt", default)]
+        closed: Option<time::OffsetDateTime>,
+        #[serde(with = "super::epoch_s")]
+        secs: time::OffsetDateTime,
+        #[serde(with = "super::epoch_ms_opt", default)]
+        millis: Option<time::OffsetDateTime>,
+    }
+
+    #[test]
+    fn rfc3339_keeps_the_offset_and_epochs_are_utc() {
+        let text = r#"{"at":"2026-11-28T12:00:00+08:00","closed":null,"secs":1795838400,"millis":1795838400123}"#;
+        let stamps: Stamps = serde_json::from_str(text).unwrap();
+        assert_eq!(stamps.at.offset().whole_hours(), 8);
+        assert_eq!(stamps.secs, stamps.at);
+        assert!(stamps.secs.offset().is_utc());
+        let millis = stamps.millis.unwrap();
+        assert_eq!(millis.millisecond(), 123);
+        assert!(millis.offset().is_utc());
+        assert_eq!(serde_json::to_string(&stamps).unwrap(), text);
+    }
+
+    #[test]
+    fn empty_optional_datetimes_are_none_and_bad_ones_errors() {
+        let stamps: Stamps = serde_json::from_str(
+            r#"{"at":"2026-11-28T04:00:00Z","closed":"","secs":0,"millis":""}"#,
+        )
+        .unwrap();
+        assert_eq!((stamps.closed, stamps.millis), (None, None));
+        let written = serde_json::to_string(&stamps).unwrap();
+        assert!(
+            written.starts_with(r#"{"at":"2026-11-28T04:00:00Z""#),
+            "{written}"
+        );
+        for bad in [
+            r#"{"at":"2026-11-28 12:00:00","secs":0}"#,
+            r#"{"at":"2026-11-28T04:00:00Z","secs":"0"}"#,
+            r#"{"at":"2026-11-28T04:00:00Z","secs":1.5}"#,
+            r#"{"at":"2026-11-28T04:00:00Z","secs":99999999999999999}"#,
+            r#"{"at":"2026-11-28T04:00:00Z","secs":0,"millis":"soon"}"#,
+            r#"{"at":"","secs":0}"#,
+        ] {
+            assert!(serde_json::from_str::<Stamps>(bad).is_err(), "{bad}");
         }
     }
 }

@@ -1,5 +1,8 @@
 //! Wire forms for money, decimals, dates and datetimes held *inside* arrays and maps.
 //!
+//! Adapters: [`Exact`] and [`ExactString`] (money and decimals as JSON numbers or strings),
+//! [`VendorDateTime`], [`Rfc3339`], [`EpochSeconds`], [`EpochMillis`] and [`VendorDate`].
+//!
 //! A field of such a type alone uses a `#[serde(with = "…")]` module of [`crate::serde`]. When
 //! the value sits in a `Vec`, a map or both, the generated code names the same wire form with
 //! [`serde_with`](https://docs.rs/serde_with)'s `As`, mirroring the field's type:
@@ -29,7 +32,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserializer, Serializer};
 use serde_with::{DeserializeAs, SerializeAs};
-use time::{Date, PrimitiveDateTime};
+use time::{Date, OffsetDateTime, PrimitiveDateTime};
 
 pub use serde_with::de::DeserializeAsWrap;
 pub use serde_with::ser::SerializeAsWrap;
@@ -89,6 +92,81 @@ impl<'de> DeserializeAs<'de, Date> for VendorDate {
     }
 }
 
+/// A `Decimal` as an exact JSON string ([`crate::serde::decimal_string`]): `"10.50"`, read and
+/// written with the scale kept, never rounded.
+#[derive(Debug, Clone, Copy)]
+pub struct ExactString;
+
+impl SerializeAs<Decimal> for ExactString {
+    fn serialize_as<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::serde::decimal_string::serialize(value, serializer)
+    }
+}
+
+impl<'de> DeserializeAs<'de, Decimal> for ExactString {
+    fn deserialize_as<D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+        crate::serde::decimal_string::deserialize(deserializer)
+    }
+}
+
+/// An `OffsetDateTime` as RFC 3339 text, the offset kept ([`crate::serde::rfc3339`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Rfc3339;
+
+impl SerializeAs<OffsetDateTime> for Rfc3339 {
+    fn serialize_as<S: Serializer>(
+        value: &OffsetDateTime,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::serde::rfc3339::serialize(value, serializer)
+    }
+}
+
+impl<'de> DeserializeAs<'de, OffsetDateTime> for Rfc3339 {
+    fn deserialize_as<D: Deserializer<'de>>(deserializer: D) -> Result<OffsetDateTime, D::Error> {
+        crate::serde::rfc3339::deserialize(deserializer)
+    }
+}
+
+/// An `OffsetDateTime` as a Unix timestamp in seconds, read in UTC ([`crate::serde::epoch_s`]).
+#[derive(Debug, Clone, Copy)]
+pub struct EpochSeconds;
+
+impl SerializeAs<OffsetDateTime> for EpochSeconds {
+    fn serialize_as<S: Serializer>(
+        value: &OffsetDateTime,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::serde::epoch_s::serialize(value, serializer)
+    }
+}
+
+impl<'de> DeserializeAs<'de, OffsetDateTime> for EpochSeconds {
+    fn deserialize_as<D: Deserializer<'de>>(deserializer: D) -> Result<OffsetDateTime, D::Error> {
+        crate::serde::epoch_s::deserialize(deserializer)
+    }
+}
+
+/// An `OffsetDateTime` as a Unix timestamp in milliseconds, read in UTC
+/// ([`crate::serde::epoch_ms`]).
+#[derive(Debug, Clone, Copy)]
+pub struct EpochMillis;
+
+impl SerializeAs<OffsetDateTime> for EpochMillis {
+    fn serialize_as<S: Serializer>(
+        value: &OffsetDateTime,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::serde::epoch_ms::serialize(value, serializer)
+    }
+}
+
+impl<'de> DeserializeAs<'de, OffsetDateTime> for EpochMillis {
+    fn deserialize_as<D: Deserializer<'de>>(deserializer: D) -> Result<OffsetDateTime, D::Error> {
+        crate::serde::epoch_ms::deserialize(deserializer)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -137,6 +215,34 @@ mod tests {
             r#"{"grid":[],"days":{},"fees":[0.1234567890123456789012345678901]}"#,
         ] {
             assert!(serde_json::from_str::<Row>(text).is_err(), "{text}");
+        }
+    }
+
+    #[derive(Debug, Serialize, Deserialize)]
+    struct OtherWire {
+        #[serde(with = "As::<BTreeMap<Same, Vec<ExactString>>>")]
+        fees: BTreeMap<String, Vec<Decimal>>,
+        #[serde(with = "As::<Vec<Rfc3339>>")]
+        cutoffs: Vec<OffsetDateTime>,
+        #[serde(with = "As::<Option<Vec<EpochMillis>>>", default)]
+        stamps: Option<Vec<OffsetDateTime>>,
+        #[serde(with = "As::<BTreeMap<Same, EpochSeconds>>")]
+        seen: BTreeMap<String, OffsetDateTime>,
+    }
+
+    #[test]
+    fn string_money_and_other_datetimes_keep_their_wire_form_nested() {
+        let text = r#"{"fees":{"CNY":["1.00","0.50"]},"cutoffs":["2026-11-28T10:00:00+08:00"],"stamps":[1795838400123],"seen":{"a":1795838400}}"#;
+        let row: OtherWire = serde_json::from_str(text).unwrap();
+        assert_eq!(row.fees["CNY"][0].to_string(), "1.00");
+        assert_eq!(row.cutoffs[0].offset().whole_hours(), 8);
+        assert_eq!(serde_json::to_string(&row).unwrap(), text);
+        for bad in [
+            r#"{"fees":{"CNY":["1,00"]},"cutoffs":[],"seen":{}}"#,
+            r#"{"fees":{},"cutoffs":["2026-11-28 10:00:00"],"seen":{}}"#,
+            r#"{"fees":{},"cutoffs":[],"stamps":["x"],"seen":{}}"#,
+        ] {
+            assert!(serde_json::from_str::<OtherWire>(bad).is_err(), "{bad}");
         }
     }
 }

@@ -21,6 +21,13 @@ pub trait Service: Send + Sync + Sized + 'static {
     type Client: From<crate::Client<Self>>;
     /// Names, codes and defaults of the API.
     const SPEC: ServiceSpec;
+
+    /// The declared shape of the `data` of the endpoint (operation) named `endpoint`, which
+    /// drift detection compares responses with; `None` (the default) skips the comparison.
+    fn response_shape(endpoint: &str) -> Option<&'static crate::drift::Shape> {
+        let _ = endpoint;
+        None
+    }
 }
 
 /// Names, codes and defaults of one API, emitted by the generator from the spec.

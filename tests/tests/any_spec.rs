@@ -4,7 +4,8 @@
 //! Random *valid-looking* specs are built as YAML text from a structured random model (service
 //! with auth fields, envelope and page convention; error codes; groups; int/string, open/closed
 //! enums; objects with fields of every type, refs, arrays, inline objects, nullable and sensitive
-//! fields; endpoints with and without pagination, some `GET` (scalar fields only), some with
+//! fields, money as numbers or strings and datetimes in every `datetime_format`; endpoints with
+//! and without pagination (some with a `fn_name`), some `GET` (scalar fields only), some with
 //! examples that match their types; and
 //! optionally webhooks with kinds, events and refetch). Names come from a nasty alphabet: Rust
 //! keywords, prelude/std names, names the generated code itself uses, leading digits, dashes,
@@ -260,6 +261,8 @@ enum Resp {
 
 struct Endpoint {
     name: String,
+    /// The method name within the group, when not made from `name` (unique like the keys).
+    fn_name: Option<String>,
     group: String,
     path: String,
     never: bool,
@@ -320,6 +323,10 @@ struct Spec {
     webhooks: Option<Webhooks>,
     /// How the items are split into files.
     split: usize,
+    /// `service.money_wire`: `number` or `string`.
+    money_wire: &'static str,
+    /// `service.datetime_format`: `vendor`, `rfc3339`, `epoch_s` or `epoch_ms`.
+    datetime_format: &'static str,
 }
 
 const PRIMS: &[&str] = &[
@@ -683,6 +690,7 @@ fn generate(seed: u64, case: u64) -> Spec {
             let get = !moves_money && scalars && g.rng.chance(30);
             Endpoint {
                 name,
+                fn_name: None,
                 group,
                 path,
                 never,
@@ -749,8 +757,18 @@ fn generate(seed: u64, case: u64) -> Spec {
         }
     });
 
+    // Drawn after everything else, so that the rest of a case's spec does not depend on it.
+    let mut endpoints = endpoints;
+    for e in &mut endpoints {
+        e.fn_name = g.rng.chance(25).then(|| g.name(&mut op_names));
+    }
+
     let split = rng.below(3);
+    let money_wire = *rng.pick(&["number", "number", "string"]);
+    let datetime_format = *rng.pick(&["vendor", "vendor", "rfc3339", "epoch_s", "epoch_ms"]);
     Spec {
+        money_wire,
+        datetime_format,
         level,
         title,
         title_en,
@@ -843,11 +861,22 @@ impl Spec {
                     "0.000001",
                     "79228162514264337593543950335",
                 ]);
-                serde_json::from_str(text).expect("a JSON number")
+                if self.money_wire == "string" {
+                    json!(text)
+                } else {
+                    serde_json::from_str(text).expect("a JSON number")
+                }
             }
-            Ty::Prim("datetime") => {
-                json!(*rng.pick(&["2023-10-30 05:35:14", "2024-02-29 23:59:59"]))
-            }
+            Ty::Prim("datetime") => match self.datetime_format {
+                "rfc3339" => json!(*rng.pick(&[
+                    "2023-10-30T05:35:14+08:00",
+                    "2024-02-29T23:59:59Z",
+                    "2024-02-29T23:59:59.5-03:30"
+                ])),
+                "epoch_s" => json!(*rng.pick(&[0, 1_698_615_314, -86_400])),
+                "epoch_ms" => json!(*rng.pick(&[0, 1_698_615_314_123_i64, 1_709_251_199_000])),
+                _ => json!(*rng.pick(&["2023-10-30 05:35:14", "2024-02-29 23:59:59"])),
+            },
             Ty::Prim("date") => json!(*rng.pick(&["2023-10-30", "2024-02-29"])),
             Ty::Prim(other) => unreachable!("primitive {other}"),
             Ty::Enum(i) => {
@@ -885,6 +914,28 @@ impl Spec {
         }
     }
 
+    /// A request example writes an absent nullable value as `null`, the way the client sends
+    /// it (it reads `""` as `None`, and `None` goes out as `null`), here and in nested objects.
+    fn empty_as_null(&self, fields: &[Field], map: &mut Map<String, Value>) {
+        for f in fields {
+            let Some(v) = map.get_mut(&f.name) else {
+                continue;
+            };
+            if f.nullable && v.as_str() == Some("") {
+                *v = Value::Null;
+                continue;
+            }
+            let nested = match &f.ty {
+                Ty::Obj(i) => &self.objects[*i].fields,
+                Ty::Inline(inner) => inner,
+                _ => continue,
+            };
+            if let Value::Object(inner) = v {
+                self.empty_as_null(nested, inner);
+            }
+        }
+    }
+
     fn object_value(&self, rng: &mut Rng, fields: &[Field], depth: usize) -> Map<String, Value> {
         let mut m = Map::new();
         for f in fields {
@@ -892,7 +943,10 @@ impl Spec {
                 continue;
             }
             let v = if f.nullable && rng.chance(40) {
-                if matches!(f.ty, Ty::Prim("datetime" | "date")) && rng.chance(50) {
+                let empty_reads_as_none = matches!(f.ty, Ty::Prim("datetime" | "date"))
+                    || (self.money_wire == "string"
+                        && matches!(f.ty, Ty::Prim("money" | "decimal")));
+                if empty_reads_as_none && rng.chance(50) {
                     json!("")
                 } else {
                     Value::Null
@@ -1133,6 +1187,8 @@ impl Spec {
         }
         env.push(("source".into(), s("documented")));
         let mut service = vec![
+            ("money_wire".into(), s(self.money_wire)),
+            ("datetime_format".into(), s(self.datetime_format)),
             ("title".into(), s(self.title.clone())),
             ("title_en".into(), s(self.title_en.clone())),
             (
@@ -1293,6 +1349,9 @@ impl Spec {
             ("source".into(), s("modeled")),
             ("retry".into(), s(if e.never { "never" } else { "safe" })),
         ];
+        if let Some(f) = &e.fn_name {
+            m.push(("fn_name".into(), s(f.clone())));
+        }
         if e.moves_money {
             m.push(("moves_money".into(), p(true)));
         }
@@ -1327,7 +1386,9 @@ impl Spec {
             if matches!(e.response, Resp::Page(_)) {
                 req.insert(self.pagination.page_field.clone(), json!(1));
             }
-            req.extend(self.object_value(rng, &e.request, 0));
+            let mut fields = self.object_value(rng, &e.request, 0);
+            self.empty_as_null(&e.request, &mut fields);
+            req.extend(fields);
             let data = match e.response {
                 Resp::Object(i) => self.value(rng, &Ty::Obj(i), 0),
                 Resp::Array(i) => self.value(rng, &Ty::Array(Box::new(Ty::Obj(i))), 0),

@@ -115,3 +115,13 @@ fn method_post_to_get() {
     // Same Rust API; the server now gets the fields in the query string, not the body.
     assert_eq!(case("method_post_to_get"), Some(Class::Breaking));
 }
+
+#[test]
+fn fn_name_renames_method() {
+    assert_eq!(case("fn_name_renames_method"), Some(Class::Breaking));
+}
+
+#[test]
+fn cursor_pagination_added() {
+    assert_eq!(case("cursor_pagination_added"), Some(Class::Breaking));
+}

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use apigen::model::{Api, Object, Response, Retry, Source, Type};
+use apigen::model::{Api, DateTimeFormat, MoneyWire, Object, Response, Retry, Source, Type};
 use apigen::naming::object_type_name;
 
 fn api() -> &'static Api {
@@ -122,10 +122,10 @@ fn wallet_has_the_nine_documented_fields_in_vendor_order() {
             ("wallet_name", &Type::String),
             ("customer_id", &Type::Long),
             ("currency", &Type::String),
-            ("available_balance", &Type::Money),
-            ("freeze_balance", &Type::Money),
+            ("available_balance", &Type::Money(MoneyWire::Number)),
+            ("freeze_balance", &Type::Money(MoneyWire::Number)),
             ("status", &status),
-            ("create_at", &Type::DateTime),
+            ("create_at", &Type::DateTime(DateTimeFormat::Vendor)),
         ]
     );
     // "all nine response fields are required"

@@ -326,6 +326,16 @@ fn provenance_overstated() {
 // ---------------------------------------------------------------------------------------------
 
 cases! {
+    wire_on_a_datetime => 1,
+    format_on_money => 1,
+    datetime_format_misspelled => 1,
+    money_wire_misspelled => 1,
+    example_money_not_a_string => 1,
+    example_datetime_not_epoch => 1,
+    example_rfc3339_not_as_written_back => 1,
+}
+
+cases! {
     field_name_not_ident => 1,
     field_names_collide => 1,
     redact_without_sensitive => 1,
@@ -415,6 +425,72 @@ cases! {
     recovery_missing_required_field => 1,
     recovery_unknown_key => 1,
     recover_method_collides => 1,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cursor pagination (`service.cursor_pagination`, `pagination: cursor`, `{ cursor_page: T }`).
+// ---------------------------------------------------------------------------------------------
+
+cases! {
+    cursor_field_not_string => 1,
+    next_cursor_field_unknown => 1,
+    next_cursor_field_not_string => 1,
+    cursor_page_without_convention => 1,
+    cursor_marker_on_page => 1,
+    example_cursor_page_next_not_string => 1,
+    request_field_shadows_cursor => 1,
+}
+
+/// A typo in the cursor field: located at `cursor_field`, with the declared field as the hint.
+#[test]
+fn cursor_field_unknown() {
+    let rendered = case("cursor_field_unknown", 1);
+    assert!(
+        rendered.contains("hint: did you mean `cursor`?"),
+        "{rendered}"
+    );
+    let at = position("cursor_field_unknown", "service.yaml", "cursr");
+    assert!(
+        points_at(&rendered, "cursor_field_unknown", "service.yaml", at),
+        "{rendered}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Method names within a group (`fn_name`).
+// ---------------------------------------------------------------------------------------------
+
+cases! {
+    fn_name_not_ident => 1,
+    fn_name_collides_with_stream => 1,
+    fn_name_collides_with_recover => 1,
+}
+
+/// Two `cancel`s in one group: refused at the second, naming the first.
+#[test]
+fn fn_name_collides() {
+    let rendered = case("fn_name_collides", 1);
+    assert!(
+        rendered.contains("both are the method `cancel` of group `card`"),
+        "{rendered}"
+    );
+    // At the second endpoint's `fn_name`, two lines below its key.
+    let (key_line, _) = position("fn_name_collides", "endpoints.yaml", "delete_card:");
+    let at = (key_line + 2, "    fn_name: ".len() + 1);
+    assert!(
+        points_at(&rendered, "fn_name_collides", "endpoints.yaml", at),
+        "{rendered}"
+    );
+}
+
+/// A reference by the method name (`fn_name`) instead of the key is told the key.
+#[test]
+fn recovery_lookup_by_method_name() {
+    let rendered = case("recovery_lookup_by_method_name", 1);
+    assert!(
+        rendered.contains("did you mean `get_card_detail`?"),
+        "{rendered}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

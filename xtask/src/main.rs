@@ -3,8 +3,12 @@
 //! Loads and validates the spec, runs every emitter in memory, and only then
 //! writes the files that changed (atomically). With `--check` it writes
 //! nothing and fails if any generated file is stale.
+//!
+//! Also `cargo xtask diff` (`diff.rs`: what a spec edit means for users) and `cargo xtask
+//! drift` (`drift.rs`: spec edits from the drift captures of a client).
 
 mod diff;
+mod drift;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -34,8 +38,9 @@ fn main() -> ExitCode {
             }
         },
         Some("diff") => diff::run(&root(), &args[1..]),
+        Some("drift") => drift::run(&root(), &args[1..]),
         Some("-h" | "--help" | "help") => {
-            println!("{USAGE}\n\n{}", diff::USAGE);
+            println!("{USAGE}\n\n{}\n\n{}", diff::USAGE, drift::USAGE);
             ExitCode::SUCCESS
         }
         other => {

@@ -101,7 +101,7 @@ fn main() {
         }
     }
 
-    let pairs: [(&str, &str, &str, &str); 12] = [
+    let pairs: [(&str, &str, &str, &str); 13] = [
         (
             "generate",
             "ours",
@@ -168,6 +168,12 @@ fn main() {
             "ours",
             "naive",
             "decode a 100-card page: our types vs f64/String",
+        ),
+        (
+            "decode_wallet_page_wire_forms_100",
+            "string_money_rfc3339",
+            "number_money_vendor_datetime",
+            "decode a 100-wallet page: string money + RFC 3339 vs numbers + vendor datetimes",
         ),
     ];
 

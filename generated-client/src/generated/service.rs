@@ -41,7 +41,2030 @@ impl ::apigen_runtime::Service for Api {
             "pin",
         ],
     };
+
+    fn response_shape(
+        endpoint: &str,
+    ) -> Option<&'static ::apigen_runtime::drift::Shape> {
+        match endpoint {
+            "list_wallets" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &PAGE_OF_SHAPE_0_WALLET,
+                );
+                Some(&SHAPE)
+            }
+            "get_wallet_detail" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_0_WALLET,
+                );
+                Some(&SHAPE)
+            }
+            "list_transactions" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &PAGE_OF_SHAPE_1_WALLET_TRANSACTION,
+                );
+                Some(&SHAPE)
+            }
+            "get_transaction_detail" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_1_WALLET_TRANSACTION,
+                );
+                Some(&SHAPE)
+            }
+            "get_exchange_rate" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_2_EXCHANGE_RATE,
+                );
+                Some(&SHAPE)
+            }
+            "list_bins" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &PAGE_OF_SHAPE_3_BIN,
+                );
+                Some(&SHAPE)
+            }
+            "get_bin_detail" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_3_BIN,
+                );
+                Some(&SHAPE)
+            }
+            "get_bin_fee" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_4_BIN_FEE,
+                );
+                Some(&SHAPE)
+            }
+            "get_bin_limit" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_5_BIN_LIMIT,
+                );
+                Some(&SHAPE)
+            }
+            "list_cards" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &PAGE_OF_SHAPE_6_CARD,
+                );
+                Some(&SHAPE)
+            }
+            "get_card_detail" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_6_CARD,
+                );
+                Some(&SHAPE)
+            }
+            "activate_card" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_16_CARD_STATUS_CHANGE,
+                );
+                Some(&SHAPE)
+            }
+            "freeze_card" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_16_CARD_STATUS_CHANGE,
+                );
+                Some(&SHAPE)
+            }
+            "unfreeze_card" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_16_CARD_STATUS_CHANGE,
+                );
+                Some(&SHAPE)
+            }
+            "close_card" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_17_CARD_CLOSING,
+                );
+                Some(&SHAPE)
+            }
+            "list_card_trades" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &PAGE_OF_SHAPE_7_CARD_TRADE,
+                );
+                Some(&SHAPE)
+            }
+            "list_merchant_trade_scores" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &PAGE_OF_SHAPE_8_MERCHANT_TRADE_SCORE,
+                );
+                Some(&SHAPE)
+            }
+            "open_card" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_9_ORDER,
+                );
+                Some(&SHAPE)
+            }
+            "recharge_card" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_9_ORDER,
+                );
+                Some(&SHAPE)
+            }
+            "list_orders" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &PAGE_OF_SHAPE_9_ORDER,
+                );
+                Some(&SHAPE)
+            }
+            "get_order_detail" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_9_ORDER,
+                );
+                Some(&SHAPE)
+            }
+            "list_holders" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &PAGE_OF_SHAPE_11_HOLDER,
+                );
+                Some(&SHAPE)
+            }
+            "create_holder" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_18_HOLDER_CREATED,
+                );
+                Some(&SHAPE)
+            }
+            "update_holder" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_11_HOLDER,
+                );
+                Some(&SHAPE)
+            }
+            "get_holder_detail" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_11_HOLDER,
+                );
+                Some(&SHAPE)
+            }
+            "list_pay_methods" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Array(
+                    &::apigen_runtime::drift::Shape::Object(&SHAPE_13_PAY_METHOD),
+                );
+                Some(&SHAPE)
+            }
+            "list_fund_sources" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Array(
+                    &::apigen_runtime::drift::Shape::Object(&SHAPE_12_CODE_ITEM),
+                );
+                Some(&SHAPE)
+            }
+            "list_payment_purposes" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Array(
+                    &::apigen_runtime::drift::Shape::Object(&SHAPE_12_CODE_ITEM),
+                );
+                Some(&SHAPE)
+            }
+            "create_payee" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_19_PAYEE_STATUS_CHANGE,
+                );
+                Some(&SHAPE)
+            }
+            "update_payee" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_14_PAYEE,
+                );
+                Some(&SHAPE)
+            }
+            "apply_payee" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_19_PAYEE_STATUS_CHANGE,
+                );
+                Some(&SHAPE)
+            }
+            "list_payees" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &PAGE_OF_SHAPE_14_PAYEE,
+                );
+                Some(&SHAPE)
+            }
+            "get_payee_detail" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_14_PAYEE,
+                );
+                Some(&SHAPE)
+            }
+            "list_payment_reasons" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Array(
+                    &::apigen_runtime::drift::Shape::Object(&SHAPE_12_CODE_ITEM),
+                );
+                Some(&SHAPE)
+            }
+            "create_payment" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_15_PAYMENT,
+                );
+                Some(&SHAPE)
+            }
+            "list_payments" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &PAGE_OF_SHAPE_15_PAYMENT,
+                );
+                Some(&SHAPE)
+            }
+            "get_payment_detail" => {
+                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                    &SHAPE_15_PAYMENT,
+                );
+                Some(&SHAPE)
+            }
+            _ => None,
+        }
+    }
 }
+static SHAPE_0_WALLET: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "Wallet",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "wallet_id",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "wallet_sn",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "wallet_name",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "customer_id",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "currency",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "available_balance",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "freeze_balance",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "status",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64]),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "create_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+    ],
+};
+static SHAPE_1_WALLET_TRANSACTION: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "WalletTransaction",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "transaction_id",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "transaction_sn",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "wallet_id",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "wallet_sn",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "currency",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "amount",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "fee",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "before_balance",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "after_balance",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "in_out_type",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64]),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "transaction_type",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(
+                &[
+                    1i64, 2i64, 3i64, 4i64, 5i64, 6i64, 7i64, 8i64, 9i64, 10i64, 11i64,
+                    12i64,
+                ],
+            ),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "status",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64, 3i64]),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "biz_no",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "remark",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "create_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "finish_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static SHAPE_2_EXCHANGE_RATE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "ExchangeRate",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "from_currency",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "to_currency",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "rate",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "amount",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "to_amount",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "rate_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "expire_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static SHAPE_3_BIN: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "Bin",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "bin_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "bin",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "bin_name",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "organization",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "bin_type",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64]),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "bin_mode",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64]),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "status",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64]),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "currency",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "country",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "need_holder",
+            shape: &::apigen_runtime::drift::Shape::Bool,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "support_avs",
+            shape: &::apigen_runtime::drift::Shape::Bool,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "support_3ds",
+            shape: &::apigen_runtime::drift::Shape::Bool,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "description",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "create_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static SHAPE_4_BIN_FEE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "BinFee",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "bin_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "currency",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "open_card_fee",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "recharge_fee_rate",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "recharge_fee_fixed",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "cancel_card_fee",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "monthly_fee",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "trade_fee_rate",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "trade_fee_fixed",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "cross_border_fee_rate",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "fx_fee_rate",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "decline_fee",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "refund_fee",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "small_trade_threshold",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "small_trade_fee",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static SHAPE_5_BIN_LIMIT: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "BinLimit",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "bin_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "currency",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "min_open_amount",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "max_open_amount",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "min_recharge_amount",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "max_recharge_amount",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "max_balance",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "single_trade_limit",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "daily_trade_limit",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "monthly_trade_limit",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "daily_trade_count",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "max_card_count",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "daily_open_count",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static SHAPE_6_CARD: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "Card",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "card_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "order_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "out_order_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "app_id",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "bin_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "holder_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "card_no",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: true,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "balance",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "limit",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "expiry",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: true,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "cvv",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: true,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "pin",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: true,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "status",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(
+                &[1i64, 2i64, 3i64, 4i64, 5i64, 6i64, 7i64],
+            ),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "use_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "close_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "end_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "mark",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "currency",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "card_type",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64]),
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "bin",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "organization",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "create_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static SHAPE_7_CARD_TRADE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "CardTrade",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "trade_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "card_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "card_no",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: true,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "trade_type",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(
+                &[1i64, 2i64, 3i64, 4i64, 5i64, 6i64, 7i64],
+            ),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "trade_result",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64, 3i64]),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "trade_amount",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "trade_currency",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "billing_amount",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "billing_currency",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "fee",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "merchant_name",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "mcc",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "merchant_country",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "auth_code",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "fail_reason",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "related_trade_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "trade_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "settle_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static SHAPE_8_MERCHANT_TRADE_SCORE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "MerchantTradeScore",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "bin_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "merchant_name",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "mcc",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "score",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "success_rate",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "trade_count",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "update_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static SHAPE_9_ORDER: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "Order",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "order_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "out_order_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "order_type",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64, 3i64, 4i64]),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "status",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64, 3i64, 4i64]),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "card_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "bin_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "holder_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "card_type",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64]),
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "wallet_sn",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "currency",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "amount",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "fee",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "total_amount",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "fail_reason",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "mark",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "create_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "finish_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "bills",
+            shape: &::apigen_runtime::drift::Shape::Array(
+                &::apigen_runtime::drift::Shape::Object(&SHAPE_10_ORDER_BILL),
+            ),
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static SHAPE_10_ORDER_BILL: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "OrderBill",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "bill_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "order_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "bill_type",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(
+                &[1i64, 2i64, 3i64, 4i64, 5i64],
+            ),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "in_out_type",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64]),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "bill_category",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64, 3i64]),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "currency",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "amount",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "create_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+    ],
+};
+static SHAPE_11_HOLDER: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "Holder",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "holder_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "first_name",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "last_name",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "email",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "phone_area_code",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "phone",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "birthday",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "country",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "state",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "city",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "address",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "postal_code",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "mark",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "create_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "update_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static SHAPE_12_CODE_ITEM: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "CodeItem",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "code",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "name",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "name_en",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static SHAPE_13_PAY_METHOD: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "PayMethod",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "pay_method",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "name",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "country",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "currency",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "account_type",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "fee_modes",
+            shape: &::apigen_runtime::drift::Shape::Array(
+                &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64, 3i64]),
+            ),
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "min_amount",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "max_amount",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "arrival_desc",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "required_fields",
+            shape: &::apigen_runtime::drift::Shape::Array(
+                &::apigen_runtime::drift::Shape::Text,
+            ),
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static SHAPE_14_PAYEE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "Payee",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "payee_id",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "account_type",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "pay_method",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "country",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "currency",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "account_name",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "account_no",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: true,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "bank_name",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "swift_code",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "bank_code",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "bank_address",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "address",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "city",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "state",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "postal_code",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "email",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "phone",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "fund_source",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "payment_purpose",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "status",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(
+                &[1i64, 2i64, 3i64, 4i64, 5i64],
+            ),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "reject_reason",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "create_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "update_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static SHAPE_15_PAYMENT: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "Payment",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "payment_id",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "payment_sn",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "out_order_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "payee_id",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "wallet_sn",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "pay_method",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "amount",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "currency",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "payee_amount",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "payee_currency",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "rate",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "fee",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "fee_mode",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64, 3i64]),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "total_amount",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "reason",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "remark",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "status",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(
+                &[1i64, 2i64, 3i64, 4i64, 5i64, 6i64, 7i64],
+            ),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "fail_reason",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "create_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "finish_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static SHAPE_16_CARD_STATUS_CHANGE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "CardStatusChange",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "card_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "status",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(
+                &[1i64, 2i64, 3i64, 4i64, 5i64, 6i64, 7i64],
+            ),
+            always_present: true,
+            sensitive: false,
+        },
+    ],
+};
+static SHAPE_17_CARD_CLOSING: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "CardClosing",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "card_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "order_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "status",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(
+                &[1i64, 2i64, 3i64, 4i64, 5i64, 6i64, 7i64],
+            ),
+            always_present: true,
+            sensitive: false,
+        },
+    ],
+};
+static SHAPE_18_HOLDER_CREATED: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "HolderCreated",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "holder_id",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+    ],
+};
+static SHAPE_19_PAYEE_STATUS_CHANGE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "PayeeStatusChange",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "payee_id",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "status",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(
+                &[1i64, 2i64, 3i64, 4i64, 5i64],
+            ),
+            always_present: true,
+            sensitive: false,
+        },
+    ],
+};
+static PAGE_OF_SHAPE_3_BIN: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "BinPage",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "total",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "page",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "page_size",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "list",
+            shape: &::apigen_runtime::drift::Shape::Array(
+                &::apigen_runtime::drift::Shape::Object(&SHAPE_3_BIN),
+            ),
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static PAGE_OF_SHAPE_6_CARD: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "CardPage",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "total",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "page",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "page_size",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "list",
+            shape: &::apigen_runtime::drift::Shape::Array(
+                &::apigen_runtime::drift::Shape::Object(&SHAPE_6_CARD),
+            ),
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static PAGE_OF_SHAPE_7_CARD_TRADE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "CardTradePage",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "total",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "page",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "page_size",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "list",
+            shape: &::apigen_runtime::drift::Shape::Array(
+                &::apigen_runtime::drift::Shape::Object(&SHAPE_7_CARD_TRADE),
+            ),
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static PAGE_OF_SHAPE_11_HOLDER: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "HolderPage",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "total",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "page",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "page_size",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "list",
+            shape: &::apigen_runtime::drift::Shape::Array(
+                &::apigen_runtime::drift::Shape::Object(&SHAPE_11_HOLDER),
+            ),
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static PAGE_OF_SHAPE_8_MERCHANT_TRADE_SCORE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "MerchantTradeScorePage",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "total",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "page",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "page_size",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "list",
+            shape: &::apigen_runtime::drift::Shape::Array(
+                &::apigen_runtime::drift::Shape::Object(&SHAPE_8_MERCHANT_TRADE_SCORE),
+            ),
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static PAGE_OF_SHAPE_9_ORDER: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "OrderPage",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "total",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "page",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "page_size",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "list",
+            shape: &::apigen_runtime::drift::Shape::Array(
+                &::apigen_runtime::drift::Shape::Object(&SHAPE_9_ORDER),
+            ),
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static PAGE_OF_SHAPE_14_PAYEE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "PayeePage",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "total",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "page",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "page_size",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "list",
+            shape: &::apigen_runtime::drift::Shape::Array(
+                &::apigen_runtime::drift::Shape::Object(&SHAPE_14_PAYEE),
+            ),
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static PAGE_OF_SHAPE_15_PAYMENT: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "PaymentPage",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "total",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "page",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "page_size",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "list",
+            shape: &::apigen_runtime::drift::Shape::Array(
+                &::apigen_runtime::drift::Shape::Object(&SHAPE_15_PAYMENT),
+            ),
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static PAGE_OF_SHAPE_0_WALLET: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "WalletPage",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "total",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "page",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "page_size",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "list",
+            shape: &::apigen_runtime::drift::Shape::Array(
+                &::apigen_runtime::drift::Shape::Object(&SHAPE_0_WALLET),
+            ),
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+static PAGE_OF_SHAPE_1_WALLET_TRANSACTION: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "WalletTransactionPage",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "total",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "page",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "page_size",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "list",
+            shape: &::apigen_runtime::drift::Shape::Array(
+                &::apigen_runtime::drift::Shape::Object(&SHAPE_1_WALLET_TRANSACTION),
+            ),
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
 
 /// Client for the Card and wallet OPEN-API. Cheap to clone (the state is shared behind an `Arc`).
 ///
@@ -426,5 +2449,9 @@ impl ::apigen_runtime::BusinessCode for ErrorCode {
 
     fn is_rate_limited(&self) -> bool {
         Self::code(self) == 1005i64
+    }
+
+    fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
     }
 }

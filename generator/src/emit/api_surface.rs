@@ -30,6 +30,7 @@ pub(crate) fn api_surface(api: &Api) -> String {
     enum_lines(api, &mut lines);
     object_lines(api, &mut lines);
     page_lines(api, &mut lines);
+    cursor_page_lines(api, &mut lines);
     api_lines(api, &mut lines);
     webhook_lines(api, &mut lines);
     lines.sort_unstable();
@@ -224,6 +225,19 @@ fn page_lines(api: &Api, lines: &mut Vec<String>) {
     ));
 }
 
+/// The cursor page wrapper, when the spec has a cursor convention.
+fn cursor_page_lines(api: &Api, lines: &mut Vec<String>) {
+    let Some(p) = &api.service.cursor_pagination else {
+        return;
+    };
+    lines.push("struct types::CursorPage<T>".into());
+    fields("types::CursorPage", &p.response, lines);
+    lines.push(format!(
+        "field types::CursorPage.{}: Vec<T>",
+        unraw(&crate::naming::snake_escaped(&p.list_field))
+    ));
+}
+
 /// Group accessors on `Client`, group structs and their methods (with their twins).
 fn api_lines(api: &Api, lines: &mut Vec<String>) {
     if api.endpoints.iter().any(|e| e.recover.is_some()) {
@@ -247,7 +261,7 @@ fn api_lines(api: &Api, lines: &mut Vec<String>) {
 }
 
 fn endpoint_lines(api: &Api, group: &str, e: &Endpoint, lines: &mut Vec<String>) {
-    let name = method_name(&e.spec_name);
+    let name = method_name(e.method_source());
     let req = format!("requests::{}", request_type_name(&e.spec_name));
     let ret = type_text(&response_tokens(e));
     lines.push(format!(
@@ -255,7 +269,7 @@ fn endpoint_lines(api: &Api, group: &str, e: &Endpoint, lines: &mut Vec<String>)
         unraw(&name)
     ));
     if e.paginated
-        && let Response::Page(t) = &e.response
+        && let Response::Page(t) | Response::CursorPage(t) = &e.response
     {
         lines.push(format!(
             "method api::{group}::{}(&self, request: {req}) -> impl Stream<Item = Result<types::{}, Error>> + Send + 'static",
@@ -327,7 +341,7 @@ mod tests {
     fn field_types_are_the_emitters() {
         let f = Field {
             wire_name: "frozenAt".into(),
-            ty: Type::DateTime,
+            ty: Type::DateTime(crate::model::DateTimeFormat::Vendor),
             required: false,
             nullable: false,
             sensitive: false,

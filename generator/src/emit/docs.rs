@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 
 use crate::emit::prose::{cell, code, inline, md, run_in, sourced};
 use crate::model::{
-    Api, Endpoint, Field, Object, ObjectName, Response, Retry, Statement, Type, Webhooks,
+    Api, DateTimeFormat, Endpoint, Field, MoneyWire, Object, ObjectName, Response, Retry,
+    Statement, Type, Webhooks,
 };
 use crate::naming::{method_name, object_type_name, type_name};
 
@@ -49,7 +50,23 @@ fn type_link(t: &Type) -> String {
         }
         Type::Array(inner) => format!("array of {}", type_link(inner)),
         Type::Map(inner) => format!("map of string keys to {}", type_link(inner)),
+        Type::Money(MoneyWire::String) | Type::Decimal(MoneyWire::String) => {
+            format!("`{}` as a string", t.spec_name())
+        }
+        Type::DateTime(format) if *format != DateTimeFormat::Vendor => {
+            format!("`datetime` ({})", datetime_label(*format))
+        }
         other => format!("`{}`", other.spec_name()),
+    }
+}
+
+/// How a non-default datetime format is named in type cells.
+fn datetime_label(format: DateTimeFormat) -> &'static str {
+    match format {
+        DateTimeFormat::Vendor => "`YYYY-MM-DD HH:MM:SS`",
+        DateTimeFormat::Rfc3339 => "RFC 3339",
+        DateTimeFormat::EpochS => "epoch seconds",
+        DateTimeFormat::EpochMs => "epoch milliseconds",
     }
 }
 
@@ -147,7 +164,7 @@ fn contents(out: &mut String, api: &Api) {
                 out,
                 "  - [{} `{}`](#{})",
                 inline(&e.zh),
-                method_name(&e.spec_name),
+                method_name(e.method_source()),
                 anchor("endpoint", &method_name(&e.spec_name))
             );
         }
@@ -216,15 +233,44 @@ fn conventions(out: &mut String, api: &Api) {
             source.as_str()
         );
     }
-    let _ = writeln!(
-        out,
-        "- Money is an exact decimal number{}; `10` and `10.00` are both valid.",
-        match &s.money_unit {
-            Some(unit) => format!(" in {}", inline(unit)),
-            None => String::new(),
-        }
-    );
-    out.push_str("- Datetimes are `YYYY-MM-DD HH:MM:SS`; the time zone is not documented; `\"\"` means absent.\n\n");
+    let unit = match &s.money_unit {
+        Some(unit) => format!(" in {}", inline(unit)),
+        None => String::new(),
+    };
+    let _ = match s.money_wire {
+        MoneyWire::Number => writeln!(
+            out,
+            "- Money is an exact decimal number{unit}; `10` and `10.00` are both valid."
+        ),
+        MoneyWire::String => writeln!(
+            out,
+            "- Money and decimals are exact decimal numbers{unit}, sent as JSON strings (`\"23.50\"`) \
+             unless their type says otherwise; a string that is not a decimal, or has more digits \
+             than a decimal holds, is a decode error, never rounded; `\"\"` means absent."
+        ),
+    };
+    let _ = match s.datetime_format {
+        DateTimeFormat::Vendor => writeln!(
+            out,
+            "- Datetimes are `YYYY-MM-DD HH:MM:SS`; the time zone is not documented; `\"\"` means absent.\n"
+        ),
+        DateTimeFormat::Rfc3339 => writeln!(
+            out,
+            "- Datetimes are RFC 3339 with an offset (`\"2026-11-28T12:00:00+08:00\"`), read into \
+             `time::OffsetDateTime` with the offset kept, unless their type says otherwise; `\"\"` \
+             means absent.\n"
+        ),
+        DateTimeFormat::EpochS | DateTimeFormat::EpochMs => writeln!(
+            out,
+            "- Datetimes are Unix timestamps in {} (JSON integers), read into \
+             `time::OffsetDateTime` in UTC, unless their type says otherwise.\n",
+            if s.datetime_format == DateTimeFormat::EpochS {
+                "seconds"
+            } else {
+                "milliseconds"
+            }
+        ),
+    };
     statement_list(
         out,
         &format!(
@@ -260,6 +306,17 @@ fn conventions(out: &mut String, api: &Api) {
             out,
             "\nPaginated endpoints take these fields too, and return `{{{}, …, \"{}\": [rows]}}` ({}):\n",
             p.total_field,
+            p.list_field,
+            p.source.as_str()
+        );
+        field_table(out, &p.request.iter().collect::<Vec<_>>());
+    }
+    if let Some(p) = &s.cursor_pagination {
+        let _ = writeln!(
+            out,
+            "\nCursor-paginated endpoints take these fields too (`{}` unset on the first page), and return `{{\"{}\": cursor, …, \"{}\": [rows]}}`; the listing ends when the next cursor is `null`, `\"\"` or absent ({}):\n",
+            p.cursor_field,
+            p.next_cursor_field,
             p.list_field,
             p.source.as_str()
         );
@@ -486,9 +543,18 @@ fn endpoint_heading(out: &mut String, e: &Endpoint) {
         inline(&e.zh),
         inline(&e.en)
     );
+    // With `fn_name` the group method is named apart from the (spec-wide) operation.
+    let method = match &e.fn_name {
+        Some(_) => format!(
+            " · method `{}().{}()`",
+            crate::naming::unraw(&crate::naming::group_accessor(&e.group_key)),
+            crate::naming::unraw(&method_name(e.method_source()))
+        ),
+        None => String::new(),
+    };
     let _ = writeln!(
         out,
-        "`{} {}` · operation `{}` · source: **{}**\n",
+        "`{} {}` · operation `{}`{method} · source: **{}**\n",
         e.method.as_str(),
         e.full_path,
         method_name(&e.spec_name),
@@ -527,7 +593,7 @@ fn endpoint_retry(out: &mut String, e: &Endpoint) {
                     r.lookup,
                     mapped.join(", "),
                     crate::naming::unraw(&crate::naming::recover_method(
-                        &crate::naming::method_name(&e.spec_name)
+                        &crate::naming::method_name(e.method_source())
                     )),
                 );
             }
@@ -547,6 +613,15 @@ fn response_data(e: &Endpoint) -> String {
             "a page of {}{}",
             type_link(&Type::Object(ObjectName::Declared(t.clone()))),
             if e.paginated { " (paginated)" } else { "" }
+        ),
+        Response::CursorPage(t) => format!(
+            "a cursor page of {}{}",
+            type_link(&Type::Object(ObjectName::Declared(t.clone()))),
+            if e.paginated {
+                " (cursor-paginated)"
+            } else {
+                ""
+            }
         ),
         Response::Value(t) => type_link(t),
         Response::Empty => "empty (`null`)".into(),

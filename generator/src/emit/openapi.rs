@@ -17,15 +17,22 @@ use crate::emit::EmitError;
 use crate::emit::json_text::compact;
 use crate::emit::prose::{code, inline, md, run_in};
 use crate::model::{
-    Api, Code, Endpoint, Enum, EnumRepr, Example, Field, HttpMethod, Object, ObjectKind, Response,
-    Retry, Source, Statement, Type, Webhooks,
+    Api, Code, DateTimeFormat, Endpoint, Enum, EnumRepr, Example, Field, HttpMethod, MoneyWire,
+    Object, ObjectKind, Response, Retry, Source, Statement, Type, Webhooks,
 };
 use crate::naming::{
-    method_name, object_type_name, page_schema_name, response_schema_name, type_name, unraw,
+    cursor_page_schema_name, method_name, object_type_name, page_schema_name, response_schema_name,
+    type_name, unraw,
 };
 
 /// Pattern of a datetime that must be present (a required, non-nullable field).
 const DATETIME_PATTERN: &str = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$";
+
+/// Pattern of money or a decimal sent as a JSON string (`"23.50"`).
+const DECIMAL_PATTERN: &str = r"^-?\d+(\.\d+)?$";
+
+/// Pattern of money or a decimal sent as a string that may be absent (`""` reads as none).
+const DECIMAL_OR_EMPTY_PATTERN: &str = r"^(-?\d+(\.\d+)?)?$";
 
 /// Pattern of a datetime that may be absent (an optional or nullable field): the vendor
 /// sends `""`, which the client reads as none.
@@ -90,9 +97,28 @@ fn type_schema(t: &Type) -> Value {
         Type::String => json!({ "type": "string" }),
         Type::Bool => json!({ "type": "boolean" }),
         // `true`, or the unit of `service.money` (filled in by `openapi`).
-        Type::Money => json!({ "type": "number", "format": "decimal", "x-money": true }),
-        Type::Decimal => json!({ "type": "number", "format": "decimal" }),
-        Type::DateTime => json!({ "type": "string", "pattern": DATETIME_PATTERN }),
+        Type::Money(MoneyWire::Number) => {
+            json!({ "type": "number", "format": "decimal", "x-money": true })
+        }
+        Type::Money(MoneyWire::String) => {
+            json!({ "type": "string", "format": "decimal", "pattern": DECIMAL_PATTERN, "x-money": true })
+        }
+        Type::Decimal(MoneyWire::Number) => json!({ "type": "number", "format": "decimal" }),
+        Type::Decimal(MoneyWire::String) => {
+            json!({ "type": "string", "format": "decimal", "pattern": DECIMAL_PATTERN })
+        }
+        Type::DateTime(DateTimeFormat::Vendor) => {
+            json!({ "type": "string", "pattern": DATETIME_PATTERN })
+        }
+        Type::DateTime(DateTimeFormat::Rfc3339) => {
+            json!({ "type": "string", "format": "date-time" })
+        }
+        Type::DateTime(DateTimeFormat::EpochS) => {
+            json!({ "type": "integer", "format": "int64", "x-epoch": "seconds" })
+        }
+        Type::DateTime(DateTimeFormat::EpochMs) => {
+            json!({ "type": "integer", "format": "int64", "x-epoch": "milliseconds" })
+        }
         Type::Date => json!({ "type": "string", "format": "date" }),
         Type::Enum(n) => schema_ref(&type_name(n)),
         Type::Object(n) => schema_ref(&object_type_name(n)),
@@ -103,8 +129,20 @@ fn type_schema(t: &Type) -> Value {
 
 fn field_schema(f: &Field) -> Value {
     let mut s = type_schema(&f.ty);
-    if f.ty == Type::DateTime && f.is_option() {
-        s["pattern"] = DATETIME_OR_EMPTY_PATTERN.into();
+    if f.is_option() {
+        // The client reads `""` as none where a value may be absent.
+        match f.ty {
+            Type::DateTime(DateTimeFormat::Vendor) => {
+                s["pattern"] = DATETIME_OR_EMPTY_PATTERN.into();
+            }
+            Type::Money(MoneyWire::String) | Type::Decimal(MoneyWire::String) => {
+                s["pattern"] = DECIMAL_OR_EMPTY_PATTERN.into();
+            }
+            Type::DateTime(_) => {
+                s = json!({ "anyOf": [s, { "type": "string", "maxLength": 0 }] });
+            }
+            _ => {}
+        }
     }
     let mut desc = inline(&f.zh);
     if let Some(en) = &f.en {
@@ -197,6 +235,7 @@ fn data_schema(api: &Api, e: &Endpoint) -> Value {
         Response::Object(t) => schema_ref(&type_name(t)),
         Response::Array(t) => json!({ "type": "array", "items": schema_ref(&type_name(t)) }),
         Response::Page(t) => schema_ref(&page_schema_name(t)),
+        Response::CursorPage(t) => schema_ref(&cursor_page_schema_name(t)),
         Response::Value(t) => type_schema(t),
         Response::Empty => {
             let _ = api;
@@ -318,6 +357,43 @@ fn object_schemas(api: &Api, schemas: &mut Map<String, Value>) {
             }
             schemas.insert(page_schema_name(key), page);
         }
+    }
+    cursor_page_schemas(api, schemas);
+}
+
+/// The schema of the cursor page of each cursor-paginated response.
+fn cursor_page_schemas(api: &Api, schemas: &mut Map<String, Value>) {
+    // Cursor page responses without a cursor convention were refused by the resolver.
+    let Some(p) = &api.service.cursor_pagination else {
+        return;
+    };
+    let paged: std::collections::BTreeMap<String, &str> = api
+        .endpoints
+        .iter()
+        .filter_map(|e| match &e.response {
+            Response::CursorPage(t) => Some((type_name(t), t.as_str())),
+            _ => None,
+        })
+        .collect();
+    for (t, key) in paged {
+        let mut page = object_schema(
+            &p.response.iter().collect::<Vec<_>>(),
+            &cursor_page_schema_name(key),
+            format!(
+                "A cursor page of {t} (cursor convention, {}); `{}` is the next page's cursor, and the listing ends when it is null, \"\" or absent.",
+                p.source.as_str(),
+                p.next_cursor_field
+            ),
+            provenance(p.source, &[]),
+        );
+        page["properties"][p.list_field.as_str()] =
+            json!({ "type": "array", "items": schema_ref(&t) });
+        // The list is required even when every other wrapper field is optional.
+        match page.get_mut("required").and_then(Value::as_array_mut) {
+            Some(req) => req.push(p.list_field.clone().into()),
+            None => page["required"] = json!([p.list_field]),
+        }
+        schemas.insert(cursor_page_schema_name(key), page);
     }
 }
 
@@ -760,8 +836,18 @@ mod tests {
 
     #[test]
     fn query_parameters_are_typed_and_say_which_are_required_or_computed() {
-        let amount = field("amount", Type::Money, true, false);
-        let since = field("since", Type::DateTime, false, false);
+        let amount = field(
+            "amount",
+            Type::Money(crate::model::MoneyWire::Number),
+            true,
+            false,
+        );
+        let since = field(
+            "since",
+            Type::DateTime(crate::model::DateTimeFormat::Vendor),
+            false,
+            false,
+        );
         let sign = field("sign", Type::String, true, true);
         let params = query_parameters(&[&amount, &since, &sign]);
         let names: Vec<&str> = params

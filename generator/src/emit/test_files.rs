@@ -299,7 +299,7 @@ fn endpoint_test(
     // Named after the endpoint (`r#type`, `self_`); `client_` for an endpoint named
     // like one of the file's helpers.
     let name = ident(&method_in(&method_name(&e.spec_name), reserved::TEST_FNS));
-    let method = method_ident(&e.spec_name);
+    let method = method_ident(e.method_source());
     let group = api
         .groups
         .iter()

@@ -38,7 +38,8 @@ impl Resolver<'_> {
             let Some((name, here)) = self.operation_name(e, &mut taken.ops) else {
                 continue;
             };
-            self.check_methods(e, &name, &here, &mut taken.methods);
+            let method = self.group_method_name(e).unwrap_or_else(|| name.clone());
+            self.check_methods(e, &method, &here, &mut taken.methods);
             let group_pos = self.endpoint_group(e, groups);
             self.check_endpoint_path(e, &mut taken.paths);
             let request_name = model::ObjectName::Request(e.key.value.clone());
@@ -109,6 +110,27 @@ impl Resolver<'_> {
         Some((name, here))
     }
 
+    /// The group method name given by `fn_name`, escaped; `None` without one, or (reported)
+    /// when it is no identifier.
+    fn group_method_name(&mut self, e: &In<'_, raw::Endpoint>) -> Option<String> {
+        let fn_name = e.item.fn_name.as_ref()?;
+        let name = method_name(&fn_name.value);
+        if is_ident(unraw(&name)) && !fn_name.value.trim().is_empty() {
+            return Some(name);
+        }
+        self.report
+            .err(
+                e.file,
+                &fn_name.referenced,
+                format!("`{}` is not usable as a method name", fn_name.value),
+            )
+            .hint = Some(
+            "`fn_name` becomes the method within the group: use ASCII letters, digits, `_` and `-`, e.g. `fn_name: cancel`"
+                .into(),
+        );
+        None
+    }
+
     /// Checks that the method, and for a paginated endpoint its `*_stream` twin (and a
     /// recovering method), are unique in the namespace of the group's API struct.
     fn check_methods(
@@ -119,10 +141,15 @@ impl Resolver<'_> {
         methods: &mut HashMap<(String, String), (String, String)>,
     ) {
         let v = e.item;
-        let mut own = vec![(
-            unraw(name).to_string(),
-            format!("endpoint `{}`", e.key.value),
-        )];
+        // A collision of a method named by `fn_name` is reported at `fn_name`.
+        let (what, loc) = match &v.fn_name {
+            Some(f) => (
+                format!("endpoint `{}` (`fn_name: {}`)", e.key.value, f.value),
+                f.referenced,
+            ),
+            None => (format!("endpoint `{}`", e.key.value), e.key.loc),
+        };
+        let mut own = vec![(unraw(name).to_string(), what)];
         if v.pagination.is_some() {
             own.push((
                 stream_method(name),
@@ -141,11 +168,11 @@ impl Resolver<'_> {
                 self.report
                     .err(
                         e.file,
-                        &e.key.loc,
+                        &loc,
                         format!("{what} collides with {other}: both are the method `{method}` of group `{}`", v.group.value),
                     )
                     .set_label("collides")
-                    .hint = Some(format!("the other is at {first}; rename one, or move one to another group"));
+                    .hint = Some(format!("the other is at {first}; rename one, give one another `fn_name`, or move one to another group"));
             } else {
                 methods.insert(key, (what, here.to_string()));
             }
@@ -253,8 +280,23 @@ impl Resolver<'_> {
             raw::Response::Page(t) => self
                 .response_type(file, t, Named::Object)
                 .map(model::Response::Page),
+            raw::Response::CursorPage(t) => self
+                .response_type(file, t, Named::Object)
+                .map(model::Response::CursorPage),
             raw::Response::Empty => Some(model::Response::Empty),
         };
+        self.check_pagination_marker(e, service);
+        response
+    }
+
+    /// Checks that a page (or cursor page) response and the `pagination: page` (or `cursor`)
+    /// marker go together, and that the service has the convention it needs.
+    fn check_pagination_marker(
+        &mut self,
+        e: &In<'_, raw::Endpoint>,
+        service: Option<&model::Service>,
+    ) {
+        let (file, v) = (e.file, e.item);
         if matches!(v.response.value, raw::Response::Page(_))
             && service.is_some_and(|s| s.pagination.is_none())
         {
@@ -270,19 +312,50 @@ impl Resolver<'_> {
                     .into(),
             );
         }
-        if let Some(marker) = &v.pagination
-            && !matches!(v.response.value, raw::Response::Page(_))
+        if matches!(v.response.value, raw::Response::CursorPage(_))
+            && service.is_some_and(|s| s.cursor_pagination.is_none())
         {
             self.report
                 .err(
                     file,
+                    &v.response.referenced,
+                    "a cursor page response, but the spec has no cursor convention",
+                )
+                .hint = Some(
+                "declare `service.cursor_pagination` (cursor field, next cursor field, list field), or return `{ array: T }`"
+                    .into(),
+            );
+        }
+        let Some(marker) = &v.pagination else { return };
+        let (fits, word, shape) = match marker.value {
+            raw::PaginationMarker::Page => (
+                matches!(v.response.value, raw::Response::Page(_)),
+                "page",
+                "`{ page: T }`",
+            ),
+            raw::PaginationMarker::Cursor => (
+                matches!(v.response.value, raw::Response::CursorPage(_)),
+                "cursor",
+                "`{ cursor_page: T }`",
+            ),
+        };
+        if !fits {
+            let what = match v.response.value {
+                raw::Response::Page(_) => "a page (numbered)",
+                raw::Response::CursorPage(_) => "a cursor page",
+                _ => "not a page",
+            };
+            self.report
+                .err(
+                    file,
                     &marker.referenced,
-                    "`pagination: page` on a response that is not a page",
+                    format!("`pagination: {word}` on a response that is {what}"),
                 )
                 .set_label("pagination marker")
-                .hint = Some("write the response as `{ page: T }`, or drop `pagination`".into());
+                .hint = Some(format!(
+                "write the response as {shape}, or drop `pagination`"
+            ));
         }
-        response
     }
 
     /// The request fields, with the service's page fields added to a paginated endpoint;
@@ -305,14 +378,25 @@ impl Resolver<'_> {
             "request field",
             request_type,
         );
-        if v.pagination.is_some()
-            && let Some(p) = service.and_then(|s| s.pagination.as_ref())
-        {
-            for pf in &p.request {
-                if fields
+        let added = match v.pagination.as_ref().map(|m| m.value) {
+            Some(raw::PaginationMarker::Page) => {
+                service.and_then(|s| s.pagination.as_ref().map(|p| &p.request))
+            }
+            Some(raw::PaginationMarker::Cursor) => {
+                service.and_then(|s| s.cursor_pagination.as_ref().map(|p| &p.request))
+            }
+            None => None,
+        };
+        if let Some(added) = added {
+            for pf in added {
+                if let Some(own) = fields
                     .iter()
-                    .any(|f| field_name(&f.wire_name) == field_name(&pf.wire_name))
+                    .find(|f| field_name(&f.wire_name) == field_name(&pf.wire_name))
                 {
+                    // The stream sets the page or cursor field: a declared one must be alike.
+                    if (&own.ty, own.is_option()) != (&pf.ty, pf.is_option()) {
+                        self.report_shadowed_page_field(e, own, pf);
+                    }
                     continue;
                 }
                 fields.push(pf.clone());
@@ -322,6 +406,42 @@ impl Resolver<'_> {
             self.check_no_auth_fields(e, s, &fields);
         }
         fields
+    }
+
+    /// Reports a declared request field that the endpoint's page (or cursor) convention also
+    /// adds, with another type or optionality.
+    fn report_shadowed_page_field(
+        &mut self,
+        e: &In<'_, raw::Endpoint>,
+        own: &model::Field,
+        added: &model::Field,
+    ) {
+        let Some(key) = e.item.request.keys().find(|k| k.value == own.wire_name) else {
+            return;
+        };
+        let optional = |f: &model::Field| {
+            if f.is_option() {
+                "optional"
+            } else {
+                "required"
+            }
+        };
+        self.report
+            .err(
+                e.file,
+                &key.loc,
+                format!(
+                    "request field `{}` ({} `{}`) is also a field of the pagination convention ({} `{}`)",
+                    own.wire_name,
+                    optional(own),
+                    own.ty.spec_name(),
+                    optional(added),
+                    added.ty.spec_name()
+                ),
+            )
+            .hint = Some(
+            "remove it from `request`: a paginated endpoint takes the convention's fields".into(),
+        );
     }
 
     /// Checks that no declared request field is one of the auth fields added to every request.
@@ -450,6 +570,7 @@ fn lower_endpoint(
     model::Endpoint {
         spec_name: e.key.value.clone(),
         group_key: v.group.value.clone(),
+        fn_name: v.fn_name.as_ref().map(|n| n.value.clone()),
         zh: v.zh.clone(),
         en: v.en.clone(),
         description: v.description.clone(),

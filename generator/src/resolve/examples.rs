@@ -6,7 +6,7 @@ use super::Resolver;
 use super::json_position::{json_path_offset, token_end_json};
 use super::merge::Merged;
 use crate::diag::{Diagnostic, FileId, Span, offset_of_line_col, span_of};
-use crate::model::{self, Api, Code, Type};
+use crate::model::{self, Api, Code, DateTimeFormat, MoneyWire, Type};
 use crate::raw::Spanned;
 
 impl Resolver<'_> {
@@ -247,23 +247,37 @@ impl Checker<'_> {
                 path,
                 out,
             ),
-            model::Response::Page(t) => self.page(data, t, path, out),
+            model::Response::Page(t) => {
+                // Page responses without a page convention were refused by the resolver.
+                if let Some(p) = &self.api.service.pagination {
+                    self.page(data, t, (&p.list_field, &p.response), path, out);
+                }
+            }
+            model::Response::CursorPage(t) => {
+                if let Some(p) = &self.api.service.cursor_pagination {
+                    self.page(data, t, (&p.list_field, &p.response), path, out);
+                }
+            }
             model::Response::Value(t) => self.value(data, t, path, out),
         }
     }
 
-    /// Checks a page `data`: its list of `t` and the other fields of the page convention.
-    fn page(&self, data: &serde_json::Value, t: &str, path: &str, out: &mut Vec<Problem>) {
-        // Page responses without a page convention were refused by the resolver.
-        let Some(p) = &self.api.service.pagination else {
-            return;
-        };
+    /// Checks a page (or cursor page) `data`: its list of `t` and the other fields of the
+    /// convention, given as (list field, other fields).
+    fn page(
+        &self,
+        data: &serde_json::Value,
+        t: &str,
+        (list_field, fields): (&str, &[model::Field]),
+        path: &str,
+        out: &mut Vec<Problem>,
+    ) {
         let Some(m) = data.as_object() else {
             out.push((path.to_string(), "expected a page object".into()));
             return;
         };
-        let list = m.get(&p.list_field).unwrap_or(&serde_json::Value::Null);
-        let lp = format!("{path}.{}", p.list_field);
+        let list = m.get(list_field).unwrap_or(&serde_json::Value::Null);
+        let lp = format!("{path}.{list_field}");
         self.value(
             list,
             &Type::Array(Box::new(Type::Object(model::ObjectName::Declared(
@@ -274,16 +288,10 @@ impl Checker<'_> {
         );
         let rest: serde_json::Map<String, serde_json::Value> = m
             .iter()
-            .filter(|(k, _)| **k != p.list_field)
+            .filter(|(k, _)| k.as_str() != list_field)
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        self.object_fields(
-            &serde_json::Value::Object(rest),
-            &p.response,
-            &[],
-            path,
-            out,
-        );
+        self.object_fields(&serde_json::Value::Object(rest), fields, &[], path, out);
     }
 
     fn webhook(
@@ -382,7 +390,15 @@ impl Checker<'_> {
     fn field(&self, v: &serde_json::Value, f: &model::Field, path: &str, out: &mut Vec<Problem>) {
         let empty = v.is_null() || v.as_str() == Some("");
         let may_be_empty = f.nullable || !f.required;
-        let empty_ok = matches!(f.ty, Type::DateTime | Type::Date) && (may_be_empty || v.is_null());
+        // The client reads `""` as none for dates, datetimes and money sent as strings.
+        let empty_reads_as_none = matches!(
+            f.ty,
+            Type::DateTime(_)
+                | Type::Date
+                | Type::Money(MoneyWire::String)
+                | Type::Decimal(MoneyWire::String)
+        );
+        let empty_ok = empty_reads_as_none && (may_be_empty || v.is_null());
         if empty && (empty_ok || (v.is_null() && may_be_empty)) {
             return;
         }
@@ -418,8 +434,50 @@ impl Checker<'_> {
                     bad("a boolean")
                 }
             }
-            Type::Money | Type::Decimal => decimal_value(v, path, out),
-            Type::DateTime => match v.as_str() {
+            Type::Money(MoneyWire::Number) | Type::Decimal(MoneyWire::Number) => {
+                decimal_value(v, path, out)
+            }
+            Type::Money(MoneyWire::String) | Type::Decimal(MoneyWire::String) => {
+                decimal_text_value(v, path, out)
+            }
+            Type::DateTime(DateTimeFormat::Rfc3339) => match v.as_str() {
+                Some(s) if is_rfc3339(s) && rfc3339_written(s).as_deref() != Some(s) => {
+                    out.push((
+                        path.into(),
+                        format!(
+                            "the client writes {} back as {}; write the example that way so \
+                             it round-trips",
+                            quoted(s),
+                            quoted(&rfc3339_written(s).unwrap_or_default())
+                        ),
+                    ))
+                }
+                Some(s) if !is_rfc3339(s) => out.push((
+                    path.into(),
+                    format!(
+                        "expected an RFC 3339 datetime with an offset (\"2026-11-28T12:00:00+08:00\"), found {}",
+                        quoted(s)
+                    ),
+                )),
+                Some(_) => {}
+                None => bad("an RFC 3339 datetime string"),
+            },
+            Type::DateTime(format @ (DateTimeFormat::EpochS | DateTimeFormat::EpochMs)) => {
+                let unit = if *format == DateTimeFormat::EpochS {
+                    "seconds"
+                } else {
+                    "milliseconds"
+                };
+                match v.as_i64() {
+                    Some(n) if !is_epoch(n, *format) => out.push((
+                        path.into(),
+                        format!("{n} {unit} since the Unix epoch is out of the range of a datetime"),
+                    )),
+                    Some(_) => {}
+                    None => bad(&format!("a Unix timestamp in {unit} (an integer)")),
+                }
+            }
+            Type::DateTime(DateTimeFormat::Vendor) => match v.as_str() {
                 Some(s) if !is_datetime(s) => out.push((
                     path.into(),
                     format!(
@@ -525,6 +583,84 @@ fn decimal_value(v: &serde_json::Value, path: &str, out: &mut Vec<Problem>) {
     }
 }
 
+/// Checks money or a decimal sent as a JSON string: plain decimal text the client holds
+/// exactly.
+fn decimal_text_value(v: &serde_json::Value, path: &str, out: &mut Vec<Problem>) {
+    match v.as_str() {
+        Some(s) if !is_decimal_text(s) => out.push((
+            path.into(),
+            format!(
+                "expected decimal text such as \"23.50\", found {}",
+                quoted(s)
+            ),
+        )),
+        Some(s) if rust_decimal::Decimal::from_str_exact(s).is_ok_and(|d| d.to_string() != s) => {
+            out.push((
+                path.into(),
+                format!(
+                    "the client writes {} back as {}; write the example that way so it \
+                     round-trips",
+                    quoted(s),
+                    quoted(
+                        &rust_decimal::Decimal::from_str_exact(s)
+                            .map(|d| d.to_string())
+                            .unwrap_or_default()
+                    )
+                ),
+            ))
+        }
+        Some(s) if !is_exact_decimal(s) => out.push((
+            path.into(),
+            format!(
+                "expected a decimal the client can hold exactly (at most 28 significant \
+                 digits), found {}",
+                quoted(s)
+            ),
+        )),
+        Some(_) => {}
+        None => out.push(expected(
+            v,
+            path,
+            "a decimal number as a string (\"23.50\")",
+        )),
+    }
+}
+
+/// Plain decimal text: an optional `-`, digits, and optionally `.` and more digits.
+fn is_decimal_text(s: &str) -> bool {
+    let unsigned = s.strip_prefix('-').unwrap_or(s);
+    let (int, frac) = match unsigned.split_once('.') {
+        Some((int, frac)) => (int, Some(frac)),
+        None => (unsigned, None),
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    digits(int) && frac.is_none_or(digits)
+}
+
+/// RFC 3339 text with an offset, read as the runtime reads it (`apigen_runtime::serde::rfc3339`).
+fn is_rfc3339(s: &str) -> bool {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).is_ok()
+}
+
+/// RFC 3339 text as the client writes the instant `s` names back (`+00:00` becomes `Z`).
+fn rfc3339_written(s: &str) -> Option<String> {
+    use time::format_description::well_known::Rfc3339;
+    time::OffsetDateTime::parse(s, &Rfc3339)
+        .ok()?
+        .format(&Rfc3339)
+        .ok()
+}
+
+/// A Unix timestamp (seconds or milliseconds) that a datetime can hold.
+fn is_epoch(n: i64, format: DateTimeFormat) -> bool {
+    let nanos_per_unit: i128 = if format == DateTimeFormat::EpochS {
+        1_000_000_000
+    } else {
+        1_000_000
+    };
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(n) * nanos_per_unit).is_ok()
+}
+
 fn kind_of(v: &serde_json::Value) -> &'static str {
     match v {
         serde_json::Value::Null => "null",
@@ -611,6 +747,43 @@ mod tests {
         ] {
             assert!(!super::is_exact_decimal(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn string_money_is_plain_decimal_text() {
+        for ok in ["23.50", "-0.10", "0", "1234567890.12"] {
+            assert!(super::is_decimal_text(ok), "{ok}");
+        }
+        for bad in [
+            "", "-", "1.", ".5", "1e3", "+1", " 1", "1,00", "1_000", "１",
+        ] {
+            assert!(!super::is_decimal_text(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rfc3339_needs_an_offset_and_epochs_a_datetime_range() {
+        use crate::model::DateTimeFormat;
+        assert!(super::is_rfc3339("2026-11-28T12:00:00+08:00"));
+        assert!(super::is_rfc3339("2026-11-28T04:00:00.5Z"));
+        for bad in [
+            "2026-11-28 12:00:00",
+            "2026-11-28T12:00:00",
+            "2026-02-30T00:00:00Z",
+        ] {
+            assert!(!super::is_rfc3339(bad), "{bad}");
+        }
+        for same in ["2026-11-28T12:00:00+08:00", "2026-11-28T04:00:00.125Z"] {
+            assert_eq!(super::rfc3339_written(same).as_deref(), Some(same));
+        }
+        assert_eq!(
+            super::rfc3339_written("2026-11-28T04:00:00+00:00").as_deref(),
+            Some("2026-11-28T04:00:00Z")
+        );
+        assert!(super::is_epoch(1_795_838_400, DateTimeFormat::EpochS));
+        assert!(!super::is_epoch(i64::MAX, DateTimeFormat::EpochMs));
+        assert!(!super::is_epoch(i64::MAX, DateTimeFormat::EpochS));
+        assert!(super::is_epoch(-1, DateTimeFormat::EpochMs));
     }
 
     #[test]

@@ -99,9 +99,9 @@ mod tests {
             Type::Int,
             Type::String,
             Type::Bool,
-            Type::Money,
-            Type::Decimal,
-            Type::DateTime,
+            Type::Money(model::MoneyWire::String),
+            Type::Decimal(model::MoneyWire::Number),
+            Type::DateTime(model::DateTimeFormat::EpochMs),
             Type::Date,
             Type::Enum("Currency".into()),
         ] {
@@ -109,7 +109,7 @@ mod tests {
         }
         for ty in [
             Type::Array(Box::new(Type::String)),
-            Type::Map(Box::new(Type::Money)),
+            Type::Map(Box::new(Type::Money(model::MoneyWire::Number))),
             Type::Object(model::ObjectName::Declared("Rate".into())),
         ] {
             assert!(!is_query_scalar(&ty), "{ty:?}");

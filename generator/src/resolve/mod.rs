@@ -11,6 +11,8 @@
 //!    (pointing into the JSON with [`json_position`]).
 
 mod carrier;
+mod cursor_pagination;
+mod endpoint_ref;
 mod endpoints;
 mod enums;
 mod examples;
@@ -131,6 +133,16 @@ struct Resolver<'s> {
     type_names: HashMap<String, (String, String)>,
     /// Objects hoisted from inline `type: object` fields.
     hoisted: Vec<model::Object>,
+    /// How money and datetimes travel where a field says nothing (`service.money_wire`,
+    /// `service.datetime_format`).
+    wire_defaults: WireForms,
+}
+
+/// The wire forms of a field's money and datetime values: the service's, or the field's own.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct WireForms {
+    pub money: model::MoneyWire,
+    pub datetime: model::DateTimeFormat,
 }
 
 impl<'s> Resolver<'s> {
@@ -148,6 +160,7 @@ impl<'s> Resolver<'s> {
             types: HashMap::new(),
             type_names,
             hoisted: Vec::new(),
+            wire_defaults: WireForms::default(),
         }
     }
 
@@ -163,6 +176,9 @@ impl<'s> Resolver<'s> {
 
     /// Lower every item; `None` when there is no usable `service`.
     fn lower(&mut self, m: &Merged<'_>) -> Option<Api> {
+        if let Some((_, s)) = m.service {
+            self.wire_defaults = service::wire_defaults(&s.value);
+        }
         let service = m.service.and_then(|(file, s)| self.service(file, s));
         if m.service.is_none() {
             self.report.push(Diagnostic::global("the spec has no `service` section").hint(

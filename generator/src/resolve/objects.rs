@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 
 use super::merge::In;
 use super::type_expr::{self, TypeExpr};
-use super::{Named, Resolver};
+use super::{Named, Resolver, WireForms};
 use crate::diag::{FileId, did_you_mean};
 use crate::model::{self, ObjectName, Type};
 use crate::naming::{field_name, is_ident, object_type_name, unraw};
@@ -136,6 +136,7 @@ impl Resolver<'_> {
         };
         let inner = written.innermost();
         let wrap = |t: Type| wrap_as(&written, t);
+        let wire = self.field_wire_forms(file, key, f, inner)?;
         if inner == "object" {
             let name = self.inline_object(file, key, f, owner, source)?;
             return Some(wrap(Type::Object(name)));
@@ -152,8 +153,67 @@ impl Resolver<'_> {
             );
             return None;
         }
-        let t = self.named_type(file, &f.ty, inner)?;
+        let t = self.named_type(file, &f.ty, inner, wire)?;
         Some(wrap(t))
+    }
+
+    /// The wire forms of a field's values: the service's, unless the field's `wire` (money,
+    /// decimals) or `format` (datetimes) says otherwise. `None` (reported) when either is given
+    /// on a field whose values are of another type.
+    fn field_wire_forms(
+        &mut self,
+        file: FileId,
+        key: &Key,
+        f: &raw::Field,
+        inner: &str,
+    ) -> Option<WireForms> {
+        let mut forms = self.wire_defaults;
+        let mut usable = true;
+        if let Some(wire) = &f.wire {
+            if matches!(inner, "money" | "decimal") {
+                forms.money = super::service::money_wire(wire.value);
+            } else {
+                self.report
+                    .err(
+                        file,
+                        &wire.referenced,
+                        format!(
+                            "`wire` on `{}`, whose type `{}` holds no money or decimal",
+                            key.value,
+                            f.ty.value.trim()
+                        ),
+                    )
+                    .hint = Some(if inner == "datetime" {
+                    "a datetime's wire form is set with `format:` (vendor, rfc3339, epoch_s, epoch_ms)".into()
+                } else {
+                    "`wire: string | number` applies to `money` and `decimal` (also inside `[T]` and `map<T>`); drop it".into()
+                });
+                usable = false;
+            }
+        }
+        if let Some(format) = &f.format {
+            if inner == "datetime" {
+                forms.datetime = super::service::datetime_format(format.value);
+            } else {
+                self.report
+                    .err(
+                        file,
+                        &format.referenced,
+                        format!(
+                            "`format` on `{}`, whose type `{}` holds no datetime",
+                            key.value,
+                            f.ty.value.trim()
+                        ),
+                    )
+                    .hint = Some(match inner {
+                    "date" => "a `date` is always `YYYY-MM-DD`; `format` applies to `datetime` only; drop it".into(),
+                    "money" | "decimal" => "money and decimals are written with `wire: string | number`".into(),
+                    _ => "`format: vendor | rfc3339 | epoch_s | epoch_ms` applies to `datetime` (also inside `[T]` and `map<T>`); drop it".into(),
+                });
+                usable = false;
+            }
+        }
+        usable.then_some(forms)
     }
 
     /// Hoists the inline object of field `key` (owned by `owner`) into its own object; its name.
@@ -195,15 +255,22 @@ impl Resolver<'_> {
     }
 
     /// A primitive, enum or object type by its spec name; `None` (reported) if unknown.
-    fn named_type(&mut self, file: FileId, ty: &Spanned<String>, inner: &str) -> Option<Type> {
+    /// Money, decimals and datetimes take the wire forms `wire`.
+    fn named_type(
+        &mut self,
+        file: FileId,
+        ty: &Spanned<String>,
+        inner: &str,
+        wire: WireForms,
+    ) -> Option<Type> {
         Some(match inner {
             "long" => Type::Long,
             "int" => Type::Int,
             "string" => Type::String,
             "bool" => Type::Bool,
-            "money" => Type::Money,
-            "decimal" => Type::Decimal,
-            "datetime" => Type::DateTime,
+            "money" => Type::Money(wire.money),
+            "decimal" => Type::Decimal(wire.money),
+            "datetime" => Type::DateTime(wire.datetime),
             "date" => Type::Date,
             other => match self.types.get(other) {
                 Some(Named::Enum) => Type::Enum(other.to_string()),
@@ -247,7 +314,7 @@ impl Resolver<'_> {
                 .hint = Some("declare the object under `objects` and name it here".into());
             return None;
         }
-        let inner = self.named_type(file, ty, written.innermost())?;
+        let inner = self.named_type(file, ty, written.innermost(), self.wire_defaults)?;
         Some(wrap_as(&written, inner))
     }
 

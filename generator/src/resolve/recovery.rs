@@ -3,9 +3,9 @@
 //! Checked like a webhook's `refetch`, once every endpoint is resolved.
 
 use super::Resolver;
+use super::endpoint_ref::unknown_endpoint_hint;
 use super::field_map::FieldMap;
 use super::merge::In;
-use crate::diag::did_you_mean;
 use crate::model;
 use crate::raw;
 
@@ -77,10 +77,7 @@ impl Resolver<'_> {
         let name = &e.key.value;
         // The operation name as written in the spec, not its Rust method name.
         let Some(lookup) = endpoints.iter().find(|x| x.spec_name == r.lookup.value) else {
-            let hint = did_you_mean(
-                &r.lookup.value,
-                endpoints.iter().map(|x| x.spec_name.as_str()),
-            );
+            let hint = unknown_endpoint_hint(&r.lookup.value, endpoints);
             self.report
                 .err(file, &loc, format!("unknown endpoint `{}`", r.lookup.value))
                 .hint = hint;

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::Resolver;
 use super::merge::{In, Merged};
+use super::{Resolver, WireForms};
 use crate::diag::{FileId, did_you_mean};
 use crate::model::{self, ObjectName, Type};
 use crate::naming::{group_accessor, group_struct, is_ident, reserved, type_name, unraw};
@@ -34,6 +34,10 @@ impl Resolver<'_> {
             .pagination
             .as_ref()
             .map(|p| self.pagination(file, p, &s.referenced));
+        let cursor_pagination = v
+            .cursor_pagination
+            .as_ref()
+            .map(|p| self.cursor_pagination(file, p));
         let provenance = self.provenance(file, "the service", Some(v.source), &v.provenance);
         let envelope_provenance = self.provenance(
             file,
@@ -65,6 +69,7 @@ impl Resolver<'_> {
                 provenance: envelope_provenance,
             },
             pagination,
+            cursor_pagination,
             source: v.source,
             provenance,
             package: self.package(file, v),
@@ -73,6 +78,8 @@ impl Resolver<'_> {
                 .as_ref()
                 .map(|m| m.unit.split_whitespace().collect::<Vec<_>>().join(" "))
                 .filter(|u| !u.is_empty()),
+            money_wire: self.wire_defaults.money,
+            datetime_format: self.wire_defaults.datetime,
         })
     }
 
@@ -504,6 +511,32 @@ fn is_semver(s: &str) -> bool {
         && rest
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'+')
+}
+
+/// The service-wide wire forms of money and datetimes, defaults filled in.
+pub(super) fn wire_defaults(s: &raw::Service) -> WireForms {
+    WireForms {
+        money: s.money_wire.map(money_wire).unwrap_or_default(),
+        datetime: s.datetime_format.map(datetime_format).unwrap_or_default(),
+    }
+}
+
+/// The model's form of a `money_wire` / `wire` value.
+pub(super) fn money_wire(w: raw::MoneyWire) -> model::MoneyWire {
+    match w {
+        raw::MoneyWire::Number => model::MoneyWire::Number,
+        raw::MoneyWire::String => model::MoneyWire::String,
+    }
+}
+
+/// The model's form of a `datetime_format` / `format` value.
+pub(super) fn datetime_format(f: raw::DateTimeFormat) -> model::DateTimeFormat {
+    match f {
+        raw::DateTimeFormat::Vendor => model::DateTimeFormat::Vendor,
+        raw::DateTimeFormat::Rfc3339 => model::DateTimeFormat::Rfc3339,
+        raw::DateTimeFormat::EpochS => model::DateTimeFormat::EpochS,
+        raw::DateTimeFormat::EpochMs => model::DateTimeFormat::EpochMs,
+    }
 }
 
 #[cfg(test)]

@@ -256,10 +256,8 @@ impl Resolver<'_> {
             .iter()
             .find(|e| e.spec_name == r.value.endpoint.value)
         else {
-            let hint = did_you_mean(
-                &r.value.endpoint.value,
-                endpoints.iter().map(|e| e.spec_name.as_str()),
-            );
+            let hint =
+                super::endpoint_ref::unknown_endpoint_hint(&r.value.endpoint.value, endpoints);
             self.report
                 .err(
                     file,

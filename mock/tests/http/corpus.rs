@@ -1,7 +1,7 @@
 //! Specs other than the card spec: every endpoint of every corpus spec answers a valid
 //! request with success data of the right shape, and rejects an unknown field.
 
-use apigen::model::{Api, Code, Field, HttpMethod, Response, Type};
+use apigen::model::{Api, Code, DateTimeFormat, Field, HttpMethod, MoneyWire, Response, Type};
 use apigen_mock::Options;
 use serde_json::{Map, Value, json};
 
@@ -28,8 +28,14 @@ fn valid_value(api: &Api, ty: &Type) -> Value {
         Type::Long | Type::Int => json!(1),
         Type::String => json!("x"),
         Type::Bool => json!(true),
-        Type::Money | Type::Decimal => serde_json::from_str("12.30").unwrap(),
-        Type::DateTime => json!("2025-01-02 03:04:05"),
+        Type::Money(MoneyWire::Number) | Type::Decimal(MoneyWire::Number) => {
+            serde_json::from_str("12.30").unwrap()
+        }
+        Type::Money(MoneyWire::String) | Type::Decimal(MoneyWire::String) => json!("12.30"),
+        Type::DateTime(DateTimeFormat::Vendor) => json!("2025-01-02 03:04:05"),
+        Type::DateTime(DateTimeFormat::Rfc3339) => json!("2025-01-02T03:04:05+08:00"),
+        Type::DateTime(DateTimeFormat::EpochS) => json!(1_735_787_045),
+        Type::DateTime(DateTimeFormat::EpochMs) => json!(1_735_787_045_123_i64),
         Type::Date => json!("2025-01-02"),
         Type::Enum(name) => match &api.enum_(name).unwrap().values[0].code {
             Code::Int(i) => json!(i),
@@ -116,6 +122,10 @@ async fn every_corpus_endpoint_answers_a_valid_request_and_rejects_an_unknown_fi
                     assert!(data[&pagination.list_field].is_array(), "{context}");
                     assert!(data[&pagination.total_field].is_number(), "{context}");
                 }
+                Response::CursorPage(_) => {
+                    let pagination = api.service.cursor_pagination.as_ref().unwrap();
+                    assert!(data[&pagination.list_field].is_array(), "{context}");
+                }
                 Response::Empty => {}
             }
 
@@ -195,4 +205,53 @@ async fn a_get_endpoint_refuses_a_post_naming_its_method() {
     let body = answer.json();
     let message = body[&api.service.envelope.message].as_str().unwrap();
     assert!(message.contains("takes GET"), "{message}");
+}
+
+/// The cursor pages of a list cover its synthesized rows once each, in order, and the last
+/// page's next cursor is null; a cursor the mock never gave out is refused.
+#[tokio::test]
+async fn cursor_pages_walk_every_row_once() {
+    let api = corpus("fx-remit");
+    let endpoint = api.endpoint("list_ledger_entries").unwrap();
+    let pagination = api.service.cursor_pagination.clone().unwrap();
+    let envelope = api.service.envelope.clone();
+    let options = Options {
+        list_rows: 5,
+        ..Options::default()
+    };
+    let mock = apigen_mock::spawn(api.clone(), options).await.unwrap();
+    let path = endpoint
+        .full_path
+        .replace("{version}", &api.service.default_version);
+    let mut request = valid_request(&api, endpoint);
+    // Not the example's `limit` (2), whose canned answer names a cursor of its own.
+    request["limit"] = json!(3);
+    let headers = auth_headers(&api);
+    let mut sizes = Vec::new();
+    let mut entries = Vec::new();
+    loop {
+        let answer = call_with_headers(&mock, &path, &request, &headers)
+            .await
+            .json();
+        let data = &answer[&envelope.data];
+        let rows = data[&pagination.list_field].as_array().unwrap();
+        sizes.push(rows.len());
+        entries.extend(rows.iter().map(|r| r["entry_no"].clone()));
+        match &data[&pagination.next_cursor_field] {
+            Value::Null => break,
+            Value::String(next) => request[&pagination.cursor_field] = json!(next),
+            other => panic!("next cursor {other}"),
+        }
+        assert!(sizes.len() < 10, "the cursors do not end: {sizes:?}");
+    }
+    assert_eq!(sizes, [3, 2]);
+    assert_eq!(entries.len(), 5);
+
+    request[&pagination.cursor_field] = json!("not-a-cursor");
+    let answer = call_with_headers(&mock, &path, &request, &headers)
+        .await
+        .json();
+    assert_ne!(answer[&envelope.code], envelope.success.to_json());
+    let message = answer[&envelope.message].as_str().unwrap();
+    assert!(message.contains("`cursor`"), "{message}");
 }

@@ -2,8 +2,11 @@
 
 use std::fmt;
 use std::future::Future;
+use std::sync::Arc;
 
 use reqwest::header::HeaderMap;
+
+use crate::drift::DriftMonitor;
 
 use super::{
     Begin, Delivery, DeliveryKey, DeliveryStore, MemoryStore, Parser, Verifier, WebhookError,
@@ -54,6 +57,7 @@ pub struct Receiver<E, S = MemoryStore> {
     verifier: Option<Box<dyn Verifier>>,
     parser: Parser<E>,
     store: S,
+    drift: Option<Arc<DriftMonitor>>,
 }
 
 impl<E, S: fmt::Debug> fmt::Debug for Receiver<E, S> {
@@ -62,6 +66,7 @@ impl<E, S: fmt::Debug> fmt::Debug for Receiver<E, S> {
             .field("verifies", &self.verifier.is_some())
             .field("parser", &self.parser)
             .field("store", &self.store)
+            .field("drift", &self.drift)
             .finish()
     }
 }
@@ -74,6 +79,7 @@ impl<E: WebhookEvent, S: DeliveryStore> Receiver<E, S> {
             verifier: Some(Box::new(verifier)),
             parser: Parser::new(),
             store,
+            drift: None,
         }
     }
 
@@ -85,6 +91,7 @@ impl<E: WebhookEvent, S: DeliveryStore> Receiver<E, S> {
             verifier: None,
             parser: Parser::new(),
             store,
+            drift: None,
         }
     }
 
@@ -92,6 +99,14 @@ impl<E: WebhookEvent, S: DeliveryStore> Receiver<E, S> {
     #[must_use]
     pub fn parser(mut self, parser: Parser<E>) -> Self {
         self.parser = parser;
+        self
+    }
+
+    /// Reports unknown event tags to `monitor` (typically the API client's,
+    /// [`Client::drift`](crate::Client::drift)), as [`DriftKind::UnknownWebhookTag`](crate::drift::DriftKind::UnknownWebhookTag).
+    #[must_use]
+    pub fn drift(mut self, monitor: Arc<DriftMonitor>) -> Self {
+        self.drift = Some(monitor);
         self
     }
 
@@ -130,6 +145,9 @@ impl<E: WebhookEvent, S: DeliveryStore> Receiver<E, S> {
             Ok(delivery) => delivery,
             Err(error) => return Receipt::rejected(error),
         };
+        if let Some(monitor) = &self.drift {
+            monitor.observe_webhook(&delivery.event);
+        }
         let key = delivery.key;
         let ack = E::SPEC.ack();
         match self.store.begin(key) {

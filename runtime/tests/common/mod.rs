@@ -4,6 +4,7 @@
 
 #![allow(dead_code, unreachable_pub)] // each test target uses a different part
 
+pub mod cards;
 pub mod events;
 
 use std::fmt;
@@ -11,8 +12,8 @@ use std::time::Duration;
 
 use apigen_runtime::redact::Redacted;
 use apigen_runtime::{
-    Auth, BusinessCode, Client, ClientBuilder, EnvelopeSpec, Method, Operation, PageRequest, Paged,
-    RetryClass, RetryPolicy, Service, ServiceSpec, SuccessCode,
+    Auth, BusinessCode, Client, ClientBuilder, CursorPaged, CursorRequest, EnvelopeSpec, Method,
+    Operation, PageRequest, Paged, RetryClass, RetryPolicy, Service, ServiceSpec, SuccessCode,
 };
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
@@ -200,6 +201,10 @@ impl BusinessCode for Code {
     fn is_rate_limited(&self) -> bool {
         matches!(self, Self::RateLimited)
     }
+
+    fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 
 pub type Error = apigen_runtime::Error<Code>;
@@ -298,6 +303,48 @@ impl PageRequest for ListItems {
     }
     fn page(&self) -> i32 {
         self.page.unwrap_or(1)
+    }
+}
+
+/// A cursor-paginated list endpoint.
+pub const LIST_BY_CURSOR: Operation = Operation {
+    name: "list_by_cursor",
+    path: "/{version}/items/scan",
+    method: Method::Post,
+    retry: RetryClass::Safe,
+    recovery: None,
+    moves_money: false,
+};
+
+/// A page of the cursor list endpoint; `next` may be absent, `null` or `""` on the last page.
+#[derive(Debug, Deserialize)]
+pub struct CursorPage<T> {
+    #[serde(default)]
+    pub next: Option<String>,
+    pub rows: Vec<T>,
+}
+
+impl<T> CursorPaged for CursorPage<T> {
+    type Item = T;
+    fn next_cursor(&self) -> Option<&str> {
+        self.next.as_deref()
+    }
+    fn into_items(self) -> Vec<T> {
+        self.rows
+    }
+}
+
+/// The cursor list request, `cursor` unset by default.
+#[derive(Clone, Serialize)]
+pub struct ScanItems {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    pub limit: i32,
+}
+
+impl CursorRequest for ScanItems {
+    fn set_cursor(&mut self, cursor: String) {
+        self.cursor = Some(cursor);
     }
 }
 

@@ -78,14 +78,14 @@ fn method_list(g: &Group, eps: &[&Endpoint]) -> String {
         .map(|e| {
             let mut line = format!(
                 "- [`{0}`]({1}::{0}): {2}",
-                unraw(&method_name(&e.spec_name)),
+                unraw(&method_name(e.method_source())),
                 group_struct(&g.spec_key),
                 zh_en(&e.zh, Some(&e.en))
             );
             if e.recover.is_some() {
                 line.push_str(&format!(
                     " (and [`{0}`]({1}::{0}), which settles an unknown outcome)",
-                    recover_method(&method_name(&e.spec_name)),
+                    recover_method(&method_name(e.method_source())),
                     group_struct(&g.spec_key),
                 ));
             }
@@ -126,6 +126,10 @@ fn imports(api: &Api) -> TokenStream {
         .endpoints
         .iter()
         .any(|e| e.paginated && matches!(e.response, Response::Page(_)));
+    let cursor_paged = api
+        .endpoints
+        .iter()
+        .any(|e| e.paginated && matches!(e.response, Response::CursorPage(_)));
     let empty = api.endpoints.iter().any(|e| e.response == Response::Empty);
     let typed = api.endpoints.iter().any(|e| match &e.response {
         Response::Value(t) => matches!(t.innermost(), Type::Object(_)),
@@ -134,7 +138,7 @@ fn imports(api: &Api) -> TokenStream {
     let enums = api.endpoints.iter().any(
         |e| matches!(&e.response, Response::Value(t) if matches!(t.innermost(), Type::Enum(_))),
     );
-    let stream_use = if paged {
+    let stream_use = if paged || cursor_paged {
         quote!(
             use futures_util::Stream;
         )
@@ -147,6 +151,9 @@ fn imports(api: &Api) -> TokenStream {
     }
     if paged {
         runtime_items.push(format_ident!("paginate"));
+    }
+    if cursor_paged {
+        runtime_items.push(format_ident!("paginate_cursor"));
     }
     let runtime_use = if runtime_items.is_empty() {
         quote!()
@@ -213,7 +220,7 @@ fn retry_doc(api: &Api, e: &Endpoint) -> String {
 }
 
 fn method(api: &Api, e: &Endpoint) -> TokenStream {
-    let name = method_ident(&e.spec_name);
+    let name = method_ident(e.method_source());
     let op = screaming(&method_name(&e.spec_name));
     let req = object_ident(&ObjectName::Request(e.spec_name.clone()));
     let d = doc(&method_doc(api, e));
@@ -252,10 +259,12 @@ fn method(api: &Api, e: &Endpoint) -> TokenStream {
             }
         }
     };
-    if e.paginated
-        && let Response::Page(t) = &e.response
-    {
-        out.extend(stream_method_tokens(e, t, &op, &req_ty));
+    if e.paginated {
+        match &e.response {
+            Response::Page(t) => out.extend(stream_method_tokens(e, t, &op, &req_ty)),
+            Response::CursorPage(t) => out.extend(cursor_stream_method_tokens(e, t, &op, &req_ty)),
+            _ => {}
+        }
     }
     if let Some(r) = &e.recover {
         out.extend(recover_method_tokens(api, e, r, &name, &req_ty));
@@ -305,16 +314,39 @@ fn stream_method_tokens(
     req_ty: &TokenStream,
 ) -> TokenStream {
     let t = type_ident(t);
-    let stream = ident(&stream_method(&method_name(&e.spec_name)));
+    let stream = ident(&stream_method(&method_name(e.method_source())));
     let sd = doc(&format!(
         "Every row of [`{0}`](Self::{0}), fetching pages lazily from the request's page\n\
              (default 1) until the total is reached. An error ends the stream after it is yielded.",
-        unraw(&method_name(&e.spec_name))
+        unraw(&method_name(e.method_source()))
     ));
     quote! {
         #sd
         pub fn #stream(&self, request: #req_ty) -> impl Stream<Item = Result<types::#t, Error>> + Send + 'static {
             paginate::<_, _, types::Page<types::#t>>(self.client.runtime.clone(), &operations::#op, request)
+        }
+    }
+}
+
+/// `<endpoint>_stream` of a cursor-paginated endpoint: every row, pages fetched lazily.
+fn cursor_stream_method_tokens(
+    e: &Endpoint,
+    t: &str,
+    op: &proc_macro2::Ident,
+    req_ty: &TokenStream,
+) -> TokenStream {
+    let t = type_ident(t);
+    let stream = ident(&stream_method(&method_name(e.method_source())));
+    let sd = doc(&format!(
+        "Every row of [`{0}`](Self::{0}), fetching pages lazily from the request's cursor\n\
+         (none: the first page) until a page names no next cursor. An error ends the stream\n\
+         after it is yielded.",
+        unraw(&method_name(e.method_source()))
+    ));
+    quote! {
+        #sd
+        pub fn #stream(&self, request: #req_ty) -> impl Stream<Item = Result<types::#t, Error>> + Send + 'static {
+            paginate_cursor::<_, _, types::CursorPage<types::#t>>(self.client.runtime.clone(), &operations::#op, request)
         }
     }
 }
@@ -333,6 +365,10 @@ pub(crate) fn response_tokens(e: &Endpoint) -> TokenStream {
         Response::Page(t) => {
             let t = type_ident(t);
             quote!(types::Page<types::#t>)
+        }
+        Response::CursorPage(t) => {
+            let t = type_ident(t);
+            quote!(types::CursorPage<types::#t>)
         }
         Response::Value(t) => super::rust_type(t),
         Response::Empty => quote!(()),
@@ -355,16 +391,16 @@ fn recover_method_tokens(
     };
     let lreq_ty = object_ident(&lreq.name);
     let accessor = ident(&group_accessor(&lookup.group_key));
-    let lmethod = method_ident(&lookup.spec_name);
+    let lmethod = method_ident(lookup.method_source());
     let inits = lreq
         .fields
         .iter()
         .map(|f| lookup_field_init(api, r, own, f));
-    let method = ident(&recover_method(&method_name(&e.spec_name)));
+    let method = ident(&recover_method(&method_name(e.method_source())));
     let resp = response_tokens(e);
     let lresp = response_tokens(lookup);
-    let call = unraw(&method_name(&e.spec_name)).to_string();
-    let lcall = unraw(&method_name(&lookup.spec_name)).to_string();
+    let call = unraw(&method_name(e.method_source())).to_string();
+    let lcall = unraw(&method_name(lookup.method_source())).to_string();
     let lgroup = group_struct(&lookup.group_key);
     let mapped = r
         .fields

@@ -4,11 +4,13 @@
 //! they share (doc attributes, field types and attributes) are here.
 
 mod api;
+mod cursor_page;
 mod enums;
 mod format;
 mod objects;
 mod open_enum;
 mod service;
+mod shapes;
 mod webhooks;
 
 pub(crate) use api::{api_module, response_tokens};
@@ -22,7 +24,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::prose::{inline, md, zh_en};
-use crate::model::{Field, Source, Type};
+use crate::model::{DateTimeFormat, Field, MoneyWire, Source, Type};
 use crate::naming::{field_name, object_ident, type_ident, unraw};
 
 /// `#[doc]` attributes, one per line, with the space rustdoc expects.
@@ -68,13 +70,12 @@ pub(crate) fn field_doc(f: &Field, money_unit: Option<&str>) -> String {
         facts.push("always present, may be empty (read as `None`)".into());
     }
     match f.ty.innermost() {
-        Type::Money => facts.push(match money_unit {
-            Some(unit) => format!("exact decimal in {}", inline(unit)),
-            None => "exact decimal".into(),
+        Type::Money(wire) => facts.push(match money_unit {
+            Some(unit) => format!("exact decimal in {}{}", inline(unit), wire_note(*wire)),
+            None => format!("exact decimal{}", wire_note(*wire)),
         }),
-        Type::DateTime => {
-            facts.push("`YYYY-MM-DD HH:MM:SS`, time zone not documented by the vendor".into())
-        }
+        Type::Decimal(MoneyWire::String) => facts.push("sent as a JSON string".into()),
+        Type::DateTime(format) => facts.push(format.description().into()),
         _ => {}
     }
     if f.sensitive {
@@ -91,6 +92,14 @@ pub(crate) fn field_doc(f: &Field, money_unit: Option<&str>) -> String {
     s
 }
 
+/// How a field's docs say that money travels as a string (nothing for the default, a number).
+fn wire_note(wire: MoneyWire) -> &'static str {
+    match wire {
+        MoneyWire::Number => "",
+        MoneyWire::String => ", sent as a JSON string",
+    }
+}
+
 /// The Rust type of a field type (without the `Option` for optional fields).
 ///
 /// Everything from outside the crate is a full path, so a spec type named
@@ -101,8 +110,9 @@ pub(crate) fn rust_type(t: &Type) -> TokenStream {
         Type::Int => quote!(i32),
         Type::String => quote!(::std::string::String),
         Type::Bool => quote!(bool),
-        Type::Money | Type::Decimal => quote!(::rust_decimal::Decimal),
-        Type::DateTime => quote!(::time::PrimitiveDateTime),
+        Type::Money(_) | Type::Decimal(_) => quote!(::rust_decimal::Decimal),
+        Type::DateTime(DateTimeFormat::Vendor) => quote!(::time::PrimitiveDateTime),
+        Type::DateTime(_) => quote!(::time::OffsetDateTime),
         Type::Date => quote!(::time::Date),
         Type::Enum(n) => {
             let n = type_ident(n);
@@ -143,13 +153,27 @@ fn nested_adapter(t: &Type) -> Option<String> {
 }
 
 /// For a type whose innermost values have a wire form of their own (money, decimals, dates,
-/// datetimes), the `serde_as` adapter mirroring it: `Exact`, `Vec<Vec<Exact>>`,
-/// `BTreeMap<Same, VendorDateTime>`. `None` when serde's own form is the wire form.
+/// datetimes), the `serde_as` adapter mirroring it: `Exact`, `Vec<Vec<ExactString>>`,
+/// `BTreeMap<Same, Rfc3339>`. `None` when serde's own form is the wire form.
 pub(crate) fn wire_adapter(t: &Type) -> Option<String> {
     fn adapter(t: &Type) -> String {
         match t {
-            Type::Money | Type::Decimal => "::apigen_runtime::serde_as::Exact".into(),
-            Type::DateTime => "::apigen_runtime::serde_as::VendorDateTime".into(),
+            Type::Money(wire) | Type::Decimal(wire) => format!(
+                "::apigen_runtime::serde_as::{}",
+                match wire {
+                    MoneyWire::Number => "Exact",
+                    MoneyWire::String => "ExactString",
+                }
+            ),
+            Type::DateTime(format) => format!(
+                "::apigen_runtime::serde_as::{}",
+                match format {
+                    DateTimeFormat::Vendor => "VendorDateTime",
+                    DateTimeFormat::Rfc3339 => "Rfc3339",
+                    DateTimeFormat::EpochS => "EpochSeconds",
+                    DateTimeFormat::EpochMs => "EpochMillis",
+                }
+            ),
             Type::Date => "::apigen_runtime::serde_as::VendorDate".into(),
             Type::Array(inner) => format!("::std::vec::Vec<{}>", adapter(inner)),
             Type::Map(inner) => format!(
@@ -161,7 +185,7 @@ pub(crate) fn wire_adapter(t: &Type) -> Option<String> {
     }
     let has_wire_form = matches!(
         t.innermost(),
-        Type::Money | Type::Decimal | Type::DateTime | Type::Date
+        Type::Money(_) | Type::Decimal(_) | Type::DateTime(_) | Type::Date
     );
     has_wire_form.then(|| adapter(t))
 }
@@ -188,18 +212,28 @@ pub(crate) fn serde_attr(f: &Field) -> TokenStream {
         let with = format!("::apigen_runtime::serde_as::As::<{adapter}>");
         parts.push(quote!(with = #with));
     }
-    let with = match (&f.ty, opt) {
-        (Type::Money | Type::Decimal, false) => Some("::apigen_runtime::serde::decimal"),
-        (Type::Money | Type::Decimal, true) => Some("::apigen_runtime::serde::decimal_opt"),
-        (Type::DateTime, false) => Some("::apigen_runtime::serde::datetime"),
-        (Type::DateTime, true) => Some("::apigen_runtime::serde::datetime_opt"),
-        (Type::Date, false) => Some("::apigen_runtime::serde::date"),
-        (Type::Date, true) => Some("::apigen_runtime::serde::date_opt"),
-        (Type::String, true) if f.nullable => Some("::apigen_runtime::serde::string_opt"),
+    let module = match &f.ty {
+        Type::Money(wire) | Type::Decimal(wire) => Some(match wire {
+            MoneyWire::Number => "decimal",
+            MoneyWire::String => "decimal_string",
+        }),
+        Type::DateTime(format) => Some(match format {
+            DateTimeFormat::Vendor => "datetime",
+            DateTimeFormat::Rfc3339 => "rfc3339",
+            DateTimeFormat::EpochS => "epoch_s",
+            DateTimeFormat::EpochMs => "epoch_ms",
+        }),
+        Type::Date => Some("date"),
+        Type::String if opt && f.nullable => Some("string"),
         _ => None,
     };
-    if let Some(w) = with {
-        parts.push(quote!(with = #w));
+    if let Some(module) = module {
+        let with = if opt {
+            format!("::apigen_runtime::serde::{module}_opt")
+        } else {
+            format!("::apigen_runtime::serde::{module}")
+        };
+        parts.push(quote!(with = #with));
     }
     if !f.required {
         parts.push(quote!(

@@ -7,7 +7,7 @@ use quote::quote;
 use super::format::imports;
 use super::{doc, field_doc, field_type, module_doc, rust_type, serde_attr};
 use crate::emit::prose::{md, per_statement, source_word, zh_en};
-use crate::model::{Api, Endpoint, Field, Object, ObjectKind, Type};
+use crate::model::{Api, DateTimeFormat, Endpoint, Field, MoneyWire, Object, ObjectKind, Type};
 use crate::naming::{
     field_ident, field_name, group_struct, ident, method_name, object_ident, object_type_name,
     setter_ident, snake_escaped, unraw,
@@ -21,14 +21,36 @@ pub(crate) fn types_module(api: &Api) -> TokenStream {
         .filter(|o| o.kind != ObjectKind::Request)
         .map(|o| struct_item(api, o, true));
     let page = page_item(api);
-    let doc = module_doc(
+    let cursor_page = super::cursor_page::cursor_page_item(api);
+    let money = match api.service.money_wire {
+        MoneyWire::Number => "",
+        MoneyWire::String => " (sent as JSON strings such as `\"23.50\"`)",
+    };
+    let datetimes = match api.service.datetime_format {
+        DateTimeFormat::Vendor => {
+            "[`PrimitiveDateTime`](::time::PrimitiveDateTime) read from \
+             `YYYY-MM-DD HH:MM:SS` (the\nspec gives no time zone, so none is assumed)"
+        }
+        DateTimeFormat::Rfc3339 => {
+            "[`OffsetDateTime`](::time::OffsetDateTime) read from RFC 3339\n\
+             text, the offset kept"
+        }
+        DateTimeFormat::EpochS => {
+            "[`OffsetDateTime`](::time::OffsetDateTime) read from Unix\n\
+             timestamps in seconds, in UTC"
+        }
+        DateTimeFormat::EpochMs => {
+            "[`OffsetDateTime`](::time::OffsetDateTime) read from Unix\n\
+             timestamps in milliseconds, in UTC"
+        }
+    };
+    let doc = module_doc(&format!(
         "Objects the API returns (and the page wrapper of list endpoints).\n\n\
-         Money is [`Decimal`](::rust_decimal::Decimal), exact in both directions; datetimes are\n\
-         [`PrimitiveDateTime`](::time::PrimitiveDateTime) read from `YYYY-MM-DD HH:MM:SS` (the\n\
-         spec gives no time zone, so none is assumed). Fields the server adds later are ignored,\n\
+         Money is [`Decimal`](::rust_decimal::Decimal){money}, exact in both directions; datetimes are\n\
+         {datetimes}. Fields the server adds later are ignored,\n\
          never an error.",
-    );
-    let body = quote!(#page #(#items)*);
+    ));
+    let body = quote!(#page #cursor_page #(#items)*);
     let imports = imports(&body, &["enums", "types"]);
     quote! {
         #doc
@@ -178,6 +200,7 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
     };
     let setters = o.fields.iter().filter(|f| f.is_option()).map(setter);
     let page_impl = page_request_impl(api, e, o);
+    let cursor_impl = super::cursor_page::cursor_request_impl(api, e, o);
     quote! {
         #docs
         #[derive(#default_derive Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
@@ -188,6 +211,7 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
         }
         #debug_impl
         #page_impl
+        #cursor_impl
     }
 }
 
@@ -198,11 +222,11 @@ fn request_doc(api: &Api, e: &Endpoint, with_new: bool) -> String {
         Some(g) => format!(
             "[`{}::{}`](crate::api::{}::{})",
             group_struct(&g.spec_key),
-            method_name(&e.spec_name),
+            method_name(e.method_source()),
             group_struct(&g.spec_key),
-            unraw(&method_name(&e.spec_name))
+            unraw(&method_name(e.method_source()))
         ),
-        None => format!("`{}`", method_name(&e.spec_name)),
+        None => format!("`{}`", method_name(e.method_source())),
     };
     let mut text = format!("Request of {method_link}: {}.\n", zh_en(&e.zh, Some(&e.en)));
     if !with_new {
@@ -283,7 +307,12 @@ fn setter(f: &Field) -> TokenStream {
 
 /// `PageRequest` for the request of a paginated endpoint; nothing for the others.
 fn page_request_impl(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
-    let Some(pagination) = api.service.pagination.as_ref().filter(|_| e.paginated) else {
+    let Some(pagination) = api
+        .service
+        .pagination
+        .as_ref()
+        .filter(|_| e.paginated && matches!(e.response, crate::model::Response::Page(_)))
+    else {
         return quote!();
     };
     let name = object_ident(&o.name);
@@ -380,7 +409,7 @@ fn page_item(api: &Api) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::holds_text;
-    use crate::model::Type;
+    use crate::model::{MoneyWire, Type};
 
     #[test]
     fn text_is_found_in_strings_arrays_and_every_map() {
@@ -390,11 +419,15 @@ mod tests {
             Type::String
         ))))));
         // A map's keys are text even when its values are numbers.
-        assert!(holds_text(&Type::Map(boxed(Type::Money))));
+        assert!(holds_text(&Type::Map(boxed(Type::Money(
+            MoneyWire::Number
+        )))));
         assert!(holds_text(&Type::Array(boxed(Type::Map(boxed(
             Type::Long
         ))))));
-        assert!(!holds_text(&Type::Array(boxed(Type::Money))));
+        assert!(!holds_text(&Type::Array(boxed(Type::Money(
+            MoneyWire::String
+        )))));
         assert!(!holds_text(&Type::Long));
     }
 }

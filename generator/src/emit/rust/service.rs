@@ -5,7 +5,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{ToTokens as _, format_ident, quote};
 
 use super::open_enum::{CodeKind, Flavour, OpenEnum, open_enum};
-use super::{doc, module_doc, rust_type};
+use super::{doc, module_doc, rust_type, shapes};
 use crate::emit::prose::{cell, inline, run_in, source_word, zh_en};
 use crate::model::{Api, Code, Field, Type};
 use crate::naming::{accessor_ident, field_ident, field_name, type_ident, type_name, unraw};
@@ -46,6 +46,8 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
         .flat_map(|f| std::iter::once(f.wire_name.as_str()).chain(f.header()))
         .collect();
     let sensitive = sensitive.into_iter();
+    let response_shape = shapes::response_shape_body(api);
+    let shape_statics = shapes::shape_statics(api);
     quote! {
         #mdoc
         use std::fmt;
@@ -76,7 +78,12 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
                 },
                 sensitive_fields: &[#(#sensitive),*],
             };
+            fn response_shape(endpoint: &str) -> Option<&'static ::apigen_runtime::drift::Shape> {
+                #response_shape
+            }
         }
+
+        #shape_statics
 
         #client
 
@@ -444,6 +451,9 @@ fn error_code_items(api: &Api) -> TokenStream {
             #business_code
             fn is_rate_limited(&self) -> bool {
                 #rate_limited
+            }
+            fn is_known(&self) -> bool {
+                !matches!(self, Self::Unknown(_))
             }
         }
     }

@@ -22,9 +22,9 @@ pub(super) fn is_copy(api: &Api, ty: &Type) -> bool {
         Type::Long
         | Type::Int
         | Type::Bool
-        | Type::Money
-        | Type::Decimal
-        | Type::DateTime
+        | Type::Money(_)
+        | Type::Decimal(_)
+        | Type::DateTime(_)
         | Type::Date => true,
         Type::Enum(n) => api
             .enum_(n)
@@ -156,7 +156,7 @@ fn refetch(
     let group = api.groups.iter().find(|g| g.spec_key == ep.group_key)?;
     let pay = api.declared_object(&k.payload)?;
     let req_ty = object_ident(&req.name);
-    let method = method_ident(&ep.spec_name);
+    let method = method_ident(ep.method_source());
     let accessor = ident(&group_accessor(&group.spec_key));
     let inits = req.fields.iter().map(|f| refetch_init(api, r, pay, f));
     let variant = type_ident(&k.spec_key);
@@ -165,9 +165,9 @@ fn refetch(
     let rd = doc(&format!(
         "{} re-fetched with [`{}`](crate::api::{}::{}).",
         inline(&k.en),
-        unraw(&method_name(&ep.spec_name)),
+        unraw(&method_name(ep.method_source())),
         group_struct(&group.spec_key),
-        unraw(&method_name(&ep.spec_name))
+        unraw(&method_name(ep.method_source()))
     ));
     // Without mapped fields the payload is not read.
     let pats = if r.fields.is_empty() { ignored } else { pats };

@@ -1,0 +1,267 @@
+//! The declared shapes the runtime compares responses with (drift detection): one private
+//! `static` per response object and page, and `Service::response_shape`, a match from
+//! operation name to the shape of its `data`.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::model::{Api, Code, DateTimeFormat, Field, MoneyWire, ObjectName, Response, Type};
+use crate::naming::{
+    cursor_page_schema_name, method_name, object_type_name, page_schema_name, screaming_name, unraw,
+};
+
+/// The `static`s of every object a response can hold and of every page wrapper.
+pub(crate) fn shape_statics(api: &Api) -> TokenStream {
+    let reachable = reachable_objects(api);
+    let objects = api
+        .objects
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| reachable.contains(i))
+        .map(|(i, o)| {
+            let name = object_static(api, i);
+            let label = object_type_name(&o.name);
+            let fields = fields(api, &o.fields);
+            quote! {
+                static #name: ::apigen_runtime::drift::ObjectShape =
+                    ::apigen_runtime::drift::ObjectShape { name: #label, fields: &[#(#fields),*] };
+            }
+        });
+    // Page wrappers of either convention: (kind, object key).
+    let pages = api.endpoints.iter().filter_map(|e| match &e.response {
+        Response::Page(key) => Some((PageKind::Number, key)),
+        Response::CursorPage(key) => Some((PageKind::Cursor, key)),
+        _ => None,
+    });
+    let mut page_keys: Vec<(PageKind, &String)> = pages.collect();
+    page_keys.sort_unstable();
+    page_keys.dedup();
+    let pages = page_keys.into_iter().filter_map(|(kind, key)| {
+        let (response, list, label) = match kind {
+            PageKind::Number => {
+                let p = api.service.pagination.as_ref()?;
+                (&p.response, &p.list_field, page_schema_name(key))
+            }
+            PageKind::Cursor => {
+                let p = api.service.cursor_pagination.as_ref()?;
+                (&p.response, &p.list_field, cursor_page_schema_name(key))
+            }
+        };
+        let item = object_shape(api, key)?;
+        let name = page_static(api, kind, key)?;
+        let mut fields = fields(api, response);
+        fields.push(quote!(::apigen_runtime::drift::FieldShape {
+            name: #list,
+            shape: &::apigen_runtime::drift::Shape::Array(&#item),
+            always_present: false,
+            sensitive: false,
+        }));
+        Some(quote! {
+            static #name: ::apigen_runtime::drift::ObjectShape =
+                ::apigen_runtime::drift::ObjectShape { name: #label, fields: &[#(#fields),*] };
+        })
+    });
+    quote!(#(#objects)* #(#pages)*)
+}
+
+/// The body of `fn response_shape(endpoint: &str) -> Option<&'static Shape>`.
+pub(crate) fn response_shape_body(api: &Api) -> TokenStream {
+    let arms = api.endpoints.iter().filter_map(|e| {
+        let shape = match &e.response {
+            Response::Object(key) => object_shape(api, key)?,
+            Response::Array(key) => {
+                let item = object_shape(api, key)?;
+                quote!(::apigen_runtime::drift::Shape::Array(&#item))
+            }
+            Response::Page(key) => {
+                api.service.pagination.as_ref()?;
+                let name = page_static(api, PageKind::Number, key)?;
+                quote!(::apigen_runtime::drift::Shape::Object(&#name))
+            }
+            Response::CursorPage(key) => {
+                api.service.cursor_pagination.as_ref()?;
+                let name = page_static(api, PageKind::Cursor, key)?;
+                quote!(::apigen_runtime::drift::Shape::Object(&#name))
+            }
+            Response::Value(ty) => type_shape(api, ty),
+            Response::Empty => return None,
+        };
+        let name = unraw(&method_name(&e.spec_name)).to_string();
+        // A `static` per arm: a reference to a temporary naming another static is not
+        // promoted to `'static` inside a function.
+        Some(quote!(#name => {
+            static SHAPE: ::apigen_runtime::drift::Shape = #shape;
+            Some(&SHAPE)
+        }))
+    });
+    let arms: Vec<TokenStream> = arms.collect();
+    if arms.is_empty() {
+        return quote!(let _ = endpoint; None);
+    }
+    quote! {
+        match endpoint {
+            #(#arms)*
+            _ => None,
+        }
+    }
+}
+
+/// The indices in `api.objects` of the objects some response holds (directly, in a page, or
+/// inside another such object), so that no `static` goes unused.
+fn reachable_objects(api: &Api) -> BTreeSet<usize> {
+    let mut todo: Vec<usize> = Vec::new();
+    for e in &api.endpoints {
+        match &e.response {
+            Response::Object(key)
+            | Response::Array(key)
+            | Response::Page(key)
+            | Response::CursorPage(key) => {
+                todo.extend(declared_index(api, key));
+            }
+            Response::Value(ty) => todo.extend(objects_in(api, ty)),
+            Response::Empty => {}
+        }
+    }
+    if let Some(p) = &api.service.pagination {
+        todo.extend(p.response.iter().flat_map(|f| objects_in(api, &f.ty)));
+    }
+    if let Some(p) = &api.service.cursor_pagination {
+        todo.extend(p.response.iter().flat_map(|f| objects_in(api, &f.ty)));
+    }
+    let mut seen = BTreeSet::new();
+    while let Some(i) = todo.pop() {
+        if seen.insert(i)
+            && let Some(o) = api.objects.get(i)
+        {
+            todo.extend(o.fields.iter().flat_map(|f| objects_in(api, &f.ty)));
+        }
+    }
+    seen
+}
+
+/// The object `ty` names, through arrays and maps.
+fn objects_in(api: &Api, ty: &Type) -> Option<usize> {
+    match ty {
+        Type::Object(name) => api.objects.iter().position(|o| &o.name == name),
+        Type::Array(inner) | Type::Map(inner) => objects_in(api, inner),
+        _ => None,
+    }
+}
+
+fn fields(api: &Api, fields: &[Field]) -> Vec<TokenStream> {
+    fields
+        .iter()
+        .map(|f| {
+            let name = &f.wire_name;
+            let shape = type_shape(api, &f.ty);
+            let always_present = f.required && !f.nullable;
+            let sensitive = f.sensitive;
+            quote!(::apigen_runtime::drift::FieldShape {
+                name: #name,
+                shape: &#shape,
+                always_present: #always_present,
+                sensitive: #sensitive,
+            })
+        })
+        .collect()
+}
+
+/// The index in `api.objects` of the shared object `key`.
+fn declared_index(api: &Api, key: &str) -> Option<usize> {
+    let name = ObjectName::Declared(key.to_owned());
+    api.objects.iter().position(|o| o.name == name)
+}
+
+/// `Shape::Object(&OBJECT_n)` for the shared object `key`.
+fn object_shape(api: &Api, key: &str) -> Option<TokenStream> {
+    let name = object_static(api, declared_index(api, key)?);
+    Some(quote!(::apigen_runtime::drift::Shape::Object(&#name)))
+}
+
+fn type_shape(api: &Api, ty: &Type) -> TokenStream {
+    match ty {
+        // Each as its wire form carries it: string money and RFC 3339 datetimes are text,
+        // epoch datetimes numbers.
+        Type::Long
+        | Type::Int
+        | Type::Money(MoneyWire::Number)
+        | Type::Decimal(MoneyWire::Number)
+        | Type::DateTime(DateTimeFormat::EpochS | DateTimeFormat::EpochMs) => {
+            quote!(::apigen_runtime::drift::Shape::Number)
+        }
+        Type::String
+        | Type::Money(MoneyWire::String)
+        | Type::Decimal(MoneyWire::String)
+        | Type::DateTime(DateTimeFormat::Vendor | DateTimeFormat::Rfc3339)
+        | Type::Date => quote!(::apigen_runtime::drift::Shape::Text),
+        Type::Bool => quote!(::apigen_runtime::drift::Shape::Bool),
+        Type::Enum(key) => match api.enum_(key) {
+            Some(e) => {
+                let ints: Option<Vec<i64>> = e
+                    .values
+                    .iter()
+                    .map(|v| match v.code {
+                        Code::Int(c) => Some(c),
+                        Code::Str(_) => None,
+                    })
+                    .collect();
+                match ints {
+                    Some(codes) => quote!(::apigen_runtime::drift::Shape::IntCodes(&[#(#codes),*])),
+                    None => {
+                        let codes = e.values.iter().map(|v| match &v.code {
+                            Code::Str(s) => s.clone(),
+                            Code::Int(c) => c.to_string(),
+                        });
+                        quote!(::apigen_runtime::drift::Shape::StrCodes(&[#(#codes),*]))
+                    }
+                }
+            }
+            None => quote!(::apigen_runtime::drift::Shape::Any),
+        },
+        Type::Object(name) => match api.objects.iter().position(|o| &o.name == name) {
+            Some(i) => {
+                let name = object_static(api, i);
+                quote!(::apigen_runtime::drift::Shape::Object(&#name))
+            }
+            None => quote!(::apigen_runtime::drift::Shape::Any),
+        },
+        Type::Array(inner) => {
+            let inner = type_shape(api, inner);
+            quote!(::apigen_runtime::drift::Shape::Array(&#inner))
+        }
+        Type::Map(inner) => {
+            let inner = type_shape(api, inner);
+            quote!(::apigen_runtime::drift::Shape::Map(&#inner))
+        }
+    }
+}
+
+/// `SHAPE_<n>_<TYPE NAME>` for `api.objects[n]` (the index keeps names unique).
+fn object_static(api: &Api, index: usize) -> Ident {
+    let label = api
+        .objects
+        .get(index)
+        .map(|o| screaming_name(&object_type_name(&o.name)))
+        .unwrap_or_default();
+    format_ident!("SHAPE_{}_{}", index, label)
+}
+
+/// The page wrapper of the shared object `key`: `PAGE_OF_` and its object's static.
+/// Which page convention a wrapper follows.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum PageKind {
+    /// `service.pagination`: page numbers.
+    Number,
+    /// `service.cursor_pagination`: cursors.
+    Cursor,
+}
+
+fn page_static(api: &Api, kind: PageKind, key: &str) -> Option<Ident> {
+    let item = object_static(api, declared_index(api, key)?);
+    Some(match kind {
+        PageKind::Number => format_ident!("PAGE_OF_{}", item),
+        PageKind::Cursor => format_ident!("CURSOR_PAGE_OF_{}", item),
+    })
+}

@@ -1,0 +1,698 @@
+//! `cargo xtask drift [--spec PATH] [--apply] FILE...`: reads drift capture files (JSON Lines
+//! written by a client built with `ClientBuilder::drift_capture`) and prints the spec edits
+//! they suggest, each at `file:line`; `--apply` writes them.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use apigen::locate::{SpecLocations, spec_locations};
+use apigen::model::{Api, ObjectName, Response, Type};
+use serde_json::Value;
+
+pub(crate) const USAGE: &str = "usage: cargo xtask drift [--spec PATH] [--apply] FILE...
+
+  FILE...       drift capture files (JSON Lines, from `ClientBuilder::drift_capture`)
+  --spec PATH   the spec folder the client was generated from (default: spec/)
+  --apply       write the edits into the spec (marked `source: observed`); then run
+                `cargo xtask gen` and review the result as usual";
+
+/// One drift record of a capture line: endpoint, normalised path, kind, redacted sample.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Seen {
+    endpoint: String,
+    path: String,
+    kind: String,
+    sample: Option<String>,
+}
+
+/// A proposed edit: insert `lines` after line `after` (1-based) of `file`, or, with
+/// `replace`, replace that line by them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Edit {
+    file: String,
+    line: usize,
+    replace: bool,
+    lines: Vec<String>,
+    why: String,
+}
+
+/// What the captures suggest: edits with a place, and advice where no edit can be made.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Proposals {
+    edits: Vec<Edit>,
+    advice: Vec<String>,
+}
+
+impl fmt::Display for Edit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let how = if self.replace {
+            "replace with"
+        } else {
+            "insert after it"
+        };
+        writeln!(f, "{}:{}: {} ({how}):", self.file, self.line, self.why)?;
+        for line in &self.lines {
+            writeln!(f, "    {line}")?;
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn run(root: &Path, args: &[String]) -> ExitCode {
+    let mut spec = root.join("spec");
+    let mut apply = false;
+    let mut files = Vec::new();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--spec" => match it.next() {
+                Some(path) => spec = PathBuf::from(path),
+                None => return usage("--spec needs a path"),
+            },
+            "--apply" => apply = true,
+            other if other.starts_with("--") => {
+                return usage(&format!("unknown argument `{other}`"));
+            }
+            file => files.push(PathBuf::from(file)),
+        }
+    }
+    if files.is_empty() {
+        return usage("no capture file given");
+    }
+    let mut seen = BTreeSet::new();
+    for file in &files {
+        match std::fs::read_to_string(file) {
+            Ok(text) => {
+                if let Err(e) = read_capture(&text, &mut seen) {
+                    eprintln!("error: {}: {e}", file.display());
+                    return ExitCode::FAILURE;
+                }
+            }
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", file.display());
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let (api, places) = match (apigen::load_api(&spec), spec_locations(&spec)) {
+        (Ok(api), Ok(places)) => (api, places),
+        (Err(report), _) | (_, Err(report)) => {
+            eprint!("{report}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let base = spec.parent().unwrap_or(Path::new("."));
+    let texts = match SpecTexts::read(base, &places) {
+        Ok(texts) => texts,
+        Err(e) => {
+            eprintln!("error: reading the spec: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let proposals = propose(&api, &places, &texts, &seen);
+    for edit in &proposals.edits {
+        print!("{edit}");
+    }
+    for advice in &proposals.advice {
+        println!("note: {advice}");
+    }
+    if proposals.edits.is_empty() && proposals.advice.is_empty() {
+        println!("no drift in {} capture file(s)", files.len());
+    }
+    if apply && !proposals.edits.is_empty() {
+        if let Err(e) = apply_edits(base, &proposals.edits) {
+            eprintln!("error: writing the spec: {e}");
+            return ExitCode::FAILURE;
+        }
+        println!(
+            "applied {} edit(s); now run `cargo xtask gen` and review the result",
+            proposals.edits.len()
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+fn usage(problem: &str) -> ExitCode {
+    eprintln!("error: {problem}\n\n{USAGE}");
+    ExitCode::from(2)
+}
+
+/// Collects the distinct drift records of one capture file.
+fn read_capture(text: &str, seen: &mut BTreeSet<Seen>) -> Result<(), String> {
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let value: Value =
+            serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1))?;
+        let endpoint = value["endpoint"].as_str().unwrap_or_default();
+        for drift in value["drift"].as_array().into_iter().flatten() {
+            seen.insert(Seen {
+                endpoint: endpoint.to_owned(),
+                path: drift["path"].as_str().unwrap_or_default().to_owned(),
+                kind: drift["kind"].as_str().unwrap_or_default().to_owned(),
+                sample: drift["sample"].as_str().map(str::to_owned),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Where a drift path leads in the spec: the declared object holding the last segment (if
+/// any), the field's name, and the field's type when it is declared.
+struct Target {
+    object: Option<String>,
+    field: String,
+    /// The declared field: its type, whether required, whether nullable.
+    declared: Option<(Type, bool, bool)>,
+}
+
+/// Follows `path` (`data.list[].status`) from the response of `endpoint`.
+fn target(api: &Api, endpoint: &str, path: &str) -> Option<Target> {
+    let e = api.endpoints.iter().find(|e| e.spec_name == endpoint)?;
+    let rest = path.strip_prefix("data")?;
+    // The page wrapper of either convention: its list field, other fields and row type.
+    let page = match &e.response {
+        Response::Page(k) => api
+            .service
+            .pagination
+            .as_ref()
+            .map(|p| (p.list_field.as_str(), p.response.as_slice(), k)),
+        Response::CursorPage(k) => api
+            .service
+            .cursor_pagination
+            .as_ref()
+            .map(|p| (p.list_field.as_str(), p.response.as_slice(), k)),
+        _ => None,
+    };
+    // The type at the current point; `None` with `in_page` for the page wrapper itself.
+    let mut ty = match &e.response {
+        Response::Object(k) => Some(Type::Object(ObjectName::Declared(k.clone()))),
+        Response::Array(k) => Some(Type::Array(Box::new(Type::Object(ObjectName::Declared(
+            k.clone(),
+        ))))),
+        Response::Page(_) | Response::CursorPage(_) => None,
+        Response::Value(t) => Some(t.clone()),
+        Response::Empty => return None,
+    };
+    let mut segments = split(rest).into_iter().peekable();
+    let mut last = None;
+    while let Some(segment) = segments.next() {
+        let is_last = segments.peek().is_none();
+        match segment {
+            "[]" | "*" => match ty {
+                Some(Type::Array(inner) | Type::Map(inner)) => ty = Some(*inner),
+                _ => return None,
+            },
+            name => {
+                let (object, fields) = match &ty {
+                    None => {
+                        let (list, response, k) = page?;
+                        if name == list {
+                            ty = Some(Type::Array(Box::new(Type::Object(ObjectName::Declared(
+                                k.clone(),
+                            )))));
+                            continue;
+                        }
+                        (None, response)
+                    }
+                    Some(Type::Object(o)) => {
+                        let declared = match o {
+                            ObjectName::Declared(k) => Some(k.clone()),
+                            _ => None,
+                        };
+                        (declared, api.object(o)?.fields.as_slice())
+                    }
+                    Some(_) => return None,
+                };
+                let field = fields.iter().find(|f| f.wire_name == name);
+                if is_last {
+                    last = Some(Target {
+                        object,
+                        field: name.to_owned(),
+                        declared: field.map(|f| (f.ty.clone(), f.required, f.nullable)),
+                    });
+                } else {
+                    ty = Some(field?.ty.clone());
+                }
+            }
+        }
+    }
+    last
+}
+
+/// `.list[].status` → `["list", "[]", "status"]`; `.*` → `"*"`.
+fn split(path: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let mut part = part;
+        let mut rows = 0;
+        while let Some(stripped) = part.strip_suffix("[]") {
+            part = stripped;
+            rows += 1;
+        }
+        if !part.is_empty() {
+            out.push(part);
+        }
+        out.extend(std::iter::repeat_n("[]", rows));
+    }
+    // A leading `[]` (an array response) is written `data[]`, which splits as above.
+    out
+}
+
+/// The spec type to propose for an undeclared field seen with JSON type `json`.
+fn inferred_type(json: &str) -> Option<&'static str> {
+    match json {
+        "integer" => Some("long"),
+        "number" => Some("decimal"),
+        "string" => Some("string"),
+        "bool" => Some("bool"),
+        _ => None,
+    }
+}
+
+fn propose(
+    api: &Api,
+    places: &SpecLocations,
+    texts: &SpecTexts,
+    seen: &BTreeSet<Seen>,
+) -> Proposals {
+    let mut out = Proposals::default();
+    for s in seen {
+        let Some(t) = target(api, &s.endpoint, &s.path) else {
+            out.advice.push(format!(
+                "{} at {} ({}): not a place of the spec's response of `{}`",
+                s.kind,
+                s.path,
+                s.sample.as_deref().unwrap_or("-"),
+                s.endpoint
+            ));
+            continue;
+        };
+        let object = t
+            .object
+            .as_ref()
+            .and_then(|o| places.objects.get(o).map(|p| (o, p)));
+        // Captures are history: skip what the spec already says (e.g. after `--apply`).
+        let already = match (s.kind.as_str(), &t.declared) {
+            ("unknown_field", declared) => declared.is_some(),
+            ("empty_value", Some((_, _, nullable))) => *nullable,
+            ("missing_field", Some((_, required, _))) => !required,
+            ("unknown_enum_code", Some((ty, _, _))) => match innermost(ty) {
+                Type::Enum(key) => api.enum_(key).is_some_and(|e| {
+                    e.values
+                        .iter()
+                        .any(|v| Some(v.code.to_string().trim_matches('"')) == s.sample.as_deref())
+                }),
+                _ => false,
+            },
+            _ => false,
+        };
+        if already {
+            continue;
+        }
+        match s.kind.as_str() {
+            "unknown_field" => {
+                let (Some((name, place)), Some(ty)) =
+                    (object, s.sample.as_deref().and_then(inferred_type))
+                else {
+                    out.advice.push(format!(
+                        "`{}` returns an undeclared field at {} ({}): declare it by hand",
+                        s.endpoint,
+                        s.path,
+                        s.sample.as_deref().unwrap_or("?")
+                    ));
+                    continue;
+                };
+                let Some(&(_, line, column)) = place.fields.last() else {
+                    continue;
+                };
+                let indent = " ".repeat(column.saturating_sub(1));
+                let field = &t.field;
+                out.edits.push(Edit {
+                    file: place.file.clone(),
+                    line: texts.end_of_block(&place.file, line, column),
+                    replace: false,
+                    lines: vec![format!(
+                        "{indent}{field}: {{ type: {ty}, required: false, zh: {field}, en: \"observed in `{}` responses\", source: observed }}",
+                        s.endpoint
+                    )],
+                    why: format!("add the field `{field}` to `{name}` ({ty}, seen at {})", s.path),
+                });
+            }
+            "unknown_enum_code" => {
+                let Some(Type::Enum(key)) = t.declared.as_ref().map(|d| innermost(&d.0)) else {
+                    out.advice.push(format!(
+                        "`{}` at {}: an unknown code in a field that is not an enum",
+                        s.endpoint, s.path
+                    ));
+                    continue;
+                };
+                let (Some(place), Some(code)) = (places.enums.get(key), s.sample.as_deref()) else {
+                    continue;
+                };
+                if code.contains('…') {
+                    out.advice.push(format!(
+                        "`{key}` got a code that looks like a card number at {}: not proposed",
+                        s.path
+                    ));
+                    continue;
+                }
+                let Some(&(line, _)) = place.values.last() else {
+                    continue;
+                };
+                let indent = " ".repeat(indentation(texts.line(&place.file, line).unwrap_or("")));
+                let (code_yaml, name) = if place.int_codes {
+                    match code.trim().parse::<i64>() {
+                        Ok(n) => (n.to_string(), format!("CODE_{}", n.unsigned_abs())),
+                        Err(_) => continue,
+                    }
+                } else {
+                    (format!("{code:?}"), format!("CODE_{}", code_name(code)))
+                };
+                out.edits.push(Edit {
+                    file: place.file.clone(),
+                    line,
+                    replace: false,
+                    lines: vec![
+                        format!("{indent}# source: observed (cargo xtask drift)"),
+                        format!("{indent}- {{ code: {code_yaml}, name: {name}, zh: \"{code}\", en: observed code {code} }}"),
+                    ],
+                    why: format!("add the code {code_yaml} to `{key}` (seen at {})", s.path),
+                });
+            }
+            kind @ ("empty_value" | "missing_field") => {
+                let Some((name, place)) = object else {
+                    continue;
+                };
+                let Some(&(_, line, _)) = place.fields.iter().find(|f| f.0 == t.field) else {
+                    continue;
+                };
+                let (key, why) = if kind == "empty_value" {
+                    ("nullable: true", "is sent as null or \"\"")
+                } else {
+                    ("required: false", "is sometimes missing")
+                };
+                let Some(text) = texts.line(&place.file, line) else {
+                    continue;
+                };
+                let Some(open) = text.find("{ ") else {
+                    out.advice.push(format!(
+                        "`{name}.{}` {why} (at {}): add `{key}` to it",
+                        t.field, s.path
+                    ));
+                    continue;
+                };
+                let edited = format!("{}{{ {key}, {}", &text[..open], &text[open + 2..]);
+                let edited = mark_observed(&edited);
+                out.edits.push(Edit {
+                    file: place.file.clone(),
+                    line,
+                    replace: true,
+                    lines: vec![edited],
+                    why: format!(
+                        "`{name}.{}` {why} (seen at {}): mark it `{key}`",
+                        t.field, s.path
+                    ),
+                });
+            }
+            "never_arrived" => out.advice.push(format!(
+                "`{}` never sent the optional field at {}: check whether it exists",
+                s.endpoint, s.path
+            )),
+            other => out.advice.push(format!(
+                "{other} at {} of `{}` ({}): edit the spec by hand",
+                s.path,
+                s.endpoint,
+                s.sample.as_deref().unwrap_or("-")
+            )),
+        }
+    }
+    // Two endpoints returning one object report the same edit: keep one.
+    out.edits
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    out.edits
+        .dedup_by(|a, b| a.file == b.file && a.line == b.line && a.lines == b.lines);
+    out
+}
+
+/// `[[T]]` → `T`.
+fn innermost(ty: &Type) -> &Type {
+    match ty {
+        Type::Array(inner) | Type::Map(inner) => innermost(inner),
+        other => other,
+    }
+}
+
+/// A string code as the tail of a variant name: letters and digits upper-cased, the rest `_`.
+fn code_name(code: &str) -> String {
+    code.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Adds `source: observed` to a flow mapping line that has no `source:` yet.
+fn mark_observed(line: &str) -> String {
+    if line.contains("source:") {
+        return line.to_owned();
+    }
+    match line.rfind(" }") {
+        Some(close) => format!("{}, source: observed{}", &line[..close], &line[close..]),
+        None => line.to_owned(),
+    }
+}
+
+/// The text of the spec files, by display name (`spec/objects.yaml`).
+#[derive(Debug, Default)]
+struct SpecTexts(BTreeMap<String, String>);
+
+impl SpecTexts {
+    /// Reads the files `places` names; `base` is the folder their names are relative to
+    /// (the spec folder's parent).
+    fn read(base: &Path, places: &SpecLocations) -> std::io::Result<Self> {
+        let files: BTreeSet<&String> = places
+            .objects
+            .values()
+            .map(|o| &o.file)
+            .chain(places.enums.values().map(|e| &e.file))
+            .collect();
+        let mut texts = BTreeMap::new();
+        for file in files {
+            texts.insert(file.clone(), std::fs::read_to_string(base.join(file))?);
+        }
+        Ok(Self(texts))
+    }
+
+    /// Line `line` (1-based) of `file`.
+    fn line(&self, file: &str, line: usize) -> Option<&str> {
+        self.0.get(file)?.lines().nth(line.checked_sub(1)?)
+    }
+
+    /// The last line of the field block whose key is at `line`, `column`: the lines after it
+    /// indented deeper than the key belong to it.
+    fn end_of_block(&self, file: &str, line: usize, column: usize) -> usize {
+        let key_indent = column.saturating_sub(1);
+        let mut end = line;
+        while let Some(next) = self.line(file, end + 1) {
+            if next.trim().is_empty() || indentation(next) <= key_indent {
+                break;
+            }
+            end += 1;
+        }
+        end
+    }
+}
+
+fn indentation(line: &str) -> usize {
+    line.chars().take_while(|c| *c == ' ').count()
+}
+
+/// Applies the edits, bottom-up in each file so that earlier line numbers stay valid, and
+/// writes each file atomically.
+fn apply_edits(base: &Path, edits: &[Edit]) -> std::io::Result<()> {
+    let files: BTreeSet<&String> = edits.iter().map(|e| &e.file).collect();
+    for file in files {
+        let path = base.join(file);
+        let text = std::fs::read_to_string(&path)?;
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        let mut mine: Vec<(usize, &Edit)> = edits
+            .iter()
+            .filter(|e| &e.file == file)
+            .enumerate()
+            .collect();
+        // Bottom-up; of two insertions after one line, the later first, so that they end up
+        // in proposal order.
+        mine.sort_by_key(|(i, e)| std::cmp::Reverse((e.line, e.replace, *i)));
+        for (_, edit) in mine {
+            let at = edit.line.min(lines.len());
+            if edit.replace && at >= 1 {
+                lines.splice(at - 1..at, edit.lines.iter().cloned());
+            } else {
+                lines.splice(at..at, edit.lines.iter().cloned());
+            }
+        }
+        let mut out = lines.join("\n");
+        if text.ends_with('\n') {
+            out.push('\n');
+        }
+        let tmp = path.with_extension("yaml.drift-tmp");
+        std::fs::write(&tmp, out)?;
+        std::fs::rename(&tmp, &path)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A copy of the `mini` fixture spec in a fresh temporary folder `<tmp>/spec`.
+    fn mini_spec(name: &str) -> PathBuf {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/mini");
+        let base = std::env::temp_dir().join(format!("xtask-drift-{name}-{}", std::process::id()));
+        let spec = base.join("spec");
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(&spec).unwrap_or_else(|e| panic!("{e}"));
+        for entry in std::fs::read_dir(&from).unwrap_or_else(|e| panic!("{e}")) {
+            let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+            let to = spec.join(path.file_name().unwrap_or_default());
+            std::fs::copy(&path, to).unwrap_or_else(|e| panic!("{e}"));
+        }
+        spec
+    }
+
+    fn capture() -> &'static str {
+        concat!(
+            r#"{"endpoint":"get_wallet_detail","shape":{},"drift":["#,
+            r#"{"path":"data.nickname","kind":"unknown_field","sample":"string"},"#,
+            r#"{"path":"data.status","kind":"unknown_enum_code","sample":"9"}]}"#,
+            "\n",
+            r#"{"endpoint":"list_wallets","shape":{},"drift":["#,
+            r#"{"path":"data.list[].status","kind":"unknown_enum_code","sample":"9"},"#,
+            r#"{"path":"data.list[].score","kind":"unknown_field","sample":"integer"},"#,
+            r#"{"path":"data.list[].status","kind":"unknown_enum_code","sample":"…1111"}]}"#,
+            "\n",
+            r#"{"endpoint":"get_card_detail","shape":{},"drift":["#,
+            r#"{"path":"data.type","kind":"empty_value","sample":"string"},"#,
+            r#"{"path":"data.active","kind":"missing_field","sample":null},"#,
+            r#"{"path":"data.rate","kind":"never_arrived","sample":null}]}"#,
+            "\n",
+        )
+    }
+
+    fn proposals(spec: &Path) -> Proposals {
+        let mut seen = BTreeSet::new();
+        read_capture(capture(), &mut seen).unwrap_or_else(|e| panic!("{e}"));
+        let api = apigen::load_api(spec).unwrap_or_else(|e| panic!("{e}"));
+        let places = spec_locations(spec).unwrap_or_else(|e| panic!("{e}"));
+        let base = spec.parent().unwrap_or(Path::new("."));
+        let texts = SpecTexts::read(base, &places).unwrap_or_else(|e| panic!("{e}"));
+        propose(&api, &places, &texts, &seen)
+    }
+
+    #[test]
+    fn each_kind_gets_its_edit_at_the_right_line() {
+        let spec = mini_spec("propose");
+        let out = proposals(&spec);
+        let edits: Vec<(usize, bool, Vec<&str>)> = out
+            .edits
+            .iter()
+            .map(|e| {
+                assert_eq!(e.file, "spec/types.yaml");
+                (
+                    e.line,
+                    e.replace,
+                    e.lines.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            edits,
+            [
+                (
+                    8,
+                    false,
+                    vec![
+                        "      # source: observed (cargo xtask drift)",
+                        "      - { code: 9, name: CODE_9, zh: \"9\", en: observed code 9 }",
+                    ]
+                ),
+                (
+                    30,
+                    false,
+                    vec![
+                        "      nickname: { type: string, required: false, zh: nickname, en: \"observed in `get_wallet_detail` responses\", source: observed }"
+                    ]
+                ),
+                (
+                    30,
+                    false,
+                    vec![
+                        "      score: { type: long, required: false, zh: score, en: \"observed in `list_wallets` responses\", source: observed }"
+                    ]
+                ),
+                (
+                    39,
+                    true,
+                    vec![
+                        "      type: { nullable: true, type: int, zh: 类型, en: a field named after a Rust keyword, source: observed }"
+                    ]
+                ),
+                (
+                    43,
+                    true,
+                    vec![
+                        "      active: { required: false, type: bool, zh: 是否可用, source: observed }"
+                    ]
+                ),
+            ]
+        );
+        assert_eq!(out.advice.len(), 2, "{:?}", out.advice);
+        assert!(
+            out.advice
+                .iter()
+                .any(|a| a.contains("never sent the optional field at data.rate"))
+        );
+        assert!(
+            out.advice
+                .iter()
+                .any(|a| a.contains("looks like a card number"))
+        );
+        let _ = std::fs::remove_dir_all(spec.parent().unwrap_or(&spec));
+    }
+
+    #[test]
+    fn applied_edits_give_a_valid_spec_that_has_them() {
+        let spec = mini_spec("apply");
+        let out = proposals(&spec);
+        let base = spec.parent().unwrap_or(Path::new("."));
+        apply_edits(base, &out.edits).unwrap_or_else(|e| panic!("{e}"));
+        let api = apigen::load_api(&spec).unwrap_or_else(|e| panic!("{e}"));
+        let wallet = api.declared_object("Wallet").map(|o| &o.fields);
+        let names: Vec<&str> = wallet
+            .into_iter()
+            .flatten()
+            .map(|f| f.wire_name.as_str())
+            .collect();
+        assert!(names.ends_with(&["nickname", "score"]), "{names:?}");
+        let status = api.enum_("WalletStatus").map(|e| e.values.len());
+        assert_eq!(status, Some(3));
+        let card = api.declared_object("Card");
+        let field = |name: &str| card.and_then(|c| c.fields.iter().find(|f| f.wire_name == name));
+        assert!(field("type").is_some_and(|f| f.nullable));
+        assert!(field("active").is_some_and(|f| !f.required));
+        // Nothing left to propose for what was applied.
+        let again = proposals(&spec);
+        assert_eq!(again.edits, [], "proposed again");
+        let _ = std::fs::remove_dir_all(base);
+    }
+}
