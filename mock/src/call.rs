@@ -517,23 +517,46 @@ fn page(state: &State, endpoint: &Endpoint, object_key: &str, body: &Value) -> V
     let start = usize::try_from((page_no - 1).saturating_mul(size)).unwrap_or(usize::MAX);
     let size_rows = usize::try_from(size).unwrap_or(0);
     let (list, total) = rows(state, endpoint, object_key, &filter, start, size_rows);
+    let mut known = vec![
+        (pagination.total_field.as_str(), Value::from(total)),
+        (pagination.page_field.as_str(), Value::from(page_no)),
+    ];
+    known.extend(size_field.map(|f| (f, Value::from(size))));
+    page_wrapper(
+        state,
+        endpoint,
+        &pagination.response,
+        &known,
+        &pagination.list_field,
+        list,
+    )
+}
+
+/// A page wrapper: the values in `known` for the convention's own fields (total, page number,
+/// next cursor, page size), synthesized values for its other `fields`, and the rows under
+/// `list_field`.
+fn page_wrapper(
+    state: &State,
+    endpoint: &Endpoint,
+    fields: &[Field],
+    known: &[(&str, Value)],
+    list_field: &str,
+    list: Vec<Value>,
+) -> Value {
     let mut wrapper = Map::new();
-    for field in &pagination.response {
-        let value = if field.wire_name == pagination.total_field {
-            Value::from(total)
-        } else if field.wire_name == pagination.page_field {
-            Value::from(page_no)
-        } else if Some(field.wire_name.as_str()) == size_field {
-            Value::from(size)
-        } else {
-            let mut rng = rng_for(state.options.seed, &[&endpoint.spec_name, &field.wire_name]);
-            state
-                .synth
-                .value(api, &field.ty, &field.wire_name, &mut rng)
+    for field in fields {
+        let value = match known.iter().find(|(name, _)| *name == field.wire_name) {
+            Some((_, value)) => value.clone(),
+            None => {
+                let mut rng = rng_for(state.options.seed, &[&endpoint.spec_name, &field.wire_name]);
+                state
+                    .synth
+                    .value(&state.api, &field.ty, &field.wire_name, &mut rng)
+            }
         };
         wrapper.insert(field.wire_name.clone(), value);
     }
-    wrapper.insert(pagination.list_field.clone(), Value::Array(list));
+    wrapper.insert(list_field.to_owned(), Value::Array(list));
     Value::Object(wrapper)
 }
 
@@ -577,22 +600,16 @@ fn cursor_page(
     } else {
         Value::Null
     };
-    let mut wrapper = Map::new();
-    for field in &pagination.response {
-        let value = if field.wire_name == pagination.next_cursor_field {
-            next.clone()
-        } else if Some(field.wire_name.as_str()) == size_field {
-            Value::from(size)
-        } else {
-            let mut rng = rng_for(state.options.seed, &[&endpoint.spec_name, &field.wire_name]);
-            state
-                .synth
-                .value(api, &field.ty, &field.wire_name, &mut rng)
-        };
-        wrapper.insert(field.wire_name.clone(), value);
-    }
-    wrapper.insert(pagination.list_field.clone(), Value::Array(list));
-    Ok(Value::Object(wrapper))
+    let mut known = vec![(pagination.next_cursor_field.as_str(), next)];
+    known.extend(size_field.map(|f| (f, Value::from(size))));
+    Ok(page_wrapper(
+        state,
+        endpoint,
+        &pagination.response,
+        &known,
+        &pagination.list_field,
+        list,
+    ))
 }
 
 /// Rows `start..start + size_rows` of a listing of `object_key`: the records created through
