@@ -352,9 +352,7 @@ fn object_schemas(api: &Api, schemas: &mut Map<String, Value>) {
             );
             page["properties"][p.list_field.as_str()] =
                 json!({ "type": "array", "items": schema_ref(&t) });
-            if let Some(req) = page["required"].as_array_mut() {
-                req.push(p.list_field.clone().into());
-            }
+            require(&mut page, &p.list_field);
             schemas.insert(page_schema_name(key), page);
         }
     }
@@ -388,12 +386,17 @@ fn cursor_page_schemas(api: &Api, schemas: &mut Map<String, Value>) {
         );
         page["properties"][p.list_field.as_str()] =
             json!({ "type": "array", "items": schema_ref(&t) });
-        // The list is required even when every other wrapper field is optional.
-        match page.get_mut("required").and_then(Value::as_array_mut) {
-            Some(req) => req.push(p.list_field.clone().into()),
-            None => page["required"] = json!([p.list_field]),
-        }
+        require(&mut page, &p.list_field);
         schemas.insert(cursor_page_schema_name(key), page);
+    }
+}
+
+/// Adds `field` to the `required` list of an object schema, creating the list when no other
+/// field is required (indexing a missing key would leave `"required": null`, which is invalid).
+fn require(schema: &mut Value, field: &str) {
+    match schema.get_mut("required").and_then(Value::as_array_mut) {
+        Some(required) => required.push(field.into()),
+        None => schema["required"] = json!([field]),
     }
 }
 
@@ -814,7 +817,18 @@ fn put_back(held: &str, texts: &[String]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Field, Type, put_back, query_parameters};
+    use super::{Field, Type, put_back, query_parameters, require};
+    use serde_json::json;
+
+    #[test]
+    fn a_required_field_is_added_to_a_list_that_may_not_exist_yet() {
+        let mut none = json!({ "type": "object" });
+        require(&mut none, "list");
+        assert_eq!(none["required"], json!(["list"]));
+        let mut some = json!({ "type": "object", "required": ["total"] });
+        require(&mut some, "list");
+        assert_eq!(some["required"], json!(["total", "list"]));
+    }
 
     fn field(name: &str, ty: Type, required: bool, computed: bool) -> Field {
         Field {
