@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::rust::{module_doc, wire_adapter};
+use crate::emit::rust::{module_doc, response_adapter};
 use crate::model::{Api, Code, Endpoint, ObjectName, Type};
 use crate::naming::{
     group_accessor, ident, method_ident, method_in, method_name, object_ident, reserved,
@@ -323,8 +323,8 @@ fn endpoint_test(
         (Some(_), _) | (None, crate::model::Response::Empty) => quote!(),
         _ => quote!(const DATA: &str = #data;),
     };
-    let check = match (error_code, &e.response) {
-        (Some(code), _) => {
+    let check = match (error_code, &e.response, response_adapter(&e.response)) {
+        (Some(code), _, _) => {
             let code = match code {
                 Code::Int(c) => quote!(#c),
                 Code::Str(c) => quote!(#c),
@@ -334,19 +334,15 @@ fn endpoint_test(
                 assert_eq!(error.api_code(), Some(#krate::ErrorCode::from_code(#code)));
             }
         }
-        (None, crate::model::Response::Empty) => quote!(#call.expect("call succeeds");),
-        (None, crate::model::Response::Value(t)) if wire_adapter(t).is_some() => {
+        (None, crate::model::Response::Empty, _) => quote!(#call.expect("call succeeds");),
+        (None, _, Some(adapter)) => {
             // Serialized again through the same wire form it was decoded with.
-            let adapter: TokenStream = wire_adapter(t)
-                .unwrap_or_default()
-                .parse()
-                .unwrap_or_default();
             quote! {
                 let response = #call.expect("call succeeds");
                 assert_round_trip(&::apigen_runtime::serde_as::SerializeAsWrap::<_, #adapter>::new(&response), DATA);
             }
         }
-        (None, _) => quote! {
+        (None, _, None) => quote! {
             let response = #call.expect("call succeeds");
             assert_round_trip(&response, DATA);
         },

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc, module_doc, wire_adapter};
+use super::{doc, module_doc, response_adapter};
 use crate::emit::prose::{inline, md, per_statement, run_in, source_word, sourced, zh_en};
 use crate::model::{Api, Endpoint, Group, HttpMethod, ObjectName, Response, Retry, Type};
 use crate::naming::{
@@ -225,19 +225,15 @@ fn method(api: &Api, e: &Endpoint) -> TokenStream {
     let req = object_ident(&ObjectName::Request(e.spec_name.clone()));
     let d = doc(&method_doc(api, e));
     let req_ty = quote!(requests::#req);
-    let mut out = match &e.response {
-        Response::Empty => quote! {
+    let mut out = match (&e.response, response_adapter(&e.response)) {
+        (Response::Empty, _) => quote! {
             #d
             pub async fn #name(&self, request: &#req_ty) -> Result<(), Error> {
                 self.client.runtime.execute::<_, Empty>(&operations::#op, request).await.map(|Empty| ())
             }
         },
-        Response::Value(t) if wire_adapter(t).is_some() => {
+        (_, Some(adapter)) => {
             let ret = response_tokens(e);
-            let adapter: TokenStream = wire_adapter(t)
-                .unwrap_or_default()
-                .parse()
-                .unwrap_or_default();
             quote! {
                 #d
                 pub async fn #name(&self, request: &#req_ty) -> Result<#ret, Error> {
@@ -249,7 +245,7 @@ fn method(api: &Api, e: &Endpoint) -> TokenStream {
                 }
             }
         }
-        _ => {
+        (_, None) => {
             let ret = response_tokens(e);
             quote! {
                 #d

@@ -152,6 +152,16 @@ fn nested_adapter(t: &Type) -> Option<String> {
     wire_adapter(t).filter(|_| matches!(t, Type::Array(_) | Type::Map(_)))
 }
 
+/// For a response that is a value with a wire form of its own (`{ value: money }`,
+/// `{ array: datetime }`), its [`wire_adapter`] as a type, to decode and encode the whole `data`
+/// through (`DeserializeAsWrap`, `SerializeAsWrap`); `None` for every other response.
+pub(crate) fn response_adapter(response: &crate::model::Response) -> Option<TokenStream> {
+    match response {
+        crate::model::Response::Value(t) => wire_adapter(t)?.parse().ok(),
+        _ => None,
+    }
+}
+
 /// For a type whose innermost values have a wire form of their own (money, decimals, dates,
 /// datetimes), the `serde_as` adapter mirroring it: `Exact`, `Vec<Vec<ExactString>>`,
 /// `BTreeMap<Same, Rfc3339>`. `None` when serde's own form is the wire form.
