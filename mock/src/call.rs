@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use apigen::model::{Code, Endpoint, Field, HttpMethod, ObjectName, Response};
+use apigen::model::{Api, Code, Endpoint, Field, HttpMethod, ObjectName, Response};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode};
 use serde_json::{Map, Value};
@@ -81,16 +81,13 @@ async fn answer_logged(state: &Arc<State>, request: &Incoming<'_>, entry: &mut E
     } = *request;
     let api = &state.api;
     let Some(index) = state.routes.find(path) else {
-        entry.outcome = "no such endpoint".into();
-        let code = Problem::NotFound.own_code(&api.service.envelope.success);
-        entry.code = Some(code.to_json());
-        return Reply::json(
+        return own_error(
+            api,
+            entry,
+            "no such endpoint",
+            Problem::NotFound,
             StatusCode::NOT_FOUND,
-            envelope::error(
-                &api.service.envelope,
-                &code,
-                &format!("mock: no endpoint at {path}"),
-            ),
+            &format!("mock: no endpoint at {path}"),
         );
     };
     let endpoint = &api.endpoints[index];
@@ -100,16 +97,13 @@ async fn answer_logged(state: &Arc<State>, request: &Incoming<'_>, entry: &mut E
         HttpMethod::Post => Method::POST,
     };
     if *method != expected {
-        entry.outcome = "wrong method".into();
-        let code = Problem::Parameter.own_code(&api.service.envelope.success);
-        entry.code = Some(code.to_json());
-        return Reply::json(
+        return own_error(
+            api,
+            entry,
+            "wrong method",
+            Problem::Parameter,
             StatusCode::METHOD_NOT_ALLOWED,
-            envelope::error(
-                &api.service.envelope,
-                &code,
-                &format!("mock: {} takes {expected}", endpoint.full_path),
-            ),
+            &format!("mock: {} takes {expected}", endpoint.full_path),
         );
     }
 
@@ -121,16 +115,13 @@ async fn answer_logged(state: &Arc<State>, request: &Incoming<'_>, entry: &mut E
         None => Faults::default(),
         Some(Ok(faults)) => faults,
         Some(Err(message)) => {
-            entry.outcome = "bad fault header".into();
-            let code = Problem::Parameter.own_code(&api.service.envelope.success);
-            entry.code = Some(code.to_json());
-            return Reply::json(
+            return own_error(
+                api,
+                entry,
+                "bad fault header",
+                Problem::Parameter,
                 StatusCode::BAD_REQUEST,
-                envelope::error(
-                    &api.service.envelope,
-                    &code,
-                    &format!("mock: X-Mock-Fault: {message}"),
-                ),
+                &format!("mock: X-Mock-Fault: {message}"),
             );
         }
     };
@@ -165,16 +156,13 @@ async fn answer_logged(state: &Arc<State>, request: &Incoming<'_>, entry: &mut E
     if let Some(text) = &faults.code {
         // Read as the client would read the code sent as a string.
         let Some(code) = api.service.envelope.read_code(&Value::String(text.clone())) else {
-            entry.outcome = "bad fault header".into();
-            let code = Problem::Parameter.own_code(&api.service.envelope.success);
-            entry.code = Some(code.to_json());
-            return Reply::json(
+            return own_error(
+                api,
+                entry,
+                "bad fault header",
+                Problem::Parameter,
                 StatusCode::BAD_REQUEST,
-                envelope::error(
-                    &api.service.envelope,
-                    &code,
-                    &format!("mock: X-Mock-Fault: code={text} is not a code of this API's kind"),
-                ),
+                &format!("mock: X-Mock-Fault: code={text} is not a code of this API's kind"),
             );
         };
         entry.outcome = "injected business code".into();
@@ -200,6 +188,26 @@ async fn answer_logged(state: &Arc<State>, request: &Incoming<'_>, entry: &mut E
     let reply = Reply::json(StatusCode::OK, outcome.body);
     follow_up(state, endpoint, outcome.fresh_data);
     finish(reply, &faults, entry)
+}
+
+/// A request refused before it reaches an endpoint's logic (no such path, wrong method, a bad
+/// fault header): logged with `outcome`, answered with `status` and the mock's own code for
+/// `problem` in the spec's envelope.
+fn own_error(
+    api: &Api,
+    entry: &mut Entry,
+    outcome: &str,
+    problem: Problem,
+    status: StatusCode,
+    message: &str,
+) -> Reply {
+    entry.outcome = outcome.into();
+    let code = problem.own_code(&api.service.envelope.success);
+    entry.code = Some(code.to_json());
+    Reply::json(
+        status,
+        envelope::error(&api.service.envelope, &code, message),
+    )
 }
 
 /// Applies the faults that act on a processed reply: `drop-after` and `truncate`.
