@@ -315,7 +315,13 @@ impl<S: Service> Client<S> {
             }
             (_, Err(ReadError::Transport(e))) => return Err(Error::from_reqwest(op, e)),
         };
-        let decoded = envelope::decode(op, &S::SPEC.envelope, &bytes, &scrubber);
+        let decoded = envelope::decode(
+            op,
+            &S::SPEC.envelope,
+            &bytes,
+            &scrubber,
+            inner.drift.is_enabled(),
+        );
         crate::drift::check_response::<S, Resp>(&inner.drift, op, &bytes, decoded)
     }
 }

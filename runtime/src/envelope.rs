@@ -16,13 +16,16 @@ const MESSAGE_BYTES: usize = 1024;
 /// Decodes a 2xx response body: `data` into `Resp` on success, [`Error::Api`] otherwise.
 ///
 /// `data` is kept as raw JSON text until it is deserialized into `Resp`, so numbers reach the
-/// money fields exactly as sent (no `f64` or `Value` round trip).
+/// money fields exactly as sent (no `f64` or `Value` round trip). With `probe`, `data` is
+/// decoded through the drift probe, and the `bool` says whether it saw
+/// something that may be drift; without, it is always `false`.
 pub(crate) fn decode<Resp: DeserializeOwned, C: BusinessCode>(
     op: &'static Operation,
     spec: &EnvelopeSpec,
     body: &[u8],
     scrubber: &Scrubber<'_>,
-) -> Result<Resp, Error<C>> {
+    probe: bool,
+) -> Result<(Resp, bool), Error<C>> {
     let endpoint = op.name;
     let decode_error = |path: &str, message: String| Error::Decode {
         endpoint,
@@ -59,15 +62,20 @@ pub(crate) fn decode<Resp: DeserializeOwned, C: BusinessCode>(
     let data = fields.get(spec.data).map_or("null", |raw| raw.get());
     // The fast path decodes directly; only a failure pays for path tracking
     // (decoding again with serde_path_to_error to name the failing field).
-    serde_json::from_str(data).or_else(|_| {
-        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(data)).map_err(
-            |e| {
+    let decoded = if probe {
+        crate::drift::probe::decode(data)
+    } else {
+        serde_json::from_str(data).map(|value| (value, false))
+    };
+    decoded.or_else(|_| {
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(data))
+            .map(|value| (value, false))
+            .map_err(|e| {
                 decode_error(
                     &json_path(spec.data, e.path()),
                     sanitize(&without_position(e.inner())),
                 )
-            },
-        )
+            })
     })
 }
 

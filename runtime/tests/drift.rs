@@ -9,10 +9,14 @@ use std::sync::{Arc, Mutex};
 use apigen_runtime::Error;
 use apigen_runtime::drift::{Drift, DriftCount, DriftKind};
 use apigen_runtime::webhook::{MemoryStore, Receiver};
-use common::cards::{CVV, card_as_declared, client, count, drifting_card, get_card, ok, server};
+use common::cards::{
+    CVV, Status, card_as_declared, client, count, drifting_card, get_card, get_typed_card, ok,
+    server,
+};
 use common::{CARD_NO, Code, SECRET, envelope};
 use serde_json::Value;
-use wiremock::MockServer;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer};
 
 #[tokio::test]
 async fn each_kind_is_counted_and_hooked_per_response() {
@@ -225,5 +229,128 @@ async fn unknown_webhook_tags_are_reported_to_the_clients_monitor() {
             kind: DriftKind::UnknownWebhookTag,
             count: 2,
         }]
+    );
+}
+
+/// Past the responses every client checks at first ([`CHECK_FIRST`]), the probe still
+/// notices each kind of drift a typed decode can see, in the first response that has it.
+#[tokio::test]
+async fn drift_is_noticed_in_every_response_not_only_the_first_ones() {
+    let first = apigen_runtime::drift::CHECK_FIRST + 8;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ok(
+            &card_as_declared().replace(r#""cvv""#, r#""nickname":"n","cvv""#)
+        ))
+        .up_to_n_times(first)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    // Each of these, one after the other, once.
+    for (n, drifting) in [
+        format!(r#"{{"card_no":"{CARD_NO}","holder":"Ann","status":1,"pan_copy":"x"}}"#),
+        format!(r#"{{"card_no":"{CARD_NO}","holder":"Ann","status":9}}"#),
+        r#"{"card_no":"","holder":"Ann","status":1}"#.to_owned(),
+        format!(r#"{{"card_no":"{CARD_NO}","holder":"Ann","status":1,"cvv":"","nickname":""}}"#),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        Mock::given(method("POST"))
+            .respond_with(ok(&drifting))
+            .up_to_n_times(1)
+            .with_priority(u8::try_from(n).unwrap_or(u8::MAX).saturating_add(2))
+            .mount(&server)
+            .await;
+    }
+    let client = client(&server, |b| b);
+    for _ in 0..first {
+        let card = get_typed_card(&client)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(card.status, Status::Active);
+    }
+    assert_eq!(client.drift().snapshot(), []);
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let card = get_typed_card(&client)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        statuses.push(card.status);
+    }
+    assert_eq!(statuses[1], Status::Unknown(9));
+    // `""` in the optional `cvv` and `nickname` is not drift (the last response).
+    assert_eq!(
+        client.drift().snapshot(),
+        [
+            count("data.card_no", DriftKind::EmptyValue, 1),
+            count("data.pan_copy", DriftKind::UnknownField, 1),
+            count("data.status", DriftKind::UnknownEnumCode, 1),
+        ]
+    );
+}
+
+/// A field the spec promises that arrives `null` or not at all fails the decode, and is
+/// reported as drift too.
+#[tokio::test]
+async fn a_response_that_fails_to_decode_is_checked_for_drift() {
+    let server = server(ok(r#"{"card_no":null,"status":1}"#)).await;
+    let client = client(&server, |b| b.strict(true));
+    for _ in 0..apigen_runtime::drift::CHECK_FIRST + 1 {
+        let error = get_typed_card(&client).await.err();
+        assert!(
+            matches!(&error, Some(Error::Decode { path, .. }) if path == "data.card_no"),
+            "{error:?}"
+        );
+    }
+    assert_eq!(
+        client.drift().snapshot(),
+        [
+            count("data.card_no", DriftKind::EmptyValue, 33),
+            count("data.cvv", DriftKind::NeverArrived, 1),
+            count("data.holder", DriftKind::MissingField, 33),
+            count("data.nickname", DriftKind::NeverArrived, 1),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn webhook_payloads_are_compared_with_their_declared_shape() {
+    let server = server_as_declared().await;
+    let client = client(&server, |b| b);
+    let receiver: Receiver<common::events::Ev, MemoryStore> =
+        Receiver::without_verification(MemoryStore::new(10)).drift(Arc::clone(client.drift()));
+    let headers = reqwest::header::HeaderMap::new();
+    let as_declared = format!(r#"{{"id":"p-1","amount":1.00,"card_no":"{CARD_NO}","status":1}}"#);
+    let drifting =
+        format!(r#"{{"id":"p-2","amount":1.00,"card_no":"","status":8,"{CARD_NO}":1,"fee":0}}"#);
+    for body in [
+        common::events::enveloped("payment.paid", &as_declared),
+        common::events::enveloped("payment.paid", &drifting),
+        common::events::flat("payment.refunded", &drifting),
+    ] {
+        let receipt = receiver
+            .receive(&headers, body.as_bytes(), |_| async {
+                Ok::<(), std::io::Error>(())
+            })
+            .await;
+        assert!(receipt.is_acknowledged(), "drift never rejects a delivery");
+    }
+    let counts: Vec<(String, String, DriftKind, u64)> = client
+        .drift()
+        .snapshot()
+        .into_iter()
+        .map(|c| (c.endpoint.to_owned(), c.path, c.kind, c.count))
+        .collect();
+    let at = |path: &str, kind, n| ("webhooks.payment".to_owned(), path.to_owned(), kind, n);
+    // The card number used as a key is shown as `?`; the sensitive field's code is not copied.
+    assert_eq!(
+        counts,
+        [
+            at("data.?", DriftKind::UnknownField, 2),
+            at("data.card_no", DriftKind::EmptyValue, 2),
+            at("data.fee", DriftKind::UnknownField, 2),
+            at("data.status", DriftKind::UnknownEnumCode, 2),
+        ]
     );
 }

@@ -116,7 +116,13 @@ impl<'de> ::serde::Deserialize<'de> for WalletStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        let value = Self::from_code(
+            ::apigen_runtime::codes::int_or_string(deserializer)?,
+        );
+        if matches!(value, Self::Unknown(_)) {
+            ::apigen_runtime::drift::unknown_code_seen();
+        }
+        Ok(value)
     }
 }
 
@@ -232,7 +238,13 @@ impl<'de> ::serde::Deserialize<'de> for InOutType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        let value = Self::from_code(
+            ::apigen_runtime::codes::int_or_string(deserializer)?,
+        );
+        if matches!(value, Self::Unknown(_)) {
+            ::apigen_runtime::drift::unknown_code_seen();
+        }
+        Ok(value)
     }
 }
 
@@ -436,7 +448,13 @@ impl<'de> ::serde::Deserialize<'de> for TransactionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        let value = Self::from_code(
+            ::apigen_runtime::codes::int_or_string(deserializer)?,
+        );
+        if matches!(value, Self::Unknown(_)) {
+            ::apigen_runtime::drift::unknown_code_seen();
+        }
+        Ok(value)
     }
 }
 
@@ -555,7 +573,13 @@ impl<'de> ::serde::Deserialize<'de> for TransactionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        let value = Self::from_code(
+            ::apigen_runtime::codes::int_or_string(deserializer)?,
+        );
+        if matches!(value, Self::Unknown(_)) {
+            ::apigen_runtime::drift::unknown_code_seen();
+        }
+        Ok(value)
     }
 }
 
@@ -669,7 +693,13 @@ impl<'de> ::serde::Deserialize<'de> for BinType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        let value = Self::from_code(
+            ::apigen_runtime::codes::int_or_string(deserializer)?,
+        );
+        if matches!(value, Self::Unknown(_)) {
+            ::apigen_runtime::drift::unknown_code_seen();
+        }
+        Ok(value)
     }
 }
 
@@ -788,7 +818,13 @@ impl<'de> ::serde::Deserialize<'de> for BinMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        let value = Self::from_code(
+            ::apigen_runtime::codes::int_or_string(deserializer)?,
+        );
+        if matches!(value, Self::Unknown(_)) {
+            ::apigen_runtime::drift::unknown_code_seen();
+        }
+        Ok(value)
     }
 }
 
@@ -899,7 +935,13 @@ impl<'de> ::serde::Deserialize<'de> for BinStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        let value = Self::from_code(
+            ::apigen_runtime::codes::int_or_string(deserializer)?,
+        );
+        if matches!(value, Self::Unknown(_)) {
+            ::apigen_runtime::drift::unknown_code_seen();
+        }
+        Ok(value)
     }
 }
 
@@ -1062,7 +1104,13 @@ impl<'de> ::serde::Deserialize<'de> for CardStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        let value = Self::from_code(
+            ::apigen_runtime::codes::int_or_string(deserializer)?,
+        );
+        if matches!(value, Self::Unknown(_)) {
+            ::apigen_runtime::drift::unknown_code_seen();
+        }
+        Ok(value)
     }
 }
 
@@ -1221,7 +1269,13 @@ impl<'de> ::serde::Deserialize<'de> for CardTradeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        let value = Self::from_code(
+            ::apigen_runtime::codes::int_or_string(deserializer)?,
+        );
+        if matches!(value, Self::Unknown(_)) {
+            ::apigen_runtime::drift::unknown_code_seen();
+        }
+        Ok(value)
     }
 }
 
@@ -1340,7 +1394,13 @@ impl<'de> ::serde::Deserialize<'de> for CardTradeResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        let value = Self::from_code(
+            ::apigen_runtime::codes::int_or_string(deserializer)?,
+        );
+        if matches!(value, Self::Unknown(_)) {
+            ::apigen_runtime::drift::unknown_code_seen();
+        }
+        Ok(value)
     }
 }
 
@@ -1454,7 +1514,13 @@ impl<'de> ::serde::Deserialize<'de> for CardType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        let value = Self::from_code(
+            ::apigen_runtime::codes::int_or_string(deserializer)?,
+        );
+        if matches!(value, Self::Unknown(_)) {
+            ::apigen_runtime::drift::unknown_code_seen();
+        }
+        Ok(value)
     }
 }
 
@@ -1586,7 +1652,13 @@ impl<'de> ::serde::Deserialize<'de> for OrderType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        let value = Self::from_code(
+            ::apigen_runtime::codes::int_or_string(deserializer)?,
+        );
+        if matches!(value, Self::Unknown(_)) {
+            ::apigen_runtime::drift::unknown_code_seen();
+        }
+        Ok(value)
     }
 }
 
@@ -1718,7 +1790,13 @@ impl<'de> ::serde::Deserialize<'de> for OrderStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        let value = Self::from_code(
+            ::apigen_runtime::codes::int_or_string(deserializer)?,
+        );
+        if matches!(value, Self::Unknown(_)) {
+            ::apigen_runtime::drift::unknown_code_seen();
+        }
+        Ok(value)
     }
 }
 
@@ -1859,7 +1937,13 @@ impl<'de> ::serde::Deserialize<'de> for OrderBillType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        let value = Self::from_code(
+            ::apigen_runtime::codes::int_or_string(deserializer)?,
+        );
+        if matches!(value, Self::Unknown(_)) {
+            ::apigen_runtime::drift::unknown_code_seen();
+        }
+        Ok(value)
     }
 }
 
@@ -1978,7 +2062,13 @@ impl<'de> ::serde::Deserialize<'de> for BillCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        let value = Self::from_code(
+            ::apigen_runtime::codes::int_or_string(deserializer)?,
+        );
+        if matches!(value, Self::Unknown(_)) {
+            ::apigen_runtime::drift::unknown_code_seen();
+        }
+        Ok(value)
     }
 }
 
@@ -2121,7 +2211,13 @@ impl<'de> ::serde::Deserialize<'de> for PayeeStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        let value = Self::from_code(
+            ::apigen_runtime::codes::int_or_string(deserializer)?,
+        );
+        if matches!(value, Self::Unknown(_)) {
+            ::apigen_runtime::drift::unknown_code_seen();
+        }
+        Ok(value)
     }
 }
 
@@ -2244,7 +2340,13 @@ impl<'de> ::serde::Deserialize<'de> for FeeMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        let value = Self::from_code(
+            ::apigen_runtime::codes::int_or_string(deserializer)?,
+        );
+        if matches!(value, Self::Unknown(_)) {
+            ::apigen_runtime::drift::unknown_code_seen();
+        }
+        Ok(value)
     }
 }
 
@@ -2405,6 +2507,12 @@ impl<'de> ::serde::Deserialize<'de> for PaymentStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
+        let value = Self::from_code(
+            ::apigen_runtime::codes::int_or_string(deserializer)?,
+        );
+        if matches!(value, Self::Unknown(_)) {
+            ::apigen_runtime::drift::unknown_code_seen();
+        }
+        Ok(value)
     }
 }

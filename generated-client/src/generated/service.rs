@@ -1755,6 +1755,167 @@ static SHAPE_19_PAYEE_STATUS_CHANGE: ::apigen_runtime::drift::ObjectShape = ::ap
         },
     ],
 };
+static SHAPE_20_PAYEE_NOTICE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "PayeeNotice",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "payee_id",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "status",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(
+                &[1i64, 2i64, 3i64, 4i64, 5i64],
+            ),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "reject_reason",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "account_name",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "currency",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "update_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+    ],
+};
+static SHAPE_21_WALLET_NOTICE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+    name: "WalletNotice",
+    fields: &[
+        ::apigen_runtime::drift::FieldShape {
+            name: "transaction_id",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "transaction_sn",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "wallet_id",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "wallet_sn",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "currency",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "amount",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "fee",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "before_balance",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "after_balance",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "in_out_type",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64]),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "transaction_type",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(
+                &[
+                    1i64, 2i64, 3i64, 4i64, 5i64, 6i64, 7i64, 8i64, 9i64, 10i64, 11i64,
+                    12i64,
+                ],
+            ),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "status",
+            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64, 3i64]),
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "biz_no",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "remark",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "create_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "finish_at",
+            shape: &::apigen_runtime::drift::Shape::Text,
+            always_present: false,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "available_balance",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+        ::apigen_runtime::drift::FieldShape {
+            name: "freeze_balance",
+            shape: &::apigen_runtime::drift::Shape::Number,
+            always_present: true,
+            sensitive: false,
+        },
+    ],
+};
 static PAGE_OF_SHAPE_3_BIN: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
     name: "BinPage",
     fields: &[
@@ -2065,6 +2226,56 @@ static PAGE_OF_SHAPE_1_WALLET_TRANSACTION: ::apigen_runtime::drift::ObjectShape 
         },
     ],
 };
+
+/// The drift name (`webhooks.<kind>`) and declared payload shape of the event tag
+/// `tag`, for `WebhookEvent::payload_shape`.
+pub(crate) fn webhook_payload_shape(
+    tag: &str,
+) -> Option<(&'static str, &'static ::apigen_runtime::drift::Shape)> {
+    match tag {
+        "order.status.processing" | "order.status.success" | "order.status.fail" => {
+            static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                &SHAPE_9_ORDER,
+            );
+            Some(("webhooks.order", &SHAPE))
+        }
+        "card.status.active" | "card.status.freeze" | "card.status.unfreeze"
+        | "card.status.closing" | "card.status.closed" | "card.status.lost"
+        | "card.status.replace" => {
+            static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                &SHAPE_6_CARD,
+            );
+            Some(("webhooks.card", &SHAPE))
+        }
+        "card.trade.auth" | "card.trade.settle" | "card.trade.refund"
+        | "card.trade.reversal" | "card.trade.fee" | "card.trade.decline" => {
+            static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                &SHAPE_7_CARD_TRADE,
+            );
+            Some(("webhooks.card_trade", &SHAPE))
+        }
+        "payee.status.approved" | "payee.status.rejected" | "payee.status.disabled" => {
+            static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                &SHAPE_20_PAYEE_NOTICE,
+            );
+            Some(("webhooks.payee", &SHAPE))
+        }
+        "payment.status.processing" | "payment.status.success" | "payment.status.fail"
+        | "payment.status.returned" => {
+            static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                &SHAPE_15_PAYMENT,
+            );
+            Some(("webhooks.payment", &SHAPE))
+        }
+        "wallet.balance.in" | "wallet.balance.out" => {
+            static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                &SHAPE_21_WALLET_NOTICE,
+            );
+            Some(("webhooks.wallet", &SHAPE))
+        }
+        _ => None,
+    }
+}
 
 /// Client for the Card and wallet OPEN-API. Cheap to clone (the state is shared behind an `Arc`).
 ///

@@ -587,6 +587,12 @@ impl WebhookEvent for Event {
     fn kind(&self) -> Option<&'static str> {
         Event::kind(self)
     }
+
+    fn payload_shape(
+        tag: &str,
+    ) -> Option<(&'static str, &'static ::apigen_runtime::drift::Shape)> {
+        super::service::webhook_payload_shape(tag)
+    }
 }
 
 /// The fresh object returned by [`Event::refetch`].

@@ -17,27 +17,35 @@
 //! of an unknown field, and an unknown code bounded and with card-like digit runs masked
 //! (nothing for a sensitive field).
 //!
-//! **Cost.** The comparison parses `data` a second time, so it is sampled: the first
-//! [`CHECK_FIRST`] responses of each endpoint are checked, then one in [`CHECK_EVERY`]. A
-//! client in [strict mode](crate::ClientBuilder::strict) or with a
-//! [capture file](crate::ClientBuilder::drift_capture) checks every response. BENCHMARKS.md
+//! **Cost.** Every response is decoded through a probe that notices, without
+//! building a path, that something may be drift (a struct skipping an unknown field, `""` in
+//! a string that is not optional, an enum decoding an unlisted code). Only then, and for a
+//! response that failed to decode, is `data` parsed a second time and walked against the
+//! shape, which names the paths. Whether an optional field never arrives can only be told
+//! from many responses, so besides those, the first [`CHECK_FIRST`] responses of each
+//! endpoint are walked, then one in [`CHECK_EVERY`]. A client in
+//! [strict mode](crate::ClientBuilder::strict) or with a
+//! [capture file](crate::ClientBuilder::drift_capture) walks every response. BENCHMARKS.md
 //! has the numbers.
 
 mod capture;
 mod monitor;
+pub(crate) mod probe;
 mod response;
 mod shape;
 
 use std::fmt;
 
 pub use monitor::{DriftCount, DriftMonitor};
+pub use probe::unknown_code_seen;
 pub use shape::{FieldShape, ObjectShape, Shape};
 
 pub(crate) use capture::Capture;
 pub(crate) use monitor::Hook;
 pub(crate) use response::check_response;
 
-/// The first this many responses of each endpoint are compared with their shape.
+/// The first this many responses of each endpoint are compared with their shape (besides
+/// those the probe flags).
 pub const CHECK_FIRST: u64 = 32;
 /// After the first [`CHECK_FIRST`], one response in this many is compared.
 pub const CHECK_EVERY: u64 = 1024;

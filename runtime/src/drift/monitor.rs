@@ -141,12 +141,20 @@ impl DriftMonitor {
         }
     }
 
-    /// Reports an unknown webhook tag (an event whose [`kind`](crate::webhook::WebhookEvent::kind)
-    /// is `None`) under the endpoint `webhook` and the path of the tag field; the sample is the
-    /// log-safe tag, cut to 32 characters. [`Receiver::drift`](crate::webhook::Receiver::drift)
-    /// calls it for every delivery.
-    pub fn observe_webhook<E: crate::webhook::WebhookEvent>(&self, event: &E) {
-        if self.enabled && event.kind().is_none() {
+    /// Checks one webhook delivery: an unknown tag (an event whose
+    /// [`kind`](crate::webhook::WebhookEvent::kind) is `None`) is reported under the endpoint
+    /// `webhook` and the path of the tag field, the sample being the log-safe tag cut to 32
+    /// characters; the payload of a known tag is compared with its declared shape
+    /// ([`WebhookEvent::payload_shape`](crate::webhook::WebhookEvent::payload_shape)) and
+    /// reported under `webhooks.<kind>`, with paths from `data` (the payload object, enveloped
+    /// or flat). [`Receiver::drift`](crate::webhook::Receiver::drift) calls it for every
+    /// delivery, with the body that parsed into `event`. Drift never rejects a delivery, even
+    /// in strict mode: the vendor would only send it again.
+    pub fn observe_webhook<E: crate::webhook::WebhookEvent>(&self, event: &E, body: &[u8]) {
+        if !self.enabled {
+            return;
+        }
+        if event.kind().is_none() {
             let tag: String = event.tag().chars().take(32).collect();
             self.report(&Drift {
                 endpoint: "webhook",
@@ -154,7 +162,23 @@ impl DriftMonitor {
                 kind: DriftKind::UnknownWebhookTag,
                 sample: Some(crate::redact::mask_card_numbers(&tag).into_owned()),
             });
+            return;
         }
+        let Some((endpoint, shape)) = E::payload_shape(event.tag()) else {
+            return;
+        };
+        let body = body.strip_prefix(crate::webhook::UTF8_BOM).unwrap_or(body);
+        let Ok(Value::Object(mut members)) = serde_json::from_slice::<Value>(body) else {
+            return;
+        };
+        let payload = match members.remove(E::SPEC.data_field) {
+            Some(data) => data,
+            None => {
+                members.remove(E::SPEC.tag_field);
+                Value::Object(members)
+            }
+        };
+        self.check(endpoint, shape, &payload);
     }
 
     /// Whether this response of `endpoint` is to be compared with its shape: all of them in

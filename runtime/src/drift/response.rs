@@ -3,20 +3,26 @@
 
 use serde_json::Value;
 
-use super::{Drift, DriftKind, DriftMonitor};
+use super::{Drift, DriftKind, DriftMonitor, Shape};
 use crate::redact::mask_card_numbers;
 use crate::{BusinessCode, CallInfo, Error, Operation, Service};
 
 /// Reports what the decoded response `result` of `op` (from `body`) shows of drift, and in
 /// strict mode turns drift in a successful response into [`Error::Drift`].
+///
+/// `result` carries, on success, whether the probe saw something that may be
+/// drift: then `data` is checked against the endpoint's shape, as it is for a response the
+/// monitor samples ([`DriftMonitor::should_check`]) and for one that failed to decode (a
+/// `null` or a missing field where the spec promises a value is a decode error, and drift
+/// too).
 pub(crate) fn check_response<S: Service, Resp>(
     monitor: &DriftMonitor,
     op: &'static Operation,
     body: &[u8],
-    result: Result<Resp, Error<S::ErrorCode>>,
+    result: Result<(Resp, bool), Error<S::ErrorCode>>,
 ) -> Result<Resp, Error<S::ErrorCode>> {
     if !monitor.is_enabled() {
-        return result;
+        return result.map(|(value, _)| value);
     }
     match result {
         Err(Error::Api { ref code, .. }) if !code.is_known() => {
@@ -27,23 +33,18 @@ pub(crate) fn check_response<S: Service, Resp>(
                 kind: DriftKind::UnknownErrorCode,
                 sample: Some(mask_card_numbers(&code).into_owned()),
             });
-            result
+            result.map(|(value, _)| value)
         }
-        Ok(value) => {
+        Ok((value, suspect)) => {
             let Some(shape) = S::response_shape(op.name) else {
                 return Ok(value);
             };
-            if !monitor.should_check(op.name) {
+            // Counted for every response, so the sampling stays regular.
+            let sampled = monitor.should_check(op.name);
+            if !(suspect || sampled) {
                 return Ok(value);
             }
-            // The body decoded already, so it is a JSON object; `data` may be absent (null).
-            let Ok(Value::Object(mut envelope)) = serde_json::from_slice::<Value>(body) else {
-                return Ok(value);
-            };
-            let data = envelope
-                .remove(S::SPEC.envelope.data)
-                .unwrap_or(Value::Null);
-            match monitor.check(op.name, shape, &data) {
+            match check_data::<S>(monitor, op, shape, body) {
                 Some(drift) => Err(Error::Drift {
                     endpoint: op.name,
                     drift: Box::new(drift),
@@ -52,6 +53,30 @@ pub(crate) fn check_response<S: Service, Resp>(
                 None => Ok(value),
             }
         }
-        Err(_) => result,
+        Err(Error::Decode { .. }) => {
+            if let Some(shape) = S::response_shape(op.name) {
+                // The decode error is what the caller gets, strict or not.
+                check_data::<S>(monitor, op, shape, body);
+            }
+            result.map(|(value, _)| value)
+        }
+        Err(error) => Err(error),
     }
+}
+
+/// Parses `body` again and compares its `data` with `shape` (see [`DriftMonitor::check`]).
+fn check_data<S: Service>(
+    monitor: &DriftMonitor,
+    op: &'static Operation,
+    shape: &Shape,
+    body: &[u8],
+) -> Option<Drift> {
+    // The envelope decoded already, so it is a JSON object; `data` may be absent (null).
+    let Ok(Value::Object(mut envelope)) = serde_json::from_slice::<Value>(body) else {
+        return None;
+    };
+    let data = envelope
+        .remove(S::SPEC.envelope.data)
+        .unwrap_or(Value::Null);
+    monitor.check(op.name, shape, &data)
 }

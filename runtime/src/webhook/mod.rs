@@ -65,6 +65,7 @@ use std::fmt;
 
 pub use dedupe::{Begin, DeliveryKey, DeliveryStore, MemoryStore};
 pub use error::{RefetchError, SignatureError, WebhookError, check_identity};
+pub(crate) use parse::UTF8_BOM;
 pub use parse::{Delivery, Parser, decode};
 pub use receiver::{Handling, Receipt, Receiver};
 pub use verify::{BlankSecret, HmacSha256Verifier, Verifier};
@@ -146,6 +147,14 @@ pub trait WebhookEvent: Sized {
 
     /// The kind of the event's tag (spec key, e.g. `card`); `None` for an unknown tag.
     fn kind(&self) -> Option<&'static str>;
+
+    /// For drift checks of payloads: the name drift is reported under (`webhooks.<kind>`) and
+    /// the declared shape of the payload of `tag`; `None` (the default) for a tag the type
+    /// does not know or does not describe.
+    fn payload_shape(tag: &str) -> Option<(&'static str, &'static crate::drift::Shape)> {
+        let _ = tag;
+        None
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ use crate::envelope::{json_path, sanitize, without_position};
 const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The UTF-8 byte order mark some senders put before the JSON.
-const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(crate) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// A parsed delivery: the event and the key that identifies it for deduplication.
 #[derive(Debug, Clone, PartialEq)]

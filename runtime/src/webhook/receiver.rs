@@ -102,8 +102,9 @@ impl<E: WebhookEvent, S: DeliveryStore> Receiver<E, S> {
         self
     }
 
-    /// Reports unknown event tags to `monitor` (typically the API client's,
-    /// [`Client::drift`](crate::Client::drift)), as [`DriftKind::UnknownWebhookTag`](crate::drift::DriftKind::UnknownWebhookTag).
+    /// Reports the drift of every delivery to `monitor` (typically the API client's,
+    /// [`Client::drift`](crate::Client::drift)): unknown event tags, and payloads that differ
+    /// from their declared shape (see [`DriftMonitor::observe_webhook`]).
     #[must_use]
     pub fn drift(mut self, monitor: Arc<DriftMonitor>) -> Self {
         self.drift = Some(monitor);
@@ -146,7 +147,7 @@ impl<E: WebhookEvent, S: DeliveryStore> Receiver<E, S> {
             Err(error) => return Receipt::rejected(error),
         };
         if let Some(monitor) = &self.drift {
-            monitor.observe_webhook(&delivery.event);
+            monitor.observe_webhook(&delivery.event, body);
         }
         let key = delivery.key;
         let ack = E::SPEC.ack();

@@ -127,6 +127,46 @@ pub async fn get_card(client: &Client<Cards>) -> Result<Value, Error<Code>> {
         .await
 }
 
+/// `get_card` decoded into [`Card`], as a generated client decodes.
+pub async fn get_typed_card(client: &Client<Cards>) -> Result<Card, Error<Code>> {
+    client
+        .execute(&GET_CARD, &serde_json::json!({"card_id": 1}))
+        .await
+}
+
+/// The card as a generated crate declares it: unknown fields ignored, an open status.
+#[derive(Debug, serde::Deserialize)]
+pub struct Card {
+    pub card_no: String,
+    pub holder: String,
+    pub status: Status,
+    pub cvv: Option<String>,
+    pub nickname: Option<String>,
+}
+
+/// An open enum as the generator emits one: an unlisted code is kept, and told to the drift
+/// check.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Status {
+    Active,
+    Frozen,
+    Unknown(i64),
+}
+
+impl<'de> serde::Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = match apigen_runtime::codes::int_or_string(deserializer)? {
+            1 => Self::Active,
+            2 => Self::Frozen,
+            other => Self::Unknown(other),
+        };
+        if matches!(value, Self::Unknown(_)) {
+            apigen_runtime::drift::unknown_code_seen();
+        }
+        Ok(value)
+    }
+}
+
 pub fn count(path: &str, kind: DriftKind, count: u64) -> DriftCount {
     DriftCount {
         endpoint: "get_card",

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use apigen_runtime::drift::{FieldShape, ObjectShape, Shape};
 use apigen_runtime::redact::Last4;
 use apigen_runtime::webhook::{
     EventRule, Implied, Parser, UnknownEvent, WebhookError, WebhookEvent, WebhookSpec, decode,
@@ -91,7 +92,47 @@ impl WebhookEvent for Ev {
             Self::Unknown(_) => None,
         }
     }
+
+    fn payload_shape(tag: &str) -> Option<(&'static str, &'static Shape)> {
+        matches!(tag, "payment.paid" | "payment.refunded" | "payment.failed")
+            .then_some(("webhooks.payment", &PAYMENT_SHAPE))
+    }
 }
+
+static TEXT: Shape = Shape::Text;
+static NUMBER: Shape = Shape::Number;
+static STATUS: Shape = Shape::IntCodes(&[1, 2, 3, 4]);
+static PAYMENT_OBJECT: ObjectShape = ObjectShape {
+    name: "Payment",
+    fields: &[
+        FieldShape {
+            name: "id",
+            shape: &TEXT,
+            always_present: true,
+            sensitive: false,
+        },
+        FieldShape {
+            name: "amount",
+            shape: &NUMBER,
+            always_present: true,
+            sensitive: false,
+        },
+        FieldShape {
+            name: "card_no",
+            shape: &TEXT,
+            always_present: true,
+            sensitive: true,
+        },
+        FieldShape {
+            name: "status",
+            shape: &STATUS,
+            always_present: false,
+            sensitive: false,
+        },
+    ],
+};
+/// The declared shape of every payment event's payload.
+static PAYMENT_SHAPE: Shape = Shape::Object(&PAYMENT_OBJECT);
 
 pub const PAYMENT: &str =
     r#"{ "id": "pay_1", "amount": 12345678901234567.10, "card_no": "4111111111111111" }"#;

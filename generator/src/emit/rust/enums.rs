@@ -202,7 +202,14 @@ fn enum_doc(e: &Enum) -> String {
 }
 
 /// `Serialize`/`Deserialize` (and `From<i64>` for integer codes) of an open enum.
+///
+/// Decoding an unlisted code tells the client's drift check (`drift::unknown_code_seen`).
 fn open_serde_impls(name: &Ident, int: bool) -> TokenStream {
+    let note_unknown = quote! {
+        if matches!(value, Self::Unknown(_)) {
+            ::apigen_runtime::drift::unknown_code_seen();
+        }
+    };
     if int {
         quote! {
             impl ::std::convert::From<i64> for #name {
@@ -215,7 +222,9 @@ fn open_serde_impls(name: &Ident, int: bool) -> TokenStream {
             }
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    ::apigen_runtime::codes::int_or_string(deserializer).map(Self::from_code)
+                    let value = Self::from_code(::apigen_runtime::codes::int_or_string(deserializer)?);
+                    #note_unknown
+                    Ok(value)
                 }
             }
         }
@@ -228,7 +237,9 @@ fn open_serde_impls(name: &Ident, int: bool) -> TokenStream {
             }
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    ::std::string::String::deserialize(deserializer).map(|code| Self::from_code(&code))
+                    let value = Self::from_code(&::std::string::String::deserialize(deserializer)?);
+                    #note_unknown
+                    Ok(value)
                 }
             }
         }

@@ -48,6 +48,7 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
     let sensitive = sensitive.into_iter();
     let response_shape = shapes::response_shape_body(api);
     let shape_statics = shapes::shape_statics(api);
+    let webhook_payload_shape = shapes::webhook_payload_shape_fn(api);
     quote! {
         #mdoc
         use std::fmt;
@@ -84,6 +85,8 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
         }
 
         #shape_statics
+
+        #webhook_payload_shape
 
         #client
 

@@ -1,6 +1,7 @@
 //! The declared shapes the runtime compares responses with (drift detection): one private
-//! `static` per response object and page, and `Service::response_shape`, a match from
-//! operation name to the shape of its `data`.
+//! `static` per response or webhook payload object and per page, `Service::response_shape`, a
+//! match from operation name to the shape of its `data`, and `webhook_payload_shape`, from an
+//! event tag to the shape of its payload.
 
 use std::collections::BTreeSet;
 
@@ -108,7 +109,42 @@ pub(crate) fn response_shape_body(api: &Api) -> TokenStream {
     }
 }
 
-/// The indices in `api.objects` of the objects some response holds (directly, in a page, or
+/// `pub(crate) fn webhook_payload_shape`: from an event tag to its kind's drift name
+/// (`webhooks.<kind>`) and the shape of its payload; nothing without webhooks.
+pub(crate) fn webhook_payload_shape_fn(api: &Api) -> TokenStream {
+    let Some(webhooks) = &api.webhooks else {
+        return TokenStream::new();
+    };
+    let arms = webhooks.kinds.iter().filter_map(|kind| {
+        let shape = object_shape(api, &kind.payload)?;
+        let tags = kind.events.iter().map(|event| &event.tag);
+        let name = format!("webhooks.{}", kind.spec_key);
+        Some(quote!(#(#tags)|* => {
+            static SHAPE: ::apigen_runtime::drift::Shape = #shape;
+            Some((#name, &SHAPE))
+        }))
+    });
+    let arms: Vec<TokenStream> = arms.collect();
+    let body = if arms.is_empty() {
+        quote!(let _ = tag; None)
+    } else {
+        quote!(match tag {
+            #(#arms)*
+            _ => None,
+        })
+    };
+    quote! {
+        /// The drift name (`webhooks.<kind>`) and declared payload shape of the event tag
+        /// `tag`, for `WebhookEvent::payload_shape`.
+        pub(crate) fn webhook_payload_shape(
+            tag: &str,
+        ) -> Option<(&'static str, &'static ::apigen_runtime::drift::Shape)> {
+            #body
+        }
+    }
+}
+
+/// The indices in `api.objects` of the objects some response or webhook payload holds (directly, in a page, or
 /// inside another such object), so that no `static` goes unused.
 fn reachable_objects(api: &Api) -> BTreeSet<usize> {
     let mut todo: Vec<usize> = Vec::new();
@@ -123,6 +159,9 @@ fn reachable_objects(api: &Api) -> BTreeSet<usize> {
             Response::Value(ty) => todo.extend(objects_in(api, ty)),
             Response::Empty => {}
         }
+    }
+    for kind in api.webhooks.iter().flat_map(|w| &w.kinds) {
+        todo.extend(declared_index(api, &kind.payload));
     }
     if let Some(p) = &api.service.pagination {
         todo.extend(p.response.iter().flat_map(|f| objects_in(api, &f.ty)));

@@ -457,6 +457,10 @@ fn webhook_event_impl(decode_arms: &[TokenStream]) -> TokenStream {
             fn kind(&self) -> Option<&'static str> {
                 Event::kind(self)
             }
+
+            fn payload_shape(tag: &str) -> Option<(&'static str, &'static ::apigen_runtime::drift::Shape)> {
+                super::service::webhook_payload_shape(tag)
+            }
         }
     }
 }
