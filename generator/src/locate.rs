@@ -1,6 +1,6 @@
-//! Where the objects and enums of a spec folder are written (file and line of each object,
-//! field, enum and enum value), for tools that propose edits to the spec (`cargo xtask
-//! drift`).
+//! Where the objects, enums, business error codes and webhook events of a spec folder are
+//! written (file and line of each object, field, enum, enum value, error code and event), for
+//! tools that propose edits to the spec (`cargo xtask drift`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -16,6 +16,34 @@ pub struct SpecLocations {
     pub objects: BTreeMap<String, ObjectLocation>,
     /// Enums under `enums:`, by key.
     pub enums: BTreeMap<String, EnumLocation>,
+    /// The business error codes under `errors:`, if the spec lists any.
+    pub errors: Option<ListLocation>,
+    /// Webhook kinds under `webhooks.kinds`, by key: where their events are written.
+    pub webhook_kinds: BTreeMap<String, WebhookKindLocation>,
+}
+
+/// Where the items of a list are written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListLocation {
+    /// The file, as diagnostics name it.
+    pub file: String,
+    /// 1-based line and column of each item, in spec order.
+    pub items: Vec<(usize, usize)>,
+    /// Whether the codes are integers (else strings).
+    pub int_codes: bool,
+}
+
+/// Where a webhook kind's events are written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookKindLocation {
+    /// The file, as diagnostics name it.
+    pub file: String,
+    /// Each event's tag, and the 1-based line and column of its item, in spec order.
+    pub events: Vec<(String, usize, usize)>,
+    /// The event names (as written), so that a new one can be told apart.
+    pub names: Vec<String>,
+    /// The key of the payload object under `objects:`.
+    pub payload: String,
 }
 
 /// Where an object is written.
@@ -92,6 +120,41 @@ pub fn spec_locations(spec_dir: &Path) -> Result<SpecLocations, LoadError> {
                     line: number(key.loc.line()),
                     values,
                     int_codes,
+                },
+            );
+        }
+        if !file.errors.is_empty() {
+            out.errors = Some(ListLocation {
+                file: name.clone(),
+                items: file
+                    .errors
+                    .iter()
+                    .map(|e| (number(e.referenced.line()), number(e.referenced.column())))
+                    .collect(),
+                int_codes: file
+                    .errors
+                    .iter()
+                    .all(|e| matches!(e.value.code.value, Code::Int(_))),
+            });
+        }
+        for (key, kind) in file.webhooks.iter().flat_map(|w| &w.value.kinds) {
+            out.webhook_kinds.insert(
+                key.value.clone(),
+                WebhookKindLocation {
+                    file: name.clone(),
+                    events: kind
+                        .events
+                        .iter()
+                        .map(|e| {
+                            (
+                                e.value.tag.value.clone(),
+                                number(e.referenced.line()),
+                                number(e.referenced.column()),
+                            )
+                        })
+                        .collect(),
+                    names: kind.events.iter().map(|e| e.value.name.value.clone()).collect(),
+                    payload: kind.payload.value.clone(),
                 },
             );
         }

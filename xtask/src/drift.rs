@@ -140,6 +140,10 @@ fn usage(problem: &str) -> ExitCode {
 }
 
 /// Collects the distinct drift records of one capture file.
+///
+/// The line of an unknown webhook tag carries the shape of its payload: its field names are
+/// kept in `seen` as `Seen { kind: "payload_field", path: <tag>, sample: <field> }`, so that
+/// the tag can be matched to the kind whose payload has those fields.
 fn read_capture(text: &str, seen: &mut BTreeSet<Seen>) -> Result<(), String> {
     for (n, line) in text
         .lines()
@@ -150,16 +154,33 @@ fn read_capture(text: &str, seen: &mut BTreeSet<Seen>) -> Result<(), String> {
             serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1))?;
         let endpoint = value["endpoint"].as_str().unwrap_or_default();
         for drift in value["drift"].as_array().into_iter().flatten() {
+            let kind = drift["kind"].as_str().unwrap_or_default();
+            let sample = drift["sample"].as_str().map(str::to_owned);
+            if let ("unknown_webhook_tag", Some(tag), Some(fields)) =
+                (kind, &sample, value["shape"].as_object())
+            {
+                for field in fields.keys() {
+                    seen.insert(Seen {
+                        endpoint: endpoint.to_owned(),
+                        path: tag.clone(),
+                        kind: PAYLOAD_FIELD.to_owned(),
+                        sample: Some(field.clone()),
+                    });
+                }
+            }
             seen.insert(Seen {
                 endpoint: endpoint.to_owned(),
                 path: drift["path"].as_str().unwrap_or_default().to_owned(),
-                kind: drift["kind"].as_str().unwrap_or_default().to_owned(),
-                sample: drift["sample"].as_str().map(str::to_owned),
+                kind: kind.to_owned(),
+                sample,
             });
         }
     }
     Ok(())
 }
+
+/// The pseudo-kind of [`Seen`] records holding a field name of an unknown tag's payload.
+const PAYLOAD_FIELD: &str = "payload_field";
 
 /// Where a drift path leads in the spec: the declared object holding the last segment (if
 /// any), the field's name, and the field's type when it is declared.
@@ -171,11 +192,19 @@ struct Target {
 }
 
 /// Follows `path` (`data.list[].status`) from the response of `endpoint`.
+///
+/// `webhooks.<kind>` (the drift of a webhook payload) starts from the kind's payload object.
 fn target(api: &Api, endpoint: &str, path: &str) -> Option<Target> {
-    let e = api.endpoints.iter().find(|e| e.spec_name == endpoint)?;
     let rest = path.strip_prefix("data")?;
+    let response = match endpoint.strip_prefix("webhooks.") {
+        Some(kind) => {
+            let kind = api.webhooks.as_ref()?.kinds.iter().find(|k| k.spec_key == kind)?;
+            Response::Object(kind.payload.clone())
+        }
+        None => api.endpoints.iter().find(|e| e.spec_name == endpoint)?.response.clone(),
+    };
     // The page wrapper of either convention: its list field, other fields and row type.
-    let page = match &e.response {
+    let page = match &response {
         Response::Page(k) => api
             .service
             .pagination
@@ -189,7 +218,7 @@ fn target(api: &Api, endpoint: &str, path: &str) -> Option<Target> {
         _ => None,
     };
     // The type at the current point; `None` with `in_page` for the page wrapper itself.
-    let mut ty = match &e.response {
+    let mut ty = match &response {
         Response::Object(k) => Some(Type::Object(ObjectName::Declared(k.clone()))),
         Response::Array(k) => Some(Type::Array(Box::new(Type::Object(ObjectName::Declared(
             k.clone(),
@@ -263,6 +292,181 @@ fn split(path: &str) -> Vec<&str> {
     out
 }
 
+/// Where a drift was seen, for the text of a proposed field: "`get_card` responses" or
+/// "`card` webhook payloads".
+fn seen_in(endpoint: &str) -> String {
+    match endpoint.strip_prefix("webhooks.") {
+        Some(kind) => format!("`{kind}` webhook payloads"),
+        None => format!("`{endpoint}` responses"),
+    }
+}
+
+/// An unknown business error code: a new entry at the end of `errors:`.
+fn propose_error_code(
+    api: &Api,
+    places: &SpecLocations,
+    texts: &SpecTexts,
+    s: &Seen,
+    out: &mut Proposals,
+) {
+    let Some(code) = s.sample.as_deref() else {
+        return;
+    };
+    if api
+        .errors
+        .iter()
+        .any(|e| e.code.to_string().trim_matches('"') == code)
+    {
+        return;
+    }
+    if code.contains('…') {
+        out.advice.push(format!(
+            "`{}` answered with a business code that looks like a card number: not proposed",
+            s.endpoint
+        ));
+        return;
+    }
+    let Some((list, &(line, _))) = places
+        .errors
+        .as_ref()
+        .and_then(|list| Some((list, list.items.last()?)))
+    else {
+        out.advice.push(format!(
+            "`{}` answered with the business code {code}, and the spec lists no `errors:` to add it to",
+            s.endpoint
+        ));
+        return;
+    };
+    let (code_yaml, name) = if list.int_codes {
+        match code.trim().parse::<i64>() {
+            Ok(n) => (n.to_string(), format!("CODE_{}", n.unsigned_abs())),
+            Err(_) => return,
+        }
+    } else {
+        (format!("{code:?}"), format!("CODE_{}", code_name(code)))
+    };
+    let indent = " ".repeat(indentation(texts.line(&list.file, line).unwrap_or("")));
+    out.edits.push(Edit {
+        file: list.file.clone(),
+        line: texts.end_of_item(&list.file, line),
+        replace: false,
+        lines: vec![format!(
+            "{indent}- {{ code: {code_yaml}, name: {name}, zh: \"{code}\", en: observed error code {code}, action: Not known yet; ask the vendor what it means., source: observed }}"
+        )],
+        why: format!(
+            "add the business error code {code_yaml} (answered by `{}`)",
+            s.endpoint
+        ),
+    });
+}
+
+/// An unknown webhook tag: a new event of the kind whose tags share the longest dotted prefix
+/// with it or, failing that, whose payload has most of the fields the tag's payload had.
+fn propose_event(
+    api: &Api,
+    places: &SpecLocations,
+    texts: &SpecTexts,
+    seen: &BTreeSet<Seen>,
+    s: &Seen,
+    out: &mut Proposals,
+) {
+    let Some(tag) = s.sample.as_deref() else {
+        return;
+    };
+    let known = api.webhooks.iter().flat_map(|w| &w.kinds);
+    if known.clone().flat_map(|k| &k.events).any(|e| e.tag == tag) {
+        return;
+    }
+    if tag.contains('…') || tag.contains('\\') {
+        out.advice.push(format!(
+            "a webhook came with a tag that is masked or escaped in the capture: not proposed"
+        ));
+        return;
+    }
+    let fields: BTreeSet<&str> = seen
+        .iter()
+        .filter(|f| f.kind == PAYLOAD_FIELD && f.path == tag)
+        .filter_map(|f| f.sample.as_deref())
+        .collect();
+    let kind = best_kind(api, places, tag, &fields);
+    let Some((key, place)) = kind.and_then(|k| Some((k, places.webhook_kinds.get(k)?))) else {
+        out.advice.push(format!(
+            "a webhook came with the unknown tag `{tag}`, and no kind's tags or payload match it: add it by hand"
+        ));
+        return;
+    };
+    let Some(&(_, line, _)) = place.events.last() else {
+        return;
+    };
+    let mut name = apigen::naming::type_name(&tag.replace(['.', '-', ':', '/'], "_"));
+    while place.names.contains(&name) {
+        name.push_str("Observed");
+    }
+    let indent = " ".repeat(indentation(texts.line(&place.file, line).unwrap_or("")));
+    out.edits.push(Edit {
+        file: place.file.clone(),
+        line: texts.end_of_item(&place.file, line),
+        replace: false,
+        lines: vec![format!(
+            "{indent}- {{ tag: {tag:?}, name: {name}, zh: {tag:?}, en: observed event {tag:?}, source: observed }}"
+        )],
+        why: format!("add the event `{tag}` to the webhook kind `{key}`"),
+    });
+}
+
+/// The webhook kind an unknown `tag` most likely belongs to: the one with the longest dotted
+/// prefix in common with one of its tags (at least one segment, and no tie), else the one whose
+/// payload object declares most of `fields` (at least half, and no tie).
+fn best_kind<'a>(
+    api: &Api,
+    places: &'a SpecLocations,
+    tag: &str,
+    fields: &BTreeSet<&str>,
+) -> Option<&'a str> {
+    let common = |other: &str| {
+        tag.split('.')
+            .zip(other.split('.'))
+            .take_while(|(a, b)| a == b)
+            .count()
+    };
+    let by_prefix: Vec<(usize, &str)> = places
+        .webhook_kinds
+        .iter()
+        .map(|(key, place)| {
+            let best = place.events.iter().map(|(t, _, _)| common(t)).max();
+            (best.unwrap_or(0), key.as_str())
+        })
+        .collect();
+    if let Some(choice) = unique_best(&by_prefix) {
+        return Some(choice);
+    }
+    let by_fields: Vec<(usize, &str)> = places
+        .webhook_kinds
+        .iter()
+        .map(|(key, place)| {
+            let declared = api.declared_object(&place.payload).map(|o| &o.fields);
+            let matching = declared
+                .into_iter()
+                .flatten()
+                .filter(|f| fields.contains(f.wire_name.as_str()))
+                .count();
+            (matching, key.as_str())
+        })
+        .collect();
+    unique_best(&by_fields).filter(|_| {
+        let best = by_fields.iter().map(|(n, _)| *n).max().unwrap_or(0);
+        best * 2 >= fields.len()
+    })
+}
+
+/// The key with the highest positive score, if no other key has it too.
+fn unique_best<'a>(scores: &[(usize, &'a str)]) -> Option<&'a str> {
+    let best = scores.iter().map(|(n, _)| *n).max().filter(|n| *n > 0)?;
+    let mut at_best = scores.iter().filter(|(n, _)| *n == best);
+    let first = at_best.next()?;
+    at_best.next().is_none().then_some(first.1)
+}
+
 /// The spec type to propose for an undeclared field seen with JSON type `json`.
 fn inferred_type(json: &str) -> Option<&'static str> {
     match json {
@@ -282,6 +486,18 @@ fn propose(
 ) -> Proposals {
     let mut out = Proposals::default();
     for s in seen {
+        match s.kind.as_str() {
+            PAYLOAD_FIELD => continue,
+            "unknown_error_code" => {
+                propose_error_code(api, places, texts, s, &mut out);
+                continue;
+            }
+            "unknown_webhook_tag" => {
+                propose_event(api, places, texts, seen, s, &mut out);
+                continue;
+            }
+            _ => {}
+        }
         let Some(t) = target(api, &s.endpoint, &s.path) else {
             out.advice.push(format!(
                 "{} at {} ({}): not a place of the spec's response of `{}`",
@@ -337,8 +553,8 @@ fn propose(
                     line: texts.end_of_block(&place.file, line, column),
                     replace: false,
                     lines: vec![format!(
-                        "{indent}{field}: {{ type: {ty}, required: false, zh: {field}, en: \"observed in `{}` responses\", source: observed }}",
-                        s.endpoint
+                        "{indent}{field}: {{ type: {ty}, required: false, zh: {field}, en: \"observed in {}\", source: observed }}",
+                        seen_in(&s.endpoint)
                     )],
                     why: format!("add the field `{field}` to `{name}` ({ty}, seen at {})", s.path),
                 });
@@ -484,6 +700,8 @@ impl SpecTexts {
             .values()
             .map(|o| &o.file)
             .chain(places.enums.values().map(|e| &e.file))
+            .chain(places.errors.iter().map(|e| &e.file))
+            .chain(places.webhook_kinds.values().map(|k| &k.file))
             .collect();
         let mut texts = BTreeMap::new();
         for file in files {
@@ -504,6 +722,22 @@ impl SpecTexts {
         let mut end = line;
         while let Some(next) = self.line(file, end + 1) {
             if next.trim().is_empty() || indentation(next) <= key_indent {
+                break;
+            }
+            end += 1;
+        }
+        end
+    }
+}
+
+impl SpecTexts {
+    /// The last line of the list item (`- …`) that starts at `line`: the lines after it
+    /// indented deeper than its dash belong to it.
+    fn end_of_item(&self, file: &str, line: usize) -> usize {
+        let dash = indentation(self.line(file, line).unwrap_or(""));
+        let mut end = line;
+        while let Some(next) = self.line(file, end + 1) {
+            if next.trim().is_empty() || indentation(next) <= dash {
                 break;
             }
             end += 1;
@@ -668,6 +902,112 @@ mod tests {
                 .any(|a| a.contains("looks like a card number"))
         );
         let _ = std::fs::remove_dir_all(spec.parent().unwrap_or(&spec));
+    }
+
+    /// Capture lines of drift outside a response's `data`: an unknown business code, unknown
+    /// webhook tags (one matching a kind by its tag, one by its payload's fields, one by
+    /// neither) and a webhook payload with an undeclared field.
+    fn capture_beyond_responses() -> &'static str {
+        concat!(
+            r#"{"endpoint":"get_wallet_detail","shape":"null","drift":["#,
+            r#"{"path":"code","kind":"unknown_error_code","sample":"4040"}]}"#,
+            "\n",
+            r#"{"endpoint":"webhook","shape":{"card_id":"string"},"drift":["#,
+            r#"{"path":"eventTag","kind":"unknown_webhook_tag","sample":"card.status.expired"}]}"#,
+            "\n",
+            r#"{"endpoint":"webhook","shape":{"wallet_id":"integer","status":"integer","x":"string"},"drift":["#,
+            r#"{"path":"eventTag","kind":"unknown_webhook_tag","sample":"funds_arrived"}]}"#,
+            "\n",
+            r#"{"endpoint":"webhook","shape":{"other":"string"},"drift":["#,
+            r#"{"path":"eventTag","kind":"unknown_webhook_tag","sample":"mystery"}]}"#,
+            "\n",
+            r#"{"endpoint":"webhooks.wallet","shape":{},"drift":["#,
+            r#"{"path":"data.memo","kind":"unknown_field","sample":"string"}]}"#,
+            "\n",
+        )
+    }
+
+    fn proposals_beyond_responses(spec: &Path) -> Proposals {
+        let mut seen = BTreeSet::new();
+        read_capture(capture_beyond_responses(), &mut seen).unwrap_or_else(|e| panic!("{e}"));
+        let api = apigen::load_api(spec).unwrap_or_else(|e| panic!("{e}"));
+        let places = spec_locations(spec).unwrap_or_else(|e| panic!("{e}"));
+        let base = spec.parent().unwrap_or(Path::new("."));
+        let texts = SpecTexts::read(base, &places).unwrap_or_else(|e| panic!("{e}"));
+        propose(&api, &places, &texts, &seen)
+    }
+
+    #[test]
+    fn error_codes_webhook_tags_and_payload_fields_get_their_edits() {
+        let spec = mini_spec("beyond");
+        let out = proposals_beyond_responses(&spec);
+        let edits: Vec<(&str, usize, Vec<&str>)> = out
+            .edits
+            .iter()
+            .map(|e| {
+                assert!(!e.replace);
+                (
+                    e.file.as_str(),
+                    e.line,
+                    e.lines.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            edits,
+            [
+                (
+                    "spec/endpoints.yaml",
+                    91,
+                    vec![
+                        r#"        - { tag: "card.status.expired", name: CardStatusExpired, zh: "card.status.expired", en: observed event "card.status.expired", source: observed }"#
+                    ]
+                ),
+                (
+                    "spec/endpoints.yaml",
+                    99,
+                    vec![
+                        r#"        - { tag: "funds_arrived", name: FundsArrived, zh: "funds_arrived", en: observed event "funds_arrived", source: observed }"#
+                    ]
+                ),
+                (
+                    "spec/service.yaml",
+                    31,
+                    vec![
+                        r#"  - { code: 4040, name: CODE_4040, zh: "4040", en: observed error code 4040, action: Not known yet; ask the vendor what it means., source: observed }"#
+                    ]
+                ),
+                (
+                    "spec/types.yaml",
+                    30,
+                    vec![
+                        "      memo: { type: string, required: false, zh: memo, en: \"observed in `wallet` webhook payloads\", source: observed }"
+                    ]
+                ),
+            ]
+        );
+        assert_eq!(out.advice.len(), 1, "{:?}", out.advice);
+        assert!(out.advice[0].contains("unknown tag `mystery`"), "{:?}", out.advice);
+
+        // Applied, the spec loads and has them; nothing is proposed twice.
+        let base = spec.parent().unwrap_or(Path::new("."));
+        apply_edits(base, &out.edits).unwrap_or_else(|e| panic!("{e}"));
+        let api = apigen::load_api(&spec).unwrap_or_else(|e| panic!("{e}"));
+        assert!(api.errors.iter().any(|e| e.code.to_string() == "4040"));
+        let tags = |kind: &str| -> Vec<String> {
+            let kinds = api.webhooks.iter().flat_map(|w| &w.kinds);
+            let kind = kinds.filter(|k| k.spec_key == kind);
+            kind.flat_map(|k| k.events.iter().map(|e| e.tag.clone()))
+                .collect()
+        };
+        assert_eq!(
+            tags("card"),
+            ["card.status.active", "card.status.freeze", "card.status.expired"]
+        );
+        assert_eq!(tags("wallet"), ["wallet.balance.in", "funds_arrived"]);
+        let again = proposals_beyond_responses(&spec);
+        assert_eq!(again.edits, [], "proposed again");
+        let _ = std::fs::remove_dir_all(base);
     }
 
     #[test]

@@ -154,31 +154,51 @@ impl DriftMonitor {
         if !self.enabled {
             return;
         }
-        if event.kind().is_none() {
-            let tag: String = event.tag().chars().take(32).collect();
-            self.report(&Drift {
-                endpoint: "webhook",
-                path: E::SPEC.tag_field.to_owned(),
-                kind: DriftKind::UnknownWebhookTag,
-                sample: Some(crate::redact::mask_card_numbers(&tag).into_owned()),
-            });
+        let shape = E::payload_shape(event.tag());
+        if event.kind().is_some() && shape.is_none() {
             return;
         }
-        let Some((endpoint, shape)) = E::payload_shape(event.tag()) else {
-            return;
-        };
-        let body = body.strip_prefix(crate::webhook::UTF8_BOM).unwrap_or(body);
-        let Ok(Value::Object(mut members)) = serde_json::from_slice::<Value>(body) else {
-            return;
-        };
-        let payload = match members.remove(E::SPEC.data_field) {
-            Some(data) => data,
-            None => {
-                members.remove(E::SPEC.tag_field);
-                Value::Object(members)
+        let payload = || {
+            let body = body.strip_prefix(crate::webhook::UTF8_BOM).unwrap_or(body);
+            let Ok(Value::Object(mut members)) = serde_json::from_slice::<Value>(body) else {
+                return Value::Null;
+            };
+            match members.remove(E::SPEC.data_field) {
+                Some(data) => data,
+                None => {
+                    members.remove(E::SPEC.tag_field);
+                    Value::Object(members)
+                }
             }
         };
-        self.check(endpoint, shape, &payload);
+        match shape {
+            Some((endpoint, shape)) if event.kind().is_some() => {
+                self.check(endpoint, shape, &payload());
+            }
+            _ => {
+                let tag: String = event.tag().chars().take(32).collect();
+                let drift = Drift {
+                    endpoint: "webhook",
+                    path: E::SPEC.tag_field.to_owned(),
+                    kind: DriftKind::UnknownWebhookTag,
+                    sample: Some(crate::redact::mask_card_numbers(&tag).into_owned()),
+                };
+                // The payload's shape lets `cargo xtask drift` tell which kind the tag is of.
+                if let Some(capture) = &self.capture {
+                    capture.write(drift.endpoint, &payload(), std::slice::from_ref(&drift));
+                }
+                self.report(&drift);
+            }
+        }
+    }
+
+    /// Reports one drift seen outside `data` (an unknown business error code), writing its
+    /// capture line (with no shape) too.
+    pub(crate) fn record(&self, drift: &Drift) {
+        if let Some(capture) = &self.capture {
+            capture.write(drift.endpoint, &Value::Null, std::slice::from_ref(drift));
+        }
+        self.report(drift);
     }
 
     /// Whether this response of `endpoint` is to be compared with its shape: all of them in

@@ -27,7 +27,7 @@ pub(crate) fn check_response<S: Service, Resp>(
     match result {
         Err(Error::Api { ref code, .. }) if !code.is_known() => {
             let code = code.code().to_string();
-            monitor.report(&Drift {
+            monitor.record(&Drift {
                 endpoint: op.name,
                 path: S::SPEC.envelope.code.to_owned(),
                 kind: DriftKind::UnknownErrorCode,
