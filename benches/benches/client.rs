@@ -4,8 +4,11 @@
 //!   serde_json (into naive types, and into our types);
 //! * `call_list_wallets_100/*`: one 100-row `list_wallets` page over loopback, ours vs raw (naive
 //!   types, our types);
-//! * `drift_list_wallets_100/*`: the same page call with drift detection off, sampled (the
-//!   default) and on every response (strict mode), on pages without and with drift;
+//! * `drift_list_wallets_100/*`: the same page call with drift detection off, probed (the
+//!   default) and checked in full on every response (strict mode), on pages without and with
+//!   drift;
+//! * `drift_probe_decode_100/*`: a 100-row wallet and card page decoded plainly and through the
+//!   drift probe (no I/O);
 //! * `decode_wallet_page_100/*`, `decode_card_page_100/*`: decoding a 100-row page (no I/O) into
 //!   our types vs naive `f64`/`String` structs;
 //! * `decode_wallet_page_wire_forms_100/*`: the same wallet page with string money and RFC 3339
@@ -59,24 +62,25 @@ fn calls(c: &mut Criterion) {
     });
     g.finish();
 
-    // Drift detection: off (the baseline), sampled (the default), every response (strict
-    // mode), each on a page as the spec says; then off and sampled on a page where every row
-    // has an undeclared field and an unknown status.
+    // Drift detection: off (the baseline), probed (the default: every response through the
+    // probe, checked in full when it flags or is sampled), every response checked in full
+    // (strict mode), each on a page as the spec says; then off and probed on a page where
+    // every row has an undeclared field and an unknown status.
     let server = Server::start(&rt, &page_body(100, wallet_row));
     let drifting = Server::start(&rt, &page_body(100, drifting_wallet_row));
     let off = ours_client_with(&server.base_url, |b| b.drift_detection(false));
-    let sampled = ours_client_with(&server.base_url, |b| b);
+    let probed = ours_client_with(&server.base_url, |b| b);
     let every = ours_client_with(&server.base_url, |b| b.strict(true));
     let off_drifting = ours_client_with(&drifting.base_url, |b| b.drift_detection(false));
-    let sampled_drifting = ours_client_with(&drifting.base_url, |b| b);
+    let probed_drifting = ours_client_with(&drifting.base_url, |b| b);
     let mut g = c.benchmark_group("drift_list_wallets_100");
     g.sample_size(30).measurement_time(Duration::from_secs(5));
     for (name, client) in [
         ("off", &off),
-        ("sampled", &sampled),
+        ("probed", &probed),
         ("every_response", &every),
         ("off_drifting", &off_drifting),
-        ("sampled_drifting", &sampled_drifting),
+        ("probed_drifting", &probed_drifting),
     ] {
         g.bench_function(name, |b| b.iter(|| rt.block_on(ours_list_wallets(client))));
     }
@@ -104,7 +108,24 @@ fn decoding(c: &mut Criterion) {
     });
     g.finish();
 
+    // The drift probe: the same pages decoded plainly and through the probe, in one group.
     let cards = page_body(100, card_row);
+    let mut g = c.benchmark_group("drift_probe_decode_100");
+    g.sample_size(50).measurement_time(Duration::from_secs(5));
+    g.bench_function("wallets_plain", |b| {
+        b.iter(|| decode_wallet_page_ours(black_box(&wallets)))
+    });
+    g.bench_function("wallets_probed", |b| {
+        b.iter(|| decode_wallet_page_probed(black_box(&wallets)))
+    });
+    g.bench_function("cards_plain", |b| {
+        b.iter(|| decode_card_page_ours(black_box(&cards)))
+    });
+    g.bench_function("cards_probed", |b| {
+        b.iter(|| decode_card_page_probed(black_box(&cards)))
+    });
+    g.finish();
+
     let mut g = c.benchmark_group("decode_card_page_100");
     g.bench_function("ours", |b| {
         b.iter(|| decode_card_page_ours(black_box(&cards)))

@@ -263,6 +263,17 @@ pub fn decode_wallet_page_ours(body: &str) -> Envelope<types::Page<types::Wallet
     serde_json::from_str(body).expect("decodes into our types")
 }
 
+/// Ours through the drift probe the client decodes with: also says whether the page may
+/// have drift (`false` for a page as the spec says).
+pub fn decode_wallet_page_probed(body: &str) -> (Envelope<types::Page<types::Wallet>>, bool) {
+    card_wallet::runtime::drift::decode_probed(body).expect("decodes into our types")
+}
+
+/// Ours through the drift probe, cards.
+pub fn decode_card_page_probed(body: &str) -> (Envelope<types::Page<types::Card>>, bool) {
+    card_wallet::runtime::drift::decode_probed(body).expect("decodes into our types")
+}
+
 /// Naive: the same text into `f64`/`String`/`i64` fields.
 pub fn decode_wallet_page_naive(body: &str) -> Envelope<NaivePage<NaiveWallet>> {
     serde_json::from_str(body).expect("decodes into naive types")

@@ -65,6 +65,21 @@ fn page_decoding_runs() {
     );
 }
 
+/// The probe bench measures what it says: pages as the spec says raise no flag, a drifting
+/// one does, and the probe decodes what the plain decode does.
+#[test]
+fn probed_decoding_flags_only_drift() {
+    let wallets = client::page_body(3, client::wallet_row);
+    let (probed, suspect) = client::decode_wallet_page_probed(&wallets);
+    assert!(!suspect);
+    let plain = client::decode_wallet_page_ours(&wallets).data.unwrap();
+    assert_eq!(probed.data.unwrap().list, plain.list);
+    let cards = client::page_body(3, client::card_row);
+    assert!(!client::decode_card_page_probed(&cards).1);
+    let drifting = client::page_body(3, client::drifting_wallet_row);
+    assert!(client::decode_wallet_page_probed(&drifting).1);
+}
+
 #[test]
 fn loopback_calls_run() {
     let rt = client::client_runtime();

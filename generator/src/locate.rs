@@ -153,7 +153,11 @@ pub fn spec_locations(spec_dir: &Path) -> Result<SpecLocations, LoadError> {
                             )
                         })
                         .collect(),
-                    names: kind.events.iter().map(|e| e.value.name.value.clone()).collect(),
+                    names: kind
+                        .events
+                        .iter()
+                        .map(|e| e.value.name.value.clone())
+                        .collect(),
                     payload: kind.payload.value.clone(),
                 },
             );

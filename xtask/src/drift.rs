@@ -198,10 +198,20 @@ fn target(api: &Api, endpoint: &str, path: &str) -> Option<Target> {
     let rest = path.strip_prefix("data")?;
     let response = match endpoint.strip_prefix("webhooks.") {
         Some(kind) => {
-            let kind = api.webhooks.as_ref()?.kinds.iter().find(|k| k.spec_key == kind)?;
+            let kind = api
+                .webhooks
+                .as_ref()?
+                .kinds
+                .iter()
+                .find(|k| k.spec_key == kind)?;
             Response::Object(kind.payload.clone())
         }
-        None => api.endpoints.iter().find(|e| e.spec_name == endpoint)?.response.clone(),
+        None => api
+            .endpoints
+            .iter()
+            .find(|e| e.spec_name == endpoint)?
+            .response
+            .clone(),
     };
     // The page wrapper of either convention: its list field, other fields and row type.
     let page = match &response {
@@ -987,7 +997,11 @@ mod tests {
             ]
         );
         assert_eq!(out.advice.len(), 1, "{:?}", out.advice);
-        assert!(out.advice[0].contains("unknown tag `mystery`"), "{:?}", out.advice);
+        assert!(
+            out.advice[0].contains("unknown tag `mystery`"),
+            "{:?}",
+            out.advice
+        );
 
         // Applied, the spec loads and has them; nothing is proposed twice.
         let base = spec.parent().unwrap_or(Path::new("."));
@@ -1002,7 +1016,11 @@ mod tests {
         };
         assert_eq!(
             tags("card"),
-            ["card.status.active", "card.status.freeze", "card.status.expired"]
+            [
+                "card.status.active",
+                "card.status.freeze",
+                "card.status.expired"
+            ]
         );
         assert_eq!(tags("wallet"), ["wallet.balance.in", "funds_arrived"]);
         let again = proposals_beyond_responses(&spec);

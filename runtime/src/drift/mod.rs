@@ -37,7 +37,7 @@ mod shape;
 use std::fmt;
 
 pub use monitor::{DriftCount, DriftMonitor};
-pub use probe::unknown_code_seen;
+pub use probe::{decode as decode_probed, unknown_code_seen};
 pub use shape::{FieldShape, ObjectShape, Shape};
 
 pub(crate) use capture::Capture;

@@ -31,9 +31,27 @@ pub fn unknown_code_seen() {
     UNKNOWN_CODE.with(|flag| flag.set(true));
 }
 
-/// Decodes `json` into `T` (the whole text; trailing characters are an error, as with
-/// `serde_json::from_str`). `Ok((value, true))` when something in it may be drift.
-pub(crate) fn decode<'de, T: de::Deserialize<'de>>(
+/// Decodes `json` into `T` as `serde_json::from_str` does (trailing characters are an
+/// error), and says whether something in it may be drift: `Ok((value, true))` when a struct
+/// skipped an unknown field, a non-optional struct field held `""`, or a generated open enum
+/// decoded an unlisted code. The client decodes every response's `data` with it; it is public
+/// for code that decodes JSON of the API by itself (and for the benchmarks).
+///
+/// ```
+/// #[derive(serde::Deserialize)]
+/// struct Wallet { wallet_sn: String }
+///
+/// let (wallet, suspect) = apigen_runtime::drift::decode_probed::<Wallet>(r#"{"wallet_sn":"w1"}"#)?;
+/// assert_eq!((wallet.wallet_sn.as_str(), suspect), ("w1", false));
+/// let (_, suspect) = apigen_runtime::drift::decode_probed::<Wallet>(r#"{"wallet_sn":"w1","new":1}"#)?;
+/// assert!(suspect);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// The error `serde_json::from_str` gives for the same text.
+pub fn decode<'de, T: de::Deserialize<'de>>(
     json: &'de str,
 ) -> Result<(T, bool), serde_json::Error> {
     let seen = Cell::new(false);
