@@ -185,7 +185,13 @@ async fn answer_logged(state: &Arc<State>, request: &Incoming<'_>, entry: &mut E
     let outcome = process(state, index, endpoint, body, parsed.as_ref(), headers);
     entry.outcome = outcome.label.into();
     entry.code = Some(outcome.code.to_json());
-    let reply = Reply::json(StatusCode::OK, outcome.body);
+    let body = if faults.drift {
+        entry.outcome.push_str(", with drift");
+        envelope::with_drift(&api.service.envelope, outcome.body)
+    } else {
+        outcome.body
+    };
+    let reply = Reply::json(StatusCode::OK, body);
     follow_up(state, endpoint, outcome.fresh_data);
     finish(reply, &faults, entry)
 }

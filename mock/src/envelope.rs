@@ -44,6 +44,32 @@ pub fn error(envelope: &Envelope, code: &Code, message: &str) -> Bytes {
     Bytes::from(out)
 }
 
+/// `body` with the undeclared field [`DRIFT_FIELD`](crate::faults::DRIFT_FIELD) added to every
+/// object inside its `data` (the `drift` fault); a body without `data` (an error) unchanged.
+pub fn with_drift(envelope: &Envelope, body: Bytes) -> Bytes {
+    fn add(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                map.values_mut().for_each(add);
+                map.insert(
+                    crate::faults::DRIFT_FIELD.to_owned(),
+                    Value::String("added by the mock".to_owned()),
+                );
+            }
+            Value::Array(items) => items.iter_mut().for_each(add),
+            _ => {}
+        }
+    }
+    let Ok(mut reply) = serde_json::from_slice::<Value>(&body) else {
+        return body;
+    };
+    match reply.get_mut(&envelope.data) {
+        Some(data) => add(data),
+        None => return body,
+    }
+    serde_json::to_vec(&reply).map_or(body, Bytes::from)
+}
+
 /// The HTML page a proxy in front of the vendor answers an error status with.
 pub fn html_page(status: u16) -> Bytes {
     Bytes::from(format!(
@@ -76,6 +102,21 @@ mod tests {
             br#"{"code":0,"message":"ok","data":{"a":1.50}}"#
         );
         assert_eq!(&bytes[range], br#"{"a":1.50}"#);
+    }
+
+    #[test]
+    fn drift_adds_a_field_to_every_object_in_data_only() {
+        let data: Value = serde_json::from_str(r#"{"list":[{"a":1.50},{"b":[]}],"n":2}"#).unwrap();
+        let (bytes, _) = success(&envelope(), "ok", &data);
+        let drifted: Value = serde_json::from_slice(&with_drift(&envelope(), bytes)).unwrap();
+        let expected: Value = serde_json::from_str(concat!(
+            r#"{"code":0,"message":"ok","data":{"list":[{"a":1.50,"mock_drift":"added by the mock"},"#,
+            r#"{"b":[],"mock_drift":"added by the mock"}],"n":2,"mock_drift":"added by the mock"}}"#
+        ))
+        .unwrap();
+        assert_eq!(drifted, expected);
+        let error = error(&envelope(), &Code::Int(1002), "bad");
+        assert_eq!(with_drift(&envelope(), error.clone()), error);
     }
 
     #[test]

@@ -28,7 +28,13 @@ pub struct Faults {
     /// `code=1005` (or `code=E429` where codes are strings): answer this business code in the
     /// envelope, without processing. Kept as written; read by the spec's kind of code.
     pub code: Option<String>,
+    /// `drift`: process as usual, then add the undeclared field [`DRIFT_FIELD`] to every
+    /// object in the reply's `data`, so that a client's drift detection has something to find.
+    pub drift: bool,
 }
+
+/// The field the `drift` fault adds to every object of a reply's `data`.
+pub const DRIFT_FIELD: &str = "mock_drift";
 
 impl Faults {
     /// Parses a header value such as `delay-ms=200, drop-after`.
@@ -45,7 +51,7 @@ impl Faults {
             };
             let bad = || {
                 format!(
-                    "bad fault `{item}`: expected status=NNN, delay-ms=N, drop-before, drop-after, truncate or code=N"
+                    "bad fault `{item}`: expected status=NNN, delay-ms=N, drop-before, drop-after, truncate, code=N or drift"
                 )
             };
             match (name, value) {
@@ -64,6 +70,7 @@ impl Faults {
                 ("drop-before", None) => faults.drop_before = true,
                 ("drop-after", None) => faults.drop_after = true,
                 ("truncate", None) => faults.truncate = true,
+                ("drift", None) => faults.drift = true,
                 _ => return Err(bad()),
             }
         }
@@ -78,6 +85,7 @@ impl Faults {
         self.drop_before |= other.drop_before;
         self.drop_after |= other.drop_after;
         self.truncate |= other.truncate;
+        self.drift |= other.drift;
     }
 
     /// The faults in header syntax, for the request log.
@@ -100,6 +108,9 @@ impl Faults {
         }
         if let Some(c) = &self.code {
             items.push(format!("code={c}"));
+        }
+        if self.drift {
+            items.push("drift".to_owned());
         }
         items.join(",")
     }
@@ -200,15 +211,17 @@ mod tests {
 
     #[test]
     fn parses_every_fault() {
-        let f = Faults::parse("status=503, delay-ms=20,drop-before,drop-after,truncate,code=1005")
-            .unwrap();
+        let f = Faults::parse(
+            "status=503, delay-ms=20,drop-before,drop-after,truncate,code=1005,drift",
+        )
+        .unwrap();
         assert_eq!(f.status, Some(503));
         assert_eq!(f.delay, Some(Duration::from_millis(20)));
-        assert!(f.drop_before && f.drop_after && f.truncate);
+        assert!(f.drop_before && f.drop_after && f.truncate && f.drift);
         assert_eq!(f.code.as_deref(), Some("1005"));
         assert_eq!(
             f.describe(),
-            "status=503,delay-ms=20,drop-before,drop-after,truncate,code=1005"
+            "status=503,delay-ms=20,drop-before,drop-after,truncate,code=1005,drift"
         );
         assert_eq!(Faults::parse("").unwrap(), Faults::default());
     }
@@ -222,6 +235,7 @@ mod tests {
             "delay-ms",
             "truncate=1",
             "code=",
+            "drift=1",
         ] {
             let error = Faults::parse(bad).unwrap_err();
             assert!(error.contains(bad), "{error}");

@@ -237,9 +237,8 @@ impl DriftMonitor {
                 sample,
             })
             .collect();
-        // Rows of a list report once per response, not once per row.
+        // The walk keeps one finding per (path, kind); reported in a stable order.
         drifts.sort_by(|a, b| (&a.path, a.kind).cmp(&(&b.path, b.kind)));
-        drifts.dedup_by(|a, b| a.path == b.path && a.kind == b.kind);
         drifts.extend(self.never_arrived(endpoint, walk_result.optional_fields));
         if let Some(capture) = &self.capture {
             capture.write(endpoint, data, &drifts);
@@ -256,16 +255,13 @@ impl DriftMonitor {
         }
     }
 
-    /// Updates the presence record of the optional fields; the fields that just reached
-    /// [`NEVER_ARRIVED_AFTER`] absences without ever arriving.
+    /// Updates the presence record of the optional fields (one entry per path, from the
+    /// walk); the fields that just reached [`NEVER_ARRIVED_AFTER`] absences without ever
+    /// arriving.
     fn never_arrived(&self, endpoint: &'static str, fields: Vec<(String, bool)>) -> Vec<Drift> {
         let mut state = self.lock();
-        let mut seen_now: HashMap<String, bool> = HashMap::new();
-        for (path, arrived) in fields {
-            *seen_now.entry(path).or_insert(false) |= arrived;
-        }
         let mut out = Vec::new();
-        for (path, arrived) in seen_now {
+        for (path, arrived) in fields {
             let presence = state.optional.entry((endpoint, path.clone())).or_default();
             if arrived {
                 presence.arrived = true;

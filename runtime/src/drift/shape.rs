@@ -66,12 +66,38 @@ pub(crate) struct Finding {
     pub sample: Option<String>,
 }
 
-/// What one walk saw: the findings, and for every optional field whether it arrived (for
-/// "declared but never arrives", which only many responses can tell).
+/// What one walk saw: the findings (one per path and kind), and for every optional field
+/// whether it arrived (for "declared but never arrives", which only many responses can tell).
 #[derive(Debug, Default)]
 pub(crate) struct Walk {
     pub findings: Vec<Finding>,
     pub optional_fields: Vec<(String, bool)>,
+}
+
+impl Walk {
+    /// Records a finding at `path`, unless one of its kind is there already (every row of a
+    /// list reports under one path, once per response): no allocation for a repeat.
+    fn find(&mut self, path: &str, kind: DriftKind, sample: impl FnOnce() -> Option<String>) {
+        if !self
+            .findings
+            .iter()
+            .any(|f| f.kind == kind && f.path == path)
+        {
+            self.findings.push(Finding {
+                path: path.to_owned(),
+                kind,
+                sample: sample(),
+            });
+        }
+    }
+
+    /// Records whether the optional field at `path` arrived (once per path and response).
+    fn optional(&mut self, path: &str, arrived: bool) {
+        match self.optional_fields.iter_mut().find(|(p, _)| p == path) {
+            Some((_, seen)) => *seen |= arrived,
+            None => self.optional_fields.push((path.to_owned(), arrived)),
+        }
+    }
 }
 
 /// Longest unknown code kept as a sample.
@@ -86,21 +112,17 @@ pub(crate) fn walk(shape: &Shape, value: &Value, path: &mut String, out: &mut Wa
                 path.push('.');
                 path.push_str(field.name);
                 match map.get(field.name) {
-                    None if field.always_present => out.findings.push(Finding {
-                        path: path.clone(),
-                        kind: DriftKind::MissingField,
-                        sample: None,
-                    }),
-                    None => out.optional_fields.push((path.clone(), false)),
+                    None if field.always_present => {
+                        out.find(path, DriftKind::MissingField, || None);
+                    }
+                    None => out.optional(path, false),
                     Some(found) => {
                         if !field.always_present {
-                            out.optional_fields.push((path.clone(), true));
+                            out.optional(path, true);
                         }
                         if field.always_present && is_empty(found) {
-                            out.findings.push(Finding {
-                                path: path.clone(),
-                                kind: DriftKind::EmptyValue,
-                                sample: Some(json_type(found).to_owned()),
+                            out.find(path, DriftKind::EmptyValue, || {
+                                Some(json_type(found).to_owned())
                             });
                         } else if field.sensitive {
                             walk_sensitive(field.shape, found, path, out);
@@ -116,10 +138,8 @@ pub(crate) fn walk(shape: &Shape, value: &Value, path: &mut String, out: &mut Wa
                     let len = path.len();
                     path.push('.');
                     path.push_str(if super::is_field_name(key) { key } else { "?" });
-                    out.findings.push(Finding {
-                        path: path.clone(),
-                        kind: DriftKind::UnknownField,
-                        sample: Some(json_type(found).to_owned()),
+                    out.find(path, DriftKind::UnknownField, || {
+                        Some(json_type(found).to_owned())
                     });
                     path.truncate(len);
                 }
@@ -142,7 +162,9 @@ pub(crate) fn walk(shape: &Shape, value: &Value, path: &mut String, out: &mut Wa
         (Shape::IntCodes(known), Value::Number(n))
             if n.as_i64().is_none_or(|code| !known.contains(&code)) =>
         {
-            out.findings.push(unknown_code(path, &n.to_string()));
+            out.find(path, DriftKind::UnknownEnumCode, || {
+                unknown_code(&n.to_string())
+            });
         }
         // Integer codes may arrive as strings (`codes::int_or_string`).
         (Shape::IntCodes(known), Value::String(s))
@@ -150,10 +172,10 @@ pub(crate) fn walk(shape: &Shape, value: &Value, path: &mut String, out: &mut Wa
                 .parse::<i64>()
                 .is_ok_and(|code| !known.contains(&code)) =>
         {
-            out.findings.push(unknown_code(path, s));
+            out.find(path, DriftKind::UnknownEnumCode, || unknown_code(s));
         }
         (Shape::StrCodes(known), Value::String(s)) if !known.contains(&s.as_str()) => {
-            out.findings.push(unknown_code(path, s));
+            out.find(path, DriftKind::UnknownEnumCode, || unknown_code(s));
         }
         // Type mismatches are decode errors, reported as such; nothing to add here.
         _ => {}
@@ -171,13 +193,10 @@ fn walk_sensitive(shape: &Shape, value: &Value, path: &mut String, out: &mut Wal
     }
 }
 
-fn unknown_code(path: &str, code: &str) -> Finding {
+/// The sample of an unknown code: bounded, card-like digit runs masked.
+fn unknown_code(code: &str) -> Option<String> {
     let code: String = code.chars().take(SAMPLE_CHARS).collect();
-    Finding {
-        path: path.to_owned(),
-        kind: DriftKind::UnknownEnumCode,
-        sample: Some(mask_card_numbers(&code).into_owned()),
-    }
+    Some(mask_card_numbers(&code).into_owned())
 }
 
 fn is_empty(value: &Value) -> bool {

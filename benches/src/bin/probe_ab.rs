@@ -1,0 +1,109 @@
+//! The drift probe's cost, measured A/B: a 100-row page decoded plainly and through the probe,
+//! alternating in short rounds so that a shared machine's changing load hits both sides alike.
+//!
+//!     cargo run --release -p apigen-benches --bin probe_ab -- [ROUNDS]
+//!
+//! Each round times `TRIES` batches of `BATCH` plain decodes and as many probed ones,
+//! alternating, and keeps the ratio of the fastest probed batch to the fastest plain one (the
+//! fastest batch is the one least disturbed by other processes); the report gives the median
+//! ratio over the rounds and the 5th–95th percentile range, for the wallet and the card page.
+//! See BENCHMARKS.md.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use apigen_benches::client::{
+    card_row, decode_card_page_ours, decode_card_page_probed, decode_wallet_page_ours,
+    decode_wallet_page_probed, page_body, wallet_row,
+};
+
+/// Decodes per batch: about 0.6–1.6 ms on the 100-row pages.
+const BATCH: u32 = 10;
+/// Batches per side and round.
+const TRIES: u32 = 5;
+
+fn main() {
+    let rounds: usize = std::env::args()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(400);
+    let wallets = page_body(100, wallet_row);
+    let cards = page_body(100, card_row);
+    println!(
+        "{rounds} rounds of {TRIES} alternating batches of {BATCH} decodes per side; \
+         ratio = fastest probed batch / fastest plain batch"
+    );
+    report(
+        "wallet page",
+        &ratios(
+            rounds,
+            &wallets,
+            decode_wallet_page_ours,
+            decode_wallet_page_probed,
+        ),
+    );
+    report(
+        "card page",
+        &ratios(
+            rounds,
+            &cards,
+            decode_card_page_ours,
+            decode_card_page_probed,
+        ),
+    );
+}
+
+/// The per-round ratios of `probed` to `plain` on `body`.
+fn ratios<A, B>(
+    rounds: usize,
+    body: &str,
+    plain: fn(&str) -> A,
+    probed: fn(&str) -> B,
+) -> Vec<f64> {
+    let time = |decode: &dyn Fn(&str)| {
+        let start = Instant::now();
+        for _ in 0..BATCH {
+            decode(black_box(body));
+        }
+        start.elapsed().as_secs_f64()
+    };
+    let plain = |b: &str| {
+        black_box(plain(b));
+    };
+    let probed = |b: &str| {
+        black_box(probed(b));
+    };
+    // Warm up both.
+    time(&plain);
+    time(&probed);
+    (0..rounds)
+        .map(|round| {
+            let (mut a, mut b) = (f64::INFINITY, f64::INFINITY);
+            for attempt in 0..TRIES {
+                if (round + attempt as usize) % 2 == 0 {
+                    a = a.min(time(&plain));
+                    b = b.min(time(&probed));
+                } else {
+                    b = b.min(time(&probed));
+                    a = a.min(time(&plain));
+                }
+            }
+            b / a
+        })
+        .collect()
+}
+
+fn report(name: &str, ratios: &[f64]) {
+    let mut sorted = ratios.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        let i = (q * (sorted.len().saturating_sub(1)) as f64).round() as usize;
+        sorted.get(i).copied().unwrap_or(f64::NAN)
+    };
+    println!(
+        "{name}: probed / plain median {:.4} [p5 {:.4} – p95 {:.4}]",
+        at(0.5),
+        at(0.05),
+        at(0.95)
+    );
+}
