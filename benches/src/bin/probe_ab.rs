@@ -80,7 +80,7 @@ fn ratios<A, B>(
         .map(|round| {
             let (mut a, mut b) = (f64::INFINITY, f64::INFINITY);
             for attempt in 0..TRIES {
-                if (round + attempt as usize) % 2 == 0 {
+                if (round + attempt as usize).is_multiple_of(2) {
                     a = a.min(time(&plain));
                     b = b.min(time(&probed));
                 } else {
