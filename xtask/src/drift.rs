@@ -388,9 +388,10 @@ fn propose_event(
         return;
     }
     if tag.contains('…') || tag.contains('\\') {
-        out.advice.push(format!(
+        out.advice.push(
             "a webhook came with a tag that is masked or escaped in the capture: not proposed"
-        ));
+                .to_owned(),
+        );
         return;
     }
     let fields: BTreeSet<&str> = seen
