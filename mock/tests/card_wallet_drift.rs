@@ -1,7 +1,8 @@
 //! The generated `card-wallet` client's drift detection against the mock, which answers as
 //! the spec says: in strict mode its examples, synthesized objects and pages pass (the
 //! generated shapes agree with the spec the mock serves), and a business code the spec does
-//! not list is reported once per endpoint.
+//! not list is reported once per endpoint; the mock's `drift` fault is reported, and fails
+//! strict mode.
 
 use std::pin::pin;
 use std::str::FromStr;
@@ -105,5 +106,50 @@ async fn an_unlisted_business_code_is_reported_once_per_endpoint() {
             kind: DriftKind::UnknownErrorCode,
             count: 2,
         }]
+    );
+}
+
+/// The mock's `drift` fault adds an undeclared field to every object of `data`: reported once
+/// per path and response (every row of a page under one path), and a strict client fails the
+/// call naming the path.
+#[tokio::test]
+async fn the_drift_fault_is_reported_and_fails_strict_mode() {
+    let mock = mock().await;
+    let lenient = client(&mock, Some("drift"), |b| b);
+    let request = requests::GetWalletDetailRequest::new("037c90d5c0204d6c87bf21d569209b3a");
+    for _ in 0..2 {
+        lenient.wallet().get_wallet_detail(&request).await.unwrap();
+    }
+    let stream = lenient
+        .order()
+        .list_orders_stream(requests::ListOrdersRequest::new().page_size(3));
+    let orders: Vec<_> = pin!(stream).try_collect().await.unwrap();
+    assert_eq!(orders.len(), 3);
+    let unknown: Vec<(&str, String, u64)> = lenient
+        .runtime()
+        .drift()
+        .snapshot()
+        .into_iter()
+        .filter(|c| c.kind == DriftKind::UnknownField)
+        .map(|c| (c.endpoint, c.path, c.count))
+        .collect();
+    assert!(
+        unknown.contains(&("get_wallet_detail", "data.mock_drift".to_owned(), 2)),
+        "{unknown:?}"
+    );
+    assert!(
+        unknown.contains(&("list_orders", "data.list[].mock_drift".to_owned(), 1)),
+        "{unknown:?}"
+    );
+
+    let strict = client(&mock, Some("drift"), |b| b.strict(true));
+    let error = strict
+        .wallet()
+        .get_wallet_detail(&request)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, card_wallet::Error::Drift { drift, .. } if drift.path == "data.mock_drift"),
+        "{error:?}"
     );
 }
