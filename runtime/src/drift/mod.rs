@@ -12,19 +12,21 @@
 //!
 //! Each distinct (endpoint, path, kind) is logged once per client through `tracing` at `warn`,
 //! counted ([`DriftMonitor::snapshot`]), and passed to the hooks registered with
-//! [`ClientBuilder::on_drift`](crate::ClientBuilder::on_drift) on every occurrence, so a
-//! service can export it as a metric. Values are never logged: a report carries the JSON type
+//! [`ClientBuilder::on_drift`](crate::ClientBuilder::on_drift) on every occurrence in a walked
+//! response, so a service can export it as a metric. Values are never logged: a report carries the JSON type
 //! of an unknown field, and an unknown code bounded and with card-like digit runs masked
 //! (nothing for a sensitive field).
 //!
-//! **Cost.** Every response is decoded through a probe that notices, without
-//! building a path, that something may be drift (a struct skipping an unknown field, `""` in
-//! a string that is not optional, an enum decoding an unlisted code). Only then, and for a
-//! response that failed to decode, is `data` parsed a second time and walked against the
-//! shape, which names the paths. Whether an optional field never arrives can only be told
-//! from many responses, so besides those, the first [`CHECK_FIRST`] responses of each
-//! endpoint are walked, then one in [`CHECK_EVERY`]. A client in
-//! [strict mode](crate::ClientBuilder::strict) or with a
+//! **Cost.** Every response is decoded through a probe that notices, without building a
+//! path, that something may be drift (a struct skipping an unknown field, `""` in a string
+//! that is not optional, an enum decoding an unlisted code). Only then, and for a response
+//! that failed to decode, is `data` parsed a second time and walked against the shape, which
+//! names the paths. Drift that keeps coming is walked from a sample: the first
+//! [`FLAGGED_FIRST`] flagged responses of each endpoint, then one in [`FLAGGED_EVERY`]
+//! ([`DriftMonitor::responses`] has the exact number flagged). Whether an optional field
+//! never arrives can only be told from many responses, so besides those, the first
+//! [`CHECK_FIRST`] responses of each endpoint are walked, then one in [`CHECK_EVERY`]. A
+//! client in [strict mode](crate::ClientBuilder::strict) or with a
 //! [capture file](crate::ClientBuilder::drift_capture) walks every response. BENCHMARKS.md
 //! has the numbers.
 
@@ -36,7 +38,7 @@ mod shape;
 
 use std::fmt;
 
-pub use monitor::{DriftCount, DriftMonitor};
+pub use monitor::{DriftCount, DriftMonitor, ResponseCount};
 pub use probe::{decode as decode_probed, unknown_code_seen};
 pub use shape::{FieldShape, ObjectShape, Shape};
 
@@ -49,6 +51,12 @@ pub(crate) use response::check_response;
 pub const CHECK_FIRST: u64 = 32;
 /// After the first [`CHECK_FIRST`], one response in this many is compared.
 pub const CHECK_EVERY: u64 = 1024;
+/// Of the responses the probe flags, the first this many per endpoint are compared with their
+/// shape.
+pub const FLAGGED_FIRST: u64 = 64;
+/// After the first [`FLAGGED_FIRST`] flagged responses, one flagged response in this many is
+/// compared (drift that keeps coming does not make every call pay for a second parse).
+pub const FLAGGED_EVERY: u64 = 64;
 /// An optional field is reported as never arriving once this many checked responses had its
 /// object but not the field (and none had it).
 pub const NEVER_ARRIVED_AFTER: u32 = 20;

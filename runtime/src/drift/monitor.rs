@@ -8,7 +8,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use serde_json::Value;
 
 use super::shape::{Finding, Walk, walk};
-use super::{CHECK_EVERY, CHECK_FIRST, Capture, Drift, DriftKind, NEVER_ARRIVED_AFTER, Shape};
+use super::{
+    CHECK_EVERY, CHECK_FIRST, Capture, Drift, DriftKind, FLAGGED_EVERY, FLAGGED_FIRST,
+    NEVER_ARRIVED_AFTER, Shape,
+};
 
 /// A function called with every drift occurrence (see [`ClientBuilder::on_drift`](crate::ClientBuilder::on_drift)).
 pub(crate) type Hook = Arc<dyn Fn(&Drift) + Send + Sync>;
@@ -26,6 +29,18 @@ pub struct DriftCount {
     pub count: u64,
 }
 
+/// How many responses one endpoint answered, and how many the probe flagged, from
+/// [`DriftMonitor::responses`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseCount {
+    /// The endpoint.
+    pub endpoint: &'static str,
+    /// Responses decoded (drift detection on).
+    pub responses: u64,
+    /// Of those, the ones the probe flagged as possible drift.
+    pub flagged: u64,
+}
+
 /// One client's drift record: which responses to check, what was seen how often, who to
 /// tell. A [`Client`](crate::Client) owns one ([`Client::drift`](crate::Client::drift)); a
 /// webhook [`Parser`](crate::webhook::Parser) can share it.
@@ -39,11 +54,17 @@ pub struct DriftMonitor {
 
 #[derive(Default)]
 struct State {
-    /// Responses seen per endpoint (checked or not).
-    responses: HashMap<&'static str, u64>,
+    /// Responses seen and flagged per endpoint (checked or not).
+    responses: HashMap<&'static str, Counts>,
     counts: BTreeMap<(&'static str, String, DriftKind), u64>,
     /// Per optional field: whether it ever arrived, and in how many checks it did not.
     optional: HashMap<(&'static str, String), Presence>,
+}
+
+#[derive(Default)]
+struct Counts {
+    seen: u64,
+    flagged: u64,
 }
 
 #[derive(Default)]
@@ -202,19 +223,47 @@ impl DriftMonitor {
     }
 
     /// Whether this response of `endpoint` is to be compared with its shape: all of them in
-    /// strict mode or when capturing, else the first [`CHECK_FIRST`] and one in
-    /// [`CHECK_EVERY`] after that.
-    pub(crate) fn should_check(&self, endpoint: &'static str) -> bool {
+    /// strict mode or when capturing; else the first [`CHECK_FIRST`] and one in
+    /// [`CHECK_EVERY`] after that (for the never-arrives statistics), and of the responses the
+    /// probe `flagged`, the first [`FLAGGED_FIRST`] and one in [`FLAGGED_EVERY`] after that
+    /// (drift that keeps coming is counted from a sample, so that it does not make every call
+    /// pay for a second parse).
+    pub(crate) fn should_check(&self, endpoint: &'static str, flagged: bool) -> bool {
         if !self.enabled {
             return false;
+        }
+        let mut state = self.lock();
+        let counts = state.responses.entry(endpoint).or_default();
+        counts.seen += 1;
+        if flagged {
+            counts.flagged += 1;
         }
         if self.strict || self.capture.is_some() {
             return true;
         }
-        let mut state = self.lock();
-        let seen = state.responses.entry(endpoint).or_insert(0);
-        *seen += 1;
-        *seen <= CHECK_FIRST || (*seen - CHECK_FIRST).is_multiple_of(CHECK_EVERY)
+        let sampled =
+            |n: u64, first: u64, every: u64| n <= first || (n - first).is_multiple_of(every);
+        sampled(counts.seen, CHECK_FIRST, CHECK_EVERY)
+            || (flagged && sampled(counts.flagged, FLAGGED_FIRST, FLAGGED_EVERY))
+    }
+
+    /// Per endpoint, how many responses it has answered and how many of them the probe
+    /// flagged as possible drift (exact, while the walks that name the paths, and so the
+    /// counts of [`snapshot`](Self::snapshot), are sampled once drift keeps coming), sorted by
+    /// endpoint.
+    pub fn responses(&self) -> Vec<ResponseCount> {
+        let mut out: Vec<ResponseCount> = self
+            .lock()
+            .responses
+            .iter()
+            .map(|(endpoint, counts)| ResponseCount {
+                endpoint,
+                responses: counts.seen,
+                flagged: counts.flagged,
+            })
+            .collect();
+        out.sort_by_key(|c| c.endpoint);
+        out
     }
 
     /// Compares the `data` of a decoded response with `shape`, reports what differs and
@@ -348,7 +397,7 @@ mod tests {
             drift.map(|d| (d.path, d.kind)),
             Some(("data.id".to_owned(), DriftKind::EmptyValue))
         );
-        assert!(monitor.should_check("get_item"));
+        assert!(monitor.should_check("get_item", false));
     }
 
     #[test]
@@ -379,8 +428,26 @@ mod tests {
     fn responses_are_sampled_after_the_first_ones() {
         let monitor = DriftMonitor::new();
         let checked = (0..CHECK_FIRST + 2 * CHECK_EVERY)
-            .filter(|_| monitor.should_check("list"))
+            .filter(|_| monitor.should_check("list", false))
             .count();
         assert_eq!(checked as u64, CHECK_FIRST + 2);
+        // Flagged ones: the first FLAGGED_FIRST, then one in FLAGGED_EVERY (besides the
+        // regular sample, which these calls have used up).
+        let monitor = DriftMonitor::new();
+        for _ in 0..CHECK_FIRST {
+            monitor.should_check("list", false);
+        }
+        let checked = (0..FLAGGED_FIRST + 3 * FLAGGED_EVERY)
+            .filter(|_| monitor.should_check("list", true))
+            .count();
+        assert_eq!(checked as u64, FLAGGED_FIRST + 3);
+        assert_eq!(
+            monitor.responses(),
+            [ResponseCount {
+                endpoint: "list",
+                responses: CHECK_FIRST + FLAGGED_FIRST + 3 * FLAGGED_EVERY,
+                flagged: FLAGGED_FIRST + 3 * FLAGGED_EVERY,
+            }]
+        );
     }
 }

@@ -11,8 +11,9 @@ use crate::{BusinessCode, CallInfo, Error, Operation, Service};
 /// strict mode turns drift in a successful response into [`Error::Drift`].
 ///
 /// `result` carries, on success, whether the probe saw something that may be
-/// drift: then `data` is checked against the endpoint's shape, as it is for a response the
-/// monitor samples ([`DriftMonitor::should_check`]) and for one that failed to decode (a
+/// drift: then `data` is checked against the endpoint's shape when the monitor says so
+/// ([`DriftMonitor::should_check`]: every flagged response at first, a sample of them once
+/// drift keeps coming, and a sample of all responses), and so is one that failed to decode (a
 /// `null` or a missing field where the spec promises a value is a decode error, and drift
 /// too).
 pub(crate) fn check_response<S: Service, Resp>(
@@ -39,9 +40,7 @@ pub(crate) fn check_response<S: Service, Resp>(
             let Some(shape) = S::response_shape(op.name) else {
                 return Ok(value);
             };
-            // Counted for every response, so the sampling stays regular.
-            let sampled = monitor.should_check(op.name);
-            if !(suspect || sampled) {
+            if !monitor.should_check(op.name, suspect) {
                 return Ok(value);
             }
             match check_data::<S>(monitor, op, shape, body) {
