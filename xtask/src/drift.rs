@@ -156,6 +156,17 @@ fn read_capture(text: &str, seen: &mut BTreeSet<Seen>) -> Result<(), String> {
         for drift in value["drift"].as_array().into_iter().flatten() {
             let kind = drift["kind"].as_str().unwrap_or_default();
             let sample = drift["sample"].as_str().map(str::to_owned);
+            if let ("unknown_field", Some("object" | "array")) = (kind, sample.as_deref()) {
+                let path = drift["path"].as_str().unwrap_or_default();
+                if let Some(value) = shape_at(&value["shape"], path) {
+                    seen.insert(Seen {
+                        endpoint: endpoint.to_owned(),
+                        path: path.to_owned(),
+                        kind: VALUE_SHAPE.to_owned(),
+                        sample: Some(value.to_string()),
+                    });
+                }
+            }
             if let ("unknown_webhook_tag", Some(tag), Some(fields)) =
                 (kind, &sample, value["shape"].as_object())
             {
@@ -181,6 +192,22 @@ fn read_capture(text: &str, seen: &mut BTreeSet<Seen>) -> Result<(), String> {
 
 /// The pseudo-kind of [`Seen`] records holding a field name of an unknown tag's payload.
 const PAYLOAD_FIELD: &str = "payload_field";
+/// The pseudo-kind of [`Seen`] records holding the captured shape (JSON text) of an unknown
+/// field whose value is an object or an array.
+const VALUE_SHAPE: &str = "value_shape";
+
+/// The part of a captured `shape` of `data` at the drift path `path` (`data.list[].extra`).
+fn shape_at<'a>(shape: &'a Value, path: &str) -> Option<&'a Value> {
+    let mut at = shape;
+    for segment in split(path.strip_prefix("data")?) {
+        at = match segment {
+            "[]" => at.as_array()?.first()?,
+            "*" => at.as_object()?.values().next()?,
+            name => at.get(name)?,
+        };
+    }
+    Some(at)
+}
 
 /// Where a drift path leads in the spec: the declared object holding the last segment (if
 /// any), the field's name, and the field's type when it is declared.
@@ -308,6 +335,134 @@ fn seen_in(endpoint: &str) -> String {
     match endpoint.strip_prefix("webhooks.") {
         Some(kind) => format!("`{kind}` webhook payloads"),
         None => format!("`{endpoint}` responses"),
+    }
+}
+
+/// An undeclared field whose value is an object or an array, proposed from its captured
+/// shape: an array of scalars as `[type]`; an object (or an array of objects) as a new object
+/// `<Parent><Field>` declared just before its parent, with one optional field per scalar
+/// member (a member holding an object or a list is left out, with advice), and the field
+/// referring to it.
+fn propose_structured_field(
+    api: &Api,
+    texts: &SpecTexts,
+    seen: &BTreeSet<Seen>,
+    s: &Seen,
+    object: Option<(&String, &apigen::locate::ObjectLocation)>,
+    field: &str,
+    out: &mut Proposals,
+) {
+    let captured = seen
+        .iter()
+        .find(|v| v.kind == VALUE_SHAPE && v.endpoint == s.endpoint && v.path == s.path)
+        .and_then(|v| serde_json::from_str::<Value>(v.sample.as_deref()?).ok());
+    let advice = |out: &mut Proposals, why: &str| {
+        out.advice.push(format!(
+            "`{}` returns an undeclared field at {} ({}): {why}; declare it by hand",
+            s.endpoint,
+            s.path,
+            s.sample.as_deref().unwrap_or("?")
+        ));
+    };
+    let (Some((parent, place)), Some(captured)) = (object, captured) else {
+        return advice(out, "its shape was not captured");
+    };
+    // The object whose members become the new object's fields, and how the field wraps it.
+    let (members, array) = match &captured {
+        Value::Array(items) => match items.first() {
+            Some(Value::String(json)) => {
+                let Some(ty) = inferred_type(json) else {
+                    return advice(out, "a list of values of no simple type");
+                };
+                let edit = field_edit(texts, place, parent, field, &format!("\"[{ty}]\""), s);
+                out.edits.push(edit);
+                return;
+            }
+            Some(Value::Object(members)) => (members, true),
+            _ => return advice(out, "an empty list, or a list of lists"),
+        },
+        Value::Object(members) => (members, false),
+        _ => return advice(out, "its shape was not captured"),
+    };
+    let mut lines = Vec::new();
+    let mut name = format!(
+        "{}{}",
+        apigen::naming::type_name(parent),
+        apigen::naming::type_name(field)
+    );
+    while api.declared_object(&name).is_some() {
+        name.push_str("Observed");
+    }
+    let key_line = texts.line(&place.file, place.line).unwrap_or("");
+    let indent = " ".repeat(indentation(key_line));
+    let Some(&(_, _, field_column)) = place.fields.first() else {
+        return;
+    };
+    let field_indent = " ".repeat(field_column.saturating_sub(1));
+    lines.push(format!("{indent}{name}:"));
+    let inner = format!("{indent}  ");
+    lines.push(format!("{inner}zh: {name}"));
+    lines.push(format!(
+        "{inner}en: \"observed as `{field}` in {}\"",
+        seen_in(&s.endpoint)
+    ));
+    lines.push(format!("{inner}source: observed"));
+    lines.push(format!("{inner}fields:"));
+    let mut declared = 0;
+    for (key, json) in members {
+        if key == "?" {
+            continue;
+        }
+        let Some(ty) = json.as_str().and_then(inferred_type) else {
+            out.advice.push(format!(
+                "`{name}.{key}` (seen at {}.{key}) holds an object or a list: left out; declare it by hand",
+                s.path
+            ));
+            continue;
+        };
+        declared += 1;
+        lines.push(format!(
+            "{field_indent}{key}: {{ type: {ty}, required: false, zh: {key}, source: observed }}"
+        ));
+    }
+    if declared == 0 {
+        return advice(out, "an object with no member of a simple type");
+    }
+    out.edits.push(Edit {
+        file: place.file.clone(),
+        line: place.line.saturating_sub(1),
+        replace: false,
+        lines,
+        why: format!("declare the object `{name}` (seen at {})", s.path),
+    });
+    let ty = if array { format!("\"[{name}]\"") } else { name };
+    let edit = field_edit(texts, place, parent, field, &ty, s);
+    out.edits.push(edit);
+}
+
+/// The edit adding the optional field `field` of type `ty` at the end of `parent`'s fields.
+fn field_edit(
+    texts: &SpecTexts,
+    place: &apigen::locate::ObjectLocation,
+    parent: &str,
+    field: &str,
+    ty: &str,
+    s: &Seen,
+) -> Edit {
+    let (line, column) = place.fields.last().map_or((place.line, 1), |f| (f.1, f.2));
+    let indent = " ".repeat(column.saturating_sub(1));
+    Edit {
+        file: place.file.clone(),
+        line: texts.end_of_block(&place.file, line, column),
+        replace: false,
+        lines: vec![format!(
+            "{indent}{field}: {{ type: {ty}, required: false, zh: {field}, en: \"observed in {}\", source: observed }}",
+            seen_in(&s.endpoint)
+        )],
+        why: format!(
+            "add the field `{field}` to `{parent}` ({ty}, seen at {})",
+            s.path
+        ),
     }
 }
 
@@ -498,7 +653,7 @@ fn propose(
     let mut out = Proposals::default();
     for s in seen {
         match s.kind.as_str() {
-            PAYLOAD_FIELD => continue,
+            PAYLOAD_FIELD | VALUE_SHAPE => continue,
             "unknown_error_code" => {
                 propose_error_code(api, places, texts, s, &mut out);
                 continue;
@@ -542,6 +697,9 @@ fn propose(
             continue;
         }
         match s.kind.as_str() {
+            "unknown_field" if matches!(s.sample.as_deref(), Some("object" | "array")) => {
+                propose_structured_field(api, texts, seen, s, object, &t.field, &mut out);
+            }
             "unknown_field" => {
                 let (Some((name, place)), Some(ty)) =
                     (object, s.sample.as_deref().and_then(inferred_type))
@@ -554,21 +712,8 @@ fn propose(
                     ));
                     continue;
                 };
-                let Some(&(_, line, column)) = place.fields.last() else {
-                    continue;
-                };
-                let indent = " ".repeat(column.saturating_sub(1));
-                let field = &t.field;
-                out.edits.push(Edit {
-                    file: place.file.clone(),
-                    line: texts.end_of_block(&place.file, line, column),
-                    replace: false,
-                    lines: vec![format!(
-                        "{indent}{field}: {{ type: {ty}, required: false, zh: {field}, en: \"observed in {}\", source: observed }}",
-                        seen_in(&s.endpoint)
-                    )],
-                    why: format!("add the field `{field}` to `{name}` ({ty}, seen at {})", s.path),
-                });
+                out.edits
+                    .push(field_edit(texts, place, name, &t.field, ty, s));
             }
             "unknown_enum_code" => {
                 let Some(Type::Enum(key)) = t.declared.as_ref().map(|d| innermost(&d.0)) else {
@@ -1026,6 +1171,71 @@ mod tests {
         assert_eq!(tags("wallet"), ["wallet.balance.in", "funds_arrived"]);
         let again = proposals_beyond_responses(&spec);
         assert_eq!(again.edits, [], "proposed again");
+        let _ = std::fs::remove_dir_all(base);
+    }
+
+    #[test]
+    fn object_and_list_values_become_declared_types() {
+        let spec = mini_spec("structured");
+        let capture = concat!(
+            r#"{"endpoint":"get_wallet_detail","shape":{"#,
+            r#""limits":{"daily":"number","note":"string","?":"string","deep":{}},"#,
+            r#""tags":["string"],"rows":[{"id":"integer"}],"empty":[]},"drift":["#,
+            r#"{"path":"data.limits","kind":"unknown_field","sample":"object"},"#,
+            r#"{"path":"data.tags","kind":"unknown_field","sample":"array"},"#,
+            r#"{"path":"data.rows","kind":"unknown_field","sample":"array"},"#,
+            r#"{"path":"data.empty","kind":"unknown_field","sample":"array"}]}"#,
+        );
+        let mut seen = BTreeSet::new();
+        read_capture(capture, &mut seen).unwrap_or_else(|e| panic!("{e}"));
+        let api = apigen::load_api(&spec).unwrap_or_else(|e| panic!("{e}"));
+        let places = spec_locations(&spec).unwrap_or_else(|e| panic!("{e}"));
+        let base = spec.parent().unwrap_or(Path::new("."));
+        let texts = SpecTexts::read(base, &places).unwrap_or_else(|e| panic!("{e}"));
+        let out = propose(&api, &places, &texts, &seen);
+        let whys: Vec<&str> = out.edits.iter().map(|e| e.why.as_str()).collect();
+        assert_eq!(
+            whys,
+            [
+                "declare the object `WalletLimits` (seen at data.limits)",
+                "declare the object `WalletRows` (seen at data.rows)",
+                "add the field `limits` to `Wallet` (WalletLimits, seen at data.limits)",
+                "add the field `rows` to `Wallet` (\"[WalletRows]\", seen at data.rows)",
+                "add the field `tags` to `Wallet` (\"[string]\", seen at data.tags)",
+            ]
+        );
+        assert_eq!(
+            out.edits[0].lines,
+            [
+                "  WalletLimits:",
+                "    zh: WalletLimits",
+                "    en: \"observed as `limits` in `get_wallet_detail` responses\"",
+                "    source: observed",
+                "    fields:",
+                "      daily: { type: decimal, required: false, zh: daily, source: observed }",
+                "      note: { type: string, required: false, zh: note, source: observed }",
+            ]
+        );
+        assert_eq!(out.advice.len(), 2, "{:?}", out.advice);
+        assert!(out.advice[0].contains("data.empty"), "{:?}", out.advice);
+        assert!(
+            out.advice[1].contains("`WalletLimits.deep`"),
+            "{:?}",
+            out.advice
+        );
+
+        apply_edits(base, &out.edits).unwrap_or_else(|e| panic!("{e}"));
+        let api = apigen::load_api(&spec).unwrap_or_else(|e| panic!("the edited spec: {e}"));
+        let wallet = api.declared_object("Wallet").map(|o| &o.fields);
+        let added: Vec<(&str, String)> = wallet
+            .into_iter()
+            .flatten()
+            .filter(|f| f.source == apigen::model::Source::Observed)
+            .map(|f| (f.wire_name.as_str(), format!("{:?}", f.ty)))
+            .collect();
+        assert_eq!(added.len(), 3, "{added:?}");
+        let limits = api.declared_object("WalletLimits").map(|o| o.fields.len());
+        assert_eq!(limits, Some(2));
         let _ = std::fs::remove_dir_all(base);
     }
 
