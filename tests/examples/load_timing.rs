@@ -76,9 +76,9 @@ fn main() {
         );
     }
     let hundred = report("synthetic_spec(100)", &synthetic_spec(100));
-    let big = one_file(&synthetic_spec(40));
+    let big = one_file(&synthetic_spec(45));
     report(
-        "synthetic_spec(40) in one file",
+        "synthetic_spec(45) in one file",
         &[("big.yaml".into(), big)],
     );
     println!(
