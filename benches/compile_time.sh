@@ -46,27 +46,54 @@ EOF
 # Start from the main lock file so shared crates resolve to the same versions.
 [ -f "$SCRATCH/Cargo.lock" ] || cp "$ROOT/Cargo.lock" "$SCRATCH/Cargo.lock"
 
-# --- card-wallet: copy with explicit versions -------------------------------------------------
+# --- card-wallet and apigen-runtime: copies with explicit versions ------------------------------
+# The runtime is copied too, so that editing runtime/ while this script runs does not rebuild it
+# in the middle of a measurement. `x.workspace = true` (and `x = { workspace = true, … }`)
+# lines become the line of the main workspace's table; `[dev-dependencies]` are dropped (only
+# the library is measured).
+resolve_manifest() { # Cargo.toml -> same with workspace references spelled out
+  awk -v ws="$ROOT/Cargo.toml" '
+    BEGIN {
+      while ((getline line < ws) > 0) {
+        if (line ~ /^\[/) { section = line; continue }
+        if (section == "[workspace.package]" && line ~ /^[a-z-]+ = /) { split(line, kv, " = "); pkg[kv[1]] = line }
+        if (section == "[workspace.dependencies]" && line ~ /^[A-Za-z0-9_-]+ = /) { split(line, kv, " = "); dep[kv[1]] = line }
+      }
+    }
+    /^\[/ { skip = ($0 == "[dev-dependencies]") }
+    skip { next }
+    /^[A-Za-z0-9_-]+\.workspace = true/ {
+      name = $0; sub(/\.workspace.*/, "", name)
+      if (name in pkg) { print pkg[name]; next }
+      if (name in dep) { print dep[name]; next }
+      print "no workspace entry for " name > "/dev/stderr"; exit 1
+    }
+    /^[A-Za-z0-9_-]+ = \{ *workspace = true, optional = true \}/ {
+      name = $0; sub(/ = .*/, "", name)
+      if (!(name in dep)) { print "no workspace entry for " name > "/dev/stderr"; exit 1 }
+      line = dep[name]
+      if (line ~ / = "/) { sub(/ = /, " = { version = ", line); print line ", optional = true }" }
+      else { sub(/ = \{ */, " = { optional = true, ", line); print line }
+      next
+    }
+    /^[A-Za-z0-9_-]+ = \{ *workspace = true/ {
+      name = $0; sub(/ = .*/, "", name)
+      print "workspace dependency with other keys than optional: " name > "/dev/stderr"; exit 1
+    }
+    { print }
+  ' "$1"
+}
+mkdir -p "$SCRATCH/apigen-runtime"
+rm -rf "$SCRATCH/apigen-runtime/src"
+cp -r "$ROOT/runtime/src" "$SCRATCH/apigen-runtime/src"
+resolve_manifest "$ROOT/runtime/Cargo.toml" > "$SCRATCH/apigen-runtime/Cargo.toml"
 cp -r "$ROOT/generated-client/src" "$SCRATCH/card-wallet/src"
-{
-  cat <<'EOF'
-[package]
-name = "card-wallet"
-version = "0.1.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-EOF
-  # Each `name.workspace = true` of [dependencies] becomes the line of the workspace table.
-  awk '/^\[dependencies\]/ {on=1; next} /^\[/ {on=0} on && /\.workspace = true/ {sub(/\.workspace = true.*/, ""); print}' \
-    "$ROOT/generated-client/Cargo.toml" |
-    while read -r dep; do
-      line="$(grep -E "^${dep} = " "$ROOT/Cargo.toml" | head -n1)"
-      [ -n "$line" ] || { echo "no version for $dep in the workspace table" >&2; exit 1; }
-      echo "$line"
-    done
-} > "$SCRATCH/card-wallet/Cargo.toml"
+# The generated manifest already has explicit versions; only the runtime's path changes.
+sed -E '/^\[dev-dependencies\]/,/^\[/{/^\[dev-dependencies\]/d;/^[^[]/d}' "$ROOT/generated-client/Cargo.toml" |
+  sed -E 's|^apigen-runtime = \{ path = "[^"]*"|apigen-runtime = { path = "../apigen-runtime"|' \
+  > "$SCRATCH/card-wallet/Cargo.toml"
+grep -q 'path = "../apigen-runtime"' "$SCRATCH/card-wallet/Cargo.toml" ||
+  { echo "card-wallet/Cargo.toml: no apigen-runtime path dependency to redirect" >&2; exit 1; }
 
 # --- progenitor-gen: progenitor's output ------------------------------------------------------
 cargo run -q -p apigen-benches --bin progenitor_gen -- "$SCRATCH/progenitor-gen/src/lib.rs"
@@ -94,21 +121,34 @@ echo "== card-wallet: $(find "$SCRATCH/card-wallet/src" -name '*.rs' | wc -l) fi
 echo "== progenitor-gen: 1 file, $(lines "$SCRATCH/progenitor-gen/src/lib.rs") lines"
 
 cd "$SCRATCH"
+# The scratch workspace has its own target folder (whatever CARGO_TARGET_DIR says), so that
+# `cargo clean -p card-wallet` below never touches the main workspace's build.
+export CARGO_TARGET_DIR="$SCRATCH/target"
+echo "== CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-unset (dev profile default: on)}"
 # Use the network only if the registry cache does not have everything.
 OFFLINE=""
 if cargo fetch --offline -q 2>/dev/null; then OFFLINE="--offline"; else cargo fetch -q; fi
 
+# What is measured: "label crate cargo-flags". card-wallet is measured with its default features
+# and, when its manifest has a `webhooks` feature, without it (`--no-default-features`).
+variants=("card-wallet card-wallet" "progenitor-gen progenitor-gen")
+if grep -q '^webhooks = ' "$SCRATCH/card-wallet/Cargo.toml"; then
+  variants=("card-wallet card-wallet" "cw-no-webhooks card-wallet --no-default-features" "progenitor-gen progenitor-gen")
+fi
+
 echo "== prebuilding dependencies"
-for crate in card-wallet progenitor-gen; do
-  cargo build $OFFLINE -q -p "$crate"
-  cargo check $OFFLINE -q -p "$crate"
+for v in "${variants[@]}"; do
+  read -r _ crate flags <<<"$v"
+  cargo build $OFFLINE -q -p "$crate" $flags
+  cargo check $OFFLINE -q -p "$crate" $flags
 done
 
 now() { date +%s.%N; }
-timed() { # build|check crate
-  local t0 t1
+timed() { # build|check crate flags...
+  local t0 t1 cmd="$1" crate="$2"
+  shift 2
   t0="$(now)"
-  cargo "$1" $OFFLINE -q -p "$2"
+  cargo "$cmd" $OFFLINE -q -p "$crate" "$@"
   t1="$(now)"
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
 }
@@ -122,20 +162,22 @@ touched_file() {
 }
 
 for run in $(seq 1 "$RUNS"); do
-  for crate in card-wallet progenitor-gen; do
+  for v in "${variants[@]}"; do
+    read -r label crate flags <<<"$v"
     cargo clean $OFFLINE -q -p "$crate"
-    s="$(timed check "$crate")"
-    results[$crate/check]+="$s "
-    echo "run $run  $crate  check  ${s}s"
-    s="$(timed build "$crate")"
-    results[$crate/cold]+="$s "
-    echo "run $run  $crate  cold   ${s}s"
+    s="$(timed check "$crate" $flags)"
+    results[$label/check]+="$s "
+    echo "run $run  $label  check  ${s}s"
+    s="$(timed build "$crate" $flags)"
+    results[$label/cold]+="$s "
+    echo "run $run  $label  cold   ${s}s"
   done
-  for crate in card-wallet progenitor-gen; do
+  for v in "${variants[@]}"; do
+    read -r label crate flags <<<"$v"
     touch "$(touched_file "$crate")"
-    s="$(timed build "$crate")"
-    results[$crate/touch]+="$s "
-    echo "run $run  $crate  touch  ${s}s"
+    s="$(timed build "$crate" $flags)"
+    results[$label/touch]+="$s "
+    echo "run $run  $label  touch  ${s}s"
   done
 done
 
@@ -148,27 +190,43 @@ stats() { # values... -> "median min max"
 
 echo
 echo "== results (seconds, $RUNS runs each)"
-echo "   ratio = card-wallet median / progenitor-gen median; spread = [min/max, max/min] over the runs"
-printf '%-6s %-30s %-30s %s\n' "" "card-wallet median [min-max]" "progenitor-gen median [min-max]" "ratio [spread]"
-for kind in check cold touch; do
-  read -r om omin omax <<<"$(stats ${results[card-wallet/$kind]})"
-  read -r pm pmin pmax <<<"$(stats ${results[progenitor-gen/$kind]})"
-  ratios="$(awk -v a="$om" -v b="$pm" -v amin="$omin" -v amax="$omax" -v bmin="$pmin" -v bmax="$pmax" \
-    'BEGIN { printf "%.2fx [%.2f-%.2f]", a / b, amin / bmax, amax / bmin }')"
-  printf '%-6s %-30s %-30s %s\n' "$kind" "$om [$omin-$omax]" "$pm [$pmin-$pmax]" "$ratios"
+echo "   ratio = our median / progenitor-gen median; spread = [ours.min/base.max, ours.max/base.min] over the runs"
+for v in "${variants[@]}"; do
+  read -r label _ flags <<<"$v"
+  [ "$label" = progenitor-gen ] && continue
+  echo "-- $label ${flags:-(default features)}"
+  printf '%-6s %-30s %-30s %s\n' "" "$label median [min-max]" "progenitor-gen median [min-max]" "ratio [spread]"
+  for kind in check cold touch; do
+    read -r om omin omax <<<"$(stats ${results[$label/$kind]})"
+    read -r pm pmin pmax <<<"$(stats ${results[progenitor-gen/$kind]})"
+    ratios="$(awk -v a="$om" -v b="$pm" -v amin="$omin" -v amax="$omax" -v bmin="$pmin" -v bmax="$pmax" \
+      'BEGIN { printf "%.2fx [%.2f-%.2f]", a / b, amin / bmax, amax / bmin }')"
+    printf '%-6s %-30s %-30s %s\n' "$kind" "$om [$omin-$omax]" "$pm [$pmin-$pmax]" "$ratios"
+  done
 done
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Where the codegen happens: how much machine code each library instantiates itself. Generic
 # code (serde impls, request futures) that a library never instantiates is compiled later, in
-# the crate that uses it, and is not part of the figures above.
+# the crate that uses it, and is not part of the figures above. The largest functions are
+# listed with generic arguments elided (`llvm-lines` style, by IR lines).
 echo
 echo "== codegen volume of each library itself (LLVM IR, dev profile)"
-for crate in card-wallet progenitor-gen; do
+for v in "${variants[@]}"; do
+  read -r label crate flags <<<"$v"
   lib="${crate//-/_}"
   rm -f target/debug/deps/"$lib"-*.ll
-  cargo rustc $OFFLINE -q -p "$crate" --lib -- --emit=llvm-ir
+  cargo rustc $OFFLINE -q -p "$crate" $flags --lib -- --emit=llvm-ir
   ll="$(ls target/debug/deps/"$lib"-*.ll)"
-  printf '%-15s %6d functions, %8d IR lines\n' "$crate" "$(grep -c '^define' "$ll")" "$(wc -l < "$ll")"
+  printf '%-15s %6d functions, %8d IR lines\n' "$label" "$(grep -c '^define' "$ll")" "$(wc -l < "$ll")"
+  if [ -n "${TOP:-}" ]; then
+    awk '/^define/ { name = $0; sub(/^[^@]*@/, "", name); gsub(/"/, "", name); sub(/\(.*/, "", name); n = 0; next }
+         /^}/ { lines[name] += n; next } { n++ }
+         END { for (f in lines) print lines[f], f }' "$ll" |
+      c++filt -p |
+      sed -E 's/::h[0-9a-f]{16}$//; s/\$LT\$/</g; s/\$GT\$/>/g; s/\$u20\$/ /g; s/\$RF\$/\&/g; s/\$C\$/,/g; s/\$BP\$/*/g; s/\$u7b\$/{/g; s/\$u7d\$/}/g; s/\.\./::/g' |
+      awk '{ n = $1; $1 = ""; s = $0; while (gsub(/<[^<>]*>/, "", s)) {} c[s]++; t[s] += n }
+           END { for (s in t) printf "%8d %5d %s\n", t[s], c[s], s }' | sort -rn | head -n "$TOP"
+  fi
   rm -f "$ll"
 done

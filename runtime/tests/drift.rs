@@ -7,8 +7,12 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use apigen_runtime::Error;
-use apigen_runtime::drift::{Drift, DriftCount, DriftKind};
-use apigen_runtime::webhook::{MemoryStore, Receiver};
+use apigen_runtime::drift::{Drift, DriftKind};
+#[cfg(feature = "webhooks")]
+use apigen_runtime::{
+    drift::DriftCount,
+    webhook::{MemoryStore, Receiver},
+};
 use common::cards::{CVV, card_as_declared, client, count, drifting_card, get_card, ok, server};
 use common::{CARD_NO, Code, SECRET, envelope};
 use serde_json::Value;
@@ -198,6 +202,7 @@ async fn the_capture_file_holds_shapes_and_no_secrets() {
     );
 }
 
+#[cfg(feature = "webhooks")]
 #[tokio::test]
 async fn unknown_webhook_tags_are_reported_to_the_clients_monitor() {
     let server = server_as_declared().await;

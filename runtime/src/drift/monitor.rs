@@ -28,7 +28,7 @@ pub struct DriftCount {
 
 /// One client's drift record: which responses to check, what was seen how often, who to
 /// tell. A [`Client`](crate::Client) owns one ([`Client::drift`](crate::Client::drift)); a
-/// webhook [`Parser`](crate::webhook::Parser) can share it.
+/// webhook `Receiver` (feature `webhooks`) can share it.
 pub struct DriftMonitor {
     enabled: bool,
     strict: bool,
@@ -145,6 +145,7 @@ impl DriftMonitor {
     /// is `None`) under the endpoint `webhook` and the path of the tag field; the sample is the
     /// log-safe tag, cut to 32 characters. [`Receiver::drift`](crate::webhook::Receiver::drift)
     /// calls it for every delivery.
+    #[cfg(feature = "webhooks")]
     pub fn observe_webhook<E: crate::webhook::WebhookEvent>(&self, event: &E) {
         if self.enabled && event.kind().is_none() {
             let tag: String = event.tag().chars().take(32).collect();
