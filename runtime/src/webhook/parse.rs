@@ -8,8 +8,9 @@ use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::dedupe::DeliveryKey;
+use super::path_at::path_at;
 use super::{WebhookError, WebhookEvent, WebhookSpec};
-use crate::envelope::{json_path, sanitize, without_position};
+use crate::envelope::{sanitize, without_position};
 
 /// Default largest accepted body: 1 MiB.
 const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -335,25 +336,27 @@ impl<'de> serde::Deserialize<'de> for Members<'de> {
 /// `data` is JSON text, decoded directly (no `Value` round trip) so that money stays exact.
 /// The error's `path` is relative to the object (e.g. `balance`).
 ///
+/// Decoding does not track the path: only a failure pays for finding it, from the error's
+/// position in `data` (see [`decode_error`]). This keeps each payload type to one
+/// instantiation of its deserializer in a generated crate (path tracking with
+/// `serde_path_to_error` took a second, wrapped one).
+///
 /// # Errors
 ///
 /// [`WebhookError::Decode`] with a sanitized message.
 pub fn decode<T: DeserializeOwned>(tag: &str, data: &str) -> Result<T, WebhookError> {
-    let mut deserializer = serde_json::Deserializer::from_str(data);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = json_path("", e.path());
-        WebhookError::Decode {
-            tag: tag.to_owned(),
-            path: path.strip_prefix('.').map_or(path.clone(), str::to_owned),
-            message: sanitize(&without_position(e.inner())),
-        }
-    })?;
-    deserializer.end().map_err(|e| WebhookError::Decode {
+    serde_json::from_str(data).map_err(|error| decode_error(tag, data, &error))
+}
+
+/// The [`WebhookError::Decode`] for `error`, met decoding the object text `data` of `tag`:
+/// the path of the value at the error's position, and serde's message without the position
+/// and with values removed. Not generic, so it is compiled once, in the runtime.
+fn decode_error(tag: &str, data: &str, error: &serde_json::Error) -> WebhookError {
+    WebhookError::Decode {
         tag: tag.to_owned(),
-        path: String::new(),
-        message: sanitize(&without_position(&e)),
-    })?;
-    Ok(value)
+        path: path_at(data, error.line(), error.column()),
+        message: sanitize(&without_position(error)),
+    }
 }
 
 /// `path` (relative to the object) below `root`.
