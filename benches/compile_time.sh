@@ -4,6 +4,8 @@
 #
 #   bash benches/compile_time.sh            # RUNS=3 by default
 #   RUNS=5 bash benches/compile_time.sh
+#   BASE_REV=main bash benches/compile_time.sh   # also card-wallet as of that commit
+#   TOP=20 bash benches/compile_time.sh          # also the 20 largest functions of each library
 #
 # Builds a scratch workspace under target/compile-bench/ holding
 #   card-wallet/     a copy of generated-client/src with a standalone Cargo.toml (the versions
@@ -12,6 +14,9 @@
 #                    prettyplease-formatted (benches/src/bin/progenitor_gen.rs), plus the crates
 #                    that code needs (progenitor-client, reqwest, serde, serde_json, chrono,
 #                    regress);
+#   base-card-wallet/, base-runtime/  with BASE_REV: generated-client/ and runtime/ as of that
+#                    commit (packages renamed card-wallet-base and apigen-runtime-base), so that a
+#                    change is measured against the code before it in the same run;
 # prebuilds every dependency once (`cargo build` and `cargo check -p <crate>`), then for each
 # crate, RUNS times:
 #   check: `cargo clean -p <crate>` then `cargo check -p <crate>` (front end only, no codegen);
@@ -49,7 +54,7 @@ EOF
 # --- card-wallet and apigen-runtime: copies with explicit versions ------------------------------
 # The runtime is copied too, so that editing runtime/ while this script runs does not rebuild it
 # in the middle of a measurement. `x.workspace = true` (and `x = { workspace = true, … }`)
-# lines become the line of the main workspace's table; `[dev-dependencies]` are dropped (only
+# lines become the line of the main workspace's table; `[dev-dependencies]` and `[[test]]` targets are dropped (only
 # the library is measured).
 resolve_manifest() { # Cargo.toml -> same with workspace references spelled out
   awk -v ws="$ROOT/Cargo.toml" '
@@ -60,7 +65,7 @@ resolve_manifest() { # Cargo.toml -> same with workspace references spelled out
         if (section == "[workspace.dependencies]" && line ~ /^[A-Za-z0-9_-]+ = /) { split(line, kv, " = "); dep[kv[1]] = line }
       }
     }
-    /^\[/ { skip = ($0 == "[dev-dependencies]") }
+    /^\[/ { skip = ($0 == "[dev-dependencies]" || $0 == "[[test]]") }
     skip { next }
     /^[A-Za-z0-9_-]+\.workspace = true/ {
       name = $0; sub(/\.workspace.*/, "", name)
@@ -94,6 +99,26 @@ sed -E '/^\[dev-dependencies\]/,/^\[/{/^\[dev-dependencies\]/d;/^[^[]/d}' "$ROOT
   > "$SCRATCH/card-wallet/Cargo.toml"
 grep -q 'path = "../apigen-runtime"' "$SCRATCH/card-wallet/Cargo.toml" ||
   { echo "card-wallet/Cargo.toml: no apigen-runtime path dependency to redirect" >&2; exit 1; }
+
+# --- base-card-wallet and base-runtime: the same as of BASE_REV ------------------------------------
+rm -rf "$SCRATCH/base-card-wallet" "$SCRATCH/base-runtime"
+members='"card-wallet", "progenitor-gen"'
+if [ -n "${BASE_REV:-}" ]; then
+  members='"card-wallet", "base-card-wallet", "progenitor-gen"'
+  mkdir -p "$SCRATCH/base-card-wallet" "$SCRATCH/base-runtime"
+  git -C "$ROOT" archive "$BASE_REV" generated-client/src runtime/src | tar -x -C "$SCRATCH" --transform 's,^generated-client/,base-card-wallet/,;s,^runtime/,base-runtime/,'
+  git -C "$ROOT" show "$BASE_REV:runtime/Cargo.toml" > "$SCRATCH/base-runtime/Cargo.orig.toml"
+  resolve_manifest "$SCRATCH/base-runtime/Cargo.orig.toml" |
+    sed -E '0,/^name = /s/^name = .*/name = "apigen-runtime-base"/' > "$SCRATCH/base-runtime/Cargo.toml"
+  git -C "$ROOT" show "$BASE_REV:generated-client/Cargo.toml" |
+    sed -E '/^\[dev-dependencies\]/,/^\[/{/^\[dev-dependencies\]/d;/^[^[]/d}' |
+    sed -E '0,/^name = /s/^name = .*/name = "card-wallet-base"/' |
+    sed -E 's|^apigen-runtime = \{ path = "[^"]*"|apigen-runtime = { package = "apigen-runtime-base", path = "../base-runtime"|' \
+    > "$SCRATCH/base-card-wallet/Cargo.toml"
+  grep -q 'path = "../base-runtime"' "$SCRATCH/base-card-wallet/Cargo.toml" ||
+    { echo "base-card-wallet/Cargo.toml: no apigen-runtime path dependency to redirect" >&2; exit 1; }
+fi
+sed -i "s|^members = .*|members = [$members]|" "$SCRATCH/Cargo.toml"
 
 # --- progenitor-gen: progenitor's output ------------------------------------------------------
 cargo run -q -p apigen-benches --bin progenitor_gen -- "$SCRATCH/progenitor-gen/src/lib.rs"
@@ -131,10 +156,14 @@ if cargo fetch --offline -q 2>/dev/null; then OFFLINE="--offline"; else cargo fe
 
 # What is measured: "label crate cargo-flags". card-wallet is measured with its default features
 # and, when its manifest has a `webhooks` feature, without it (`--no-default-features`).
-variants=("card-wallet card-wallet" "progenitor-gen progenitor-gen")
+variants=("card-wallet card-wallet")
 if grep -q '^webhooks = ' "$SCRATCH/card-wallet/Cargo.toml"; then
-  variants=("card-wallet card-wallet" "cw-no-webhooks card-wallet --no-default-features" "progenitor-gen progenitor-gen")
+  variants+=("cw-no-webhooks card-wallet --no-default-features")
 fi
+if [ -n "${BASE_REV:-}" ]; then
+  variants+=("card-wallet-base card-wallet-base")
+fi
+variants+=("progenitor-gen progenitor-gen")
 
 echo "== prebuilding dependencies"
 for v in "${variants[@]}"; do
@@ -157,6 +186,7 @@ declare -A results
 touched_file() {
   case "$1" in
     card-wallet) echo "$SCRATCH/card-wallet/src/generated/api.rs" ;;
+    card-wallet-base) echo "$SCRATCH/base-card-wallet/src/generated/api.rs" ;;
     progenitor-gen) echo "$SCRATCH/progenitor-gen/src/lib.rs" ;;
   esac
 }
@@ -190,26 +220,35 @@ stats() { # values... -> "median min max"
 
 echo
 echo "== results (seconds, $RUNS runs each)"
-echo "   ratio = our median / progenitor-gen median; spread = [ours.min/base.max, ours.max/base.min] over the runs"
-for v in "${variants[@]}"; do
-  read -r label _ flags <<<"$v"
-  [ "$label" = progenitor-gen ] && continue
-  echo "-- $label ${flags:-(default features)}"
-  printf '%-6s %-30s %-30s %s\n' "" "$label median [min-max]" "progenitor-gen median [min-max]" "ratio [spread]"
+echo "   ratio = median / baseline median; spread = [min/baseline max, max/baseline min] over the runs"
+compare() { # label baseline-label
+  echo "-- $1 vs $2"
+  printf '%-6s %-30s %-30s %s\n' "" "$1 median [min-max]" "$2 median [min-max]" "ratio [spread]"
   for kind in check cold touch; do
-    read -r om omin omax <<<"$(stats ${results[$label/$kind]})"
-    read -r pm pmin pmax <<<"$(stats ${results[progenitor-gen/$kind]})"
+    read -r om omin omax <<<"$(stats ${results[$1/$kind]})"
+    read -r pm pmin pmax <<<"$(stats ${results[$2/$kind]})"
     ratios="$(awk -v a="$om" -v b="$pm" -v amin="$omin" -v amax="$omax" -v bmin="$pmin" -v bmax="$pmax" \
       'BEGIN { printf "%.2fx [%.2f-%.2f]", a / b, amin / bmax, amax / bmin }')"
     printf '%-6s %-30s %-30s %s\n' "$kind" "$om [$omin-$omax]" "$pm [$pmin-$pmax]" "$ratios"
   done
+}
+for v in "${variants[@]}"; do
+  read -r label _ _ <<<"$v"
+  [ "$label" = progenitor-gen ] || compare "$label" progenitor-gen
 done
+if [ -n "${BASE_REV:-}" ]; then
+  for v in "${variants[@]}"; do
+    read -r label _ _ <<<"$v"
+    case "$label" in card-wallet | cw-no-webhooks) compare "$label" card-wallet-base ;; esac
+  done
+fi
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Where the codegen happens: how much machine code each library instantiates itself. Generic
 # code (serde impls, request futures) that a library never instantiates is compiled later, in
-# the crate that uses it, and is not part of the figures above. The largest functions are
-# listed with generic arguments elided (`llvm-lines` style, by IR lines).
+# the crate that uses it, and is not part of the figures above. With TOP=n, the n largest
+# functions are listed (IR lines, copies), instantiations of one function counted together:
+# generic arguments are elided (`llvm-lines` style), impl headers `<Type as Trait>` kept.
 echo
 echo "== codegen volume of each library itself (LLVM IR, dev profile)"
 for v in "${variants[@]}"; do
@@ -225,8 +264,9 @@ for v in "${variants[@]}"; do
          END { for (f in lines) print lines[f], f }' "$ll" |
       c++filt -p |
       sed -E 's/::h[0-9a-f]{16}$//; s/\$LT\$/</g; s/\$GT\$/>/g; s/\$u20\$/ /g; s/\$RF\$/\&/g; s/\$C\$/,/g; s/\$BP\$/*/g; s/\$u7b\$/{/g; s/\$u7d\$/}/g; s/\.\./::/g' |
-      awk '{ n = $1; $1 = ""; s = $0; while (gsub(/<[^<>]*>/, "", s)) {} c[s]++; t[s] += n }
-           END { for (s in t) printf "%8d %5d %s\n", t[s], c[s], s }' | sort -rn | head -n "$TOP"
+      sed -E ':a; s/([A-Za-z0-9_])<[^<>]*>/\1/; ta' |
+      awk '{ n = $1; $1 = ""; c[$0]++; t[$0] += n }
+           END { for (s in t) printf "%8d %5d %s\n", t[s], c[s], s }' | sort -rn | awk -v n="$TOP" 'NR <= n'  # not head: no SIGPIPE under pipefail
   fi
   rm -f "$ll"
 done
