@@ -20,8 +20,8 @@
 //!   then the crate is written to `<target>/any-spec/case-N` exactly as generated (with the
 //!   workspace `Cargo.lock` beside it; the workspace excludes `target/`, so cargo builds it as a
 //!   crate of its own); `cargo clippy --all-targets --offline -- -D warnings` (with and
-//!   without `--no-default-features`), then `cargo test --offline`, run on it (online again if offline fails for a missing crate), all
-//!   cases sharing `<target>/any-spec-target` so dependencies build once (the first case takes
+//!   without `--no-default-features`), then `cargo test --offline`, run on it (online again if
+//!   offline fails for a missing crate), all cases sharing `<target>/any-spec-target` so dependencies build once (the first case takes
 //!   minutes, the next ones seconds).
 //!
 //! Environment:
