@@ -370,9 +370,8 @@ impl<'de> serde::Deserialize<'de> for Members<'de> {
 /// The error's `path` is relative to the object (e.g. `balance`).
 ///
 /// Decoding does not track the path: only a failure pays for finding it, from the error's
-/// position in `data` (see [`decode_error`]). This keeps each payload type to one
-/// instantiation of its deserializer in a generated crate (path tracking with
-/// `serde_path_to_error` took a second, wrapped one).
+/// position in `data`. This keeps each payload type to one instantiation of its deserializer
+/// in a generated crate (path tracking with `serde_path_to_error` took a second, wrapped one).
 ///
 /// # Errors
 ///
