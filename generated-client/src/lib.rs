@@ -17,6 +17,9 @@
 //! [`enums`]. The machinery underneath (HTTP, retries, envelope decoding, pagination,
 //! redaction) is the `apigen-runtime` crate, re-exported as [`runtime`].
 //!
+//! Webhook events are in the `webhooks` module, behind the cargo feature `webhooks`
+//! (on by default; turn default features off if you only call the API).
+//!
 //! # Quick start
 //!
 //! ```no_run
@@ -42,4 +45,6 @@ pub use ::apigen_runtime as runtime;
 pub use ::apigen_runtime::RetryPolicy;
 pub use generated::service::{Client, ClientBuilder, Credentials, Error, ErrorCode, Result};
 pub use generated::service::{DEFAULT_VERSION, DOCUMENTED_BASE_URL};
-pub use generated::{api, enums, requests, service, types, webhooks};
+#[cfg(feature = "webhooks")]
+pub use generated::webhooks;
+pub use generated::{api, enums, requests, service, types};

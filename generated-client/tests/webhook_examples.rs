@@ -4,6 +4,7 @@
 //! Every webhook example in the spec parses into the variant of its tag, and its payload,
 //! serialized again, equals the example's object (money, datetimes and codes exact).
 
+#![cfg(feature = "webhooks")]
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use card_wallet::webhooks;
 

@@ -82,8 +82,8 @@ impl<S: Service> Client<S> {
     }
 
     /// This client's drift record: what differed from the spec so far
-    /// ([`DriftMonitor::snapshot`]); share it with a webhook
-    /// [`Parser`](crate::webhook::Parser) to count webhook drift with it.
+    /// ([`DriftMonitor::snapshot`]); share it with a webhook `Receiver` (feature `webhooks`)
+    /// to count webhook drift with it.
     pub fn drift(&self) -> &Arc<DriftMonitor> {
         &self.inner.drift
     }

@@ -11,7 +11,8 @@
 //! * list endpoints implement [`PageRequest`] and [`Paged`] (page numbers), or
 //!   [`CursorRequest`] and [`CursorPaged`] (cursors);
 //! * an endpoint with a lookup to settle an unknown outcome gets a method built on [`recover`];
-//! * webhook events implement [`webhook::WebhookEvent`];
+//! * webhook events implement `webhook::WebhookEvent` (module `webhook`, cargo feature
+//!   `webhooks`, on by default);
 //! * each endpoint's response has a [`drift::Shape`] ([`Service::response_shape`]) that
 //!   responses are compared with to report where the server differs from the spec.
 //!
@@ -103,6 +104,7 @@ pub mod serde_as;
 mod service;
 pub mod sign;
 pub mod testing;
+#[cfg(feature = "webhooks")]
 pub mod webhook;
 
 pub use business_code::{BusinessCode, SuccessCode, WireCode};

@@ -7,8 +7,12 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use apigen_runtime::Error;
-use apigen_runtime::drift::{Drift, DriftCount, DriftKind};
-use apigen_runtime::webhook::{MemoryStore, Receiver};
+use apigen_runtime::drift::{Drift, DriftKind};
+#[cfg(feature = "webhooks")]
+use apigen_runtime::{
+    drift::DriftCount,
+    webhook::{MemoryStore, Receiver},
+};
 use common::cards::{
     CVV, Status, card_as_declared, client, count, drifting_card, get_card, get_typed_card, ok,
     server,
@@ -202,6 +206,7 @@ async fn the_capture_file_holds_shapes_and_no_secrets() {
     );
 }
 
+#[cfg(feature = "webhooks")]
 #[tokio::test]
 async fn unknown_webhook_tags_are_reported_to_the_clients_monitor() {
     let server = server_as_declared().await;
@@ -314,6 +319,7 @@ async fn a_response_that_fails_to_decode_is_checked_for_drift() {
     );
 }
 
+#[cfg(feature = "webhooks")]
 #[tokio::test]
 async fn webhook_payloads_are_compared_with_their_declared_shape() {
     let server = server_as_declared().await;

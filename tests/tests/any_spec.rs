@@ -19,9 +19,9 @@
 //! * `any_spec_compiles` (expensive): `APIGEN_ANY_SPEC_CASES` cases (default 3). The same checks,
 //!   then the crate is written to `<target>/any-spec/case-N` exactly as generated (with the
 //!   workspace `Cargo.lock` beside it; the workspace excludes `target/`, so cargo builds it as a
-//!   crate of its own); `cargo clippy --all-targets --offline -- -D warnings`, then
-//!   `cargo test --offline`, run on it (online again if offline fails for a missing crate), all
-//!   cases sharing `<target>/any-spec-target` so dependencies build once (the first case takes
+//!   crate of its own); `cargo clippy --all-targets --offline -- -D warnings` (with and
+//!   without `--no-default-features`), then `cargo test --offline`, run on it (online again if
+//!   offline fails for a missing crate), all cases sharing `<target>/any-spec-target` so dependencies build once (the first case takes
 //!   minutes, the next ones seconds).
 //!
 //! Environment:
@@ -1865,21 +1865,21 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// `cargo clippy --all-targets -- -D warnings`, then `cargo test`, in `dir` (what CI asks of
-/// every generated crate: it builds clean, and every example it was generated with decodes and
-/// round-trips); on failure, the first errors.
+/// `cargo clippy --all-targets -- -D warnings` with and without default features (webhooks are
+/// behind a default feature), then `cargo test`, in `dir` (what CI asks of every generated
+/// crate: it builds clean, and every example it was generated with decodes and round-trips); on
+/// failure, the first errors.
 fn cargo_check(dir: &Path, target: &Path) -> Result<(), String> {
-    cargo(
-        dir,
-        target,
-        &[
+    for features in [None, Some("--no-default-features")] {
+        let mut args = vec![
             "clippy",
             "--all-targets",
             "--message-format=short",
             "--quiet",
-        ],
-        &["--", "-D", "warnings"],
-    )?;
+        ];
+        args.extend(features);
+        cargo(dir, target, &args, &["--", "-D", "warnings"])?;
+    }
     cargo(dir, target, &["test", "--quiet"], &[])
 }
 

@@ -40,6 +40,38 @@ fn fixture_renders_every_construct() {
     }
 }
 
+/// Webhooks are behind a default `webhooks` feature where a spec has them; a spec without any
+/// gets no feature at all. Either way the runtime comes without its default features, so its
+/// webhook receiver is only built when the client's feature asks for it.
+#[test]
+fn webhooks_are_a_default_feature_only_where_the_spec_has_them() {
+    let file = |output: &apigen::Output, path: &str| output.files[Path::new(path)].clone();
+    let runtime_line =
+        "apigen-runtime = { path = \"../runtime\", version = \"0.1.0\", default-features = false }";
+
+    let with = generate(&root().join("tests/fixtures/mini"));
+    let manifest = file(&with, "Cargo.toml");
+    assert!(manifest.contains(runtime_line), "{manifest}");
+    assert!(
+        manifest.contains("[features]\ndefault = [\"webhooks\"]\n")
+            && manifest.contains("\nwebhooks = [\"apigen-runtime/webhooks\"]\n"),
+        "{manifest}"
+    );
+    let gated = "#[cfg(feature = \"webhooks\")]\n";
+    assert!(file(&with, "src/lib.rs").contains(&format!("{gated}pub use generated::webhooks;")));
+    assert!(
+        file(&with, "src/generated/mod.rs")
+            .contains(&format!("{gated}#[rustfmt::skip]\npub mod webhooks;"))
+    );
+
+    let without = generate(&root().join("tests/corpus/parcel-no-webhooks"));
+    let manifest = file(&without, "Cargo.toml");
+    assert!(manifest.contains(runtime_line), "{manifest}");
+    assert!(!manifest.contains("[features]"), "{manifest}");
+    assert!(!file(&without, "src/lib.rs").contains("webhooks"));
+    assert!(!file(&without, "src/generated/mod.rs").contains("webhooks"));
+}
+
 #[test]
 fn generating_twice_gives_identical_bytes() {
     let spec = root().join("spec");

@@ -16,5 +16,6 @@ pub mod requests;
 pub mod service;
 #[rustfmt::skip]
 pub mod types;
+#[cfg(feature = "webhooks")]
 #[rustfmt::skip]
 pub mod webhooks;

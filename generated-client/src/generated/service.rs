@@ -1755,6 +1755,8 @@ static SHAPE_19_PAYEE_STATUS_CHANGE: ::apigen_runtime::drift::ObjectShape = ::ap
         },
     ],
 };
+
+#[cfg(feature = "webhooks")]
 static SHAPE_20_PAYEE_NOTICE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
     name: "PayeeNotice",
     fields: &[
@@ -1798,6 +1800,8 @@ static SHAPE_20_PAYEE_NOTICE: ::apigen_runtime::drift::ObjectShape = ::apigen_ru
         },
     ],
 };
+
+#[cfg(feature = "webhooks")]
 static SHAPE_21_WALLET_NOTICE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
     name: "WalletNotice",
     fields: &[
@@ -2229,6 +2233,7 @@ static PAGE_OF_SHAPE_1_WALLET_TRANSACTION: ::apigen_runtime::drift::ObjectShape 
 
 /// The drift name (`webhooks.<kind>`) and declared payload shape of the event tag
 /// `tag`, for `WebhookEvent::payload_shape`.
+#[cfg(feature = "webhooks")]
 pub(crate) fn webhook_payload_shape(
     tag: &str,
 ) -> Option<(&'static str, &'static ::apigen_runtime::drift::Shape)> {

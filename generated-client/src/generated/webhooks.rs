@@ -3,6 +3,8 @@
 
 //! Webhook events pushed by the vendor.
 //!
+//! Needs the cargo feature `webhooks` (on by default).
+//!
 //! [`Receiver`] does steps 1 to 4 for one `POST`, framework-neutral.
 //!
 //! 1. Verify the raw body with a [`Verifier`] ([`HmacSha256Verifier`]: several secrets and

@@ -130,15 +130,17 @@ pub fn cargo_toml(api: &Api, runtime: &RuntimeDependency) -> String {
     let _ = writeln!(out, "version = {}", toml_string(&p.version));
     let _ = writeln!(out, "description = {}", toml_string(&p.description));
     out.push_str("edition = \"2024\"\nrust-version = \"1.89\"\nlicense = \"MIT OR Apache-2.0\"\npublish = false\n\n[dependencies]\n");
-    let runtime_line = match &runtime.path {
-        Some(path) => format!(
-            "{{ path = {}, version = {} }}",
-            toml_string(path),
-            toml_string(&runtime.version)
-        ),
-        None => toml_string(&runtime.version),
+    // Without its default features: the runtime's webhook receiver is only built when the
+    // crate's own `webhooks` feature asks for it.
+    let path = match &runtime.path {
+        Some(path) => format!("path = {}, ", toml_string(path)),
+        None => String::new(),
     };
-    let _ = writeln!(out, "apigen-runtime = {runtime_line}");
+    let _ = writeln!(
+        out,
+        "apigen-runtime = {{ {path}version = {}, default-features = false }}",
+        toml_string(&runtime.version)
+    );
     for (name, spec) in DEPENDENCIES {
         let _ = writeln!(out, "{name} = {spec}");
     }
@@ -146,8 +148,18 @@ pub fn cargo_toml(api: &Api, runtime: &RuntimeDependency) -> String {
     for (name, spec) in DEV_DEPENDENCIES {
         let _ = writeln!(out, "{name} = {spec}");
     }
+    if api.webhooks.is_some() {
+        out.push_str(FEATURES);
+    }
     out
 }
+
+/// The `[features]` table of a crate with webhooks: the `webhooks` module is on by default
+/// and can be turned off by a client that only calls the API.
+const FEATURES: &str = "\n[features]\ndefault = [\"webhooks\"]\n\
+    # The `webhooks` module (typed events, parser, receiver) and the runtime's webhook receiver.\n\
+    # Turn default features off if you only call the API: less code to compile.\n\
+    webhooks = [\"apigen-runtime/webhooks\"]\n";
 
 /// A TOML basic string.
 fn toml_string(s: &str) -> String {
@@ -182,6 +194,13 @@ pub(crate) fn lib_rs(api: &Api) -> String {
          [`enums`]. The machinery underneath (HTTP, retries, envelope decoding, pagination,\n\
          redaction) is the `apigen-runtime` crate, re-exported as [`runtime`].\n",
     );
+    if api.webhooks.is_some() {
+        // No link: the module is absent when the feature is off, and rustdoc would warn.
+        text.push_str(
+            "\nWebhook events are in the `webhooks` module, behind the cargo feature `webhooks`\n\
+             (on by default; turn default features off if you only call the API).\n",
+        );
+    }
     if let Some(args) = quick_start_args(api) {
         // An API with computed auth fields needs a signer; the runtime's example scheme shows
         // where it goes (the vendor's real scheme is its own).
@@ -200,10 +219,6 @@ pub(crate) fn lib_rs(api: &Api) -> String {
              # let _ = client;\n# Ok(())\n# }}\n```\n"
         );
     }
-    let mut modules = vec!["api", "enums", "requests", "service", "types"];
-    if api.webhooks.is_some() {
-        modules.push("webhooks");
-    }
     // Written as text, not through prettyplease, so that it is exactly what rustfmt makes of
     // it: `cargo fmt` formats this file (it is the crate root of the user's `custom` module).
     let mut out = String::from(HEADER);
@@ -219,10 +234,13 @@ pub(crate) fn lib_rs(api: &Api) -> String {
          pub use ::apigen_runtime as runtime;\n\
          pub use ::apigen_runtime::RetryPolicy;\n\
          pub use generated::service::{{Client, ClientBuilder, Credentials, Error, ErrorCode, Result}};\n\
-         pub use generated::service::{{DEFAULT_VERSION, DOCUMENTED_BASE_URL}};\n\
-         pub use generated::{{{}}};\n",
-        modules.join(", ")
+         pub use generated::service::{{DEFAULT_VERSION, DOCUMENTED_BASE_URL}};\n"
     );
+    // In the order rustfmt sorts them.
+    if api.webhooks.is_some() {
+        out.push_str("#[cfg(feature = \"webhooks\")]\npub use generated::webhooks;\n");
+    }
+    out.push_str("pub use generated::{api, enums, requests, service, types};\n");
     out
 }
 

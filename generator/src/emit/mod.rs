@@ -152,7 +152,15 @@ pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
     names.sort_unstable();
     let mods = names
         .iter()
-        .map(|n| format!("#[rustfmt::skip]\npub mod {n};\n"))
+        .map(|n| {
+            // The one optional module: `webhooks` is behind the crate's feature of that name.
+            let cfg = if *n == "webhooks" {
+                "#[cfg(feature = \"webhooks\")]\n"
+            } else {
+                ""
+            };
+            format!("{cfg}#[rustfmt::skip]\npub mod {n};\n")
+        })
         .collect::<String>();
     out.files.insert(
         dir.join("mod.rs"),

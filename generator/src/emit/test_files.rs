@@ -428,6 +428,7 @@ pub(super) fn webhook_examples_test(api: &Api) -> Result<Option<String>, String>
     let krate = format_ident!("{}", api.service.package.crate_ident());
     let tokens = quote! {
         #doc
+        #![cfg(feature = "webhooks")]
         #![cfg_attr(rustfmt, rustfmt::skip)]
         use #krate::webhooks;
 

@@ -43,7 +43,7 @@ pub struct ResponseCount {
 
 /// One client's drift record: which responses to check, what was seen how often, who to
 /// tell. A [`Client`](crate::Client) owns one ([`Client::drift`](crate::Client::drift)); a
-/// webhook [`Parser`](crate::webhook::Parser) can share it.
+/// webhook `Receiver` (feature `webhooks`) can share it.
 pub struct DriftMonitor {
     enabled: bool,
     strict: bool,
@@ -171,6 +171,7 @@ impl DriftMonitor {
     /// or flat). [`Receiver::drift`](crate::webhook::Receiver::drift) calls it for every
     /// delivery, with the body that parsed into `event`. Drift never rejects a delivery, even
     /// in strict mode: the vendor would only send it again.
+    #[cfg(feature = "webhooks")]
     pub fn observe_webhook<E: crate::webhook::WebhookEvent>(&self, event: &E, body: &[u8]) {
         if !self.enabled {
             return;

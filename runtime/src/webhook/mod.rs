@@ -58,6 +58,7 @@
 mod dedupe;
 mod error;
 mod parse;
+mod path_at;
 mod receiver;
 mod verify;
 

@@ -8,8 +8,9 @@ use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::dedupe::DeliveryKey;
+use super::path_at::path_at;
 use super::{WebhookError, WebhookEvent, WebhookSpec};
-use crate::envelope::{json_path, sanitize, without_position};
+use crate::envelope::{sanitize, without_position};
 
 /// Default largest accepted body: 1 MiB.
 const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -112,83 +113,116 @@ impl<E: WebhookEvent> Parser<E> {
     /// * [`WebhookError::Decode`]: the object of a known tag does not fit its payload type;
     ///   `path` is the path in the received body (`data.balance` or, flat, `balance`).
     pub fn parse_delivery(&self, body: &[u8]) -> Result<Delivery<E>, WebhookError> {
-        let result = self.parse_inner(body);
+        // Everything but decoding the payload is `split`, not generic: compiled once in the
+        // runtime, not again in every crate that has an event type.
+        let result = split(&E::SPEC, self.max_body_bytes, body).and_then(|parts| {
+            let event = E::from_parts(&parts.tag, &parts.object)
+                .map_err(|error| below(parts.prefix, error))?;
+            Ok(Delivery {
+                event,
+                key: parts.key,
+            })
+        });
         match &result {
-            Ok(delivery) => tracing::debug!(
-                tag = delivery.event.tag(),
-                kind = delivery.event.kind().unwrap_or("unknown"),
-                "webhook parsed"
-            ),
-            Err(error) => tracing::debug!(error = error.kind(), "webhook rejected"),
+            Ok(delivery) => log_parsed(delivery.event.tag(), delivery.event.kind()),
+            Err(error) => log_rejected(error),
         }
         result
     }
+}
 
-    fn parse_inner(&self, body: &[u8]) -> Result<Delivery<E>, WebhookError> {
-        let spec = E::SPEC;
-        if body.len() > self.max_body_bytes {
-            return Err(WebhookError::TooLarge {
-                limit: self.max_body_bytes,
-                size: body.len(),
-            });
-        }
-        let body = body.strip_prefix(UTF8_BOM).unwrap_or(body);
-        let text = std::str::from_utf8(body)
-            .map_err(|_| malformed("the body is not valid UTF-8".to_owned()))?;
-        let members = members(text, "the body object")?;
+/// The `debug` event of a parsed delivery: the log-safe tag and the kind, never content.
+fn log_parsed(tag: &str, kind: Option<&str>) {
+    tracing::debug!(tag, kind = kind.unwrap_or("unknown"), "webhook parsed");
+}
 
-        let tag = members
-            .iter()
-            .find(|(key, _)| key == spec.tag_field)
-            .and_then(|(_, raw)| serde_json::from_str::<String>(raw.get()).ok())
-            .filter(|tag| !tag.is_empty())
-            .ok_or(WebhookError::MissingTag {
-                field: spec.tag_field,
-            })?;
+/// The `debug` event of a refused delivery: the error kind only.
+fn log_rejected(error: &WebhookError) {
+    tracing::debug!(error = error.kind(), "webhook rejected");
+}
 
-        let data = members.iter().find(|(key, _)| key == spec.data_field);
-        let (object, prefix, fields): (String, &str, Vec<(String, &RawValue)>) = match data {
-            // Enveloped: the object is the value of `data`, as received.
-            Some((_, data)) => {
-                if let Some((extra, _)) = members
-                    .iter()
-                    .find(|(key, _)| key != spec.tag_field && key != spec.data_field)
-                {
-                    return Err(WebhookError::MixedShape {
-                        data_field: spec.data_field,
-                        first_extra: crate::redact::log_safe(extra).into_owned(),
-                    });
-                }
-                // A non-object `data` has no fields to check; decoding reports it.
-                let fields = match members_of_object(data.get()) {
-                    Some(fields) => fields?,
-                    None => Vec::new(),
-                };
-                (data.get().to_owned(), spec.data_field, fields)
-            }
-            // Flat: the object is every other top-level member.
-            None => {
-                let fields: Vec<(String, &RawValue)> = members
-                    .into_iter()
-                    .filter(|(key, _)| key != spec.tag_field)
-                    .collect();
-                (flat_object(text.len(), &fields), "", fields)
-            }
-        };
+/// A body taken apart: the tag, the object's JSON text, where the object is in the body (the
+/// data field, or `""` when flat) and the delivery key.
+struct Parts {
+    tag: String,
+    object: String,
+    prefix: &'static str,
+    key: DeliveryKey,
+}
 
-        check_implied(&spec, &tag, prefix, &fields)?;
-        let key = delivery_key(&spec, &tag, &object, &fields);
-        let event = E::from_parts(&tag, &object).map_err(|error| match error {
-            WebhookError::Decode { tag, path, message } if !prefix.is_empty() => {
-                WebhookError::Decode {
-                    tag,
-                    path: under(prefix, &path),
-                    message,
-                }
-            }
-            other => other,
+/// Takes a body apart as [`Parser::parse_delivery`] describes, checking all but the payload's
+/// type: size, UTF-8, JSON object without duplicate keys, tag, shape, implied values.
+fn split(spec: &WebhookSpec, max_body_bytes: usize, body: &[u8]) -> Result<Parts, WebhookError> {
+    if body.len() > max_body_bytes {
+        return Err(WebhookError::TooLarge {
+            limit: max_body_bytes,
+            size: body.len(),
+        });
+    }
+    let body = body.strip_prefix(UTF8_BOM).unwrap_or(body);
+    let text = std::str::from_utf8(body)
+        .map_err(|_| malformed("the body is not valid UTF-8".to_owned()))?;
+    let members = members(text, "the body object")?;
+
+    let tag = members
+        .iter()
+        .find(|(key, _)| key == spec.tag_field)
+        .and_then(|(_, raw)| serde_json::from_str::<String>(raw.get()).ok())
+        .filter(|tag| !tag.is_empty())
+        .ok_or(WebhookError::MissingTag {
+            field: spec.tag_field,
         })?;
-        Ok(Delivery { event, key })
+
+    let data = members.iter().find(|(key, _)| key == spec.data_field);
+    let (object, prefix, fields): (String, &'static str, Vec<(String, &RawValue)>) = match data {
+        // Enveloped: the object is the value of `data`, as received.
+        Some((_, data)) => {
+            if let Some((extra, _)) = members
+                .iter()
+                .find(|(key, _)| key != spec.tag_field && key != spec.data_field)
+            {
+                return Err(WebhookError::MixedShape {
+                    data_field: spec.data_field,
+                    first_extra: crate::redact::log_safe(extra).into_owned(),
+                });
+            }
+            // A non-object `data` has no fields to check; decoding reports it.
+            let fields = match members_of_object(data.get()) {
+                Some(fields) => fields?,
+                None => Vec::new(),
+            };
+            (data.get().to_owned(), spec.data_field, fields)
+        }
+        // Flat: the object is every other top-level member.
+        None => {
+            let fields: Vec<(String, &RawValue)> = members
+                .into_iter()
+                .filter(|(key, _)| key != spec.tag_field)
+                .collect();
+            (flat_object(text.len(), &fields), "", fields)
+        }
+    };
+
+    check_implied(spec, &tag, prefix, &fields)?;
+    let key = delivery_key(spec, &tag, &object, &fields);
+    Ok(Parts {
+        tag,
+        object,
+        prefix,
+        key,
+    })
+}
+
+/// A decode error's path, relative to the object, made relative to the body (`prefix` is the
+/// data field, or `""` for a flat body).
+fn below(prefix: &str, error: WebhookError) -> WebhookError {
+    match error {
+        WebhookError::Decode { tag, path, message } if !prefix.is_empty() => WebhookError::Decode {
+            tag,
+            path: under(prefix, &path),
+            message,
+        },
+        other => other,
     }
 }
 
@@ -335,25 +369,26 @@ impl<'de> serde::Deserialize<'de> for Members<'de> {
 /// `data` is JSON text, decoded directly (no `Value` round trip) so that money stays exact.
 /// The error's `path` is relative to the object (e.g. `balance`).
 ///
+/// Decoding does not track the path: only a failure pays for finding it, from the error's
+/// position in `data`. This keeps each payload type to one instantiation of its deserializer
+/// in a generated crate (path tracking with `serde_path_to_error` took a second, wrapped one).
+///
 /// # Errors
 ///
 /// [`WebhookError::Decode`] with a sanitized message.
 pub fn decode<T: DeserializeOwned>(tag: &str, data: &str) -> Result<T, WebhookError> {
-    let mut deserializer = serde_json::Deserializer::from_str(data);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = json_path("", e.path());
-        WebhookError::Decode {
-            tag: tag.to_owned(),
-            path: path.strip_prefix('.').map_or(path.clone(), str::to_owned),
-            message: sanitize(&without_position(e.inner())),
-        }
-    })?;
-    deserializer.end().map_err(|e| WebhookError::Decode {
+    serde_json::from_str(data).map_err(|error| decode_error(tag, data, &error))
+}
+
+/// The [`WebhookError::Decode`] for `error`, met decoding the object text `data` of `tag`:
+/// the path of the value at the error's position, and serde's message without the position
+/// and with values removed. Not generic, so it is compiled once, in the runtime.
+fn decode_error(tag: &str, data: &str, error: &serde_json::Error) -> WebhookError {
+    WebhookError::Decode {
         tag: tag.to_owned(),
-        path: String::new(),
-        message: sanitize(&without_position(&e)),
-    })?;
-    Ok(value)
+        path: path_at(data, error.line(), error.column()),
+        message: sanitize(&without_position(error)),
+    }
 }
 
 /// `path` (relative to the object) below `root`.

@@ -5,6 +5,7 @@
 #![allow(dead_code, unreachable_pub)] // each test target uses a different part
 
 pub mod cards;
+#[cfg(feature = "webhooks")]
 pub mod events;
 
 use std::fmt;

@@ -14,8 +14,12 @@ use crate::naming::{
 };
 
 /// The `static`s of every object a response can hold and of every page wrapper.
+///
+/// The statics only webhook payloads reach are compiled with the crate's `webhooks` feature,
+/// like the webhook module that uses them.
 pub(crate) fn shape_statics(api: &Api) -> TokenStream {
-    let reachable = reachable_objects(api);
+    let from_responses = reachable_objects(api, false);
+    let reachable = reachable_objects(api, true);
     let objects = api
         .objects
         .iter()
@@ -25,7 +29,9 @@ pub(crate) fn shape_statics(api: &Api) -> TokenStream {
             let name = object_static(api, i);
             let label = object_type_name(&o.name);
             let fields = fields(api, &o.fields);
+            let cfg = (!from_responses.contains(&i)).then(|| quote!(#[cfg(feature = "webhooks")]));
             quote! {
+                #cfg
                 static #name: ::apigen_runtime::drift::ObjectShape =
                     ::apigen_runtime::drift::ObjectShape { name: #label, fields: &[#(#fields),*] };
             }
@@ -136,6 +142,7 @@ pub(crate) fn webhook_payload_shape_fn(api: &Api) -> TokenStream {
     quote! {
         /// The drift name (`webhooks.<kind>`) and declared payload shape of the event tag
         /// `tag`, for `WebhookEvent::payload_shape`.
+        #[cfg(feature = "webhooks")]
         pub(crate) fn webhook_payload_shape(
             tag: &str,
         ) -> Option<(&'static str, &'static ::apigen_runtime::drift::Shape)> {
@@ -144,9 +151,10 @@ pub(crate) fn webhook_payload_shape_fn(api: &Api) -> TokenStream {
     }
 }
 
-/// The indices in `api.objects` of the objects some response or webhook payload holds (directly, in a page, or
+/// The indices in `api.objects` of the objects some response (and, with `webhooks`, some
+/// webhook payload) holds (directly, in a page, or
 /// inside another such object), so that no `static` goes unused.
-fn reachable_objects(api: &Api) -> BTreeSet<usize> {
+fn reachable_objects(api: &Api, webhooks: bool) -> BTreeSet<usize> {
     let mut todo: Vec<usize> = Vec::new();
     for e in &api.endpoints {
         match &e.response {
@@ -160,7 +168,7 @@ fn reachable_objects(api: &Api) -> BTreeSet<usize> {
             Response::Empty => {}
         }
     }
-    for kind in api.webhooks.iter().flat_map(|w| &w.kinds) {
+    for kind in api.webhooks.iter().filter(|_| webhooks).flat_map(|w| &w.kinds) {
         todo.extend(declared_index(api, &kind.payload));
     }
     if let Some(p) = &api.service.pagination {

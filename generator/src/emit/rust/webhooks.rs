@@ -260,6 +260,7 @@ fn module_text(w: &Webhooks) -> String {
     }
     format!(
         "Webhook events pushed by the vendor.\n\n\
+         Needs the cargo feature `webhooks` (on by default).\n\n\
          [`Receiver`] does steps 1 to 4 for one `POST`, framework-neutral.\n\n\
          1. Verify the raw body with a [`Verifier`] ([`HmacSha256Verifier`]: several secrets and\n   signature headers; a blank secret is refused). A [`Receiver`] verifies unless built\n   with `Receiver::without_verification`.\n\
          2. [`parse`] the body into an [`Event`]: the tag is read from `{tag_field}`, the object from\n   `{data_field}` or, in a flat body, from beside the tag (a body with both is refused). An\n   unknown tag is not an error: it is kept as [`Event::Unknown`]. A payload contradicting\n   the value its tag implies is refused.\n\
