@@ -40,9 +40,10 @@ use std::marker::PhantomData;
 
 use time::{Date, PrimitiveDateTime};
 
-mod number_text;
+pub(crate) mod json_text;
 mod vendor_datetime;
 
+use json_text::{FromJsonText, Json};
 use vendor_datetime::VendorTimeError;
 
 /// `PrimitiveDateTime` as `"YYYY-MM-DD HH:MM:SS"`.
@@ -286,7 +287,7 @@ pub mod decimal {
 
     /// Reads a JSON number exactly; fails rather than rounding.
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
-        deserializer.deserialize_any(super::ExactDecimal)
+        super::json_text::deserialize(deserializer, super::ExactDecimal)
     }
 }
 
@@ -404,15 +405,14 @@ impl<'de> ::serde::de::Visitor<'de> for ExactDecimal {
             }
         })
     }
+}
 
-    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        // serde_json with `arbitrary_precision` hands numbers out as their text.
-        match number_text::read(map)? {
-            Some(text) => parse_exact_decimal(&text).map_err(::serde::de::Error::custom),
-            None => Err(::serde::de::Error::invalid_type(
-                ::serde::de::Unexpected::Map,
-                &self,
-            )),
+impl FromJsonText<'_> for ExactDecimal {
+    fn visit_json<E: ::serde::de::Error>(self, json: Json<'_>) -> Result<Self::Value, E> {
+        match json {
+            Json::Number(text) => parse_exact_decimal(text).map_err(E::custom),
+            Json::Str(text) => ::serde::de::Visitor::visit_str(self, &text),
+            Json::Other(unexpected) => Err(E::invalid_type(unexpected, &self)),
         }
     }
 }
@@ -439,7 +439,7 @@ impl<'de> ::serde::de::Visitor<'de> for OptionalExactDecimal {
         self,
         deserializer: D,
     ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(ExactDecimal).map(Some)
+        json_text::deserialize(deserializer, ExactDecimal).map(Some)
     }
 }
 
@@ -473,7 +473,7 @@ pub mod decimal_string {
 
     /// Reads decimal text (or a number) exactly; fails rather than rounding.
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
-        deserializer.deserialize_any(super::ExactDecimal)
+        super::json_text::deserialize(deserializer, super::ExactDecimal)
     }
 }
 
@@ -524,7 +524,7 @@ impl<'de> ::serde::de::Visitor<'de> for OptionalDecimalText {
         self,
         deserializer: D,
     ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
+        json_text::deserialize(deserializer, self)
     }
 
     fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
@@ -541,9 +541,15 @@ impl<'de> ::serde::de::Visitor<'de> for OptionalDecimalText {
     fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<Self::Value, E> {
         Ok(Some(value.into()))
     }
+}
 
-    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        ::serde::de::Visitor::visit_map(ExactDecimal, map).map(Some)
+impl FromJsonText<'_> for OptionalDecimalText {
+    fn visit_json<E: ::serde::de::Error>(self, json: Json<'_>) -> Result<Self::Value, E> {
+        match json {
+            Json::Str(text) => ::serde::de::Visitor::visit_str(self, &text),
+            Json::Number(_) => ExactDecimal.visit_json(json).map(Some),
+            Json::Other(unexpected) => Err(E::invalid_type(unexpected, &self)),
+        }
     }
 }
 
@@ -729,20 +735,24 @@ impl<'de> ::serde::de::Visitor<'de> for EpochVisitor {
 
     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         // serde_json with `arbitrary_precision` hands integers out as number text.
-        match number_text::read(map)? {
-            Some(text) => {
+        json_text::visit_map(self, map)
+    }
+}
+
+impl FromJsonText<'_> for EpochVisitor {
+    fn visit_json<E: ::serde::de::Error>(self, json: Json<'_>) -> Result<Self::Value, E> {
+        match json {
+            Json::Number(text) => {
                 let value: i64 = text.parse().map_err(|_| {
-                    ::serde::de::Error::invalid_value(
+                    E::invalid_value(
                         ::serde::de::Unexpected::Other("a number that is not a whole i64"),
                         &self,
                     )
                 })?;
-                self.visit_i64(value)
+                ::serde::de::Visitor::visit_i64(self, value)
             }
-            _ => Err(::serde::de::Error::invalid_type(
-                ::serde::de::Unexpected::Map,
-                &self,
-            )),
+            Json::Str(text) => Err(E::invalid_type(::serde::de::Unexpected::Str(&text), &self)),
+            Json::Other(unexpected) => Err(E::invalid_type(unexpected, &self)),
         }
     }
 }
