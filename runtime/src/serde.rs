@@ -41,6 +41,7 @@ use std::marker::PhantomData;
 use time::{Date, PrimitiveDateTime};
 
 pub(crate) mod json_text;
+mod short_decimal;
 mod vendor_datetime;
 
 use json_text::{FromJsonText, Json};
@@ -319,6 +320,9 @@ const NOT_A_NUMBER: &str = "expected a decimal number";
 /// Parses decimal text exactly: plain or with an exponent; `Err` says why without echoing it.
 fn parse_exact_decimal(text: &str) -> Result<rust_decimal::Decimal, &'static str> {
     const INEXACT: &str = "the number has more significant digits than a Decimal holds (at most 28) or is out of its range; it would be rounded";
+    if let Some(value) = short_decimal::parse(text) {
+        return Ok(value);
+    }
     let text = text.trim();
     let (mantissa, exponent) = match text.find(['e', 'E']) {
         Some(at) => {
