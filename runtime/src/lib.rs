@@ -86,6 +86,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod body_buffer;
 mod business_code;
 mod call;
 mod client;
@@ -103,6 +104,7 @@ pub mod serde_as;
 mod service;
 pub mod sign;
 pub mod testing;
+mod url_cache;
 pub mod webhook;
 
 pub use business_code::{BusinessCode, SuccessCode, WireCode};
