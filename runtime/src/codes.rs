@@ -112,8 +112,8 @@ mod tests {
 
     #[test]
     fn errors_are_worded_as_reading_any_value_words_them() {
-        // `deserialize_any` is how codes were read before: the same message, wherever the
-        // value sits (serde_json adds the position where the enclosing value ends).
+        // `deserialize_any` is how codes were read before: the same message (the position
+        // serde_json appends is not compared).
         for json in [
             "1.5",
             "1e3",
@@ -135,15 +135,6 @@ mod tests {
             .to_string();
             let without_position = |m: &str| m.split(" at line ").next().unwrap_or(m).to_owned();
             assert_eq!(without_position(&ours), without_position(&any), "{json}");
-            let in_list = format!("[{json}]");
-            let ours = serde_json::from_str::<Vec<Code>>(&in_list)
-                .unwrap_err()
-                .to_string();
-            assert!(
-                ours.ends_with(&format!("column {}", in_list.len() - 1))
-                    || ours.ends_with(&format!("column {}", in_list.len())),
-                "{ours}"
-            );
         }
     }
 
