@@ -76,12 +76,13 @@ impl std::error::Error for VendorTimeError {}
 
 /// Reads `YYYY-MM-DD HH:MM:SS`.
 pub(crate) fn parse_datetime(text: &str) -> Result<PrimitiveDateTime, VendorTimeError> {
-    let bytes = text.as_bytes();
-    if bytes.len() != DATETIME_LEN {
-        return Err(VendorTimeError::Length {
-            expected: DATETIME_LEN,
-        });
-    }
+    // A fixed-size array: every offset below is checked at compile time.
+    let bytes: &[u8; DATETIME_LEN] =
+        text.as_bytes()
+            .try_into()
+            .map_err(|_| VendorTimeError::Length {
+                expected: DATETIME_LEN,
+            })?;
     let date = date_at_start(bytes)?;
     separator(bytes, 10, b' ', Part::Day)?;
     let hour = two_digits(bytes, 11, Part::Hour)?;
@@ -101,10 +102,10 @@ pub(crate) fn parse_datetime(text: &str) -> Result<PrimitiveDateTime, VendorTime
 
 /// Reads `YYYY-MM-DD`.
 pub(crate) fn parse_date(text: &str) -> Result<Date, VendorTimeError> {
-    let bytes = text.as_bytes();
-    if bytes.len() != DATE_LEN {
-        return Err(VendorTimeError::Length { expected: DATE_LEN });
-    }
+    let bytes: &[u8; DATE_LEN] = text
+        .as_bytes()
+        .try_into()
+        .map_err(|_| VendorTimeError::Length { expected: DATE_LEN })?;
     date_at_start(bytes)
 }
 
@@ -145,8 +146,9 @@ fn digit(value: u32) -> char {
     char::from_digit(value, 10).unwrap_or('0')
 }
 
-/// The date in the first 10 bytes (the length is checked by the caller).
-fn date_at_start(bytes: &[u8]) -> Result<Date, VendorTimeError> {
+/// The date in the first 10 bytes.
+#[inline]
+fn date_at_start<const N: usize>(bytes: &[u8; N]) -> Result<Date, VendorTimeError> {
     let year = u16::from(two_digits(bytes, 0, Part::Year)?) * 100
         + u16::from(two_digits(bytes, 2, Part::Year)?);
     separator(bytes, 4, b'-', Part::Year)?;
@@ -159,7 +161,12 @@ fn date_at_start(bytes: &[u8]) -> Result<Date, VendorTimeError> {
 }
 
 /// The two ASCII digits at `at` as a number.
-fn two_digits(bytes: &[u8], at: usize, part: Part) -> Result<u8, VendorTimeError> {
+#[inline]
+fn two_digits<const N: usize>(
+    bytes: &[u8; N],
+    at: usize,
+    part: Part,
+) -> Result<u8, VendorTimeError> {
     let tens = bytes[at].wrapping_sub(b'0');
     let ones = bytes[at + 1].wrapping_sub(b'0');
     if tens > 9 || ones > 9 {
@@ -168,7 +175,13 @@ fn two_digits(bytes: &[u8], at: usize, part: Part) -> Result<u8, VendorTimeError
     Ok(tens * 10 + ones)
 }
 
-fn separator(bytes: &[u8], at: usize, expected: u8, after: Part) -> Result<(), VendorTimeError> {
+#[inline]
+fn separator<const N: usize>(
+    bytes: &[u8; N],
+    at: usize,
+    expected: u8,
+    after: Part,
+) -> Result<(), VendorTimeError> {
     if bytes[at] == expected {
         Ok(())
     } else {
