@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
+use crate::body_buffer::BodyBuffer;
 use crate::envelope::{self, Scrubber};
 use crate::query;
 use crate::retry::effective_delay;
@@ -91,13 +92,19 @@ impl<S: Service> Client<S> {
             source,
             call: CallInfo::new(op),
         };
-        let url = format!(
-            "{}{}",
-            self.inner.base_url,
-            op.path.replace("{version}", &self.inner.version)
-        );
-        // Parsed once: the response's final URL is compared with it (redirect check).
-        let url = reqwest::Url::parse(&url)
+        // Parsed once per path and client: the response's final URL is compared with it
+        // (redirect check).
+        let url = self
+            .inner
+            .urls
+            .get_or_parse(op.path, || {
+                let url = format!(
+                    "{}{}",
+                    self.inner.base_url,
+                    op.path.replace("{version}", &self.inner.version)
+                );
+                reqwest::Url::parse(&url)
+            })
             .map_err(|_| Error::Config(format!("{}: the request URL is not valid", op.name)))?;
         // Serialized once; every attempt sends a cheap clone of the same bytes (or URL), or
         // (with a signer) the same fields with their freshly computed ones.
@@ -491,26 +498,24 @@ enum ReadError {
     Transport(reqwest::Error),
 }
 
-/// Reads the body chunk by chunk, never holding more than `limit` bytes. Returns what was read
-/// and why reading stopped early, if it did.
-async fn read_bounded(response: &mut Response, limit: usize) -> (Vec<u8>, Result<(), ReadError>) {
+/// Reads the body chunk by chunk, never holding more than `limit` bytes (a body of one chunk
+/// is kept as received, not copied). Returns what was read and why reading stopped early, if
+/// it did.
+async fn read_bounded(response: &mut Response, limit: usize) -> (Bytes, Result<(), ReadError>) {
     let hint = response
         .content_length()
         .and_then(|len| usize::try_from(len).ok())
         .unwrap_or(0);
-    let mut buf = Vec::with_capacity(hint.min(limit).min(64 * 1024));
+    let mut buffer = BodyBuffer::new(limit);
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {
-                if chunk.len() > limit - buf.len() {
-                    let room = limit - buf.len();
-                    buf.extend_from_slice(&chunk[..room]);
-                    return (buf, Err(ReadError::TooLarge));
+                if buffer.push(chunk, hint).is_err() {
+                    return (buffer.into_bytes(), Err(ReadError::TooLarge));
                 }
-                buf.extend_from_slice(&chunk);
             }
-            Ok(None) => return (buf, Ok(())),
-            Err(e) => return (buf, Err(ReadError::Transport(e))),
+            Ok(None) => return (buffer.into_bytes(), Ok(())),
+            Err(e) => return (buffer.into_bytes(), Err(ReadError::Transport(e))),
         }
     }
 }

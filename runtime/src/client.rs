@@ -10,6 +10,7 @@ use secrecy::SecretString;
 use crate::drift::{Capture, Drift, DriftMonitor, Hook};
 use crate::service::AuthFields;
 use crate::sign::Signer;
+use crate::url_cache::UrlCache;
 use crate::{Error, PageOptions, RetryPolicy, Service};
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -57,6 +58,8 @@ pub(crate) struct Inner<S: Service> {
     pub(crate) pages: PageOptions,
     /// Where this client records drift from the spec.
     pub(crate) drift: Arc<DriftMonitor>,
+    /// The parsed request URL of each operation path.
+    pub(crate) urls: UrlCache,
 }
 
 impl<S: Service> Client<S> {
@@ -392,6 +395,7 @@ impl<S: Service> ClientBuilder<S> {
                 max_response_bytes: self.max_response_bytes,
                 pages: self.pages,
                 drift,
+                urls: UrlCache::default(),
             }),
         }))
     }

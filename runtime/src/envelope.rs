@@ -1,24 +1,26 @@
 //! Decoding of the `{code, message, data}` envelope, and keeping body content out of errors.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use secrecy::{ExposeSecret as _, SecretString};
 use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
 use serde_path_to_error::{Path, Segment};
 
 use crate::{BusinessCode, CallInfo, EnvelopeSpec, Error, Operation, WireCode as _};
+
+mod parts;
 
 /// Length bound of the message of [`Error::Api`].
 const MESSAGE_BYTES: usize = 1024;
 
 /// Decodes a 2xx response body: `data` into `Resp` on success, [`Error::Api`] otherwise.
 ///
-/// `data` is kept as raw JSON text until it is deserialized into `Resp`, so numbers reach the
-/// money fields exactly as sent (no `f64` or `Value` round trip). With `probe`, `data` is
-/// decoded through the drift probe, and the `bool` says whether it saw
-/// something that may be drift; without, it is always `false`.
+/// The envelope is read in one pass that keeps the code, message and `data` as borrowed JSON
+/// text (no map); `data` is deserialized into `Resp` from its text only once the code says
+/// success, so numbers reach the money fields exactly as sent (no `f64` or `Value` round trip)
+/// and an error response's `data` may be anything. With `probe`, `data` is decoded through the drift probe,
+/// and the `bool` says whether it saw something that may be drift; without, it is always
+/// `false`.
 pub(crate) fn decode<Resp: DeserializeOwned, C: BusinessCode>(
     op: &'static Operation,
     spec: &EnvelopeSpec,
@@ -35,11 +37,12 @@ pub(crate) fn decode<Resp: DeserializeOwned, C: BusinessCode>(
     };
     let text = std::str::from_utf8(body)
         .map_err(|_| decode_error("", "the response is not valid UTF-8".to_owned()))?;
-    let fields: HashMap<String, &RawValue> =
-        serde_json::from_str(text).map_err(|e| decode_error("", sanitize(&e.to_string())))?;
+    // One pass over the envelope: the code, message and data as borrowed JSON text.
+    let fields =
+        parts::split(text, spec).map_err(|e| decode_error("", sanitize(&e.to_string())))?;
 
     let code = fields
-        .get(spec.code)
+        .code
         .ok_or_else(|| decode_error(spec.code, "missing field".to_owned()))?;
     let code = C::Code::read(code.get())
         .map_err(|e| decode_error(spec.code, sanitize(&without_position(&e))))?;
@@ -47,7 +50,7 @@ pub(crate) fn decode<Resp: DeserializeOwned, C: BusinessCode>(
     if !code.is_success(spec.success) {
         // A message that is missing or not a string is not worth failing over.
         let message = fields
-            .get(spec.message)
+            .message
             .and_then(|raw| serde_json::from_str::<String>(raw.get()).ok())
             .unwrap_or_default();
         return Err(Error::Api {
@@ -59,7 +62,7 @@ pub(crate) fn decode<Resp: DeserializeOwned, C: BusinessCode>(
     }
 
     // A missing `data` reads as `null`, so `Option<T>` and `Empty` accept it.
-    let data = fields.get(spec.data).map_or("null", |raw| raw.get());
+    let data = fields.data.map_or("null", |raw| raw.get());
     // The fast path decodes directly; only a failure pays for path tracking
     // (decoding again with serde_path_to_error to name the failing field).
     let decoded = if probe {

@@ -87,6 +87,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod body_buffer;
 mod business_code;
 mod call;
 mod client;
@@ -104,6 +105,7 @@ pub mod serde_as;
 mod service;
 pub mod sign;
 pub mod testing;
+mod url_cache;
 #[cfg(feature = "webhooks")]
 pub mod webhook;
 

@@ -38,20 +38,14 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use time::format_description::StaticFormatDescription;
+use time::{Date, PrimitiveDateTime};
 
-const DATETIME_FORMAT: StaticFormatDescription =
-    time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
-const DATE_FORMAT: StaticFormatDescription =
-    time::macros::format_description!("[year]-[month]-[day]");
+pub(crate) mod json_text;
+mod short_decimal;
+mod vendor_datetime;
 
-// The same formats as above, spelled out so that error messages show them.
-time::serde::format_description!(
-    datetime_format,
-    PrimitiveDateTime,
-    "[year]-[month]-[day] [hour]:[minute]:[second]"
-);
-time::serde::format_description!(date_format, Date, "[year]-[month]-[day]");
+use json_text::{FromJsonText, Json};
+use vendor_datetime::VendorTimeError;
 
 /// `PrimitiveDateTime` as `"YYYY-MM-DD HH:MM:SS"`.
 pub mod datetime {
@@ -63,14 +57,16 @@ pub mod datetime {
         value: &PrimitiveDateTime,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        super::datetime_format::serialize(value, serializer)
+        let mut text = String::with_capacity(super::vendor_datetime::DATETIME_LEN + 1);
+        super::vendor_datetime::write_datetime(value, &mut text);
+        serializer.serialize_str(&text)
     }
 
     /// Reads `"YYYY-MM-DD HH:MM:SS"`.
     pub fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<PrimitiveDateTime, D::Error> {
-        super::datetime_format::deserialize(deserializer)
+        deserializer.deserialize_str(super::VendorText::DATETIME)
     }
 }
 
@@ -85,7 +81,10 @@ pub mod datetime_opt {
         value: &Option<PrimitiveDateTime>,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        super::datetime_format::option::serialize(value, serializer)
+        match value {
+            Some(value) => super::datetime::serialize(value, serializer),
+            None => serializer.serialize_none(),
+        }
     }
 
     /// Reads `"YYYY-MM-DD HH:MM:SS"`; `""`, `null` and `"0000-00-00 00:00:00"` read as `None`.
@@ -95,7 +94,7 @@ pub mod datetime_opt {
         deserializer.deserialize_option(super::EmptyAsNone::new(
             "a datetime \"YYYY-MM-DD HH:MM:SS\", \"\" or null",
             "0000-00-00 00:00:00",
-            |s| PrimitiveDateTime::parse(s, super::DATETIME_FORMAT),
+            super::vendor_datetime::parse_datetime,
         ))
     }
 }
@@ -107,12 +106,14 @@ pub mod date {
 
     /// Writes `"YYYY-MM-DD"`.
     pub fn serialize<S: Serializer>(value: &Date, serializer: S) -> Result<S::Ok, S::Error> {
-        super::date_format::serialize(value, serializer)
+        let mut text = String::with_capacity(super::vendor_datetime::DATE_LEN + 1);
+        super::vendor_datetime::write_date(*value, &mut text);
+        serializer.serialize_str(&text)
     }
 
     /// Reads `"YYYY-MM-DD"`.
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
-        super::date_format::deserialize(deserializer)
+        deserializer.deserialize_str(super::VendorText::DATE)
     }
 }
 
@@ -126,7 +127,10 @@ pub mod date_opt {
         value: &Option<Date>,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        super::date_format::option::serialize(value, serializer)
+        match value {
+            Some(value) => super::date::serialize(value, serializer),
+            None => serializer.serialize_none(),
+        }
     }
 
     /// Reads `"YYYY-MM-DD"`; `""` and `null` read as `None`.
@@ -136,8 +140,41 @@ pub mod date_opt {
         deserializer.deserialize_option(super::EmptyAsNone::new(
             "a date \"YYYY-MM-DD\", \"\" or null",
             "0000-00-00",
-            |s| Date::parse(s, super::DATE_FORMAT),
+            super::vendor_datetime::parse_date,
         ))
+    }
+}
+
+/// Visitor for a required vendor date or datetime string, parsed at fixed offsets.
+struct VendorText<T> {
+    expecting: &'static str,
+    parse: fn(&str) -> Result<T, VendorTimeError>,
+}
+
+impl VendorText<PrimitiveDateTime> {
+    const DATETIME: Self = Self {
+        expecting: "a datetime \"YYYY-MM-DD HH:MM:SS\"",
+        parse: vendor_datetime::parse_datetime,
+    };
+}
+
+impl VendorText<Date> {
+    const DATE: Self = Self {
+        expecting: "a date \"YYYY-MM-DD\"",
+        parse: vendor_datetime::parse_date,
+    };
+}
+
+impl<T> ::serde::de::Visitor<'_> for VendorText<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.expecting)
+    }
+
+    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<T, E> {
+        // The error names the wrong part of the text, never the text.
+        (self.parse)(value).map_err(E::custom)
     }
 }
 
@@ -160,26 +197,22 @@ pub mod string_opt {
     ) -> Result<Option<String>, D::Error> {
         // Text has no zero spelling of its own: only `""` is none.
         deserializer.deserialize_option(super::EmptyAsNone::new("a string or null", "", |s| {
-            Ok(s.to_owned())
+            Ok::<_, std::convert::Infallible>(s.to_owned())
         }))
     }
 }
 
 /// Visitor for optional strings (dates, datetimes, text) where `""` means absent.
-struct EmptyAsNone<T> {
+struct EmptyAsNone<T, Why> {
     expecting: &'static str,
     /// The sender's spelling of "no date" besides `""`.
     zero: &'static str,
-    parse: fn(&str) -> Result<T, time::error::Parse>,
+    parse: fn(&str) -> Result<T, Why>,
     marker: PhantomData<fn() -> T>,
 }
 
-impl<T> EmptyAsNone<T> {
-    fn new(
-        expecting: &'static str,
-        zero: &'static str,
-        parse: fn(&str) -> Result<T, time::error::Parse>,
-    ) -> Self {
+impl<T, Why> EmptyAsNone<T, Why> {
+    fn new(expecting: &'static str, zero: &'static str, parse: fn(&str) -> Result<T, Why>) -> Self {
         Self {
             expecting,
             zero,
@@ -189,7 +222,7 @@ impl<T> EmptyAsNone<T> {
     }
 }
 
-impl<'de, T> ::serde::de::Visitor<'de> for EmptyAsNone<T> {
+impl<'de, T, Why: fmt::Display> ::serde::de::Visitor<'de> for EmptyAsNone<T, Why> {
     type Value = Option<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -215,7 +248,7 @@ impl<'de, T> ::serde::de::Visitor<'de> for EmptyAsNone<T> {
         if value.is_empty() || value == self.zero {
             return Ok(None);
         }
-        // time's parse errors name the failing component, never the input.
+        // The parse errors (ours and time's) name the failing part, never the input.
         (self.parse)(value).map(Some).map_err(E::custom)
     }
 }
@@ -255,7 +288,7 @@ pub mod decimal {
 
     /// Reads a JSON number exactly; fails rather than rounding.
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
-        deserializer.deserialize_any(super::ExactDecimal)
+        super::json_text::deserialize(deserializer, super::ExactDecimal)
     }
 }
 
@@ -281,15 +314,15 @@ pub mod decimal_opt {
     }
 }
 
-/// The private key under which serde_json's `arbitrary_precision` hands out number text.
-const NUMBER_TOKEN: &str = "$serde_json::private::Number";
-
 /// Why a text is not a decimal number at all.
 const NOT_A_NUMBER: &str = "expected a decimal number";
 
 /// Parses decimal text exactly: plain or with an exponent; `Err` says why without echoing it.
 fn parse_exact_decimal(text: &str) -> Result<rust_decimal::Decimal, &'static str> {
     const INEXACT: &str = "the number has more significant digits than a Decimal holds (at most 28) or is out of its range; it would be rounded";
+    if let Some(value) = short_decimal::parse(text) {
+        return Ok(value);
+    }
     let text = text.trim();
     let (mantissa, exponent) = match text.find(['e', 'E']) {
         Some(at) => {
@@ -376,21 +409,14 @@ impl<'de> ::serde::de::Visitor<'de> for ExactDecimal {
             }
         })
     }
+}
 
-    fn visit_map<A: ::serde::de::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> Result<Self::Value, A::Error> {
-        // serde_json with `arbitrary_precision`: `{NUMBER_TOKEN: "<number text>"}`.
-        match map.next_key::<std::borrow::Cow<'de, str>>()? {
-            Some(key) if key == NUMBER_TOKEN => {
-                let text: std::borrow::Cow<'de, str> = map.next_value()?;
-                parse_exact_decimal(&text).map_err(::serde::de::Error::custom)
-            }
-            _ => Err(::serde::de::Error::invalid_type(
-                ::serde::de::Unexpected::Map,
-                &self,
-            )),
+impl FromJsonText<'_> for ExactDecimal {
+    fn visit_json<E: ::serde::de::Error>(self, json: Json<'_>) -> Result<Self::Value, E> {
+        match json {
+            Json::Number(text) => parse_exact_decimal(text).map_err(E::custom),
+            Json::Str(text) => ::serde::de::Visitor::visit_str(self, &text),
+            Json::Other(unexpected) => Err(E::invalid_type(unexpected, &self)),
         }
     }
 }
@@ -417,7 +443,7 @@ impl<'de> ::serde::de::Visitor<'de> for OptionalExactDecimal {
         self,
         deserializer: D,
     ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(ExactDecimal).map(Some)
+        json_text::deserialize(deserializer, ExactDecimal).map(Some)
     }
 }
 
@@ -451,7 +477,7 @@ pub mod decimal_string {
 
     /// Reads decimal text (or a number) exactly; fails rather than rounding.
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
-        deserializer.deserialize_any(super::ExactDecimal)
+        super::json_text::deserialize(deserializer, super::ExactDecimal)
     }
 }
 
@@ -502,7 +528,7 @@ impl<'de> ::serde::de::Visitor<'de> for OptionalDecimalText {
         self,
         deserializer: D,
     ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
+        json_text::deserialize(deserializer, self)
     }
 
     fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
@@ -519,9 +545,15 @@ impl<'de> ::serde::de::Visitor<'de> for OptionalDecimalText {
     fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<Self::Value, E> {
         Ok(Some(value.into()))
     }
+}
 
-    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        ::serde::de::Visitor::visit_map(ExactDecimal, map).map(Some)
+impl FromJsonText<'_> for OptionalDecimalText {
+    fn visit_json<E: ::serde::de::Error>(self, json: Json<'_>) -> Result<Self::Value, E> {
+        match json {
+            Json::Str(text) => ::serde::de::Visitor::visit_str(self, &text),
+            Json::Number(_) => ExactDecimal.visit_json(json).map(Some),
+            Json::Other(unexpected) => Err(E::invalid_type(unexpected, &self)),
+        }
     }
 }
 
@@ -705,26 +737,26 @@ impl<'de> ::serde::de::Visitor<'de> for EpochVisitor {
         self.visit_i64(value)
     }
 
-    fn visit_map<A: ::serde::de::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> Result<Self::Value, A::Error> {
+    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         // serde_json with `arbitrary_precision` hands integers out as number text.
-        match map.next_key::<std::borrow::Cow<'de, str>>()? {
-            Some(key) if key == NUMBER_TOKEN => {
-                let text: std::borrow::Cow<'de, str> = map.next_value()?;
+        json_text::visit_map(self, map)
+    }
+}
+
+impl FromJsonText<'_> for EpochVisitor {
+    fn visit_json<E: ::serde::de::Error>(self, json: Json<'_>) -> Result<Self::Value, E> {
+        match json {
+            Json::Number(text) => {
                 let value: i64 = text.parse().map_err(|_| {
-                    ::serde::de::Error::invalid_value(
+                    E::invalid_value(
                         ::serde::de::Unexpected::Other("a number that is not a whole i64"),
                         &self,
                     )
                 })?;
-                self.visit_i64(value)
+                ::serde::de::Visitor::visit_i64(self, value)
             }
-            _ => Err(::serde::de::Error::invalid_type(
-                ::serde::de::Unexpected::Map,
-                &self,
-            )),
+            Json::Str(text) => Err(E::invalid_type(::serde::de::Unexpected::Str(&text), &self)),
+            Json::Other(unexpected) => Err(E::invalid_type(unexpected, &self)),
         }
     }
 }

@@ -168,7 +168,12 @@ fn reachable_objects(api: &Api, webhooks: bool) -> BTreeSet<usize> {
             Response::Empty => {}
         }
     }
-    for kind in api.webhooks.iter().filter(|_| webhooks).flat_map(|w| &w.kinds) {
+    for kind in api
+        .webhooks
+        .iter()
+        .filter(|_| webhooks)
+        .flat_map(|w| &w.kinds)
+    {
         todo.extend(declared_index(api, &kind.payload));
     }
     if let Some(p) = &api.service.pagination {
