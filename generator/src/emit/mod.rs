@@ -68,6 +68,17 @@ pub struct Options {
     pub runtime: RuntimeDependency,
 }
 
+/// The files that take longest to render, longest first (measured at 3,900 endpoints); the
+/// others follow in the order they are listed in [`emit`].
+const LARGEST_FIRST: [&str; 6] = [
+    "src/generated/requests.rs",
+    "openapi.json",
+    "src/generated/api.rs",
+    "src/generated/types.rs",
+    "src/generated/enums.rs",
+    "src/generated/service.rs",
+];
+
 /// Run every emitter. Nothing is written; an emitter bug is an error, not a panic.
 pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
     let dir = PathBuf::from("src/generated");
@@ -139,6 +150,14 @@ pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
         "openapi.json".into(),
         Box::new(|| openapi::openapi_json(api).map(Some)),
     ));
+    // The workers take the jobs in order: the largest files first, so that none of them
+    // starts last and leaves the other cores idle while it runs.
+    jobs.sort_by_key(|(path, _)| {
+        LARGEST_FIRST
+            .iter()
+            .position(|p| p == path)
+            .unwrap_or(LARGEST_FIRST.len())
+    });
     for (path, rendered) in parallel::run_all(jobs) {
         let rendered = rendered.map_err(|m| EmitError::new(&path, m))??;
         match rendered {
