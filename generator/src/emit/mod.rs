@@ -99,7 +99,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
     // Every file is built (and the Rust ones formatted) on a thread of its own; the output
     // maps keep them in path order whatever finishes first.
     type Rendered = Result<Option<String>, EmitError>;
-    let module = |name: &str, build: fn(&Api) -> proc_macro2::TokenStream| {
+    let module = |name: &str, build: fn(&Api) -> rust::Module<'_>| {
         let path = dir.join(format!("{name}.rs")).display().to_string();
         let label = path.clone();
         let job: Job<'_, Rendered> =
@@ -108,11 +108,11 @@ pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
     };
     let mut names = vec!["service", "enums", "types", "requests", "api"];
     let mut jobs: Vec<(String, Job<'_, Rendered>)> = vec![
-        module("service", rust::service_module),
+        module("service", |api| rust::service_module(api).into()),
         module("enums", rust::enums_module),
         module("types", rust::types_module),
         module("requests", rust::requests_module),
-        module("api", rust::api_module),
+        module("api", |api| rust::api_module(api).into()),
     ];
     if let Some(w) = &api.webhooks {
         names.push("webhooks");
