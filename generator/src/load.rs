@@ -360,7 +360,11 @@ mod tests {
             assert_eq!(result.is_ok(), alone.is_ok(), "{text:?}");
             if let (Err(side), Err(alone)) = (result, alone) {
                 assert_eq!(side[0].to_string(), alone[0].to_string());
-                assert!(side[0].to_string().contains(text.split(':').next().unwrap()));
+                assert!(
+                    side[0]
+                        .to_string()
+                        .contains(text.split(':').next().unwrap())
+                );
             }
         }
         assert!(parsed[0].is_ok() && parsed[1].is_err() && parsed[4].is_err());

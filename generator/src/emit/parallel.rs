@@ -18,6 +18,12 @@ const STACK_BYTES: usize = 8 << 20;
 /// A job renders one file's text.
 pub(super) type Job<'a, T> = Box<dyn FnOnce() -> T + Send + 'a>;
 
+/// The jobs not yet taken, each with its place in the order given.
+type Queue<'a, T> = Mutex<VecDeque<(usize, (String, Job<'a, T>))>>;
+
+/// Each job's result at its place, once it has run.
+type Results<T> = Mutex<Vec<Option<Result<T, String>>>>;
+
 /// Runs every job on a pool of worker threads (as many as the machine has cores, at most one
 /// per job), which take the jobs in the order given, and returns each job's name with its
 /// result, in that order. A job that panics (an emitter bug) gives `Err` with what happened,
@@ -30,8 +36,7 @@ pub(super) fn run_all<T: Send>(
         .min(jobs.len());
     let names: Vec<String> = jobs.iter().map(|(name, _)| name.clone()).collect();
     let queue = Mutex::new(jobs.into_iter().enumerate().collect::<VecDeque<_>>());
-    let results: Mutex<Vec<Option<Result<T, String>>>> =
-        Mutex::new(names.iter().map(|_| None).collect());
+    let results: Results<T> = Mutex::new(names.iter().map(|_| None).collect());
     let start_error = thread::scope(|scope| {
         let started: Vec<_> = (0..workers)
             .map(|i| {
@@ -69,15 +74,12 @@ pub(super) fn run_all<T: Send>(
 
 /// One worker: takes the next job until none is left, and stores its result at the job's
 /// place.
-fn work<T>(
-    queue: &Mutex<VecDeque<(usize, (String, Job<'_, T>))>>,
-    results: &Mutex<Vec<Option<Result<T, String>>>>,
-) {
+fn work<T>(queue: &Queue<'_, T>, results: &Results<T>) {
     loop {
         let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
         let Some((i, (name, job))) = next else { return };
-        let result =
-            catch_unwind(AssertUnwindSafe(job)).map_err(|_| format!("the emitter of {name} panicked"));
+        let result = catch_unwind(AssertUnwindSafe(job))
+            .map_err(|_| format!("the emitter of {name} panicked"));
         results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
     }
 }
