@@ -68,6 +68,17 @@ pub struct Options {
     pub runtime: RuntimeDependency,
 }
 
+/// The files that take longest to render, longest first (measured at 3,900 endpoints); the
+/// others follow in the order they are listed in [`emit`].
+const LARGEST_FIRST: [&str; 6] = [
+    "src/generated/requests.rs",
+    "openapi.json",
+    "src/generated/api.rs",
+    "src/generated/types.rs",
+    "src/generated/enums.rs",
+    "src/generated/service.rs",
+];
+
 /// Run every emitter. Nothing is written; an emitter bug is an error, not a panic.
 pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
     let dir = PathBuf::from("src/generated");
@@ -88,7 +99,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
     // Every file is built (and the Rust ones formatted) on a thread of its own; the output
     // maps keep them in path order whatever finishes first.
     type Rendered = Result<Option<String>, EmitError>;
-    let module = |name: &str, build: fn(&Api) -> proc_macro2::TokenStream| {
+    let module = |name: &str, build: fn(&Api) -> rust::Module<'_>| {
         let path = dir.join(format!("{name}.rs")).display().to_string();
         let label = path.clone();
         let job: Job<'_, Rendered> =
@@ -97,11 +108,11 @@ pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
     };
     let mut names = vec!["service", "enums", "types", "requests", "api"];
     let mut jobs: Vec<(String, Job<'_, Rendered>)> = vec![
-        module("service", rust::service_module),
+        module("service", |api| rust::service_module(api).into()),
         module("enums", rust::enums_module),
         module("types", rust::types_module),
         module("requests", rust::requests_module),
-        module("api", rust::api_module),
+        module("api", |api| rust::api_module(api).into()),
     ];
     if let Some(w) = &api.webhooks {
         names.push("webhooks");
@@ -139,6 +150,14 @@ pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
         "openapi.json".into(),
         Box::new(|| openapi::openapi_json(api).map(Some)),
     ));
+    // The workers take the jobs in order: the largest files first, so that none of them
+    // starts last and leaves the other cores idle while it runs.
+    jobs.sort_by_key(|(path, _)| {
+        LARGEST_FIRST
+            .iter()
+            .position(|p| p == path)
+            .unwrap_or(LARGEST_FIRST.len())
+    });
     for (path, rendered) in parallel::run_all(jobs) {
         let rendered = rendered.map_err(|m| EmitError::new(&path, m))??;
         match rendered {

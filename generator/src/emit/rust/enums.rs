@@ -4,13 +4,14 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{ToTokens as _, quote};
 
+use super::format::Module;
 use super::open_enum::{CodeKind, Flavour, OpenEnum, open_enum};
 use super::{doc, module_doc};
 use crate::emit::prose::{cell, code, inline, md, per_statement, source_word, zh_en};
 use crate::model::{Api, Code, Enum, EnumRepr};
 use crate::naming::{type_ident, type_name};
 
-pub(crate) fn enums_module(api: &Api) -> TokenStream {
+pub(crate) fn enums_module(api: &Api) -> Module<'_> {
     let items = api.enums.iter().map(enum_item);
     let doc = module_doc(
         "The API's constant enums.\n\n\
@@ -25,10 +26,10 @@ pub(crate) fn enums_module(api: &Api) -> TokenStream {
             use std::fmt;
         )
     };
-    quote! {
-        #doc
-        #fmt_use
-        #(#items)*
+    Module {
+        head: quote!(#doc #fmt_use),
+        imports_from: &[],
+        items: Box::new(items),
     }
 }
 

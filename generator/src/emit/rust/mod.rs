@@ -15,7 +15,7 @@ mod webhooks;
 
 pub(crate) use api::{api_module, response_tokens};
 pub(crate) use enums::enums_module;
-pub(crate) use format::{HEADER, format_module};
+pub(crate) use format::{HEADER, Module, format_module};
 pub(crate) use objects::{MAX_NEW_ARGS, requests_module, types_module};
 pub(crate) use service::service_module;
 pub(crate) use webhooks::webhooks_module;

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::format::imports;
+use super::format::Module;
 use super::{doc, field_doc, field_type, module_doc, rust_type, serde_attr};
 use crate::emit::prose::{md, per_statement, source_word, zh_en};
 use crate::model::{Api, DateTimeFormat, Endpoint, Field, MoneyWire, Object, ObjectKind, Type};
@@ -14,7 +14,7 @@ use crate::naming::{
 };
 
 /// `types` module: shared objects, inline objects and the page wrapper.
-pub(crate) fn types_module(api: &Api) -> TokenStream {
+pub(crate) fn types_module(api: &Api) -> Module<'_> {
     let items = api
         .objects
         .iter()
@@ -50,17 +50,15 @@ pub(crate) fn types_module(api: &Api) -> TokenStream {
          {datetimes}. Fields the server adds later are ignored,\n\
          never an error.",
     ));
-    let body = quote!(#page #cursor_page #(#items)*);
-    let imports = imports(&body, &["enums", "types"]);
-    quote! {
-        #doc
-        #imports
-        #body
+    Module {
+        head: doc,
+        imports_from: &["enums", "types"],
+        items: Box::new([page, cursor_page].into_iter().chain(items)),
     }
 }
 
 /// `requests` module: one struct per endpoint.
-pub(crate) fn requests_module(api: &Api) -> TokenStream {
+pub(crate) fn requests_module(api: &Api) -> Module<'_> {
     let items = api.endpoints.iter().filter_map(|e| {
         let o = api.request_object(e)?;
         Some(request_item(api, e, o))
@@ -71,12 +69,10 @@ pub(crate) fn requests_module(api: &Api) -> TokenStream {
          fields of a struct literal); optional fields have a setter of the same name. The auth\n\
          fields are not here: the client adds them to every request.",
     );
-    let body = quote!(#(#items)*);
-    let imports = imports(&body, &["enums", "types"]);
-    quote! {
-        #doc
-        #imports
-        #body
+    Module {
+        head: doc,
+        imports_from: &["enums", "types"],
+        items: Box::new(items),
     }
 }
 
