@@ -13,7 +13,9 @@ mod test_files;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::depends::{self, Inputs};
 use crate::model::Api;
+use crate::naming;
 use parallel::Job;
 
 pub(crate) use crate_files::dependency_names;
@@ -68,98 +70,180 @@ pub struct Options {
     pub runtime: RuntimeDependency,
 }
 
-/// Run every emitter. Nothing is written; an emitter bug is an error, not a panic.
-pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
+/// One file the generator owns: its path, what it is made from, and how to render it.
+pub(crate) struct Unit<'a> {
+    /// Relative to the output folder.
+    pub(crate) path: PathBuf,
+    /// The part of the model (and options) it is made from.
+    pub(crate) inputs: Inputs,
+    /// Its text, or `None` when this spec produces no such file (it is then retired).
+    pub(crate) render: Job<'a, Result<Option<String>, EmitError>>,
+}
+
+/// Every file the generator would write, not yet rendered.
+pub(crate) struct Plan<'a> {
+    /// The generated files, in path order.
+    pub(crate) units: Vec<Unit<'a>>,
+    /// As [`Output::scaffolds`].
+    pub(crate) scaffolds: BTreeMap<PathBuf, String>,
+    /// As [`Output::owned_dirs`].
+    pub(crate) owned_dirs: Vec<PathBuf>,
+}
+
+/// Every generated file of `api`, each with its inputs and its (deferred) emitter. A
+/// group's files render from [`crate::depends::group_inputs`] of the group alone, so what
+/// they depend on is exactly what their [`Inputs::Group`] names.
+pub(crate) fn plan<'a>(api: &'a Api, options: &'a Options) -> Plan<'a> {
     let dir = PathBuf::from("src/generated");
-    let mut out = Output {
-        owned_dirs: vec![dir.clone()],
-        ..Output::default()
+    let mut units: Vec<Unit<'a>> = Vec::new();
+    let mut whole = |path: PathBuf, render: Job<'a, Result<Option<String>, EmitError>>| {
+        units.push(Unit {
+            path,
+            inputs: Inputs::Model,
+            render,
+        });
     };
-    out.files.insert(
+    whole(
         PathBuf::from("Cargo.toml"),
-        crate_files::cargo_toml(api, &options.runtime),
+        Box::new(move || Ok(Some(crate_files::cargo_toml(api, &options.runtime)))),
     );
-    out.files
-        .insert(PathBuf::from("src/lib.rs"), crate_files::lib_rs(api));
-    out.scaffolds.insert(
-        PathBuf::from(crate_files::CUSTOM_MODULE),
-        crate_files::custom_scaffold(),
+    whole(
+        PathBuf::from("src/lib.rs"),
+        Box::new(move || Ok(Some(crate_files::lib_rs(api)))),
     );
-    // Every file is built (and the Rust ones formatted) on a thread of its own; the output
-    // maps keep them in path order whatever finishes first.
-    type Rendered = Result<Option<String>, EmitError>;
-    let module = |name: &str, build: fn(&Api) -> proc_macro2::TokenStream| {
-        let path = dir.join(format!("{name}.rs")).display().to_string();
-        let label = path.clone();
-        let job: Job<'_, Rendered> =
+    let module = |path: PathBuf, build: fn(&Api) -> proc_macro2::TokenStream| {
+        let label = path.display().to_string();
+        let job: Job<'a, Result<Option<String>, EmitError>> =
             Box::new(move || rust::format_module(&label, build(api)).map(Some));
         (path, job)
     };
     let mut names = vec!["service", "enums", "types", "requests", "api"];
-    let mut jobs: Vec<(String, Job<'_, Rendered>)> = vec![
-        module("service", rust::service_module),
-        module("enums", rust::enums_module),
-        module("types", rust::types_module),
-        module("requests", rust::requests_module),
-        module("api", rust::api_module),
-    ];
+    for (path, job) in [
+        module(dir.join("service.rs"), rust::service_module),
+        module(dir.join("enums.rs"), rust::enums_module),
+        module(dir.join("types.rs"), rust::types_module),
+        module(dir.join("requests/mod.rs"), rust::requests_index_module),
+        module(dir.join("api/mod.rs"), rust::api_index_module),
+    ] {
+        whole(path, job);
+    }
     if let Some(w) = &api.webhooks {
         names.push("webhooks");
-        let path = dir.join("webhooks.rs").display().to_string();
-        let label = path.clone();
-        jobs.push((
+        let path = dir.join("webhooks.rs");
+        let label = path.display().to_string();
+        whole(
             path,
             Box::new(move || rust::format_module(&label, rust::webhooks_module(api, w)).map(Some)),
-        ));
+        );
     }
     let test_error = |path: &'static str| move |m: String| EmitError::new(path, m);
-    jobs.push((
-        "tests/endpoints.rs".into(),
+    whole(
+        PathBuf::from("tests/endpoints.rs"),
         Box::new(move || {
             test_files::endpoints_test(api)
                 .map(Some)
                 .map_err(test_error("tests/endpoints.rs"))
         }),
-    ));
-    jobs.push((
-        "tests/webhook_examples.rs".into(),
+    );
+    whole(
+        PathBuf::from("tests/webhook_examples.rs"),
         Box::new(move || {
             test_files::webhook_examples_test(api).map_err(test_error("tests/webhook_examples.rs"))
         }),
-    ));
-    jobs.push((
-        "docs/api.md".into(),
-        Box::new(|| Ok(Some(docs::api_markdown(api)))),
-    ));
-    jobs.push((
-        "API.txt".into(),
-        Box::new(|| Ok(Some(api_surface::api_surface(api)))),
-    ));
-    jobs.push((
-        "openapi.json".into(),
-        Box::new(|| openapi::openapi_json(api).map(Some)),
-    ));
-    for (path, rendered) in parallel::run_all(jobs) {
-        let rendered = rendered.map_err(|m| EmitError::new(&path, m))??;
-        match rendered {
-            Some(text) => {
-                out.files.insert(PathBuf::from(path), text);
-            }
-            // Only `tests/webhook_examples.rs` has nothing to say (a spec without webhooks).
-            None => out.retired.push(PathBuf::from(path)),
-        }
-    }
+    );
+    whole(
+        PathBuf::from("docs/api.md"),
+        Box::new(move || Ok(Some(docs::api_markdown(api)))),
+    );
+    whole(
+        PathBuf::from("API.txt"),
+        Box::new(move || Ok(Some(api_surface::api_surface(api)))),
+    );
+    whole(
+        PathBuf::from("openapi.json"),
+        Box::new(move || openapi::openapi_json(api).map(Some)),
+    );
     names.sort_unstable();
     let mods = names
         .iter()
         .map(|n| format!("#[rustfmt::skip]\npub mod {n};\n"))
         .collect::<String>();
-    out.files.insert(
+    whole(
         dir.join("mod.rs"),
-        format!(
-            "{}//! Everything generated from the spec lives below this module; `src/lib.rs` re-exports it.\n//!\n//! The files are formatted by prettyplease when generated; `rustfmt::skip`\n//! keeps `cargo fmt` from rewriting them, so `cargo xtask gen --check` stays exact.\n\n{mods}",
-            rust::HEADER
-        ),
+        Box::new(move || {
+            Ok(Some(format!(
+                "{}//! Everything generated from the spec lives below this module; `src/lib.rs` re-exports it.\n//!\n//! The files are formatted by prettyplease when generated; `rustfmt::skip`\n//! keeps `cargo fmt` from rewriting them, so `cargo xtask gen --check` stays exact.\n\n{mods}",
+                rust::HEADER
+            )))
+        }),
     );
+    for g in &api.groups {
+        if api.group_endpoints(&g.spec_key).next().is_none() {
+            continue;
+        }
+        let file = format!("{}.rs", naming::unraw(&naming::group_module(&g.spec_key)));
+        for (folder, build) in [
+            ("api", rust::api_group_module as fn(&Api, &str) -> _),
+            ("requests", rust::requests_group_module),
+        ] {
+            let path = dir.join(folder).join(&file);
+            let label = path.display().to_string();
+            let key = g.spec_key.as_str();
+            units.push(Unit {
+                path,
+                inputs: Inputs::Group(g.spec_key.clone()),
+                render: Box::new(move || {
+                    let slice = depends::group_inputs(api, key).to_api(api);
+                    rust::format_module(&label, build(&slice, key)).map(Some)
+                }),
+            });
+        }
+    }
+    units.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut scaffolds = BTreeMap::new();
+    scaffolds.insert(
+        PathBuf::from(crate_files::CUSTOM_MODULE),
+        crate_files::custom_scaffold(),
+    );
+    Plan {
+        units,
+        scaffolds,
+        owned_dirs: vec![dir.clone(), dir.join("api"), dir.join("requests")],
+    }
+}
+
+/// Render the units, each (and the Rust ones formatted) on a thread of its own: (path,
+/// text or `None` for a retired file), in path order whatever finishes first.
+pub(crate) fn render(units: Vec<Unit<'_>>) -> Result<Vec<(PathBuf, Option<String>)>, EmitError> {
+    let jobs: Vec<(String, Job<'_, Result<Option<String>, EmitError>>)> = units
+        .into_iter()
+        .map(|u| (u.path.display().to_string(), u.render))
+        .collect();
+    parallel::run_all(jobs)
+        .into_iter()
+        .map(|(path, rendered)| {
+            let text = rendered.map_err(|m| EmitError::new(&path, m))??;
+            Ok((PathBuf::from(path), text))
+        })
+        .collect()
+}
+
+/// Run every emitter. Nothing is written; an emitter bug is an error, not a panic.
+pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
+    let plan = plan(api, options);
+    let mut out = Output {
+        scaffolds: plan.scaffolds,
+        owned_dirs: plan.owned_dirs,
+        ..Output::default()
+    };
+    for (path, text) in render(plan.units)? {
+        match text {
+            Some(text) => {
+                out.files.insert(path, text);
+            }
+            // Only `tests/webhook_examples.rs` has nothing to say (a spec without webhooks).
+            None => out.retired.push(path),
+        }
+    }
     Ok(out)
 }
