@@ -218,9 +218,10 @@ mod tests {
             )
         });
         let card = group_inputs(&api, "card");
+        // Model order: the endpoints are sorted by group, and wallet comes first.
         assert_eq!(
             endpoint_names(&card),
-            ["open_card", "get_card_detail", "delete_card"]
+            ["get_card_detail", "open_card", "delete_card"]
         );
         let keys: Vec<&str> = card.groups.iter().map(|g| g.spec_key.as_str()).collect();
         assert_eq!(keys, ["wallet", "card"]);
