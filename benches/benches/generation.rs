@@ -6,12 +6,15 @@
 //!   `openapiv3::OpenAPI`);
 //! * `scaling_*/*`: ours on synthetic specs of 39, 390 and 3,900 endpoints;
 //! * `scaling_generate/{ours,progenitor}/N`: both generators end to end at each of those sizes
-//!   (progenitor fed our `openapi.json` export of the same synthetic spec).
+//!   (progenitor fed our `openapi.json` export of the same synthetic spec);
+//! * `incremental/{full,edit_one_group,check_unchanged,load}/N`: `cargo xtask gen`'s
+//!   incremental generation at each of those sizes, in one run (issue 17).
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use apigen_benches::generation::*;
+use apigen_benches::incremental::Workspace;
 use criterion::{
     BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
@@ -129,9 +132,33 @@ fn scaling_side_by_side(c: &mut Criterion) {
     g.finish();
 }
 
+/// Incremental generation at 39, 390 and 3,900 endpoints: a full generation into an empty
+/// folder, a regeneration after a one-line edit in one group, `--check` with nothing changed,
+/// and the load + validation every changed run pays.
+fn incremental(c: &mut Criterion) {
+    let mut g = c.benchmark_group("incremental");
+    g.sampling_mode(SamplingMode::Flat);
+    for copies in [1, 10, 100] {
+        let mut ws = Workspace::new("bench", copies);
+        let n = ws.load();
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_function(BenchmarkId::new("full", n), |b| {
+            b.iter_batched(|| ws.clear(), |()| ws.full(), BatchSize::PerIteration)
+        });
+        g.bench_function(BenchmarkId::new("edit_one_group", n), |b| {
+            b.iter_batched(|| ws.edit(), |()| ws.regenerate(), BatchSize::PerIteration)
+        });
+        g.bench_function(BenchmarkId::new("check_unchanged", n), |b| {
+            b.iter(|| ws.check())
+        });
+        g.bench_function(BenchmarkId::new("load", n), |b| b.iter(|| ws.load()));
+    }
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = config();
-    targets = generate, scaling, scaling_side_by_side
+    targets = generate, scaling, scaling_side_by_side, incremental
 }
 criterion_main!(benches);
