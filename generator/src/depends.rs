@@ -1,14 +1,14 @@
 //! What each generated file is made from: the part of the model its emitter reads.
 //!
 //! Incremental generation (`crate::incremental`) hashes exactly this part for each file, and
-//! the emitters of a group's files render from exactly this part ([`GroupInputs::to_api`]),
-//! so a file cannot depend on anything its recorded hash does not cover: if an emitter reads
-//! something [`group_inputs`] leaves out, it renders without it every time, and a full and an
+//! the emitters of those files render from exactly this part ([`Part::to_api`]), so a file
+//! cannot depend on anything its recorded hash does not cover: if an emitter reads something
+//! [`part`] leaves out, it renders without it every time, and a full and an
 //! incremental generation still agree byte for byte.
 
 use std::collections::BTreeSet;
 
-use crate::model::{Api, Endpoint, Enum, Group, Object, ObjectName, Response, Type};
+use crate::model::{Api, Endpoint, Enum, Group, Object, ObjectKind, ObjectName, Response, Type};
 
 /// What a generated file depends on.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -16,26 +16,54 @@ pub enum Inputs {
     /// The whole model and the emit options: files that list or index everything
     /// (`service.rs`, `openapi.json`, `API.txt`, the `mod.rs` files, …).
     Model,
+    /// The enums (`enums.rs`).
+    Enums,
+    /// The enums and every object but the requests (`types.rs`).
+    Types,
     /// One endpoint group, by its key: see [`group_inputs`].
     Group(String),
 }
 
-/// The part of the model a group's files (`api/<group>.rs`, `requests/<group>.rs`) are made
-/// from, each list in model order; with the service section, which every file reads.
-#[derive(Debug, Clone)]
-pub struct GroupInputs<'a> {
-    /// The group, and the groups of the lookup endpoints its `*_and_recover` methods call.
+/// The part of the model a file with these inputs is made from; `None` for
+/// [`Inputs::Model`], which is all of it. Pure: it only reads `api`.
+pub fn part<'a>(api: &'a Api, inputs: &Inputs) -> Option<Part<'a>> {
+    match inputs {
+        Inputs::Model => None,
+        Inputs::Enums => Some(Part {
+            enums: api.enums.iter().collect(),
+            ..Part::default()
+        }),
+        Inputs::Types => Some(Part {
+            enums: api.enums.iter().collect(),
+            objects: api
+                .objects
+                .iter()
+                .filter(|o| o.kind != ObjectKind::Request)
+                .collect(),
+            ..Part::default()
+        }),
+        Inputs::Group(key) => Some(group_inputs(api, key)),
+    }
+}
+
+/// A part of the model, each list in model order; with the service section, which every
+/// file reads. For a group ([`group_inputs`]): the group and the groups of the lookups its
+/// `*_and_recover` methods call; its endpoints and those lookups; their request objects, the
+/// objects they return and every object reachable from those through fields; and every
+/// enum those objects and responses mention.
+#[derive(Debug, Clone, Default)]
+pub struct Part<'a> {
+    /// Groups.
     pub groups: Vec<&'a Group>,
-    /// The group's endpoints and those lookup endpoints.
+    /// Endpoints.
     pub endpoints: Vec<&'a Endpoint>,
-    /// The request objects of those endpoints, the objects they return, and every object
-    /// reachable from them through fields.
+    /// Objects.
     pub objects: Vec<&'a Object>,
-    /// Every enum those objects and responses mention.
+    /// Enums.
     pub enums: Vec<&'a Enum>,
 }
 
-impl GroupInputs<'_> {
+impl Part<'_> {
     /// A model holding only this part (and the service section): what the group's files
     /// are rendered from.
     pub fn to_api(&self, api: &Api) -> Api {
@@ -51,9 +79,10 @@ impl GroupInputs<'_> {
     }
 }
 
-/// What the files of group `group_key` depend on (empty lists for an unknown key). Pure:
-/// it only reads `api`.
-pub fn group_inputs<'a>(api: &'a Api, group_key: &str) -> GroupInputs<'a> {
+/// What the files of group `group_key` (`api/<group>.rs`, `requests/<group>.rs`,
+/// `tests/endpoints/<group>.rs`) depend on: see [`Part`]; empty lists for an unknown key.
+/// Pure: it only reads `api`.
+pub fn group_inputs<'a>(api: &'a Api, group_key: &str) -> Part<'a> {
     let mut endpoints = BTreeSet::new();
     for (i, e) in api.endpoints.iter().enumerate() {
         if e.group_key != group_key {
@@ -90,7 +119,7 @@ pub fn group_inputs<'a>(api: &'a Api, group_key: &str) -> GroupInputs<'a> {
         .map(|&i| api.endpoints[i].group_key.as_str())
         .chain([group_key])
         .collect();
-    GroupInputs {
+    Part {
         groups: api
             .groups
             .iter()
@@ -167,7 +196,7 @@ mod tests {
         crate::load_api_from(files).unwrap_or_else(|e| panic!("mini loads:\n{e}"))
     }
 
-    fn endpoint_names(inputs: &GroupInputs<'_>) -> Vec<String> {
+    fn endpoint_names(inputs: &Part<'_>) -> Vec<String> {
         inputs
             .endpoints
             .iter()
@@ -175,7 +204,7 @@ mod tests {
             .collect()
     }
 
-    fn object_names(inputs: &GroupInputs<'_>) -> Vec<String> {
+    fn object_names(inputs: &Part<'_>) -> Vec<String> {
         inputs
             .objects
             .iter()
@@ -228,6 +257,19 @@ mod tests {
         assert!(object_names(&card).contains(&"GetCardDetailRequest".to_owned()));
         // The wallet group does not depend on the card group's `open_card`.
         assert!(!endpoint_names(&group_inputs(&api, "wallet")).contains(&"open_card".to_owned()));
+    }
+
+    #[test]
+    fn enums_and_types_depend_on_no_endpoint() {
+        let api = mini(str::to_owned);
+        assert!(part(&api, &Inputs::Model).is_none());
+        let enums = part(&api, &Inputs::Enums).expect("a part");
+        assert_eq!(enums.enums.len(), api.enums.len());
+        assert!(enums.objects.is_empty() && enums.endpoints.is_empty());
+        let types = part(&api, &Inputs::Types).expect("a part");
+        assert!(types.endpoints.is_empty());
+        assert!(types.objects.iter().all(|o| o.kind != ObjectKind::Request));
+        assert!(object_names(&types).contains(&"Card".to_owned()));
     }
 
     #[test]

@@ -91,26 +91,24 @@ pub(crate) struct Plan<'a> {
 }
 
 /// Every generated file of `api`, each with its inputs and its (deferred) emitter. A
-/// group's files render from [`crate::depends::group_inputs`] of the group alone, so what
-/// they depend on is exactly what their [`Inputs::Group`] names.
+/// file made from a part of the model renders from [`crate::depends::part`] alone, so what it
+/// depends on is exactly what its [`Inputs`] name.
 pub(crate) fn plan<'a>(api: &'a Api, options: &'a Options) -> Plan<'a> {
     let dir = PathBuf::from("src/generated");
     let mut units: Vec<Unit<'a>> = Vec::new();
-    let mut whole = |path: PathBuf, render: Job<'a, Result<Option<String>, EmitError>>| {
-        units.push(Unit {
-            path,
-            inputs: Inputs::Model,
-            render,
-        });
+    let whole = |path: PathBuf, render: Job<'a, Result<Option<String>, EmitError>>| Unit {
+        path,
+        inputs: Inputs::Model,
+        render,
     };
-    whole(
+    units.push(whole(
         PathBuf::from("Cargo.toml"),
         Box::new(move || Ok(Some(crate_files::cargo_toml(api, &options.runtime)))),
-    );
-    whole(
+    ));
+    units.push(whole(
         PathBuf::from("src/lib.rs"),
         Box::new(move || Ok(Some(crate_files::lib_rs(api)))),
-    );
+    ));
     let module = |path: PathBuf, build: fn(&Api) -> proc_macro2::TokenStream| {
         let label = path.display().to_string();
         let job: Job<'a, Result<Option<String>, EmitError>> =
@@ -120,55 +118,78 @@ pub(crate) fn plan<'a>(api: &'a Api, options: &'a Options) -> Plan<'a> {
     let mut names = vec!["service", "enums", "types", "requests", "api"];
     for (path, job) in [
         module(dir.join("service.rs"), rust::service_module),
-        module(dir.join("enums.rs"), rust::enums_module),
-        module(dir.join("types.rs"), rust::types_module),
         module(dir.join("requests/mod.rs"), rust::requests_index_module),
         module(dir.join("api/mod.rs"), rust::api_index_module),
     ] {
-        whole(path, job);
+        units.push(whole(path, job));
     }
+    // Files made from a part of the model render from that part alone.
+    let sliced = |path: PathBuf, inputs: Inputs, build: fn(&Api) -> proc_macro2::TokenStream| {
+        let label = path.display().to_string();
+        let part = inputs.clone();
+        let render: Job<'a, Result<Option<String>, EmitError>> = Box::new(move || {
+            let slice = depends::part(api, &part).map(|p| p.to_api(api));
+            let tokens = build(slice.as_ref().unwrap_or(api));
+            rust::format_module(&label, tokens).map(Some)
+        });
+        Unit {
+            path,
+            inputs,
+            render,
+        }
+    };
+    units.push(sliced(
+        dir.join("enums.rs"),
+        Inputs::Enums,
+        rust::enums_module,
+    ));
+    units.push(sliced(
+        dir.join("types.rs"),
+        Inputs::Types,
+        rust::types_module,
+    ));
     if let Some(w) = &api.webhooks {
         names.push("webhooks");
         let path = dir.join("webhooks.rs");
         let label = path.display().to_string();
-        whole(
+        units.push(whole(
             path,
             Box::new(move || rust::format_module(&label, rust::webhooks_module(api, w)).map(Some)),
-        );
+        ));
     }
     let test_error = |path: &'static str| move |m: String| EmitError::new(path, m);
-    whole(
+    units.push(whole(
         PathBuf::from("tests/endpoints.rs"),
         Box::new(move || {
             test_files::endpoints_test(api)
                 .map(Some)
                 .map_err(test_error("tests/endpoints.rs"))
         }),
-    );
-    whole(
+    ));
+    units.push(whole(
         PathBuf::from("tests/webhook_examples.rs"),
         Box::new(move || {
             test_files::webhook_examples_test(api).map_err(test_error("tests/webhook_examples.rs"))
         }),
-    );
-    whole(
+    ));
+    units.push(whole(
         PathBuf::from("docs/api.md"),
         Box::new(move || Ok(Some(docs::api_markdown(api)))),
-    );
-    whole(
+    ));
+    units.push(whole(
         PathBuf::from("API.txt"),
         Box::new(move || Ok(Some(api_surface::api_surface(api)))),
-    );
-    whole(
+    ));
+    units.push(whole(
         PathBuf::from("openapi.json"),
         Box::new(move || openapi::openapi_json(api).map(Some)),
-    );
+    ));
     names.sort_unstable();
     let mods = names
         .iter()
         .map(|n| format!("#[rustfmt::skip]\npub mod {n};\n"))
         .collect::<String>();
-    whole(
+    units.push(whole(
         dir.join("mod.rs"),
         Box::new(move || {
             Ok(Some(format!(
@@ -176,19 +197,19 @@ pub(crate) fn plan<'a>(api: &'a Api, options: &'a Options) -> Plan<'a> {
                 rust::HEADER
             )))
         }),
-    );
+    ));
     for g in &api.groups {
         if api.group_endpoints(&g.spec_key).next().is_none() {
             continue;
         }
         let file = format!("{}.rs", naming::unraw(&naming::group_module(&g.spec_key)));
+        let key = g.spec_key.as_str();
         for (folder, build) in [
             ("api", rust::api_group_module as fn(&Api, &str) -> _),
             ("requests", rust::requests_group_module),
         ] {
             let path = dir.join(folder).join(&file);
             let label = path.display().to_string();
-            let key = g.spec_key.as_str();
             units.push(Unit {
                 path,
                 inputs: Inputs::Group(g.spec_key.clone()),
@@ -198,6 +219,16 @@ pub(crate) fn plan<'a>(api: &'a Api, options: &'a Options) -> Plan<'a> {
                 }),
             });
         }
+        let path = PathBuf::from("tests/endpoints").join(&file);
+        let label = path.display().to_string();
+        units.push(Unit {
+            path,
+            inputs: Inputs::Group(g.spec_key.clone()),
+            render: Box::new(move || {
+                let slice = depends::group_inputs(api, key).to_api(api);
+                test_files::endpoints_group_test(&slice, key).map_err(|m| EmitError::new(label, m))
+            }),
+        });
     }
     units.sort_by(|a, b| a.path.cmp(&b.path));
     let mut scaffolds = BTreeMap::new();
@@ -208,7 +239,12 @@ pub(crate) fn plan<'a>(api: &'a Api, options: &'a Options) -> Plan<'a> {
     Plan {
         units,
         scaffolds,
-        owned_dirs: vec![dir.clone(), dir.join("api"), dir.join("requests")],
+        owned_dirs: vec![
+            dir.clone(),
+            dir.join("api"),
+            dir.join("requests"),
+            PathBuf::from("tests/endpoints"),
+        ],
     }
 }
 

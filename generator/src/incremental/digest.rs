@@ -139,9 +139,9 @@ pub(crate) fn input_hash(api: &Api, options: &Options, generator: &str, inputs: 
             }
             h.part(&api.webhooks);
         }
-        Inputs::Group(key) => {
-            let part = depends::group_inputs(api, key);
-            h.text("group").text(key).part(&api.service);
+        part_inputs => {
+            h.text(&format!("{part_inputs:?}")).part(&api.service);
+            let part = depends::part(api, part_inputs).unwrap_or_default();
             h.text("groups");
             for g in &part.groups {
                 h.part(g);
