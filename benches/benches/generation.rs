@@ -139,7 +139,7 @@ fn incremental(c: &mut Criterion) {
     let mut g = c.benchmark_group("incremental");
     g.sampling_mode(SamplingMode::Flat);
     for copies in [1, 10, 100] {
-        let mut ws = Workspace::new("bench", copies);
+        let ws = Workspace::new("bench", copies);
         let n = ws.load();
         g.throughput(Throughput::Elements(n as u64));
         g.bench_function(BenchmarkId::new("full", n), |b| {

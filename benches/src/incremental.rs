@@ -18,7 +18,7 @@ pub struct Workspace {
     spec: PathBuf,
     out: PathBuf,
     edited: PathBuf,
-    toggle: usize,
+    toggle: std::cell::Cell<usize>,
 }
 
 impl Workspace {
@@ -51,7 +51,7 @@ impl Workspace {
             root,
             spec,
             edited: edited.expect("the synthetic spec has the wallet detail endpoint"),
-            toggle: 0,
+            toggle: std::cell::Cell::new(0),
         };
         ws.run(false);
         ws
@@ -72,11 +72,11 @@ impl Workspace {
     }
 
     /// Make the one-line edit (untimed setup of [`Workspace::regenerate`]).
-    pub fn edit(&mut self) {
+    pub fn edit(&self) {
         let text = std::fs::read_to_string(&self.edited).expect("read edited file");
-        let (from, to) = (TITLE[self.toggle], TITLE[1 - self.toggle]);
-        std::fs::write(&self.edited, text.replacen(from, to, 1)).expect("edit");
-        self.toggle = 1 - self.toggle;
+        let t = self.toggle.get();
+        std::fs::write(&self.edited, text.replacen(TITLE[t], TITLE[1 - t], 1)).expect("edit");
+        self.toggle.set(1 - t);
     }
 
     /// Regenerate after an edit: what `cargo xtask gen` does.

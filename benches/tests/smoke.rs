@@ -38,7 +38,7 @@ fn synthetic_specs_scale_the_endpoint_count() {
 
 #[test]
 fn incremental_generation_functions_run() {
-    let mut ws = incremental::Workspace::new("smoke", 1);
+    let ws = incremental::Workspace::new("smoke", 1);
     assert_eq!(ws.load(), 39);
     assert!(ws.spec().is_dir());
     let checked = ws.check();

@@ -31,12 +31,13 @@ pub(crate) fn load_dir(dir: &Path) -> Result<Loaded, (Sources, Vec<Diagnostic>)>
     }
 }
 
+/// The spec files read, as (display name, text), and a diagnostic per file not read.
+pub(crate) type ReadDir = (Vec<(String, String)>, Vec<Diagnostic>);
+
 /// The text of every `*.yaml` / `*.yml` file below `dir`, sorted by path, as (display
 /// name, text), and a diagnostic for each file that could not be read. A folder that
 /// cannot be read or holds no such file is an error.
-pub(crate) fn read_dir(
-    dir: &Path,
-) -> Result<(Vec<(String, String)>, Vec<Diagnostic>), (Sources, Vec<Diagnostic>)> {
+pub(crate) fn read_dir(dir: &Path) -> Result<ReadDir, (Sources, Vec<Diagnostic>)> {
     let mut paths = Vec::new();
     if let Err(e) = collect(dir, &mut paths) {
         return Err((

@@ -70,6 +70,9 @@ pub struct Options {
     pub runtime: RuntimeDependency,
 }
 
+/// A file's text, or `None` when the spec produces no such file.
+type Rendered = Result<Option<String>, EmitError>;
+
 /// One file the generator owns: its path, what it is made from, and how to render it.
 pub(crate) struct Unit<'a> {
     /// Relative to the output folder.
@@ -77,7 +80,7 @@ pub(crate) struct Unit<'a> {
     /// The part of the model (and options) it is made from.
     pub(crate) inputs: Inputs,
     /// Its text, or `None` when this spec produces no such file (it is then retired).
-    pub(crate) render: Job<'a, Result<Option<String>, EmitError>>,
+    pub(crate) render: Job<'a, Rendered>,
 }
 
 /// Every file the generator would write, not yet rendered.
@@ -96,7 +99,7 @@ pub(crate) struct Plan<'a> {
 pub(crate) fn plan<'a>(api: &'a Api, options: &'a Options) -> Plan<'a> {
     let dir = PathBuf::from("src/generated");
     let mut units: Vec<Unit<'a>> = Vec::new();
-    let whole = |path: PathBuf, render: Job<'a, Result<Option<String>, EmitError>>| Unit {
+    let whole = |path: PathBuf, render: Job<'a, Rendered>| Unit {
         path,
         inputs: Inputs::Model,
         render,
@@ -111,7 +114,7 @@ pub(crate) fn plan<'a>(api: &'a Api, options: &'a Options) -> Plan<'a> {
     ));
     let module = |path: PathBuf, build: fn(&Api) -> proc_macro2::TokenStream| {
         let label = path.display().to_string();
-        let job: Job<'a, Result<Option<String>, EmitError>> =
+        let job: Job<'a, Rendered> =
             Box::new(move || rust::format_module(&label, build(api)).map(Some));
         (path, job)
     };
@@ -127,7 +130,7 @@ pub(crate) fn plan<'a>(api: &'a Api, options: &'a Options) -> Plan<'a> {
     let sliced = |path: PathBuf, inputs: Inputs, build: fn(&Api) -> proc_macro2::TokenStream| {
         let label = path.display().to_string();
         let part = inputs.clone();
-        let render: Job<'a, Result<Option<String>, EmitError>> = Box::new(move || {
+        let render: Job<'a, Rendered> = Box::new(move || {
             let slice = depends::part(api, &part).map(|p| p.to_api(api));
             let tokens = build(slice.as_ref().unwrap_or(api));
             rust::format_module(&label, tokens).map(Some)
@@ -251,7 +254,7 @@ pub(crate) fn plan<'a>(api: &'a Api, options: &'a Options) -> Plan<'a> {
 /// Render the units, each (and the Rust ones formatted) on a thread of its own: (path,
 /// text or `None` for a retired file), in path order whatever finishes first.
 pub(crate) fn render(units: Vec<Unit<'_>>) -> Result<Vec<(PathBuf, Option<String>)>, EmitError> {
-    let jobs: Vec<(String, Job<'_, Result<Option<String>, EmitError>>)> = units
+    let jobs: Vec<(String, Job<'_, Rendered>)> = units
         .into_iter()
         .map(|u| (u.path.display().to_string(), u.render))
         .collect();

@@ -31,7 +31,7 @@ impl Hasher {
     /// model, whose strings are escaped), so consecutive parts cannot run together.
     pub(crate) fn part(&mut self, value: &impl Debug) -> &mut Self {
         // Writing into a hasher cannot fail.
-        let _ = write!(self, "{value:?}\n");
+        let _ = writeln!(self, "{value:?}");
         self
     }
 

@@ -86,22 +86,21 @@ pub fn generate(
     let old = std::fs::read_to_string(out_dir.join(MANIFEST))
         .ok()
         .and_then(|text| Manifest::parse(&text).filter(|m| m.render() == text));
-    if let Some(m) = &old {
-        if m.generator == digest::GENERATOR
-            && m.spec == spec
-            && m.options == options_hash
-            && on_disk_as_recorded(out_dir, m)
-        {
-            let report = Report {
-                unchanged: m.files.values().filter(|e| e.output.is_some()).count() + 1,
-                ..Report::default()
-            };
-            return Ok(Generated {
-                report,
-                rendered: Vec::new(),
-                api: None,
-            });
-        }
+    if let Some(m) = &old
+        && m.generator == digest::GENERATOR
+        && m.spec == spec
+        && m.options == options_hash
+        && on_disk_as_recorded(out_dir, m)
+    {
+        let report = Report {
+            unchanged: m.files.values().filter(|e| e.output.is_some()).count() + 1,
+            ..Report::default()
+        };
+        return Ok(Generated {
+            report,
+            rendered: Vec::new(),
+            api: None,
+        });
     }
     let api = crate::load_api_from(files).map_err(GenerateError::Load)?;
     let (output, rendered) = regenerate(
