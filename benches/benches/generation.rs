@@ -152,8 +152,39 @@ fn incremental(c: &mut Criterion) {
             b.iter(|| ws.check())
         });
         g.bench_function(BenchmarkId::new("load", n), |b| b.iter(|| ws.load()));
+        report_phases(n, &ws);
     }
     g.finish();
+}
+
+/// Where the time of a regeneration after a one-line edit goes, phase by phase (median of
+/// five runs), and the slowest files rendered; printed for BENCHMARKS.md.
+fn report_phases(n: usize, ws: &Workspace) {
+    let (runs, slowest) = ws.edit_timings(5);
+    let median = |f: fn(&apigen::incremental::Timings) -> Duration| {
+        let mut v: Vec<Duration> = runs.iter().map(f).collect();
+        v.sort();
+        v[v.len() / 2]
+    };
+    eprintln!(
+        "phases at {n} endpoints (median of {}): read {:?}, load {:?}, hash {:?}, render {:?}, write {:?}; generator (all but load) {:?}",
+        runs.len(),
+        median(|t| t.read),
+        median(|t| t.load),
+        median(|t| t.hash),
+        median(|t| t.render),
+        median(|t| t.write),
+        median(|t| t.generator()),
+    );
+    let top: Vec<String> = slowest
+        .iter()
+        .take(6)
+        .map(|(p, d)| format!("{} {d:?}", p.display()))
+        .collect();
+    eprintln!(
+        "slowest files rendered at {n} endpoints: {}",
+        top.join(", ")
+    );
 }
 
 criterion_group! {

@@ -6,7 +6,9 @@
 use std::path::{Path, PathBuf};
 
 use apigen::emit::Options;
-use apigen::incremental::{Generated, generate};
+use std::time::Duration;
+
+use apigen::incremental::{Generated, Timings, generate};
 
 /// The line edited: the English title of `get_wallet_detail` in copy 0 (the group
 /// `wallet_0`), toggled between these two texts so every edit is a real change.
@@ -97,6 +99,20 @@ impl Workspace {
             .expect("spec loads")
             .endpoints
             .len()
+    }
+
+    /// `runs` edits, each followed by a regeneration: what each took, phase by phase, and the
+    /// files whose rendering took longest in the last run.
+    pub fn edit_timings(&self, runs: usize) -> (Vec<Timings>, Vec<(PathBuf, Duration)>) {
+        let mut timings = Vec::new();
+        let mut slowest = Vec::new();
+        for _ in 0..runs {
+            self.edit();
+            let g = self.regenerate();
+            timings.push(g.timings);
+            slowest = g.render_times;
+        }
+        (timings, slowest)
     }
 
     /// The spec folder.

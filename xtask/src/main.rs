@@ -114,14 +114,22 @@ fn gen_cmd(args: &Args) -> ExitCode {
         }
     };
     let counts = match &generated.api {
-        Some(api) => format!(
-            "{} endpoints, {} enums, {} objects, {} webhook kinds; {} files rendered",
-            api.endpoints.len(),
-            api.enums.len(),
-            api.objects.len(),
-            api.webhooks.as_ref().map_or(0, |w| w.kinds.len()),
-            generated.rendered.len(),
-        ),
+        Some(api) => {
+            let t = &generated.timings;
+            format!(
+                "{} endpoints, {} enums, {} objects, {} webhook kinds; {} files rendered \
+                 (load {} ms; hash {} ms, render {} ms, write {} ms)",
+                api.endpoints.len(),
+                api.enums.len(),
+                api.objects.len(),
+                api.webhooks.as_ref().map_or(0, |w| w.kinds.len()),
+                generated.rendered.len(),
+                t.load.as_millis(),
+                t.hash.as_millis(),
+                t.render.as_millis(),
+                t.write.as_millis(),
+            )
+        }
         None => format!(
             "spec unchanged since {} (nothing loaded or rendered)",
             apigen::incremental::MANIFEST

@@ -12,6 +12,7 @@ mod test_files;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use crate::depends::{self, Inputs};
 use crate::model::Api;
@@ -252,20 +253,32 @@ pub(crate) fn plan<'a>(api: &'a Api, options: &'a Options) -> Plan<'a> {
 }
 
 /// Render the units, each (and the Rust ones formatted) on a thread of its own: (path,
-/// text or `None` for a retired file), in path order whatever finishes first.
-pub(crate) fn render(units: Vec<Unit<'_>>) -> Result<Vec<(PathBuf, Option<String>)>, EmitError> {
-    let jobs: Vec<(String, Job<'_, Rendered>)> = units
+/// text or `None` for a retired file, time its thread took), in path order whatever finishes
+/// first.
+pub(crate) fn render(units: Vec<Unit<'_>>) -> Result<Vec<Finished>, EmitError> {
+    let jobs: Vec<(String, Job<'_, (Rendered, Duration)>)> = units
         .into_iter()
-        .map(|u| (u.path.display().to_string(), u.render))
+        .map(|u| {
+            let render = u.render;
+            let timed: Job<'_, (Rendered, Duration)> = Box::new(move || {
+                let started = Instant::now();
+                let text = render();
+                (text, started.elapsed())
+            });
+            (u.path.display().to_string(), timed)
+        })
         .collect();
     parallel::run_all(jobs)
         .into_iter()
         .map(|(path, rendered)| {
-            let text = rendered.map_err(|m| EmitError::new(&path, m))??;
-            Ok((PathBuf::from(path), text))
+            let (text, took) = rendered.map_err(|m| EmitError::new(&path, m))?;
+            Ok((PathBuf::from(path), text?, took))
         })
         .collect()
 }
+
+/// A rendered file: its path, its text (`None`: not produced), and how long it took.
+pub(crate) type Finished = (PathBuf, Option<String>, Duration);
 
 /// Run every emitter. Nothing is written; an emitter bug is an error, not a panic.
 pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
@@ -275,7 +288,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
         owned_dirs: plan.owned_dirs,
         ..Output::default()
     };
-    for (path, text) in render(plan.units)? {
+    for (path, text, _) in render(plan.units)? {
         match text {
             Some(text) => {
                 out.files.insert(path, text);

@@ -22,6 +22,7 @@ mod manifest;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::LoadError;
 use crate::emit::{self, EmitError, Options, Output};
@@ -37,10 +38,41 @@ pub struct Generated {
     /// What was written (with `check`: what is stale), as [`write::write`] reports it. The
     /// manifest counts as one of the files.
     pub report: Report,
-    /// The files rendered in this run (the others were up to date and taken from disk).
+    /// The files rendered in this run (the others were up to date and taken from disk), in
+    /// path order.
     pub rendered: Vec<PathBuf>,
+    /// How long each file rendered took on its thread (they run side by side, so these add
+    /// up to more than [`Timings::render`]), slowest first.
+    pub render_times: Vec<(PathBuf, Duration)>,
     /// The model, unless nothing had changed and the spec was not even loaded.
     pub api: Option<Api>,
+    /// Where the time went.
+    pub timings: Timings,
+}
+
+/// Where the time of a [`generate`] run went, phase by phase.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Timings {
+    /// Reading and hashing the spec files and the manifest; when nothing changed, also
+    /// hashing every generated file on disk against the manifest.
+    pub read: Duration,
+    /// Loading and validating the whole spec: not incremental (zero when nothing changed).
+    pub load: Duration,
+    /// Hashing each file's inputs, the bytes on disk of each file whose inputs did not
+    /// change, and the bytes of every file for the new manifest.
+    pub hash: Duration,
+    /// Rendering the files whose inputs (or bytes on disk) changed.
+    pub render: Duration,
+    /// Writing what differs (with `check`: comparing), the manifest included.
+    pub write: Duration,
+}
+
+impl Timings {
+    /// Everything but [`Timings::load`]: the part of a run that incremental generation
+    /// makes depend on how much changed.
+    pub fn generator(&self) -> Duration {
+        self.read + self.hash + self.render + self.write
+    }
 }
 
 /// Why [`generate`] stopped; nothing was written except, for [`GenerateError::Io`], the files
@@ -80,6 +112,8 @@ pub fn generate(
     options: &Options,
     check: bool,
 ) -> Result<Generated, GenerateError> {
+    let started = Instant::now();
+    let mut timings = Timings::default();
     let files = crate::read_spec_dir(spec_dir).map_err(GenerateError::Load)?;
     let spec = digest::of_spec(&files);
     let options_hash = digest::of_options(options);
@@ -96,13 +130,19 @@ pub fn generate(
             unchanged: m.files.values().filter(|e| e.output.is_some()).count() + 1,
             ..Report::default()
         };
+        timings.read = started.elapsed();
         return Ok(Generated {
             report,
             rendered: Vec::new(),
+            render_times: Vec::new(),
             api: None,
+            timings,
         });
     }
+    timings.read = started.elapsed();
+    let loading = Instant::now();
     let api = crate::load_api_from(files).map_err(GenerateError::Load)?;
+    timings.load = loading.elapsed();
     let (output, rendered) = regenerate(
         &api,
         options,
@@ -113,13 +153,21 @@ pub fn generate(
             spec,
             options: options_hash,
         },
+        &mut timings,
     )
     .map_err(GenerateError::Emit)?;
+    let writing = Instant::now();
     let report = write::write(out_dir, &output, check).map_err(GenerateError::Io)?;
+    timings.write = writing.elapsed();
+    let mut render_times = rendered;
+    let rendered = render_times.iter().map(|(p, _)| p.clone()).collect();
+    render_times.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     Ok(Generated {
         report,
         rendered,
+        render_times,
         api: Some(api),
+        timings,
     })
 }
 
@@ -139,7 +187,9 @@ fn regenerate(
     out_dir: &Path,
     old: Option<&Manifest>,
     stamp: Stamp<'_>,
-) -> Result<(Output, Vec<PathBuf>), EmitError> {
+    timings: &mut Timings,
+) -> Result<(Output, Vec<(PathBuf, Duration)>), EmitError> {
+    let hashing = Instant::now();
     let plan = emit::plan(api, options);
     let mut hashes = digest::InputHashes::new(api, options, stamp.generator);
     let mut inputs = BTreeMap::new();
@@ -159,11 +209,15 @@ fn regenerate(
             None => units.push(unit),
         }
     }
+    timings.hash = hashing.elapsed();
+    let rendering = Instant::now();
     let mut rendered = Vec::new();
-    for (path, text) in emit::render(units)? {
-        rendered.push(path.clone());
+    for (path, text, took) in emit::render(units)? {
+        rendered.push((path.clone(), took));
         texts.insert(path, text);
     }
+    timings.render = rendering.elapsed();
+    let recording = Instant::now();
     let mut out = Output {
         scaffolds: plan.scaffolds,
         owned_dirs: plan.owned_dirs,
@@ -191,6 +245,7 @@ fn regenerate(
         }
     }
     out.files.insert(PathBuf::from(MANIFEST), manifest.render());
+    timings.hash += recording.elapsed();
     Ok((out, rendered))
 }
 
