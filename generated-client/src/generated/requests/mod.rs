@@ -11,32 +11,32 @@
 #[rustfmt::skip]
 mod wallet;
 
-pub use wallet::*;
 #[rustfmt::skip]
 mod bin;
 
-pub use bin::*;
 #[rustfmt::skip]
 mod card;
 
-pub use card::*;
 #[rustfmt::skip]
 mod order;
 
-pub use order::*;
 #[rustfmt::skip]
 mod holder;
 
-pub use holder::*;
 #[rustfmt::skip]
 mod pay_method;
 
-pub use pay_method::*;
 #[rustfmt::skip]
 mod payee;
 
-pub use payee::*;
 #[rustfmt::skip]
 mod payment;
 
+pub use wallet::*;
+pub use bin::*;
+pub use card::*;
+pub use order::*;
+pub use holder::*;
+pub use pay_method::*;
+pub use payee::*;
 pub use payment::*;

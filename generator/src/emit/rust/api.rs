@@ -30,20 +30,23 @@ pub(crate) fn api_index_module(api: &Api) -> TokenStream {
     }
 }
 
-/// `#[rustfmt::skip] mod <group>; pub use <group>::*;` for each group with endpoints.
+/// `#[rustfmt::skip] mod <group>;` for each group with endpoints, then `pub use <group>::*;`
+/// for each.
 pub(crate) fn group_modules(api: &Api) -> Vec<TokenStream> {
-    api.groups
+    let mods: Vec<_> = api
+        .groups
         .iter()
         .filter(|g| api.group_endpoints(&g.spec_key).next().is_some())
-        .map(|g| {
-            let m = ident(&group_module(&g.spec_key));
-            quote! {
-                #[rustfmt::skip]
-                mod #m;
-                pub use #m::*;
-            }
-        })
-        .collect()
+        .map(|g| ident(&group_module(&g.spec_key)))
+        .collect();
+    let decls = mods.iter().map(|m| {
+        quote! {
+            #[rustfmt::skip]
+            mod #m;
+        }
+    });
+    let uses = mods.iter().map(|m| quote!(pub use #m::*;));
+    decls.chain(uses).collect()
 }
 
 /// `api/<group>.rs`: the group's accessor on `Client`, its API struct with one method per
