@@ -6,12 +6,15 @@
 //!   `openapiv3::OpenAPI`);
 //! * `scaling_*/*`: ours on synthetic specs of 39, 390 and 3,900 endpoints;
 //! * `scaling_generate/{ours,progenitor}/N`: both generators end to end at each of those sizes
-//!   (progenitor fed our `openapi.json` export of the same synthetic spec).
+//!   (progenitor fed our `openapi.json` export of the same synthetic spec);
+//! * `incremental/{full,edit_one_group,check_unchanged,load}/N`: `cargo xtask gen`'s
+//!   incremental generation at each of those sizes, in one run (issue 17).
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use apigen_benches::generation::*;
+use apigen_benches::incremental::Workspace;
 use criterion::{
     BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
@@ -129,9 +132,64 @@ fn scaling_side_by_side(c: &mut Criterion) {
     g.finish();
 }
 
+/// Incremental generation at 39, 390 and 3,900 endpoints: a full generation into an empty
+/// folder, a regeneration after a one-line edit in one group, `--check` with nothing changed,
+/// and the load + validation every changed run pays.
+fn incremental(c: &mut Criterion) {
+    let mut g = c.benchmark_group("incremental");
+    g.sampling_mode(SamplingMode::Flat);
+    for copies in [1, 10, 100] {
+        let ws = Workspace::new("bench", copies);
+        let n = ws.load();
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_function(BenchmarkId::new("full", n), |b| {
+            b.iter_batched(|| ws.clear(), |()| ws.full(), BatchSize::PerIteration)
+        });
+        g.bench_function(BenchmarkId::new("edit_one_group", n), |b| {
+            b.iter_batched(|| ws.edit(), |()| ws.regenerate(), BatchSize::PerIteration)
+        });
+        g.bench_function(BenchmarkId::new("check_unchanged", n), |b| {
+            b.iter(|| ws.check())
+        });
+        g.bench_function(BenchmarkId::new("load", n), |b| b.iter(|| ws.load()));
+        report_phases(n, &ws);
+    }
+    g.finish();
+}
+
+/// Where the time of a regeneration after a one-line edit goes, phase by phase (median of
+/// five runs), and the slowest files rendered; printed for BENCHMARKS.md.
+fn report_phases(n: usize, ws: &Workspace) {
+    let (runs, slowest) = ws.edit_timings(5);
+    let median = |f: fn(&apigen::incremental::Timings) -> Duration| {
+        let mut v: Vec<Duration> = runs.iter().map(f).collect();
+        v.sort();
+        v[v.len() / 2]
+    };
+    eprintln!(
+        "phases at {n} endpoints (median of {}): read {:?}, load {:?}, hash {:?}, render {:?}, write {:?}; generator (all but load) {:?}",
+        runs.len(),
+        median(|t| t.read),
+        median(|t| t.load),
+        median(|t| t.hash),
+        median(|t| t.render),
+        median(|t| t.write),
+        median(|t| t.generator()),
+    );
+    let top: Vec<String> = slowest
+        .iter()
+        .take(6)
+        .map(|(p, d)| format!("{} {d:?}", p.display()))
+        .collect();
+    eprintln!(
+        "slowest files rendered at {n} endpoints: {}",
+        top.join(", ")
+    );
+}
+
 criterion_group! {
     name = benches;
     config = config();
-    targets = generate, scaling, scaling_side_by_side
+    targets = generate, scaling, scaling_side_by_side, incremental
 }
 criterion_main!(benches);

@@ -9,6 +9,8 @@
 //! * [`client`]: one call through `card-wallet` vs raw `reqwest` + `serde_json` against a
 //!   fixed-response loopback server, and decoding a 100-row page into our types vs naive
 //!   `f64`/`String` structs.
+//! * [`incremental`]: `cargo xtask gen`'s incremental generation: full, after a one-line
+//!   edit, and `--check` with nothing changed, on synthetic specs.
 //! * [`plot`]: the SVG chart `bench_report --svg` writes for BENCHMARKS.md.
 //! * [`wire_forms`]: decoding a 100-row page with string money and RFC 3339 datetimes vs the
 //!   same page in today's forms.
@@ -17,5 +19,6 @@
 
 pub mod client;
 pub mod generation;
+pub mod incremental;
 pub mod plot;
 pub mod wire_forms;

@@ -1,7 +1,7 @@
 //! Benchmarks are not tests: nothing here measures or asserts on time. Each function the
 //! benches time runs once on tiny input, so the benches cannot rot unnoticed.
 
-use apigen_benches::{client, generation, plot, wire_forms};
+use apigen_benches::{client, generation, incremental, plot, wire_forms};
 
 #[test]
 fn generation_functions_run() {
@@ -34,6 +34,20 @@ fn synthetic_specs_scale_the_endpoint_count() {
     let api = generation::ours_load(generation::synthetic_spec(2));
     assert_eq!(generation::endpoint_count(&api), 78);
     assert!(!generation::ours_emit(&api).files.is_empty());
+}
+
+#[test]
+fn incremental_generation_functions_run() {
+    let ws = incremental::Workspace::new("smoke", 1);
+    assert_eq!(ws.load(), 39);
+    assert!(ws.spec().is_dir());
+    let checked = ws.check();
+    assert!(checked.api.is_none() && checked.report.changed.is_empty());
+    ws.edit();
+    let edited = ws.regenerate();
+    assert!(!edited.rendered.is_empty() && !edited.report.changed.is_empty());
+    ws.clear();
+    assert!(ws.full().rendered.len() > edited.rendered.len());
 }
 
 #[test]

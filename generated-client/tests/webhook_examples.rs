@@ -11,7 +11,7 @@ use card_wallet::webhooks;
 /// `decoded`, serialized again, equals the `expected` JSON: numbers by their decimal
 /// text, `null` and `""` members dropped (the client reads `""` datetimes as absent
 /// and skips absent optional fields).
-fn assert_round_trip<T: serde::Serialize>(decoded: &T, expected: &str) {
+fn assert_round_trip<T: ::serde::Serialize>(decoded: &T, expected: &str) {
     ::apigen_runtime::testing::assert_json_matches(decoded, expected);
 }
 

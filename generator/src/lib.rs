@@ -28,8 +28,10 @@
 #![deny(missing_docs)]
 
 pub mod compare;
+pub mod depends;
 mod diag;
 pub mod emit;
+pub mod incremental;
 mod load;
 pub mod locate;
 pub mod model;
@@ -104,6 +106,22 @@ pub fn load_api_from(files: Vec<(String, String)>) -> Result<model::Api, LoadErr
     let loaded =
         load::load_sources(files).map_err(|(sources, diags)| LoadError::new(diags, sources))?;
     resolve_loaded(loaded)
+}
+
+/// The spec files of a folder as [`load_api_from`] takes them: every `*.yaml` / `*.yml`
+/// file below `spec_dir`, sorted by path, as (display name, text). `load_api(dir)` is
+/// `load_api_from(read_spec_dir(dir)?)`.
+///
+/// # Errors
+///
+/// A [`LoadError`] when the folder cannot be read, holds no YAML file, or a file in it
+/// cannot be read.
+pub fn read_spec_dir(spec_dir: &Path) -> Result<Vec<(String, String)>, LoadError> {
+    match load::read_dir(spec_dir) {
+        Ok((inputs, diags)) if diags.is_empty() => Ok(inputs),
+        Ok((_, diags)) => Err(LoadError::new(diags, Sources::default())),
+        Err((sources, diags)) => Err(LoadError::new(diags, sources)),
+    }
 }
 
 /// The JSON Schema (draft-07) of one spec file, as pretty JSON ending in a newline: the

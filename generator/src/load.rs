@@ -19,6 +19,25 @@ pub(crate) struct Loaded {
 /// structural error in a file); the other files are still read, so one run
 /// reports a problem in each broken file.
 pub(crate) fn load_dir(dir: &Path) -> Result<Loaded, (Sources, Vec<Diagnostic>)> {
+    let (inputs, mut diags) = read_dir(dir)?;
+    let result = load_sources(inputs);
+    match result {
+        Ok(loaded) if diags.is_empty() => Ok(loaded),
+        Ok(loaded) => Err((loaded.sources, diags)),
+        Err((sources, mut more)) => {
+            diags.append(&mut more);
+            Err((sources, diags))
+        }
+    }
+}
+
+/// The spec files read, as (display name, text), and a diagnostic per file not read.
+pub(crate) type ReadDir = (Vec<(String, String)>, Vec<Diagnostic>);
+
+/// The text of every `*.yaml` / `*.yml` file below `dir`, sorted by path, as (display
+/// name, text), and a diagnostic for each file that could not be read. A folder that
+/// cannot be read or holds no such file is an error.
+pub(crate) fn read_dir(dir: &Path) -> Result<ReadDir, (Sources, Vec<Diagnostic>)> {
     let mut paths = Vec::new();
     if let Err(e) = collect(dir, &mut paths) {
         return Err((
@@ -48,15 +67,7 @@ pub(crate) fn load_dir(dir: &Path) -> Result<Loaded, (Sources, Vec<Diagnostic>)>
             Err(e) => diags.push(Diagnostic::global(format!("cannot read {name}: {e}"))),
         }
     }
-    let result = load_sources(inputs);
-    match result {
-        Ok(loaded) if diags.is_empty() => Ok(loaded),
-        Ok(loaded) => Err((loaded.sources, diags)),
-        Err((sources, mut more)) => {
-            diags.append(&mut more);
-            Err((sources, diags))
-        }
-    }
+    Ok((inputs, diags))
 }
 
 /// Parse in-memory files given as (display name, text), in the order given.

@@ -847,6 +847,21 @@ impl Api {
             .and_then(|&i| self.endpoints.get(i))
     }
 
+    /// The position of the object with this name in [`Api::objects`].
+    pub fn object_position(&self, name: &ObjectName) -> Option<usize> {
+        self.index.objects.get(name).copied()
+    }
+
+    /// The position of the enum with this key in [`Api::enums`].
+    pub fn enum_position(&self, name: &str) -> Option<usize> {
+        self.index.enums.get(name).copied()
+    }
+
+    /// The position of the endpoint with this operation name in [`Api::endpoints`].
+    pub fn endpoint_position(&self, name: &str) -> Option<usize> {
+        self.index.endpoints.get(name).copied()
+    }
+
     /// The request struct of an endpoint.
     pub fn request_object(&self, endpoint: &Endpoint) -> Option<&Object> {
         self.object(&ObjectName::Request(endpoint.spec_name.clone()))

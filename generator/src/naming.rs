@@ -265,6 +265,18 @@ pub(crate) fn group_accessor(key: &str) -> String {
     method_in(&snake_escaped(key), reserved::CLIENT_METHODS)
 }
 
+/// The module holding a group's code in `api/` and `requests/` (`pay_method`; `loop` ->
+/// `r#loop`, in the file `loop.rs`). It is the group's accessor, unique among the groups,
+/// except that `mod` (whose file would be the folder's `mod.rs`) becomes `mod_`.
+pub(crate) fn group_module(key: &str) -> String {
+    let accessor = group_accessor(key);
+    if unraw(&accessor) == "mod" {
+        "mod_".to_owned()
+    } else {
+        accessor
+    }
+}
+
 /// The struct holding a group's endpoint methods (`pay_method` -> `PayMethodApi`).
 pub(crate) fn group_struct(key: &str) -> String {
     format!("{}Api", type_name(key))
@@ -312,6 +324,14 @@ mod tests {
         );
         assert_eq!(screaming("r#type").to_string(), "TYPE");
         assert_eq!(screaming("_3pl_x").to_string(), "_3PL_X");
+    }
+
+    #[test]
+    fn group_modules_are_accessors_except_mod() {
+        assert_eq!(group_module("pay_method"), "pay_method");
+        assert_eq!(group_module("loop"), "r#loop");
+        assert_eq!(group_module("mod"), "mod_");
+        assert_eq!(group_module("self"), "self_");
     }
 
     #[test]

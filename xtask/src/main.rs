@@ -1,8 +1,9 @@
 //! `cargo xtask gen [--spec PATH] [--out DIR] [--check]`
 //!
-//! Loads and validates the spec, runs every emitter in memory, and only then
-//! writes the files that changed (atomically). With `--check` it writes
-//! nothing and fails if any generated file is stale.
+//! Loads and validates the spec, renders in memory every file whose inputs changed since
+//! the output folder's `.apigen-manifest` was written (`apigen::incremental`), and only
+//! then writes the files that changed (atomically). With `--check` it writes nothing and
+//! fails if any generated file is stale.
 //!
 //! Also `cargo xtask diff` (`diff.rs`: what a spec edit means for users) and `cargo xtask
 //! drift` (`drift.rs`: spec edits from the drift captures of a client).
@@ -81,31 +82,27 @@ fn parse(args: &[String]) -> Result<Args, String> {
 
 fn gen_cmd(args: &Args) -> ExitCode {
     let started = Instant::now();
-    let api = match apigen::load_api(&args.spec) {
-        Ok(api) => api,
-        Err(report) => {
+    let options = apigen::emit::Options {
+        runtime: apigen::emit::RuntimeDependency::beside(&root().join("runtime"), &args.out),
+    };
+    let generated = match apigen::incremental::generate(&args.spec, &args.out, &options, args.check)
+    {
+        Ok(g) => g,
+        Err(apigen::incremental::GenerateError::Load(report)) => {
             eprint!("{report}");
             eprintln!("generation stopped: nothing was written.");
             return ExitCode::FAILURE;
         }
-    };
-    let options = apigen::emit::Options {
-        runtime: apigen::emit::RuntimeDependency::beside(&root().join("runtime"), &args.out),
-    };
-    let output = match apigen::emit::emit(&api, &options) {
-        Ok(o) => o,
+        Err(e @ apigen::incremental::GenerateError::Emit(_)) => {
+            eprintln!("error: {e}; nothing was written");
+            return ExitCode::FAILURE;
+        }
         Err(e) => {
-            eprintln!("error: generation failed, nothing was written: {e}");
+            eprintln!("error: in {}: {e}", args.out.display());
             return ExitCode::FAILURE;
         }
     };
-    let report = match apigen::write::write(&args.out, &output, args.check) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: writing into {}: {e}", args.out.display());
-            return ExitCode::FAILURE;
-        }
-    };
+    let report = &generated.report;
     let schema_changed = match schema_file(args) {
         Ok(changed) => changed,
         Err(e) => {
@@ -116,13 +113,28 @@ fn gen_cmd(args: &Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let counts = format!(
-        "{} endpoints, {} enums, {} objects, {} webhook kinds",
-        api.endpoints.len(),
-        api.enums.len(),
-        api.objects.len(),
-        api.webhooks.as_ref().map_or(0, |w| w.kinds.len()),
-    );
+    let counts = match &generated.api {
+        Some(api) => {
+            let t = &generated.timings;
+            format!(
+                "{} endpoints, {} enums, {} objects, {} webhook kinds; {} files rendered \
+                 (load {} ms; hash {} ms, render {} ms, write {} ms)",
+                api.endpoints.len(),
+                api.enums.len(),
+                api.objects.len(),
+                api.webhooks.as_ref().map_or(0, |w| w.kinds.len()),
+                generated.rendered.len(),
+                t.load.as_millis(),
+                t.hash.as_millis(),
+                t.render.as_millis(),
+                t.write.as_millis(),
+            )
+        }
+        None => format!(
+            "spec unchanged since {} (nothing loaded or rendered)",
+            apigen::incremental::MANIFEST
+        ),
+    };
     let ms = started.elapsed().as_millis();
     let out = args.out.display();
     if args.check {

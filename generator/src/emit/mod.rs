@@ -12,8 +12,11 @@ mod test_files;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
+use crate::depends::{self, Inputs};
 use crate::model::Api;
+use crate::naming;
 use parallel::Job;
 
 pub(crate) use crate_files::dependency_names;
@@ -68,106 +71,146 @@ pub struct Options {
     pub runtime: RuntimeDependency,
 }
 
+/// A file's text, or `None` when the spec produces no such file.
+type Rendered = Result<Option<String>, EmitError>;
+
+/// How a per-group module is built: from the group's slice of the model and the group key.
+type GroupModule = for<'x> fn(&'x Api, &'x str) -> rust::Module<'x>;
+
+/// The `api/<group>.rs` module as a [`rust::Module`].
+fn api_group_module<'x>(api: &'x Api, group_key: &'x str) -> rust::Module<'x> {
+    rust::api_group_module(api, group_key).into()
+}
+
 /// The files that take longest to render, longest first (measured at 3,900 endpoints); the
-/// others follow in the order they are listed in [`emit`].
-const LARGEST_FIRST: [&str; 6] = [
-    "src/generated/requests.rs",
+/// others follow in path order. The per-group files are each small.
+const LARGEST_FIRST: [&str; 5] = [
     "openapi.json",
-    "src/generated/api.rs",
     "src/generated/types.rs",
+    "docs/api.md",
     "src/generated/enums.rs",
     "src/generated/service.rs",
 ];
 
-/// Run every emitter. Nothing is written; an emitter bug is an error, not a panic.
-pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
+/// One file the generator owns: its path, what it is made from, and how to render it.
+pub(crate) struct Unit<'a> {
+    /// Relative to the output folder.
+    pub(crate) path: PathBuf,
+    /// The part of the model (and options) it is made from.
+    pub(crate) inputs: Inputs,
+    /// Its text, or `None` when this spec produces no such file (it is then retired).
+    pub(crate) render: Job<'a, Rendered>,
+}
+
+/// Every file the generator would write, not yet rendered.
+pub(crate) struct Plan<'a> {
+    /// The generated files, in path order.
+    pub(crate) units: Vec<Unit<'a>>,
+    /// As [`Output::scaffolds`].
+    pub(crate) scaffolds: BTreeMap<PathBuf, String>,
+    /// As [`Output::owned_dirs`].
+    pub(crate) owned_dirs: Vec<PathBuf>,
+}
+
+/// Every generated file of `api`, each with its inputs and its (deferred) emitter. A
+/// file made from a part of the model renders from [`crate::depends::part`] alone, so what it
+/// depends on is exactly what its [`Inputs`] name.
+pub(crate) fn plan<'a>(api: &'a Api, options: &'a Options) -> Plan<'a> {
     let dir = PathBuf::from("src/generated");
-    let mut out = Output {
-        owned_dirs: vec![dir.clone()],
-        ..Output::default()
+    let mut units: Vec<Unit<'a>> = Vec::new();
+    let whole = |path: PathBuf, render: Job<'a, Rendered>| Unit {
+        path,
+        inputs: Inputs::Model,
+        render,
     };
-    out.files.insert(
+    units.push(whole(
         PathBuf::from("Cargo.toml"),
-        crate_files::cargo_toml(api, &options.runtime),
-    );
-    out.files
-        .insert(PathBuf::from("src/lib.rs"), crate_files::lib_rs(api));
-    out.scaffolds.insert(
-        PathBuf::from(crate_files::CUSTOM_MODULE),
-        crate_files::custom_scaffold(),
-    );
-    // Every file is built (and the Rust ones formatted) on a thread of its own; the output
-    // maps keep them in path order whatever finishes first.
-    type Rendered = Result<Option<String>, EmitError>;
-    let module = |name: &str, build: fn(&Api) -> rust::Module<'_>| {
-        let path = dir.join(format!("{name}.rs")).display().to_string();
-        let label = path.clone();
-        let job: Job<'_, Rendered> =
+        Box::new(move || Ok(Some(crate_files::cargo_toml(api, &options.runtime)))),
+    ));
+    units.push(whole(
+        PathBuf::from("src/lib.rs"),
+        Box::new(move || Ok(Some(crate_files::lib_rs(api)))),
+    ));
+    let module = |path: PathBuf, build: fn(&Api) -> rust::Module<'_>| {
+        let label = path.display().to_string();
+        let job: Job<'a, Rendered> =
             Box::new(move || rust::format_module(&label, build(api)).map(Some));
         (path, job)
     };
     let mut names = vec!["service", "enums", "types", "requests", "api"];
-    let mut jobs: Vec<(String, Job<'_, Rendered>)> = vec![
-        module("service", |api| rust::service_module(api).into()),
-        module("enums", rust::enums_module),
-        module("types", rust::types_module),
-        module("requests", rust::requests_module),
-        module("api", |api| rust::api_module(api).into()),
-    ];
+    for (path, job) in [
+        module(dir.join("service.rs"), |api| {
+            rust::service_module(api).into()
+        }),
+        module(dir.join("requests/mod.rs"), |api| {
+            rust::requests_index_module(api).into()
+        }),
+        module(dir.join("api/mod.rs"), |api| {
+            rust::api_index_module(api).into()
+        }),
+    ] {
+        units.push(whole(path, job));
+    }
+    // Files made from a part of the model render from that part alone.
+    let sliced = |path: PathBuf, inputs: Inputs, build: fn(&Api) -> rust::Module<'_>| {
+        let label = path.display().to_string();
+        let part = inputs.clone();
+        let render: Job<'a, Rendered> = Box::new(move || {
+            let slice = depends::part(api, &part).map(|p| p.to_api(api));
+            rust::format_module(&label, build(slice.as_ref().unwrap_or(api))).map(Some)
+        });
+        Unit {
+            path,
+            inputs,
+            render,
+        }
+    };
+    units.push(sliced(
+        dir.join("enums.rs"),
+        Inputs::Enums,
+        rust::enums_module,
+    ));
+    units.push(sliced(
+        dir.join("types.rs"),
+        Inputs::Types,
+        rust::types_module,
+    ));
     if let Some(w) = &api.webhooks {
         names.push("webhooks");
-        let path = dir.join("webhooks.rs").display().to_string();
-        let label = path.clone();
-        jobs.push((
+        let path = dir.join("webhooks.rs");
+        let label = path.display().to_string();
+        units.push(whole(
             path,
             Box::new(move || rust::format_module(&label, rust::webhooks_module(api, w)).map(Some)),
         ));
     }
     let test_error = |path: &'static str| move |m: String| EmitError::new(path, m);
-    jobs.push((
-        "tests/endpoints.rs".into(),
+    units.push(whole(
+        PathBuf::from("tests/endpoints.rs"),
         Box::new(move || {
             test_files::endpoints_test(api)
                 .map(Some)
                 .map_err(test_error("tests/endpoints.rs"))
         }),
     ));
-    jobs.push((
-        "tests/webhook_examples.rs".into(),
+    units.push(whole(
+        PathBuf::from("tests/webhook_examples.rs"),
         Box::new(move || {
             test_files::webhook_examples_test(api).map_err(test_error("tests/webhook_examples.rs"))
         }),
     ));
-    jobs.push((
-        "docs/api.md".into(),
-        Box::new(|| Ok(Some(docs::api_markdown(api)))),
+    units.push(whole(
+        PathBuf::from("docs/api.md"),
+        Box::new(move || Ok(Some(docs::api_markdown(api)))),
     ));
-    jobs.push((
-        "API.txt".into(),
-        Box::new(|| Ok(Some(api_surface::api_surface(api)))),
+    units.push(whole(
+        PathBuf::from("API.txt"),
+        Box::new(move || Ok(Some(api_surface::api_surface(api)))),
     ));
-    jobs.push((
-        "openapi.json".into(),
-        Box::new(|| openapi::openapi_json(api).map(Some)),
+    units.push(whole(
+        PathBuf::from("openapi.json"),
+        Box::new(move || openapi::openapi_json(api).map(Some)),
     ));
-    // The workers take the jobs in order: the largest files first, so that none of them
-    // starts last and leaves the other cores idle while it runs.
-    jobs.sort_by_key(|(path, _)| {
-        LARGEST_FIRST
-            .iter()
-            .position(|p| p == path)
-            .unwrap_or(LARGEST_FIRST.len())
-    });
-    for (path, rendered) in parallel::run_all(jobs) {
-        let rendered = rendered.map_err(|m| EmitError::new(&path, m))??;
-        match rendered {
-            Some(text) => {
-                out.files.insert(PathBuf::from(path), text);
-            }
-            // Only `tests/webhook_examples.rs` has nothing to say (a spec without webhooks).
-            None => out.retired.push(PathBuf::from(path)),
-        }
-    }
     names.sort_unstable();
     let mods = names
         .iter()
@@ -181,12 +224,119 @@ pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
             format!("{cfg}#[rustfmt::skip]\npub mod {n};\n")
         })
         .collect::<String>();
-    out.files.insert(
+    units.push(whole(
         dir.join("mod.rs"),
-        format!(
-            "{}//! Everything generated from the spec lives below this module; `src/lib.rs` re-exports it.\n//!\n//! The files are formatted by prettyplease when generated; `rustfmt::skip`\n//! keeps `cargo fmt` from rewriting them, so `cargo xtask gen --check` stays exact.\n\n{mods}",
-            rust::HEADER
-        ),
+        Box::new(move || {
+            Ok(Some(format!(
+                "{}//! Everything generated from the spec lives below this module; `src/lib.rs` re-exports it.\n//!\n//! The files are formatted by prettyplease when generated; `rustfmt::skip`\n//! keeps `cargo fmt` from rewriting them, so `cargo xtask gen --check` stays exact.\n\n{mods}",
+                rust::HEADER
+            )))
+        }),
+    ));
+    for g in &api.groups {
+        if api.group_endpoints(&g.spec_key).next().is_none() {
+            continue;
+        }
+        let file = format!("{}.rs", naming::unraw(&naming::group_module(&g.spec_key)));
+        let key = g.spec_key.as_str();
+        for (folder, build) in [
+            ("api", api_group_module as GroupModule),
+            ("requests", rust::requests_group_module),
+        ] {
+            let path = dir.join(folder).join(&file);
+            let label = path.display().to_string();
+            units.push(Unit {
+                path,
+                inputs: Inputs::Group(g.spec_key.clone()),
+                render: Box::new(move || {
+                    let slice = depends::group_inputs(api, key).to_api(api);
+                    rust::format_module(&label, build(&slice, key)).map(Some)
+                }),
+            });
+        }
+        let path = PathBuf::from("tests/endpoints").join(&file);
+        let label = path.display().to_string();
+        units.push(Unit {
+            path,
+            inputs: Inputs::Group(g.spec_key.clone()),
+            render: Box::new(move || {
+                let slice = depends::group_inputs(api, key).to_api(api);
+                test_files::endpoints_group_test(&slice, key).map_err(|m| EmitError::new(label, m))
+            }),
+        });
+    }
+    units.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut scaffolds = BTreeMap::new();
+    scaffolds.insert(
+        PathBuf::from(crate_files::CUSTOM_MODULE),
+        crate_files::custom_scaffold(),
     );
+    Plan {
+        units,
+        scaffolds,
+        owned_dirs: vec![
+            dir.clone(),
+            dir.join("api"),
+            dir.join("requests"),
+            PathBuf::from("tests/endpoints"),
+        ],
+    }
+}
+
+/// Render the units on the workers of [`parallel::run_all`] (the Rust ones formatted): (path,
+/// text or `None` for a retired file, time its rendering took), in path order whatever
+/// finishes first.
+pub(crate) fn render(units: Vec<Unit<'_>>) -> Result<Vec<Finished>, EmitError> {
+    let mut jobs: Vec<(String, Job<'_, (Rendered, Duration)>)> = units
+        .into_iter()
+        .map(|u| {
+            let render = u.render;
+            let timed: Job<'_, (Rendered, Duration)> = Box::new(move || {
+                let started = Instant::now();
+                let text = render();
+                (text, started.elapsed())
+            });
+            (u.path.display().to_string(), timed)
+        })
+        .collect();
+    // The workers take the jobs in order: the largest files first, so that none of them
+    // starts last and leaves the other cores idle while it runs.
+    jobs.sort_by_key(|(path, _)| {
+        LARGEST_FIRST
+            .iter()
+            .position(|p| p == path)
+            .unwrap_or(LARGEST_FIRST.len())
+    });
+    let mut finished = parallel::run_all(jobs)
+        .into_iter()
+        .map(|(path, rendered)| {
+            let (text, took) = rendered.map_err(|m| EmitError::new(&path, m))?;
+            Ok((PathBuf::from(path), text?, took))
+        })
+        .collect::<Result<Vec<Finished>, EmitError>>()?;
+    finished.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(finished)
+}
+
+/// A rendered file: its path, its text (`None`: not produced), and how long it took.
+pub(crate) type Finished = (PathBuf, Option<String>, Duration);
+
+/// Run every emitter. Nothing is written; an emitter bug is an error, not a panic.
+pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
+    let plan = plan(api, options);
+    let mut out = Output {
+        scaffolds: plan.scaffolds,
+        owned_dirs: plan.owned_dirs,
+        ..Output::default()
+    };
+    for (path, text, _) in render(plan.units)? {
+        match text {
+            Some(text) => {
+                out.files.insert(path, text);
+            }
+            // Only `tests/webhook_examples.rs` has nothing to say (a spec without webhooks).
+            None => out.retired.push(path),
+        }
+    }
     Ok(out)
 }

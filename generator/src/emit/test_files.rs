@@ -1,4 +1,4 @@
-//! Emits `tests/endpoints.rs` for the client crate: every endpoint that has a
+//! Emits `tests/endpoints.rs` (and `tests/endpoints/<group>.rs`) for the client crate: every endpoint that has a
 //! complete example in the spec is called once against a loopback server.
 //! The request body the server receives must equal the example's (auth fields
 //! included), and the decoded response, serialized again, must equal the
@@ -7,11 +7,12 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::emit::prose::zh_en;
 use crate::emit::rust::{module_doc, response_adapter};
 use crate::model::{Api, Code, Endpoint, ObjectName, Type};
 use crate::naming::{
-    group_accessor, ident, method_ident, method_in, method_name, object_ident, reserved,
-    type_ident, unraw, webhook_test_fn,
+    group_accessor, group_module, ident, method_ident, method_in, method_name, object_ident,
+    reserved, type_ident, unraw, webhook_test_fn,
 };
 
 /// A raw string literal token (`r##"..."##`), so JSON reads as JSON.
@@ -47,17 +48,18 @@ fn round_trip_helpers() -> TokenStream {
         /// `decoded`, serialized again, equals the `expected` JSON: numbers by their decimal
         /// text, `null` and `""` members dropped (the client reads `""` datetimes as absent
         /// and skips absent optional fields).
-        fn assert_round_trip<T: serde::Serialize>(decoded: &T, expected: &str) {
+        fn assert_round_trip<T: ::serde::Serialize>(decoded: &T, expected: &str) {
             ::apigen_runtime::testing::assert_json_matches(decoded, expected);
         }
     }
 }
 
-/// `tests/endpoints.rs`: shared helpers, then one test per endpoint with a complete example.
-pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
-    // Credentials get test values; computed fields what `FixedSigner` gives (`test-{name}`).
+/// Test values of the auth fields: the arguments of `Credentials::new` (credentials get test
+/// values) and the JSON value of every auth field (computed ones what `FixedSigner` gives,
+/// `test-{name}`).
+fn auth_values(api: &Api) -> (Vec<TokenStream>, Vec<serde_json::Value>) {
     let mut args = Vec::new();
-    let values: Vec<serde_json::Value> = (api.service.auth.iter().enumerate())
+    let values = (api.service.auth.iter().enumerate())
         .map(|(i, f)| {
             if f.computed {
                 serde_json::Value::from(format!("test-{}", f.wire_name))
@@ -68,21 +70,53 @@ pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
             }
         })
         .collect();
+    (args, values)
+}
+
+/// The tests of group `group_key`'s endpoints with a complete example, and whether one of them
+/// compares a response (endpoints with an empty response compare nothing after the call).
+fn group_tests(
+    api: &Api,
+    values: &[serde_json::Value],
+    group_key: &str,
+) -> Result<(Vec<TokenStream>, bool), String> {
     let mut tests = Vec::new();
-    // Endpoints with an empty response compare nothing after the call.
     let mut compares = false;
-    for e in &api.endpoints {
-        if let Some((name, literals, error_code)) = example_literals(api, e, &values)? {
+    for e in api.group_endpoints(group_key) {
+        if let Some((name, literals, error_code)) = example_literals(api, e, values)? {
             compares |= error_code.is_none() && e.response != crate::model::Response::Empty;
             tests.push(endpoint_test(api, e, name, literals, error_code.as_ref()));
         }
     }
+    Ok((tests, compares))
+}
+
+/// `tests/endpoints.rs`: the shared helpers and one module per group with endpoint tests
+/// (`tests/endpoints/<group>.rs`, from [`endpoints_group_test`]).
+pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
+    let (args, values) = auth_values(api);
+    let mut mods = Vec::new();
+    let mut compares = false;
+    for g in &api.groups {
+        let (tests, group_compares) = group_tests(api, &values, &g.spec_key)?;
+        if tests.is_empty() {
+            continue;
+        }
+        compares |= group_compares;
+        let m = ident(&group_module(&g.spec_key));
+        let path = format!("endpoints/{}.rs", unraw(&group_module(&g.spec_key)));
+        mods.push(quote! {
+            #[path = #path]
+            mod #m;
+        });
+    }
     let doc = module_doc(
         "Every endpoint with a complete example in the spec, called once against a loopback\n\
          server: the body the server receives must equal the example request (auth fields\n\
-         included), and the decoded response, serialized again, must equal the example's data.",
+         included), and the decoded response, serialized again, must equal the example's data.\n\
+         The tests of each group are in `tests/endpoints/<group>.rs`.",
     );
-    if tests.is_empty() {
+    if mods.is_empty() {
         // The file stays (the generator owns it), without helpers nothing would call.
         let tokens = quote! {
             #doc
@@ -103,9 +137,39 @@ pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
         #![cfg_attr(rustfmt, rustfmt::skip)]
         #helpers
 
-        #(#tests)*
+        #(#mods)*
     };
     crate::emit::rust::format_module("tests/endpoints.rs", tokens).map_err(|e| e.message)
+}
+
+/// `tests/endpoints/<group>.rs`: one test per endpoint of the group with a complete example,
+/// using the helpers of `tests/endpoints.rs`; `None` when the group has no such endpoint.
+/// `api` needs to hold only what [`crate::depends::group_inputs`] names for the group.
+pub(super) fn endpoints_group_test(api: &Api, group_key: &str) -> Result<Option<String>, String> {
+    let (_, values) = auth_values(api);
+    let (tests, _) = group_tests(api, &values, group_key)?;
+    if tests.is_empty() {
+        return Ok(None);
+    }
+    let title = api
+        .groups
+        .iter()
+        .find(|g| g.spec_key == group_key)
+        .map_or_else(|| group_key.to_owned(), |g| zh_en(&g.zh, Some(&g.en)));
+    let doc = module_doc(&format!(
+        "The {title} endpoints with a complete example, each called once against a loopback server."
+    ));
+    let path = format!("tests/endpoints/{}.rs", unraw(&group_module(group_key)));
+    let tokens = quote! {
+        #doc
+        #![cfg_attr(rustfmt, rustfmt::skip)]
+        use super::*;
+
+        #(#tests)*
+    };
+    crate::emit::rust::format_module(&path, tokens)
+        .map(Some)
+        .map_err(|e| e.message)
 }
 
 /// An endpoint's example as test literals: its name; the body the server must receive (auth
@@ -213,10 +277,10 @@ fn endpoint_test_helpers(
     };
     quote! {
         use ::apigen_runtime::testing::plain_numbers;
-        use #krate::{Client, Credentials};
-        use serde_json::Value;
-        use wiremock::matchers::{#matchers};
-        use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+        use ::#krate::{Client, Credentials};
+        use ::serde_json::Value;
+        use ::wiremock::matchers::{#matchers};
+        use ::wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
         #[doc = #client_doc]
         fn client(server: &MockServer) -> Client {
@@ -233,7 +297,7 @@ fn endpoint_test_helpers(
 
         impl Match for ExactJsonBody {
             fn matches(&self, request: &Request) -> bool {
-                serde_json::from_slice(&request.body).is_ok_and(|body| plain_numbers(body) == self.0)
+                ::serde_json::from_slice(&request.body).is_ok_and(|body| plain_numbers(body) == self.0)
             }
         }
 
@@ -243,12 +307,12 @@ fn endpoint_test_helpers(
 
         impl Match for ExactQuery {
             fn matches(&self, request: &Request) -> bool {
-                let query: serde_json::Map<String, Value> = request
+                let query: ::serde_json::Map<String, Value> = request
                     .url
                     .query_pairs()
                     .map(|(name, value)| (name.into_owned(), Value::String(value.into_owned())))
                     .collect();
-                let expected: serde_json::Map<String, Value> = self
+                let expected: ::serde_json::Map<String, Value> = self
                     .0
                     .as_object()
                     .into_iter()
@@ -269,7 +333,7 @@ fn endpoint_test_helpers(
         #[doc = #serve_doc]
         async fn serve(verb: &str, url: &str, body: &str, response: &str) -> MockServer {
             let server = MockServer::start().await;
-            let body: Value = serde_json::from_str(body).expect("expected body is JSON");
+            let body: Value = ::serde_json::from_str(body).expect("expected body is JSON");
             let mock = Mock::given(method(verb))
                 .and(path(url))
                 #(#header_matchers)*;
@@ -331,7 +395,7 @@ fn endpoint_test(
             };
             quote! {
                 let error = #call.expect_err("the example is a business error");
-                assert_eq!(error.api_code(), Some(#krate::ErrorCode::from_code(#code)));
+                assert_eq!(error.api_code(), Some(::#krate::ErrorCode::from_code(#code)));
             }
         }
         (None, crate::model::Response::Empty, _) => quote!(#call.expect("call succeeds");),
@@ -349,14 +413,14 @@ fn endpoint_test(
     };
     quote! {
         #[doc = #doc]
-        #[tokio::test]
+        #[::tokio::test]
         async fn #name() {
             const BODY: &str = #expected_body;
             const REQUEST: &str = #request;
             const RESPONSE: &str = #response;
             #data_const
             let server = serve(#verb, #url, BODY, RESPONSE).await;
-            let request: #krate::requests::#req = serde_json::from_str(REQUEST).expect("example request decodes");
+            let request: ::#krate::requests::#req = ::serde_json::from_str(REQUEST).expect("example request decodes");
             #check
         }
     }

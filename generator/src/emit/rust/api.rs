@@ -1,54 +1,87 @@
-//! The `api` module: the client's group accessors and one async method per
-//! endpoint (plus a `*_stream` method for paginated ones).
+//! The `api` modules: per group, the client's accessor and one async method per endpoint
+//! (plus a `*_stream` method for paginated ones); and `api/mod.rs`, which re-exports them.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::format::imports as module_imports;
 use super::{doc, module_doc, response_adapter};
 use crate::emit::prose::{inline, md, per_statement, run_in, source_word, sourced, zh_en};
-use crate::model::{Api, Endpoint, Group, HttpMethod, ObjectName, Response, Retry, Type};
+use crate::model::{Api, Endpoint, Group, HttpMethod, ObjectName, Response, Retry};
 use crate::naming::{
-    field_ident, field_name, group_accessor, group_struct, ident, method_ident, method_name,
-    object_ident, recover_method, screaming, stream_method, type_ident, unraw,
+    field_ident, field_name, group_accessor, group_module, group_struct, ident, method_ident,
+    method_name, object_ident, recover_method, screaming, stream_method, type_ident, unraw,
 };
 
-pub(crate) fn api_module(api: &Api) -> TokenStream {
-    let mut accessors = Vec::new();
-    let mut groups = Vec::new();
-    let mut ops = Vec::new();
-    for g in &api.groups {
-        let eps: Vec<&Endpoint> = api.group_endpoints(&g.spec_key).collect();
-        if eps.is_empty() {
-            continue;
-        }
-        let (accessor, group) = group_items(api, g, &eps);
-        accessors.push(accessor);
-        groups.push(group);
-        ops.extend(eps.into_iter().map(operation_const));
-    }
+/// `api/mod.rs`: one private module per group, its items re-exported (so the public paths
+/// are `crate::api::WalletApi`), and the `Recovered` alias the `*_and_recover` methods share.
+pub(crate) fn api_index_module(api: &Api) -> TokenStream {
     let mdoc = module_doc(
-        "The endpoints, by group. Reach a group from the client: `client.<group>().<endpoint>(&request)`.",
+        "The endpoints, by group. Reach a group from the client: `client.<group>().<endpoint>(&request)`.\n\n\
+         Each group is a module of its own (one file per group, regenerated only when its part of\n\
+         the spec changes); its items are re-exported here.",
     );
-    let imports = imports(api);
+    let mods = group_modules(api);
     let recovered = recovered_alias(api);
     quote! {
         #mdoc
-        #imports
-
-        impl Client { #(#accessors)* }
-
+        #(#mods)*
         #recovered
+    }
+}
 
-        #(#groups)*
+/// `#[rustfmt::skip] mod <group>;` for each group with endpoints, then `pub use <group>::*;`
+/// for each.
+pub(crate) fn group_modules(api: &Api) -> Vec<TokenStream> {
+    let mods: Vec<_> = api
+        .groups
+        .iter()
+        .filter(|g| api.group_endpoints(&g.spec_key).next().is_some())
+        .map(|g| ident(&group_module(&g.spec_key)))
+        .collect();
+    let decls = mods.iter().map(|m| {
+        quote! {
+            #[rustfmt::skip]
+            mod #m;
+        }
+    });
+    let uses = mods.iter().map(|m| quote!(pub use #m::*;));
+    decls.chain(uses).collect()
+}
+
+/// `api/<group>.rs`: the group's accessor on `Client`, its API struct with one method per
+/// endpoint, and the `Operation` constants of its endpoints. `api` needs to hold only what
+/// [`crate::depends::group_inputs`] names for the group.
+pub(crate) fn api_group_module(api: &Api, group_key: &str) -> TokenStream {
+    let Some(g) = api.groups.iter().find(|g| g.spec_key == group_key) else {
+        return quote!();
+    };
+    let eps: Vec<&Endpoint> = api.group_endpoints(&g.spec_key).collect();
+    let (accessor, group) = group_items(api, g, &eps);
+    let ops = eps.iter().map(|e| operation_const(e));
+    let mdoc = module_doc(&format!(
+        "The {} endpoints: [`{}`].",
+        zh_en(&g.zh, Some(&g.en)),
+        group_struct(&g.spec_key)
+    ));
+    let body = quote! {
+        impl Client { #accessor }
+
+        #group
 
         /// What the client needs to know about each endpoint.
         mod operations {
             use ::apigen_runtime::{Method, Operation, RetryClass};
             #(#ops)*
         }
+    };
+    let imports = imports(&eps, &body);
+    quote! {
+        #mdoc
+        #imports
+        #body
     }
 }
-
 /// A group's accessor on `Client` and its API struct with one method per endpoint.
 fn group_items(api: &Api, g: &Group, eps: &[&Endpoint]) -> (TokenStream, TokenStream) {
     let acc = ident(&group_accessor(&g.spec_key));
@@ -119,25 +152,17 @@ fn operation_const(e: &Endpoint) -> TokenStream {
     quote!(pub(crate) const #c: Operation = Operation { name: #name, path: #path, method: #method, retry: #retry, recovery: #recovery, moves_money: #moves_money };)
 }
 
-/// The module's `use` items: only what the endpoints use, so no `allow(unused_imports)`
-/// is needed.
-fn imports(api: &Api) -> TokenStream {
-    let paged = api
-        .endpoints
+/// The group module's `use` items: only what its endpoints use, so no
+/// `allow(unused_imports)` is needed. The crate's modules are found in the body's paths;
+/// the runtime's items from the endpoints' responses.
+fn imports(eps: &[&Endpoint], body: &TokenStream) -> TokenStream {
+    let paged = eps
         .iter()
         .any(|e| e.paginated && matches!(e.response, Response::Page(_)));
-    let cursor_paged = api
-        .endpoints
+    let cursor_paged = eps
         .iter()
         .any(|e| e.paginated && matches!(e.response, Response::CursorPage(_)));
-    let empty = api.endpoints.iter().any(|e| e.response == Response::Empty);
-    let typed = api.endpoints.iter().any(|e| match &e.response {
-        Response::Value(t) => matches!(t.innermost(), Type::Object(_)),
-        other => *other != Response::Empty,
-    });
-    let enums = api.endpoints.iter().any(
-        |e| matches!(&e.response, Response::Value(t) if matches!(t.innermost(), Type::Enum(_))),
-    );
+    let empty = eps.iter().any(|e| e.response == Response::Empty);
     let stream_use = if paged || cursor_paged {
         quote!(
             use futures_util::Stream;
@@ -160,12 +185,20 @@ fn imports(api: &Api) -> TokenStream {
     } else {
         quote!(use ::apigen_runtime::{#(#runtime_items),*};)
     };
-    let types_use = if typed { quote!(types,) } else { quote!() };
-    let enums_use = if enums { quote!(enums,) } else { quote!() };
+    let recovered_use = if eps.iter().any(|e| e.recover.is_some()) {
+        quote!(
+            use super::Recovered;
+        )
+    } else {
+        quote!()
+    };
+    let modules = module_imports(body, &["enums", "requests", "types"]);
     quote! {
         #stream_use
         #runtime_use
-        use crate::{Client, Error, requests, #enums_use #types_use};
+        #recovered_use
+        use crate::{Client, Error};
+        #modules
     }
 }
 

@@ -13,10 +13,12 @@ mod service;
 mod shapes;
 mod webhooks;
 
-pub(crate) use api::{api_module, response_tokens};
+pub(crate) use api::{api_group_module, api_index_module, response_tokens};
 pub(crate) use enums::enums_module;
 pub(crate) use format::{HEADER, Module, format_module};
-pub(crate) use objects::{MAX_NEW_ARGS, requests_module, types_module};
+pub(crate) use objects::{
+    MAX_NEW_ARGS, requests_group_module, requests_index_module, types_module,
+};
 pub(crate) use service::service_module;
 pub(crate) use webhooks::webhooks_module;
 

@@ -1,5 +1,5 @@
 //! The `types` module (shared and inline objects, the page wrapper) and the
-//! `requests` module (one struct per endpoint, with `new` and setters).
+//! `requests` modules (per group, one struct per endpoint, with `new` and setters).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -57,18 +57,38 @@ pub(crate) fn types_module(api: &Api) -> Module<'_> {
     }
 }
 
-/// `requests` module: one struct per endpoint.
-pub(crate) fn requests_module(api: &Api) -> Module<'_> {
-    let items = api.endpoints.iter().filter_map(|e| {
-        let o = api.request_object(e)?;
-        Some(request_item(api, e, o))
-    });
+/// `requests/mod.rs`: one private module per group, its request structs re-exported (so
+/// the public paths are `crate::requests::GetWalletDetailRequest`).
+pub(crate) fn requests_index_module(api: &Api) -> TokenStream {
     let doc = module_doc(
         "Request bodies, one per endpoint.\n\n\
          Required fields are the arguments of `new` (or, for requests with many of them, the\n\
          fields of a struct literal); optional fields have a setter of the same name. The auth\n\
-         fields are not here: the client adds them to every request.",
+         fields are not here: the client adds them to every request. Each group's requests are\n\
+         a module of their own, re-exported here.",
     );
+    let mods = super::api::group_modules(api);
+    quote! {
+        #doc
+        #(#mods)*
+    }
+}
+
+/// `requests/<group>.rs`: one struct per endpoint of the group. `api` needs to hold only
+/// what [`crate::depends::group_inputs`] names for the group.
+pub(crate) fn requests_group_module<'a>(api: &'a Api, group_key: &'a str) -> Module<'a> {
+    let items = api.group_endpoints(group_key).filter_map(|e| {
+        let o = api.request_object(e)?;
+        Some(request_item(api, e, o))
+    });
+    let title = api
+        .groups
+        .iter()
+        .find(|g| g.spec_key == group_key)
+        .map_or_else(|| group_key.to_owned(), |g| zh_en(&g.zh, Some(&g.en)));
+    let doc = module_doc(&format!(
+        "Request bodies of the {title} endpoints, one per endpoint."
+    ));
     Module {
         head: doc,
         imports_from: &["enums", "types"],

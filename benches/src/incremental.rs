@@ -1,0 +1,128 @@
+//! Incremental generation (`apigen::incremental::generate`, what `cargo xtask gen` runs) on a
+//! synthetic spec written to a temporary folder: a full generation into an empty folder, a
+//! regeneration after a one-line edit in one group, `--check` with nothing changed, and the
+//! load + validation every run that sees a spec change pays before anything is rendered.
+
+use std::path::{Path, PathBuf};
+
+use apigen::emit::Options;
+use std::time::Duration;
+
+use apigen::incremental::{Generated, Timings, generate};
+
+/// The line edited: the English title of `get_wallet_detail` in copy 0 (the group
+/// `wallet_0`), toggled between these two texts so every edit is a real change.
+const TITLE: [&str; 2] = ["en: Get wallet detail\n", "en: Get wallet details\n"];
+
+/// A synthetic spec on disk, the crate generated from it, and the file the edit touches.
+pub struct Workspace {
+    root: PathBuf,
+    spec: PathBuf,
+    out: PathBuf,
+    edited: PathBuf,
+    toggle: std::cell::Cell<usize>,
+}
+
+impl Workspace {
+    /// Write `synthetic_spec(copies)` below a fresh temporary folder named after `label`
+    /// and generate the crate once.
+    ///
+    /// # Panics
+    ///
+    /// If the folder cannot be written or the spec holds no line to edit (a bench setup
+    /// failure).
+    pub fn new(label: &str, copies: usize) -> Self {
+        let root = std::env::temp_dir().join(format!(
+            "apigen-bench-incremental-{label}-{copies}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&root);
+        let spec = root.join("spec");
+        let mut edited = None;
+        for (rel, text) in crate::generation::synthetic_spec(copies) {
+            let path = spec.join(&rel);
+            std::fs::create_dir_all(path.parent().expect("a file has a folder"))
+                .expect("create spec folder");
+            std::fs::write(&path, &text).expect("write spec file");
+            if edited.is_none() && text.contains(TITLE[0]) {
+                edited = Some(path);
+            }
+        }
+        let ws = Workspace {
+            out: root.join("out"),
+            root,
+            spec,
+            edited: edited.expect("the synthetic spec has the wallet detail endpoint"),
+            toggle: std::cell::Cell::new(0),
+        };
+        ws.run(false);
+        ws
+    }
+
+    fn run(&self, check: bool) -> Generated {
+        generate(&self.spec, &self.out, &Options::default(), check).expect("the spec generates")
+    }
+
+    /// Empty the output folder (untimed setup of [`Workspace::full`]).
+    pub fn clear(&self) {
+        let _ = std::fs::remove_dir_all(&self.out);
+    }
+
+    /// Generate everything (after [`Workspace::clear`]).
+    pub fn full(&self) -> Generated {
+        self.run(false)
+    }
+
+    /// Make the one-line edit (untimed setup of [`Workspace::regenerate`]).
+    pub fn edit(&self) {
+        let text = std::fs::read_to_string(&self.edited).expect("read edited file");
+        let t = self.toggle.get();
+        std::fs::write(&self.edited, text.replacen(TITLE[t], TITLE[1 - t], 1)).expect("edit");
+        self.toggle.set(1 - t);
+    }
+
+    /// Regenerate after an edit: what `cargo xtask gen` does.
+    pub fn regenerate(&self) -> Generated {
+        self.run(false)
+    }
+
+    /// `cargo xtask gen --check` with nothing changed.
+    pub fn check(&self) -> Generated {
+        self.run(true)
+    }
+
+    /// Read the spec files and load + validate them: the part of a regeneration that does not
+    /// depend on how much changed.
+    pub fn load(&self) -> usize {
+        let files = apigen::read_spec_dir(&self.spec).expect("spec readable");
+        apigen::load_api_from(files)
+            .expect("spec loads")
+            .endpoints
+            .len()
+    }
+
+    /// `runs` edits, each followed by a regeneration: what each took, phase by phase, and the
+    /// files whose rendering took longest in the last run.
+    pub fn edit_timings(&self, runs: usize) -> (Vec<Timings>, Vec<(PathBuf, Duration)>) {
+        let mut timings = Vec::new();
+        let mut slowest = Vec::new();
+        for _ in 0..runs {
+            self.edit();
+            let g = self.regenerate();
+            timings.push(g.timings);
+            slowest = g.render_times;
+        }
+        (timings, slowest)
+    }
+
+    /// The spec folder.
+    pub fn spec(&self) -> &Path {
+        &self.spec
+    }
+}
+
+impl Drop for Workspace {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
