@@ -185,8 +185,9 @@ timed() { # build|check crate flags...
 declare -A results
 touched_file() {
   case "$1" in
-    card-wallet) echo "$SCRATCH/card-wallet/src/generated/api.rs" ;;
-    card-wallet-base) echo "$SCRATCH/base-card-wallet/src/generated/api.rs" ;;
+    # types.rs exists in every layout (api.rs became api/<group>.rs in issue 17).
+    card-wallet) echo "$SCRATCH/card-wallet/src/generated/types.rs" ;;
+    card-wallet-base) echo "$SCRATCH/base-card-wallet/src/generated/types.rs" ;;
     progenitor-gen) echo "$SCRATCH/progenitor-gen/src/lib.rs" ;;
   esac
 }
@@ -204,7 +205,9 @@ for run in $(seq 1 "$RUNS"); do
   done
   for v in "${variants[@]}"; do
     read -r label crate flags <<<"$v"
-    touch "$(touched_file "$crate")"
+    touched="$(touched_file "$crate")"
+    [ -f "$touched" ] || { echo "no file $touched to touch" >&2; exit 1; }
+    touch "$touched"
     s="$(timed build "$crate" $flags)"
     results[$label/touch]+="$s "
     echo "run $run  $label  touch  ${s}s"
