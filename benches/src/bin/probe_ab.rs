@@ -6,15 +6,17 @@
 //! Each round times `TRIES` batches of `BATCH` plain decodes and as many probed ones,
 //! alternating, and keeps the ratio of the fastest probed batch to the fastest plain one (the
 //! fastest batch is the one least disturbed by other processes); the report gives the median
-//! ratio over the rounds and the 5th–95th percentile range, for the wallet and the card page.
-//! See BENCHMARKS.md.
+//! ratio over the rounds and the 5th–95th percentile range, for the wallet and the card page;
+//! then the same for a whole 100-row `list_wallets` call over loopback, drift detection on
+//! (the default) against off. See BENCHMARKS.md.
 
 use std::hint::black_box;
 use std::time::Instant;
 
 use apigen_benches::client::{
-    card_row, decode_card_page_ours, decode_card_page_probed, decode_wallet_page_ours,
-    decode_wallet_page_probed, page_body, wallet_row,
+    Server, card_row, client_runtime, decode_card_page_ours, decode_card_page_probed,
+    decode_wallet_page_ours, decode_wallet_page_probed, ours_client_with, ours_list_wallets,
+    page_body, wallet_row,
 };
 
 /// Decodes per batch: about 0.6–1.6 ms on the 100-row pages.
@@ -51,6 +53,46 @@ fn main() {
             decode_card_page_probed,
         ),
     );
+    report(
+        "100-row page call, default / drift_detection(false)",
+        &call_ratios(rounds / 4, &wallets),
+    );
+}
+
+/// The per-round ratios of a whole `list_wallets` call over loopback with drift detection
+/// on (the default) to the same call with it off, alternating as [`ratios`] does.
+fn call_ratios(rounds: usize, body: &str) -> Vec<f64> {
+    let rt = client_runtime();
+    let server = Server::start(&rt, body);
+    let off = ours_client_with(&server.base_url, |b| b.drift_detection(false));
+    let on = ours_client_with(&server.base_url, |b| b);
+    let time = |client: &card_wallet::Client| {
+        let start = Instant::now();
+        for _ in 0..BATCH {
+            black_box(rt.block_on(ours_list_wallets(client)));
+        }
+        start.elapsed().as_secs_f64()
+    };
+    // Warm up both, past the responses every client checks at first.
+    for _ in 0..8 {
+        time(&off);
+        time(&on);
+    }
+    (0..rounds)
+        .map(|round| {
+            let (mut a, mut b) = (f64::INFINITY, f64::INFINITY);
+            for attempt in 0..TRIES {
+                if (round + attempt as usize).is_multiple_of(2) {
+                    a = a.min(time(&off));
+                    b = b.min(time(&on));
+                } else {
+                    b = b.min(time(&on));
+                    a = a.min(time(&off));
+                }
+            }
+            b / a
+        })
+        .collect()
 }
 
 /// The per-round ratios of `probed` to `plain` on `body`.
