@@ -502,13 +502,8 @@ fn propose_error_code(
         ));
         return;
     };
-    let (code_yaml, name) = if list.int_codes {
-        match code.trim().parse::<i64>() {
-            Ok(n) => (n.to_string(), format!("CODE_{}", n.unsigned_abs())),
-            Err(_) => return,
-        }
-    } else {
-        (format!("{code:?}"), format!("CODE_{}", code_name(code)))
+    let Some((code_yaml, name)) = code_entry(code, list.int_codes) else {
+        return;
     };
     let indent = " ".repeat(indentation(texts.line(&list.file, line).unwrap_or("")));
     out.edits.push(Edit {
@@ -737,13 +732,8 @@ fn propose(
                     continue;
                 };
                 let indent = " ".repeat(indentation(texts.line(&place.file, line).unwrap_or("")));
-                let (code_yaml, name) = if place.int_codes {
-                    match code.trim().parse::<i64>() {
-                        Ok(n) => (n.to_string(), format!("CODE_{}", n.unsigned_abs())),
-                        Err(_) => continue,
-                    }
-                } else {
-                    (format!("{code:?}"), format!("CODE_{}", code_name(code)))
+                let Some((code_yaml, name)) = code_entry(code, place.int_codes) else {
+                    continue;
                 };
                 out.edits.push(Edit {
                     file: place.file.clone(),
@@ -816,6 +806,17 @@ fn innermost(ty: &Type) -> &Type {
     match ty {
         Type::Array(inner) | Type::Map(inner) => innermost(inner),
         other => other,
+    }
+}
+
+/// An observed code as YAML and the name of its new entry (`CODE_9`, `CODE_E_429`): an
+/// integer for a list of integer codes (`None` when it is not one), else a quoted string.
+fn code_entry(code: &str, int_codes: bool) -> Option<(String, String)> {
+    if int_codes {
+        let n = code.trim().parse::<i64>().ok()?;
+        Some((n.to_string(), format!("CODE_{}", n.unsigned_abs())))
+    } else {
+        Some((format!("{code:?}"), format!("CODE_{}", code_name(code))))
     }
 }
 
@@ -979,9 +980,10 @@ mod tests {
         )
     }
 
-    fn proposals(spec: &Path) -> Proposals {
+    /// What `propose` makes of the capture text `capture` against the spec at `spec`.
+    fn proposals(capture: &str, spec: &Path) -> Proposals {
         let mut seen = BTreeSet::new();
-        read_capture(capture(), &mut seen).unwrap_or_else(|e| panic!("{e}"));
+        read_capture(capture, &mut seen).unwrap_or_else(|e| panic!("{e}"));
         let api = apigen::load_api(spec).unwrap_or_else(|e| panic!("{e}"));
         let places = spec_locations(spec).unwrap_or_else(|e| panic!("{e}"));
         let base = spec.parent().unwrap_or(Path::new("."));
@@ -992,7 +994,7 @@ mod tests {
     #[test]
     fn each_kind_gets_its_edit_at_the_right_line() {
         let spec = mini_spec("propose");
-        let out = proposals(&spec);
+        let out = proposals(capture(), &spec);
         let edits: Vec<(usize, bool, Vec<&str>)> = out
             .edits
             .iter()
@@ -1083,20 +1085,10 @@ mod tests {
         )
     }
 
-    fn proposals_beyond_responses(spec: &Path) -> Proposals {
-        let mut seen = BTreeSet::new();
-        read_capture(capture_beyond_responses(), &mut seen).unwrap_or_else(|e| panic!("{e}"));
-        let api = apigen::load_api(spec).unwrap_or_else(|e| panic!("{e}"));
-        let places = spec_locations(spec).unwrap_or_else(|e| panic!("{e}"));
-        let base = spec.parent().unwrap_or(Path::new("."));
-        let texts = SpecTexts::read(base, &places).unwrap_or_else(|e| panic!("{e}"));
-        propose(&api, &places, &texts, &seen)
-    }
-
     #[test]
     fn error_codes_webhook_tags_and_payload_fields_get_their_edits() {
         let spec = mini_spec("beyond");
-        let out = proposals_beyond_responses(&spec);
+        let out = proposals(capture_beyond_responses(), &spec);
         let edits: Vec<(&str, usize, Vec<&str>)> = out
             .edits
             .iter()
@@ -1169,7 +1161,7 @@ mod tests {
             ]
         );
         assert_eq!(tags("wallet"), ["wallet.balance.in", "funds_arrived"]);
-        let again = proposals_beyond_responses(&spec);
+        let again = proposals(capture_beyond_responses(), &spec);
         assert_eq!(again.edits, [], "proposed again");
         let _ = std::fs::remove_dir_all(base);
     }
@@ -1186,13 +1178,8 @@ mod tests {
             r#"{"path":"data.rows","kind":"unknown_field","sample":"array"},"#,
             r#"{"path":"data.empty","kind":"unknown_field","sample":"array"}]}"#,
         );
-        let mut seen = BTreeSet::new();
-        read_capture(capture, &mut seen).unwrap_or_else(|e| panic!("{e}"));
-        let api = apigen::load_api(&spec).unwrap_or_else(|e| panic!("{e}"));
-        let places = spec_locations(&spec).unwrap_or_else(|e| panic!("{e}"));
+        let out = proposals(capture, &spec);
         let base = spec.parent().unwrap_or(Path::new("."));
-        let texts = SpecTexts::read(base, &places).unwrap_or_else(|e| panic!("{e}"));
-        let out = propose(&api, &places, &texts, &seen);
         let whys: Vec<&str> = out.edits.iter().map(|e| e.why.as_str()).collect();
         assert_eq!(
             whys,
@@ -1242,7 +1229,7 @@ mod tests {
     #[test]
     fn applied_edits_give_a_valid_spec_that_has_them() {
         let spec = mini_spec("apply");
-        let out = proposals(&spec);
+        let out = proposals(capture(), &spec);
         let base = spec.parent().unwrap_or(Path::new("."));
         apply_edits(base, &out.edits).unwrap_or_else(|e| panic!("{e}"));
         let api = apigen::load_api(&spec).unwrap_or_else(|e| panic!("{e}"));
@@ -1260,7 +1247,7 @@ mod tests {
         assert!(field("type").is_some_and(|f| f.nullable));
         assert!(field("active").is_some_and(|f| !f.required));
         // Nothing left to propose for what was applied.
-        let again = proposals(&spec);
+        let again = proposals(capture(), &spec);
         assert_eq!(again.edits, [], "proposed again");
         let _ = std::fs::remove_dir_all(base);
     }

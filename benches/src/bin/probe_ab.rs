@@ -60,39 +60,19 @@ fn main() {
 }
 
 /// The per-round ratios of a whole `list_wallets` call over loopback with drift detection
-/// on (the default) to the same call with it off, alternating as [`ratios`] does.
+/// on (the default) to the same call with it off.
 fn call_ratios(rounds: usize, body: &str) -> Vec<f64> {
     let rt = client_runtime();
     let server = Server::start(&rt, body);
     let off = ours_client_with(&server.base_url, |b| b.drift_detection(false));
     let on = ours_client_with(&server.base_url, |b| b);
-    let time = |client: &card_wallet::Client| {
-        let start = Instant::now();
+    let batch = |client: &card_wallet::Client| {
         for _ in 0..BATCH {
             black_box(rt.block_on(ours_list_wallets(client)));
         }
-        start.elapsed().as_secs_f64()
     };
-    // Warm up both, past the responses every client checks at first.
-    for _ in 0..8 {
-        time(&off);
-        time(&on);
-    }
-    (0..rounds)
-        .map(|round| {
-            let (mut a, mut b) = (f64::INFINITY, f64::INFINITY);
-            for attempt in 0..TRIES {
-                if (round + attempt as usize).is_multiple_of(2) {
-                    a = a.min(time(&off));
-                    b = b.min(time(&on));
-                } else {
-                    b = b.min(time(&on));
-                    a = a.min(time(&off));
-                }
-            }
-            b / a
-        })
-        .collect()
+    // Past the responses every client checks at first.
+    alternate(rounds, 8, || batch(&off), || batch(&on))
 }
 
 /// The per-round ratios of `probed` to `plain` on `body`.
@@ -102,32 +82,50 @@ fn ratios<A, B>(
     plain: fn(&str) -> A,
     probed: fn(&str) -> B,
 ) -> Vec<f64> {
-    let time = |decode: &dyn Fn(&str)| {
-        let start = Instant::now();
+    let batch = |decode: &dyn Fn(&str)| {
         for _ in 0..BATCH {
             decode(black_box(body));
         }
+    };
+    alternate(
+        rounds,
+        1,
+        || {
+            batch(&|b| {
+                black_box(plain(b));
+            })
+        },
+        || {
+            batch(&|b| {
+                black_box(probed(b));
+            })
+        },
+    )
+}
+
+/// After `warm_up` runs of each, `rounds` rounds of `TRIES` alternating timed runs of
+/// `baseline` and `measured` (which goes first alternates too); per round, the fastest
+/// `measured` run over the fastest `baseline` run.
+fn alternate(rounds: usize, warm_up: usize, baseline: impl Fn(), measured: impl Fn()) -> Vec<f64> {
+    let time = |run: &dyn Fn()| {
+        let start = Instant::now();
+        run();
         start.elapsed().as_secs_f64()
     };
-    let plain = |b: &str| {
-        black_box(plain(b));
-    };
-    let probed = |b: &str| {
-        black_box(probed(b));
-    };
-    // Warm up both.
-    time(&plain);
-    time(&probed);
+    for _ in 0..warm_up {
+        time(&baseline);
+        time(&measured);
+    }
     (0..rounds)
         .map(|round| {
             let (mut a, mut b) = (f64::INFINITY, f64::INFINITY);
             for attempt in 0..TRIES {
                 if (round + attempt as usize).is_multiple_of(2) {
-                    a = a.min(time(&plain));
-                    b = b.min(time(&probed));
+                    a = a.min(time(&baseline));
+                    b = b.min(time(&measured));
                 } else {
-                    b = b.min(time(&probed));
-                    a = a.min(time(&plain));
+                    b = b.min(time(&measured));
+                    a = a.min(time(&baseline));
                 }
             }
             b / a
