@@ -2,10 +2,14 @@
 //! `syn`, print with `prettyplease`, space the items, and the `use` lines a
 //! module needs.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use syn::parse::{ParseStream, Parser};
+use syn::visit::Visit;
 
+use super::doc_marks;
 use crate::emit::EmitError;
 
 /// First line of every generated Rust file.
@@ -42,38 +46,58 @@ impl From<TokenStream> for Module<'_> {
 /// or token stream is ever held: the printed text is the same as printing the whole file at
 /// once (prettyplease ends every item with a hard break), but the working set stays the size
 /// of one item however large the module is.
-pub(crate) fn format_module<'a>(
-    name: &str,
-    module: impl Into<Module<'a>>,
-) -> Result<String, EmitError> {
+fn print_module(name: &str, module: Module<'_>) -> Result<String, EmitError> {
     let Module {
         head,
         imports_from,
         items,
-    } = module.into();
+    } = module;
     let error = |e: syn::Error| EmitError::new(name, format!("generated tokens do not parse: {e}"));
     // The items first, into a text of their own: the `use` line above them depends on them.
-    let mut used = std::collections::BTreeSet::new();
+    let mut used = BTreeSet::new();
     let mut body = String::new();
     let mut body_spacer = Spacer::default();
+    let mut roots = (!imports_from.is_empty()).then_some(&mut used);
     for item in items {
-        if !imports_from.is_empty() {
-            path_roots(&item, &mut used);
-        }
-        print_tokens(item, &mut body_spacer, &mut body).map_err(error)?;
+        print_tokens(item, roots.as_deref_mut(), &mut body_spacer, &mut body).map_err(error)?;
     }
     let imports = use_line(imports_from.iter().filter(|m| used.contains(**m)));
     let mut out = String::with_capacity(HEADER.len() + body.len() + 4096);
     out.push_str(HEADER);
     let mut spacer = Spacer::default();
-    print_tokens(quote!(#head #imports), &mut spacer, &mut out).map_err(error)?;
+    print_tokens(quote!(#head #imports), None, &mut spacer, &mut out).map_err(error)?;
     spacer.push_spaced(&body, &mut out);
     Ok(out)
 }
 
+/// Prints a module ([`print_module`]), then forgets the doc texts marked for it, whether it
+/// printed or not.
+pub(crate) fn format_module<'a>(
+    name: &str,
+    module: impl Into<Module<'a>>,
+) -> Result<String, EmitError> {
+    let printed = print_module(name, module.into());
+    doc_marks::clear();
+    printed
+}
+
 /// Parses `tokens` (inner attributes, then items) and appends each item's printed text to
-/// `out` through `spacer`, one item at a time.
-fn print_tokens(tokens: TokenStream, spacer: &mut Spacer, out: &mut String) -> syn::Result<()> {
+/// `out` through `spacer`, one item at a time, its doc marks expanded; with `roots`, adds to
+/// it the first segment of every path the items name (`types` for `types::X`).
+fn print_tokens(
+    tokens: TokenStream,
+    mut roots: Option<&mut BTreeSet<String>>,
+    spacer: &mut Spacer,
+    out: &mut String,
+) -> syn::Result<()> {
+    let mut expanded = String::new();
+    let mut push = |file: &syn::File, spacer: &mut Spacer, out: &mut String| -> syn::Result<()> {
+        expanded.clear();
+        doc_marks::expand(&prettyplease::unparse(file), &mut expanded)
+            .map_err(|e| syn::Error::new(proc_macro2::Span::call_site(), e))?;
+        spacer.push(&expanded, out);
+        Ok(())
+    };
     let print = |input: ParseStream<'_>| -> syn::Result<()> {
         let mut file = syn::File {
             shebang: None,
@@ -82,12 +106,16 @@ fn print_tokens(tokens: TokenStream, spacer: &mut Spacer, out: &mut String) -> s
             items: Vec::with_capacity(1),
         };
         if !file.attrs.is_empty() {
-            spacer.push(&prettyplease::unparse(&file), out);
+            push(&file, spacer, out)?;
             file.attrs.clear();
         }
         while !input.is_empty() {
-            file.items.push(input.parse()?);
-            spacer.push(&prettyplease::unparse(&file), out);
+            let item: syn::Item = input.parse()?;
+            if let Some(roots) = roots.as_deref_mut() {
+                PathRoots(roots).visit_item(&item);
+            }
+            file.items.push(item);
+            push(&file, spacer, out)?;
             file.items.clear();
         }
         Ok(())
@@ -172,9 +200,34 @@ fn blank_between(p: &str, line: &str) -> bool {
     (ends_item && starts_item) || after_uses || inner_docs_end
 }
 
+/// Collects the first segment of every path of more than one segment (`types` of
+/// `types::X`, not `crate`-rooted or `::`-rooted ones), from a parsed item: no copy of its
+/// tokens. Macro bodies are token streams to syn, so they are read as tokens.
+struct PathRoots<'a>(&'a mut BTreeSet<String>);
+
+impl<'ast> Visit<'ast> for PathRoots<'_> {
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        if path.leading_colon.is_none()
+            && path.segments.len() > 1
+            && let Some(first) = path.segments.first()
+        {
+            let name = first.ident.to_string();
+            if !self.0.contains(&name) {
+                self.0.insert(name);
+            }
+        }
+        syn::visit::visit_path(self, path);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        path_roots(&mac.tokens, self.0);
+        syn::visit::visit_macro(self, mac);
+    }
+}
+
 /// Adds to `out` the identifiers `tokens` uses as the first segment of a path (`types::X`),
 /// so a field named `types` is not counted.
-fn path_roots(tokens: &TokenStream, out: &mut std::collections::BTreeSet<String>) {
+fn path_roots(tokens: &TokenStream, out: &mut BTreeSet<String>) {
     let mut prev: Option<String> = None;
     for tt in tokens.clone() {
         match tt {
@@ -198,7 +251,7 @@ fn path_roots(tokens: &TokenStream, out: &mut std::collections::BTreeSet<String>
 /// The `use` line naming those of `modules` that `body` uses as a path's first segment
 /// (`types::X`), for a module built whole rather than item by item.
 pub(crate) fn imports(body: &TokenStream, modules: &[&str]) -> TokenStream {
-    let mut used = std::collections::BTreeSet::new();
+    let mut used = BTreeSet::new();
     path_roots(body, &mut used);
     use_line(modules.iter().filter(|m| used.contains(**m)))
 }

@@ -5,6 +5,7 @@
 
 mod api;
 mod cursor_page;
+mod doc_marks;
 mod enums;
 mod format;
 mod objects;
@@ -29,30 +30,14 @@ use crate::emit::prose::{inline, md, zh_en};
 use crate::model::{DateTimeFormat, Field, MoneyWire, Source, Type};
 use crate::naming::{field_name, object_ident, type_ident, unraw};
 
-/// `#[doc]` attributes, one per line, with the space rustdoc expects.
+/// Doc comment lines (`///`) for `text` (see `doc_marks.rs` for how they reach the file).
 pub(crate) fn doc(text: &str) -> TokenStream {
-    let lines = text.trim_end().lines().map(|l| {
-        let l = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
-        quote!(#[doc = #l])
-    });
-    quote!(#(#lines)*)
+    doc_marks::mark(text, false)
 }
 
-/// Inner (`//!`) doc attributes for a module.
+/// Inner doc comment lines (`//!`) for a module.
 pub(crate) fn module_doc(text: &str) -> TokenStream {
-    let lines = text.trim_end().lines().map(|l| {
-        let l = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
-        quote!(#![doc = #l])
-    });
-    quote!(#(#lines)*)
+    doc_marks::mark(text, true)
 }
 
 /// Docs of a field; `money_unit` is the spec's `service.money.unit`.
