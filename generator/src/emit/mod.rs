@@ -77,11 +77,6 @@ type Rendered = Result<Option<String>, EmitError>;
 /// How a per-group module is built: from the group's slice of the model and the group key.
 type GroupModule = for<'x> fn(&'x Api, &'x str) -> rust::Module<'x>;
 
-/// The `api/<group>.rs` module as a [`rust::Module`].
-fn api_group_module<'x>(api: &'x Api, group_key: &'x str) -> rust::Module<'x> {
-    rust::api_group_module(api, group_key).into()
-}
-
 /// The files that take longest to render, longest first (measured at 3,900 endpoints); the
 /// others follow in path order. The per-group files are each small.
 const LARGEST_FIRST: [&str; 5] = [
@@ -240,7 +235,7 @@ pub(crate) fn plan<'a>(api: &'a Api, options: &'a Options) -> Plan<'a> {
         let file = format!("{}.rs", naming::unraw(&naming::group_module(&g.spec_key)));
         let key = g.spec_key.as_str();
         for (folder, build) in [
-            ("api", api_group_module as GroupModule),
+            ("api", rust::api_group_module as GroupModule),
             ("requests", rust::requests_group_module),
         ] {
             let path = dir.join(folder).join(&file);

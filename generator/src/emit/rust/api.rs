@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::format::imports as module_imports;
+use super::format::Module;
 use super::{doc, module_doc, response_adapter};
 use crate::emit::prose::{inline, md, per_statement, run_in, source_word, sourced, zh_en};
 use crate::model::{Api, Endpoint, Group, HttpMethod, ObjectName, Response, Retry};
@@ -52,36 +52,33 @@ pub(crate) fn group_modules(api: &Api) -> Vec<TokenStream> {
 /// `api/<group>.rs`: the group's accessor on `Client`, its API struct with one method per
 /// endpoint, and the `Operation` constants of its endpoints. `api` needs to hold only what
 /// [`crate::depends::group_inputs`] names for the group.
-pub(crate) fn api_group_module(api: &Api, group_key: &str) -> TokenStream {
+pub(crate) fn api_group_module<'a>(api: &'a Api, group_key: &'a str) -> Module<'a> {
     let Some(g) = api.groups.iter().find(|g| g.spec_key == group_key) else {
-        return quote!();
+        return TokenStream::new().into();
     };
     let eps: Vec<&Endpoint> = api.group_endpoints(&g.spec_key).collect();
-    let (accessor, group) = group_items(api, g, &eps);
-    let ops = eps.iter().map(|e| operation_const(e));
     let mdoc = module_doc(&format!(
         "The {} endpoints: [`{}`].",
         zh_en(&g.zh, Some(&g.en)),
         group_struct(&g.spec_key)
     ));
-    let body = quote! {
-        impl Client { #accessor }
-
-        #group
-
+    let imports = imports(&eps);
+    let (accessor, group) = group_items(api, g, &eps);
+    let ops = eps.iter().map(|e| operation_const(e));
+    let operations = quote! {
         /// What the client needs to know about each endpoint.
         mod operations {
             use ::apigen_runtime::{Method, Operation, RetryClass};
             #(#ops)*
         }
     };
-    let imports = imports(&eps, &body);
-    quote! {
-        #mdoc
-        #imports
-        #body
+    Module {
+        head: quote!(#mdoc #imports),
+        imports_from: &["enums", "requests", "types"],
+        items: Box::new([quote!(impl Client { #accessor }), group, operations].into_iter()),
     }
 }
+
 /// A group's accessor on `Client` and its API struct with one method per endpoint.
 fn group_items(api: &Api, g: &Group, eps: &[&Endpoint]) -> (TokenStream, TokenStream) {
     let acc = ident(&group_accessor(&g.spec_key));
@@ -152,10 +149,10 @@ fn operation_const(e: &Endpoint) -> TokenStream {
     quote!(pub(crate) const #c: Operation = Operation { name: #name, path: #path, method: #method, retry: #retry, recovery: #recovery, moves_money: #moves_money };)
 }
 
-/// The group module's `use` items: only what its endpoints use, so no
-/// `allow(unused_imports)` is needed. The crate's modules are found in the body's paths;
-/// the runtime's items from the endpoints' responses.
-fn imports(eps: &[&Endpoint], body: &TokenStream) -> TokenStream {
+/// The group module's `use` items but the crate's own modules (which the printer adds from
+/// the paths the items name: [`Module::imports_from`]): only what its endpoints use, so no
+/// `allow(unused_imports)` is needed; the runtime's items from the endpoints' responses.
+fn imports(eps: &[&Endpoint]) -> TokenStream {
     let paged = eps
         .iter()
         .any(|e| e.paginated && matches!(e.response, Response::Page(_)));
@@ -192,13 +189,11 @@ fn imports(eps: &[&Endpoint], body: &TokenStream) -> TokenStream {
     } else {
         quote!()
     };
-    let modules = module_imports(body, &["enums", "requests", "types"]);
     quote! {
         #stream_use
         #runtime_use
         #recovered_use
         use crate::{Client, Error};
-        #modules
     }
 }
 

@@ -248,14 +248,6 @@ fn path_roots(tokens: &TokenStream, out: &mut BTreeSet<String>) {
     }
 }
 
-/// The `use` line naming those of `modules` that `body` uses as a path's first segment
-/// (`types::X`), for a module built whole rather than item by item.
-pub(crate) fn imports(body: &TokenStream, modules: &[&str]) -> TokenStream {
-    let mut used = BTreeSet::new();
-    path_roots(body, &mut used);
-    use_line(modules.iter().filter(|m| used.contains(**m)))
-}
-
 /// The `use` line of the generated modules named (everything from outside the crate is
 /// written as a full path, so needs no `use`).
 fn use_line<'m>(modules: impl Iterator<Item = &'m &'m str>) -> TokenStream {
