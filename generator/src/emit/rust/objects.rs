@@ -219,7 +219,7 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
     let cursor_impl = super::cursor_page::cursor_request_impl(api, e, o);
     quote! {
         #docs
-        #[derive(#default_derive Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#default_derive Clone, PartialEq, Eq, ::serde::Serialize)]
         pub struct #name { #(#fields)* }
         impl #name {
             #new_fn
