@@ -98,10 +98,10 @@ impl<'a> Values<'a> {
     /// (boxed if the field is, in `Some` if optional) otherwise.
     fn field(&self, f: &Field, v: Option<&Value>, path: &str) -> Result<TokenStream, String> {
         let v = match v {
+            // Only an optional field reads as none; a required one must hold a value.
             Some(v) if !reads_as_none(f, v) => v,
             _ if f.is_option() => return Ok(quote!(None)),
-            Some(_) => return Err(format!("{path}: a required field cannot be empty")),
-            None => return Err(format!("{path}: required field is missing")),
+            _ => return Err(format!("{path}: required field is missing")),
         };
         let mut value = self.value(&f.ty, v, path)?;
         if f.boxed {
@@ -457,6 +457,116 @@ mod tests {
         // A scale of 29 and 30 significant digits: a Decimal would round them.
         assert!(decimal("0.12345678901234567890123456789").is_none());
         assert!(decimal("123456789012345678901234567890").is_none());
+    }
+
+    /// The mini fixture (`tests/fixtures/mini`), crate `mini_api`.
+    fn mini() -> Api {
+        let file = |name: &str, text: &str| (format!("mini/{name}"), text.to_owned());
+        crate::load_api_from(vec![
+            file(
+                "endpoints.yaml",
+                include_str!("../../../tests/fixtures/mini/endpoints.yaml"),
+            ),
+            file(
+                "service.yaml",
+                include_str!("../../../tests/fixtures/mini/service.yaml"),
+            ),
+            file(
+                "types.yaml",
+                include_str!("../../../tests/fixtures/mini/types.yaml"),
+            ),
+        ])
+        .unwrap_or_else(|e| panic!("mini loads:\n{e}"))
+    }
+
+    fn card(json: &str) -> Result<String, String> {
+        let api = mini();
+        let ty = Type::Object(crate::model::ObjectName::Declared("Card".into()));
+        let v: Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        Values::new(&api).value(&ty, &v, "$").map(|t| t.to_string())
+    }
+
+    #[test]
+    fn objects_are_struct_literals_naming_every_field() {
+        let text = card(
+            r#"{"card_id": "c1", "card_no": "4111", "cvv": "", "type": 1, "close_at": "",
+                "birthday": "1990-05-17", "rate": 0.50, "active": true, "fee_modes": ["OUR"],
+                "limits": {"daily": 1E+3}}"#,
+        );
+        assert_eq!(
+            text.as_deref(),
+            Ok(":: mini_api :: types :: Card { \
+                card_id : \"c1\" . to_owned () , \
+                card_no : \"4111\" . to_owned () , \
+                cvv : \"\" . to_owned () , \
+                r#type : 1 , \
+                close_at : None , \
+                birthday : Some (:: time :: macros :: date ! (1990 - 05 - 17)) , \
+                rate : Some (:: rust_decimal :: Decimal :: new (50 , 2)) , \
+                active : true , \
+                fee_modes : Some (vec ! [:: mini_api :: enums :: FeeMode :: Our]) , \
+                limits : Some (:: mini_api :: types :: CardLimits { \
+                daily : :: rust_decimal :: Decimal :: from (1000) , tags : None }) }")
+        );
+    }
+
+    #[test]
+    fn open_enums_keep_unknown_codes_and_requests_use_new_and_setters() {
+        let api = mini();
+        let values = Values::new(&api);
+        let status = Type::Enum("WalletStatus".into());
+        let known = values.value(&status, &Value::from(2), "$.status");
+        let unknown = values.value(&status, &Value::from(9), "$.status");
+        assert_eq!(
+            known.map(|t| t.to_string()).as_deref(),
+            Ok(":: mini_api :: enums :: WalletStatus :: Frozen")
+        );
+        assert_eq!(
+            unknown.map(|t| t.to_string()).as_deref(),
+            Ok(":: mini_api :: enums :: WalletStatus :: from_code (9)")
+        );
+        let request = |endpoint: &str, json: &str| {
+            let e = api.endpoint(endpoint).expect("endpoint");
+            let o = api.request_object(e).expect("request");
+            let fields: serde_json::Map<String, Value> = serde_json::from_str(json).expect("JSON");
+            values
+                .request(&quote!(R), o, &fields)
+                .map(|t| t.to_string())
+        };
+        assert_eq!(
+            request("get_wallet_detail", r#"{"wallet_sn": "037c"}"#).as_deref(),
+            Ok("R :: new (\"037c\")")
+        );
+        // Optional fields present get their setter; absent or null ones none.
+        assert_eq!(
+            request("list_wallets", r#"{"status": 1, "page": null}"#).as_deref(),
+            Ok("R :: new () . status (:: mini_api :: enums :: WalletStatus :: Normal)")
+        );
+    }
+
+    #[test]
+    fn values_the_client_cannot_read_are_errors_with_their_path() {
+        let base = r#""card_id": "c1", "card_no": "4111", "cvv": "", "type": 1, "close_at": "",
+                      "active": true"#;
+        assert_eq!(
+            card(&format!(r#"{{{base}, "fee_modes": ["XYZ"]}}"#)),
+            Err("$.fee_modes[0]: \"XYZ\" is not a code of the closed enum `FeeMode`".into())
+        );
+        assert_eq!(
+            card(&format!(r#"{{{base}, "limits": {{}}}}"#)),
+            Err("$.limits.daily: required field is missing".into())
+        );
+        assert_eq!(
+            card(&format!(r#"{{{base}, "birthday": "1990-02-30"}}"#)),
+            Err("$.birthday: expected a date \"YYYY-MM-DD\", found \"1990-02-30\"".into())
+        );
+        assert!(
+            card(
+                r#"{"card_id": "c1", "card_no": "4111", "cvv": "", "type": 1,
+                         "close_at": "", "active": null}"#
+            )
+            .is_err_and(|e| e == "$.active: expected a boolean, found null")
+        );
     }
 
     #[test]
