@@ -1,8 +1,10 @@
 //! Emits `tests/endpoints.rs` (and `tests/endpoints/<group>.rs`) for the client crate: every endpoint that has a
 //! complete example in the spec is called once against a loopback server.
-//! The request body the server receives must equal the example's (auth fields
-//! included), and the decoded response, serialized again, must equal the
-//! example's `data` — so money, datetimes and enum codes survive exactly.
+//! The request is built in Rust from the example, as a user would write it
+//! ([`super::test_values`]; requests do not implement `Deserialize`), the body
+//! the server receives must equal the example's (auth fields included), and the
+//! decoded response, serialized again, must equal the example's `data` — so
+//! money, datetimes and enum codes survive exactly.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
