@@ -380,22 +380,21 @@ fn time_tokens(t: time::Time) -> TokenStream {
 /// macro's tokens (`2025 - 03 - 01 00 : 00 : 00 + 08 : 00`). A call of another shape is left
 /// as it is (the spacing does not change what it means).
 pub(super) fn compact_time_macros(text: &str) -> String {
+    const CALLS: [&str; 2] = ["::time::macros::date!(", "::time::macros::datetime!("];
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find("::time::macros::date") {
-        let (head, tail) = rest.split_at(at);
-        out.push_str(head);
-        let Some(open) = tail.find('(') else { break };
-        let Some(close) = tail.find(')') else { break };
-        if close < open {
-            out.push_str(&tail[..=close]);
-            rest = &tail[close + 1..];
-            continue;
-        }
-        out.push_str(&tail[..=open]);
-        out.push_str(&compact_moment(&tail[open + 1..close]));
-        out.push(')');
-        rest = &tail[close + 1..];
+    loop {
+        let next = (CALLS.iter())
+            .filter_map(|call| Some((rest.find(call)?, call.len())))
+            .min();
+        let Some((at, len)) = next else { break };
+        let inner = at + len;
+        let Some(close) = rest[inner..].find(')') else {
+            break;
+        };
+        out.push_str(&rest[..inner]);
+        out.push_str(&compact_moment(&rest[inner..inner + close]));
+        rest = &rest[inner + close..];
     }
     out.push_str(rest);
     out
@@ -582,9 +581,15 @@ mod tests {
              c(::time::macros::datetime!(2025-03-01 02:42:11 UTC)), \
              d(::time::macros::datetime!(2025-03-01 02:42:11)) f(1 - 2)"
         );
-        // Another shape (a negative year) stays as printed.
-        let odd = "::time::macros::date!(- 5 - 01 - 01)";
-        assert_eq!(compact_time_macros(odd), odd);
+        // Another shape (a negative year) stays as printed, and so does text that is not a
+        // call or a call left open.
+        for odd in [
+            "::time::macros::date!(- 5 - 01 - 01)",
+            "x ::time::macros::date (1 - 2) y",
+            "a ::time::macros::datetime!(2025 - 03 - 01",
+        ] {
+            assert_eq!(compact_time_macros(odd), odd);
+        }
     }
 
     #[test]
