@@ -19,8 +19,6 @@ async fn list_bins() {
   "status": 1
 }"#;
 
-    const REQUEST: &str = r#"{"bin_type":1,"page":1,"page_size":20,"status":1}"#;
-
     const RESPONSE: &str = r#"{
   "code": 0,
   "message": "success",
@@ -93,10 +91,11 @@ async fn list_bins() {
   "total": 2
 }"#;
     let server = serve("POST", "/v1/openApi/bin/getBinList", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::ListBinsRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::ListBinsRequest::new()
+        .bin_type(::card_wallet::enums::BinType::Virtual)
+        .status(::card_wallet::enums::BinStatus::Enabled)
+        .page(1)
+        .page_size(20);
     let response = client(&server)
         .bin()
         .list_bins(&request)
@@ -114,8 +113,6 @@ async fn get_bin_detail() {
   "customer_id": 100001,
   "key": "test-key-0123456789abcdef"
 }"#;
-
-    const REQUEST: &str = r#"{"bin_id":"cpi_6530de6a2f1c7"}"#;
 
     const RESPONSE: &str = r#"{
   "code": 0,
@@ -155,10 +152,7 @@ async fn get_bin_detail() {
   "support_avs": true
 }"#;
     let server = serve("POST", "/v1/openApi/bin/getBinDetail", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::GetBinDetailRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::GetBinDetailRequest::new("cpi_6530de6a2f1c7");
     let response = client(&server)
         .bin()
         .get_bin_detail(&request)
@@ -176,8 +170,6 @@ async fn get_bin_fee() {
   "customer_id": 100001,
   "key": "test-key-0123456789abcdef"
 }"#;
-
-    const REQUEST: &str = r#"{"bin_id":"cpi_6530de6a2f1c7"}"#;
 
     const RESPONSE: &str = r#"{
   "code": 0,
@@ -219,10 +211,7 @@ async fn get_bin_fee() {
   "trade_fee_rate": 0
 }"#;
     let server = serve("POST", "/v1/openApi/bin/getBinFee", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::GetBinFeeRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::GetBinFeeRequest::new("cpi_6530de6a2f1c7");
     let response = client(&server)
         .bin()
         .get_bin_fee(&request)
@@ -240,8 +229,6 @@ async fn get_bin_limit() {
   "customer_id": 100001,
   "key": "test-key-0123456789abcdef"
 }"#;
-
-    const REQUEST: &str = r#"{"bin_id":"cpi_6530de6a2f1c7"}"#;
 
     const RESPONSE: &str = r#"{
   "code": 0,
@@ -279,10 +266,7 @@ async fn get_bin_limit() {
   "single_trade_limit": 5000
 }"#;
     let server = serve("POST", "/v1/openApi/bin/getBinLimit", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::GetBinLimitRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::GetBinLimitRequest::new("cpi_6530de6a2f1c7");
     let response = client(&server)
         .bin()
         .get_bin_limit(&request)

@@ -19,8 +19,6 @@ async fn list_cards() {
   "status": 2
 }"#;
 
-    const REQUEST: &str = r#"{"bin_id":"cpi_6530de6a2f1c7","page":1,"page_size":20,"status":2}"#;
-
     const RESPONSE: &str = r#"{
   "code": 0,
   "message": "success",
@@ -89,10 +87,11 @@ async fn list_cards() {
   "total": 1
 }"#;
     let server = serve("POST", "/v1/openApi/card/getCardList", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::ListCardsRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::ListCardsRequest::new()
+        .bin_id("cpi_6530de6a2f1c7")
+        .status(::card_wallet::enums::CardStatus::Active)
+        .page(1)
+        .page_size(20);
     let response = client(&server)
         .card()
         .list_cards(&request)
@@ -110,8 +109,6 @@ async fn get_card_detail() {
   "customer_id": 100001,
   "key": "test-key-0123456789abcdef"
 }"#;
-
-    const REQUEST: &str = r#"{"card_id":"cid_sxdwXPRxtXt6Ch4n"}"#;
 
     const RESPONSE: &str = r#"{
   "code": 0,
@@ -167,10 +164,9 @@ async fn get_card_detail() {
   "use_at": "2025-03-03 02:42:11"
 }"#;
     let server = serve("POST", "/v1/openApi/card/getCardDetail", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::GetCardDetailRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::GetCardDetailRequest::new(
+        "cid_sxdwXPRxtXt6Ch4n",
+    );
     let response = client(&server)
         .card()
         .get_card_detail(&request)
@@ -189,8 +185,6 @@ async fn activate_card() {
   "key": "test-key-0123456789abcdef"
 }"#;
 
-    const REQUEST: &str = r#"{"card_id":"cid_sxdwXPRxtXt6Ch4n"}"#;
-
     const RESPONSE: &str = r#"{"code": 0, "message": "success", "data": {"card_id": "cid_sxdwXPRxtXt6Ch4n", "status": 2}}"#;
 
     const DATA: &str = r#"{
@@ -198,10 +192,9 @@ async fn activate_card() {
   "status": 2
 }"#;
     let server = serve("POST", "/v1/openApi/card/activateCard", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::ActivateCardRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::ActivateCardRequest::new(
+        "cid_sxdwXPRxtXt6Ch4n",
+    );
     let response = client(&server)
         .card()
         .activate_card(&request)
@@ -221,8 +214,6 @@ async fn freeze_card() {
   "reason": "suspicious activity"
 }"#;
 
-    const REQUEST: &str = r#"{"card_id":"cid_sxdwXPRxtXt6Ch4n","reason":"suspicious activity"}"#;
-
     const RESPONSE: &str = r#"{"code": 0, "message": "success", "data": {"card_id": "cid_sxdwXPRxtXt6Ch4n", "status": 3}}"#;
 
     const DATA: &str = r#"{
@@ -230,10 +221,8 @@ async fn freeze_card() {
   "status": 3
 }"#;
     let server = serve("POST", "/v1/openApi/card/freezeCard", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::FreezeCardRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::FreezeCardRequest::new("cid_sxdwXPRxtXt6Ch4n")
+        .reason("suspicious activity");
     let response = client(&server)
         .card()
         .freeze_card(&request)
@@ -252,8 +241,6 @@ async fn unfreeze_card() {
   "key": "test-key-0123456789abcdef"
 }"#;
 
-    const REQUEST: &str = r#"{"card_id":"cid_sxdwXPRxtXt6Ch4n"}"#;
-
     const RESPONSE: &str = r#"{"code": 0, "message": "success", "data": {"card_id": "cid_sxdwXPRxtXt6Ch4n", "status": 2}}"#;
 
     const DATA: &str = r#"{
@@ -261,10 +248,9 @@ async fn unfreeze_card() {
   "status": 2
 }"#;
     let server = serve("POST", "/v1/openApi/card/unfreezeCard", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::UnfreezeCardRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::UnfreezeCardRequest::new(
+        "cid_sxdwXPRxtXt6Ch4n",
+    );
     let response = client(&server)
         .card()
         .unfreeze_card(&request)
@@ -285,8 +271,6 @@ async fn close_card() {
   "reason": "campaign ended"
 }"#;
 
-    const REQUEST: &str = r#"{"card_id":"cid_sxdwXPRxtXt6Ch4n","out_order_id":"platform_close_20250310_0001","reason":"campaign ended"}"#;
-
     const RESPONSE: &str = r#"{
   "code": 0,
   "message": "success",
@@ -303,10 +287,11 @@ async fn close_card() {
   "status": 4
 }"#;
     let server = serve("POST", "/v1/openApi/card/closeCard", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::CloseCardRequest = ::serde_json::from_str(
-            REQUEST,
+    let request = ::card_wallet::requests::CloseCardRequest::new(
+            "cid_sxdwXPRxtXt6Ch4n",
+            "platform_close_20250310_0001",
         )
-        .expect("example request decodes");
+        .reason("campaign ended");
     let response = client(&server)
         .card()
         .close_card(&request)
@@ -328,8 +313,6 @@ async fn list_card_trades() {
   "page_size": 20,
   "start_time": "2025-03-01 00:00:00"
 }"#;
-
-    const REQUEST: &str = r#"{"card_id":"cid_sxdwXPRxtXt6Ch4n","end_time":"2025-03-31 23:59:59","page":1,"page_size":20,"start_time":"2025-03-01 00:00:00"}"#;
 
     const RESPONSE: &str = r#"{
   "code": 0,
@@ -418,10 +401,12 @@ async fn list_card_trades() {
 }"#;
     let server = serve("POST", "/v1/openApi/card/getCardTradeList", BODY, RESPONSE)
         .await;
-    let request: ::card_wallet::requests::ListCardTradesRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::ListCardTradesRequest::new()
+        .card_id("cid_sxdwXPRxtXt6Ch4n")
+        .start_time(::time::macros::datetime!(2025-03-01 00:00:00))
+        .end_time(::time::macros::datetime!(2025-03-31 23:59:59))
+        .page(1)
+        .page_size(20);
     let response = client(&server)
         .card()
         .list_card_trades(&request)
@@ -441,8 +426,6 @@ async fn list_merchant_trade_scores() {
   "page": 1,
   "page_size": 20
 }"#;
-
-    const REQUEST: &str = r#"{"bin_id":"cpi_6530de6a2f1c7","page":1,"page_size":20}"#;
 
     const RESPONSE: &str = r#"{
   "code": 0,
@@ -493,10 +476,10 @@ async fn list_merchant_trade_scores() {
 }"#;
     let server = serve("POST", "/v1/openApi/card/getMerchantTradeScore", BODY, RESPONSE)
         .await;
-    let request: ::card_wallet::requests::ListMerchantTradeScoresRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::ListMerchantTradeScoresRequest::new()
+        .bin_id("cpi_6530de6a2f1c7")
+        .page(1)
+        .page_size(20);
     let response = client(&server)
         .card()
         .list_merchant_trade_scores(&request)

@@ -18,8 +18,6 @@ async fn list_holders() {
   "page_size": 20
 }"#;
 
-    const REQUEST: &str = r#"{"email":"jane.doe@example.com","page":1,"page_size":20}"#;
-
     const RESPONSE: &str = r#"{
   "code": 0,
   "message": "success",
@@ -74,10 +72,10 @@ async fn list_holders() {
   "total": 1
 }"#;
     let server = serve("POST", "/v1/openApi/holder/getHolderList", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::ListHoldersRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::ListHoldersRequest::new()
+        .email("jane.doe@example.com")
+        .page(1)
+        .page_size(20);
     let response = client(&server)
         .holder()
         .list_holders(&request)
@@ -106,18 +104,26 @@ async fn create_holder() {
   "state": "CA"
 }"#;
 
-    const REQUEST: &str = r#"{"address":"500 Market Street","birthday":"1990-05-17","city":"San Francisco","country":"US","email":"jane.doe@example.com","first_name":"Jane","last_name":"Doe","phone":"4155550123","phone_area_code":"+1","postal_code":"94105","state":"CA"}"#;
-
     const RESPONSE: &str = r#"{"code": 0, "message": "success", "data": {"holder_id": "hld_2Wn7KpQz"}}"#;
 
     const DATA: &str = r#"{
   "holder_id": "hld_2Wn7KpQz"
 }"#;
     let server = serve("POST", "/v1/openApi/holder/createHolder", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::CreateHolderRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::CreateHolderRequest {
+        first_name: "Jane".to_owned(),
+        last_name: "Doe".to_owned(),
+        email: "jane.doe@example.com".to_owned(),
+        phone_area_code: "+1".to_owned(),
+        phone: "4155550123".to_owned(),
+        birthday: Some(::time::macros::date!(1990-05-17)),
+        country: "US".to_owned(),
+        state: "CA".to_owned(),
+        city: "San Francisco".to_owned(),
+        address: "500 Market Street".to_owned(),
+        postal_code: "94105".to_owned(),
+        mark: None,
+    };
     let response = client(&server)
         .holder()
         .create_holder(&request)
@@ -138,8 +144,6 @@ async fn update_holder() {
   "key": "test-key-0123456789abcdef",
   "postal_code": "94607"
 }"#;
-
-    const REQUEST: &str = r#"{"address":"1 Broadway","city":"Oakland","holder_id":"hld_2Wn7KpQz","postal_code":"94607"}"#;
 
     const RESPONSE: &str = r#"{
   "code": 0,
@@ -181,10 +185,10 @@ async fn update_holder() {
   "update_at": "2025-03-06 14:02:19"
 }"#;
     let server = serve("POST", "/v1/openApi/holder/updateHolder", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::UpdateHolderRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::UpdateHolderRequest::new("hld_2Wn7KpQz")
+        .city("Oakland")
+        .address("1 Broadway")
+        .postal_code("94607");
     let response = client(&server)
         .holder()
         .update_holder(&request)
@@ -202,8 +206,6 @@ async fn get_holder_detail() {
   "holder_id": "hld_2Wn7KpQz",
   "key": "test-key-0123456789abcdef"
 }"#;
-
-    const REQUEST: &str = r#"{"holder_id":"hld_2Wn7KpQz"}"#;
 
     const RESPONSE: &str = r#"{
   "code": 0,
@@ -246,10 +248,7 @@ async fn get_holder_detail() {
 }"#;
     let server = serve("POST", "/v1/openApi/holder/getHolderDetail", BODY, RESPONSE)
         .await;
-    let request: ::card_wallet::requests::GetHolderDetailRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::GetHolderDetailRequest::new("hld_2Wn7KpQz");
     let response = client(&server)
         .holder()
         .get_holder_detail(&request)
@@ -268,13 +267,8 @@ async fn delete_holder() {
   "key": "test-key-0123456789abcdef"
 }"#;
 
-    const REQUEST: &str = r#"{"holder_id":"hld_2Wn7KpQz"}"#;
-
     const RESPONSE: &str = r#"{"code": 0, "message": "success", "data": null}"#;
     let server = serve("POST", "/v1/openApi/holder/deleteHolder", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::DeleteHolderRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::DeleteHolderRequest::new("hld_2Wn7KpQz");
     client(&server).holder().delete_holder(&request).await.expect("call succeeds");
 }

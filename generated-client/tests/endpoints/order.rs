@@ -21,8 +21,6 @@ async fn open_card() {
   "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
 }"#;
 
-    const REQUEST: &str = r#"{"amount":10,"bin_id":"cpi_6530de6a2f1c7","card_type":1,"mark":"","out_order_id":"platform_ord_5uY0AjUE","wallet_sn":"037c90d5c0204d6c87bf21d569209b3a"}"#;
-
     const RESPONSE: &str = r#"{
   "code": 0,
   "message": "success",
@@ -67,10 +65,14 @@ async fn open_card() {
   "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
 }"#;
     let server = serve("POST", "/v1/openApi/order/openCard", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::OpenCardRequest = ::serde_json::from_str(
-            REQUEST,
+    let request = ::card_wallet::requests::OpenCardRequest::new(
+            "platform_ord_5uY0AjUE",
+            "cpi_6530de6a2f1c7",
+            "037c90d5c0204d6c87bf21d569209b3a",
+            ::rust_decimal::Decimal::from(10),
         )
-        .expect("example request decodes");
+        .card_type(::card_wallet::enums::CardType::Virtual)
+        .mark("");
     let response = client(&server)
         .order()
         .open_card(&request)
@@ -90,8 +92,6 @@ async fn recharge_card() {
   "key": "test-key-0123456789abcdef",
   "out_order_id": "platform_rch_20250305_0007"
 }"#;
-
-    const REQUEST: &str = r#"{"amount":100,"card_id":"cid_sxdwXPRxtXt6Ch4n","out_order_id":"platform_rch_20250305_0007"}"#;
 
     const RESPONSE: &str = r#"{
   "code": 0,
@@ -129,10 +129,11 @@ async fn recharge_card() {
   "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
 }"#;
     let server = serve("POST", "/v1/openApi/order/rechargeCard", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::RechargeCardRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::RechargeCardRequest::new(
+        "platform_rch_20250305_0007",
+        "cid_sxdwXPRxtXt6Ch4n",
+        ::rust_decimal::Decimal::from(100),
+    );
     let response = client(&server)
         .order()
         .recharge_card(&request)
@@ -152,8 +153,6 @@ async fn list_orders() {
   "page": 1,
   "page_size": 20
 }"#;
-
-    const REQUEST: &str = r#"{"card_id":"cid_sxdwXPRxtXt6Ch4n","page":1,"page_size":20}"#;
 
     const RESPONSE: &str = r#"{
   "code": 0,
@@ -243,10 +242,10 @@ async fn list_orders() {
   "total": 2
 }"#;
     let server = serve("POST", "/v1/openApi/order/getOrderList", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::ListOrdersRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::ListOrdersRequest::new()
+        .card_id("cid_sxdwXPRxtXt6Ch4n")
+        .page(1)
+        .page_size(20);
     let response = client(&server)
         .order()
         .list_orders(&request)
@@ -264,8 +263,6 @@ async fn get_order_detail() {
   "key": "test-key-0123456789abcdef",
   "out_order_id": "platform_ord_5uY0AjUE"
 }"#;
-
-    const REQUEST: &str = r#"{"out_order_id":"platform_ord_5uY0AjUE"}"#;
 
     const RESPONSE: &str = r#"{
   "code": 0,
@@ -355,10 +352,8 @@ async fn get_order_detail() {
   "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
 }"#;
     let server = serve("POST", "/v1/openApi/order/getOrderDetail", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::GetOrderDetailRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::GetOrderDetailRequest::new()
+        .out_order_id("platform_ord_5uY0AjUE");
     let response = client(&server)
         .order()
         .get_order_detail(&request)

@@ -16,8 +16,6 @@ async fn list_pay_methods() {
   "key": "test-key-0123456789abcdef"
 }"#;
 
-    const REQUEST: &str = r#"{"country":"HK"}"#;
-
     const RESPONSE: &str = r#"{
   "code": 0,
   "message": "success",
@@ -76,10 +74,7 @@ async fn list_pay_methods() {
 ]"#;
     let server = serve("POST", "/v1/openApi/payMethod/getPayMethodList", BODY, RESPONSE)
         .await;
-    let request: ::card_wallet::requests::ListPayMethodsRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::ListPayMethodsRequest::new().country("HK");
     let response = client(&server)
         .pay_method()
         .list_pay_methods(&request)

@@ -16,8 +16,6 @@ async fn list_fund_sources() {
   "key": "test-key-0123456789abcdef"
 }"#;
 
-    const REQUEST: &str = r#"{"account_type":"company"}"#;
-
     const RESPONSE: &str = r#"{
   "code": 0,
   "message": "success",
@@ -46,10 +44,8 @@ async fn list_fund_sources() {
 ]"#;
     let server = serve("POST", "/v1/openApi/payee/getFundSourceList", BODY, RESPONSE)
         .await;
-    let request: ::card_wallet::requests::ListFundSourcesRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::ListFundSourcesRequest::new()
+        .account_type("company");
     let response = client(&server)
         .payee()
         .list_fund_sources(&request)
@@ -66,8 +62,6 @@ async fn list_payment_purposes() {
   "customer_id": 100001,
   "key": "test-key-0123456789abcdef"
 }"#;
-
-    const REQUEST: &str = r#"{}"#;
 
     const RESPONSE: &str = r#"{
   "code": 0,
@@ -98,10 +92,7 @@ async fn list_payment_purposes() {
 ]"#;
     let server = serve("POST", "/v1/openApi/payee/getPaymentPurposeList", BODY, RESPONSE)
         .await;
-    let request: ::card_wallet::requests::ListPaymentPurposesRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::ListPaymentPurposesRequest::new();
     let response = client(&server)
         .payee()
         .list_payment_purposes(&request)
@@ -133,8 +124,6 @@ async fn create_payee() {
   "swift_code": "HSBCHKHHHKH"
 }"#;
 
-    const REQUEST: &str = r#"{"account_name":"Acme Trading Limited","account_no":"012345678901","account_type":"company","address":"88 Queensway, Admiralty","bank_code":"004","bank_name":"The Hongkong and Shanghai Banking Corporation Limited","city":"Hong Kong","country":"HK","currency":"USD","email":"finance@acme.example","fund_source":"BUSINESS_INCOME","pay_method":"SWIFT","payment_purpose":"GOODS_PURCHASE","swift_code":"HSBCHKHHHKH"}"#;
-
     const RESPONSE: &str = r#"{"code": 0, "message": "success", "data": {"payee_id": 300021, "status": 1}}"#;
 
     const DATA: &str = r#"{
@@ -142,10 +131,26 @@ async fn create_payee() {
   "status": 1
 }"#;
     let server = serve("POST", "/v1/openApi/payee/createPayee", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::CreatePayeeRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::CreatePayeeRequest {
+        account_type: "company".to_owned(),
+        pay_method: "SWIFT".to_owned(),
+        country: "HK".to_owned(),
+        currency: "USD".to_owned(),
+        account_name: "Acme Trading Limited".to_owned(),
+        account_no: "012345678901".to_owned(),
+        bank_name: "The Hongkong and Shanghai Banking Corporation Limited".to_owned(),
+        swift_code: Some("HSBCHKHHHKH".to_owned()),
+        bank_code: Some("004".to_owned()),
+        bank_address: None,
+        address: "88 Queensway, Admiralty".to_owned(),
+        city: "Hong Kong".to_owned(),
+        state: None,
+        postal_code: None,
+        email: Some("finance@acme.example".to_owned()),
+        phone: None,
+        fund_source: "BUSINESS_INCOME".to_owned(),
+        payment_purpose: "GOODS_PURCHASE".to_owned(),
+    };
     let response = client(&server)
         .payee()
         .create_payee(&request)
@@ -164,8 +169,6 @@ async fn update_payee() {
   "key": "test-key-0123456789abcdef",
   "payee_id": 300021
 }"#;
-
-    const REQUEST: &str = r#"{"bank_code":"004","payee_id":300021}"#;
 
     const RESPONSE: &str = r#"{
   "code": 0,
@@ -223,10 +226,8 @@ async fn update_payee() {
   "update_at": "2025-03-02 10:05:12"
 }"#;
     let server = serve("POST", "/v1/openApi/payee/updatePayee", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::UpdatePayeeRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::UpdatePayeeRequest::new(300021)
+        .bank_code("004");
     let response = client(&server)
         .payee()
         .update_payee(&request)
@@ -245,8 +246,6 @@ async fn apply_payee() {
   "payee_id": 300021
 }"#;
 
-    const REQUEST: &str = r#"{"payee_id":300021}"#;
-
     const RESPONSE: &str = r#"{"code": 0, "message": "success", "data": {"payee_id": 300021, "status": 2}}"#;
 
     const DATA: &str = r#"{
@@ -254,10 +253,7 @@ async fn apply_payee() {
   "status": 2
 }"#;
     let server = serve("POST", "/v1/openApi/payee/applyPayee", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::ApplyPayeeRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::ApplyPayeeRequest::new(300021);
     let response = client(&server)
         .payee()
         .apply_payee(&request)
@@ -276,14 +272,9 @@ async fn delete_payee() {
   "payee_id": 300022
 }"#;
 
-    const REQUEST: &str = r#"{"payee_id":300022}"#;
-
     const RESPONSE: &str = r#"{"code": 0, "message": "success", "data": null}"#;
     let server = serve("POST", "/v1/openApi/payee/deletePayee", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::DeletePayeeRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::DeletePayeeRequest::new(300022);
     client(&server).payee().delete_payee(&request).await.expect("call succeeds");
 }
 
@@ -298,8 +289,6 @@ async fn list_payees() {
   "page_size": 20,
   "status": 3
 }"#;
-
-    const REQUEST: &str = r#"{"page":1,"page_size":20,"status":3}"#;
 
     const RESPONSE: &str = r#"{
   "code": 0,
@@ -361,10 +350,10 @@ async fn list_payees() {
   "total": 1
 }"#;
     let server = serve("POST", "/v1/openApi/payee/getPayeeList", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::ListPayeesRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::ListPayeesRequest::new()
+        .status(::card_wallet::enums::PayeeStatus::Approved)
+        .page(1)
+        .page_size(20);
     let response = client(&server)
         .payee()
         .list_payees(&request)
@@ -382,8 +371,6 @@ async fn get_payee_detail() {
   "key": "test-key-0123456789abcdef",
   "payee_id": 300021
 }"#;
-
-    const REQUEST: &str = r#"{"payee_id":300021}"#;
 
     const RESPONSE: &str = r#"{
   "code": 0,
@@ -441,10 +428,7 @@ async fn get_payee_detail() {
   "update_at": "2025-03-03 15:47:26"
 }"#;
     let server = serve("POST", "/v1/openApi/payee/getPayeeDetail", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::GetPayeeDetailRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::GetPayeeDetailRequest::new(300021);
     let response = client(&server)
         .payee()
         .get_payee_detail(&request)

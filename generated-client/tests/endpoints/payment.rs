@@ -16,8 +16,6 @@ async fn list_payment_reasons() {
   "pay_method": "SWIFT"
 }"#;
 
-    const REQUEST: &str = r#"{"pay_method":"SWIFT"}"#;
-
     const RESPONSE: &str = r#"{
   "code": 0,
   "message": "success",
@@ -51,10 +49,8 @@ async fn list_payment_reasons() {
             RESPONSE,
         )
         .await;
-    let request: ::card_wallet::requests::ListPaymentReasonsRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::ListPaymentReasonsRequest::new()
+        .pay_method("SWIFT");
     let response = client(&server)
         .payment()
         .list_payment_reasons(&request)
@@ -79,8 +75,6 @@ async fn create_payment() {
   "remark": "INV-2025-0042",
   "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
 }"#;
-
-    const REQUEST: &str = r#"{"amount":2000,"currency":"USD","fee_mode":2,"out_order_id":"platform_pay_20250306_0001","payee_id":300021,"reason":"GOODS_PURCHASE","remark":"INV-2025-0042","wallet_sn":"037c90d5c0204d6c87bf21d569209b3a"}"#;
 
     const RESPONSE: &str = r#"{
   "code": 0,
@@ -133,10 +127,16 @@ async fn create_payment() {
 }"#;
     let server = serve("POST", "/v1/openApi/payment/createPayment", BODY, RESPONSE)
         .await;
-    let request: ::card_wallet::requests::CreatePaymentRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::CreatePaymentRequest {
+        out_order_id: "platform_pay_20250306_0001".to_owned(),
+        payee_id: 300021,
+        wallet_sn: "037c90d5c0204d6c87bf21d569209b3a".to_owned(),
+        amount: ::rust_decimal::Decimal::from(2000),
+        currency: "USD".to_owned(),
+        fee_mode: ::card_wallet::enums::FeeMode::Our,
+        reason: "GOODS_PURCHASE".to_owned(),
+        remark: Some("INV-2025-0042".to_owned()),
+    };
     let response = client(&server)
         .payment()
         .create_payment(&request)
@@ -157,8 +157,6 @@ async fn list_payments() {
   "payee_id": 300021,
   "start_time": "2025-03-01 00:00:00"
 }"#;
-
-    const REQUEST: &str = r#"{"page":1,"page_size":20,"payee_id":300021,"start_time":"2025-03-01 00:00:00"}"#;
 
     const RESPONSE: &str = r#"{
   "code": 0,
@@ -223,10 +221,11 @@ async fn list_payments() {
 }"#;
     let server = serve("POST", "/v1/openApi/payment/getPaymentList", BODY, RESPONSE)
         .await;
-    let request: ::card_wallet::requests::ListPaymentsRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::ListPaymentsRequest::new()
+        .payee_id(300021)
+        .start_time(::time::macros::datetime!(2025-03-01 00:00:00))
+        .page(1)
+        .page_size(20);
     let response = client(&server)
         .payment()
         .list_payments(&request)
@@ -244,8 +243,6 @@ async fn get_payment_detail() {
   "key": "test-key-0123456789abcdef",
   "out_order_id": "platform_pay_20250304_0003"
 }"#;
-
-    const REQUEST: &str = r#"{"out_order_id":"platform_pay_20250304_0003"}"#;
 
     const RESPONSE: &str = r#"{
   "code": 0,
@@ -298,10 +295,8 @@ async fn get_payment_detail() {
 }"#;
     let server = serve("POST", "/v1/openApi/payment/getPaymentDetail", BODY, RESPONSE)
         .await;
-    let request: ::card_wallet::requests::GetPaymentDetailRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::GetPaymentDetailRequest::new()
+        .out_order_id("platform_pay_20250304_0003");
     let response = client(&server)
         .payment()
         .get_payment_detail(&request)

@@ -18,8 +18,6 @@ async fn list_wallets() {
   "page_size": 20
 }"#;
 
-    const REQUEST: &str = r#"{"currency":"USD","page":1,"page_size":20}"#;
-
     const RESPONSE: &str = r#"{
   "code": 0,
   "message": "success",
@@ -62,10 +60,10 @@ async fn list_wallets() {
   "total": 1
 }"#;
     let server = serve("POST", "/v1/openApi/wallet/getWalletList", BODY, RESPONSE).await;
-    let request: ::card_wallet::requests::ListWalletsRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::ListWalletsRequest::new()
+        .currency("USD")
+        .page(1)
+        .page_size(20);
     let response = client(&server)
         .wallet()
         .list_wallets(&request)
@@ -83,8 +81,6 @@ async fn get_wallet_detail() {
   "key": "test-key-0123456789abcdef",
   "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
 }"#;
-
-    const REQUEST: &str = r#"{"wallet_sn":"037c90d5c0204d6c87bf21d569209b3a"}"#;
 
     const RESPONSE: &str = r#"{
     "code": 0,
@@ -115,10 +111,9 @@ async fn get_wallet_detail() {
 }"#;
     let server = serve("POST", "/v1/openApi/wallet/getWalletDetail", BODY, RESPONSE)
         .await;
-    let request: ::card_wallet::requests::GetWalletDetailRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::GetWalletDetailRequest::new(
+        "037c90d5c0204d6c87bf21d569209b3a",
+    );
     let response = client(&server)
         .wallet()
         .get_wallet_detail(&request)
@@ -141,8 +136,6 @@ async fn list_transactions() {
   "start_time": "2025-03-01 00:00:00",
   "wallet_sn": "037c90d5c0204d6c87bf21d569209b3a"
 }"#;
-
-    const REQUEST: &str = r#"{"end_time":"2025-03-31 23:59:59","in_out_type":2,"page":1,"page_size":20,"start_time":"2025-03-01 00:00:00","wallet_sn":"037c90d5c0204d6c87bf21d569209b3a"}"#;
 
     const RESPONSE: &str = r#"{
   "code": 0,
@@ -229,10 +222,13 @@ async fn list_transactions() {
 }"#;
     let server = serve("POST", "/v1/openApi/wallet/getTransactionList", BODY, RESPONSE)
         .await;
-    let request: ::card_wallet::requests::ListTransactionsRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::ListTransactionsRequest::new()
+        .wallet_sn("037c90d5c0204d6c87bf21d569209b3a")
+        .in_out_type(::card_wallet::enums::InOutType::Out)
+        .start_time(::time::macros::datetime!(2025-03-01 00:00:00))
+        .end_time(::time::macros::datetime!(2025-03-31 23:59:59))
+        .page(1)
+        .page_size(20);
     let response = client(&server)
         .wallet()
         .list_transactions(&request)
@@ -250,8 +246,6 @@ async fn get_transaction_detail() {
   "key": "test-key-0123456789abcdef",
   "transaction_sn": "c7e2a9b0d3f44e1a8b6c5d4e3f2a1b0c"
 }"#;
-
-    const REQUEST: &str = r#"{"transaction_sn":"c7e2a9b0d3f44e1a8b6c5d4e3f2a1b0c"}"#;
 
     const RESPONSE: &str = r#"{
   "code": 0,
@@ -296,10 +290,9 @@ async fn get_transaction_detail() {
 }"#;
     let server = serve("POST", "/v1/openApi/wallet/getTransactionDetail", BODY, RESPONSE)
         .await;
-    let request: ::card_wallet::requests::GetTransactionDetailRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::GetTransactionDetailRequest::new(
+        "c7e2a9b0d3f44e1a8b6c5d4e3f2a1b0c",
+    );
     let response = client(&server)
         .wallet()
         .get_transaction_detail(&request)
@@ -319,8 +312,6 @@ async fn get_exchange_rate() {
   "key": "test-key-0123456789abcdef",
   "to_currency": "EUR"
 }"#;
-
-    const REQUEST: &str = r#"{"amount":1000,"from_currency":"USD","to_currency":"EUR"}"#;
 
     const RESPONSE: &str = r#"{
   "code": 0,
@@ -347,10 +338,8 @@ async fn get_exchange_rate() {
 }"#;
     let server = serve("POST", "/v1/openApi/wallet/getExchangeRate", BODY, RESPONSE)
         .await;
-    let request: ::card_wallet::requests::GetExchangeRateRequest = ::serde_json::from_str(
-            REQUEST,
-        )
-        .expect("example request decodes");
+    let request = ::card_wallet::requests::GetExchangeRateRequest::new("USD", "EUR")
+        .amount(::rust_decimal::Decimal::from(1000));
     let response = client(&server)
         .wallet()
         .get_exchange_rate(&request)

@@ -9,6 +9,7 @@ mod parallel;
 mod prose;
 mod rust;
 mod test_files;
+mod test_values;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -1,15 +1,18 @@
 //! Emits `tests/endpoints.rs` (and `tests/endpoints/<group>.rs`) for the client crate: every endpoint that has a
 //! complete example in the spec is called once against a loopback server.
-//! The request body the server receives must equal the example's (auth fields
-//! included), and the decoded response, serialized again, must equal the
-//! example's `data` — so money, datetimes and enum codes survive exactly.
+//! The request is built in Rust from the example, as a user would write it
+//! ([`super::test_values`]; requests do not implement `Deserialize`), the body
+//! the server receives must equal the example's (auth fields included), and the
+//! decoded response, serialized again, must equal the example's `data` — so
+//! money, datetimes and enum codes survive exactly.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::emit::prose::zh_en;
 use crate::emit::rust::{module_doc, response_adapter};
-use crate::model::{Api, Code, Endpoint, ObjectName, Type};
+use crate::emit::test_values::{Values, compact_time_macros};
+use crate::model::{Api, Code, Endpoint, Type};
 use crate::naming::{
     group_accessor, group_module, ident, method_ident, method_in, method_name, object_ident,
     reserved, type_ident, unraw, webhook_test_fn,
@@ -168,13 +171,13 @@ pub(super) fn endpoints_group_test(api: &Api, group_key: &str) -> Result<Option<
         #(#tests)*
     };
     crate::emit::rust::format_module(&path, tokens)
-        .map(Some)
+        .map(|text| Some(compact_time_macros(&text)))
         .map_err(|e| e.message)
 }
 
 /// An endpoint's example as test literals: its name; the body the server must receive (auth
-/// values included), the request fields, the response and the response's `data`; and the
-/// business error code when the response is a business error.
+/// values included), the request built in Rust from the example's fields, the response and the
+/// response's `data`; and the business error code when the response is a business error.
 type ExampleLiterals<'a> = (&'a str, [TokenStream; 4], Option<Code>);
 
 /// The literals of an endpoint's first example with both a request and a response (auth values
@@ -213,7 +216,17 @@ fn example_literals<'a>(
         fields.remove(&f.wire_name);
     }
     let expected_body = raw_str(&serde_json::to_string_pretty(&body).map_err(|e| e.to_string())?)?;
-    let request = raw_str(&serde_json::to_string(&fields).map_err(|e| e.to_string())?)?;
+    let o = api.request_object(e).ok_or_else(|| {
+        format!(
+            "{}: the endpoint has no request struct",
+            method_name(&e.spec_name)
+        )
+    })?;
+    let krate = format_ident!("{}", api.service.package.crate_ident());
+    let req = object_ident(&o.name);
+    let request = Values::new(api)
+        .request(&quote!(::#krate::requests::#req), o, &fields)
+        .map_err(|err| format!("{}: example request {err}", method_name(&e.spec_name)))?;
     let response = raw_str(resp_text.trim_end())?;
     let resp_value: serde_json::Value = serde_json::from_str(resp_text)
         .map_err(|err| format!("{}: example response: {err}", method_name(&e.spec_name)))?;
@@ -369,7 +382,6 @@ fn endpoint_test(
         .iter()
         .find(|g| g.spec_key == e.group_key)
         .map(|g| ident(&group_accessor(&g.spec_key)));
-    let req = object_ident(&ObjectName::Request(e.spec_name.clone()));
     let krate = format_ident!("{}", api.service.package.crate_ident());
     // The path the server sees: the client's URL parser percent-encodes what a path may not
     // hold as is (a path in Chinese arrives as `%E5%90%8D…`).
@@ -416,11 +428,10 @@ fn endpoint_test(
         #[::tokio::test]
         async fn #name() {
             const BODY: &str = #expected_body;
-            const REQUEST: &str = #request;
             const RESPONSE: &str = #response;
             #data_const
             let server = serve(#verb, #url, BODY, RESPONSE).await;
-            let request: ::#krate::requests::#req = ::serde_json::from_str(REQUEST).expect("example request decodes");
+            let request = #request;
             #check
         }
     }

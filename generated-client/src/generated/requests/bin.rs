@@ -6,7 +6,7 @@
 use crate::enums;
 
 /// Request of [`BinApi::list_bins`](crate::api::BinApi::list_bins): 卡Bin列表 — List card BINs.
-#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct ListBinsRequest {
     /// 卡Bin类型 — filter by BIN type
     ///
@@ -141,7 +141,7 @@ impl ::apigen_runtime::PageRequest for ListBinsRequest {
 }
 
 /// Request of [`BinApi::get_bin_detail`](crate::api::BinApi::get_bin_detail): 卡Bin详情 — Get card BIN detail.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct GetBinDetailRequest {
     /// 卡Bin id — BIN product id
     ///
@@ -165,7 +165,7 @@ impl ::std::fmt::Debug for GetBinDetailRequest {
 }
 
 /// Request of [`BinApi::get_bin_fee`](crate::api::BinApi::get_bin_fee): 卡Bin费用 — Get card BIN fees.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct GetBinFeeRequest {
     /// 卡Bin id — BIN product id
     ///
@@ -189,7 +189,7 @@ impl ::std::fmt::Debug for GetBinFeeRequest {
 }
 
 /// Request of [`BinApi::get_bin_limit`](crate::api::BinApi::get_bin_limit): 卡Bin限制 — Get card BIN limits.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct GetBinLimitRequest {
     /// 卡Bin id — BIN product id
     ///

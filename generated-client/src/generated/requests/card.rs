@@ -6,7 +6,7 @@
 use crate::enums;
 
 /// Request of [`CardApi::list_cards`](crate::api::CardApi::list_cards): 卡列表 — List cards.
-#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct ListCardsRequest {
     /// 卡Bin id — filter by BIN
     ///
@@ -180,7 +180,7 @@ impl ::apigen_runtime::PageRequest for ListCardsRequest {
 }
 
 /// Request of [`CardApi::get_card_detail`](crate::api::CardApi::get_card_detail): 卡详情 — Get card detail.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct GetCardDetailRequest {
     /// 卡id — card id
     ///
@@ -204,7 +204,7 @@ impl ::std::fmt::Debug for GetCardDetailRequest {
 }
 
 /// Request of [`CardApi::activate_card`](crate::api::CardApi::activate_card): 卡激活 — Activate card.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct ActivateCardRequest {
     /// 卡id — card id
     ///
@@ -249,7 +249,7 @@ impl ::std::fmt::Debug for ActivateCardRequest {
 }
 
 /// Request of [`CardApi::freeze_card`](crate::api::CardApi::freeze_card): 卡冻结 — Freeze card.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct FreezeCardRequest {
     /// 卡id — card id
     ///
@@ -289,7 +289,7 @@ impl ::std::fmt::Debug for FreezeCardRequest {
 }
 
 /// Request of [`CardApi::unfreeze_card`](crate::api::CardApi::unfreeze_card): 卡解冻 — Unfreeze card.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct UnfreezeCardRequest {
     /// 卡id — card id
     ///
@@ -313,7 +313,7 @@ impl ::std::fmt::Debug for UnfreezeCardRequest {
 }
 
 /// Request of [`CardApi::close_card`](crate::api::CardApi::close_card): 发起销卡 — Close card.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct CloseCardRequest {
     /// 卡id — card id
     ///
@@ -364,7 +364,7 @@ impl ::std::fmt::Debug for CloseCardRequest {
 }
 
 /// Request of [`CardApi::list_card_trades`](crate::api::CardApi::list_card_trades): 卡交易列表 — List card transactions.
-#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct ListCardTradesRequest {
     /// 卡id — filter by card (all cards when omitted)
     ///
@@ -504,7 +504,7 @@ impl ::apigen_runtime::PageRequest for ListCardTradesRequest {
 }
 
 /// Request of [`CardApi::list_merchant_trade_scores`](crate::api::CardApi::list_merchant_trade_scores): 商户交易评分 — List merchant trade scores.
-#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct ListMerchantTradeScoresRequest {
     /// 卡Bin id — filter by BIN
     ///

@@ -4,7 +4,7 @@
 //! Request bodies of the 持卡人 — Card holder endpoints, one per endpoint.
 
 /// Request of [`HolderApi::list_holders`](crate::api::HolderApi::list_holders): 持卡人列表 — List card holders.
-#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct ListHoldersRequest {
     /// 邮箱 — filter by email
     ///
@@ -125,7 +125,7 @@ impl ::apigen_runtime::PageRequest for ListHoldersRequest {
 ///
 /// It has many required fields, so build it with a struct literal naming each one
 /// (optional fields are `None`), then use the setters.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct CreateHolderRequest {
     /// 名 — first name (Latin letters)
     ///
@@ -224,7 +224,7 @@ impl ::std::fmt::Debug for CreateHolderRequest {
 }
 
 /// Request of [`HolderApi::update_holder`](crate::api::HolderApi::update_holder): 编辑持卡人 — Update card holder.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct UpdateHolderRequest {
     /// 持卡人id — holder id
     ///
@@ -428,7 +428,7 @@ impl ::std::fmt::Debug for UpdateHolderRequest {
 }
 
 /// Request of [`HolderApi::get_holder_detail`](crate::api::HolderApi::get_holder_detail): 持卡人详情 — Get card holder detail.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct GetHolderDetailRequest {
     /// 持卡人id — holder id
     ///
@@ -454,7 +454,7 @@ impl ::std::fmt::Debug for GetHolderDetailRequest {
 }
 
 /// Request of [`HolderApi::delete_holder`](crate::api::HolderApi::delete_holder): 删除持卡人 — Delete card holder.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct DeleteHolderRequest {
     /// 持卡人id — holder id
     ///

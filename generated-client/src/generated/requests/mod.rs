@@ -5,8 +5,9 @@
 //!
 //! Required fields are the arguments of `new` (or, for requests with many of them, the
 //! fields of a struct literal); optional fields have a setter of the same name. The auth
-//! fields are not here: the client adds them to every request. Each group's requests are
-//! a module of their own, re-exported here.
+//! fields are not here: the client adds them to every request. Requests implement
+//! `Serialize` but not `Deserialize`: the client only ever sends them. Each group's
+//! requests are a module of their own, re-exported here.
 
 #[rustfmt::skip]
 mod wallet;

@@ -6,7 +6,7 @@
 use crate::enums;
 
 /// Request of [`OrderApi::open_card`](crate::api::OrderApi::open_card): 开卡 — Open card.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct OpenCardRequest {
     /// 外部订单号 — client order number (idempotency key)
     ///
@@ -106,7 +106,7 @@ impl ::std::fmt::Debug for OpenCardRequest {
 }
 
 /// Request of [`OrderApi::recharge_card`](crate::api::OrderApi::recharge_card): 卡充值 — Recharge card.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct RechargeCardRequest {
     /// 外部订单号 — client order number (idempotency key)
     ///
@@ -169,7 +169,7 @@ impl ::std::fmt::Debug for RechargeCardRequest {
 }
 
 /// Request of [`OrderApi::list_orders`](crate::api::OrderApi::list_orders): 订单列表 — List card orders.
-#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct ListOrdersRequest {
     /// 订单类型 — filter by order type
     ///
@@ -326,7 +326,7 @@ impl ::apigen_runtime::PageRequest for ListOrdersRequest {
 }
 
 /// Request of [`OrderApi::get_order_detail`](crate::api::OrderApi::get_order_detail): 订单详情 — Get card order detail.
-#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct GetOrderDetailRequest {
     /// 订单号 — platform order number
     ///

@@ -4,7 +4,7 @@
 //! Request bodies of the 付款方式 — Pay method endpoints, one per endpoint.
 
 /// Request of [`PayMethodApi::list_pay_methods`](crate::api::PayMethodApi::list_pay_methods): 付款方式 — List pay methods.
-#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct ListPayMethodsRequest {
     /// 国家 — filter by destination country
     ///

@@ -6,7 +6,7 @@
 use crate::enums;
 
 /// Request of [`PayeeApi::list_fund_sources`](crate::api::PayeeApi::list_fund_sources): 运营资金来源列表 — List fund sources.
-#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct ListFundSourcesRequest {
     /// 账户类型 — individual / company
     ///
@@ -41,7 +41,7 @@ impl ::std::fmt::Debug for ListFundSourcesRequest {
 }
 
 /// Request of [`PayeeApi::list_payment_purposes`](crate::api::PayeeApi::list_payment_purposes): 预期付款目的列表 — List expected payment purposes.
-#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct ListPaymentPurposesRequest {
     /// 账户类型 — individual / company
     ///
@@ -79,7 +79,7 @@ impl ::std::fmt::Debug for ListPaymentPurposesRequest {
 ///
 /// It has many required fields, so build it with a struct literal naming each one
 /// (optional fields are `None`), then use the setters.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct CreatePayeeRequest {
     /// 账户类型 — individual / company
     ///
@@ -249,7 +249,7 @@ impl ::std::fmt::Debug for CreatePayeeRequest {
 }
 
 /// Request of [`PayeeApi::update_payee`](crate::api::PayeeApi::update_payee): 编辑收款方 — Update payee.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct UpdatePayeeRequest {
     /// 收款方id — payee id
     ///
@@ -545,7 +545,7 @@ impl ::std::fmt::Debug for UpdatePayeeRequest {
 }
 
 /// Request of [`PayeeApi::apply_payee`](crate::api::PayeeApi::apply_payee): 申请收款方 — Apply payee (submit for review).
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct ApplyPayeeRequest {
     /// 收款方id — payee id
     ///
@@ -567,7 +567,7 @@ impl ::std::fmt::Debug for ApplyPayeeRequest {
 }
 
 /// Request of [`PayeeApi::delete_payee`](crate::api::PayeeApi::delete_payee): 删除收款方 — Delete payee.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct DeletePayeeRequest {
     /// 收款方id — payee id
     ///
@@ -589,7 +589,7 @@ impl ::std::fmt::Debug for DeletePayeeRequest {
 }
 
 /// Request of [`PayeeApi::list_payees`](crate::api::PayeeApi::list_payees): 收款方列表 — List payees.
-#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct ListPayeesRequest {
     /// 收款方状态 — filter by payee status
     ///
@@ -727,7 +727,7 @@ impl ::apigen_runtime::PageRequest for ListPayeesRequest {
 }
 
 /// Request of [`PayeeApi::get_payee_detail`](crate::api::PayeeApi::get_payee_detail): 收款方详情 — Get payee detail.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct GetPayeeDetailRequest {
     /// 收款方id — payee id
     ///

@@ -6,7 +6,7 @@
 use crate::enums;
 
 /// Request of [`PaymentApi::list_payment_reasons`](crate::api::PaymentApi::list_payment_reasons): 付款原因 — List payment reasons.
-#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct ListPaymentReasonsRequest {
     /// 付款方式 — filter by pay method
     ///
@@ -41,7 +41,7 @@ impl ::std::fmt::Debug for ListPaymentReasonsRequest {
 ///
 /// It has many required fields, so build it with a struct literal naming each one
 /// (optional fields are `None`), then use the setters.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct CreatePaymentRequest {
     /// 外部订单号 — client order number (idempotency key)
     ///
@@ -106,7 +106,7 @@ impl ::std::fmt::Debug for CreatePaymentRequest {
 }
 
 /// Request of [`PaymentApi::list_payments`](crate::api::PaymentApi::list_payments): 付款列表 — List payments.
-#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct ListPaymentsRequest {
     /// 付款状态 — filter by payment status
     ///
@@ -249,7 +249,7 @@ impl ::apigen_runtime::PageRequest for ListPaymentsRequest {
 }
 
 /// Request of [`PaymentApi::get_payment_detail`](crate::api::PaymentApi::get_payment_detail): 付款详情 — Get payment detail.
-#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct GetPaymentDetailRequest {
     /// 付款 sn — payment serial number
     ///

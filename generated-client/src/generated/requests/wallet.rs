@@ -6,7 +6,7 @@
 use crate::enums;
 
 /// Request of [`WalletApi::list_wallets`](crate::api::WalletApi::list_wallets): 钱包列表 — List wallets.
-#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct ListWalletsRequest {
     /// 币种 — filter by currency
     ///
@@ -96,7 +96,7 @@ impl ::apigen_runtime::PageRequest for ListWalletsRequest {
 }
 
 /// Request of [`WalletApi::get_wallet_detail`](crate::api::WalletApi::get_wallet_detail): 钱包详情 — Get wallet detail.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct GetWalletDetailRequest {
     /// 钱包 sn — wallet serial number
     ///
@@ -122,7 +122,7 @@ impl ::std::fmt::Debug for GetWalletDetailRequest {
 }
 
 /// Request of [`WalletApi::list_transactions`](crate::api::WalletApi::list_transactions): 交易流水列表 — List wallet transactions.
-#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Default, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct ListTransactionsRequest {
     /// 钱包 sn — filter by wallet
     ///
@@ -290,7 +290,7 @@ impl ::apigen_runtime::PageRequest for ListTransactionsRequest {
 }
 
 /// Request of [`WalletApi::get_transaction_detail`](crate::api::WalletApi::get_transaction_detail): 交易详情 — Get wallet transaction detail.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct GetTransactionDetailRequest {
     /// 流水 sn — transaction serial number
     ///
@@ -319,7 +319,7 @@ impl ::std::fmt::Debug for GetTransactionDetailRequest {
 }
 
 /// Request of [`WalletApi::get_exchange_rate`](crate::api::WalletApi::get_exchange_rate): 获取兑换汇率 — Get exchange rate.
-#[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct GetExchangeRateRequest {
     /// 源币种 — source currency
     ///

@@ -64,8 +64,9 @@ pub(crate) fn requests_index_module(api: &Api) -> TokenStream {
         "Request bodies, one per endpoint.\n\n\
          Required fields are the arguments of `new` (or, for requests with many of them, the\n\
          fields of a struct literal); optional fields have a setter of the same name. The auth\n\
-         fields are not here: the client adds them to every request. Each group's requests are\n\
-         a module of their own, re-exported here.",
+         fields are not here: the client adds them to every request. Requests implement\n\
+         `Serialize` but not `Deserialize`: the client only ever sends them. Each group's\n\
+         requests are a module of their own, re-exported here.",
     );
     let mods = super::api::group_modules(api);
     quote! {
@@ -219,7 +220,7 @@ fn request_item(api: &Api, e: &Endpoint, o: &Object) -> TokenStream {
     let cursor_impl = super::cursor_page::cursor_request_impl(api, e, o);
     quote! {
         #docs
-        #[derive(#default_derive Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#default_derive Clone, PartialEq, Eq, ::serde::Serialize)]
         pub struct #name { #(#fields)* }
         impl #name {
             #new_fn
