@@ -297,7 +297,7 @@ pub fn http_client() -> reqwest::Client {
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(30))
-        .user_agent(concat!("card-wallet/", "0.1.0"))
+        .user_agent(concat!("card-wallet/", "0.2.0"))
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("reqwest client")
