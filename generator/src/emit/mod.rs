@@ -8,9 +8,10 @@ mod openapi;
 mod parallel;
 mod prose;
 mod rust;
+pub(crate) mod splice;
 mod test_files;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -35,6 +36,9 @@ pub struct Output {
     /// Generated files this spec does not produce (`tests/webhook_examples.rs` without
     /// webhook examples): stale when found, since an earlier spec produced them.
     pub retired: Vec<PathBuf>,
+    /// Generated files known to be on disk already with the right bytes (an incremental run
+    /// checked them): counted as unchanged, neither read nor written.
+    pub kept: BTreeSet<PathBuf>,
 }
 
 /// An emitter bug: a generated file that does not hold together (tokens
@@ -115,7 +119,14 @@ pub(crate) struct Plan<'a> {
 /// Every generated file of `api`, each with its inputs and its (deferred) emitter. A
 /// file made from a part of the model renders from [`crate::depends::part`] alone, so what it
 /// depends on is exactly what its [`Inputs`] name.
-pub(crate) fn plan<'a>(api: &'a Api, options: &'a Options) -> Plan<'a> {
+///
+/// With `reuse`, the spliced files (`openapi.json`) copy the fragments whose inputs did not
+/// change from their previous text (see `splice.rs`).
+pub(crate) fn plan<'a>(
+    api: &'a Api,
+    options: &'a Options,
+    reuse: Option<&'a splice::Reuse<'a>>,
+) -> Plan<'a> {
     let dir = PathBuf::from("src/generated");
     let mut units: Vec<Unit<'a>> = Vec::new();
     let whole = |path: PathBuf, render: Job<'a, Rendered>| Unit {
@@ -209,7 +220,7 @@ pub(crate) fn plan<'a>(api: &'a Api, options: &'a Options) -> Plan<'a> {
     ));
     units.push(whole(
         PathBuf::from("openapi.json"),
-        Box::new(move || openapi::openapi_json(api).map(Some)),
+        Box::new(move || openapi::openapi_json(api, reuse).map(Some)),
     ));
     names.sort_unstable();
     let mods = names
@@ -323,7 +334,7 @@ pub(crate) type Finished = (PathBuf, Option<String>, Duration);
 
 /// Run every emitter. Nothing is written; an emitter bug is an error, not a panic.
 pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
-    let plan = plan(api, options);
+    let plan = plan(api, options, None);
     let mut out = Output {
         scaffolds: plan.scaffolds,
         owned_dirs: plan.owned_dirs,
