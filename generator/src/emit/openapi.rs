@@ -1039,8 +1039,21 @@ fn put_back(held: &str, texts: &[String]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Field, Type, put_back, query_parameters, require};
+    use super::{Examples, Field, Type, entry_text, put_back, query_parameters, require};
     use serde_json::json;
+
+    #[test]
+    fn an_entry_prints_as_it_does_inside_the_whole_document() {
+        let value = json!({ "type": "object", "properties": { "a\"b": { "x": [1, 2], "y": {} } }, "e": [] });
+        let whole = serde_json::to_string_pretty(&json!({ "outer": { "k": value.clone() } }))
+            .expect("prints");
+        let entry = entry_text("k", value, &Examples::default(), "    ", None).expect("prints");
+        assert_eq!(whole, format!("{{\n  \"outer\": {{\n{entry}\n  }}\n}}"));
+        let mut examples = Examples::default();
+        let held = json!({ "value": examples.hold("{ \"z\": 1,\n \"a\": 2 }") });
+        let entry = entry_text("ex", held, &examples, "  ", Some("cents")).expect("prints");
+        assert_eq!(entry, "  \"ex\": {\n    \"value\": {\"z\":1,\"a\":2}\n  }");
+    }
 
     #[test]
     fn a_required_field_is_added_to_a_list_that_may_not_exist_yet() {

@@ -290,6 +290,37 @@ mod tests {
     }
 
     #[test]
+    fn a_fragment_key_names_its_file_kind_items_and_generator() {
+        let api = mini(str::to_owned);
+        let d = ItemDigests::new(&api, &Options::default(), "g");
+        assert_eq!(d.endpoints.len(), api.endpoints.len());
+        assert_eq!(d.objects.len(), api.objects.len());
+        let k = d.key("openapi.json", "path", &["a", "b"]);
+        assert_eq!(k, d.key("openapi.json", "path", &["a", "b"]));
+        assert_ne!(k, d.key("docs/api.md", "path", &["a", "b"]));
+        assert_ne!(k, d.key("openapi.json", "request", &["a", "b"]));
+        assert_ne!(k, d.key("openapi.json", "path", &["ab"]));
+        let other = ItemDigests::new(&api, &Options::default(), "h");
+        assert_ne!(k, other.key("openapi.json", "path", &["a", "b"]));
+        // An edit of one endpoint changes its digest only.
+        let edited = mini(|t| t.replace("en: Delete a card", "en: Delete one card"));
+        let e = ItemDigests::new(&edited, &Options::default(), "g");
+        let changed: Vec<usize> = (0..d.endpoints.len())
+            .filter(|&i| d.endpoints[i] != e.endpoints[i])
+            .collect();
+        assert_eq!(changed.len(), 1);
+        assert_eq!(api.endpoints[changed[0]].spec_name, "delete_card");
+        assert_eq!(d.service, e.service);
+        // Of the objects, only the endpoint's request (it carries the endpoint's title).
+        let request = api
+            .object_position(&crate::model::ObjectName::Request("delete_card".into()))
+            .expect("the request of delete_card");
+        for i in 0..d.objects.len() {
+            assert_eq!(d.objects[i] == e.objects[i], i != request, "object {i}");
+        }
+    }
+
+    #[test]
     fn digests_of_text_and_spec_files() {
         assert_eq!(
             of_bytes(b"abc"),
