@@ -101,6 +101,12 @@ impl Workspace {
         generate(&self.spec, &self.out, &Options::default(), false).expect("the spec generates")
     }
 
+    /// `--check` with nothing changed, without the local cache: the baseline of
+    /// [`Workspace::check`].
+    pub fn check_uncached(&self) -> Generated {
+        generate(&self.spec, &self.out, &Options::default(), true).expect("the spec generates")
+    }
+
     /// `cargo xtask gen --check` with nothing changed.
     pub fn check(&self) -> Generated {
         self.run(true)

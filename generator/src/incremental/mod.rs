@@ -65,12 +65,16 @@ pub struct Timings {
     pub read: Duration,
     /// Loading and validating the whole spec: not incremental (zero when nothing changed).
     pub load: Duration,
-    /// Hashing each file's inputs, the bytes on disk of each file whose inputs did not
-    /// change, and the bytes of every file for the new manifest.
+    /// Digesting the model's items, hashing each file's inputs, checking that each file whose
+    /// inputs did not change is on disk as recorded (by its length and time in the local
+    /// cache, else by reading and hashing it), reading the previous text of the spliced files,
+    /// and rendering the manifest.
     pub hash: Duration,
-    /// Rendering the files whose inputs (or bytes on disk) changed.
+    /// Rendering the files whose inputs (or bytes on disk) changed, each hashed for the
+    /// manifest on the worker that rendered it.
     pub render: Duration,
-    /// Writing what differs (with `check`: comparing), the manifest included.
+    /// Writing what differs (with `check`: comparing), the manifest included, and saving
+    /// the local cache.
     pub write: Duration,
 }
 
@@ -383,13 +387,41 @@ fn regenerate(
     timings.hash += hashing.elapsed();
     let rendering = Instant::now();
     let mut rendered = Vec::new();
+    // Each text is hashed (for the manifest) on the worker that rendered it, beside the
+    // other renders, instead of one after the other once all are done.
+    let hashed = std::sync::Mutex::new(BTreeMap::new());
+    let units: Vec<emit::Unit<'_>> = units
+        .into_iter()
+        .map(|mut u| {
+            let render = u.render;
+            let path = u.path.clone();
+            let hashed = &hashed;
+            u.render = Box::new(move || {
+                let text = render();
+                if let Ok(Some(t)) = &text {
+                    let hash = digest::of_bytes(t.as_bytes());
+                    if let Ok(mut all) = hashed.lock() {
+                        all.insert(path, hash);
+                    }
+                }
+                text
+            });
+            u
+        })
+        .collect();
     let finished = emit::render(units)?;
     timings.render = rendering.elapsed();
     let recording = Instant::now();
-    let mut fresh = BTreeMap::new();
+    let mut fresh = hashed.into_inner().unwrap_or_default();
     for (path, text, took) in finished {
         rendered.push((path.clone(), took));
-        let hash = text.as_deref().map(|t| digest::of_bytes(t.as_bytes()));
+        let hash = match &text {
+            Some(t) => Some(match fresh.get(&path) {
+                Some(h) => h.clone(),
+                None => digest::of_bytes(t.as_bytes()),
+            }),
+            None => None,
+        };
         if let Some(h) = &hash {
             fresh.insert(path.clone(), h.clone());
         }

@@ -196,7 +196,7 @@ fn reachable_objects(api: &Api, webhooks: bool) -> BTreeSet<usize> {
 /// The object `ty` names, through arrays and maps.
 fn objects_in(api: &Api, ty: &Type) -> Option<usize> {
     match ty {
-        Type::Object(name) => api.objects.iter().position(|o| &o.name == name),
+        Type::Object(name) => api.object_position(name),
         Type::Array(inner) | Type::Map(inner) => objects_in(api, inner),
         _ => None,
     }
@@ -222,8 +222,7 @@ fn fields(api: &Api, fields: &[Field]) -> Vec<TokenStream> {
 
 /// The index in `api.objects` of the shared object `key`.
 fn declared_index(api: &Api, key: &str) -> Option<usize> {
-    let name = ObjectName::Declared(key.to_owned());
-    api.objects.iter().position(|o| o.name == name)
+    api.object_position(&ObjectName::Declared(key.to_owned()))
 }
 
 /// `Shape::Object(&OBJECT_n)` for the shared object `key`.
@@ -272,7 +271,7 @@ fn type_shape(api: &Api, ty: &Type) -> TokenStream {
             }
             None => quote!(::apigen_runtime::drift::Shape::Any),
         },
-        Type::Object(name) => match api.objects.iter().position(|o| &o.name == name) {
+        Type::Object(name) => match api.object_position(name) {
             Some(i) => {
                 let name = object_static(api, i);
                 quote!(::apigen_runtime::drift::Shape::Object(&#name))
