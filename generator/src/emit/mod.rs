@@ -120,7 +120,7 @@ pub(crate) struct Plan<'a> {
 /// file made from a part of the model renders from [`crate::depends::part`] alone, so what it
 /// depends on is exactly what its [`Inputs`] name.
 ///
-/// With `reuse`, the spliced files (`openapi.json`, `docs/api.md`) copy the fragments whose inputs did not
+/// With `reuse`, the spliced files (`openapi.json`, `docs/api.md`, `service.rs`) copy the fragments whose inputs did not
 /// change from their previous text (see `splice.rs`).
 pub(crate) fn plan<'a>(
     api: &'a Api,
@@ -149,10 +149,11 @@ pub(crate) fn plan<'a>(
         (path, job)
     };
     let mut names = vec!["service", "enums", "types", "requests", "api"];
+    units.push(whole(
+        dir.join("service.rs"),
+        Box::new(move || rust::service_file(api, reuse).map(Some)),
+    ));
     for (path, job) in [
-        module(dir.join("service.rs"), |api| {
-            rust::service_module(api).into()
-        }),
         module(dir.join("requests/mod.rs"), |api| {
             rust::requests_index_module(api).into()
         }),

@@ -415,13 +415,10 @@ fn regenerate(
     let mut fresh = hashed.into_inner().unwrap_or_default();
     for (path, text, took) in finished {
         rendered.push((path.clone(), took));
-        let hash = match &text {
-            Some(t) => Some(match fresh.get(&path) {
-                Some(h) => h.clone(),
-                None => digest::of_bytes(t.as_bytes()),
-            }),
-            None => None,
-        };
+        let hash = text.as_deref().map(|t| match fresh.get(&path) {
+            Some(h) => h.clone(),
+            None => digest::of_bytes(t.as_bytes()),
+        });
         if let Some(h) = &hash {
             fresh.insert(path.clone(), h.clone());
         }
