@@ -279,13 +279,12 @@ impl Keys<'_> {
     }
 }
 
+/// Entries by name, in the order the printer writes a JSON map's keys.
+type Entries<'a> = BTreeMap<String, Entry<'a>>;
+
 /// The entries of `components.schemas` and of `paths`, by name (a repeated name keeps the
 /// last, as inserting into a JSON map does).
-#[allow(clippy::type_complexity)]
-fn entries<'a>(
-    api: &'a Api,
-    keys: &Keys<'_>,
-) -> (BTreeMap<String, Entry<'a>>, BTreeMap<String, Entry<'a>>) {
+fn entries<'a>(api: &'a Api, keys: &Keys<'_>) -> (Entries<'a>, Entries<'a>) {
     let digests = keys.reuse.map(|r| r.digests);
     let item = |list: fn(&ItemDigests) -> &Vec<String>, i: usize| {
         digests.map_or("", |d| list(d)[i].as_str())
@@ -431,7 +430,7 @@ fn entry_text(
 /// Append a map of entries as the pretty printer writes it at depth `depth`.
 fn splice_map(
     s: &mut Splicer<'_>,
-    entries: BTreeMap<String, Entry<'_>>,
+    entries: Entries<'_>,
     depth: usize,
     unit: Option<&str>,
 ) -> Result<(), EmitError> {
@@ -518,7 +517,7 @@ fn enum_schema(e: &Enum) -> Value {
 }
 
 /// The schemas of the shared and inline objects, and of the page of each paginated response.
-fn object_schemas<'a>(api: &'a Api, keys: &Keys<'_>, schemas: &mut BTreeMap<String, Entry<'a>>) {
+fn object_schemas<'a>(api: &'a Api, keys: &Keys<'_>, schemas: &mut Entries<'a>) {
     let digests = keys.reuse.map(|r| r.digests);
     for (i, o) in api.objects.iter().enumerate() {
         if o.kind == ObjectKind::Request {
@@ -568,11 +567,7 @@ fn object_schemas<'a>(api: &'a Api, keys: &Keys<'_>, schemas: &mut BTreeMap<Stri
 }
 
 /// The schema of the cursor page of each cursor-paginated response.
-fn cursor_page_schemas<'a>(
-    api: &'a Api,
-    keys: &Keys<'_>,
-    schemas: &mut BTreeMap<String, Entry<'a>>,
-) {
+fn cursor_page_schemas<'a>(api: &'a Api, keys: &Keys<'_>, schemas: &mut Entries<'a>) {
     // Cursor page responses without a cursor convention were refused by the resolver.
     let Some(p) = &api.service.cursor_pagination else {
         return;
