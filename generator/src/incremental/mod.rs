@@ -1,6 +1,6 @@
 //! Incremental generation: render only the files whose inputs changed.
 //!
-//! [`generate`] is what `cargo xtask gen` runs. The output folder's manifest
+//! [`generate_cached`] is what `cargo xtask gen` runs. The output folder's manifest
 //! ([`MANIFEST`], see `manifest.rs`) records, for every generated file, the hash of the
 //! model part it is made from ([`crate::depends`]) with the generator build, and the hash of
 //! its bytes. A run then:
@@ -10,12 +10,18 @@
 //!    rendered or written;
 //! 2. otherwise loads the spec and, per file, renders it again when its input hash differs
 //!    from the recorded one, when it was never recorded, or when the file on disk does not
-//!    have the recorded bytes (a hand edit is never trusted); every other file is taken
-//!    from disk as it is;
+//!    have the recorded bytes (a hand edit is never trusted); every other file stays on disk
+//!    as it is ([`Output::kept`]), not even read;
 //! 3. writes as [`write::write`] does (only files that differ, atomically), the manifest
 //!    with them; with `check` it writes nothing and reports what is stale.
 //!
-//! The result is byte for byte what a full generation gives (`tests/tests/incremental.rs`).
+//! With the local cache ([`generate_cached`], `cache.rs`), "has its recorded bytes" is
+//! answered from the length and modification time recorded after writing when they still
+//! match (else by reading and hashing), and the files made from the whole spec copy their
+//! unchanged fragments from their previous text (`emit/splice.rs`) instead of rendering them.
+//!
+//! The result is byte for byte what a full generation gives (`tests/tests/incremental.rs`),
+//! with or without the cache.
 
 mod cache;
 pub(crate) mod digest;
