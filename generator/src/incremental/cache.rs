@@ -181,9 +181,12 @@ impl Cache {
 }
 
 /// The cache folder of output folder `out_dir` under the cache root `root`: one folder per
-/// output folder, named after the hash of its absolute path.
+/// output folder, named after the hash of its canonical path (its absolute path while it
+/// does not exist yet).
 pub(crate) fn dir_for(root: &Path, out_dir: &Path) -> PathBuf {
-    let abs = std::path::absolute(out_dir).unwrap_or_else(|_| out_dir.to_path_buf());
+    let abs = std::fs::canonicalize(out_dir)
+        .or_else(|_| std::path::absolute(out_dir))
+        .unwrap_or_else(|_| out_dir.to_path_buf());
     let hash = digest::of_bytes(abs.to_string_lossy().as_bytes());
     root.join(&hash[..16])
 }
