@@ -120,7 +120,7 @@ pub(crate) struct Plan<'a> {
 /// file made from a part of the model renders from [`crate::depends::part`] alone, so what it
 /// depends on is exactly what its [`Inputs`] name.
 ///
-/// With `reuse`, the spliced files (`openapi.json`, `docs/api.md`, `service.rs`) copy the fragments whose inputs did not
+/// With `reuse`, the spliced files (`openapi.json`, `docs/api.md`, `service.rs`, `API.txt`) copy the fragments whose inputs did not
 /// change from their previous text (see `splice.rs`).
 pub(crate) fn plan<'a>(
     api: &'a Api,
@@ -217,7 +217,7 @@ pub(crate) fn plan<'a>(
     ));
     units.push(whole(
         PathBuf::from("API.txt"),
-        Box::new(move || Ok(Some(api_surface::api_surface(api)))),
+        Box::new(move || Ok(Some(api_surface::api_surface(api, reuse)))),
     ));
     units.push(whole(
         PathBuf::from("openapi.json"),

@@ -21,22 +21,31 @@ pub(crate) type Spans = Vec<(String, Range<usize>)>;
 #[derive(Debug, Default)]
 pub(crate) struct Previous {
     text: String,
-    spans: HashMap<String, Range<usize>>,
+    /// By key, where its text is (several places for a fragment made of scattered lines).
+    spans: HashMap<String, Vec<Range<usize>>>,
 }
 
 impl Previous {
     /// The previous `text` of a file and the `spans` of its fragments (as recorded when it
     /// was written; the caller checked that the text is the one they describe).
     pub(crate) fn new(text: String, spans: Spans) -> Self {
+        let mut by_key: HashMap<String, Vec<Range<usize>>> = HashMap::new();
+        for (key, range) in spans {
+            by_key.entry(key).or_default().push(range);
+        }
         Previous {
             text,
-            spans: spans.into_iter().collect(),
+            spans: by_key,
         }
     }
 
     /// The spans, in text order (to keep them for a file that was not rendered again).
     pub(crate) fn into_spans(self) -> Spans {
-        let mut spans: Spans = self.spans.into_iter().collect();
+        let mut spans: Spans = self
+            .spans
+            .into_iter()
+            .flat_map(|(k, ranges)| ranges.into_iter().map(move |r| (k.clone(), r)))
+            .collect();
         spans.sort_by_key(|(_, r)| (r.start, r.end));
         spans
     }
@@ -49,7 +58,20 @@ impl Previous {
     /// The text of the fragment with this key; `None` if there is none, or its span does not
     /// fall on the text.
     fn get(&self, key: &str) -> Option<&str> {
-        self.spans.get(key).and_then(|r| self.text.get(r.clone()))
+        match self.spans.get(key)?.as_slice() {
+            [r] => self.text.get(r.clone()),
+            _ => None,
+        }
+    }
+
+    /// The texts of every place the fragment with this key is (the lines of an item in a
+    /// sorted listing); `None` if there is none, or one does not fall on the text.
+    pub(crate) fn get_all(&self, key: &str) -> Option<Vec<&str>> {
+        self.spans
+            .get(key)?
+            .iter()
+            .map(|r| self.text.get(r.clone()))
+            .collect()
     }
 }
 
@@ -75,6 +97,14 @@ impl<'a> Reuse<'a> {
             previous: BTreeMap::new(),
             spans: Mutex::new(BTreeMap::new()),
             counts: Mutex::new((0, 0)),
+        }
+    }
+
+    /// Keep the spans of `file`'s new text, assembled without a [`Splicer`].
+    pub(crate) fn record_spans(&self, file: &str, spans: Spans) {
+        // A poisoned lock means a render thread panicked; the run fails anyway.
+        if let Ok(mut all) = self.spans.lock() {
+            all.insert(PathBuf::from(file), spans);
         }
     }
 
@@ -213,6 +243,23 @@ mod tests {
         let previous = Previous::new("abc".into(), vec![("a".into(), 1..9), ("b".into(), 0..1)]);
         let (text, _, reused) = assemble(Some(&previous), &[("a", "A"), ("b", "ignored")]);
         assert_eq!((text.as_str(), reused), ("A,a", 1));
+    }
+
+    #[test]
+    fn a_fragment_in_several_places_is_read_from_each() {
+        let previous = Previous::new(
+            "b\na\nc\n".into(),
+            vec![("k".into(), 2..3), ("k".into(), 4..5), ("j".into(), 0..1)],
+        );
+        assert_eq!(previous.get_all("k"), Some(vec!["a", "c"]));
+        assert_eq!(previous.get("k"), None, "not one place");
+        assert_eq!(previous.get("j"), Some("b"));
+        let off = Previous::new("ab".into(), vec![("k".into(), 0..1), ("k".into(), 1..9)]);
+        assert_eq!(off.get_all("k"), None);
+        assert_eq!(
+            off.into_spans(),
+            vec![("k".to_owned(), 0..1), ("k".to_owned(), 1..9)]
+        );
     }
 
     #[test]
