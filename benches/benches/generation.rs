@@ -145,11 +145,24 @@ fn incremental(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("full", n), |b| {
             b.iter_batched(|| ws.clear(), |()| ws.full(), BatchSize::PerIteration)
         });
+        // The baseline: the same edit without the local cache (as before it existed); run
+        // before the cached edits, so that the cache is up to date for them and for `--check`.
+        g.bench_function(BenchmarkId::new("edit_one_group_uncached", n), |b| {
+            b.iter_batched(
+                || ws.edit(),
+                |()| ws.regenerate_uncached(),
+                BatchSize::PerIteration,
+            )
+        });
         g.bench_function(BenchmarkId::new("edit_one_group", n), |b| {
             b.iter_batched(|| ws.edit(), |()| ws.regenerate(), BatchSize::PerIteration)
         });
         g.bench_function(BenchmarkId::new("check_unchanged", n), |b| {
             b.iter(|| ws.check())
+        });
+        // The baseline: every generated file read and hashed against the manifest.
+        g.bench_function(BenchmarkId::new("check_unchanged_uncached", n), |b| {
+            b.iter(|| ws.check_uncached())
         });
         g.bench_function(BenchmarkId::new("load", n), |b| b.iter(|| ws.load()));
         report_phases(n, &ws);
@@ -160,7 +173,7 @@ fn incremental(c: &mut Criterion) {
 /// Where the time of a regeneration after a one-line edit goes, phase by phase (median of
 /// five runs), and the slowest files rendered; printed for BENCHMARKS.md.
 fn report_phases(n: usize, ws: &Workspace) {
-    let (runs, slowest) = ws.edit_timings(5);
+    let (runs, last) = ws.edit_timings(5);
     let median = |f: fn(&apigen::incremental::Timings) -> Duration| {
         let mut v: Vec<Duration> = runs.iter().map(f).collect();
         v.sort();
@@ -176,7 +189,12 @@ fn report_phases(n: usize, ws: &Workspace) {
         median(|t| t.write),
         median(|t| t.generator()),
     );
-    let top: Vec<String> = slowest
+    eprintln!(
+        "fragments at {n} endpoints (last edit): {} copied, {} rendered",
+        last.fragments.0, last.fragments.1
+    );
+    let top: Vec<String> = last
+        .render_times
         .iter()
         .take(6)
         .map(|(p, d)| format!("{} {d:?}", p.display()))

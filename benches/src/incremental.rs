@@ -6,9 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use apigen::emit::Options;
-use std::time::Duration;
 
-use apigen::incremental::{Generated, Timings, generate};
+use apigen::incremental::{Generated, Timings, generate, generate_cached};
 
 /// The line edited: the English title of `get_wallet_detail` in copy 0 (the group
 /// `wallet_0`), toggled between these two texts so every edit is a real change.
@@ -59,13 +58,22 @@ impl Workspace {
         ws
     }
 
+    /// What `cargo xtask gen` runs: with the local cache (in the workspace's own folder).
     fn run(&self, check: bool) -> Generated {
-        generate(&self.spec, &self.out, &Options::default(), check).expect("the spec generates")
+        generate_cached(
+            &self.spec,
+            &self.out,
+            &Options::default(),
+            check,
+            &self.root.join("cache"),
+        )
+        .expect("the spec generates")
     }
 
-    /// Empty the output folder (untimed setup of [`Workspace::full`]).
+    /// Empty the output folder and the local cache (untimed setup of [`Workspace::full`]).
     pub fn clear(&self) {
         let _ = std::fs::remove_dir_all(&self.out);
+        let _ = std::fs::remove_dir_all(self.root.join("cache"));
     }
 
     /// Generate everything (after [`Workspace::clear`]).
@@ -86,6 +94,19 @@ impl Workspace {
         self.run(false)
     }
 
+    /// Regenerate after an edit without the local cache (every kept file read and hashed,
+    /// every file made from the whole spec rendered in full): the baseline of
+    /// [`Workspace::regenerate`].
+    pub fn regenerate_uncached(&self) -> Generated {
+        generate(&self.spec, &self.out, &Options::default(), false).expect("the spec generates")
+    }
+
+    /// `--check` with nothing changed, without the local cache: the baseline of
+    /// [`Workspace::check`].
+    pub fn check_uncached(&self) -> Generated {
+        generate(&self.spec, &self.out, &Options::default(), true).expect("the spec generates")
+    }
+
     /// `cargo xtask gen --check` with nothing changed.
     pub fn check(&self) -> Generated {
         self.run(true)
@@ -101,18 +122,19 @@ impl Workspace {
             .len()
     }
 
-    /// `runs` edits, each followed by a regeneration: what each took, phase by phase, and the
-    /// files whose rendering took longest in the last run.
-    pub fn edit_timings(&self, runs: usize) -> (Vec<Timings>, Vec<(PathBuf, Duration)>) {
+    /// `runs` edits (at least one), each followed by a regeneration: what each took, phase by
+    /// phase, and the last run's result (its render times and fragment counts).
+    pub fn edit_timings(&self, runs: usize) -> (Vec<Timings>, Generated) {
         let mut timings = Vec::new();
-        let mut slowest = Vec::new();
-        for _ in 0..runs {
+        self.edit();
+        let mut last = self.regenerate();
+        timings.push(last.timings);
+        for _ in 1..runs {
             self.edit();
-            let g = self.regenerate();
-            timings.push(g.timings);
-            slowest = g.render_times;
+            last = self.regenerate();
+            timings.push(last.timings);
         }
-        (timings, slowest)
+        (timings, last)
     }
 
     /// The spec folder.

@@ -27,23 +27,7 @@ pub enum Inputs {
 /// The part of the model a file with these inputs is made from; `None` for
 /// [`Inputs::Model`], which is all of it. Pure: it only reads `api`.
 pub fn part<'a>(api: &'a Api, inputs: &Inputs) -> Option<Part<'a>> {
-    match inputs {
-        Inputs::Model => None,
-        Inputs::Enums => Some(Part {
-            enums: api.enums.iter().collect(),
-            ..Part::default()
-        }),
-        Inputs::Types => Some(Part {
-            enums: api.enums.iter().collect(),
-            objects: api
-                .objects
-                .iter()
-                .filter(|o| o.kind != ObjectKind::Request)
-                .collect(),
-            ..Part::default()
-        }),
-        Inputs::Group(key) => Some(group_inputs(api, key)),
-    }
+    positions(api, inputs).map(|p| p.part(api))
 }
 
 /// A part of the model, each list in model order; with the service section, which every
@@ -83,6 +67,56 @@ impl Part<'_> {
 /// `tests/endpoints/<group>.rs`) depend on: see [`Part`]; empty lists for an unknown key.
 /// Pure: it only reads `api`.
 pub fn group_inputs<'a>(api: &'a Api, group_key: &str) -> Part<'a> {
+    group_positions(api, group_key).part(api)
+}
+
+/// A [`Part`] as positions in the model's lists, each list ascending (model order).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Positions {
+    /// In [`Api::groups`].
+    pub groups: Vec<usize>,
+    /// In [`Api::endpoints`].
+    pub endpoints: Vec<usize>,
+    /// In [`Api::objects`].
+    pub objects: Vec<usize>,
+    /// In [`Api::enums`].
+    pub enums: Vec<usize>,
+}
+
+impl Positions {
+    /// The items at these positions.
+    pub fn part<'a>(&self, api: &'a Api) -> Part<'a> {
+        Part {
+            groups: self.groups.iter().map(|&i| &api.groups[i]).collect(),
+            endpoints: self.endpoints.iter().map(|&i| &api.endpoints[i]).collect(),
+            objects: self.objects.iter().map(|&i| &api.objects[i]).collect(),
+            enums: self.enums.iter().map(|&i| &api.enums[i]).collect(),
+        }
+    }
+}
+
+/// The positions of what the inputs name (as [`part`]); `None` for [`Inputs::Model`].
+/// Pure: it only reads `api`.
+pub fn positions(api: &Api, inputs: &Inputs) -> Option<Positions> {
+    match inputs {
+        Inputs::Model => None,
+        Inputs::Enums => Some(Positions {
+            enums: (0..api.enums.len()).collect(),
+            ..Positions::default()
+        }),
+        Inputs::Types => Some(Positions {
+            enums: (0..api.enums.len()).collect(),
+            objects: (0..api.objects.len())
+                .filter(|&i| api.objects[i].kind != ObjectKind::Request)
+                .collect(),
+            ..Positions::default()
+        }),
+        Inputs::Group(key) => Some(group_positions(api, key)),
+    }
+}
+
+/// [`group_inputs`] as positions.
+pub fn group_positions(api: &Api, group_key: &str) -> Positions {
     let mut endpoints = BTreeSet::new();
     for (i, e) in api.endpoints.iter().enumerate() {
         if e.group_key != group_key {
@@ -119,15 +153,13 @@ pub fn group_inputs<'a>(api: &'a Api, group_key: &str) -> Part<'a> {
         .map(|&i| api.endpoints[i].group_key.as_str())
         .chain([group_key])
         .collect();
-    Part {
-        groups: api
-            .groups
-            .iter()
-            .filter(|g| group_keys.contains(g.spec_key.as_str()))
+    Positions {
+        groups: (0..api.groups.len())
+            .filter(|&i| group_keys.contains(api.groups[i].spec_key.as_str()))
             .collect(),
-        endpoints: endpoints.iter().map(|&i| &api.endpoints[i]).collect(),
-        objects: reach.objects.iter().map(|&i| &api.objects[i]).collect(),
-        enums: reach.enums.iter().map(|&i| &api.enums[i]).collect(),
+        endpoints: endpoints.into_iter().collect(),
+        objects: reach.objects.into_iter().collect(),
+        enums: reach.enums.into_iter().collect(),
     }
 }
 

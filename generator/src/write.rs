@@ -32,7 +32,10 @@ pub struct Report {
 /// The first I/O error creating a folder, writing, renaming or deleting a file; the files
 /// handled before it stay written.
 pub fn write(out_dir: &Path, output: &Output, check: bool) -> std::io::Result<Report> {
-    let mut report = Report::default();
+    let mut report = Report {
+        unchanged: output.kept.len(),
+        ..Report::default()
+    };
     for (rel, contents) in &output.files {
         let path = out_dir.join(rel);
         let same = std::fs::read(&path)
@@ -76,7 +79,11 @@ pub fn write(out_dir: &Path, output: &Output, check: bool) -> std::io::Result<Re
         let mut stale: Vec<PathBuf> = entries
             .filter_map(|e| e.ok())
             .map(|e| dir.join(e.file_name()))
-            .filter(|rel| !output.files.contains_key(rel) && out_dir.join(rel).is_file())
+            .filter(|rel| {
+                !output.files.contains_key(rel)
+                    && !output.kept.contains(rel)
+                    && out_dir.join(rel).is_file()
+            })
             .collect();
         stale.sort();
         for rel in stale {

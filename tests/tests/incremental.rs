@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use apigen::emit::Options;
-use apigen::incremental::{MANIFEST, generate};
+use apigen::incremental::{MANIFEST, generate, generate_cached};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -215,4 +215,188 @@ fn a_hand_edited_manifest_means_everything_is_rendered_again() {
     assert_eq!(checked.report.changed, vec![PathBuf::from(MANIFEST)]);
     generate(&spec, &out, &options, false).expect("regenerate");
     assert_eq!(files(&out), clean);
+}
+
+/// Replace `from` (which must be there) by `to` in the spec file `name`.
+fn edit(spec: &Path, name: &str, from: &str, to: &str) {
+    let path = spec.join(name);
+    let text = std::fs::read_to_string(&path).expect("read spec file");
+    assert!(text.contains(from), "{from:?} in {name}");
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("edit spec file");
+}
+
+#[test]
+fn with_the_local_cache_every_kind_of_edit_equals_a_full_generation() {
+    let tmp = TempDir::new("cached");
+    let spec = mini_copy(&tmp.0);
+    let out = tmp.0.join("out");
+    let cache = tmp.0.join("cache");
+    let options = Options::default();
+    let first = generate_cached(&spec, &out, &options, false, &cache).expect("first run");
+    assert_eq!(first.fragments.0, 0, "nothing to reuse yet");
+    assert!(
+        cache.is_dir(),
+        "the cache is kept outside the output folder"
+    );
+    assert!(!files(&out).keys().any(|p| p.starts_with("cache")));
+
+    type Edit = (&'static str, &'static str, &'static str, &'static str);
+    let card_endpoints_start = "  open_card:\n";
+    let edits: [Edit; 6] = [
+        // An endpoint's title: in one group, and in every file made from the whole spec.
+        (
+            "endpoints.yaml",
+            "en: Delete a card",
+            "en: Delete one card",
+            "a title",
+        ),
+        // A field of an object one group returns.
+        (
+            "types.yaml",
+            "      create_at: { type: datetime, zh: 创建时间 }\n",
+            "      create_at: { type: datetime, zh: 创建时间 }\n      memo: { type: string, required: false, zh: 备注 }\n",
+            "a field",
+        ),
+        // A shared object: `Card` is returned by both groups and is a webhook payload.
+        (
+            "types.yaml",
+            "cvv: { type: string, sensitive: true, zh: CVV }",
+            "cvv: { type: string, sensitive: true, zh: CVV 码 }",
+            "a shared object",
+        ),
+        // An enum value.
+        (
+            "types.yaml",
+            "      - { code: 2, name: FROZEN, zh: 冻结, en: frozen }\n",
+            "      - { code: 2, name: FROZEN, zh: 冻结, en: frozen }\n      - { code: 3, name: CLOSED, zh: 注销, en: closed }\n",
+            "an enum",
+        ),
+        // A new endpoint.
+        (
+            "endpoints.yaml",
+            "\nwebhooks:\n",
+            "  freeze_card:\n    group: card\n    zh: 冻结卡\n    en: Freeze a card\n    path: /card/freezeCard\n    source: modeled\n    retry: never\n    request:\n      card_id: { type: string, zh: 卡id }\n    response: empty\n\nwebhooks:\n",
+            "a new endpoint",
+        ),
+        // A group's title.
+        (
+            "service.yaml",
+            "card: { zh: 卡, en: Card, order: 2 }",
+            "card: { zh: 卡片, en: Card, order: 2 }",
+            "a group",
+        ),
+    ];
+    let full_equals = |what: &str| {
+        let fresh = tmp.0.join(format!("fresh-{}", what.replace(' ', "-")));
+        generate(&spec, &fresh, &options, false).expect("full run");
+        assert!(
+            files(&fresh) == files(&out),
+            "after {what}: the cached run differs from a full generation"
+        );
+    };
+    for (file, from, to, what) in edits {
+        edit(&spec, file, from, to);
+        let g = generate_cached(&spec, &out, &options, false, &cache).expect(what);
+        assert!(
+            g.rendered.contains(&PathBuf::from("openapi.json")),
+            "{what}"
+        );
+        assert!(
+            g.fragments.0 > 0,
+            "{what}: fragments reused ({:?})",
+            g.fragments
+        );
+        full_equals(what);
+    }
+    // The card group removed: its endpoints and its title.
+    let endpoints = std::fs::read_to_string(spec.join("endpoints.yaml")).expect("read");
+    let start = endpoints.find(card_endpoints_start).expect("open_card");
+    let end = endpoints.find("\nwebhooks:\n").expect("webhooks");
+    std::fs::write(
+        spec.join("endpoints.yaml"),
+        format!("{}{}", &endpoints[..start], &endpoints[end + 1..]),
+    )
+    .expect("remove the card endpoints");
+    edit(
+        &spec,
+        "service.yaml",
+        "  card: { zh: 卡片, en: Card, order: 2 }\n",
+        "",
+    );
+    let g = generate_cached(&spec, &out, &options, false, &cache).expect("group removed");
+    assert!(
+        g.report
+            .removed
+            .contains(&PathBuf::from("src/generated/api/card.rs"))
+    );
+    full_equals("a group removed");
+
+    // Nothing changed: nothing is loaded; a hand edit is still found (its time changed).
+    let again = generate_cached(&spec, &out, &options, true, &cache).expect("check");
+    assert!(again.api.is_none() && again.report.changed.is_empty());
+    let api_md = out.join("docs/api.md");
+    let mut text = std::fs::read_to_string(&api_md).expect("read");
+    text.push_str("hand edit\n");
+    std::fs::write(&api_md, text).expect("hand edit");
+    let checked = generate_cached(&spec, &out, &options, true, &cache).expect("check");
+    assert_eq!(checked.report.changed, vec![PathBuf::from("docs/api.md")]);
+}
+
+#[test]
+fn a_damaged_cache_or_a_hand_edited_spliced_file_gives_the_same_output() {
+    let tmp = TempDir::new("damaged");
+    let spec = mini_copy(&tmp.0);
+    let out = tmp.0.join("out");
+    let cache = tmp.0.join("cache");
+    let options = Options::default();
+    generate_cached(&spec, &out, &options, false, &cache).expect("first run");
+    let state = std::fs::read_dir(&cache)
+        .expect("cache folder")
+        .flatten()
+        .next()
+        .expect("one output folder's cache")
+        .path()
+        .join("state");
+    // Every span shifted by one byte, the final hash left as it was: refused as a whole.
+    let text = std::fs::read_to_string(&state).expect("read cache");
+    let shifted: String = text
+        .lines()
+        .map(|l| match l.split(' ').collect::<Vec<_>>()[..] {
+            [k, a, b] if k.len() == 64 => {
+                format!("{k} {} {b}\n", a.parse::<usize>().map_or(0, |a| a + 1))
+            }
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    assert_ne!(shifted, text);
+    std::fs::write(&state, shifted).expect("damage the cache");
+    edit(
+        &spec,
+        "endpoints.yaml",
+        "en: Delete a card",
+        "en: Delete one card",
+    );
+    let g = generate_cached(&spec, &out, &options, false, &cache).expect("damaged cache");
+    assert_eq!(g.fragments.0, 0, "a damaged cache is not used");
+    let fresh = tmp.0.join("fresh");
+    generate(&spec, &fresh, &options, false).expect("full run");
+    assert!(files(&fresh) == files(&out));
+
+    // openapi.json edited by hand: its old text is not reused, and it is written again.
+    let openapi = out.join("openapi.json");
+    let hand = std::fs::read_to_string(&openapi)
+        .expect("read")
+        .replace("Delete one card", "Delete ONE card");
+    std::fs::write(&openapi, hand).expect("hand edit");
+    edit(
+        &spec,
+        "endpoints.yaml",
+        "en: Delete one card",
+        "en: Delete a card",
+    );
+    let g = generate_cached(&spec, &out, &options, false, &cache).expect("hand-edited file");
+    assert!(g.report.changed.contains(&PathBuf::from("openapi.json")));
+    let fresh = tmp.0.join("fresh2");
+    generate(&spec, &fresh, &options, false).expect("full run");
+    assert!(files(&fresh) == files(&out));
 }

@@ -62,6 +62,16 @@ fn root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// Where `gen` keeps its local cache (what it last wrote, and where the fragments of the
+/// files made from the whole spec are): below the cargo target dir, never in the output.
+fn cache_root() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|t| if t.is_absolute() { t } else { root().join(t) })
+        .unwrap_or_else(|| root().join("target"))
+        .join("apigen-cache")
+}
+
 fn parse(args: &[String]) -> Result<Args, String> {
     let mut a = Args {
         spec: root().join("spec"),
@@ -85,8 +95,13 @@ fn gen_cmd(args: &Args) -> ExitCode {
     let options = apigen::emit::Options {
         runtime: apigen::emit::RuntimeDependency::beside(&root().join("runtime"), &args.out),
     };
-    let generated = match apigen::incremental::generate(&args.spec, &args.out, &options, args.check)
-    {
+    let generated = match apigen::incremental::generate_cached(
+        &args.spec,
+        &args.out,
+        &options,
+        args.check,
+        &cache_root(),
+    ) {
         Ok(g) => g,
         Err(apigen::incremental::GenerateError::Load(report)) => {
             eprint!("{report}");

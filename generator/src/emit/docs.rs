@@ -1,12 +1,16 @@
 //! The Markdown reference (`docs/api.md`): the whole API for readers who never
 //! open the Rust crate, with the provenance of every item.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::path::Path;
 
 use crate::emit::prose::{cell, code, inline, md, run_in, sourced};
+use crate::emit::splice::{Reuse, Splicer};
+use crate::incremental::digest::ItemDigests;
 use crate::model::{
-    Api, DateTimeFormat, Endpoint, Field, MoneyWire, Object, ObjectName, Response, Retry,
-    Statement, Type, Webhooks,
+    Api, DateTimeFormat, Endpoint, Enum, Field, Group, MoneyWire, Object, ObjectName, Response,
+    Retry, Statement, Type, Webhooks,
 };
 use crate::naming::{method_name, object_type_name, type_name};
 
@@ -101,26 +105,106 @@ fn field_table(out: &mut String, fields: &[&Field]) {
     }
 }
 
-fn object_fields<'a>(api: &'a Api, e: &Endpoint) -> Vec<&'a Field> {
-    api.request_object(e)
-        .map(|o| o.fields.iter().collect())
-        .unwrap_or_default()
+/// The file this module renders.
+const FILE: &str = "docs/api.md";
+
+/// The whole reference, section by section, assembled from fragments (see
+/// `emit/splice.rs`): the header, the conventions, the error codes, each group's lines of the
+/// contents, each group heading, each endpoint, each enum, each object and the webhooks. With
+/// `reuse`, a fragment whose key is in the previous text is copied from it.
+pub(super) fn api_markdown(api: &Api, reuse: Option<&Reuse<'_>>) -> String {
+    let digests = reuse.map(|r| r.digests);
+    // Every fragment may read the service section.
+    let key = |kind: &str, items: &[&str]| {
+        digests.map(|d| {
+            let mut parts = vec![d.service.as_str()];
+            parts.extend_from_slice(items);
+            d.key(FILE, kind, &parts)
+        })
+    };
+    let at = |list: fn(&ItemDigests) -> &Vec<String>, i: usize| {
+        digests.map_or("", |d| list(d)[i].as_str())
+    };
+    let mut by_group: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, e) in api.endpoints.iter().enumerate() {
+        by_group.entry(e.group_key.as_str()).or_default().push(i);
+    }
+    let none = Vec::new();
+    let group_endpoints = |g: &str| by_group.get(g).unwrap_or(&none);
+    let previous = reuse.and_then(|r| r.previous.get(Path::new(FILE)));
+    let mut s = Splicer::new(previous, previous.map_or(0, |p| p.text_len() + 4096));
+    fragment(&mut s, key("header", &[]), |out| header(out, api));
+    s.push("## Contents\n\n- [Conventions](#conventions)\n- [Error codes](#error-codes)\n");
+    for (gi, g) in api.groups.iter().enumerate() {
+        let eps = group_endpoints(&g.spec_key);
+        let mut parts = vec![at(|d| &d.groups, gi)];
+        parts.extend(eps.iter().map(|&i| at(|d| &d.endpoints, i)));
+        fragment(&mut s, key("contents", &parts), |out| {
+            contents_group(out, g, eps.iter().map(|&i| &api.endpoints[i]));
+        });
+    }
+    s.push("- [Enums](#enums)\n- [Objects](#objects)\n");
+    if api.webhooks.is_some() {
+        s.push("- [Webhooks](#webhooks)\n");
+    }
+    s.push("\n");
+    fragment(&mut s, key("conventions", &[]), |out| conventions(out, api));
+    let errors = digests.map_or("", |d| d.errors.as_str());
+    fragment(&mut s, key("errors", &[errors]), |out| {
+        error_codes(out, api)
+    });
+    for (gi, g) in api.groups.iter().enumerate() {
+        fragment(&mut s, key("group", &[at(|d| &d.groups, gi)]), |out| {
+            group_heading(out, g);
+        });
+        for &i in group_endpoints(&g.spec_key) {
+            let e = &api.endpoints[i];
+            let req = api.request_object(e);
+            let req_at = req
+                .and_then(|r| api.object_position(&r.name))
+                .map_or("", |p| at(|d| &d.objects, p));
+            fragment(
+                &mut s,
+                key("endpoint", &[at(|d| &d.endpoints, i), req_at]),
+                |out| endpoint(out, req, e),
+            );
+        }
+    }
+    s.push("## Enums\n\nEnums are open unless marked closed: a client keeps a code it does not know.\n\n");
+    for (i, e) in api.enums.iter().enumerate() {
+        fragment(&mut s, key("enum", &[at(|d| &d.enums, i)]), |out| {
+            enum_section(out, e);
+        });
+    }
+    s.push("## Objects\n\n");
+    for (i, o) in api.objects.iter().enumerate() {
+        if o.kind == crate::model::ObjectKind::Request {
+            continue;
+        }
+        fragment(&mut s, key("object", &[at(|d| &d.objects, i)]), |out| {
+            object(out, o);
+        });
+    }
+    if let Some(w) = &api.webhooks {
+        let webhook_digest = digests.map_or("", |d| d.webhooks.as_str());
+        fragment(&mut s, key("webhooks", &[webhook_digest]), |out| {
+            webhooks(out, w);
+        });
+    }
+    match reuse {
+        Some(r) => r.record(FILE, s),
+        None => s.finish().0,
+    }
 }
 
-/// The whole reference, section by section.
-pub(super) fn api_markdown(api: &Api) -> String {
-    let mut out = String::new();
-    header(&mut out, api);
-    contents(&mut out, api);
-    conventions(&mut out, api);
-    error_codes(&mut out, api);
-    endpoints(&mut out, api);
-    enums(&mut out, api);
-    objects(&mut out, api);
-    if let Some(w) = &api.webhooks {
-        webhooks(&mut out, w);
-    }
-    out
+/// Append the fragment with this key, written by `write` unless it is reused.
+fn fragment(s: &mut Splicer<'_>, key: Option<String>, write: impl FnOnce(&mut String)) {
+    // Writing into a `String` cannot fail.
+    let _ = s.fragment(key, || {
+        let mut out = String::new();
+        write(&mut out);
+        Ok::<_, std::convert::Infallible>(out)
+    });
 }
 
 /// The `@generated` marker, the title, the description and the provenance legend.
@@ -147,33 +231,25 @@ fn header(out: &mut String, api: &Api) {
     );
 }
 
-/// The table of contents: conventions, errors, each group with its endpoints, enums, objects, webhooks.
-fn contents(out: &mut String, api: &Api) {
-    out.push_str("## Contents\n\n- [Conventions](#conventions)\n- [Error codes](#error-codes)\n");
-    for g in &api.groups {
+/// A group's lines of the table of contents: the group, then each of its endpoints.
+fn contents_group<'a>(out: &mut String, g: &Group, endpoints: impl Iterator<Item = &'a Endpoint>) {
+    let _ = writeln!(
+        out,
+        "- [{} — {}{}](#{})",
+        inline(&g.zh),
+        inline(&g.en),
+        vendor_title(g.vendor_title.as_deref()),
+        anchor("group", &g.spec_key)
+    );
+    for e in endpoints {
         let _ = writeln!(
             out,
-            "- [{} — {}{}](#{})",
-            inline(&g.zh),
-            inline(&g.en),
-            vendor_title(g.vendor_title.as_deref()),
-            anchor("group", &g.spec_key)
+            "  - [{} `{}`](#{})",
+            inline(&e.zh),
+            method_name(e.method_source()),
+            anchor("endpoint", &method_name(&e.spec_name))
         );
-        for e in api.group_endpoints(&g.spec_key) {
-            let _ = writeln!(
-                out,
-                "  - [{} `{}`](#{})",
-                inline(&e.zh),
-                method_name(e.method_source()),
-                anchor("endpoint", &method_name(&e.spec_name))
-            );
-        }
     }
-    out.push_str("- [Enums](#enums)\n- [Objects](#objects)\n");
-    if api.webhooks.is_some() {
-        out.push_str("- [Webhooks](#webhooks)\n");
-    }
-    out.push('\n');
 }
 
 /// The conventions section: base URL, path, envelope, money, datetimes, auth and page fields.
@@ -343,71 +419,51 @@ fn error_codes(out: &mut String, api: &Api) {
     out.push('\n');
 }
 
-/// One section per group, with its endpoints.
-fn endpoints(out: &mut String, api: &Api) {
-    for g in &api.groups {
-        let _ = writeln!(
-            out,
-            "<a id=\"{}\"></a>\n## {} — {}{}\n",
-            anchor("group", &g.spec_key),
-            inline(&g.zh),
-            inline(&g.en),
-            vendor_title(g.vendor_title.as_deref())
-        );
-        statement_list(out, "Where the titles come from:", &g.provenance);
-        for e in api.group_endpoints(&g.spec_key) {
-            endpoint(out, api, e);
-        }
-    }
+/// A group's heading and where its titles come from (its endpoints follow).
+fn group_heading(out: &mut String, g: &Group) {
+    let _ = writeln!(
+        out,
+        "<a id=\"{}\"></a>\n## {} — {}{}\n",
+        anchor("group", &g.spec_key),
+        inline(&g.zh),
+        inline(&g.en),
+        vendor_title(g.vendor_title.as_deref())
+    );
+    statement_list(out, "Where the titles come from:", &g.provenance);
 }
 
-/// The enums section: one table of values per enum.
-fn enums(out: &mut String, api: &Api) {
-    out.push_str("## Enums\n\nEnums are open unless marked closed: a client keeps a code it does not know.\n\n");
-    for e in &api.enums {
+/// One enum: its heading, source, description and table of values.
+fn enum_section(out: &mut String, e: &Enum) {
+    let _ = writeln!(
+        out,
+        "<a id=\"{}\"></a>\n### `{}` — {} / {}{}\n",
+        anchor("enum", &type_name(&e.name)),
+        type_name(&e.name),
+        inline(&e.zh),
+        inline(&e.en),
+        vendor_title(e.vendor_title.as_deref())
+    );
+    let _ = writeln!(
+        out,
+        "Source: {}. {}\n",
+        sourced(e.source, &e.provenance),
+        if e.closed { "Closed." } else { "Open." }
+    );
+    if let Some(d) = &e.description {
+        let _ = writeln!(out, "{}\n", md(d));
+    }
+    out.push_str("| code | name | 中文 | English |\n|---|---|---|---|\n");
+    for v in &e.values {
         let _ = writeln!(
             out,
-            "<a id=\"{}\"></a>\n### `{}` — {} / {}{}\n",
-            anchor("enum", &type_name(&e.name)),
-            type_name(&e.name),
-            inline(&e.zh),
-            inline(&e.en),
-            vendor_title(e.vendor_title.as_deref())
+            "| {} | `{}` | {} | {} |",
+            code(&v.code.to_string()).replace('|', "\\|"),
+            v.spec_name,
+            cell(&v.zh),
+            cell(&v.en)
         );
-        let _ = writeln!(
-            out,
-            "Source: {}. {}\n",
-            sourced(e.source, &e.provenance),
-            if e.closed { "Closed." } else { "Open." }
-        );
-        if let Some(d) = &e.description {
-            let _ = writeln!(out, "{}\n", md(d));
-        }
-        out.push_str("| code | name | 中文 | English |\n|---|---|---|---|\n");
-        for v in &e.values {
-            let _ = writeln!(
-                out,
-                "| {} | `{}` | {} | {} |",
-                code(&v.code.to_string()).replace('|', "\\|"),
-                v.spec_name,
-                cell(&v.zh),
-                cell(&v.en)
-            );
-        }
-        out.push('\n');
     }
-}
-
-/// The objects section (request objects are shown with their endpoints).
-fn objects(out: &mut String, api: &Api) {
-    out.push_str("## Objects\n\n");
-    for o in api
-        .objects
-        .iter()
-        .filter(|o| o.kind != crate::model::ObjectKind::Request)
-    {
-        object(out, o);
-    }
+    out.push('\n');
 }
 
 /// The webhooks section: where the tag and the object are, the acknowledgement, then each kind with its events and examples.
@@ -519,11 +575,11 @@ fn webhook_rules(out: &mut String, k: &crate::model::WebhookKind) {
     }
 }
 
-fn endpoint(out: &mut String, api: &Api, e: &Endpoint) {
+fn endpoint(out: &mut String, req: Option<&Object>, e: &Endpoint) {
     endpoint_heading(out, e);
     endpoint_retry(out, e);
     out.push_str("Request (besides the auth fields):\n\n");
-    let req = object_fields(api, e);
+    let req: Vec<&Field> = req.map(|o| o.fields.iter().collect()).unwrap_or_default();
     if req.is_empty() {
         out.push_str("_none_\n\n");
     } else {

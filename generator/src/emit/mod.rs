@@ -8,10 +8,11 @@ mod openapi;
 mod parallel;
 mod prose;
 mod rust;
+pub(crate) mod splice;
 mod test_files;
 mod test_values;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -36,6 +37,9 @@ pub struct Output {
     /// Generated files this spec does not produce (`tests/webhook_examples.rs` without
     /// webhook examples): stale when found, since an earlier spec produced them.
     pub retired: Vec<PathBuf>,
+    /// Generated files known to be on disk already with the right bytes (an incremental run
+    /// checked them): counted as unchanged, neither read nor written.
+    pub kept: BTreeSet<PathBuf>,
 }
 
 /// An emitter bug: a generated file that does not hold together (tokens
@@ -111,7 +115,14 @@ pub(crate) struct Plan<'a> {
 /// Every generated file of `api`, each with its inputs and its (deferred) emitter. A
 /// file made from a part of the model renders from [`crate::depends::part`] alone, so what it
 /// depends on is exactly what its [`Inputs`] name.
-pub(crate) fn plan<'a>(api: &'a Api, options: &'a Options) -> Plan<'a> {
+///
+/// With `reuse`, the spliced files (`openapi.json`, `docs/api.md`, `service.rs`, `API.txt`) copy the fragments whose inputs did not
+/// change from their previous text (see `splice.rs`).
+pub(crate) fn plan<'a>(
+    api: &'a Api,
+    options: &'a Options,
+    reuse: Option<&'a splice::Reuse<'a>>,
+) -> Plan<'a> {
     let dir = PathBuf::from("src/generated");
     let mut units: Vec<Unit<'a>> = Vec::new();
     let whole = |path: PathBuf, render: Job<'a, Rendered>| Unit {
@@ -134,10 +145,11 @@ pub(crate) fn plan<'a>(api: &'a Api, options: &'a Options) -> Plan<'a> {
         (path, job)
     };
     let mut names = vec!["service", "enums", "types", "requests", "api"];
+    units.push(whole(
+        dir.join("service.rs"),
+        Box::new(move || rust::service_file(api, reuse).map(Some)),
+    ));
     for (path, job) in [
-        module(dir.join("service.rs"), |api| {
-            rust::service_module(api).into()
-        }),
         module(dir.join("requests/mod.rs"), |api| {
             rust::requests_index_module(api).into()
         }),
@@ -197,15 +209,15 @@ pub(crate) fn plan<'a>(api: &'a Api, options: &'a Options) -> Plan<'a> {
     ));
     units.push(whole(
         PathBuf::from("docs/api.md"),
-        Box::new(move || Ok(Some(docs::api_markdown(api)))),
+        Box::new(move || Ok(Some(docs::api_markdown(api, reuse)))),
     ));
     units.push(whole(
         PathBuf::from("API.txt"),
-        Box::new(move || Ok(Some(api_surface::api_surface(api)))),
+        Box::new(move || Ok(Some(api_surface::api_surface(api, reuse)))),
     ));
     units.push(whole(
         PathBuf::from("openapi.json"),
-        Box::new(move || openapi::openapi_json(api).map(Some)),
+        Box::new(move || openapi::openapi_json(api, reuse).map(Some)),
     ));
     names.sort_unstable();
     let mods = names
@@ -319,7 +331,7 @@ pub(crate) type Finished = (PathBuf, Option<String>, Duration);
 
 /// Run every emitter. Nothing is written; an emitter bug is an error, not a panic.
 pub fn emit(api: &Api, options: &Options) -> Result<Output, EmitError> {
-    let plan = plan(api, options);
+    let plan = plan(api, options, None);
     let mut out = Output {
         scaffolds: plan.scaffolds,
         owned_dirs: plan.owned_dirs,

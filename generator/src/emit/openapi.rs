@@ -11,11 +11,16 @@
 //! response is `oneOf` the success envelope and `ErrorEnvelope`, told apart by
 //! the envelope's code. Examples keep the spec's text (key order, numbers).
 
+use std::collections::BTreeMap;
+use std::path::Path;
+
 use serde_json::{Map, Value, json};
 
 use crate::emit::EmitError;
 use crate::emit::json_text::compact;
 use crate::emit::prose::{code, inline, md, run_in};
+use crate::emit::splice::{Reuse, Splicer};
+use crate::incremental::digest::ItemDigests;
 use crate::model::{
     Api, Code, DateTimeFormat, Endpoint, Enum, EnumRepr, Example, Field, HttpMethod, MoneyWire,
     Object, ObjectKind, Response, Retry, Source, Statement, Type, Webhooks,
@@ -230,7 +235,7 @@ fn response_name(e: &Endpoint) -> String {
     response_schema_name(&e.spec_name)
 }
 
-fn data_schema(api: &Api, e: &Endpoint) -> Value {
+fn data_schema(e: &Endpoint) -> Value {
     match &e.response {
         Response::Object(t) => schema_ref(&type_name(t)),
         Response::Array(t) => json!({ "type": "array", "items": schema_ref(&type_name(t)) }),
@@ -238,22 +243,121 @@ fn data_schema(api: &Api, e: &Endpoint) -> Value {
         Response::CursorPage(t) => schema_ref(&cursor_page_schema_name(t)),
         Response::Value(t) => type_schema(t),
         Response::Empty => {
-            let _ = api;
             json!({ "type": "object", "nullable": true, "description": "empty: null or {}" })
         }
     }
 }
 
-/// Build the document; the example texts its placeholders stand for are in `examples`.
-fn openapi(api: &Api, examples: &mut Examples) -> Value {
-    let mut schemas = Map::new();
-    for e in &api.enums {
-        schemas.insert(type_name(&e.name), enum_schema(e));
+/// The file this module renders.
+const FILE: &str = "openapi.json";
+
+/// What the placeholder of `components.schemas` is in the skeleton.
+const SCHEMAS_MARKER: &str = "\"apigen-splice-schemas\"";
+
+/// What the placeholder of `paths` is in the skeleton.
+const PATHS_MARKER: &str = "\"apigen-splice-paths\"";
+
+/// One entry of `components.schemas` or `paths`, rendered on its own: its fragment key (when
+/// fragments are reused) and how to build its value (holding its examples' texts).
+struct Entry<'a> {
+    key: Option<String>,
+    render: Box<dyn FnOnce(&mut Examples) -> Value + 'a>,
+}
+
+/// The keys of the fragments of `openapi.json`: every fragment is made from the service
+/// section (which every value may read, `service.money_unit` at least) and its own items.
+struct Keys<'a> {
+    reuse: Option<&'a Reuse<'a>>,
+}
+
+impl Keys<'_> {
+    fn key(&self, kind: &str, items: &[&str]) -> Option<String> {
+        let d = self.reuse?.digests;
+        let mut parts = vec![d.service.as_str()];
+        parts.extend_from_slice(items);
+        Some(d.key(FILE, kind, &parts))
     }
-    object_schemas(api, &mut schemas);
-    auth_and_error_schemas(api, &mut schemas);
-    let paths = endpoint_paths(api, &mut schemas, examples);
-    let mut doc = document(api, schemas, paths);
+}
+
+/// Entries by name, in the order the printer writes a JSON map's keys.
+type Entries<'a> = BTreeMap<String, Entry<'a>>;
+
+/// The entries of `components.schemas` and of `paths`, by name (a repeated name keeps the
+/// last, as inserting into a JSON map does).
+fn entries<'a>(api: &'a Api, keys: &Keys<'_>) -> (Entries<'a>, Entries<'a>) {
+    let digests = keys.reuse.map(|r| r.digests);
+    let item = |list: fn(&ItemDigests) -> &Vec<String>, i: usize| {
+        digests.map_or("", |d| list(d)[i].as_str())
+    };
+    let mut schemas = BTreeMap::new();
+    for (i, e) in api.enums.iter().enumerate() {
+        schemas.insert(
+            type_name(&e.name),
+            Entry {
+                key: keys.key("enum", &[item(|d| &d.enums, i)]),
+                render: Box::new(move |_| enum_schema(e)),
+            },
+        );
+    }
+    object_schemas(api, keys, &mut schemas);
+    let service = &api.service;
+    schemas.insert(
+        "Auth".into(),
+        Entry {
+            key: keys.key("auth", &[]),
+            render: Box::new(move |_| auth_schema(service)),
+        },
+    );
+    schemas.insert(
+        "ErrorEnvelope".into(),
+        Entry {
+            key: keys.key("error-envelope", &[]),
+            render: Box::new(move |_| error_schema(service)),
+        },
+    );
+    let mut paths = BTreeMap::new();
+    for (i, e) in api.endpoints.iter().enumerate() {
+        let Some(req) = api.request_object(e) else {
+            continue;
+        };
+        let req_at = api
+            .object_position(&req.name)
+            .map_or("", |p| item(|d| &d.objects, p));
+        let parts = [item(|d| &d.endpoints, i), req_at];
+        schemas.insert(
+            object_type_name(&req.name),
+            Entry {
+                key: keys.key("request", &parts),
+                render: Box::new(move |_| request_schema(service, e, req)),
+            },
+        );
+        schemas.insert(
+            response_name(e),
+            Entry {
+                key: keys.key("response", &parts),
+                render: Box::new(move |_| response_schema(service, e)),
+            },
+        );
+        paths.insert(
+            e.path.clone(),
+            Entry {
+                key: keys.key("path", &parts),
+                render: Box::new(move |examples| {
+                    json!({ verb(e.method): operation(service, e, req, &response_name(e), examples) })
+                }),
+            },
+        );
+    }
+    (schemas, paths)
+}
+
+/// The document without its schemas and paths (each a marker): info, servers, tags, error
+/// codes, security, webhooks. Made from the service section, the groups, the error codes
+/// and the webhooks.
+fn skeleton(api: &Api) -> Value {
+    let mut doc = document(api);
+    doc["paths"] = Value::from(PATHS_MARKER.trim_matches('"'));
+    doc["components"]["schemas"] = Value::from(SCHEMAS_MARKER.trim_matches('"'));
     if let Some(w) = &api.webhooks {
         doc["x-webhooks"] = Value::Object(webhook_operations(w));
         doc["x-webhook-tag-field"] = w.tag_field.clone().into();
@@ -266,6 +370,91 @@ fn openapi(api: &Api, examples: &mut Examples) -> Value {
         money_unit(&mut doc, unit);
     }
     doc
+}
+
+/// The skeleton's text cut at its two markers: before the schemas, between the schemas and
+/// the paths (`components` sorts before `paths`), after the paths.
+fn skeleton_pieces(api: &Api) -> Result<[String; 3], EmitError> {
+    let text = serde_json::to_string_pretty(&skeleton(api))
+        .map_err(|e| EmitError::new(FILE, e.to_string()))?;
+    let once = |marker: &str| match text.match_indices(marker).collect::<Vec<_>>()[..] {
+        [(at, _)] => Ok(at),
+        _ => Err(EmitError::new(
+            FILE,
+            "a splice marker is missing or repeated",
+        )),
+    };
+    let (schemas, paths) = (once(SCHEMAS_MARKER)?, once(PATHS_MARKER)?);
+    if paths < schemas {
+        return Err(EmitError::new(FILE, "`paths` printed before the schemas"));
+    }
+    Ok([
+        text[..schemas].to_owned(),
+        text[schemas + SCHEMAS_MARKER.len()..paths].to_owned(),
+        text[paths + PATHS_MARKER.len()..].to_owned(),
+    ])
+}
+
+/// An entry as the pretty printer writes it inside a map at the depth `indent` stands for:
+/// the indented key, then the value with every line after its first indented (the printer
+/// writes a line break only between tokens, never inside a string), examples put back.
+fn entry_text(
+    name: &str,
+    mut value: Value,
+    examples: &Examples,
+    indent: &str,
+    unit: Option<&str>,
+) -> Result<String, EmitError> {
+    if let Some(unit) = unit {
+        money_unit(&mut value, unit);
+    }
+    let error = |m: String| EmitError::new(FILE, m);
+    let held = serde_json::to_string_pretty(&value).map_err(|e| error(e.to_string()))?;
+    let printed = put_back(&held, &examples.texts)
+        .ok_or_else(|| error("an example placeholder is missing or repeated".into()))?;
+    let key = serde_json::to_string(name).map_err(|e| error(e.to_string()))?;
+    let mut out = String::with_capacity(printed.len() + printed.len() / 8 + key.len() + 8);
+    out.push_str(indent);
+    out.push_str(&key);
+    out.push_str(": ");
+    let mut lines = printed.split('\n');
+    out.push_str(lines.next().unwrap_or_default());
+    for line in lines {
+        out.push('\n');
+        out.push_str(indent);
+        out.push_str(line);
+    }
+    Ok(out)
+}
+
+/// Append a map of entries as the pretty printer writes it at depth `depth`.
+fn splice_map(
+    s: &mut Splicer<'_>,
+    entries: Entries<'_>,
+    depth: usize,
+    unit: Option<&str>,
+) -> Result<(), EmitError> {
+    if entries.is_empty() {
+        s.push("{}");
+        return Ok(());
+    }
+    let indent = "  ".repeat(depth + 1);
+    s.push("{\n");
+    for (i, (name, entry)) in entries.into_iter().enumerate() {
+        if i > 0 {
+            s.push(",\n");
+        }
+        let render = entry.render;
+        s.fragment(entry.key, || {
+            let mut examples = Examples::default();
+            let value = render(&mut examples);
+            entry_text(&name, value, &examples, &indent, unit)
+        })?;
+    }
+    s.push("\n");
+    s.push(&"  ".repeat(depth));
+    s.push("}");
+    Ok(())
 }
 
 /// The schema of an enum: its codes, names, labels and provenance.
@@ -328,9 +517,22 @@ fn enum_schema(e: &Enum) -> Value {
 }
 
 /// The schemas of the shared and inline objects, and of the page of each paginated response.
-fn object_schemas(api: &Api, schemas: &mut Map<String, Value>) {
+fn object_schemas<'a>(api: &'a Api, keys: &Keys<'_>, schemas: &mut Entries<'a>) {
+    let digests = keys.reuse.map(|r| r.digests);
+    for (i, o) in api.objects.iter().enumerate() {
+        if o.kind == ObjectKind::Request {
+            continue;
+        }
+        schemas.insert(
+            object_type_name(&o.name),
+            Entry {
+                key: keys.key("object", &[digests.map_or("", |d| d.objects[i].as_str())]),
+                render: Box::new(move |_| object(o, &[])),
+            },
+        );
+    }
     // By type name, as the schemas are named.
-    let paged: std::collections::BTreeMap<String, &str> = api
+    let paged: BTreeMap<String, &str> = api
         .endpoints
         .iter()
         .filter_map(|e| match &e.response {
@@ -338,34 +540,39 @@ fn object_schemas(api: &Api, schemas: &mut Map<String, Value>) {
             _ => None,
         })
         .collect();
-    for o in api.objects.iter().filter(|o| o.kind != ObjectKind::Request) {
-        schemas.insert(object_type_name(&o.name), object(o, &[]));
-    }
     // `paged` is empty without a page convention: the resolver refuses page responses then.
     if let Some(p) = &api.service.pagination {
         for (t, key) in paged {
-            let mut page = object_schema(
-                &p.response.iter().collect::<Vec<_>>(),
-                &page_schema_name(key),
-                format!("A page of {t} (page convention, {}).", p.source.as_str()),
-                provenance(p.source, &[]),
+            schemas.insert(
+                page_schema_name(key),
+                Entry {
+                    key: keys.key("page", &[key]),
+                    render: Box::new(move |_| {
+                        let mut page = object_schema(
+                            &p.response.iter().collect::<Vec<_>>(),
+                            &page_schema_name(key),
+                            format!("A page of {t} (page convention, {}).", p.source.as_str()),
+                            provenance(p.source, &[]),
+                        );
+                        page["properties"][p.list_field.as_str()] =
+                            json!({ "type": "array", "items": schema_ref(&t) });
+                        require(&mut page, &p.list_field);
+                        page
+                    }),
+                },
             );
-            page["properties"][p.list_field.as_str()] =
-                json!({ "type": "array", "items": schema_ref(&t) });
-            require(&mut page, &p.list_field);
-            schemas.insert(page_schema_name(key), page);
         }
     }
-    cursor_page_schemas(api, schemas);
+    cursor_page_schemas(api, keys, schemas);
 }
 
 /// The schema of the cursor page of each cursor-paginated response.
-fn cursor_page_schemas(api: &Api, schemas: &mut Map<String, Value>) {
+fn cursor_page_schemas<'a>(api: &'a Api, keys: &Keys<'_>, schemas: &mut Entries<'a>) {
     // Cursor page responses without a cursor convention were refused by the resolver.
     let Some(p) = &api.service.cursor_pagination else {
         return;
     };
-    let paged: std::collections::BTreeMap<String, &str> = api
+    let paged: BTreeMap<String, &str> = api
         .endpoints
         .iter()
         .filter_map(|e| match &e.response {
@@ -374,20 +581,28 @@ fn cursor_page_schemas(api: &Api, schemas: &mut Map<String, Value>) {
         })
         .collect();
     for (t, key) in paged {
-        let mut page = object_schema(
-            &p.response.iter().collect::<Vec<_>>(),
-            &cursor_page_schema_name(key),
-            format!(
-                "A cursor page of {t} (cursor convention, {}); `{}` is the next page's cursor, and the listing ends when it is null, \"\" or absent.",
-                p.source.as_str(),
-                p.next_cursor_field
-            ),
-            provenance(p.source, &[]),
+        schemas.insert(
+            cursor_page_schema_name(key),
+            Entry {
+                key: keys.key("cursor-page", &[key]),
+                render: Box::new(move |_| {
+                    let mut page = object_schema(
+                        &p.response.iter().collect::<Vec<_>>(),
+                        &cursor_page_schema_name(key),
+                        format!(
+                            "A cursor page of {t} (cursor convention, {}); `{}` is the next page's cursor, and the listing ends when it is null, \"\" or absent.",
+                            p.source.as_str(),
+                            p.next_cursor_field
+                        ),
+                        provenance(p.source, &[]),
+                    );
+                    page["properties"][p.list_field.as_str()] =
+                        json!({ "type": "array", "items": schema_ref(&t) });
+                    require(&mut page, &p.list_field);
+                    page
+                }),
+            },
         );
-        page["properties"][p.list_field.as_str()] =
-            json!({ "type": "array", "items": schema_ref(&t) });
-        require(&mut page, &p.list_field);
-        schemas.insert(cursor_page_schema_name(key), page);
     }
 }
 
@@ -430,19 +645,19 @@ fn header_security(s: &crate::model::Service) -> Option<(Map<String, Value>, Val
     (!schemes.is_empty()).then(|| (schemes, json!([requirement])))
 }
 
-/// The schemas of the auth fields and of the error envelope.
-fn auth_and_error_schemas(api: &Api, schemas: &mut Map<String, Value>) {
-    let s = &api.service;
+/// The schema of the auth fields carried in the body.
+fn auth_schema(s: &crate::model::Service) -> Value {
+    object_schema(
+        &body_auth(s),
+        "Auth",
+        "The authentication fields sent in the JSON body of every request.".into(),
+        provenance(s.source, &[]),
+    )
+}
+
+/// The schema of the error envelope.
+fn error_schema(s: &crate::model::Service) -> Value {
     let env = &s.envelope;
-    schemas.insert(
-        "Auth".into(),
-        object_schema(
-            &body_auth(s),
-            "Auth",
-            "The authentication fields sent in the JSON body of every request.".into(),
-            provenance(s.source, &[]),
-        ),
-    );
     let mut error = json!({
         "type": "object",
         "title": "ErrorEnvelope",
@@ -455,45 +670,23 @@ fn auth_and_error_schemas(api: &Api, schemas: &mut Map<String, Value>) {
         "required": [env.code, env.message],
     });
     extend(&mut error, provenance(env.source, &env.provenance));
-    schemas.insert("ErrorEnvelope".into(), error);
+    error
 }
 
-/// The path item of every endpoint, adding its request and response schemas to `schemas`.
-fn endpoint_paths(
-    api: &Api,
-    schemas: &mut Map<String, Value>,
-    examples: &mut Examples,
-) -> Map<String, Value> {
-    let mut paths = Map::new();
-    for e in &api.endpoints {
-        let Some(req) = api.request_object(e) else {
-            continue;
-        };
-        let resp_name = endpoint_schemas(api, e, req, schemas);
-        paths.insert(
-            e.path.clone(),
-            json!({ verb(e.method): operation(api, e, req, &resp_name, examples) }),
-        );
-    }
-    paths
-}
-
-/// Adds the request and success envelope schemas of an endpoint; returns the envelope's name.
-fn endpoint_schemas(
-    api: &Api,
-    e: &Endpoint,
-    req: &Object,
-    schemas: &mut Map<String, Value>,
-) -> String {
-    let s = &api.service;
-    let env = &s.envelope;
+/// The request schema of an endpoint (the auth fields in the body included).
+fn request_schema(s: &crate::model::Service, e: &Endpoint, req: &Object) -> Value {
     let mut req_schema = object(req, &body_auth(s));
     req_schema["description"] = format!(
         "Request of {} (auth fields included).",
         method_name(&e.spec_name)
     )
     .into();
-    schemas.insert(object_type_name(&req.name), req_schema);
+    req_schema
+}
+
+/// The success envelope schema of an endpoint.
+fn response_schema(s: &crate::model::Service, e: &Endpoint) -> Value {
+    let env = &s.envelope;
     let resp_name = response_name(e);
     let mut required = vec![env.code.clone(), env.message.clone()];
     if e.response != Response::Empty {
@@ -506,24 +699,23 @@ fn endpoint_schemas(
         "properties": {
             env.code.as_str(): success_schema(&env.success),
             env.message.as_str(): { "type": "string" },
-            env.data.as_str(): data_schema(api, e),
+            env.data.as_str(): data_schema(e),
         },
         "required": required,
     });
     extend(&mut success, provenance(env.source, &env.provenance));
-    schemas.insert(resp_name.clone(), success);
-    resp_name
+    success
 }
 
 /// The operation of an endpoint: summary, request body, response, examples and `x-` extensions.
 fn operation(
-    api: &Api,
+    service: &crate::model::Service,
     e: &Endpoint,
     req: &Object,
     resp_name: &str,
     examples: &mut Examples,
 ) -> Value {
-    let env = &api.service.envelope;
+    let env = &service.envelope;
     let mut description = e.description.as_deref().map(md).unwrap_or_default();
     if let Some(r) = &e.recovery {
         description.push_str(&format!("\n\n{}", run_in("Recovery: ", r)));
@@ -562,10 +754,7 @@ fn operation(
         if let Some(map) = op.as_object_mut() {
             map.remove("requestBody");
         }
-        let fields: Vec<&Field> = body_auth(&api.service)
-            .into_iter()
-            .chain(&req.fields)
-            .collect();
+        let fields: Vec<&Field> = body_auth(service).into_iter().chain(&req.fields).collect();
         op["parameters"] = query_parameters(&fields);
         if !requests.is_empty() {
             // A query string has no JSON examples: the fields of each, as JSON.
@@ -633,7 +822,7 @@ fn example_map<'a>(
 }
 
 /// The document around the schemas and paths: info, server, tags, error codes.
-fn document(api: &Api, schemas: Map<String, Value>, paths: Map<String, Value>) -> Value {
+fn document(api: &Api) -> Value {
     let s = &api.service;
     let tags: Vec<Value> = api
         .groups
@@ -677,15 +866,13 @@ fn document(api: &Api, schemas: Map<String, Value>, paths: Map<String, Value>) -
             } }
         }],
         "tags": tags,
-        // Filled in below: `json!` would copy these (the bulk of the document) value by value.
+        // Markers, replaced by the entries (see `skeleton`).
         "paths": null,
         "components": { "schemas": null },
         "x-generated": "@generated by apigen from the API spec. Do not edit: change the spec and run `cargo xtask gen`.",
         "x-auth-fields": s.auth.iter().map(|f| f.wire_name.clone()).collect::<Vec<_>>(),
         "x-error-codes": errors,
     });
-    doc["paths"] = Value::Object(paths);
-    doc["components"]["schemas"] = Value::Object(schemas);
     if let Some((schemes, requirement)) = header_security(s) {
         doc["components"]["securitySchemes"] = Value::Object(schemes);
         doc["security"] = requirement;
@@ -758,19 +945,46 @@ fn money_unit(v: &mut Value, unit: &str) {
 /// An example's placeholder is the string value of an Example Object's `value` key, so it
 /// prints as `"value": "apigen-example-N"`. Spec text cannot print that way: inside a
 /// printed string every `"` is escaped, so the sequence can only be the placeholder itself.
-pub(super) fn openapi_json(api: &Api) -> Result<String, EmitError> {
-    let mut examples = Examples::default();
-    let doc = openapi(api, &mut examples);
-    let held = serde_json::to_string_pretty(&doc)
-        .map_err(|e| EmitError::new("openapi.json", e.to_string()))?;
-    let mut text = put_back(&held, &examples.texts).ok_or_else(|| {
-        EmitError::new(
-            "openapi.json",
-            "an example placeholder is missing or repeated",
-        )
-    })?;
-    text.push('\n');
-    Ok(text)
+///
+/// The document is assembled from fragments (see `emit/splice.rs`): the skeleton (everything
+/// but the schemas and paths), each schema and each path item, each printed on its own at its
+/// depth. With `reuse`, a fragment whose key is in the previous text is copied from it.
+pub(super) fn openapi_json(api: &Api, reuse: Option<&Reuse<'_>>) -> Result<String, EmitError> {
+    let keys = Keys { reuse };
+    let mut skeleton_parts: Vec<&str> = Vec::new();
+    if let Some(d) = reuse.map(|r| r.digests) {
+        skeleton_parts.extend([d.errors.as_str(), d.webhooks.as_str()]);
+        skeleton_parts.extend(d.groups.iter().map(String::as_str));
+    }
+    let skeleton_keys: [Option<String>; 3] =
+        std::array::from_fn(|i| keys.key(&format!("skeleton-{i}"), &skeleton_parts));
+    let (schemas, paths) = entries(api, &keys);
+    let previous = reuse.and_then(|r| r.previous.get(Path::new(FILE)));
+    let capacity = previous.map_or(0, |p| p.text_len() + p.text_len() / 16);
+    let mut s = Splicer::new(previous, capacity);
+    let kept: Option<[&str; 3]> = skeleton_keys
+        .iter()
+        .map(|k| k.as_deref().and_then(|k| s.previous(k)))
+        .collect::<Option<Vec<_>>>()
+        .and_then(|v| <[&str; 3]>::try_from(v).ok());
+    let reused = kept.is_some();
+    let pieces = match kept {
+        Some(k) => k.map(str::to_owned),
+        None => skeleton_pieces(api)?,
+    };
+    let unit = api.service.money_unit.as_deref();
+    let [head, middle, tail] = pieces;
+    let [k0, k1, k2] = skeleton_keys;
+    s.put(k0, &head, reused);
+    splice_map(&mut s, schemas, 2, unit)?;
+    s.put(k1, &middle, reused);
+    splice_map(&mut s, paths, 1, unit)?;
+    s.put(k2, &tail, reused);
+    s.push("\n");
+    Ok(match reuse {
+        Some(r) => r.record(FILE, s),
+        None => s.finish().0,
+    })
 }
 
 /// The schema of the envelope's code: an integer or a string, as the spec's success code is.
@@ -820,8 +1034,21 @@ fn put_back(held: &str, texts: &[String]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Field, Type, put_back, query_parameters, require};
+    use super::{Examples, Field, Type, entry_text, put_back, query_parameters, require};
     use serde_json::json;
+
+    #[test]
+    fn an_entry_prints_as_it_does_inside_the_whole_document() {
+        let value = json!({ "type": "object", "properties": { "a\"b": { "x": [1, 2], "y": {} } }, "e": [] });
+        let whole = serde_json::to_string_pretty(&json!({ "outer": { "k": value.clone() } }))
+            .expect("prints");
+        let entry = entry_text("k", value, &Examples::default(), "    ", None).expect("prints");
+        assert_eq!(whole, format!("{{\n  \"outer\": {{\n{entry}\n  }}\n}}"));
+        let mut examples = Examples::default();
+        let held = json!({ "value": examples.hold("{ \"z\": 1,\n \"a\": 2 }") });
+        let entry = entry_text("ex", held, &examples, "  ", Some("cents")).expect("prints");
+        assert_eq!(entry, "  \"ex\": {\n    \"value\": {\"z\":1,\"a\":2}\n  }");
+    }
 
     #[test]
     fn a_required_field_is_added_to_a_list_that_may_not_exist_yet() {

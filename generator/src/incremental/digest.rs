@@ -84,21 +84,91 @@ pub(crate) fn of_options(options: &Options) -> String {
     h.hex()
 }
 
+/// The digest of every item of the model, each formatted through `Debug` once per run: the
+/// input hash of a file ([`InputHashes`]) and the key of a fragment ([`ItemDigests::key`]) are
+/// made from these, so no item is formatted twice.
+#[derive(Debug, Clone)]
+pub(crate) struct ItemDigests {
+    generator: String,
+    /// The emit options.
+    pub(crate) options: String,
+    /// `Api::service`.
+    pub(crate) service: String,
+    /// `Api::errors`, all of them.
+    pub(crate) errors: String,
+    /// `Api::webhooks`.
+    pub(crate) webhooks: String,
+    /// One per `Api::groups`, by position.
+    pub(crate) groups: Vec<String>,
+    /// One per `Api::enums`.
+    pub(crate) enums: Vec<String>,
+    /// One per `Api::objects`.
+    pub(crate) objects: Vec<String>,
+    /// One per `Api::endpoints`.
+    pub(crate) endpoints: Vec<String>,
+}
+
+/// The SHA-256 of `value`'s `Debug` form, under `label`.
+fn of_debug(label: &str, value: &impl Debug) -> String {
+    let mut h = Hasher::new(label);
+    h.part(value);
+    h.hex()
+}
+
+impl ItemDigests {
+    /// Digest every item of `api` (the endpoints on a second thread), with the generator
+    /// build `generator`.
+    pub(crate) fn new(api: &Api, options: &Options, generator: &str) -> Self {
+        std::thread::scope(|scope| {
+            let endpoints = scope.spawn(|| {
+                api.endpoints
+                    .iter()
+                    .map(|e| of_debug("endpoint", e))
+                    .collect::<Vec<_>>()
+            });
+            let objects = api.objects.iter().map(|o| of_debug("object", o)).collect();
+            let enums = api.enums.iter().map(|e| of_debug("enum", e)).collect();
+            let groups = api.groups.iter().map(|g| of_debug("group", g)).collect();
+            ItemDigests {
+                generator: generator.to_owned(),
+                options: of_debug("options", options),
+                service: of_debug("service", &api.service),
+                errors: of_debug("errors", &api.errors),
+                webhooks: of_debug("webhooks", &api.webhooks),
+                groups,
+                enums,
+                objects,
+                // The thread only formats and hashes: it cannot panic but on a bug.
+                endpoints: endpoints.join().unwrap_or_default(),
+            }
+        })
+    }
+
+    /// The key of a fragment of generated file `file`: its kind and the digests (or other
+    /// texts) it is made from, with the generator build. Pure.
+    pub(crate) fn key(&self, file: &str, kind: &str, parts: &[&str]) -> String {
+        let mut h = Hasher::new("fragment");
+        h.text(&self.generator).text(file).text(kind);
+        for p in parts {
+            h.text(p);
+        }
+        h.hex()
+    }
+}
+
 /// The input hash of each kind of [`Inputs`], computed once per run and shared by the files
 /// with the same inputs (a group's `api/` and `requests/` files).
 pub(crate) struct InputHashes<'a> {
     api: &'a Api,
-    options: &'a Options,
-    generator: &'a str,
+    digests: &'a ItemDigests,
     done: BTreeMap<Inputs, String>,
 }
 
 impl<'a> InputHashes<'a> {
-    pub(crate) fn new(api: &'a Api, options: &'a Options, generator: &'a str) -> Self {
+    pub(crate) fn new(api: &'a Api, digests: &'a ItemDigests) -> Self {
         InputHashes {
             api,
-            options,
-            generator,
+            digests,
             done: BTreeMap::new(),
         }
     }
@@ -108,55 +178,44 @@ impl<'a> InputHashes<'a> {
         if let Some(h) = self.done.get(inputs) {
             return h.clone();
         }
-        let h = input_hash(self.api, self.options, self.generator, inputs);
+        let h = input_hash(self.api, self.digests, inputs);
         self.done.insert(inputs.clone(), h.clone());
         h
     }
 }
 
-/// The hash of the part of `api` (and `options`) that [`Inputs`] names, with the generator
-/// build `generator`. Pure.
-pub(crate) fn input_hash(api: &Api, options: &Options, generator: &str, inputs: &Inputs) -> String {
+/// The hash of the part of `api` (and the options) that [`Inputs`] names, from the items'
+/// digests (with the generator build). Pure.
+pub(crate) fn input_hash(api: &Api, d: &ItemDigests, inputs: &Inputs) -> String {
     let mut h = Hasher::new("inputs");
-    h.text(generator);
+    h.text(&d.generator);
     match inputs {
         Inputs::Model => {
             h.text("model")
-                .part(options)
-                .part(&api.service)
-                .part(&api.errors);
-            for g in &api.groups {
-                h.part(g);
+                .text(&d.options)
+                .text(&d.service)
+                .text(&d.errors);
+            for list in [&d.groups, &d.enums, &d.objects, &d.endpoints] {
+                h.text("list");
+                for x in list {
+                    h.text(x);
+                }
             }
-            for e in &api.enums {
-                h.part(e);
-            }
-            for o in &api.objects {
-                h.part(o);
-            }
-            for e in &api.endpoints {
-                h.part(e);
-            }
-            h.part(&api.webhooks);
+            h.text(&d.webhooks);
         }
         part_inputs => {
-            h.text(&format!("{part_inputs:?}")).part(&api.service);
-            let part = depends::part(api, part_inputs).unwrap_or_default();
-            h.text("groups");
-            for g in &part.groups {
-                h.part(g);
-            }
-            h.text("enums");
-            for e in &part.enums {
-                h.part(e);
-            }
-            h.text("objects");
-            for o in &part.objects {
-                h.part(o);
-            }
-            h.text("endpoints");
-            for e in &part.endpoints {
-                h.part(e);
+            h.text(&format!("{part_inputs:?}")).text(&d.service);
+            let p = depends::positions(api, part_inputs).unwrap_or_default();
+            for (label, list, at) in [
+                ("groups", &d.groups, &p.groups),
+                ("enums", &d.enums, &p.enums),
+                ("objects", &d.objects, &p.objects),
+                ("endpoints", &d.endpoints, &p.endpoints),
+            ] {
+                h.text(label);
+                for &i in at {
+                    h.text(&list[i]);
+                }
             }
         }
     }
@@ -186,11 +245,11 @@ mod tests {
     }
 
     fn hashes(api: &Api, generator: &str) -> [String; 3] {
-        let o = Options::default();
+        let d = ItemDigests::new(api, &Options::default(), generator);
         [
-            input_hash(api, &o, generator, &Inputs::Model),
-            input_hash(api, &o, generator, &Inputs::Group("wallet".into())),
-            input_hash(api, &o, generator, &Inputs::Group("card".into())),
+            input_hash(api, &d, &Inputs::Model),
+            input_hash(api, &d, &Inputs::Group("wallet".into())),
+            input_hash(api, &d, &Inputs::Group("card".into())),
         ]
     }
 
@@ -228,6 +287,37 @@ mod tests {
         assert_eq!(hashes(&api, "g"), hashes(&mini(str::to_owned), "g"));
         let other = hashes(&api, "h");
         assert!(hashes(&api, "g").iter().zip(&other).all(|(a, b)| a != b));
+    }
+
+    #[test]
+    fn a_fragment_key_names_its_file_kind_items_and_generator() {
+        let api = mini(str::to_owned);
+        let d = ItemDigests::new(&api, &Options::default(), "g");
+        assert_eq!(d.endpoints.len(), api.endpoints.len());
+        assert_eq!(d.objects.len(), api.objects.len());
+        let k = d.key("openapi.json", "path", &["a", "b"]);
+        assert_eq!(k, d.key("openapi.json", "path", &["a", "b"]));
+        assert_ne!(k, d.key("docs/api.md", "path", &["a", "b"]));
+        assert_ne!(k, d.key("openapi.json", "request", &["a", "b"]));
+        assert_ne!(k, d.key("openapi.json", "path", &["ab"]));
+        let other = ItemDigests::new(&api, &Options::default(), "h");
+        assert_ne!(k, other.key("openapi.json", "path", &["a", "b"]));
+        // An edit of one endpoint changes its digest only.
+        let edited = mini(|t| t.replace("en: Delete a card", "en: Delete one card"));
+        let e = ItemDigests::new(&edited, &Options::default(), "g");
+        let changed: Vec<usize> = (0..d.endpoints.len())
+            .filter(|&i| d.endpoints[i] != e.endpoints[i])
+            .collect();
+        assert_eq!(changed.len(), 1);
+        assert_eq!(api.endpoints[changed[0]].spec_name, "delete_card");
+        assert_eq!(d.service, e.service);
+        // Of the objects, only the endpoint's request (it carries the endpoint's title).
+        let request = api
+            .object_position(&crate::model::ObjectName::Request("delete_card".into()))
+            .expect("the request of delete_card");
+        for i in 0..d.objects.len() {
+            assert_eq!(d.objects[i] == e.objects[i], i != request, "object {i}");
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Incremental generation: render only the files whose inputs changed.
 //!
-//! [`generate`] is what `cargo xtask gen` runs. The output folder's manifest
+//! [`generate_cached`] is what `cargo xtask gen` runs. The output folder's manifest
 //! ([`MANIFEST`], see `manifest.rs`) records, for every generated file, the hash of the
 //! model part it is made from ([`crate::depends`]) with the generator build, and the hash of
 //! its bytes. A run then:
@@ -10,14 +10,21 @@
 //!    rendered or written;
 //! 2. otherwise loads the spec and, per file, renders it again when its input hash differs
 //!    from the recorded one, when it was never recorded, or when the file on disk does not
-//!    have the recorded bytes (a hand edit is never trusted); every other file is taken
-//!    from disk as it is;
+//!    have the recorded bytes (a hand edit is never trusted); every other file stays on disk
+//!    as it is ([`Output::kept`]), not even read;
 //! 3. writes as [`write::write`] does (only files that differ, atomically), the manifest
 //!    with them; with `check` it writes nothing and reports what is stale.
 //!
-//! The result is byte for byte what a full generation gives (`tests/tests/incremental.rs`).
+//! With the local cache ([`generate_cached`], `cache.rs`), "has its recorded bytes" is
+//! answered from the length and modification time recorded after writing when they still
+//! match (else by reading and hashing), and the files made from the whole spec copy their
+//! unchanged fragments from their previous text (`emit/splice.rs`) instead of rendering them.
+//!
+//! The result is byte for byte what a full generation gives (`tests/tests/incremental.rs`),
+//! with or without the cache.
 
-mod digest;
+mod cache;
+pub(crate) mod digest;
 mod manifest;
 
 use std::collections::BTreeMap;
@@ -25,9 +32,12 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::LoadError;
+use crate::emit::splice::{Previous, Reuse};
 use crate::emit::{self, EmitError, Options, Output};
 use crate::model::Api;
 use crate::write::{self, Report};
+use cache::{Cache, Stat};
+use digest::ItemDigests;
 use manifest::{Entry, Manifest};
 
 pub use manifest::FILE as MANIFEST;
@@ -46,6 +56,9 @@ pub struct Generated {
     pub render_times: Vec<(PathBuf, Duration)>,
     /// The model, unless nothing had changed and the spec was not even loaded.
     pub api: Option<Api>,
+    /// Of the fragments of the files made from the whole spec (`openapi.json`): how many
+    /// were copied from the previous text, and how many rendered.
+    pub fragments: (usize, usize),
     /// Where the time went.
     pub timings: Timings,
 }
@@ -58,12 +71,16 @@ pub struct Timings {
     pub read: Duration,
     /// Loading and validating the whole spec: not incremental (zero when nothing changed).
     pub load: Duration,
-    /// Hashing each file's inputs, the bytes on disk of each file whose inputs did not
-    /// change, and the bytes of every file for the new manifest.
+    /// Digesting the model's items, hashing each file's inputs, checking that each file whose
+    /// inputs did not change is on disk as recorded (by its length and time in the local
+    /// cache, else by reading and hashing it), reading the previous text of the spliced files,
+    /// and rendering the manifest.
     pub hash: Duration,
-    /// Rendering the files whose inputs (or bytes on disk) changed.
+    /// Rendering the files whose inputs (or bytes on disk) changed, each hashed for the
+    /// manifest on the worker that rendered it.
     pub render: Duration,
-    /// Writing what differs (with `check`: comparing), the manifest included.
+    /// Writing what differs (with `check`: comparing), the manifest included, and saving
+    /// the local cache.
     pub write: Duration,
 }
 
@@ -101,7 +118,7 @@ impl std::error::Error for GenerateError {}
 
 /// Generate the crate for the spec in `spec_dir` into `out_dir`, rendering only what
 /// changed since the manifest there was written (see the module docs). With `check`, write
-/// nothing and report what is stale.
+/// nothing and report what is stale. Keeps no local cache: see [`generate_cached`].
 ///
 /// # Errors
 ///
@@ -112,6 +129,40 @@ pub fn generate(
     options: &Options,
     check: bool,
 ) -> Result<Generated, GenerateError> {
+    run(spec_dir, out_dir, options, check, None)
+}
+
+/// [`generate`], with a local cache of the output folder below `cache_root` (a folder of
+/// its own per output folder; `cargo xtask gen` uses the cargo target dir): generated files
+/// whose length and modification time are as this cache recorded after writing them are
+/// trusted without being read, and the files made from the whole spec (`openapi.json`) copy
+/// the fragments whose inputs did not change from their previous text instead of rendering
+/// them. The output is the same with or without the cache; a missing, damaged or foreign
+/// cache only costs time.
+///
+/// # Errors
+///
+/// As [`generate`]. A cache that cannot be written is not an error (the next run renders
+/// more).
+pub fn generate_cached(
+    spec_dir: &Path,
+    out_dir: &Path,
+    options: &Options,
+    check: bool,
+    cache_root: &Path,
+) -> Result<Generated, GenerateError> {
+    let dir = cache::dir_for(cache_root, out_dir);
+    run(spec_dir, out_dir, options, check, Some(&dir))
+}
+
+/// [`generate`] with the local cache in `cache_dir`, if any.
+fn run(
+    spec_dir: &Path,
+    out_dir: &Path,
+    options: &Options,
+    check: bool,
+    cache_dir: Option<&Path>,
+) -> Result<Generated, GenerateError> {
     let started = Instant::now();
     let mut timings = Timings::default();
     let files = crate::read_spec_dir(spec_dir).map_err(GenerateError::Load)?;
@@ -120,11 +171,14 @@ pub fn generate(
     let old = std::fs::read_to_string(out_dir.join(MANIFEST))
         .ok()
         .and_then(|text| Manifest::parse(&text).filter(|m| m.render() == text));
+    let mut cache = cache_dir
+        .and_then(|d| Cache::load(d, digest::GENERATOR))
+        .unwrap_or_default();
     if let Some(m) = &old
         && m.generator == digest::GENERATOR
         && m.spec == spec
         && m.options == options_hash
-        && on_disk_as_recorded(out_dir, m)
+        && on_disk_as_recorded(out_dir, m, &cache)
     {
         let report = Report {
             unchanged: m.files.values().filter(|e| e.output.is_some()).count() + 1,
@@ -136,6 +190,7 @@ pub fn generate(
             rendered: Vec::new(),
             render_times: Vec::new(),
             api: None,
+            fragments: (0, 0),
             timings,
         });
     }
@@ -143,11 +198,34 @@ pub fn generate(
     let loading = Instant::now();
     let api = crate::load_api_from(files).map_err(GenerateError::Load)?;
     timings.load = loading.elapsed();
-    let (output, rendered) = regenerate(
+    let hashing = Instant::now();
+    let digests = ItemDigests::new(&api, options, digest::GENERATOR);
+    let mut reuse = Reuse::new(&digests);
+    if cache_dir.is_some()
+        && let Some(m) = &old
+    {
+        for (path, (hash, spans)) in std::mem::take(&mut cache.spans) {
+            let recorded = m.files.get(&path).and_then(|e| e.output.as_ref());
+            if recorded == Some(&hash)
+                && let Some(text) = read_as_recorded(out_dir, &path, &hash, &cache)
+            {
+                reuse.previous.insert(path, Previous::new(text, spans));
+            }
+        }
+    }
+    timings.hash = hashing.elapsed();
+    let Regenerated {
+        output,
+        rendered,
+        next: mut kept,
+        fresh,
+    } = regenerate(
         &api,
         options,
         out_dir,
         old.as_ref(),
+        &cache,
+        &reuse,
         Stamp {
             generator: digest::GENERATOR,
             spec,
@@ -156,8 +234,36 @@ pub fn generate(
         &mut timings,
     )
     .map_err(GenerateError::Emit)?;
+    let fragments = reuse.counts.lock().map_or((0, 0), |c| *c);
     let writing = Instant::now();
     let report = write::write(out_dir, &output, check).map_err(GenerateError::Io)?;
+    if let Some(dir) = cache_dir
+        && !check
+    {
+        for (path, hash) in &fresh {
+            if let Some(stat) = Stat::of(&out_dir.join(path)) {
+                let hash = hash.clone();
+                kept.files
+                    .insert(path.clone(), cache::Written { stat, hash });
+            }
+        }
+        let new_spans = reuse.spans.into_inner().unwrap_or_default();
+        for (path, spans) in new_spans {
+            if let Some(hash) = fresh.get(&path) {
+                kept.spans.insert(path, (hash.clone(), spans));
+            }
+        }
+        for (path, previous) in reuse.previous {
+            if output.kept.contains(&path)
+                && let Some(w) = kept.files.get(&path)
+            {
+                let hash = w.hash.clone();
+                kept.spans.insert(path, (hash, previous.into_spans()));
+            }
+        }
+        // The cache only saves time: failing to write it costs the next run, nothing else.
+        let _ = kept.save(dir);
+    }
     timings.write = writing.elapsed();
     let mut render_times = rendered;
     let rendered = render_times.iter().map(|(p, _)| p.clone()).collect();
@@ -167,6 +273,7 @@ pub fn generate(
         rendered,
         render_times,
         api: Some(api),
+        fragments,
         timings,
     })
 }
@@ -178,65 +285,152 @@ struct Stamp<'a> {
     options: String,
 }
 
+/// The text of the generated file `path` if it holds the bytes with `hash` (trusted from the
+/// cache's length and time, or read and hashed).
+fn read_as_recorded(out_dir: &Path, path: &Path, hash: &str, cache: &Cache) -> Option<String> {
+    let bytes = std::fs::read(out_dir.join(path)).ok()?;
+    if !cache.trusts(out_dir, path, hash) && digest::of_bytes(&bytes) != hash {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// Is the generated file `path` as `entry` records (its bytes, or absent)? Trusts the
+/// cache's length and time, else reads and hashes the file; a file found as recorded by
+/// reading it goes into `verified` (the next cache), so the next run need not read it.
+fn as_recorded(
+    out_dir: &Path,
+    path: &Path,
+    entry: &Entry,
+    cache: &Cache,
+    verified: &mut Cache,
+) -> bool {
+    let Some(hash) = &entry.output else {
+        return !out_dir.join(path).exists();
+    };
+    if cache.trusts(out_dir, path, hash) {
+        if let Some(w) = cache.files.get(path) {
+            verified.files.insert(path.to_path_buf(), w.clone());
+        }
+        return true;
+    }
+    let abs = out_dir.join(path);
+    let Ok(bytes) = std::fs::read(&abs) else {
+        return false;
+    };
+    if digest::of_bytes(&bytes) != *hash {
+        return false;
+    }
+    if let Some(stat) = Stat::of(&abs) {
+        verified.files.insert(
+            path.to_path_buf(),
+            cache::Written {
+                stat,
+                hash: hash.clone(),
+            },
+        );
+    }
+    true
+}
+
 /// The full [`Output`] for `api`, its manifest among the files, rendering only the files
-/// whose inputs changed since `old` or whose bytes on disk are not the recorded ones; and
-/// the paths rendered.
+/// whose inputs changed since `old` or whose bytes on disk are not the recorded ones (the
+/// others are [`Output::kept`]); the paths rendered; and the start of the next cache (the
+/// kept files, as verified).
+#[allow(clippy::too_many_arguments)]
 fn regenerate(
     api: &Api,
     options: &Options,
     out_dir: &Path,
     old: Option<&Manifest>,
+    cache: &Cache,
+    reuse: &Reuse<'_>,
     stamp: Stamp<'_>,
     timings: &mut Timings,
-) -> Result<(Output, Vec<(PathBuf, Duration)>), EmitError> {
+) -> Result<Regenerated, EmitError> {
     let hashing = Instant::now();
-    let plan = emit::plan(api, options);
-    let mut hashes = digest::InputHashes::new(api, options, stamp.generator);
-    let mut inputs = BTreeMap::new();
-    let mut texts: BTreeMap<PathBuf, Option<String>> = BTreeMap::new();
+    let plan = emit::plan(api, options, Some(reuse));
+    let mut hashes = digest::InputHashes::new(api, reuse.digests);
+    let mut next = Cache {
+        generator: stamp.generator.to_owned(),
+        ..Cache::default()
+    };
+    let mut entries = BTreeMap::new();
     let mut units = Vec::new();
-    for unit in plan.units {
-        let input = hashes.get(&unit.inputs);
-        let kept = old
-            .and_then(|m| m.files.get(&unit.path))
-            .filter(|e| e.input == input)
-            .and_then(|e| as_recorded(out_dir, &unit.path, e));
-        inputs.insert(unit.path.clone(), input);
-        match kept {
-            Some(text) => {
-                texts.insert(unit.path.clone(), text);
-            }
-            None => units.push(unit),
-        }
-    }
-    timings.hash = hashing.elapsed();
-    let rendering = Instant::now();
-    let mut rendered = Vec::new();
-    for (path, text, took) in emit::render(units)? {
-        rendered.push((path.clone(), took));
-        texts.insert(path, text);
-    }
-    timings.render = rendering.elapsed();
-    let recording = Instant::now();
     let mut out = Output {
         scaffolds: plan.scaffolds,
         owned_dirs: plan.owned_dirs,
         ..Output::default()
     };
-    let mut manifest = Manifest {
-        generator: stamp.generator.to_owned(),
-        spec: stamp.spec,
-        options: stamp.options,
-        dirs: out.owned_dirs.clone(),
-        scaffolds: out.scaffolds.keys().cloned().collect(),
-        files: BTreeMap::new(),
-    };
-    for (path, text) in texts {
-        let entry = Entry {
-            input: inputs.remove(&path).unwrap_or_default(),
-            output: text.as_deref().map(|t| digest::of_bytes(t.as_bytes())),
-        };
-        manifest.files.insert(path.clone(), entry);
+    for unit in plan.units {
+        let input = hashes.get(&unit.inputs);
+        let kept = old
+            .and_then(|m| m.files.get(&unit.path))
+            .filter(|e| e.input == input && as_recorded(out_dir, &unit.path, e, cache, &mut next));
+        match kept {
+            Some(e) => {
+                match &e.output {
+                    Some(_) => out.kept.insert(unit.path.clone()),
+                    None => {
+                        out.retired.push(unit.path.clone());
+                        true
+                    }
+                };
+                entries.insert(unit.path.clone(), e.clone());
+            }
+            None => {
+                entries.insert(
+                    unit.path.clone(),
+                    Entry {
+                        input,
+                        output: None,
+                    },
+                );
+                units.push(unit);
+            }
+        }
+    }
+    timings.hash += hashing.elapsed();
+    let rendering = Instant::now();
+    let mut rendered = Vec::new();
+    // Each text is hashed (for the manifest) on the worker that rendered it, beside the
+    // other renders, instead of one after the other once all are done.
+    let hashed = std::sync::Mutex::new(BTreeMap::new());
+    let units: Vec<emit::Unit<'_>> = units
+        .into_iter()
+        .map(|mut u| {
+            let render = u.render;
+            let path = u.path.clone();
+            let hashed = &hashed;
+            u.render = Box::new(move || {
+                let text = render();
+                if let Ok(Some(t)) = &text {
+                    let hash = digest::of_bytes(t.as_bytes());
+                    if let Ok(mut all) = hashed.lock() {
+                        all.insert(path, hash);
+                    }
+                }
+                text
+            });
+            u
+        })
+        .collect();
+    let finished = emit::render(units)?;
+    timings.render = rendering.elapsed();
+    let recording = Instant::now();
+    let mut fresh = hashed.into_inner().unwrap_or_default();
+    for (path, text, took) in finished {
+        rendered.push((path.clone(), took));
+        let hash = text.as_deref().map(|t| match fresh.get(&path) {
+            Some(h) => h.clone(),
+            None => digest::of_bytes(t.as_bytes()),
+        });
+        if let Some(h) = &hash {
+            fresh.insert(path.clone(), h.clone());
+        }
+        if let Some(e) = entries.get_mut(&path) {
+            e.output = hash;
+        }
         match text {
             Some(text) => {
                 out.files.insert(path, text);
@@ -244,34 +438,45 @@ fn regenerate(
             None => out.retired.push(path),
         }
     }
+    let manifest = Manifest {
+        generator: stamp.generator.to_owned(),
+        spec: stamp.spec,
+        options: stamp.options,
+        dirs: out.owned_dirs.clone(),
+        scaffolds: out.scaffolds.keys().cloned().collect(),
+        files: entries,
+    };
     out.files.insert(PathBuf::from(MANIFEST), manifest.render());
     timings.hash += recording.elapsed();
-    Ok((out, rendered))
+    Ok(Regenerated {
+        output: out,
+        rendered,
+        next,
+        fresh,
+    })
 }
 
-/// The file's text on disk if it has the recorded bytes (`Some(None)`: recorded as not
-/// produced, and absent); `None` if it must be rendered again.
-fn as_recorded(out_dir: &Path, path: &Path, entry: &Entry) -> Option<Option<String>> {
-    let on_disk = std::fs::read(out_dir.join(path)).ok();
-    match (&entry.output, on_disk) {
-        (None, None) => Some(None),
-        (Some(hash), Some(bytes)) if digest::of_bytes(&bytes) == *hash => {
-            String::from_utf8(bytes).ok().map(Some)
-        }
-        _ => None,
-    }
+/// What [`regenerate`] gives.
+struct Regenerated {
+    /// Every file, the kept ones as [`Output::kept`].
+    output: Output,
+    /// The files rendered, with how long each took.
+    rendered: Vec<(PathBuf, Duration)>,
+    /// The next cache, so far: the kept files, as verified.
+    next: Cache,
+    /// The hash of each rendered file's text.
+    fresh: BTreeMap<PathBuf, String>,
 }
 
 /// Does the output folder hold exactly what `m` records: every generated file with its
-/// recorded bytes (or absent, when recorded so), every scaffold, and nothing else in the
-/// generated-only folders?
-fn on_disk_as_recorded(out_dir: &Path, m: &Manifest) -> bool {
-    let files_match = m.files.iter().all(|(path, entry)| {
-        let on_disk = std::fs::read(out_dir.join(path)).ok();
-        match (&entry.output, on_disk) {
-            (None, None) => true,
-            (Some(hash), Some(bytes)) => digest::of_bytes(&bytes) == *hash,
-            _ => false,
+/// recorded bytes (or absent, when recorded so; trusted from the cache's length and time, or
+/// read and hashed), every scaffold, and nothing else in the generated-only folders?
+fn on_disk_as_recorded(out_dir: &Path, m: &Manifest, cache: &Cache) -> bool {
+    let files_match = m.files.iter().all(|(path, entry)| match &entry.output {
+        None => !out_dir.join(path).exists(),
+        Some(hash) => {
+            cache.trusts(out_dir, path, hash)
+                || std::fs::read(out_dir.join(path)).is_ok_and(|b| digest::of_bytes(&b) == *hash)
         }
     });
     files_match

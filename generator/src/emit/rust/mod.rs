@@ -11,6 +11,7 @@ mod format;
 mod objects;
 mod open_enum;
 mod service;
+mod service_file;
 mod shapes;
 mod webhooks;
 
@@ -20,7 +21,7 @@ pub(crate) use format::{HEADER, Module, format_module};
 pub(crate) use objects::{
     MAX_NEW_ARGS, requests_group_module, requests_index_module, types_module,
 };
-pub(crate) use service::service_module;
+pub(crate) use service_file::service_file;
 pub(crate) use webhooks::webhooks_module;
 
 use proc_macro2::TokenStream;

@@ -10,7 +10,24 @@ use crate::emit::prose::{cell, inline, run_in, source_word, zh_en};
 use crate::model::{Api, Code, Field, Type};
 use crate::naming::{accessor_ident, field_ident, field_name, type_ident, type_name, unraw};
 
+/// The whole module as one token stream: what `service_file.rs` splices from pieces must
+/// print as this does (tested there).
+#[cfg(test)]
 pub(crate) fn service_module(api: &Api) -> TokenStream {
+    service_module_with(
+        api,
+        &shapes::shape_statics(api),
+        &shapes::response_shape_body(api),
+    )
+}
+
+/// [`service_module`] with the given shape `static`s and body of `response_shape` (what
+/// `service_file.rs` replaces by markers to splice them).
+pub(crate) fn service_module_with(
+    api: &Api,
+    shape_statics: &TokenStream,
+    response_shape: &TokenStream,
+) -> TokenStream {
     let s = &api.service;
     let version = &s.default_version;
     let base_url = &s.base_url;
@@ -46,8 +63,6 @@ pub(crate) fn service_module(api: &Api) -> TokenStream {
         .flat_map(|f| std::iter::once(f.wire_name.as_str()).chain(f.header()))
         .collect();
     let sensitive = sensitive.into_iter();
-    let response_shape = shapes::response_shape_body(api);
-    let shape_statics = shapes::shape_statics(api);
     let webhook_payload_shape = shapes::webhook_payload_shape_fn(api);
     quote! {
         #mdoc

@@ -13,29 +13,81 @@ use crate::naming::{
     cursor_page_schema_name, method_name, object_type_name, page_schema_name, screaming_name, unraw,
 };
 
+/// One `static` of [`shape_statics`] or one arm of [`response_shape_body`], built only when
+/// asked for, with the items it reads (besides the service section): what the key of its
+/// fragment in `service.rs` is made from (`emit/splice.rs`).
+pub(crate) struct ShapePiece<'a> {
+    /// What kind of piece and anything else its text depends on (the `webhooks` feature gate).
+    pub(crate) kind: &'static str,
+    /// The endpoint of an arm, by position.
+    pub(crate) endpoint: Option<usize>,
+    /// The objects it reads, by position (a static's name holds its object's position).
+    pub(crate) objects: Vec<usize>,
+    /// The enums it reads, by position.
+    pub(crate) enums: Vec<usize>,
+    /// Its tokens; `None` for an endpoint without an arm.
+    pub(crate) build: Box<dyn Fn() -> Option<TokenStream> + 'a>,
+}
+
+/// The objects and enums type `ty` names directly (through arrays and maps).
+fn type_refs(api: &Api, ty: &Type, objects: &mut Vec<usize>, enums: &mut Vec<usize>) {
+    match ty {
+        Type::Enum(key) => enums.extend(api.enum_position(key)),
+        Type::Object(name) => objects.extend(api.object_position(name)),
+        Type::Array(inner) | Type::Map(inner) => type_refs(api, inner, objects, enums),
+        _ => {}
+    }
+}
+
+/// The objects and enums the fields' shapes name.
+fn field_refs(api: &Api, fields: &[Field], objects: &mut Vec<usize>, enums: &mut Vec<usize>) {
+    for f in fields {
+        type_refs(api, &f.ty, objects, enums);
+    }
+}
+
 /// The `static`s of every object a response can hold and of every page wrapper.
 ///
 /// The statics only webhook payloads reach are compiled with the crate's `webhooks` feature,
 /// like the webhook module that uses them.
+#[cfg(test)]
 pub(crate) fn shape_statics(api: &Api) -> TokenStream {
+    let statics = shape_static_pieces(api)
+        .into_iter()
+        .filter_map(|p| (p.build)());
+    quote!(#(#statics)*)
+}
+
+/// [`shape_statics`], one piece per `static`, in order.
+pub(crate) fn shape_static_pieces(api: &Api) -> Vec<ShapePiece<'_>> {
     let from_responses = reachable_objects(api, false);
     let reachable = reachable_objects(api, true);
-    let objects = api
-        .objects
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| reachable.contains(i))
-        .map(|(i, o)| {
-            let name = object_static(api, i);
-            let label = object_type_name(&o.name);
-            let fields = fields(api, &o.fields);
-            let cfg = (!from_responses.contains(&i)).then(|| quote!(#[cfg(feature = "webhooks")]));
-            quote! {
-                #cfg
-                static #name: ::apigen_runtime::drift::ObjectShape =
-                    ::apigen_runtime::drift::ObjectShape { name: #label, fields: &[#(#fields),*] };
-            }
+    let mut pieces: Vec<ShapePiece<'_>> = Vec::new();
+    for (i, o) in api.objects.iter().enumerate() {
+        if !reachable.contains(&i) {
+            continue;
+        }
+        let gated = !from_responses.contains(&i);
+        let (mut objects, mut enums) = (vec![i], Vec::new());
+        field_refs(api, &o.fields, &mut objects, &mut enums);
+        pieces.push(ShapePiece {
+            kind: if gated { "object-static-webhooks" } else { "object-static" },
+            endpoint: None,
+            objects,
+            enums,
+            build: Box::new(move || {
+                let name = object_static(api, i);
+                let label = object_type_name(&o.name);
+                let fields = fields(api, &o.fields);
+                let cfg = gated.then(|| quote!(#[cfg(feature = "webhooks")]));
+                Some(quote! {
+                    #cfg
+                    static #name: ::apigen_runtime::drift::ObjectShape =
+                        ::apigen_runtime::drift::ObjectShape { name: #label, fields: &[#(#fields),*] };
+                })
+            }),
         });
+    }
     // Page wrappers of either convention: (kind, object key).
     let pages = api.endpoints.iter().filter_map(|e| match &e.response {
         Response::Page(key) => Some((PageKind::Number, key)),
@@ -45,65 +97,69 @@ pub(crate) fn shape_statics(api: &Api) -> TokenStream {
     let mut page_keys: Vec<(PageKind, &String)> = pages.collect();
     page_keys.sort_unstable();
     page_keys.dedup();
-    let pages = page_keys.into_iter().filter_map(|(kind, key)| {
-        let (response, list, label) = match kind {
-            PageKind::Number => {
-                let p = api.service.pagination.as_ref()?;
-                (&p.response, &p.list_field, page_schema_name(key))
-            }
-            PageKind::Cursor => {
-                let p = api.service.cursor_pagination.as_ref()?;
-                (&p.response, &p.list_field, cursor_page_schema_name(key))
-            }
+    for (kind, key) in page_keys {
+        let (mut objects, mut enums) = (Vec::new(), Vec::new());
+        objects.extend(declared_index(api, key));
+        let response = match kind {
+            PageKind::Number => api.service.pagination.as_ref().map(|p| &p.response),
+            PageKind::Cursor => api.service.cursor_pagination.as_ref().map(|p| &p.response),
         };
-        let item = object_shape(api, key)?;
-        let name = page_static(api, kind, key)?;
-        let mut fields = fields(api, response);
-        fields.push(quote!(::apigen_runtime::drift::FieldShape {
-            name: #list,
-            shape: &::apigen_runtime::drift::Shape::Array(&#item),
-            always_present: false,
-            sensitive: false,
-        }));
-        Some(quote! {
-            static #name: ::apigen_runtime::drift::ObjectShape =
-                ::apigen_runtime::drift::ObjectShape { name: #label, fields: &[#(#fields),*] };
-        })
-    });
-    quote!(#(#objects)* #(#pages)*)
+        if let Some(r) = response {
+            field_refs(api, r, &mut objects, &mut enums);
+        }
+        pieces.push(ShapePiece {
+            kind: match kind {
+                PageKind::Number => "page-static",
+                PageKind::Cursor => "cursor-page-static",
+            },
+            endpoint: None,
+            objects,
+            enums,
+            build: Box::new(move || page_static_tokens(api, kind, key)),
+        });
+    }
+    pieces
+}
+
+/// The `static` of the page wrapper of `key` in convention `kind`.
+fn page_static_tokens(api: &Api, kind: PageKind, key: &str) -> Option<TokenStream> {
+    let (response, list, label) = match kind {
+        PageKind::Number => {
+            let p = api.service.pagination.as_ref()?;
+            (&p.response, &p.list_field, page_schema_name(key))
+        }
+        PageKind::Cursor => {
+            let p = api.service.cursor_pagination.as_ref()?;
+            (&p.response, &p.list_field, cursor_page_schema_name(key))
+        }
+    };
+    let item = object_shape(api, key)?;
+    let name = page_static(api, kind, key)?;
+    let mut fields = fields(api, response);
+    fields.push(quote!(::apigen_runtime::drift::FieldShape {
+        name: #list,
+        shape: &::apigen_runtime::drift::Shape::Array(&#item),
+        always_present: false,
+        sensitive: false,
+    }));
+    Some(quote! {
+        static #name: ::apigen_runtime::drift::ObjectShape =
+            ::apigen_runtime::drift::ObjectShape { name: #label, fields: &[#(#fields),*] };
+    })
 }
 
 /// The body of `fn response_shape(endpoint: &str) -> Option<&'static Shape>`.
+#[cfg(test)]
 pub(crate) fn response_shape_body(api: &Api) -> TokenStream {
-    let arms = api.endpoints.iter().filter_map(|e| {
-        let shape = match &e.response {
-            Response::Object(key) => object_shape(api, key)?,
-            Response::Array(key) => {
-                let item = object_shape(api, key)?;
-                quote!(::apigen_runtime::drift::Shape::Array(&#item))
-            }
-            Response::Page(key) => {
-                api.service.pagination.as_ref()?;
-                let name = page_static(api, PageKind::Number, key)?;
-                quote!(::apigen_runtime::drift::Shape::Object(&#name))
-            }
-            Response::CursorPage(key) => {
-                api.service.cursor_pagination.as_ref()?;
-                let name = page_static(api, PageKind::Cursor, key)?;
-                quote!(::apigen_runtime::drift::Shape::Object(&#name))
-            }
-            Response::Value(ty) => type_shape(api, ty),
-            Response::Empty => return None,
-        };
-        let name = unraw(&method_name(&e.spec_name)).to_string();
-        // A `static` per arm: a reference to a temporary naming another static is not
-        // promoted to `'static` inside a function.
-        Some(quote!(#name => {
-            static SHAPE: ::apigen_runtime::drift::Shape = #shape;
-            Some(&SHAPE)
-        }))
-    });
-    let arms: Vec<TokenStream> = arms.collect();
+    let arms: Vec<TokenStream> = response_shape_arms(api)
+        .into_iter()
+        .filter_map(|p| (p.build)())
+        .collect();
+    response_shape_match(&arms)
+}
+
+/// `match endpoint { <arms> _ => None }`, or `None` without arms.
+pub(crate) fn response_shape_match(arms: &[TokenStream]) -> TokenStream {
     if arms.is_empty() {
         return quote!(let _ = endpoint; None);
     }
@@ -113,6 +169,69 @@ pub(crate) fn response_shape_body(api: &Api) -> TokenStream {
             _ => None,
         }
     }
+}
+
+/// Does any endpoint have an arm in [`response_shape_body`]? (Builds arms until one does.)
+pub(crate) fn has_response_shape_arm(api: &Api) -> bool {
+    api.endpoints
+        .iter()
+        .any(|e| response_shape_arm(api, e).is_some())
+}
+
+/// [`response_shape_body`]'s arms, one piece per endpoint, in order.
+pub(crate) fn response_shape_arms(api: &Api) -> Vec<ShapePiece<'_>> {
+    api.endpoints
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let (mut objects, mut enums) = (Vec::new(), Vec::new());
+            match &e.response {
+                Response::Object(key)
+                | Response::Array(key)
+                | Response::Page(key)
+                | Response::CursorPage(key) => objects.extend(declared_index(api, key)),
+                Response::Value(ty) => type_refs(api, ty, &mut objects, &mut enums),
+                Response::Empty => {}
+            }
+            ShapePiece {
+                kind: "arm",
+                endpoint: Some(i),
+                objects,
+                enums,
+                build: Box::new(move || response_shape_arm(api, e)),
+            }
+        })
+        .collect()
+}
+
+/// The arm of endpoint `e` in `response_shape`; `None` if it returns nothing to compare.
+fn response_shape_arm(api: &Api, e: &crate::model::Endpoint) -> Option<TokenStream> {
+    let shape = match &e.response {
+        Response::Object(key) => object_shape(api, key)?,
+        Response::Array(key) => {
+            let item = object_shape(api, key)?;
+            quote!(::apigen_runtime::drift::Shape::Array(&#item))
+        }
+        Response::Page(key) => {
+            api.service.pagination.as_ref()?;
+            let name = page_static(api, PageKind::Number, key)?;
+            quote!(::apigen_runtime::drift::Shape::Object(&#name))
+        }
+        Response::CursorPage(key) => {
+            api.service.cursor_pagination.as_ref()?;
+            let name = page_static(api, PageKind::Cursor, key)?;
+            quote!(::apigen_runtime::drift::Shape::Object(&#name))
+        }
+        Response::Value(ty) => type_shape(api, ty),
+        Response::Empty => return None,
+    };
+    let name = unraw(&method_name(&e.spec_name)).to_string();
+    // A `static` per arm: a reference to a temporary naming another static is not
+    // promoted to `'static` inside a function.
+    Some(quote!(#name => {
+        static SHAPE: ::apigen_runtime::drift::Shape = #shape;
+        Some(&SHAPE)
+    }))
 }
 
 /// `pub(crate) fn webhook_payload_shape`: from an event tag to its kind's drift name
@@ -196,7 +315,7 @@ fn reachable_objects(api: &Api, webhooks: bool) -> BTreeSet<usize> {
 /// The object `ty` names, through arrays and maps.
 fn objects_in(api: &Api, ty: &Type) -> Option<usize> {
     match ty {
-        Type::Object(name) => api.objects.iter().position(|o| &o.name == name),
+        Type::Object(name) => api.object_position(name),
         Type::Array(inner) | Type::Map(inner) => objects_in(api, inner),
         _ => None,
     }
@@ -222,8 +341,7 @@ fn fields(api: &Api, fields: &[Field]) -> Vec<TokenStream> {
 
 /// The index in `api.objects` of the shared object `key`.
 fn declared_index(api: &Api, key: &str) -> Option<usize> {
-    let name = ObjectName::Declared(key.to_owned());
-    api.objects.iter().position(|o| o.name == name)
+    api.object_position(&ObjectName::Declared(key.to_owned()))
 }
 
 /// `Shape::Object(&OBJECT_n)` for the shared object `key`.
@@ -272,7 +390,7 @@ fn type_shape(api: &Api, ty: &Type) -> TokenStream {
             }
             None => quote!(::apigen_runtime::drift::Shape::Any),
         },
-        Type::Object(name) => match api.objects.iter().position(|o| &o.name == name) {
+        Type::Object(name) => match api.object_position(name) {
             Some(i) => {
                 let name = object_static(api, i);
                 quote!(::apigen_runtime::drift::Shape::Object(&#name))
