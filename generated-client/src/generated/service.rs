@@ -4,6 +4,7 @@
 //! Service-wide items of the Card and wallet OPEN-API (卡与钱包 OPEN-API): version, envelope, credentials and business error codes.
 
 use std::fmt;
+use ::apigen_runtime::drift;
 
 /// Default value of the `{version}` path segment (`/{version}/openApi`); source: modeled (our reconstruction; confirm with the vendor).
 pub const DEFAULT_VERSION: &str = "v1";
@@ -42,2192 +43,764 @@ impl ::apigen_runtime::Service for Api {
         ],
     };
 
-    fn response_shape(
-        endpoint: &str,
-    ) -> Option<&'static ::apigen_runtime::drift::Shape> {
+    fn response_shape(endpoint: &str) -> Option<&'static drift::Shape> {
         match endpoint {
             "list_wallets" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                static SHAPE: drift::Shape = drift::Shape::Object(
                     &PAGE_OF_SHAPE_0_WALLET,
                 );
                 Some(&SHAPE)
             }
             "get_wallet_detail" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                    &SHAPE_0_WALLET,
-                );
+                static SHAPE: drift::Shape = drift::Shape::Object(&SHAPE_0_WALLET);
                 Some(&SHAPE)
             }
             "list_transactions" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                static SHAPE: drift::Shape = drift::Shape::Object(
                     &PAGE_OF_SHAPE_1_WALLET_TRANSACTION,
                 );
                 Some(&SHAPE)
             }
             "get_transaction_detail" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                static SHAPE: drift::Shape = drift::Shape::Object(
                     &SHAPE_1_WALLET_TRANSACTION,
                 );
                 Some(&SHAPE)
             }
             "get_exchange_rate" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                static SHAPE: drift::Shape = drift::Shape::Object(
                     &SHAPE_2_EXCHANGE_RATE,
                 );
                 Some(&SHAPE)
             }
             "list_bins" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                    &PAGE_OF_SHAPE_3_BIN,
-                );
+                static SHAPE: drift::Shape = drift::Shape::Object(&PAGE_OF_SHAPE_3_BIN);
                 Some(&SHAPE)
             }
             "get_bin_detail" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                    &SHAPE_3_BIN,
-                );
+                static SHAPE: drift::Shape = drift::Shape::Object(&SHAPE_3_BIN);
                 Some(&SHAPE)
             }
             "get_bin_fee" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                    &SHAPE_4_BIN_FEE,
-                );
+                static SHAPE: drift::Shape = drift::Shape::Object(&SHAPE_4_BIN_FEE);
                 Some(&SHAPE)
             }
             "get_bin_limit" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                    &SHAPE_5_BIN_LIMIT,
-                );
+                static SHAPE: drift::Shape = drift::Shape::Object(&SHAPE_5_BIN_LIMIT);
                 Some(&SHAPE)
             }
             "list_cards" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                    &PAGE_OF_SHAPE_6_CARD,
-                );
+                static SHAPE: drift::Shape = drift::Shape::Object(&PAGE_OF_SHAPE_6_CARD);
                 Some(&SHAPE)
             }
             "get_card_detail" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                    &SHAPE_6_CARD,
-                );
+                static SHAPE: drift::Shape = drift::Shape::Object(&SHAPE_6_CARD);
                 Some(&SHAPE)
             }
             "activate_card" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                static SHAPE: drift::Shape = drift::Shape::Object(
                     &SHAPE_16_CARD_STATUS_CHANGE,
                 );
                 Some(&SHAPE)
             }
             "freeze_card" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                static SHAPE: drift::Shape = drift::Shape::Object(
                     &SHAPE_16_CARD_STATUS_CHANGE,
                 );
                 Some(&SHAPE)
             }
             "unfreeze_card" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                static SHAPE: drift::Shape = drift::Shape::Object(
                     &SHAPE_16_CARD_STATUS_CHANGE,
                 );
                 Some(&SHAPE)
             }
             "close_card" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                static SHAPE: drift::Shape = drift::Shape::Object(
                     &SHAPE_17_CARD_CLOSING,
                 );
                 Some(&SHAPE)
             }
             "list_card_trades" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                static SHAPE: drift::Shape = drift::Shape::Object(
                     &PAGE_OF_SHAPE_7_CARD_TRADE,
                 );
                 Some(&SHAPE)
             }
             "list_merchant_trade_scores" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                static SHAPE: drift::Shape = drift::Shape::Object(
                     &PAGE_OF_SHAPE_8_MERCHANT_TRADE_SCORE,
                 );
                 Some(&SHAPE)
             }
             "open_card" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                    &SHAPE_9_ORDER,
-                );
+                static SHAPE: drift::Shape = drift::Shape::Object(&SHAPE_9_ORDER);
                 Some(&SHAPE)
             }
             "recharge_card" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                    &SHAPE_9_ORDER,
-                );
+                static SHAPE: drift::Shape = drift::Shape::Object(&SHAPE_9_ORDER);
                 Some(&SHAPE)
             }
             "list_orders" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                static SHAPE: drift::Shape = drift::Shape::Object(
                     &PAGE_OF_SHAPE_9_ORDER,
                 );
                 Some(&SHAPE)
             }
             "get_order_detail" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                    &SHAPE_9_ORDER,
-                );
+                static SHAPE: drift::Shape = drift::Shape::Object(&SHAPE_9_ORDER);
                 Some(&SHAPE)
             }
             "list_holders" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                static SHAPE: drift::Shape = drift::Shape::Object(
                     &PAGE_OF_SHAPE_11_HOLDER,
                 );
                 Some(&SHAPE)
             }
             "create_holder" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                static SHAPE: drift::Shape = drift::Shape::Object(
                     &SHAPE_18_HOLDER_CREATED,
                 );
                 Some(&SHAPE)
             }
             "update_holder" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                    &SHAPE_11_HOLDER,
-                );
+                static SHAPE: drift::Shape = drift::Shape::Object(&SHAPE_11_HOLDER);
                 Some(&SHAPE)
             }
             "get_holder_detail" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                    &SHAPE_11_HOLDER,
-                );
+                static SHAPE: drift::Shape = drift::Shape::Object(&SHAPE_11_HOLDER);
                 Some(&SHAPE)
             }
             "list_pay_methods" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Array(
-                    &::apigen_runtime::drift::Shape::Object(&SHAPE_13_PAY_METHOD),
+                static SHAPE: drift::Shape = drift::Shape::Array(
+                    &drift::Shape::Object(&SHAPE_13_PAY_METHOD),
                 );
                 Some(&SHAPE)
             }
             "list_fund_sources" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Array(
-                    &::apigen_runtime::drift::Shape::Object(&SHAPE_12_CODE_ITEM),
+                static SHAPE: drift::Shape = drift::Shape::Array(
+                    &drift::Shape::Object(&SHAPE_12_CODE_ITEM),
                 );
                 Some(&SHAPE)
             }
             "list_payment_purposes" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Array(
-                    &::apigen_runtime::drift::Shape::Object(&SHAPE_12_CODE_ITEM),
+                static SHAPE: drift::Shape = drift::Shape::Array(
+                    &drift::Shape::Object(&SHAPE_12_CODE_ITEM),
                 );
                 Some(&SHAPE)
             }
             "create_payee" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                static SHAPE: drift::Shape = drift::Shape::Object(
                     &SHAPE_19_PAYEE_STATUS_CHANGE,
                 );
                 Some(&SHAPE)
             }
             "update_payee" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                    &SHAPE_14_PAYEE,
-                );
+                static SHAPE: drift::Shape = drift::Shape::Object(&SHAPE_14_PAYEE);
                 Some(&SHAPE)
             }
             "apply_payee" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                static SHAPE: drift::Shape = drift::Shape::Object(
                     &SHAPE_19_PAYEE_STATUS_CHANGE,
                 );
                 Some(&SHAPE)
             }
             "list_payees" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                static SHAPE: drift::Shape = drift::Shape::Object(
                     &PAGE_OF_SHAPE_14_PAYEE,
                 );
                 Some(&SHAPE)
             }
             "get_payee_detail" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                    &SHAPE_14_PAYEE,
-                );
+                static SHAPE: drift::Shape = drift::Shape::Object(&SHAPE_14_PAYEE);
                 Some(&SHAPE)
             }
             "list_payment_reasons" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Array(
-                    &::apigen_runtime::drift::Shape::Object(&SHAPE_12_CODE_ITEM),
+                static SHAPE: drift::Shape = drift::Shape::Array(
+                    &drift::Shape::Object(&SHAPE_12_CODE_ITEM),
                 );
                 Some(&SHAPE)
             }
             "create_payment" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                    &SHAPE_15_PAYMENT,
-                );
+                static SHAPE: drift::Shape = drift::Shape::Object(&SHAPE_15_PAYMENT);
                 Some(&SHAPE)
             }
             "list_payments" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
+                static SHAPE: drift::Shape = drift::Shape::Object(
                     &PAGE_OF_SHAPE_15_PAYMENT,
                 );
                 Some(&SHAPE)
             }
             "get_payment_detail" => {
-                static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                    &SHAPE_15_PAYMENT,
-                );
+                static SHAPE: drift::Shape = drift::Shape::Object(&SHAPE_15_PAYMENT);
                 Some(&SHAPE)
             }
             _ => None,
         }
     }
 }
-static SHAPE_0_WALLET: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_0_WALLET: drift::ObjectShape = drift::ObjectShape {
     name: "Wallet",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "wallet_id",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "wallet_sn",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "wallet_name",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "customer_id",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "currency",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "available_balance",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "freeze_balance",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "status",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64]),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "create_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
+        drift::FieldShape::required("wallet_id", &drift::Shape::Number),
+        drift::FieldShape::required("wallet_sn", &drift::Shape::Text),
+        drift::FieldShape::required("wallet_name", &drift::Shape::Text),
+        drift::FieldShape::required("customer_id", &drift::Shape::Number),
+        drift::FieldShape::required("currency", &drift::Shape::Text),
+        drift::FieldShape::required("available_balance", &drift::Shape::Number),
+        drift::FieldShape::required("freeze_balance", &drift::Shape::Number),
+        drift::FieldShape::required("status", &drift::Shape::IntCodes(&[1i64, 2i64])),
+        drift::FieldShape::required("create_at", &drift::Shape::Text),
     ],
 };
-static SHAPE_1_WALLET_TRANSACTION: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_1_WALLET_TRANSACTION: drift::ObjectShape = drift::ObjectShape {
     name: "WalletTransaction",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "transaction_id",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "transaction_sn",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "wallet_id",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "wallet_sn",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "currency",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "amount",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "fee",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "before_balance",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "after_balance",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "in_out_type",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64]),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "transaction_type",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(
+        drift::FieldShape::required("transaction_id", &drift::Shape::Number),
+        drift::FieldShape::required("transaction_sn", &drift::Shape::Text),
+        drift::FieldShape::required("wallet_id", &drift::Shape::Number),
+        drift::FieldShape::required("wallet_sn", &drift::Shape::Text),
+        drift::FieldShape::required("currency", &drift::Shape::Text),
+        drift::FieldShape::required("amount", &drift::Shape::Number),
+        drift::FieldShape::optional("fee", &drift::Shape::Number),
+        drift::FieldShape::optional("before_balance", &drift::Shape::Number),
+        drift::FieldShape::optional("after_balance", &drift::Shape::Number),
+        drift::FieldShape::required(
+            "in_out_type",
+            &drift::Shape::IntCodes(&[1i64, 2i64]),
+        ),
+        drift::FieldShape::required(
+            "transaction_type",
+            &drift::Shape::IntCodes(
                 &[
                     1i64, 2i64, 3i64, 4i64, 5i64, 6i64, 7i64, 8i64, 9i64, 10i64, 11i64,
                     12i64,
                 ],
             ),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "status",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64, 3i64]),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "biz_no",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "remark",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "create_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "finish_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
+        ),
+        drift::FieldShape::required(
+            "status",
+            &drift::Shape::IntCodes(&[1i64, 2i64, 3i64]),
+        ),
+        drift::FieldShape::optional("biz_no", &drift::Shape::Text),
+        drift::FieldShape::optional("remark", &drift::Shape::Text),
+        drift::FieldShape::required("create_at", &drift::Shape::Text),
+        drift::FieldShape::optional("finish_at", &drift::Shape::Text),
     ],
 };
-static SHAPE_2_EXCHANGE_RATE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_2_EXCHANGE_RATE: drift::ObjectShape = drift::ObjectShape {
     name: "ExchangeRate",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "from_currency",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "to_currency",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "rate",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "amount",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "to_amount",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "rate_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "expire_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("from_currency", &drift::Shape::Text),
+        drift::FieldShape::required("to_currency", &drift::Shape::Text),
+        drift::FieldShape::required("rate", &drift::Shape::Number),
+        drift::FieldShape::optional("amount", &drift::Shape::Number),
+        drift::FieldShape::optional("to_amount", &drift::Shape::Number),
+        drift::FieldShape::optional("rate_at", &drift::Shape::Text),
+        drift::FieldShape::optional("expire_at", &drift::Shape::Text),
     ],
 };
-static SHAPE_3_BIN: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_3_BIN: drift::ObjectShape = drift::ObjectShape {
     name: "Bin",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "bin_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "bin",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "bin_name",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "organization",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "bin_type",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64]),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "bin_mode",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64]),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "status",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64]),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "currency",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "country",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "need_holder",
-            shape: &::apigen_runtime::drift::Shape::Bool,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "support_avs",
-            shape: &::apigen_runtime::drift::Shape::Bool,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "support_3ds",
-            shape: &::apigen_runtime::drift::Shape::Bool,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "description",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "create_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("bin_id", &drift::Shape::Text),
+        drift::FieldShape::required("bin", &drift::Shape::Text),
+        drift::FieldShape::required("bin_name", &drift::Shape::Text),
+        drift::FieldShape::required("organization", &drift::Shape::Text),
+        drift::FieldShape::required("bin_type", &drift::Shape::IntCodes(&[1i64, 2i64])),
+        drift::FieldShape::required("bin_mode", &drift::Shape::IntCodes(&[1i64, 2i64])),
+        drift::FieldShape::required("status", &drift::Shape::IntCodes(&[1i64, 2i64])),
+        drift::FieldShape::required("currency", &drift::Shape::Text),
+        drift::FieldShape::optional("country", &drift::Shape::Text),
+        drift::FieldShape::optional("need_holder", &drift::Shape::Bool),
+        drift::FieldShape::optional("support_avs", &drift::Shape::Bool),
+        drift::FieldShape::optional("support_3ds", &drift::Shape::Bool),
+        drift::FieldShape::optional("description", &drift::Shape::Text),
+        drift::FieldShape::optional("create_at", &drift::Shape::Text),
     ],
 };
-static SHAPE_4_BIN_FEE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_4_BIN_FEE: drift::ObjectShape = drift::ObjectShape {
     name: "BinFee",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "bin_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "currency",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "open_card_fee",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "recharge_fee_rate",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "recharge_fee_fixed",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "cancel_card_fee",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "monthly_fee",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "trade_fee_rate",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "trade_fee_fixed",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "cross_border_fee_rate",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "fx_fee_rate",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "decline_fee",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "refund_fee",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "small_trade_threshold",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "small_trade_fee",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("bin_id", &drift::Shape::Text),
+        drift::FieldShape::required("currency", &drift::Shape::Text),
+        drift::FieldShape::required("open_card_fee", &drift::Shape::Number),
+        drift::FieldShape::required("recharge_fee_rate", &drift::Shape::Number),
+        drift::FieldShape::optional("recharge_fee_fixed", &drift::Shape::Number),
+        drift::FieldShape::optional("cancel_card_fee", &drift::Shape::Number),
+        drift::FieldShape::optional("monthly_fee", &drift::Shape::Number),
+        drift::FieldShape::optional("trade_fee_rate", &drift::Shape::Number),
+        drift::FieldShape::optional("trade_fee_fixed", &drift::Shape::Number),
+        drift::FieldShape::optional("cross_border_fee_rate", &drift::Shape::Number),
+        drift::FieldShape::optional("fx_fee_rate", &drift::Shape::Number),
+        drift::FieldShape::optional("decline_fee", &drift::Shape::Number),
+        drift::FieldShape::optional("refund_fee", &drift::Shape::Number),
+        drift::FieldShape::optional("small_trade_threshold", &drift::Shape::Number),
+        drift::FieldShape::optional("small_trade_fee", &drift::Shape::Number),
     ],
 };
-static SHAPE_5_BIN_LIMIT: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_5_BIN_LIMIT: drift::ObjectShape = drift::ObjectShape {
     name: "BinLimit",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "bin_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "currency",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "min_open_amount",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "max_open_amount",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "min_recharge_amount",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "max_recharge_amount",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "max_balance",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "single_trade_limit",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "daily_trade_limit",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "monthly_trade_limit",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "daily_trade_count",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "max_card_count",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "daily_open_count",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("bin_id", &drift::Shape::Text),
+        drift::FieldShape::required("currency", &drift::Shape::Text),
+        drift::FieldShape::required("min_open_amount", &drift::Shape::Number),
+        drift::FieldShape::required("max_open_amount", &drift::Shape::Number),
+        drift::FieldShape::required("min_recharge_amount", &drift::Shape::Number),
+        drift::FieldShape::required("max_recharge_amount", &drift::Shape::Number),
+        drift::FieldShape::optional("max_balance", &drift::Shape::Number),
+        drift::FieldShape::optional("single_trade_limit", &drift::Shape::Number),
+        drift::FieldShape::optional("daily_trade_limit", &drift::Shape::Number),
+        drift::FieldShape::optional("monthly_trade_limit", &drift::Shape::Number),
+        drift::FieldShape::optional("daily_trade_count", &drift::Shape::Number),
+        drift::FieldShape::optional("max_card_count", &drift::Shape::Number),
+        drift::FieldShape::optional("daily_open_count", &drift::Shape::Number),
     ],
 };
-static SHAPE_6_CARD: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_6_CARD: drift::ObjectShape = drift::ObjectShape {
     name: "Card",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "card_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "order_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "out_order_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "app_id",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "bin_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "holder_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "card_no",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: true,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "balance",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "limit",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "expiry",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: true,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "cvv",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: true,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "pin",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: true,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "status",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(
-                &[1i64, 2i64, 3i64, 4i64, 5i64, 6i64, 7i64],
-            ),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "use_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "close_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "end_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "mark",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "currency",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "card_type",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64]),
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "bin",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "organization",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "create_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("card_id", &drift::Shape::Text),
+        drift::FieldShape::required("order_id", &drift::Shape::Text),
+        drift::FieldShape::required("out_order_id", &drift::Shape::Text),
+        drift::FieldShape::required("app_id", &drift::Shape::Number),
+        drift::FieldShape::required("bin_id", &drift::Shape::Text),
+        drift::FieldShape::optional("holder_id", &drift::Shape::Text),
+        drift::FieldShape::required("card_no", &drift::Shape::Text).sensitive(),
+        drift::FieldShape::required("balance", &drift::Shape::Number),
+        drift::FieldShape::required("limit", &drift::Shape::Number),
+        drift::FieldShape::required("expiry", &drift::Shape::Text).sensitive(),
+        drift::FieldShape::required("cvv", &drift::Shape::Text).sensitive(),
+        drift::FieldShape::optional("pin", &drift::Shape::Text).sensitive(),
+        drift::FieldShape::required(
+            "status",
+            &drift::Shape::IntCodes(&[1i64, 2i64, 3i64, 4i64, 5i64, 6i64, 7i64]),
+        ),
+        drift::FieldShape::optional("use_at", &drift::Shape::Text),
+        drift::FieldShape::optional("close_at", &drift::Shape::Text),
+        drift::FieldShape::optional("end_at", &drift::Shape::Text),
+        drift::FieldShape::optional("mark", &drift::Shape::Text),
+        drift::FieldShape::optional("currency", &drift::Shape::Text),
+        drift::FieldShape::optional("card_type", &drift::Shape::IntCodes(&[1i64, 2i64])),
+        drift::FieldShape::optional("bin", &drift::Shape::Text),
+        drift::FieldShape::optional("organization", &drift::Shape::Text),
+        drift::FieldShape::optional("create_at", &drift::Shape::Text),
     ],
 };
-static SHAPE_7_CARD_TRADE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_7_CARD_TRADE: drift::ObjectShape = drift::ObjectShape {
     name: "CardTrade",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "trade_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "card_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "card_no",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: true,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "trade_type",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(
-                &[1i64, 2i64, 3i64, 4i64, 5i64, 6i64, 7i64],
-            ),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "trade_result",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64, 3i64]),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "trade_amount",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "trade_currency",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "billing_amount",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "billing_currency",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "fee",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "merchant_name",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "mcc",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "merchant_country",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "auth_code",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "fail_reason",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "related_trade_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "trade_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "settle_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("trade_id", &drift::Shape::Text),
+        drift::FieldShape::required("card_id", &drift::Shape::Text),
+        drift::FieldShape::optional("card_no", &drift::Shape::Text).sensitive(),
+        drift::FieldShape::required(
+            "trade_type",
+            &drift::Shape::IntCodes(&[1i64, 2i64, 3i64, 4i64, 5i64, 6i64, 7i64]),
+        ),
+        drift::FieldShape::required(
+            "trade_result",
+            &drift::Shape::IntCodes(&[1i64, 2i64, 3i64]),
+        ),
+        drift::FieldShape::required("trade_amount", &drift::Shape::Number),
+        drift::FieldShape::required("trade_currency", &drift::Shape::Text),
+        drift::FieldShape::required("billing_amount", &drift::Shape::Number),
+        drift::FieldShape::required("billing_currency", &drift::Shape::Text),
+        drift::FieldShape::optional("fee", &drift::Shape::Number),
+        drift::FieldShape::optional("merchant_name", &drift::Shape::Text),
+        drift::FieldShape::optional("mcc", &drift::Shape::Text),
+        drift::FieldShape::optional("merchant_country", &drift::Shape::Text),
+        drift::FieldShape::optional("auth_code", &drift::Shape::Text),
+        drift::FieldShape::optional("fail_reason", &drift::Shape::Text),
+        drift::FieldShape::optional("related_trade_id", &drift::Shape::Text),
+        drift::FieldShape::required("trade_at", &drift::Shape::Text),
+        drift::FieldShape::optional("settle_at", &drift::Shape::Text),
     ],
 };
-static SHAPE_8_MERCHANT_TRADE_SCORE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_8_MERCHANT_TRADE_SCORE: drift::ObjectShape = drift::ObjectShape {
     name: "MerchantTradeScore",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "bin_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "merchant_name",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "mcc",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "score",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "success_rate",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "trade_count",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "update_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::optional("bin_id", &drift::Shape::Text),
+        drift::FieldShape::required("merchant_name", &drift::Shape::Text),
+        drift::FieldShape::optional("mcc", &drift::Shape::Text),
+        drift::FieldShape::required("score", &drift::Shape::Number),
+        drift::FieldShape::optional("success_rate", &drift::Shape::Number),
+        drift::FieldShape::optional("trade_count", &drift::Shape::Number),
+        drift::FieldShape::optional("update_at", &drift::Shape::Text),
     ],
 };
-static SHAPE_9_ORDER: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_9_ORDER: drift::ObjectShape = drift::ObjectShape {
     name: "Order",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "order_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "out_order_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "order_type",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64, 3i64, 4i64]),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "status",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64, 3i64, 4i64]),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "card_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "bin_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "holder_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "card_type",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64]),
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "wallet_sn",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "currency",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "amount",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "fee",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "total_amount",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "fail_reason",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "mark",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "create_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "finish_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "bills",
-            shape: &::apigen_runtime::drift::Shape::Array(
-                &::apigen_runtime::drift::Shape::Object(&SHAPE_10_ORDER_BILL),
-            ),
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("order_id", &drift::Shape::Text),
+        drift::FieldShape::required("out_order_id", &drift::Shape::Text),
+        drift::FieldShape::required(
+            "order_type",
+            &drift::Shape::IntCodes(&[1i64, 2i64, 3i64, 4i64]),
+        ),
+        drift::FieldShape::required(
+            "status",
+            &drift::Shape::IntCodes(&[1i64, 2i64, 3i64, 4i64]),
+        ),
+        drift::FieldShape::optional("card_id", &drift::Shape::Text),
+        drift::FieldShape::required("bin_id", &drift::Shape::Text),
+        drift::FieldShape::optional("holder_id", &drift::Shape::Text),
+        drift::FieldShape::optional("card_type", &drift::Shape::IntCodes(&[1i64, 2i64])),
+        drift::FieldShape::required("wallet_sn", &drift::Shape::Text),
+        drift::FieldShape::required("currency", &drift::Shape::Text),
+        drift::FieldShape::required("amount", &drift::Shape::Number),
+        drift::FieldShape::required("fee", &drift::Shape::Number),
+        drift::FieldShape::required("total_amount", &drift::Shape::Number),
+        drift::FieldShape::optional("fail_reason", &drift::Shape::Text),
+        drift::FieldShape::optional("mark", &drift::Shape::Text),
+        drift::FieldShape::required("create_at", &drift::Shape::Text),
+        drift::FieldShape::optional("finish_at", &drift::Shape::Text),
+        drift::FieldShape::optional(
+            "bills",
+            &drift::Shape::Array(&drift::Shape::Object(&SHAPE_10_ORDER_BILL)),
+        ),
     ],
 };
-static SHAPE_10_ORDER_BILL: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_10_ORDER_BILL: drift::ObjectShape = drift::ObjectShape {
     name: "OrderBill",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "bill_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "order_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "bill_type",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(
-                &[1i64, 2i64, 3i64, 4i64, 5i64],
-            ),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "in_out_type",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64]),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "bill_category",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64, 3i64]),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "currency",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "amount",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "create_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
+        drift::FieldShape::required("bill_id", &drift::Shape::Text),
+        drift::FieldShape::required("order_id", &drift::Shape::Text),
+        drift::FieldShape::required(
+            "bill_type",
+            &drift::Shape::IntCodes(&[1i64, 2i64, 3i64, 4i64, 5i64]),
+        ),
+        drift::FieldShape::required(
+            "in_out_type",
+            &drift::Shape::IntCodes(&[1i64, 2i64]),
+        ),
+        drift::FieldShape::required(
+            "bill_category",
+            &drift::Shape::IntCodes(&[1i64, 2i64, 3i64]),
+        ),
+        drift::FieldShape::required("currency", &drift::Shape::Text),
+        drift::FieldShape::required("amount", &drift::Shape::Number),
+        drift::FieldShape::required("create_at", &drift::Shape::Text),
     ],
 };
-static SHAPE_11_HOLDER: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_11_HOLDER: drift::ObjectShape = drift::ObjectShape {
     name: "Holder",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "holder_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "first_name",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "last_name",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "email",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "phone_area_code",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "phone",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "birthday",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "country",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "state",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "city",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "address",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "postal_code",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "mark",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "create_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "update_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("holder_id", &drift::Shape::Text),
+        drift::FieldShape::required("first_name", &drift::Shape::Text),
+        drift::FieldShape::required("last_name", &drift::Shape::Text),
+        drift::FieldShape::required("email", &drift::Shape::Text),
+        drift::FieldShape::required("phone_area_code", &drift::Shape::Text),
+        drift::FieldShape::required("phone", &drift::Shape::Text),
+        drift::FieldShape::optional("birthday", &drift::Shape::Text),
+        drift::FieldShape::required("country", &drift::Shape::Text),
+        drift::FieldShape::required("state", &drift::Shape::Text),
+        drift::FieldShape::required("city", &drift::Shape::Text),
+        drift::FieldShape::required("address", &drift::Shape::Text),
+        drift::FieldShape::required("postal_code", &drift::Shape::Text),
+        drift::FieldShape::optional("mark", &drift::Shape::Text),
+        drift::FieldShape::required("create_at", &drift::Shape::Text),
+        drift::FieldShape::optional("update_at", &drift::Shape::Text),
     ],
 };
-static SHAPE_12_CODE_ITEM: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_12_CODE_ITEM: drift::ObjectShape = drift::ObjectShape {
     name: "CodeItem",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "code",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "name",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "name_en",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("code", &drift::Shape::Text),
+        drift::FieldShape::required("name", &drift::Shape::Text),
+        drift::FieldShape::optional("name_en", &drift::Shape::Text),
     ],
 };
-static SHAPE_13_PAY_METHOD: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_13_PAY_METHOD: drift::ObjectShape = drift::ObjectShape {
     name: "PayMethod",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "pay_method",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "name",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "country",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "currency",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "account_type",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "fee_modes",
-            shape: &::apigen_runtime::drift::Shape::Array(
-                &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64, 3i64]),
-            ),
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "min_amount",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "max_amount",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "arrival_desc",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "required_fields",
-            shape: &::apigen_runtime::drift::Shape::Array(
-                &::apigen_runtime::drift::Shape::Text,
-            ),
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("pay_method", &drift::Shape::Text),
+        drift::FieldShape::required("name", &drift::Shape::Text),
+        drift::FieldShape::required("country", &drift::Shape::Text),
+        drift::FieldShape::required("currency", &drift::Shape::Text),
+        drift::FieldShape::optional("account_type", &drift::Shape::Text),
+        drift::FieldShape::optional(
+            "fee_modes",
+            &drift::Shape::Array(&drift::Shape::IntCodes(&[1i64, 2i64, 3i64])),
+        ),
+        drift::FieldShape::optional("min_amount", &drift::Shape::Number),
+        drift::FieldShape::optional("max_amount", &drift::Shape::Number),
+        drift::FieldShape::optional("arrival_desc", &drift::Shape::Text),
+        drift::FieldShape::optional(
+            "required_fields",
+            &drift::Shape::Array(&drift::Shape::Text),
+        ),
     ],
 };
-static SHAPE_14_PAYEE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_14_PAYEE: drift::ObjectShape = drift::ObjectShape {
     name: "Payee",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "payee_id",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "account_type",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "pay_method",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "country",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "currency",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "account_name",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "account_no",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: true,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "bank_name",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "swift_code",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "bank_code",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "bank_address",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "address",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "city",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "state",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "postal_code",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "email",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "phone",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "fund_source",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "payment_purpose",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "status",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(
-                &[1i64, 2i64, 3i64, 4i64, 5i64],
-            ),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "reject_reason",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "create_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "update_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("payee_id", &drift::Shape::Number),
+        drift::FieldShape::required("account_type", &drift::Shape::Text),
+        drift::FieldShape::required("pay_method", &drift::Shape::Text),
+        drift::FieldShape::required("country", &drift::Shape::Text),
+        drift::FieldShape::required("currency", &drift::Shape::Text),
+        drift::FieldShape::required("account_name", &drift::Shape::Text),
+        drift::FieldShape::required("account_no", &drift::Shape::Text).sensitive(),
+        drift::FieldShape::required("bank_name", &drift::Shape::Text),
+        drift::FieldShape::optional("swift_code", &drift::Shape::Text),
+        drift::FieldShape::optional("bank_code", &drift::Shape::Text),
+        drift::FieldShape::optional("bank_address", &drift::Shape::Text),
+        drift::FieldShape::required("address", &drift::Shape::Text),
+        drift::FieldShape::required("city", &drift::Shape::Text),
+        drift::FieldShape::optional("state", &drift::Shape::Text),
+        drift::FieldShape::optional("postal_code", &drift::Shape::Text),
+        drift::FieldShape::optional("email", &drift::Shape::Text),
+        drift::FieldShape::optional("phone", &drift::Shape::Text),
+        drift::FieldShape::required("fund_source", &drift::Shape::Text),
+        drift::FieldShape::required("payment_purpose", &drift::Shape::Text),
+        drift::FieldShape::required(
+            "status",
+            &drift::Shape::IntCodes(&[1i64, 2i64, 3i64, 4i64, 5i64]),
+        ),
+        drift::FieldShape::required("reject_reason", &drift::Shape::Text),
+        drift::FieldShape::required("create_at", &drift::Shape::Text),
+        drift::FieldShape::optional("update_at", &drift::Shape::Text),
     ],
 };
-static SHAPE_15_PAYMENT: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_15_PAYMENT: drift::ObjectShape = drift::ObjectShape {
     name: "Payment",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "payment_id",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "payment_sn",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "out_order_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "payee_id",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "wallet_sn",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "pay_method",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "amount",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "currency",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "payee_amount",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "payee_currency",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "rate",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "fee",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "fee_mode",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64, 3i64]),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "total_amount",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "reason",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "remark",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "status",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(
-                &[1i64, 2i64, 3i64, 4i64, 5i64, 6i64, 7i64],
-            ),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "fail_reason",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "create_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "finish_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("payment_id", &drift::Shape::Number),
+        drift::FieldShape::required("payment_sn", &drift::Shape::Text),
+        drift::FieldShape::required("out_order_id", &drift::Shape::Text),
+        drift::FieldShape::required("payee_id", &drift::Shape::Number),
+        drift::FieldShape::required("wallet_sn", &drift::Shape::Text),
+        drift::FieldShape::required("pay_method", &drift::Shape::Text),
+        drift::FieldShape::required("amount", &drift::Shape::Number),
+        drift::FieldShape::required("currency", &drift::Shape::Text),
+        drift::FieldShape::required("payee_amount", &drift::Shape::Number),
+        drift::FieldShape::required("payee_currency", &drift::Shape::Text),
+        drift::FieldShape::required("rate", &drift::Shape::Number),
+        drift::FieldShape::required("fee", &drift::Shape::Number),
+        drift::FieldShape::required(
+            "fee_mode",
+            &drift::Shape::IntCodes(&[1i64, 2i64, 3i64]),
+        ),
+        drift::FieldShape::required("total_amount", &drift::Shape::Number),
+        drift::FieldShape::required("reason", &drift::Shape::Text),
+        drift::FieldShape::optional("remark", &drift::Shape::Text),
+        drift::FieldShape::required(
+            "status",
+            &drift::Shape::IntCodes(&[1i64, 2i64, 3i64, 4i64, 5i64, 6i64, 7i64]),
+        ),
+        drift::FieldShape::required("fail_reason", &drift::Shape::Text),
+        drift::FieldShape::required("create_at", &drift::Shape::Text),
+        drift::FieldShape::optional("finish_at", &drift::Shape::Text),
     ],
 };
-static SHAPE_16_CARD_STATUS_CHANGE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_16_CARD_STATUS_CHANGE: drift::ObjectShape = drift::ObjectShape {
     name: "CardStatusChange",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "card_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "status",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(
-                &[1i64, 2i64, 3i64, 4i64, 5i64, 6i64, 7i64],
-            ),
-            always_present: true,
-            sensitive: false,
-        },
+        drift::FieldShape::required("card_id", &drift::Shape::Text),
+        drift::FieldShape::required(
+            "status",
+            &drift::Shape::IntCodes(&[1i64, 2i64, 3i64, 4i64, 5i64, 6i64, 7i64]),
+        ),
     ],
 };
-static SHAPE_17_CARD_CLOSING: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_17_CARD_CLOSING: drift::ObjectShape = drift::ObjectShape {
     name: "CardClosing",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "card_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "order_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "status",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(
-                &[1i64, 2i64, 3i64, 4i64, 5i64, 6i64, 7i64],
-            ),
-            always_present: true,
-            sensitive: false,
-        },
+        drift::FieldShape::required("card_id", &drift::Shape::Text),
+        drift::FieldShape::required("order_id", &drift::Shape::Text),
+        drift::FieldShape::required(
+            "status",
+            &drift::Shape::IntCodes(&[1i64, 2i64, 3i64, 4i64, 5i64, 6i64, 7i64]),
+        ),
     ],
 };
-static SHAPE_18_HOLDER_CREATED: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_18_HOLDER_CREATED: drift::ObjectShape = drift::ObjectShape {
     name: "HolderCreated",
-    fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "holder_id",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-    ],
+    fields: &[drift::FieldShape::required("holder_id", &drift::Shape::Text)],
 };
-static SHAPE_19_PAYEE_STATUS_CHANGE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_19_PAYEE_STATUS_CHANGE: drift::ObjectShape = drift::ObjectShape {
     name: "PayeeStatusChange",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "payee_id",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "status",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(
-                &[1i64, 2i64, 3i64, 4i64, 5i64],
-            ),
-            always_present: true,
-            sensitive: false,
-        },
+        drift::FieldShape::required("payee_id", &drift::Shape::Number),
+        drift::FieldShape::required(
+            "status",
+            &drift::Shape::IntCodes(&[1i64, 2i64, 3i64, 4i64, 5i64]),
+        ),
     ],
 };
 
 #[cfg(feature = "webhooks")]
-static SHAPE_20_PAYEE_NOTICE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_20_PAYEE_NOTICE: drift::ObjectShape = drift::ObjectShape {
     name: "PayeeNotice",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "payee_id",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "status",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(
-                &[1i64, 2i64, 3i64, 4i64, 5i64],
-            ),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "reject_reason",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "account_name",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "currency",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "update_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
+        drift::FieldShape::required("payee_id", &drift::Shape::Number),
+        drift::FieldShape::required(
+            "status",
+            &drift::Shape::IntCodes(&[1i64, 2i64, 3i64, 4i64, 5i64]),
+        ),
+        drift::FieldShape::required("reject_reason", &drift::Shape::Text),
+        drift::FieldShape::required("account_name", &drift::Shape::Text),
+        drift::FieldShape::required("currency", &drift::Shape::Text),
+        drift::FieldShape::required("update_at", &drift::Shape::Text),
     ],
 };
 
 #[cfg(feature = "webhooks")]
-static SHAPE_21_WALLET_NOTICE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static SHAPE_21_WALLET_NOTICE: drift::ObjectShape = drift::ObjectShape {
     name: "WalletNotice",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "transaction_id",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "transaction_sn",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "wallet_id",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "wallet_sn",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "currency",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "amount",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "fee",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "before_balance",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "after_balance",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "in_out_type",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64]),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "transaction_type",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(
+        drift::FieldShape::required("transaction_id", &drift::Shape::Number),
+        drift::FieldShape::required("transaction_sn", &drift::Shape::Text),
+        drift::FieldShape::required("wallet_id", &drift::Shape::Number),
+        drift::FieldShape::required("wallet_sn", &drift::Shape::Text),
+        drift::FieldShape::required("currency", &drift::Shape::Text),
+        drift::FieldShape::required("amount", &drift::Shape::Number),
+        drift::FieldShape::optional("fee", &drift::Shape::Number),
+        drift::FieldShape::optional("before_balance", &drift::Shape::Number),
+        drift::FieldShape::optional("after_balance", &drift::Shape::Number),
+        drift::FieldShape::required(
+            "in_out_type",
+            &drift::Shape::IntCodes(&[1i64, 2i64]),
+        ),
+        drift::FieldShape::required(
+            "transaction_type",
+            &drift::Shape::IntCodes(
                 &[
                     1i64, 2i64, 3i64, 4i64, 5i64, 6i64, 7i64, 8i64, 9i64, 10i64, 11i64,
                     12i64,
                 ],
             ),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "status",
-            shape: &::apigen_runtime::drift::Shape::IntCodes(&[1i64, 2i64, 3i64]),
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "biz_no",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "remark",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "create_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "finish_at",
-            shape: &::apigen_runtime::drift::Shape::Text,
-            always_present: false,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "available_balance",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "freeze_balance",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
+        ),
+        drift::FieldShape::required(
+            "status",
+            &drift::Shape::IntCodes(&[1i64, 2i64, 3i64]),
+        ),
+        drift::FieldShape::optional("biz_no", &drift::Shape::Text),
+        drift::FieldShape::optional("remark", &drift::Shape::Text),
+        drift::FieldShape::required("create_at", &drift::Shape::Text),
+        drift::FieldShape::optional("finish_at", &drift::Shape::Text),
+        drift::FieldShape::required("available_balance", &drift::Shape::Number),
+        drift::FieldShape::required("freeze_balance", &drift::Shape::Number),
     ],
 };
-static PAGE_OF_SHAPE_3_BIN: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static PAGE_OF_SHAPE_3_BIN: drift::ObjectShape = drift::ObjectShape {
     name: "BinPage",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "total",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "page",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "page_size",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "list",
-            shape: &::apigen_runtime::drift::Shape::Array(
-                &::apigen_runtime::drift::Shape::Object(&SHAPE_3_BIN),
-            ),
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("total", &drift::Shape::Number),
+        drift::FieldShape::required("page", &drift::Shape::Number),
+        drift::FieldShape::required("page_size", &drift::Shape::Number),
+        drift::FieldShape::optional(
+            "list",
+            &drift::Shape::Array(&drift::Shape::Object(&SHAPE_3_BIN)),
+        ),
     ],
 };
-static PAGE_OF_SHAPE_6_CARD: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static PAGE_OF_SHAPE_6_CARD: drift::ObjectShape = drift::ObjectShape {
     name: "CardPage",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "total",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "page",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "page_size",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "list",
-            shape: &::apigen_runtime::drift::Shape::Array(
-                &::apigen_runtime::drift::Shape::Object(&SHAPE_6_CARD),
-            ),
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("total", &drift::Shape::Number),
+        drift::FieldShape::required("page", &drift::Shape::Number),
+        drift::FieldShape::required("page_size", &drift::Shape::Number),
+        drift::FieldShape::optional(
+            "list",
+            &drift::Shape::Array(&drift::Shape::Object(&SHAPE_6_CARD)),
+        ),
     ],
 };
-static PAGE_OF_SHAPE_7_CARD_TRADE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static PAGE_OF_SHAPE_7_CARD_TRADE: drift::ObjectShape = drift::ObjectShape {
     name: "CardTradePage",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "total",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "page",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "page_size",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "list",
-            shape: &::apigen_runtime::drift::Shape::Array(
-                &::apigen_runtime::drift::Shape::Object(&SHAPE_7_CARD_TRADE),
-            ),
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("total", &drift::Shape::Number),
+        drift::FieldShape::required("page", &drift::Shape::Number),
+        drift::FieldShape::required("page_size", &drift::Shape::Number),
+        drift::FieldShape::optional(
+            "list",
+            &drift::Shape::Array(&drift::Shape::Object(&SHAPE_7_CARD_TRADE)),
+        ),
     ],
 };
-static PAGE_OF_SHAPE_11_HOLDER: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static PAGE_OF_SHAPE_11_HOLDER: drift::ObjectShape = drift::ObjectShape {
     name: "HolderPage",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "total",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "page",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "page_size",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "list",
-            shape: &::apigen_runtime::drift::Shape::Array(
-                &::apigen_runtime::drift::Shape::Object(&SHAPE_11_HOLDER),
-            ),
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("total", &drift::Shape::Number),
+        drift::FieldShape::required("page", &drift::Shape::Number),
+        drift::FieldShape::required("page_size", &drift::Shape::Number),
+        drift::FieldShape::optional(
+            "list",
+            &drift::Shape::Array(&drift::Shape::Object(&SHAPE_11_HOLDER)),
+        ),
     ],
 };
-static PAGE_OF_SHAPE_8_MERCHANT_TRADE_SCORE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static PAGE_OF_SHAPE_8_MERCHANT_TRADE_SCORE: drift::ObjectShape = drift::ObjectShape {
     name: "MerchantTradeScorePage",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "total",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "page",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "page_size",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "list",
-            shape: &::apigen_runtime::drift::Shape::Array(
-                &::apigen_runtime::drift::Shape::Object(&SHAPE_8_MERCHANT_TRADE_SCORE),
-            ),
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("total", &drift::Shape::Number),
+        drift::FieldShape::required("page", &drift::Shape::Number),
+        drift::FieldShape::required("page_size", &drift::Shape::Number),
+        drift::FieldShape::optional(
+            "list",
+            &drift::Shape::Array(&drift::Shape::Object(&SHAPE_8_MERCHANT_TRADE_SCORE)),
+        ),
     ],
 };
-static PAGE_OF_SHAPE_9_ORDER: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static PAGE_OF_SHAPE_9_ORDER: drift::ObjectShape = drift::ObjectShape {
     name: "OrderPage",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "total",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "page",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "page_size",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "list",
-            shape: &::apigen_runtime::drift::Shape::Array(
-                &::apigen_runtime::drift::Shape::Object(&SHAPE_9_ORDER),
-            ),
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("total", &drift::Shape::Number),
+        drift::FieldShape::required("page", &drift::Shape::Number),
+        drift::FieldShape::required("page_size", &drift::Shape::Number),
+        drift::FieldShape::optional(
+            "list",
+            &drift::Shape::Array(&drift::Shape::Object(&SHAPE_9_ORDER)),
+        ),
     ],
 };
-static PAGE_OF_SHAPE_14_PAYEE: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static PAGE_OF_SHAPE_14_PAYEE: drift::ObjectShape = drift::ObjectShape {
     name: "PayeePage",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "total",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "page",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "page_size",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "list",
-            shape: &::apigen_runtime::drift::Shape::Array(
-                &::apigen_runtime::drift::Shape::Object(&SHAPE_14_PAYEE),
-            ),
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("total", &drift::Shape::Number),
+        drift::FieldShape::required("page", &drift::Shape::Number),
+        drift::FieldShape::required("page_size", &drift::Shape::Number),
+        drift::FieldShape::optional(
+            "list",
+            &drift::Shape::Array(&drift::Shape::Object(&SHAPE_14_PAYEE)),
+        ),
     ],
 };
-static PAGE_OF_SHAPE_15_PAYMENT: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static PAGE_OF_SHAPE_15_PAYMENT: drift::ObjectShape = drift::ObjectShape {
     name: "PaymentPage",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "total",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "page",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "page_size",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "list",
-            shape: &::apigen_runtime::drift::Shape::Array(
-                &::apigen_runtime::drift::Shape::Object(&SHAPE_15_PAYMENT),
-            ),
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("total", &drift::Shape::Number),
+        drift::FieldShape::required("page", &drift::Shape::Number),
+        drift::FieldShape::required("page_size", &drift::Shape::Number),
+        drift::FieldShape::optional(
+            "list",
+            &drift::Shape::Array(&drift::Shape::Object(&SHAPE_15_PAYMENT)),
+        ),
     ],
 };
-static PAGE_OF_SHAPE_0_WALLET: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static PAGE_OF_SHAPE_0_WALLET: drift::ObjectShape = drift::ObjectShape {
     name: "WalletPage",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "total",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "page",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "page_size",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "list",
-            shape: &::apigen_runtime::drift::Shape::Array(
-                &::apigen_runtime::drift::Shape::Object(&SHAPE_0_WALLET),
-            ),
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("total", &drift::Shape::Number),
+        drift::FieldShape::required("page", &drift::Shape::Number),
+        drift::FieldShape::required("page_size", &drift::Shape::Number),
+        drift::FieldShape::optional(
+            "list",
+            &drift::Shape::Array(&drift::Shape::Object(&SHAPE_0_WALLET)),
+        ),
     ],
 };
-static PAGE_OF_SHAPE_1_WALLET_TRANSACTION: ::apigen_runtime::drift::ObjectShape = ::apigen_runtime::drift::ObjectShape {
+static PAGE_OF_SHAPE_1_WALLET_TRANSACTION: drift::ObjectShape = drift::ObjectShape {
     name: "WalletTransactionPage",
     fields: &[
-        ::apigen_runtime::drift::FieldShape {
-            name: "total",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "page",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "page_size",
-            shape: &::apigen_runtime::drift::Shape::Number,
-            always_present: true,
-            sensitive: false,
-        },
-        ::apigen_runtime::drift::FieldShape {
-            name: "list",
-            shape: &::apigen_runtime::drift::Shape::Array(
-                &::apigen_runtime::drift::Shape::Object(&SHAPE_1_WALLET_TRANSACTION),
-            ),
-            always_present: false,
-            sensitive: false,
-        },
+        drift::FieldShape::required("total", &drift::Shape::Number),
+        drift::FieldShape::required("page", &drift::Shape::Number),
+        drift::FieldShape::required("page_size", &drift::Shape::Number),
+        drift::FieldShape::optional(
+            "list",
+            &drift::Shape::Array(&drift::Shape::Object(&SHAPE_1_WALLET_TRANSACTION)),
+        ),
     ],
 };
 
@@ -2236,46 +809,34 @@ static PAGE_OF_SHAPE_1_WALLET_TRANSACTION: ::apigen_runtime::drift::ObjectShape 
 #[cfg(feature = "webhooks")]
 pub(crate) fn webhook_payload_shape(
     tag: &str,
-) -> Option<(&'static str, &'static ::apigen_runtime::drift::Shape)> {
+) -> Option<(&'static str, &'static drift::Shape)> {
     match tag {
         "order.status.processing" | "order.status.success" | "order.status.fail" => {
-            static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                &SHAPE_9_ORDER,
-            );
+            static SHAPE: drift::Shape = drift::Shape::Object(&SHAPE_9_ORDER);
             Some(("webhooks.order", &SHAPE))
         }
         "card.status.active" | "card.status.freeze" | "card.status.unfreeze"
         | "card.status.closing" | "card.status.closed" | "card.status.lost"
         | "card.status.replace" => {
-            static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                &SHAPE_6_CARD,
-            );
+            static SHAPE: drift::Shape = drift::Shape::Object(&SHAPE_6_CARD);
             Some(("webhooks.card", &SHAPE))
         }
         "card.trade.auth" | "card.trade.settle" | "card.trade.refund"
         | "card.trade.reversal" | "card.trade.fee" | "card.trade.decline" => {
-            static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                &SHAPE_7_CARD_TRADE,
-            );
+            static SHAPE: drift::Shape = drift::Shape::Object(&SHAPE_7_CARD_TRADE);
             Some(("webhooks.card_trade", &SHAPE))
         }
         "payee.status.approved" | "payee.status.rejected" | "payee.status.disabled" => {
-            static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                &SHAPE_20_PAYEE_NOTICE,
-            );
+            static SHAPE: drift::Shape = drift::Shape::Object(&SHAPE_20_PAYEE_NOTICE);
             Some(("webhooks.payee", &SHAPE))
         }
         "payment.status.processing" | "payment.status.success" | "payment.status.fail"
         | "payment.status.returned" => {
-            static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                &SHAPE_15_PAYMENT,
-            );
+            static SHAPE: drift::Shape = drift::Shape::Object(&SHAPE_15_PAYMENT);
             Some(("webhooks.payment", &SHAPE))
         }
         "wallet.balance.in" | "wallet.balance.out" => {
-            static SHAPE: ::apigen_runtime::drift::Shape = ::apigen_runtime::drift::Shape::Object(
-                &SHAPE_21_WALLET_NOTICE,
-            );
+            static SHAPE: drift::Shape = drift::Shape::Object(&SHAPE_21_WALLET_NOTICE);
             Some(("webhooks.wallet", &SHAPE))
         }
         _ => None,

@@ -14,7 +14,7 @@ pub struct RuntimeDependency {
     /// Path of the runtime crate relative to the output folder (`../runtime`); `None` to take
     /// it from the registry by version alone.
     pub path: Option<String>,
-    /// Version requirement (`0.2.0`).
+    /// Version requirement (`0.2.1`).
     pub version: String,
 }
 
@@ -75,7 +75,7 @@ fn relative(from: &Path, to: &Path) -> String {
 }
 
 /// Version of `apigen-runtime` this generator emits code for.
-pub const RUNTIME_VERSION: &str = "0.2.0";
+pub const RUNTIME_VERSION: &str = "0.2.1";
 
 /// The dependencies generated code refers to by path, with the versions the runtime is built
 /// and tested with. Kept equal to the workspace's `Cargo.toml` by a test.

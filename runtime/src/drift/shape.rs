@@ -55,6 +55,38 @@ pub struct FieldShape {
     pub sensitive: bool,
 }
 
+impl FieldShape {
+    /// A field the spec says is always sent and never `null` or empty (required and not
+    /// nullable).
+    pub const fn required(name: &'static str, shape: &'static Shape) -> Self {
+        FieldShape {
+            name,
+            shape,
+            always_present: true,
+            sensitive: false,
+        }
+    }
+
+    /// A field that may be absent, `null` or empty.
+    pub const fn optional(name: &'static str, shape: &'static Shape) -> Self {
+        FieldShape {
+            name,
+            shape,
+            always_present: false,
+            sensitive: false,
+        }
+    }
+
+    /// The same field, its value secret: never copied into a sample.
+    #[must_use]
+    pub const fn sensitive(self) -> Self {
+        FieldShape {
+            sensitive: true,
+            ..self
+        }
+    }
+}
+
 /// One difference between a value and its shape, at a normalised JSON path (array indices as
 /// `[]`, free map keys as `*`, so every row of a list reports under one path).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -232,33 +264,35 @@ mod tests {
     static CARD: ObjectShape = ObjectShape {
         name: "Card",
         fields: &[
+            FieldShape::required("card_no", &TEXT),
+            FieldShape::required("status", &STATUS),
+            FieldShape::optional("nickname", &TEXT),
+            FieldShape::optional("pin_kind", &PIN_KIND).sensitive(),
+        ],
+    };
+    static CARDS: Shape = Shape::Array(&Shape::Object(&CARD));
+
+    #[test]
+    fn constructors_spell_out_the_flags() {
+        assert_eq!(
+            CARD.fields[0],
             FieldShape {
                 name: "card_no",
                 shape: &TEXT,
                 always_present: true,
                 sensitive: false,
-            },
-            FieldShape {
-                name: "status",
-                shape: &STATUS,
-                always_present: true,
-                sensitive: false,
-            },
-            FieldShape {
-                name: "nickname",
-                shape: &TEXT,
-                always_present: false,
-                sensitive: false,
-            },
+            }
+        );
+        assert_eq!(
+            CARD.fields[3],
             FieldShape {
                 name: "pin_kind",
                 shape: &PIN_KIND,
                 always_present: false,
                 sensitive: true,
-            },
-        ],
-    };
-    static CARDS: Shape = Shape::Array(&Shape::Object(&CARD));
+            }
+        );
+    }
 
     fn findings(shape: &Shape, value: &Value) -> Walk {
         let mut out = Walk::default();

@@ -68,6 +68,8 @@ pub(crate) fn service_module_with(
         #mdoc
         use std::fmt;
 
+        use ::apigen_runtime::drift;
+
         #version_doc
         pub const DEFAULT_VERSION: &str = #version;
 
@@ -94,7 +96,7 @@ pub(crate) fn service_module_with(
                 },
                 sensitive_fields: &[#(#sensitive),*],
             };
-            fn response_shape(endpoint: &str) -> Option<&'static ::apigen_runtime::drift::Shape> {
+            fn response_shape(endpoint: &str) -> Option<&'static drift::Shape> {
                 #response_shape
             }
         }

@@ -82,8 +82,8 @@ pub(crate) fn shape_static_pieces(api: &Api) -> Vec<ShapePiece<'_>> {
                 let cfg = gated.then(|| quote!(#[cfg(feature = "webhooks")]));
                 Some(quote! {
                     #cfg
-                    static #name: ::apigen_runtime::drift::ObjectShape =
-                        ::apigen_runtime::drift::ObjectShape { name: #label, fields: &[#(#fields),*] };
+                    static #name: drift::ObjectShape =
+                        drift::ObjectShape { name: #label, fields: &[#(#fields),*] };
                 })
             }),
         });
@@ -136,15 +136,10 @@ fn page_static_tokens(api: &Api, kind: PageKind, key: &str) -> Option<TokenStrea
     let item = object_shape(api, key)?;
     let name = page_static(api, kind, key)?;
     let mut fields = fields(api, response);
-    fields.push(quote!(::apigen_runtime::drift::FieldShape {
-        name: #list,
-        shape: &::apigen_runtime::drift::Shape::Array(&#item),
-        always_present: false,
-        sensitive: false,
-    }));
+    fields.push(quote!(drift::FieldShape::optional(#list, &drift::Shape::Array(&#item))));
     Some(quote! {
-        static #name: ::apigen_runtime::drift::ObjectShape =
-            ::apigen_runtime::drift::ObjectShape { name: #label, fields: &[#(#fields),*] };
+        static #name: drift::ObjectShape =
+            drift::ObjectShape { name: #label, fields: &[#(#fields),*] };
     })
 }
 
@@ -210,17 +205,17 @@ fn response_shape_arm(api: &Api, e: &crate::model::Endpoint) -> Option<TokenStre
         Response::Object(key) => object_shape(api, key)?,
         Response::Array(key) => {
             let item = object_shape(api, key)?;
-            quote!(::apigen_runtime::drift::Shape::Array(&#item))
+            quote!(drift::Shape::Array(&#item))
         }
         Response::Page(key) => {
             api.service.pagination.as_ref()?;
             let name = page_static(api, PageKind::Number, key)?;
-            quote!(::apigen_runtime::drift::Shape::Object(&#name))
+            quote!(drift::Shape::Object(&#name))
         }
         Response::CursorPage(key) => {
             api.service.cursor_pagination.as_ref()?;
             let name = page_static(api, PageKind::Cursor, key)?;
-            quote!(::apigen_runtime::drift::Shape::Object(&#name))
+            quote!(drift::Shape::Object(&#name))
         }
         Response::Value(ty) => type_shape(api, ty),
         Response::Empty => return None,
@@ -229,7 +224,7 @@ fn response_shape_arm(api: &Api, e: &crate::model::Endpoint) -> Option<TokenStre
     // A `static` per arm: a reference to a temporary naming another static is not
     // promoted to `'static` inside a function.
     Some(quote!(#name => {
-        static SHAPE: ::apigen_runtime::drift::Shape = #shape;
+        static SHAPE: drift::Shape = #shape;
         Some(&SHAPE)
     }))
 }
@@ -245,7 +240,7 @@ pub(crate) fn webhook_payload_shape_fn(api: &Api) -> TokenStream {
         let tags = kind.events.iter().map(|event| &event.tag);
         let name = format!("webhooks.{}", kind.spec_key);
         Some(quote!(#(#tags)|* => {
-            static SHAPE: ::apigen_runtime::drift::Shape = #shape;
+            static SHAPE: drift::Shape = #shape;
             Some((#name, &SHAPE))
         }))
     });
@@ -264,7 +259,7 @@ pub(crate) fn webhook_payload_shape_fn(api: &Api) -> TokenStream {
         #[cfg(feature = "webhooks")]
         pub(crate) fn webhook_payload_shape(
             tag: &str,
-        ) -> Option<(&'static str, &'static ::apigen_runtime::drift::Shape)> {
+        ) -> Option<(&'static str, &'static drift::Shape)> {
             #body
         }
     }
@@ -329,12 +324,16 @@ fn fields(api: &Api, fields: &[Field]) -> Vec<TokenStream> {
             let shape = type_shape(api, &f.ty);
             let always_present = f.required && !f.nullable;
             let sensitive = f.sensitive;
-            quote!(::apigen_runtime::drift::FieldShape {
-                name: #name,
-                shape: &#shape,
-                always_present: #always_present,
-                sensitive: #sensitive,
-            })
+            let field = if always_present {
+                quote!(drift::FieldShape::required(#name, &#shape))
+            } else {
+                quote!(drift::FieldShape::optional(#name, &#shape))
+            };
+            if sensitive {
+                quote!(#field.sensitive())
+            } else {
+                field
+            }
         })
         .collect()
 }
@@ -347,7 +346,7 @@ fn declared_index(api: &Api, key: &str) -> Option<usize> {
 /// `Shape::Object(&OBJECT_n)` for the shared object `key`.
 fn object_shape(api: &Api, key: &str) -> Option<TokenStream> {
     let name = object_static(api, declared_index(api, key)?);
-    Some(quote!(::apigen_runtime::drift::Shape::Object(&#name)))
+    Some(quote!(drift::Shape::Object(&#name)))
 }
 
 fn type_shape(api: &Api, ty: &Type) -> TokenStream {
@@ -359,14 +358,14 @@ fn type_shape(api: &Api, ty: &Type) -> TokenStream {
         | Type::Money(MoneyWire::Number)
         | Type::Decimal(MoneyWire::Number)
         | Type::DateTime(DateTimeFormat::EpochS | DateTimeFormat::EpochMs) => {
-            quote!(::apigen_runtime::drift::Shape::Number)
+            quote!(drift::Shape::Number)
         }
         Type::String
         | Type::Money(MoneyWire::String)
         | Type::Decimal(MoneyWire::String)
         | Type::DateTime(DateTimeFormat::Vendor | DateTimeFormat::Rfc3339)
-        | Type::Date => quote!(::apigen_runtime::drift::Shape::Text),
-        Type::Bool => quote!(::apigen_runtime::drift::Shape::Bool),
+        | Type::Date => quote!(drift::Shape::Text),
+        Type::Bool => quote!(drift::Shape::Bool),
         Type::Enum(key) => match api.enum_(key) {
             Some(e) => {
                 let ints: Option<Vec<i64>> = e
@@ -378,32 +377,32 @@ fn type_shape(api: &Api, ty: &Type) -> TokenStream {
                     })
                     .collect();
                 match ints {
-                    Some(codes) => quote!(::apigen_runtime::drift::Shape::IntCodes(&[#(#codes),*])),
+                    Some(codes) => quote!(drift::Shape::IntCodes(&[#(#codes),*])),
                     None => {
                         let codes = e.values.iter().map(|v| match &v.code {
                             Code::Str(s) => s.clone(),
                             Code::Int(c) => c.to_string(),
                         });
-                        quote!(::apigen_runtime::drift::Shape::StrCodes(&[#(#codes),*]))
+                        quote!(drift::Shape::StrCodes(&[#(#codes),*]))
                     }
                 }
             }
-            None => quote!(::apigen_runtime::drift::Shape::Any),
+            None => quote!(drift::Shape::Any),
         },
         Type::Object(name) => match api.object_position(name) {
             Some(i) => {
                 let name = object_static(api, i);
-                quote!(::apigen_runtime::drift::Shape::Object(&#name))
+                quote!(drift::Shape::Object(&#name))
             }
-            None => quote!(::apigen_runtime::drift::Shape::Any),
+            None => quote!(drift::Shape::Any),
         },
         Type::Array(inner) => {
             let inner = type_shape(api, inner);
-            quote!(::apigen_runtime::drift::Shape::Array(&#inner))
+            quote!(drift::Shape::Array(&#inner))
         }
         Type::Map(inner) => {
             let inner = type_shape(api, inner);
-            quote!(::apigen_runtime::drift::Shape::Map(&#inner))
+            quote!(drift::Shape::Map(&#inner))
         }
     }
 }
