@@ -71,7 +71,11 @@ pub(crate) fn shape_static_pieces(api: &Api) -> Vec<ShapePiece<'_>> {
         let (mut objects, mut enums) = (vec![i], Vec::new());
         field_refs(api, &o.fields, &mut objects, &mut enums);
         pieces.push(ShapePiece {
-            kind: if gated { "object-static-webhooks" } else { "object-static" },
+            kind: if gated {
+                "object-static-webhooks"
+            } else {
+                "object-static"
+            },
             endpoint: None,
             objects,
             enums,
