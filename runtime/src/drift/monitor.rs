@@ -350,18 +350,8 @@ mod tests {
     static ITEM: ObjectShape = ObjectShape {
         name: "Item",
         fields: &[
-            FieldShape {
-                name: "id",
-                shape: &TEXT,
-                always_present: true,
-                sensitive: false,
-            },
-            FieldShape {
-                name: "note",
-                shape: &TEXT,
-                always_present: false,
-                sensitive: false,
-            },
+            FieldShape::required("id", &TEXT),
+            FieldShape::optional("note", &TEXT),
         ],
     };
     static ITEM_SHAPE: Shape = Shape::Object(&ITEM);

@@ -21,36 +21,11 @@ static STATUS: Shape = Shape::IntCodes(&[1, 2]);
 static CARD: ObjectShape = ObjectShape {
     name: "Card",
     fields: &[
-        FieldShape {
-            name: "card_no",
-            shape: &TEXT,
-            always_present: true,
-            sensitive: false,
-        },
-        FieldShape {
-            name: "holder",
-            shape: &TEXT,
-            always_present: true,
-            sensitive: false,
-        },
-        FieldShape {
-            name: "status",
-            shape: &STATUS,
-            always_present: true,
-            sensitive: false,
-        },
-        FieldShape {
-            name: "cvv",
-            shape: &TEXT,
-            always_present: false,
-            sensitive: true,
-        },
-        FieldShape {
-            name: "nickname",
-            shape: &TEXT,
-            always_present: false,
-            sensitive: false,
-        },
+        FieldShape::required("card_no", &TEXT),
+        FieldShape::required("holder", &TEXT),
+        FieldShape::required("status", &STATUS),
+        FieldShape::optional("cvv", &TEXT).sensitive(),
+        FieldShape::optional("nickname", &TEXT),
     ],
 };
 static CARD_SHAPE: Shape = Shape::Object(&CARD);

@@ -105,30 +105,10 @@ static STATUS: Shape = Shape::IntCodes(&[1, 2, 3, 4]);
 static PAYMENT_OBJECT: ObjectShape = ObjectShape {
     name: "Payment",
     fields: &[
-        FieldShape {
-            name: "id",
-            shape: &TEXT,
-            always_present: true,
-            sensitive: false,
-        },
-        FieldShape {
-            name: "amount",
-            shape: &NUMBER,
-            always_present: true,
-            sensitive: false,
-        },
-        FieldShape {
-            name: "card_no",
-            shape: &TEXT,
-            always_present: true,
-            sensitive: true,
-        },
-        FieldShape {
-            name: "status",
-            shape: &STATUS,
-            always_present: false,
-            sensitive: false,
-        },
+        FieldShape::required("id", &TEXT),
+        FieldShape::required("amount", &NUMBER),
+        FieldShape::required("card_no", &TEXT).sensitive(),
+        FieldShape::optional("status", &STATUS),
     ],
 };
 /// The declared shape of every payment event's payload.
