@@ -87,13 +87,7 @@ pub(crate) fn api_surface(api: &Api, reuse: Option<&Reuse<'_>>) -> String {
 /// wrappers, each group and each endpoint, the webhooks.
 fn items<'a>(api: &'a Api, reuse: Option<&Reuse<'_>>) -> Vec<Item<'a>> {
     let d = reuse.map(|r| r.digests);
-    let key = |kind: &str, parts: &[&str]| {
-        d.map(|d| {
-            let mut all = vec![d.service.as_str()];
-            all.extend_from_slice(parts);
-            d.key(FILE, kind, &all)
-        })
-    };
+    let key = |kind: &str, parts: &[&str]| d.map(|d| d.service_key(FILE, kind, parts));
     let at = |list: fn(&ItemDigests) -> &Vec<String>, i: Option<usize>| {
         d.zip(i).map_or("", |(d, i)| list(d)[i].as_str())
     };
@@ -444,14 +438,7 @@ mod tests {
         let first = Reuse::new(&digests);
         let text = api_surface(&api, Some(&first));
         assert_eq!(text, api_surface(&api, None));
-        let spans = first
-            .spans
-            .into_inner()
-            .expect("spans")
-            .remove(std::path::Path::new(FILE));
-        let mut again = Reuse::new(&digests);
-        let previous = crate::emit::splice::Previous::new(text.clone(), spans.expect("recorded"));
-        again.previous.insert(FILE.into(), previous);
+        let again = first.next_run(FILE, text.clone());
         assert_eq!(api_surface(&api, Some(&again)), text);
     }
 

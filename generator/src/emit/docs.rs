@@ -114,14 +114,7 @@ const FILE: &str = "docs/api.md";
 /// `reuse`, a fragment whose key is in the previous text is copied from it.
 pub(super) fn api_markdown(api: &Api, reuse: Option<&Reuse<'_>>) -> String {
     let digests = reuse.map(|r| r.digests);
-    // Every fragment may read the service section.
-    let key = |kind: &str, items: &[&str]| {
-        digests.map(|d| {
-            let mut parts = vec![d.service.as_str()];
-            parts.extend_from_slice(items);
-            d.key(FILE, kind, &parts)
-        })
-    };
+    let key = |kind: &str, items: &[&str]| digests.map(|d| d.service_key(FILE, kind, items));
     let at = |list: fn(&ItemDigests) -> &Vec<String>, i: usize| {
         digests.map_or("", |d| list(d)[i].as_str())
     };

@@ -272,10 +272,7 @@ struct Keys<'a> {
 
 impl Keys<'_> {
     fn key(&self, kind: &str, items: &[&str]) -> Option<String> {
-        let d = self.reuse?.digests;
-        let mut parts = vec![d.service.as_str()];
-        parts.extend_from_slice(items);
-        Some(d.key(FILE, kind, &parts))
+        Some(self.reuse?.digests.service_key(FILE, kind, items))
     }
 }
 

@@ -100,6 +100,26 @@ impl<'a> Reuse<'a> {
         }
     }
 
+    /// What the next run sees after this one wrote `text` as `file`: the same digests, and
+    /// `text` with the spans recorded for it as the previous text (for round-trip tests).
+    ///
+    /// # Panics
+    ///
+    /// If this run recorded no spans for `file`.
+    #[cfg(test)]
+    pub(crate) fn next_run(self, file: &str, text: String) -> Reuse<'a> {
+        let spans = self
+            .spans
+            .into_inner()
+            .expect("spans")
+            .remove(std::path::Path::new(file))
+            .expect("spans recorded for the file");
+        let mut next = Reuse::new(self.digests);
+        next.previous
+            .insert(file.into(), Previous::new(text, spans));
+        next
+    }
+
     /// Keep the spans of `file`'s new text, assembled without a [`Splicer`].
     pub(crate) fn record_spans(&self, file: &str, spans: Spans) {
         // A poisoned lock means a render thread panicked; the run fails anyway.

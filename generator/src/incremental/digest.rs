@@ -154,6 +154,15 @@ impl ItemDigests {
         }
         h.hex()
     }
+
+    /// [`ItemDigests::key`] of a fragment of a file made from the whole spec: every such
+    /// fragment may read the service section, so its digest comes first among the parts.
+    pub(crate) fn service_key(&self, file: &str, kind: &str, parts: &[&str]) -> String {
+        let mut all = Vec::with_capacity(parts.len() + 1);
+        all.push(self.service.as_str());
+        all.extend_from_slice(parts);
+        self.key(file, kind, &all)
+    }
 }
 
 /// The input hash of each kind of [`Inputs`], computed once per run and shared by the files

@@ -101,9 +101,8 @@ fn key(reuse: Option<&Reuse<'_>>, piece: &ShapePiece<'_>) -> Option<String> {
         owned.push(format!("enum {i}"));
         owned.push(d.enums[i].clone());
     }
-    let mut parts = vec![d.service.as_str()];
-    parts.extend(owned.iter().map(String::as_str));
-    Some(d.key(FILE, piece.kind, &parts))
+    let parts: Vec<&str> = owned.iter().map(String::as_str).collect();
+    Some(d.service_key(FILE, piece.kind, &parts))
 }
 
 /// The whole line of `text` that ends with `marker` (which must be there once).
@@ -197,16 +196,7 @@ mod tests {
         let digests = ItemDigests::new(&api, &crate::emit::Options::default(), "g");
         let first = Reuse::new(&digests);
         let text = service_file(&api, Some(&first)).expect("splices");
-        let spans = first
-            .spans
-            .into_inner()
-            .expect("spans")
-            .remove(std::path::Path::new(FILE));
-        let mut again = Reuse::new(&digests);
-        again.previous.insert(
-            FILE.into(),
-            crate::emit::splice::Previous::new(text.clone(), spans.expect("recorded")),
-        );
+        let again = first.next_run(FILE, text.clone());
         assert_eq!(service_file(&api, Some(&again)).expect("splices"), text);
         let (copied, rendered) = *again.counts.lock().expect("counts");
         assert!(
