@@ -44,7 +44,8 @@ cat > "$SCRATCH/Cargo.toml" <<'EOF'
 resolver = "3"
 members = ["card-wallet", "progenitor-gen"]
 
-# Same as the main workspace.
+# A user's dev profile: dependencies without debug info, as in the main workspace (whose
+# opt-level overrides are for running the generator, which is not built here).
 [profile.dev.package."*"]
 debug = false
 EOF
