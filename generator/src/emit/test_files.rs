@@ -76,67 +76,93 @@ fn auth_values(api: &Api) -> (Vec<TokenStream>, Vec<serde_json::Value>) {
     (args, values)
 }
 
-/// The tests of group `group_key`'s endpoints with a complete example, and whether one of them
-/// compares a response (endpoints with an empty response compare nothing after the call).
+/// The tests of group `group_key`'s endpoints with a complete example.
 fn group_tests(
     api: &Api,
     values: &[serde_json::Value],
     group_key: &str,
-) -> Result<(Vec<TokenStream>, bool), String> {
+) -> Result<Vec<TokenStream>, String> {
     let mut tests = Vec::new();
-    let mut compares = false;
     for e in api.group_endpoints(group_key) {
         if let Some((name, literals, error_code)) = example_literals(api, e, values)? {
-            compares |= compares_data(e, error_code.as_ref());
             tests.push(endpoint_test(api, e, name, literals, error_code.as_ref()));
         }
     }
-    Ok((tests, compares))
+    Ok(tests)
 }
 
-/// What `tests/endpoints.rs` needs of a group's tests without building them: whether it has
-/// any, and whether one compares decoded data (the examples are read as [`group_tests`]
-/// reads them, so an example it refuses is refused here too).
-fn group_test_summary(
-    api: &Api,
-    values: &[serde_json::Value],
-    group_key: &str,
-) -> Result<(bool, bool), String> {
-    let (mut any, mut compares) = (false, false);
-    for e in api.group_endpoints(group_key) {
-        if let Some((_, _, error_code)) = example_literals(api, e, values)? {
-            any = true;
-            compares |= compares_data(e, error_code.as_ref());
-        }
+/// The example [`example_literals`] makes a test of: the first with both a request and a
+/// response.
+fn complete_example(e: &Endpoint) -> Option<(&str, &str, &str)> {
+    e.examples.iter().find_map(|x| {
+        Some((
+            x.name.as_str(),
+            x.request.as_deref()?,
+            x.response.as_deref()?,
+        ))
+    })
+}
+
+/// Whether the test of `e`'s example response `response` compares the decoded response with
+/// the example's data: not for a business error (a response whose code is not the success
+/// code) nor for an empty response. A response that is not JSON compares nothing here; the
+/// group's own test file refuses it.
+fn compares_data(api: &Api, e: &Endpoint, response: &str) -> bool {
+    if e.response == crate::model::Response::Empty {
+        return false;
     }
-    Ok((any, compares))
+    let env = &api.service.envelope;
+    serde_json::from_str::<serde_json::Value>(response).is_ok_and(|v| {
+        v.get(&env.code)
+            .and_then(|c| env.read_code(c))
+            .is_none_or(|c| c == env.success)
+    })
 }
 
-/// Whether the test of `e` compares the decoded response with the example's data (not for
-/// a business error or an empty response).
-fn compares_data(e: &Endpoint, error_code: Option<&Code>) -> bool {
-    error_code.is_none() && e.response != crate::model::Response::Empty
+/// What `tests/endpoints.rs` needs of the groups' tests without building them: the groups
+/// with a test (an endpoint with a complete example, as [`group_tests`] finds them), and
+/// whether a test compares decoded data. Each response is read only until one test is found
+/// that compares, so a one-line edit in a large spec does not parse every example again.
+fn test_summary(api: &Api) -> (Vec<&str>, bool) {
+    let mut compares = false;
+    let groups = api
+        .groups
+        .iter()
+        .filter(|g| {
+            let mut any = false;
+            for (e, (_, _, response)) in api
+                .group_endpoints(&g.spec_key)
+                .filter_map(|e| Some((e, complete_example(e)?)))
+            {
+                any = true;
+                compares = compares || compares_data(api, e, response);
+                if compares {
+                    break;
+                }
+            }
+            any
+        })
+        .map(|g| g.spec_key.as_str())
+        .collect();
+    (groups, compares)
 }
 
 /// `tests/endpoints.rs`: the shared helpers and one module per group with endpoint tests
 /// (`tests/endpoints/<group>.rs`, from [`endpoints_group_test`]).
 pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
     let (args, values) = auth_values(api);
-    let mut mods = Vec::new();
-    let mut compares = false;
-    for g in &api.groups {
-        let (any, group_compares) = group_test_summary(api, &values, &g.spec_key)?;
-        if !any {
-            continue;
-        }
-        compares |= group_compares;
-        let m = ident(&group_module(&g.spec_key));
-        let path = format!("endpoints/{}.rs", unraw(&group_module(&g.spec_key)));
-        mods.push(quote! {
-            #[path = #path]
-            mod #m;
-        });
-    }
+    let (groups, compares) = test_summary(api);
+    let mods: Vec<TokenStream> = groups
+        .iter()
+        .map(|key| {
+            let m = ident(&group_module(key));
+            let path = format!("endpoints/{}.rs", unraw(&group_module(key)));
+            quote! {
+                #[path = #path]
+                mod #m;
+            }
+        })
+        .collect();
     let doc = module_doc(
         "Every endpoint with a complete example in the spec, called once against a loopback\n\
          server: the body the server receives must equal the example request (auth fields\n\
@@ -174,7 +200,7 @@ pub(super) fn endpoints_test(api: &Api) -> Result<String, String> {
 /// `api` needs to hold only what [`crate::depends::group_inputs`] names for the group.
 pub(super) fn endpoints_group_test(api: &Api, group_key: &str) -> Result<Option<String>, String> {
     let (_, values) = auth_values(api);
-    let (tests, _) = group_tests(api, &values, group_key)?;
+    let tests = group_tests(api, &values, group_key)?;
     if tests.is_empty() {
         return Ok(None);
     }
@@ -212,14 +238,7 @@ fn example_literals<'a>(
     values: &[serde_json::Value],
 ) -> Result<Option<ExampleLiterals<'a>>, String> {
     let auth = &api.service.auth;
-    let Some(ex) = e
-        .examples
-        .iter()
-        .find(|x| x.request.is_some() && x.response.is_some())
-    else {
-        return Ok(None);
-    };
-    let (Some(req_text), Some(resp_text)) = (&ex.request, &ex.response) else {
+    let Some((name, req_text, resp_text)) = complete_example(e) else {
         return Ok(None);
     };
     let mut body: serde_json::Value = serde_json::from_str(req_text)
@@ -265,7 +284,7 @@ fn example_literals<'a>(
         .and_then(|c| env.read_code(c))
         .filter(|c| *c != env.success);
     Ok(Some((
-        &ex.name,
+        name,
         [expected_body, request, response, data],
         error_code,
     )))
@@ -562,7 +581,51 @@ fn encode_path(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::encode_path;
+    use super::{encode_path, test_summary};
+    use crate::model::Api;
+
+    /// The mini fixture, with `edit` applied to its endpoints file.
+    fn mini(edit: impl Fn(&str) -> String) -> Api {
+        let files = vec![
+            (
+                "mini/endpoints.yaml".to_owned(),
+                edit(include_str!("../../../tests/fixtures/mini/endpoints.yaml")),
+            ),
+            (
+                "mini/service.yaml".to_owned(),
+                include_str!("../../../tests/fixtures/mini/service.yaml").to_owned(),
+            ),
+            (
+                "mini/types.yaml".to_owned(),
+                include_str!("../../../tests/fixtures/mini/types.yaml").to_owned(),
+            ),
+        ];
+        crate::load_api_from(files).unwrap_or_else(|e| panic!("mini loads:\n{e}"))
+    }
+
+    #[test]
+    fn the_summary_lists_the_groups_with_a_complete_example_and_whether_one_compares() {
+        // Only `get_wallet_detail` has an example, with a success code: it compares.
+        assert_eq!(test_summary(&mini(str::to_owned)), (vec!["wallet"], true));
+        // A business error compares nothing after the call.
+        let error = mini(|t| {
+            t.replace(
+                r#"{"code": 0, "message": "success""#,
+                r#"{"code": 1005, "message": "slow down""#,
+            )
+        });
+        assert_eq!(test_summary(&error), (vec!["wallet"], false));
+        // An example without a response makes no test.
+        let no_response = mini(|t| {
+            let start = t.find("        response: |").expect("the example response");
+            let end = t[start..]
+                .find("  list_wallets:")
+                .expect("the next endpoint")
+                + start;
+            format!("{}{}", &t[..start], &t[end..])
+        });
+        assert_eq!(test_summary(&no_response), (Vec::<&str>::new(), false));
+    }
 
     #[test]
     fn paths_are_encoded_as_the_client_sends_them() {
