@@ -101,8 +101,14 @@ impl Cache {
         }
         for (path, (hash, spans)) in &self.spans {
             let _ = writeln!(out, "spans {} {hash} {}", spans.len(), path.display());
+            // Over a hundred thousand lines at thousands of endpoints: written piece by piece,
+            // which is several times faster than through `writeln!`.
+            out.reserve(spans.len() * 56);
             for (key, r) in spans {
-                let _ = writeln!(out, "{key} {} {}", r.start, r.end);
+                out.push_str(key);
+                push_number(&mut out, r.start);
+                push_number(&mut out, r.end);
+                out.push('\n');
             }
         }
         let end = digest::of_bytes(out.as_bytes());
@@ -180,6 +186,12 @@ impl Cache {
     }
 }
 
+/// Append a space and `n` in decimal.
+fn push_number(out: &mut String, n: usize) {
+    out.push(' ');
+    out.push_str(itoa::Buffer::new().format(n));
+}
+
 /// The cache folder of output folder `out_dir` under the cache root `root`: one folder per
 /// output folder, named after the hash of its canonical path (its absolute path while it
 /// does not exist yet).
@@ -218,6 +230,15 @@ mod tests {
             ),
         );
         c
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal_after_a_space() {
+        let mut out = String::new();
+        for n in [0, 7, 10, 4096, usize::MAX] {
+            push_number(&mut out, n);
+        }
+        assert_eq!(out, format!(" 0 7 10 4096 {}", usize::MAX));
     }
 
     #[test]
