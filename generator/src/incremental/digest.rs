@@ -115,33 +115,76 @@ fn of_debug(label: &str, value: &impl Debug) -> String {
     h.hex()
 }
 
-impl ItemDigests {
-    /// Digest every item of `api` (the endpoints on a second thread), with the generator
-    /// build `generator`.
-    pub(crate) fn new(api: &Api, options: &Options, generator: &str) -> Self {
-        std::thread::scope(|scope| {
-            let endpoints = scope.spawn(|| {
-                api.endpoints
-                    .iter()
-                    .map(|e| of_debug("endpoint", e))
-                    .collect::<Vec<_>>()
-            });
-            let objects = api.objects.iter().map(|o| of_debug("object", o)).collect();
-            let enums = api.enums.iter().map(|e| of_debug("enum", e)).collect();
-            let groups = api.groups.iter().map(|g| of_debug("group", g)).collect();
-            ItemDigests {
-                generator: generator.to_owned(),
-                options: of_debug("options", options),
-                service: of_debug("service", &api.service),
-                errors: of_debug("errors", &api.errors),
-                webhooks: of_debug("webhooks", &api.webhooks),
-                groups,
-                enums,
-                objects,
-                // The thread only formats and hashes: it cannot panic but on a bug.
-                endpoints: endpoints.join().unwrap_or_default(),
+/// [`of_debug`] of each (label, item), in the order given. The items are shared out among
+/// as many threads as the machine has cores (the calling thread one of them), each taking the
+/// next run of items not yet taken: the items differ in size (a request object with its
+/// field docs against a group title), so a fixed split would leave a thread idle. A thread
+/// that cannot start leaves its share to the others.
+fn of_each(items: &[(&str, &(dyn Debug + Sync))]) -> Vec<String> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    /// Items taken at a time: enough to make the counter cheap, few enough to share out.
+    const RUN: usize = 64;
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let start = next.fetch_add(RUN, Ordering::Relaxed);
+            if start >= items.len() {
+                return done;
             }
-        })
+            let run = &items[start..(start + RUN).min(items.len())];
+            let digests: Vec<String> = run.iter().map(|(label, v)| of_debug(label, v)).collect();
+            done.push((start, digests));
+        }
+    };
+    let helpers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().div_ceil(RUN))
+        .saturating_sub(1);
+    let mut runs = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..helpers)
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .name("digest".into())
+                    .spawn_scoped(scope, work)
+                    .ok()
+            })
+            .collect();
+        let mut all = work();
+        for handle in handles {
+            match handle.join() {
+                Ok(done) => all.extend(done),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        all
+    });
+    runs.sort_unstable_by_key(|(start, _)| *start);
+    runs.into_iter().flat_map(|(_, digests)| digests).collect()
+}
+
+impl ItemDigests {
+    /// Digest every item of `api`, with the generator build `generator`. The items are shared
+    /// out among as many threads as the machine has cores ([`of_each`]).
+    pub(crate) fn new(api: &Api, options: &Options, generator: &str) -> Self {
+        let mut items: Vec<(&str, &(dyn Debug + Sync))> = Vec::new();
+        items.extend(api.endpoints.iter().map(|e| ("endpoint", e as _)));
+        items.extend(api.objects.iter().map(|o| ("object", o as _)));
+        items.extend(api.enums.iter().map(|e| ("enum", e as _)));
+        items.extend(api.groups.iter().map(|g| ("group", g as _)));
+        let mut all = of_each(&items).into_iter();
+        let mut take = |n: usize| all.by_ref().take(n).collect::<Vec<_>>();
+        ItemDigests {
+            generator: generator.to_owned(),
+            options: of_debug("options", options),
+            service: of_debug("service", &api.service),
+            errors: of_debug("errors", &api.errors),
+            webhooks: of_debug("webhooks", &api.webhooks),
+            endpoints: take(api.endpoints.len()),
+            objects: take(api.objects.len()),
+            enums: take(api.enums.len()),
+            groups: take(api.groups.len()),
+        }
     }
 
     /// The key of a fragment of generated file `file`: its kind and the digests (or other
@@ -334,6 +377,16 @@ mod tests {
         for i in 0..d.objects.len() {
             assert_eq!(d.objects[i] == e.objects[i], i != request, "object {i}");
         }
+    }
+
+    #[test]
+    fn items_shared_out_among_threads_keep_their_order() {
+        let numbers: Vec<usize> = (0..1000).collect();
+        let items: Vec<(&str, &(dyn Debug + Sync))> =
+            numbers.iter().map(|n| ("n", n as _)).collect();
+        let one_by_one: Vec<String> = numbers.iter().map(|n| of_debug("n", n)).collect();
+        assert_eq!(of_each(&items), one_by_one);
+        assert!(of_each(&[]).is_empty());
     }
 
     #[test]
