@@ -36,6 +36,7 @@ mod load;
 pub mod locate;
 pub mod model;
 pub mod naming;
+mod parallel_map;
 mod raw;
 mod resolve;
 pub mod write;

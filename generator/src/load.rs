@@ -106,52 +106,11 @@ pub(crate) fn load_sources(
     }
 }
 
-/// The stack of each parsing thread, as the main thread's: the YAML parser and the
-/// deserializers recurse as deep as the file nests (within `yaml_budget`'s depth limit).
-const PARSE_STACK_BYTES: usize = 8 << 20;
-
-/// [`parse_all_errors`] of every text, results in the order given. The files are shared out
-/// among as many threads as the machine has cores (the calling thread one of them), each
-/// taking the next file not yet taken, so a large spec of many files loads in a fraction of
-/// the time. A thread that cannot start leaves its share to the others.
+/// [`parse_all_errors`] of every text, results in the order given, the files shared out
+/// among the cores one at a time, so a large spec of many files loads in a fraction of the
+/// time.
 fn parse_files(texts: &[&str]) -> Vec<Result<SpecFile, Vec<serde_saphyr::Error>>> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(text) = texts.get(i) else {
-                return done;
-            };
-            done.push((i, parse_all_errors(text)));
-        }
-    };
-    let helpers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(texts.len())
-        .saturating_sub(1);
-    let mut parsed: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..helpers)
-            .filter_map(|_| {
-                std::thread::Builder::new()
-                    .name("load yaml".into())
-                    .stack_size(PARSE_STACK_BYTES)
-                    .spawn_scoped(scope, work)
-                    .ok()
-            })
-            .collect();
-        let mut all = work();
-        for handle in handles {
-            match handle.join() {
-                Ok(done) => all.extend(done),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        all
-    });
-    parsed.sort_unstable_by_key(|(i, _)| *i);
-    parsed.into_iter().map(|(_, result)| result).collect()
+    crate::parallel_map::map(texts, 1, |text| parse_all_errors(text))
 }
 
 /// At most this many structural errors are reported per file.

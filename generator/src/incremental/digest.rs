@@ -4,7 +4,6 @@
 //! a field added to the model is covered without anyone remembering to hash it. The model
 //! holds no hash maps outside its private index (never hashed), so the form is deterministic.
 
-use std::collections::BTreeMap;
 use std::fmt::{Debug, Write as _};
 
 use sha2::{Digest, Sha256};
@@ -12,6 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::depends::{self, Inputs};
 use crate::emit::Options;
 use crate::model::Api;
+use crate::parallel_map;
 
 /// What identifies the generator build: a change to any of its sources (or to the printing
 /// crates it is built with) changes every input hash, so everything is emitted again.
@@ -115,64 +115,17 @@ fn of_debug(label: &str, value: &impl Debug) -> String {
     h.hex()
 }
 
-/// [`of_debug`] of each (label, item), in the order given. The items are shared out among
-/// as many threads as the machine has cores (the calling thread one of them), each taking the
-/// next run of items not yet taken: the items differ in size (a request object with its
-/// field docs against a group title), so a fixed split would leave a thread idle. A thread
-/// that cannot start leaves its share to the others.
-fn of_each(items: &[(&str, &(dyn Debug + Sync))]) -> Vec<String> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    /// Items taken at a time: enough to make the counter cheap, few enough to share out.
-    const RUN: usize = 64;
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let start = next.fetch_add(RUN, Ordering::Relaxed);
-            if start >= items.len() {
-                return done;
-            }
-            let run = &items[start..(start + RUN).min(items.len())];
-            let digests: Vec<String> = run.iter().map(|(label, v)| of_debug(label, v)).collect();
-            done.push((start, digests));
-        }
-    };
-    let helpers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().div_ceil(RUN))
-        .saturating_sub(1);
-    let mut runs = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..helpers)
-            .filter_map(|_| {
-                std::thread::Builder::new()
-                    .name("digest".into())
-                    .spawn_scoped(scope, work)
-                    .ok()
-            })
-            .collect();
-        let mut all = work();
-        for handle in handles {
-            match handle.join() {
-                Ok(done) => all.extend(done),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        all
-    });
-    runs.sort_unstable_by_key(|(start, _)| *start);
-    runs.into_iter().flat_map(|(_, digests)| digests).collect()
-}
-
 impl ItemDigests {
-    /// Digest every item of `api`, with the generator build `generator`. The items are shared
-    /// out among as many threads as the machine has cores ([`of_each`]).
+    /// Digest every item of `api`, with the generator build `generator`, on every core.
     pub(crate) fn new(api: &Api, options: &Options, generator: &str) -> Self {
         let mut items: Vec<(&str, &(dyn Debug + Sync))> = Vec::new();
         items.extend(api.endpoints.iter().map(|e| ("endpoint", e as _)));
         items.extend(api.objects.iter().map(|o| ("object", o as _)));
         items.extend(api.enums.iter().map(|e| ("enum", e as _)));
         items.extend(api.groups.iter().map(|g| ("group", g as _)));
-        let mut all = of_each(&items).into_iter();
+        // Runs of 64: the items differ in size (a request object with its field docs against
+        // a group title), so each core takes the next run until none is left.
+        let mut all = parallel_map::map(&items, 64, |(label, v)| of_debug(label, v)).into_iter();
         let mut take = |n: usize| all.by_ref().take(n).collect::<Vec<_>>();
         ItemDigests {
             generator: generator.to_owned(),
@@ -212,34 +165,6 @@ impl ItemDigests {
         all.push(self.service.as_str());
         all.extend_from_slice(parts);
         self.key(file, kind, &all)
-    }
-}
-
-/// The input hash of each kind of [`Inputs`], computed once per run and shared by the files
-/// with the same inputs (a group's `api/` and `requests/` files).
-pub(crate) struct InputHashes<'a> {
-    api: &'a Api,
-    digests: &'a ItemDigests,
-    done: BTreeMap<Inputs, String>,
-}
-
-impl<'a> InputHashes<'a> {
-    pub(crate) fn new(api: &'a Api, digests: &'a ItemDigests) -> Self {
-        InputHashes {
-            api,
-            digests,
-            done: BTreeMap::new(),
-        }
-    }
-
-    /// The hash of what a file with these inputs is made from, with the generator build.
-    pub(crate) fn get(&mut self, inputs: &Inputs) -> String {
-        if let Some(h) = self.done.get(inputs) {
-            return h.clone();
-        }
-        let h = input_hash(self.api, self.digests, inputs);
-        self.done.insert(inputs.clone(), h.clone());
-        h
     }
 }
 
@@ -377,16 +302,6 @@ mod tests {
         for i in 0..d.objects.len() {
             assert_eq!(d.objects[i] == e.objects[i], i != request, "object {i}");
         }
-    }
-
-    #[test]
-    fn items_shared_out_among_threads_keep_their_order() {
-        let numbers: Vec<usize> = (0..1000).collect();
-        let items: Vec<(&str, &(dyn Debug + Sync))> =
-            numbers.iter().map(|n| ("n", n as _)).collect();
-        let one_by_one: Vec<String> = numbers.iter().map(|n| of_debug("n", n)).collect();
-        assert_eq!(of_each(&items), one_by_one);
-        assert!(of_each(&[]).is_empty());
     }
 
     #[test]

@@ -27,14 +27,16 @@ mod cache;
 pub(crate) mod digest;
 mod manifest;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::LoadError;
+use crate::depends::Inputs;
 use crate::emit::splice::{Previous, Reuse};
 use crate::emit::{self, EmitError, Options, Output};
 use crate::model::Api;
+use crate::parallel_map;
 use crate::write::{self, Report};
 use cache::{Cache, Stat};
 use digest::ItemDigests;
@@ -296,41 +298,30 @@ fn read_as_recorded(out_dir: &Path, path: &Path, hash: &str, cache: &Cache) -> O
 }
 
 /// Is the generated file `path` as `entry` records (its bytes, or absent)? Trusts the
-/// cache's length and time, else reads and hashes the file; a file found as recorded by
-/// reading it goes into `verified` (the next cache), so the next run need not read it.
+/// cache's length and time, else reads and hashes the file. When it is, also what the next
+/// cache records of it (a file found as recorded by reading it goes there too, so the next
+/// run need not read it).
 fn as_recorded(
     out_dir: &Path,
     path: &Path,
     entry: &Entry,
     cache: &Cache,
-    verified: &mut Cache,
-) -> bool {
+) -> Option<Option<cache::Written>> {
     let Some(hash) = &entry.output else {
-        return !out_dir.join(path).exists();
+        return (!out_dir.join(path).exists()).then_some(None);
     };
     if cache.trusts(out_dir, path, hash) {
-        if let Some(w) = cache.files.get(path) {
-            verified.files.insert(path.to_path_buf(), w.clone());
-        }
-        return true;
+        return Some(cache.files.get(path).cloned());
     }
     let abs = out_dir.join(path);
-    let Ok(bytes) = std::fs::read(&abs) else {
-        return false;
-    };
+    let bytes = std::fs::read(&abs).ok()?;
     if digest::of_bytes(&bytes) != *hash {
-        return false;
+        return None;
     }
-    if let Some(stat) = Stat::of(&abs) {
-        verified.files.insert(
-            path.to_path_buf(),
-            cache::Written {
-                stat,
-                hash: hash.clone(),
-            },
-        );
-    }
-    true
+    Some(Stat::of(&abs).map(|stat| cache::Written {
+        stat,
+        hash: hash.clone(),
+    }))
 }
 
 /// The full [`Output`] for `api`, its manifest among the files, rendering only the files
@@ -350,7 +341,38 @@ fn regenerate(
 ) -> Result<Regenerated, EmitError> {
     let hashing = Instant::now();
     let plan = emit::plan(api, options, Some(reuse));
-    let mut hashes = digest::InputHashes::new(api, reuse.digests);
+    // Each distinct input's hash (a group's files share theirs), then whether each file whose
+    // input did not change is on disk as recorded: thousands of each at thousands of
+    // endpoints, shared out among the cores.
+    let (inputs, on_disk) = {
+        let distinct: Vec<&Inputs> = plan
+            .units
+            .iter()
+            .map(|u| &u.inputs)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let hashed = parallel_map::map(&distinct, 16, |inputs| {
+            digest::input_hash(api, reuse.digests, inputs)
+        });
+        let by_inputs: BTreeMap<&Inputs, String> = distinct.into_iter().zip(hashed).collect();
+        let inputs: Vec<String> = plan
+            .units
+            .iter()
+            .map(|u| by_inputs.get(&u.inputs).cloned().unwrap_or_default())
+            .collect();
+        let paths: Vec<(&Path, &str)> = plan
+            .units
+            .iter()
+            .zip(&inputs)
+            .map(|(u, input)| (u.path.as_path(), input.as_str()))
+            .collect();
+        let on_disk = parallel_map::map(&paths, 32, |&(path, input)| {
+            let entry = old?.files.get(path).filter(|e| e.input == input)?;
+            Some((entry, as_recorded(out_dir, path, entry, cache)?))
+        });
+        (inputs, on_disk)
+    };
     let mut next = Cache {
         generator: stamp.generator.to_owned(),
         ..Cache::default()
@@ -362,13 +384,12 @@ fn regenerate(
         owned_dirs: plan.owned_dirs,
         ..Output::default()
     };
-    for unit in plan.units {
-        let input = hashes.get(&unit.inputs);
-        let kept = old
-            .and_then(|m| m.files.get(&unit.path))
-            .filter(|e| e.input == input && as_recorded(out_dir, &unit.path, e, cache, &mut next));
+    for ((unit, input), kept) in plan.units.into_iter().zip(inputs).zip(on_disk) {
         match kept {
-            Some(e) => {
+            Some((e, verified)) => {
+                if let Some(w) = verified {
+                    next.files.insert(unit.path.clone(), w);
+                }
                 match &e.output {
                     Some(_) => out.kept.insert(unit.path.clone()),
                     None => {
