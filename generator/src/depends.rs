@@ -208,25 +208,7 @@ impl Reach<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The mini fixture, with `edit` applied to its endpoints file.
-    fn mini(edit: impl Fn(&str) -> String) -> Api {
-        let files = vec![
-            (
-                "mini/endpoints.yaml".to_owned(),
-                edit(include_str!("../../tests/fixtures/mini/endpoints.yaml")),
-            ),
-            (
-                "mini/service.yaml".to_owned(),
-                include_str!("../../tests/fixtures/mini/service.yaml").to_owned(),
-            ),
-            (
-                "mini/types.yaml".to_owned(),
-                include_str!("../../tests/fixtures/mini/types.yaml").to_owned(),
-            ),
-        ];
-        crate::load_api_from(files).unwrap_or_else(|e| panic!("mini loads:\n{e}"))
-    }
+    use crate::mini_fixture::mini;
 
     fn endpoint_names(inputs: &Part<'_>) -> Vec<String> {
         inputs

@@ -34,6 +34,8 @@ pub mod emit;
 pub mod incremental;
 mod load;
 pub mod locate;
+#[cfg(test)]
+mod mini_fixture;
 pub mod model;
 pub mod naming;
 mod parallel_map;

@@ -582,26 +582,7 @@ fn encode_path(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::{encode_path, test_summary};
-    use crate::model::Api;
-
-    /// The mini fixture, with `edit` applied to its endpoints file.
-    fn mini(edit: impl Fn(&str) -> String) -> Api {
-        let files = vec![
-            (
-                "mini/endpoints.yaml".to_owned(),
-                edit(include_str!("../../../tests/fixtures/mini/endpoints.yaml")),
-            ),
-            (
-                "mini/service.yaml".to_owned(),
-                include_str!("../../../tests/fixtures/mini/service.yaml").to_owned(),
-            ),
-            (
-                "mini/types.yaml".to_owned(),
-                include_str!("../../../tests/fixtures/mini/types.yaml").to_owned(),
-            ),
-        ];
-        crate::load_api_from(files).unwrap_or_else(|e| panic!("mini loads:\n{e}"))
-    }
+    use crate::mini_fixture::mini;
 
     #[test]
     fn the_summary_lists_the_groups_with_a_complete_example_and_whether_one_compares() {

@@ -427,6 +427,7 @@ fn compact_moment(inner: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mini_fixture::mini;
 
     fn tokens(t: Option<TokenStream>) -> String {
         t.map(|t| t.to_string()).unwrap_or_default()
@@ -458,28 +459,8 @@ mod tests {
         assert!(decimal("123456789012345678901234567890").is_none());
     }
 
-    /// The mini fixture (`tests/fixtures/mini`), crate `mini_api`.
-    fn mini() -> Api {
-        let file = |name: &str, text: &str| (format!("mini/{name}"), text.to_owned());
-        crate::load_api_from(vec![
-            file(
-                "endpoints.yaml",
-                include_str!("../../../tests/fixtures/mini/endpoints.yaml"),
-            ),
-            file(
-                "service.yaml",
-                include_str!("../../../tests/fixtures/mini/service.yaml"),
-            ),
-            file(
-                "types.yaml",
-                include_str!("../../../tests/fixtures/mini/types.yaml"),
-            ),
-        ])
-        .unwrap_or_else(|e| panic!("mini loads:\n{e}"))
-    }
-
     fn card(json: &str) -> Result<String, String> {
-        let api = mini();
+        let api = mini(str::to_owned);
         let ty = Type::Object(crate::model::ObjectName::Declared("Card".into()));
         let v: Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
         Values::new(&api).value(&ty, &v, "$").map(|t| t.to_string())
@@ -511,7 +492,7 @@ mod tests {
 
     #[test]
     fn open_enums_keep_unknown_codes_and_requests_use_new_and_setters() {
-        let api = mini();
+        let api = mini(str::to_owned);
         let values = Values::new(&api);
         let status = Type::Enum("WalletStatus".into());
         let known = values.value(&status, &Value::from(2), "$.status");

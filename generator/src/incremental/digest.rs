@@ -209,24 +209,7 @@ pub(crate) fn input_hash(api: &Api, d: &ItemDigests, inputs: &Inputs) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn mini(edit: impl Fn(&str) -> String) -> Api {
-        let files = vec![
-            (
-                "mini/endpoints.yaml".to_owned(),
-                edit(include_str!("../../../tests/fixtures/mini/endpoints.yaml")),
-            ),
-            (
-                "mini/service.yaml".to_owned(),
-                include_str!("../../../tests/fixtures/mini/service.yaml").to_owned(),
-            ),
-            (
-                "mini/types.yaml".to_owned(),
-                include_str!("../../../tests/fixtures/mini/types.yaml").to_owned(),
-            ),
-        ];
-        crate::load_api_from(files).unwrap_or_else(|e| panic!("mini loads:\n{e}"))
-    }
+    use crate::mini_fixture::mini;
 
     fn hashes(api: &Api, generator: &str) -> [String; 3] {
         let d = ItemDigests::new(api, &Options::default(), generator);
