@@ -58,11 +58,13 @@ pub(crate) fn read_dir(dir: &Path) -> Result<ReadDir, (Sources, Vec<Diagnostic>)
             ],
         ));
     }
+    // A large spec is a thousand files and more: they are read on every core.
+    let texts = crate::parallel_map::map(&paths, 16, |path| std::fs::read_to_string(path));
     let mut inputs = Vec::new();
     let mut diags = Vec::new();
-    for path in paths {
-        let name = display_name(dir, &path);
-        match std::fs::read_to_string(&path) {
+    for (path, text) in paths.iter().zip(texts) {
+        let name = display_name(dir, path);
+        match text {
             Ok(text) => inputs.push((name, text)),
             Err(e) => diags.push(Diagnostic::global(format!("cannot read {name}: {e}"))),
         }

@@ -2,6 +2,7 @@
 //! the items: what the loader (a spec's files), the digests (the model's items) and the
 //! incremental run (each generated file's input hash and state on disk) share out.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The stack of each helper thread, as the main thread's: the YAML parser and the
@@ -14,6 +15,9 @@ const STACK_BYTES: usize = 8 << 20;
 /// leaves its share to the others; a panic in `f` (a bug) is raised again on the caller.
 pub(crate) fn map<T: Sync, R: Send>(items: &[T], run: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let run = run.max(1);
+    if items.len() <= run {
+        return items.iter().map(f).collect();
+    }
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
@@ -26,10 +30,7 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], run: usize, f: impl Fn(&T) -> R
             done.push((start, taken.iter().map(&f).collect::<Vec<R>>()));
         }
     };
-    let helpers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().div_ceil(run))
-        .saturating_sub(1);
+    let helpers = cores().min(items.len().div_ceil(run)).saturating_sub(1);
     let mut runs = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..helpers)
             .filter_map(|_| {
@@ -50,6 +51,13 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], run: usize, f: impl Fn(&T) -> R
     });
     runs.sort_unstable_by_key(|(start, _)| *start);
     runs.into_iter().flat_map(|(_, results)| results).collect()
+}
+
+/// How many cores this process may use, asked once (on Linux the answer reads the cgroup
+/// files, tens of microseconds each time).
+pub(crate) fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 #[cfg(test)]

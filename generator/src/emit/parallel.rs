@@ -31,9 +31,7 @@ type Results<T> = Mutex<Vec<Option<Result<T, String>>>>;
 pub(super) fn run_all<T: Send>(
     jobs: Vec<(String, Job<'_, T>)>,
 ) -> Vec<(String, Result<T, String>)> {
-    let workers = thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len());
+    let workers = crate::parallel_map::cores().min(jobs.len());
     let names: Vec<String> = jobs.iter().map(|(name, _)| name.clone()).collect();
     let queue = Mutex::new(jobs.into_iter().enumerate().collect::<VecDeque<_>>());
     let results: Results<T> = Mutex::new(names.iter().map(|_| None).collect());
