@@ -496,12 +496,8 @@ fn on_disk_as_recorded(out_dir: &Path, m: &Manifest, cache: &Cache) -> bool {
     // Thousands of files at thousands of endpoints (one `stat` each when the cache trusts
     // them): checked on every core.
     let files: Vec<(&PathBuf, &Entry)> = m.files.iter().collect();
-    let files_match = parallel_map::map(&files, 64, |(path, entry)| match &entry.output {
-        None => !out_dir.join(path).exists(),
-        Some(hash) => {
-            cache.trusts(out_dir, path, hash)
-                || std::fs::read(out_dir.join(path)).is_ok_and(|b| digest::of_bytes(&b) == *hash)
-        }
+    let files_match = parallel_map::map(&files, 64, |(path, entry)| {
+        as_recorded(out_dir, path, entry, cache).is_some()
     })
     .into_iter()
     .all(|matches| matches);
