@@ -27,6 +27,7 @@
 
 #![deny(missing_docs)]
 
+mod case_memo;
 pub mod compare;
 pub mod depends;
 mod diag;

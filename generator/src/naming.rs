@@ -28,6 +28,7 @@
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
 
+use crate::case_memo::{self, Case};
 use crate::model::ObjectName;
 
 /// The reserved-name table: what generated code itself defines or refers to
@@ -88,12 +89,12 @@ pub(crate) mod reserved {
 
 /// UpperCamelCase form of a spec name, not made an identifier (`card_trade` -> `CardTrade`).
 pub fn upper_camel(name: &str) -> String {
-    name.to_upper_camel_case()
+    case_memo::convert(Case::UpperCamel, name, |n| n.to_upper_camel_case())
 }
 
 /// snake_case form of a spec name, not escaped (`getWalletDetail` -> `get_wallet_detail`).
 pub fn snake(name: &str) -> String {
-    name.to_snake_case()
+    case_memo::convert(Case::Snake, name, |n| n.to_snake_case())
 }
 
 /// A leading `_` for a name that starts with a digit.

@@ -14,6 +14,7 @@ mod test_values;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::depends::{self, Inputs};
@@ -247,18 +248,20 @@ pub(crate) fn plan<'a>(
         }
         let file = format!("{}.rs", naming::unraw(&naming::group_module(&g.spec_key)));
         let key = g.spec_key.as_str();
+        // The group's three files render from one slice, made by whichever renders first.
+        let slice: Arc<OnceLock<Api>> = Arc::new(OnceLock::new());
         for (folder, build) in [
             ("api", rust::api_group_module as GroupModule),
             ("requests", rust::requests_group_module),
         ] {
             let path = dir.join(folder).join(&file);
             let label = path.display().to_string();
+            let slice = Arc::clone(&slice);
             units.push(Unit {
                 path,
                 inputs: Inputs::Group(g.spec_key.clone()),
                 render: Box::new(move || {
-                    let slice = depends::group_inputs(api, key).to_api(api);
-                    rust::format_module(&label, build(&slice, key)).map(Some)
+                    rust::format_module(&label, build(group_part(&slice, api, key), key)).map(Some)
                 }),
             });
         }
@@ -268,8 +271,8 @@ pub(crate) fn plan<'a>(
             path,
             inputs: Inputs::Group(g.spec_key.clone()),
             render: Box::new(move || {
-                let slice = depends::group_inputs(api, key).to_api(api);
-                test_files::endpoints_group_test(&slice, key).map_err(|m| EmitError::new(label, m))
+                test_files::endpoints_group_test(group_part(&slice, api, key), key)
+                    .map_err(|m| EmitError::new(label, m))
             }),
         });
     }
@@ -291,6 +294,11 @@ pub(crate) fn plan<'a>(
     }
 }
 
+/// The model slice of group `key`'s files, made once into `slice`.
+fn group_part<'s>(slice: &'s OnceLock<Api>, api: &Api, key: &str) -> &'s Api {
+    slice.get_or_init(|| depends::group_inputs(api, key).to_api(api))
+}
+
 /// Render the units on the workers of [`parallel::run_all`] (the Rust ones formatted): (path,
 /// text or `None` for a retired file, time its rendering took), in path order whatever
 /// finishes first.
@@ -301,7 +309,7 @@ pub(crate) fn render(units: Vec<Unit<'_>>) -> Result<Vec<Finished>, EmitError> {
             let render = u.render;
             let timed: Job<'_, (Rendered, Duration)> = Box::new(move || {
                 let started = Instant::now();
-                let text = render();
+                let text = crate::case_memo::remembering(render);
                 (text, started.elapsed())
             });
             (u.path.display().to_string(), timed)

@@ -178,7 +178,14 @@ pub(crate) fn per_statement(statements: &[Statement]) -> String {
 /// Every run of blanks and line breaks becomes one space, so that no indentation is left
 /// to make a code block where the text lands at the start of a line.
 fn flatten(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Columns of leading blanks (tabs to the next multiple of 4) and the byte where text starts.
@@ -484,10 +491,9 @@ const LINK_SCHEMES: &[&str] = &["http://", "https://", "mailto:"];
 
 /// The end (exclusive, in chars) of an autolink `<scheme:…>` starting at `i`.
 fn autolink_end(c: &[char], i: usize) -> Option<usize> {
-    let rest: String = c[i + 1..].iter().take(9).collect();
     if !LINK_SCHEMES
         .iter()
-        .any(|s| rest.to_ascii_lowercase().starts_with(s))
+        .any(|s| starts_with_ascii(&c[i + 1..], s))
     {
         return None;
     }
@@ -503,16 +509,19 @@ fn autolink_end(c: &[char], i: usize) -> Option<usize> {
     None
 }
 
+/// Whether `c` starts with `prefix` (lowercase ASCII), ignoring ASCII case.
+fn starts_with_ascii(c: &[char], prefix: &str) -> bool {
+    c.len() >= prefix.len()
+        && c.iter()
+            .zip(prefix.chars())
+            .all(|(x, p)| x.to_ascii_lowercase() == p)
+}
+
 /// The end (exclusive) of a bare `http(s)://` address starting at `i`.
 fn bare_url_end(c: &[char], i: usize) -> Option<usize> {
-    let head: String = c[i..]
-        .iter()
-        .take(8)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let scheme = if head.starts_with("https://") {
+    let scheme = if starts_with_ascii(&c[i..], "https://") {
         8
-    } else if head.starts_with("http://") {
+    } else if starts_with_ascii(&c[i..], "http://") {
         7
     } else {
         return None;
@@ -662,6 +671,18 @@ fn bold_close(c: &[char], i: usize) -> Option<usize> {
     None
 }
 
+/// Whether [`escape_group`] leaves `text` as it is: no character it escapes or keeps as
+/// Markdown (`|` counts, as in a table cell), and no address to link.
+fn reads_literally(text: &str) -> bool {
+    !text.contains("://")
+        && !text.bytes().any(|b| {
+            matches!(
+                b,
+                b'`' | b'<' | b'[' | b'*' | b'_' | b'!' | b'&' | b'\\' | b']' | b'>' | b'~' | b'|'
+            )
+        })
+}
+
 /// Escape the Markdown of a run of text lines (one paragraph-like group) so that it reads
 /// literally, keeping code spans, links, autolinks and `**bold**`, and turning bare
 /// addresses into autolinks.
@@ -670,6 +691,9 @@ fn bold_close(c: &[char], i: usize) -> Option<usize> {
 // Markdown construct, all sharing the cursor `i`, `out` and the pending bold closers; the
 // arms read as the escaping table itself, and pulling them apart would scatter that table.
 fn escape_group(text: &str, mode: Mode) -> String {
+    if reads_literally(text) {
+        return text.to_owned();
+    }
     let c: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut bold_closers: Vec<usize> = Vec::new();
@@ -789,6 +813,27 @@ fn escape_group(text: &str, mode: Mode) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_without_markdown_is_kept_as_is_and_any_markdown_is_escaped() {
+        for plain in ["", "卡状态 — card status", "a b, c. (d) e: 1/2 + 3 = 4 #x"] {
+            assert!(reads_literally(plain), "{plain}");
+            assert_eq!(inline(plain), plain);
+        }
+        for marked in [
+            "a_b",
+            "x*",
+            "see https://x.org",
+            "[x]",
+            "a|b",
+            "&amp;",
+            "t<T>",
+        ] {
+            assert!(!reads_literally(marked), "{marked}");
+        }
+        assert_eq!(inline("hTTps://x.org/a."), "<hTTps://x.org/a>.");
+        assert_eq!(inline("<HTTPS://x.org>"), "<HTTPS://x.org>");
+    }
 
     #[test]
     fn fences_become_text_unless_a_known_language() {
