@@ -8,7 +8,8 @@
 //! * `scaling_generate/{ours,progenitor}/N`: both generators end to end at each of those sizes
 //!   (progenitor fed our `openapi.json` export of the same synthetic spec);
 //! * `incremental/{full,edit_one_group,check_unchanged,load}/N`: `cargo xtask gen`'s
-//!   incremental generation at each of those sizes, in one run (issue 17).
+//!   incremental generation at each of those sizes, in one run (issue 17), and
+//!   `incremental/write_openapi_json/N`: the floor of any edit, `openapi.json` written once.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -165,6 +166,11 @@ fn incremental(c: &mut Criterion) {
             b.iter(|| ws.check_uncached())
         });
         g.bench_function(BenchmarkId::new("load", n), |b| b.iter(|| ws.load()));
+        // The floor of an edit: writing `openapi.json` (one document, changed by any edit).
+        let json = ws.openapi_json();
+        g.bench_function(BenchmarkId::new("write_openapi_json", n), |b| {
+            b.iter(|| ws.write_whole_spec_file(black_box(&json)))
+        });
         report_phases(n, &ws);
     }
     g.finish();

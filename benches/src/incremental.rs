@@ -137,6 +137,30 @@ impl Workspace {
         (timings, last)
     }
 
+    /// The floor of any regeneration that changes `openapi.json`, which every edit does (it
+    /// holds the whole spec in one document): its bytes written to a new file and renamed
+    /// over a scratch copy beside it, the cheapest atomic replace there is (no `fsync`, no
+    /// hashing, nothing rendered). Returns the bytes written.
+    ///
+    /// # Panics
+    ///
+    /// If the generated `openapi.json` cannot be read or the scratch file written.
+    pub fn write_whole_spec_file(&self, bytes: &[u8]) -> usize {
+        let temp = self.root.join("floor.json.tmp");
+        std::fs::write(&temp, bytes).expect("write the scratch file");
+        std::fs::rename(&temp, self.root.join("floor.json")).expect("rename the scratch file");
+        bytes.len()
+    }
+
+    /// The generated `openapi.json`, as [`Workspace::write_whole_spec_file`] writes it.
+    ///
+    /// # Panics
+    ///
+    /// If it cannot be read.
+    pub fn openapi_json(&self) -> Vec<u8> {
+        std::fs::read(self.out.join("openapi.json")).expect("read the generated openapi.json")
+    }
+
     /// The spec folder.
     pub fn spec(&self) -> &Path {
         &self.spec

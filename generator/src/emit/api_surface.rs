@@ -186,7 +186,9 @@ fn type_text(tokens: &TokenStream) -> String {
         ("& '", "&'"),
         ("& ", "&"),
     ] {
-        s = s.replace(from, to);
+        if s.contains(from) {
+            s = s.replace(from, to);
+        }
     }
     for prelude in [
         "::std::option::",
@@ -194,7 +196,9 @@ fn type_text(tokens: &TokenStream) -> String {
         "::std::vec::",
         "::std::boxed::",
     ] {
-        s = s.replace(prelude, "");
+        if s.contains(prelude) {
+            s = s.replace(prelude, "");
+        }
     }
     // A leading `::` of an external path (`::time::Date` -> `time::Date`).
     let mut out = String::with_capacity(s.len());
