@@ -43,7 +43,7 @@ impl Hasher {
     }
 
     pub(crate) fn hex(self) -> String {
-        hex(&self.0.finalize())
+        hex::encode(self.0.finalize())
     }
 }
 
@@ -54,18 +54,9 @@ impl std::fmt::Write for Hasher {
     }
 }
 
-/// Lower-case hexadecimal of some bytes.
-fn hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
-}
-
 /// The SHA-256 of some bytes (a file's contents), in hexadecimal.
 pub(crate) fn of_bytes(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// The SHA-256 of the spec files as read: their names and texts, in order.
