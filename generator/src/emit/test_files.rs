@@ -111,12 +111,16 @@ fn compares_data(api: &Api, e: &Endpoint, response: &str) -> bool {
     if e.response == crate::model::Response::Empty {
         return false;
     }
+    serde_json::from_str::<serde_json::Value>(response).is_ok_and(|v| error_code(api, &v).is_none())
+}
+
+/// The code of an example response when it is not the success code (a business error).
+fn error_code(api: &Api, response: &serde_json::Value) -> Option<Code> {
     let env = &api.service.envelope;
-    serde_json::from_str::<serde_json::Value>(response).is_ok_and(|v| {
-        v.get(&env.code)
-            .and_then(|c| env.read_code(c))
-            .is_none_or(|c| c == env.success)
-    })
+    response
+        .get(&env.code)
+        .and_then(|c| env.read_code(c))
+        .filter(|c| *c != env.success)
 }
 
 /// What `tests/endpoints.rs` needs of the groups' tests without building them: the groups
@@ -278,15 +282,10 @@ fn example_literals<'a>(
         .cloned()
         .unwrap_or(serde_json::Value::Null);
     let data = raw_str(&serde_json::to_string_pretty(&data_value).map_err(|e| e.to_string())?)?;
-    let env = &api.service.envelope;
-    let error_code = resp_value
-        .get(&env.code)
-        .and_then(|c| env.read_code(c))
-        .filter(|c| *c != env.success);
     Ok(Some((
         name,
         [expected_body, request, response, data],
-        error_code,
+        error_code(api, &resp_value),
     )))
 }
 
